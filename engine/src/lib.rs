@@ -1,0 +1,19 @@
+//! The pure core of Incident Desk.
+//!
+//! Everything organisational (wording, codes, trees, advice limits, escalation, resources, channels,
+//! legislation) arrives as a procedure pack; this crate reads, checks and applies it. It does no IO:
+//! bytes come in, values and plain-English problems go out, and the widget (or a command-line tool)
+//! does the fetching, storing and showing. It never panics on bad input, because a panic in the
+//! widget would kill it while a caller is still on the line.
+//!
+//! Criteria served so far (see ../shared/DOMAIN.md): F18 (procedure packs with precise error
+//! locations) and the greeting half of F1 (L2 1.1: respond in a calm and professional manner, using
+//! the organisation's standard wording, L2 3.7).
+
+pub mod load;
+pub mod pack;
+pub mod wording;
+
+pub use load::{human_bytes, parse_pack, PackLoadError, Problem, MAX_PACK_BYTES};
+pub use pack::{Organisation, PackFile, Wording, PACK_FORMAT};
+pub use wording::{fill, Placeholder, PlaceholderValues, Segment, UnknownPlaceholder};

@@ -1,0 +1,264 @@
+//! Reading a procedure pack from bytes, with every failure explained in plain English and located
+//! (F18). The widget fetches the bytes; this module decides whether they are a pack we can use.
+//!
+//! A pack that cannot be used must never leave a blank widget: the organisation that embedded it
+//! needs to see what is wrong and where (the JSON path, and the line and column where known).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::pack::{PackFile, PACK_FORMAT};
+use crate::wording::{fill, PlaceholderValues};
+
+/// The largest pack we read, in bytes. A pack is text written by people; anything larger is a
+/// mistake (a wrong file, a data dump) and reading it would stall the handler's browser.
+pub const MAX_PACK_BYTES: usize = 5 * 1024 * 1024;
+
+/// One problem with a pack's content, at a JSON path such as `wording.greeting`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Where the problem is, as a JSON path (`organisation.name`); empty for the whole pack.
+    pub path: String,
+    /// What is wrong, for a contact-centre manager rather than a programmer.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Why a pack could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackLoadError {
+    /// The server has no file at the pack's address.
+    #[error("No procedure pack was found at this address (HTTP {status}). Check the pack URL.")]
+    NotFound {
+        /// The HTTP status, 404 or 410.
+        status: u16,
+    },
+    /// The server answered with an error other than not found.
+    #[error("The server refused to send the procedure pack (HTTP {status}).")]
+    Http {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The request never got an answer: offline, blocked, or a wrong host name.
+    #[error("The procedure pack could not be fetched: {detail}.")]
+    Unreachable {
+        /// What the browser said, without any personal data.
+        detail: String,
+    },
+    /// The pack is larger than [`MAX_PACK_BYTES`].
+    #[error("The procedure pack is too large: {} is over the limit of {}.", human_bytes(*.bytes), human_bytes(*.limit))]
+    TooLarge {
+        /// How many bytes we saw before stopping (at least `limit + 1`).
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The file has nothing in it (or only white space).
+    #[error("The procedure pack file is empty.")]
+    Empty,
+    /// The file is not JSON.
+    #[error("The procedure pack is not valid JSON at line {line}, column {column}: {message}.")]
+    NotJson {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the JSON reader expected.
+        message: String,
+    },
+    /// The file is JSON but not shaped like a pack.
+    #[error(
+        "The procedure pack has the wrong shape at {} (line {line}, column {column}): {message}.",
+        display_path(path)
+    )]
+    WrongShape {
+        /// The JSON path of the part that is wrong.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The pack says it is a format this widget does not read.
+    #[error("This widget reads procedure packs of format \"{expected}\", but the pack says \"{found}\" (at format).")]
+    UnsupportedFormat {
+        /// What the pack says.
+        found: String,
+        /// What we read.
+        expected: &'static str,
+    },
+    /// The pack is well formed but its content has problems; every one is listed.
+    #[error("The procedure pack has {} problem{}: {}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
+    Invalid {
+        /// Every problem found, in document order.
+        problems: Vec<Problem>,
+    },
+}
+
+impl PackLoadError {
+    /// A short title for the problem, for a heading.
+    pub fn title(&self) -> &'static str {
+        match self {
+            PackLoadError::NotFound { .. } => "Procedure pack not found",
+            PackLoadError::Http { .. } => "Procedure pack refused by the server",
+            PackLoadError::Unreachable { .. } => "Procedure pack could not be fetched",
+            PackLoadError::TooLarge { .. } => "Procedure pack too large",
+            PackLoadError::Empty => "Procedure pack is empty",
+            PackLoadError::NotJson { .. } => "Procedure pack is not valid JSON",
+            PackLoadError::WrongShape { .. } => "Procedure pack has the wrong shape",
+            PackLoadError::UnsupportedFormat { .. } => "Procedure pack format not supported",
+            PackLoadError::Invalid { .. } => "Procedure pack has problems",
+        }
+    }
+
+    /// The content problems, when the pack is well formed but wrong; empty otherwise.
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            PackLoadError::Invalid { problems } => problems,
+            _ => &[],
+        }
+    }
+
+    /// Where in the file the problem is, when that is known: (JSON path, line, column).
+    pub fn location(&self) -> Option<(Option<&str>, usize, usize)> {
+        match self {
+            PackLoadError::NotJson { line, column, .. } => Some((None, *line, *column)),
+            PackLoadError::WrongShape {
+                path, line, column, ..
+            } => Some((Some(path.as_str()), *line, *column)),
+            _ => None,
+        }
+    }
+}
+
+fn display_path(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        "the top level".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(Problem::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `1536` → `"1.5 KB"`, in units of 1024, for messages people read.
+pub fn human_bytes(bytes: usize) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{:.1} {}", value, UNITS[unit])
+    }
+}
+
+/// serde_json's messages end in " at line L column C"; we give the location separately.
+fn without_location(message: String) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    }
+}
+
+/// Reads a pack from its bytes. Checks, in order: size, emptiness, JSON syntax, shape (with the
+/// JSON path of the first part that does not fit), format identifier, and the content checks this
+/// version knows (every placeholder in the wording exists).
+pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
+    if bytes.len() > MAX_PACK_BYTES {
+        return Err(PackLoadError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_PACK_BYTES,
+        });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(PackLoadError::Empty);
+    }
+    // Syntax first, so that a truncated file says "not JSON" rather than naming a missing field.
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| PackLoadError::NotJson {
+            line: e.line(),
+            column: e.column(),
+            message: without_location(e.to_string()),
+        })?;
+    let format = value.get("format").and_then(serde_json::Value::as_str);
+    if let Some(found) = format {
+        if found != PACK_FORMAT {
+            return Err(PackLoadError::UnsupportedFormat {
+                found: found.to_owned(),
+                expected: PACK_FORMAT,
+            });
+        }
+    }
+    drop(value);
+    // Parse again from the bytes (not the Value) so that shape errors keep their line and column.
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let pack: PackFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        PackLoadError::WrongShape {
+            path,
+            line: inner.line(),
+            column: inner.column(),
+            message: without_location(inner.to_string()),
+        }
+    })?;
+    let problems = check(&pack);
+    if problems.is_empty() {
+        Ok(pack)
+    } else {
+        Err(PackLoadError::Invalid { problems })
+    }
+}
+
+/// The content checks: everything a pack's shape cannot express.
+fn check(pack: &PackFile) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut require = |path: &str, value: &str| {
+        if value.trim().is_empty() {
+            problems.push(Problem {
+                path: path.to_owned(),
+                message: "must not be empty".to_owned(),
+            });
+        }
+    };
+    require("version", &pack.version);
+    require("organisation.id", &pack.organisation.id);
+    require("organisation.name", &pack.organisation.name);
+    require("wording.greeting", &pack.wording.greeting);
+    require("wording.closing", &pack.wording.closing);
+    for (path, template) in [
+        ("wording.greeting", &pack.wording.greeting),
+        ("wording.closing", &pack.wording.closing),
+    ] {
+        if let Err(e) = fill(template, &PlaceholderValues::default()) {
+            problems.push(Problem {
+                path: path.to_owned(),
+                message: e.to_string(),
+            });
+        }
+    }
+    problems
+}

@@ -1,0 +1,191 @@
+//! Standard wording with placeholders (F1; L2 1.1, 1.2, 3.7).
+//!
+//! A template such as `"{organisation} out-of-hours line, {agent} speaking."` is split into text
+//! and placeholders. A placeholder with a known value becomes text; one without a value (the agent's
+//! name before the host has said who is logged in) stays a visible slot, so the handler sees what
+//! to say there rather than a blank.
+
+use std::fmt;
+
+/// The placeholders a pack's wording may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// The handler's name.
+    Agent,
+    /// The organisation's name.
+    Organisation,
+}
+
+impl Placeholder {
+    /// Every placeholder, in the order the pack reference lists them.
+    pub const ALL: [Placeholder; 2] = [Placeholder::Agent, Placeholder::Organisation];
+
+    /// The name written between braces in a template.
+    pub fn name(self) -> &'static str {
+        match self {
+            Placeholder::Agent => "agent",
+            Placeholder::Organisation => "organisation",
+        }
+    }
+
+    /// What a handler sees in an unfilled slot.
+    pub fn label(self) -> &'static str {
+        match self {
+            Placeholder::Agent => "your name",
+            Placeholder::Organisation => "organisation name",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Placeholder> {
+        Placeholder::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+impl fmt::Display for Placeholder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{{{}}}", self.name())
+    }
+}
+
+/// A piece of filled wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Words to say as they are.
+    Text(String),
+    /// A placeholder with no value yet.
+    Slot(Placeholder),
+}
+
+/// The values known for the placeholders.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceholderValues {
+    /// The handler's name, once the host has told us.
+    pub agent: Option<String>,
+    /// The organisation's name from the pack.
+    pub organisation: Option<String>,
+}
+
+impl PlaceholderValues {
+    fn get(&self, placeholder: Placeholder) -> Option<&str> {
+        match placeholder {
+            Placeholder::Agent => self.agent.as_deref(),
+            Placeholder::Organisation => self.organisation.as_deref(),
+        }
+    }
+}
+
+/// A placeholder in a template that the widget does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown placeholder {{{name}}} at character {offset}; the placeholders are {{agent}} and {{organisation}}")]
+pub struct UnknownPlaceholder {
+    /// The name between the braces.
+    pub name: String,
+    /// Where it starts, in characters from the start of the template.
+    pub offset: usize,
+}
+
+/// Fills `template` with `values`. Text next to text is merged, so the result is as short as it can
+/// be. A `{` with no closing `}` is kept as text: wording is for people, and a stray brace in it
+/// is not worth refusing a pack over.
+pub fn fill(
+    template: &str,
+    values: &PlaceholderValues,
+) -> Result<Vec<Segment>, UnknownPlaceholder> {
+    let mut segments: Vec<Segment> = Vec::new();
+    let push_text = |segments: &mut Vec<Segment>, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(Segment::Text(last)) = segments.last_mut() {
+            last.push_str(text);
+        } else {
+            segments.push(Segment::Text(text.to_owned()));
+        }
+    };
+    let mut rest = template;
+    let mut consumed_chars = 0;
+    while let Some(open) = rest.find('{') {
+        let Some(close_rel) = rest[open..].find('}') else {
+            break;
+        };
+        let close = open + close_rel;
+        let name = &rest[open + 1..close];
+        push_text(&mut segments, &rest[..open]);
+        let offset = consumed_chars + rest[..open].chars().count();
+        let placeholder = Placeholder::from_name(name).ok_or_else(|| UnknownPlaceholder {
+            name: name.to_owned(),
+            offset,
+        })?;
+        match values.get(placeholder) {
+            Some(value) => push_text(&mut segments, value),
+            None => segments.push(Segment::Slot(placeholder)),
+        }
+        consumed_chars += rest[..=close].chars().count();
+        rest = &rest[close + 1..];
+    }
+    push_text(&mut segments, rest);
+    Ok(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(name: &str) -> PlaceholderValues {
+        PlaceholderValues {
+            agent: None,
+            organisation: Some(name.to_owned()),
+        }
+    }
+
+    #[test]
+    fn fills_known_values_and_leaves_unknown_ones_as_slots() {
+        let got = fill(
+            "{organisation} line, {agent} speaking.",
+            &org("Northbridge"),
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![
+                Segment::Text("Northbridge line, ".into()),
+                Segment::Slot(Placeholder::Agent),
+                Segment::Text(" speaking.".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn merges_adjacent_text() {
+        let values = PlaceholderValues {
+            agent: Some("Sam".into()),
+            organisation: Some("NBC".into()),
+        };
+        let got = fill("Hello, {organisation}: {agent}.", &values).unwrap();
+        assert_eq!(got, vec![Segment::Text("Hello, NBC: Sam.".into())]);
+    }
+
+    #[test]
+    fn reports_an_unknown_placeholder_with_its_character_offset() {
+        let err = fill("Héllo {agnet}", &org("x")).unwrap_err();
+        assert_eq!(
+            err,
+            UnknownPlaceholder {
+                name: "agnet".into(),
+                offset: 6
+            }
+        );
+        assert!(err.to_string().contains("{agnet}"), "{err}");
+    }
+
+    #[test]
+    fn keeps_an_unclosed_brace_as_text() {
+        let got = fill("a { b", &org("x")).unwrap();
+        assert_eq!(got, vec![Segment::Text("a { b".into())]);
+    }
+
+    #[test]
+    fn empty_template_is_empty() {
+        assert_eq!(fill("", &org("x")).unwrap(), vec![]);
+    }
+}

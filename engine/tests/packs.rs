@@ -1,0 +1,177 @@
+//! Data-driven tests over the packs we ship and the bad-pack fixtures shared with the browser and
+//! end-to-end tests (tests/fixtures/packs). Each bad fixture asserts the exact error and location.
+
+use std::path::PathBuf;
+
+use incident_engine::{parse_pack, PackLoadError, Problem, MAX_PACK_BYTES, PACK_FORMAT};
+
+fn repo_file(relative: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+fn fixture(name: &str) -> Result<incident_engine::PackFile, PackLoadError> {
+    parse_pack(&repo_file(&format!("tests/fixtures/packs/{name}")))
+}
+
+#[test]
+fn every_shipped_pack_is_valid() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../packs");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let pack = parse_pack(&std::fs::read(&path).unwrap())
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert_eq!(pack.format, PACK_FORMAT);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1, "no packs found in {}", dir.display());
+}
+
+#[test]
+fn default_pack_names_its_organisation() {
+    let pack = parse_pack(&repo_file("packs/council-out-of-hours.json")).unwrap();
+    assert_eq!(pack.organisation.name, "Northbridge Borough Council");
+    assert!(pack.wording.greeting.contains("{agent}"));
+}
+
+#[test]
+fn empty_file() {
+    assert_eq!(fixture("empty.json"), Err(PackLoadError::Empty));
+    assert_eq!(parse_pack(b" \n\t "), Err(PackLoadError::Empty));
+}
+
+#[test]
+fn not_json_gives_line_and_column() {
+    let err = fixture("not-json.json").unwrap_err();
+    match &err {
+        PackLoadError::NotJson {
+            line,
+            column,
+            message,
+        } => {
+            assert_eq!((*line, *column), (5, 3), "{err}");
+            assert_eq!(message, "expected `,` or `}`");
+        }
+        other => panic!("expected NotJson, got {other:?}"),
+    }
+    assert_eq!(err.location(), Some((None, 5, 3)));
+    assert!(err.to_string().contains("line 5, column 3"), "{err}");
+}
+
+#[test]
+fn wrong_shape_gives_path_line_and_column() {
+    let err = fixture("wrong-shape.json").unwrap_err();
+    assert_eq!(
+        err,
+        PackLoadError::WrongShape {
+            path: "organisation.name".into(),
+            line: 6,
+            column: 14,
+            message: "invalid type: integer `42`, expected a string".into(),
+        }
+    );
+    assert_eq!(err.location(), Some((Some("organisation.name"), 6, 14)));
+}
+
+#[test]
+fn unknown_field_is_refused_with_its_path() {
+    match fixture("unknown-field.json").unwrap_err() {
+        PackLoadError::WrongShape {
+            path,
+            line,
+            message,
+            ..
+        } => {
+            assert_eq!(path, "wording.greting");
+            assert_eq!(line, 5);
+            assert_eq!(
+                message,
+                "unknown field `greting`, expected `greeting` or `closing`"
+            );
+        }
+        other => panic!("expected WrongShape, got {other:?}"),
+    }
+}
+
+#[test]
+fn missing_field_names_the_containing_object() {
+    let bytes = br#"{"format":"incident-desk/pack@1","version":"1","organisation":{"id":"x"},"wording":{"greeting":"a","closing":"b"}}"#;
+    match parse_pack(bytes).unwrap_err() {
+        PackLoadError::WrongShape { path, message, .. } => {
+            assert_eq!(path, "organisation");
+            assert_eq!(message, "missing field `name`");
+        }
+        other => panic!("expected WrongShape, got {other:?}"),
+    }
+}
+
+#[test]
+fn wrong_format_is_named() {
+    assert_eq!(
+        fixture("wrong-format.json"),
+        Err(PackLoadError::UnsupportedFormat {
+            found: "incident-desk/pack@9".into(),
+            expected: PACK_FORMAT
+        })
+    );
+}
+
+#[test]
+fn every_content_problem_is_listed() {
+    assert_eq!(
+        fixture("bad-placeholder.json"),
+        Err(PackLoadError::Invalid {
+            problems: vec![
+                Problem { path: "wording.closing".into(), message: "must not be empty".into() },
+                Problem {
+                    path: "wording.greeting".into(),
+                    message: "unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}"
+                        .into(),
+                },
+            ]
+        })
+    );
+}
+
+#[test]
+fn oversized_is_refused_before_parsing() {
+    let bytes = vec![b' '; MAX_PACK_BYTES + 1];
+    assert_eq!(
+        parse_pack(&bytes),
+        Err(PackLoadError::TooLarge {
+            bytes: MAX_PACK_BYTES + 1,
+            limit: MAX_PACK_BYTES
+        })
+    );
+    assert_eq!(
+        PackLoadError::TooLarge {
+            bytes: MAX_PACK_BYTES + 1,
+            limit: MAX_PACK_BYTES
+        }
+        .to_string(),
+        "The procedure pack is too large: 5.0 MB is over the limit of 5.0 MB."
+    );
+}
+
+#[test]
+fn hostile_inputs_never_panic() {
+    let inputs: [&[u8]; 9] = [
+        b"null",
+        b"[]",
+        b"\"pack\"",
+        b"{\"format\": 7}",
+        b"{\"format\": \"incident-desk/pack@1\"}",
+        &[0xff, 0xfe, 0x00],
+        b"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{",
+        &[b'['; 10_000],
+        b"{\"format\":\"incident-desk/pack@1\",\"version\":\"1\",\"organisation\":{\"id\":\"x\",\"name\":\"y\"},\"wording\":{\"greeting\":\"{\",\"closing\":\"}{\"}}",
+    ];
+    for input in inputs {
+        let _ = parse_pack(input);
+    }
+}

@@ -1,0 +1,68 @@
+# Shared by scripts/serve, scripts/test and scripts/bench: installs what is missing, skips what is
+# present. Sourced, not run. Only the Rust crate registry, npm and Debian packages are used.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# wasm-opt from the npm package binaryen must come before Debian's (108 builds a blank page).
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CHROMIUM=/usr/bin/chromium
+
+TRUNK_VERSION=0.21.14
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+# The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
+locked_wasm_bindgen() {
+  awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup() {
+  local missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  [[ -x /usr/bin/chromedriver ]] || missing+=(chromium-driver)
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  if ((${#missing[@]})); then
+    step "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local components
+  components=$(rustup component list --installed)
+  grep -q '^clippy' <<<"$components" || rustup component add clippy
+  grep -q '^rustfmt' <<<"$components" || rustup component add rustfmt
+
+  if [[ $(trunk --version 2>/dev/null) != "trunk $TRUNK_VERSION" ]]; then
+    step "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
+    cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+
+  local wbg
+  wbg=$(locked_wasm_bindgen)
+  if [[ $(wasm-bindgen --version 2>/dev/null) != "wasm-bindgen $wbg" ]]; then
+    step "installing wasm-bindgen-cli $wbg (Cargo.lock's version)"
+    # Not --locked: its lockfile pins a webpki-roots version the registry here does not have.
+    cargo install wasm-bindgen-cli --version "$wbg" --force
+  fi
+
+  local stamp=node_modules/.incident-desk-lock
+  if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
+    step "installing node packages (npm ci; no browser download)"
+    npm ci --no-audit --no-fund
+    cp package-lock.json "$stamp"
+  fi
+
+  # Trunk runs cargo with --offline: fetch the crates first.
+  cargo fetch --locked --quiet
+}

@@ -1,0 +1,72 @@
+//! The top-level component: loads the procedure pack and shows either the handler's screen or,
+//! when the pack cannot be used, what is wrong with it and where (F18). Never a blank widget.
+
+use incident_engine::PackFile;
+use leptos::prelude::*;
+
+use crate::components::{Greeting, PackErrorPanel};
+use crate::host::{
+    pack_source::fetch_pack,
+    page::{mark_settled, Settled},
+};
+
+/// The whole widget.
+#[component]
+pub fn App(
+    /// Where to fetch the procedure pack from, relative to the page.
+    #[prop(into)]
+    pack_url: String,
+) -> impl IntoView {
+    let url = StoredValue::new(pack_url);
+    let pack = LocalResource::new(move || {
+        let url = url.get_value();
+        async move { fetch_pack(&url).await }
+    });
+
+    Effect::new(move |_| match pack.get() {
+        Some(Ok(_)) => mark_settled(Settled::Ready),
+        Some(Err(_)) => mark_settled(Settled::PackError),
+        None => {}
+    });
+
+    view! {
+        <div class="idk">
+            {move || match pack.get() {
+                None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
+                Some(Ok(pack)) => view! { <HandlerScreen pack=pack /> }.into_any(),
+                Some(Err(error)) => {
+                    view! {
+                        <main class="idk-main">
+                            <h1 class="idk-title">"Incident Desk"</h1>
+                            <PackErrorPanel url=url.get_value() error=error on_retry=move || pack.refetch() />
+                        </main>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The handler's screen for a loaded pack.
+#[component]
+fn HandlerScreen(
+    /// The loaded procedure pack.
+    pack: PackFile,
+) -> impl IntoView {
+    let PackFile {
+        version,
+        organisation,
+        wording,
+        ..
+    } = pack;
+    view! {
+        <header class="idk-header">
+            <h1 class="idk-title">{organisation.name.clone()}</h1>
+            <p class="idk-subtitle">"Incident Desk · procedures version " {version}</p>
+        </header>
+        <main class="idk-main">
+            <Greeting organisation=organisation.name template=wording.greeting />
+        </main>
+    }
+}

@@ -1,0 +1,7 @@
+//! The pieces of the handler's screen, one component per file.
+
+mod greeting;
+mod pack_error_panel;
+
+pub use greeting::Greeting;
+pub use pack_error_panel::PackErrorPanel;

@@ -1,0 +1,291 @@
+//! Browser tests: the widget mounted in headless Chromium, fetching real packs (as Blob URLs, from
+//! the test server and from a closed port) and showing what a handler or an organisation would see.
+//! Elements are found by role and accessible name, not by class.
+
+#![cfg(target_arch = "wasm32")]
+
+use incident_desk::components::Greeting;
+use incident_desk::App;
+use incident_engine::MAX_PACK_BYTES;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEFAULT_PACK: &[u8] = include_bytes!("../packs/council-out-of-hours.json");
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh container in the page for one test.
+fn container() -> HtmlElement {
+    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+/// A `blob:` URL serving `bytes` as JSON, fetched by the widget like any other address.
+fn blob_url(bytes: &[u8]) -> String {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits (up to 10 s) until the widget in `root` has left its loading state.
+async fn settled(root: &HtmlElement) {
+    for _ in 0..1000 {
+        leptos::task::tick().await;
+        if root.query_selector("[role=status]").unwrap().is_none() && root.child_element_count() > 0
+        {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("the widget did not settle: {}", root.inner_text());
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// The text a user sees (layout-aware, so headings and paragraphs are separated), white space
+/// collapsed.
+fn text(el: &Element) -> String {
+    let raw = match el.dyn_ref::<HtmlElement>() {
+        Some(html) => html.inner_text(),
+        None => el.text_content().unwrap_or_default(),
+    };
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The heading at `level` whose text is `name`.
+fn heading(root: &Element, level: u8, name: &str) -> Option<Element> {
+    all(root, &format!("h{level}"))
+        .into_iter()
+        .find(|h| text(h) == name)
+}
+
+/// The one element with role `alert`.
+fn alert(root: &Element) -> Element {
+    let alerts = all(root, "[role=alert]");
+    assert_eq!(alerts.len(), 1, "expected one alert in: {}", text(root));
+    alerts.into_iter().next().unwrap()
+}
+
+/// The `<dd>` that follows the `<dt>` named `term`.
+fn fact(root: &Element, term: &str) -> Option<String> {
+    let dt = all(root, "dt").into_iter().find(|dt| text(dt) == term)?;
+    dt.next_element_sibling().map(|dd| text(&dd))
+}
+
+fn button(root: &Element, name: &str) -> Option<HtmlElement> {
+    all(root, "button")
+        .into_iter()
+        .find(|b| text(b) == name)
+        .map(|b| b.unchecked_into())
+}
+
+/// Mounts the whole widget with `pack_url`, waits for it to settle, and returns its container
+/// (the mount handle is returned too: dropping it unmounts).
+async fn mount_app(pack_url: String) -> (HtmlElement, Box<dyn std::any::Any>) {
+    let root = container();
+    let handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <App pack_url=pack_url.clone() /> },
+    );
+    settled(&root).await;
+    (root, Box::new(handle))
+}
+
+/// Asserts the pack error panel is shown with `title` and returns it.
+fn pack_error(root: &Element, title: &str) -> Element {
+    let alert = alert(root);
+    assert!(
+        heading(&alert, 2, title).is_some(),
+        "expected heading {title:?} in: {}",
+        text(&alert)
+    );
+    assert!(
+        button(&alert, "Try again").is_some(),
+        "no retry button in: {}",
+        text(&alert)
+    );
+    alert
+}
+
+#[wasm_bindgen_test]
+async fn default_pack_shows_the_organisation_and_its_greeting() {
+    let (root, _handle) = mount_app(blob_url(DEFAULT_PACK)).await;
+    assert!(
+        heading(&root, 1, "Northbridge Borough Council").is_some(),
+        "{}",
+        text(&root)
+    );
+    let greeting = heading(&root, 2, "Greeting")
+        .and_then(|h| h.parent_element())
+        .expect("a Greeting section");
+    assert_eq!(greeting.tag_name(), "SECTION");
+    assert_eq!(
+        text(&greeting),
+        "Greeting Northbridge Borough Council out-of-hours emergency line, [your name] speaking. Is anyone in immediate danger?"
+    );
+    assert!(text(&root).contains("procedures version 2026.11.1"));
+    assert!(all(&root, "[role=alert]").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn missing_pack_says_not_found_and_where_it_looked() {
+    let url = "/no-such-pack-for-incident-desk.json".to_owned();
+    let (root, _handle) = mount_app(url.clone()).await;
+    let alert = pack_error(&root, "Procedure pack not found");
+    assert!(
+        text(&alert).contains("No procedure pack was found at this address (HTTP 404)"),
+        "{}",
+        text(&alert)
+    );
+    assert_eq!(fact(&alert, "Pack address").as_deref(), Some(url.as_str()));
+}
+
+#[wasm_bindgen_test]
+async fn unreachable_pack_says_it_could_not_be_fetched() {
+    let (root, _handle) = mount_app("http://127.0.0.1:9/pack.json".to_owned()).await;
+    let alert = pack_error(&root, "Procedure pack could not be fetched");
+    assert!(
+        text(&alert).contains("could not be fetched: Failed to fetch"),
+        "{}",
+        text(&alert)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn empty_pack_says_it_is_empty() {
+    let (root, _handle) = mount_app(blob_url(b"")).await;
+    let alert = pack_error(&root, "Procedure pack is empty");
+    assert!(text(&alert).contains("The procedure pack file is empty."));
+}
+
+#[wasm_bindgen_test]
+async fn non_json_pack_gives_line_and_column() {
+    let (root, _handle) = mount_app(blob_url(include_bytes!("fixtures/packs/not-json.json"))).await;
+    let alert = pack_error(&root, "Procedure pack is not valid JSON");
+    assert_eq!(fact(&alert, "Line").as_deref(), Some("5"));
+    assert_eq!(fact(&alert, "Column").as_deref(), Some("3"));
+    assert!(
+        text(&alert).contains("expected `,` or `}`"),
+        "{}",
+        text(&alert)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn wrong_shape_pack_gives_json_path_line_and_column() {
+    let (root, _handle) =
+        mount_app(blob_url(include_bytes!("fixtures/packs/wrong-shape.json"))).await;
+    let alert = pack_error(&root, "Procedure pack has the wrong shape");
+    assert_eq!(
+        fact(&alert, "JSON path").as_deref(),
+        Some("organisation.name")
+    );
+    assert_eq!(fact(&alert, "Line").as_deref(), Some("6"));
+    assert_eq!(fact(&alert, "Column").as_deref(), Some("14"));
+    assert!(
+        text(&alert).contains("invalid type: integer `42`, expected a string"),
+        "{}",
+        text(&alert)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn oversized_pack_is_refused_before_it_is_read_whole() {
+    let bytes = vec![b' '; MAX_PACK_BYTES + 1];
+    let (root, _handle) = mount_app(blob_url(&bytes)).await;
+    let alert = pack_error(&root, "Procedure pack too large");
+    assert!(
+        text(&alert).contains("over the limit of 5.0 MB"),
+        "{}",
+        text(&alert)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn every_content_problem_is_listed() {
+    let (root, _handle) = mount_app(blob_url(include_bytes!(
+        "fixtures/packs/bad-placeholder.json"
+    )))
+    .await;
+    let alert = pack_error(&root, "Procedure pack has problems");
+    let list = all(&alert, "ul[aria-label='Problems in the pack'] li");
+    let items: Vec<String> = list.iter().map(text).collect();
+    assert_eq!(
+        items,
+        [
+            "wording.closing: must not be empty",
+            "wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}",
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn retry_fetches_again() {
+    let (root, _handle) = mount_app(blob_url(b"  ")).await;
+    pack_error(&root, "Procedure pack is empty");
+    button(&root, "Try again").unwrap().click();
+    leptos::task::tick().await;
+    settled(&root).await;
+    pack_error(&root, "Procedure pack is empty");
+}
+
+#[wasm_bindgen_test]
+async fn markup_in_a_pack_is_shown_as_text() {
+    let hostile = br#"{"format":"incident-desk/pack@1","version":"<b>1</b>",
+        "organisation":{"id":"x","name":"<img src=x onerror=alert(1)>Evil"},
+        "wording":{"greeting":"<script>alert(2)</script>{organisation}","closing":"bye"}}"#;
+    let (root, _handle) = mount_app(blob_url(hostile)).await;
+    assert!(
+        heading(&root, 1, "<img src=x onerror=alert(1)>Evil").is_some(),
+        "{}",
+        root.inner_html()
+    );
+    assert!(
+        all(&root, "img, script, b").is_empty(),
+        "markup was rendered: {}",
+        root.inner_html()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn greeting_marks_the_unfilled_agent_name_as_a_slot() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), || {
+        view! { <Greeting organisation="Hillside Homes" template="{agent} at {organisation}, hello." /> }
+    });
+    leptos::task::tick().await;
+    let slots = all(&root, ".idk-slot");
+    assert_eq!(slots.len(), 1);
+    assert_eq!(text(&slots[0]), "[your name]");
+    assert!(
+        text(&root).ends_with("[your name] at Hillside Homes, hello."),
+        "{}",
+        text(&root)
+    );
+}
