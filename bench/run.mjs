@@ -1,0 +1,424 @@
+// The benchmark: sizes of the release build, time to interactive in headless Chromium (1x and 4x CPU
+// throttling) against a plain-JS baseline, and memory after load. Prints one table and, last, the
+// same figures as one JSON line prefixed with `BENCH_JSON `.
+//
+//   node bench/run.mjs <dist-dir> [--runs N]
+//
+// scripts/bench builds the release widget into bench/out/dist and runs this. Uses Debian's Chromium
+// (/usr/bin/chromium) through playwright-core; never downloads a browser. Loopback only.
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+import { startServer } from '../tests/support/static-server.mjs';
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const SERVE_DIR = path.join(BENCH_DIR, 'out', 'serve');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+const MARK = 'incident-desk:interactive';
+const READY_ATTRIBUTE = 'data-incident-desk';
+const BUDGET_GZIP_BYTES = 120_000; // 120 KB, 1 KB = 1000 bytes
+const REFERENCE_NOTE = 'reference: Amazon Connect Streams ~190 KB gzip';
+const THROTTLES = [1, 4];
+const WAIT_MS = 60_000;
+const PRECOMPRESS = new Set(['.wasm', '.js', '.css', '.html', '.json']);
+const PAGES = {
+  widget: '/index.html',
+  baseline: '/baseline.html',
+};
+
+class BenchError extends Error {}
+
+function usage() {
+  return 'usage: node bench/run.mjs <dist-dir> [--runs N]   (N cold loads per page and throttle, default 9)';
+}
+
+function parseArgs(argv) {
+  let dist;
+  let runs = 9;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--runs' || arg.startsWith('--runs=')) {
+      const value = arg === '--runs' ? argv[++i] : arg.slice('--runs='.length);
+      if (!/^[1-9][0-9]*$/.test(value ?? '')) throw new BenchError(`--runs needs a positive whole number, got ${value ?? 'nothing'}\n${usage()}`);
+      runs = Number(value);
+    } else if (arg === '--help' || arg === '-h') {
+      console.log(usage());
+      process.exit(0);
+    } else if (arg.startsWith('-')) {
+      throw new BenchError(`unknown option ${arg}\n${usage()}`);
+    } else if (dist === undefined) {
+      dist = arg;
+    } else {
+      throw new BenchError(`unexpected argument ${arg}\n${usage()}`);
+    }
+  }
+  if (dist === undefined) throw new BenchError(`no dist directory given\n${usage()}`);
+  return { dist: path.resolve(dist), runs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+
+function gzip(bytes) {
+  return zlib.gzipSync(bytes, { level: 9 });
+}
+
+function brotli(bytes) {
+  return zlib.brotliCompressSync(bytes, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+}
+
+/** The one file in `dir` (not its subdirectories) whose name ends with `ext`. */
+async function findOne(dir, ext) {
+  const names = (await readdir(dir, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && entry.name.endsWith(ext))
+    .map((entry) => entry.name);
+  if (names.length !== 1) {
+    throw new BenchError(`expected exactly one *${ext} file in ${dir}, found ${names.length ? names.join(', ') : 'none'}`);
+  }
+  return names[0];
+}
+
+async function measureSizes(dist) {
+  const files = {};
+  for (const [kind, ext] of [['wasm', '.wasm'], ['js', '.js'], ['css', '.css']]) {
+    const file = await findOne(dist, ext);
+    const bytes = await readFile(path.join(dist, file));
+    if (kind === 'wasm' && !WebAssembly.validate(bytes)) {
+      throw new BenchError(
+        `${path.join(dist, file)} is not valid WebAssembly (magic ${bytes.subarray(0, 4).toString('hex') || 'none'}). ` +
+          'Two Trunk builds sharing target/ at once (trunk serve, scripts/test) can corrupt it: run again when the other build has finished.',
+      );
+    }
+    files[kind] = { file, raw: bytes.length, gzip: gzip(bytes).length, brotli: brotli(bytes).length };
+  }
+  const total = { raw: 0, gzip: 0, brotli: 0 };
+  for (const entry of Object.values(files)) {
+    for (const key of Object.keys(total)) total[key] += entry[key];
+  }
+  return { files, total };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The served copy: dist plus the baseline, with .gz and .br beside every text and wasm file.
+
+async function prepareServeDir(dist) {
+  await rm(SERVE_DIR, { recursive: true, force: true });
+  await mkdir(path.dirname(SERVE_DIR), { recursive: true });
+  await cp(dist, SERVE_DIR, { recursive: true });
+  for (const name of ['baseline.html', 'baseline.js']) {
+    await cp(path.join(BENCH_DIR, name), path.join(SERVE_DIR, name));
+  }
+  const pack = path.join(SERVE_DIR, 'packs', 'council-out-of-hours.json');
+  if (!(await stat(pack).catch(() => null))?.isFile()) {
+    throw new BenchError(`the build has no ${path.relative(SERVE_DIR, pack)} (the default pack both pages load)`);
+  }
+  await precompressTree(SERVE_DIR);
+}
+
+async function precompressTree(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      await precompressTree(full);
+    } else if (entry.isFile() && PRECOMPRESS.has(path.extname(entry.name))) {
+      const bytes = await readFile(full);
+      await writeFile(full + '.gz', gzip(bytes));
+      await writeFile(full + '.br', brotli(bytes));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loads in Chromium
+
+// Runs before any page script: keeps the wasm memory Trunk's loader hands over when the app has
+// started, so its size can be read once the page is interactive.
+const INIT_SCRIPT = `
+  window.addEventListener('TrunkApplicationStarted', (event) => {
+    try {
+      window.__benchWasmMemory = event.detail.wasm.memory;
+    } catch (_) {}
+  });
+`;
+
+/**
+ * One cold load of `pagePath` in a fresh browser context (its own HTTP cache) at CPU throttling
+ * `rate`. Returns the interactive mark's startTime (ms after navigation start) and, with
+ * `memory`, the JS heap and wasm memory sizes once interactive.
+ */
+async function coldLoad(browser, origin, pagePath, rate, { memory = false } = {}) {
+  const context = await browser.newContext();
+  const log = [];
+  try {
+    const page = await context.newPage();
+    page.on('console', (message) => log.push(`console.${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) =>
+      log.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`),
+    );
+    page.on('response', (response) => {
+      if (response.status() >= 400) log.push(`HTTP ${response.status()}: ${response.url()}`);
+    });
+    if (memory) await page.addInitScript(INIT_SCRIPT);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    if (memory) await cdp.send('Performance.enable');
+
+    const url = origin + pagePath;
+    try {
+      await page.goto(url, { waitUntil: 'commit', timeout: WAIT_MS });
+      await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, MARK, {
+        timeout: WAIT_MS,
+      });
+    } catch (error) {
+      throw new BenchError(
+        `${url} at ${rate}x CPU: the '${MARK}' mark did not appear (${firstLine(error)})` + formatLog(log),
+      );
+    }
+    const result = await page.evaluate(
+      ([mark, attribute]) => ({
+        tti: performance.getEntriesByName(mark)[0].startTime,
+        state: document.documentElement.getAttribute(attribute),
+        wasmMemory: window.__benchWasmMemory?.buffer?.byteLength ?? null,
+      }),
+      [MARK, READY_ATTRIBUTE],
+    );
+    if (result.state !== 'ready') {
+      throw new BenchError(
+        `${url} at ${rate}x CPU: ${READY_ATTRIBUTE}="${result.state}" (expected "ready"); the page did not show the pack` +
+          formatLog(log),
+      );
+    }
+    if (!memory) return { tti: result.tti };
+
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const heap = metrics.find((metric) => metric.name === 'JSHeapUsedSize');
+    return {
+      tti: result.tti,
+      jsHeapUsed: heap ? heap.value : null,
+      wasmMemory: result.wasmMemory,
+    };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0];
+}
+
+function formatLog(log) {
+  return log.length ? `\n  page log:\n    ${log.slice(-30).join('\n    ')}` : '\n  (the page logged nothing)';
+}
+
+function summarise(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], samples };
+}
+
+async function measureLoads(browser, origin, runs) {
+  // One unrecorded load of each page first, so the browser's own start-up work is not in run 1.
+  for (const pagePath of Object.values(PAGES)) await coldLoad(browser, origin, pagePath, 1);
+
+  const samples = {};
+  for (const name of Object.keys(PAGES)) {
+    samples[name] = Object.fromEntries(THROTTLES.map((rate) => [`${rate}x`, []]));
+  }
+  // Interleaved, so drift in the machine's load falls on both pages and both throttles alike.
+  for (let run = 1; run <= runs; run++) {
+    for (const rate of THROTTLES) {
+      for (const [name, pagePath] of Object.entries(PAGES)) {
+        const { tti } = await coldLoad(browser, origin, pagePath, rate);
+        samples[name][`${rate}x`].push(tti);
+      }
+    }
+    process.stderr.write(`\r  loads: ${run}/${runs} rounds`);
+  }
+  process.stderr.write('\n');
+
+  const tti = {};
+  for (const [name, byRate] of Object.entries(samples)) {
+    tti[name] = Object.fromEntries(Object.entries(byRate).map(([rate, values]) => [rate, summarise(values)]));
+  }
+  const ratio = Object.fromEntries(
+    THROTTLES.map((rate) => [`${rate}x`, tti.widget[`${rate}x`].median / tti.baseline[`${rate}x`].median]),
+  );
+
+  const memory = {};
+  for (const [name, pagePath] of Object.entries(PAGES)) {
+    const { jsHeapUsed, wasmMemory } = await coldLoad(browser, origin, pagePath, 1, { memory: true });
+    memory[name] = { jsHeapUsedBytes: jsHeapUsed, wasmMemoryBytes: wasmMemory };
+  }
+  return { tti, ratio, memory };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const int = (n) => Math.round(n).toLocaleString('en-GB');
+const ms = (n) => n.toFixed(1);
+
+function bytesHuman(n) {
+  if (n === null || n === undefined) return 'n/a';
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(2)} MB`;
+  return `${(n / 1000).toFixed(1)} KB`;
+}
+
+function render(report) {
+  const { sizes, tti, ratio, memory, budget, machine, runs } = report;
+  const rows = [];
+  const head = (...cells) => rows.push({ cells, head: true });
+  const row = (...cells) => rows.push({ cells });
+  const note = (text) => rows.push({ note: text });
+  const rule = () => rows.push({ rule: true });
+
+  head('Size (bytes)', 'raw', 'gzip -9', 'brotli 11');
+  for (const [kind, entry] of Object.entries(sizes.files)) {
+    row(`${kind.padEnd(4)} ${entry.file}`, int(entry.raw), int(entry.gzip), int(entry.brotli));
+  }
+  row('total wasm+js+css', int(sizes.total.raw), int(sizes.total.gzip), int(sizes.total.brotli));
+  note(`budget 120 KB gzip: ${budget.usedPercent}% used (${int(sizes.total.gzip)} of ${int(BUDGET_GZIP_BYTES)} bytes; 1 KB = 1000 bytes)`);
+  note(`note: ${REFERENCE_NOTE}`);
+  rule();
+  head(`Time to interactive (ms, ${runs} cold loads)`, 'median', 'min–max', 'spread');
+  for (const rate of THROTTLES.map((r) => `${r}x`)) {
+    for (const name of Object.keys(PAGES)) {
+      const s = tti[name][rate];
+      const label = name === 'widget' ? 'widget' : 'baseline (plain JS)';
+      row(`${label} ${rate} CPU`, ms(s.median), `${ms(s.min)}–${ms(s.max)}`, ms(s.max - s.min));
+    }
+    row(`widget ÷ baseline ${rate} CPU (medians)`, `${ratio[rate].toFixed(2)}×`, '', '');
+  }
+  rule();
+  head('Memory after load (1x CPU, one load)', 'JS heap used', 'wasm memory', '');
+  for (const name of Object.keys(PAGES)) {
+    const label = name === 'widget' ? 'widget' : 'baseline (plain JS)';
+    row(label, bytesHuman(memory[name].jsHeapUsedBytes), bytesHuman(memory[name].wasmMemoryBytes), '');
+  }
+  note('KB = 1000 bytes, MB = 1,000,000 bytes');
+
+  const widths = [0, 0, 0, 0];
+  for (const r of rows) {
+    if (!r.cells) continue;
+    r.cells.forEach((cell, i) => (widths[i] = Math.max(widths[i], cell.length)));
+  }
+  const total = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  const line = (cells) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+
+  const out = [];
+  out.push(`Incident Desk benchmark: ${report.dist}`);
+  out.push(
+    `machine: node ${machine.node} | ${machine.chromium} | ${machine.cpus} CPUs (${machine.cpuModel}) | ${machine.date}`,
+  );
+  out.push('='.repeat(total));
+  for (const r of rows) {
+    if (r.rule) out.push('-'.repeat(total));
+    else if (r.note) out.push(`  ${r.note}`);
+    else {
+      out.push(line(r.cells));
+      if (r.head) out.push(line(r.cells.map((cell) => '~'.repeat(cell.length))));
+    }
+  }
+  out.push('='.repeat(total));
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const { dist, runs } = parseArgs(process.argv.slice(2));
+  if (!(await stat(dist).catch(() => null))?.isDirectory()) {
+    throw new BenchError(`no such directory: ${dist} (build it with: trunk build --release --dist ${path.relative(process.cwd(), dist) || dist})`);
+  }
+  await stat(CHROMIUM).catch(() => {
+    throw new BenchError(`no Chromium at ${CHROMIUM} (apt-get install chromium); this benchmark never downloads one`);
+  });
+
+  const sizes = await measureSizes(dist);
+  const budget = {
+    gzipBytes: BUDGET_GZIP_BYTES,
+    usedPercent: Math.round((sizes.total.gzip / BUDGET_GZIP_BYTES) * 100),
+  };
+  await prepareServeDir(dist);
+
+  let server;
+  let browser;
+  const cleanup = async () => {
+    await browser?.close().catch(() => {});
+    browser = undefined;
+    if (server) {
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(() => resolve()));
+      server = undefined;
+    }
+  };
+  const onSignal = (signal) => {
+    process.stderr.write(`\nbench: ${signal}, stopping\n`);
+    cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    server = await startServer({ port: 0, mounts: { '/': SERVE_DIR }, precompressed: true });
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const machine = {
+      node: process.version,
+      chromium: `Chromium ${browser.version()}`,
+      cpus: os.cpus().length,
+      cpuModel: (os.cpus()[0]?.model ?? 'unknown').replace(/\s+/g, ' ').trim(),
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
+    process.stderr.write(`bench: serving ${path.relative(process.cwd(), SERVE_DIR)} on ${origin}; ${runs} rounds of 4 cold loads\n`);
+    const { tti, ratio, memory } = await measureLoads(browser, origin, runs);
+    const report = {
+      dist: path.relative(process.cwd(), dist) || dist,
+      machine,
+      runs,
+      sizes,
+      budget,
+      tti,
+      ratio,
+      memory,
+    };
+    console.log(render(report));
+    console.log(`BENCH_JSON ${JSON.stringify(report)}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    if (error instanceof BenchError) console.error(`bench: ${error.message}`);
+    else console.error(`bench: failed: ${error?.stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,103 @@
+// Page objects for the end-to-end tests. Elements are found by role and accessible name, the way
+// a handler using a screen reader or the keyboard would find them.
+import { expect } from '@playwright/test';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** The widget, in its own page or inside a host's iframe (`root` is a Page or a FrameLocator). */
+export class Widget {
+  constructor(root) {
+    this.root = root;
+  }
+
+  /** Waits until the widget has shown either the handler's screen or a pack problem. */
+  async settled() {
+    await expect(this.root.locator('html')).toHaveAttribute('data-incident-desk', /^(ready|pack-error)$/);
+  }
+
+  organisation() {
+    return this.root.getByRole('heading', { level: 1 });
+  }
+
+  greeting() {
+    return this.root.getByRole('region', { name: 'Greeting' });
+  }
+
+  packProblem() {
+    return this.root.getByRole('alert');
+  }
+
+  /** The value beside `term` in the pack problem's facts (Pack address, JSON path, Line, Column). */
+  fact(term) {
+    return this.packProblem()
+      .getByRole('term')
+      .filter({ hasText: new RegExp(`^${term}$`) })
+      .locator('xpath=following-sibling::dd[1]');
+  }
+
+  problems() {
+    return this.root.getByRole('list', { name: 'Problems in the pack' }).getByRole('listitem');
+  }
+
+  retry() {
+    return this.root.getByRole('button', { name: 'Try again' });
+  }
+}
+
+/** The standalone widget page. */
+export class StandalonePage {
+  constructor(page) {
+    this.page = page;
+    this.widget = new Widget(page);
+  }
+
+  async open(pack) {
+    const query = pack === undefined ? '' : `?pack=${encodeURIComponent(pack)}`;
+    await this.page.goto(`/index.html${query}`);
+    await this.widget.settled();
+    return this.widget;
+  }
+}
+
+/** The plain demo host page that embeds the widget in an iframe. */
+export class DemoHostPage {
+  constructor(page) {
+    this.page = page;
+    this.widget = new Widget(page.frameLocator('iframe[title="Incident Desk call handling"]'));
+  }
+
+  async open() {
+    await this.page.goto('/demo/host.html');
+    await this.widget.settled();
+    return this.widget;
+  }
+
+  heading() {
+    return this.page.getByRole('heading', { level: 1, name: 'Incoming call' });
+  }
+
+  /** The Playwright Frame of the embedded widget (for the accessibility scan). */
+  widgetFrame() {
+    return this.page.frames().find((f) => f !== this.page.mainFrame() && f.url().includes('/index.html'));
+  }
+}
+
+/** Runs axe-core in `target` (a Page or a Frame) and asserts there are no violations. */
+export async function expectNoAxeViolations(target, { iframes = true } = {}) {
+  await target.addScriptTag({ path: AXE_PATH });
+  const result = await target.evaluate(
+    ([tags, iframes]) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, iframes }),
+    [AXE_TAGS, iframes],
+  );
+  const violations = result.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map((n) => n.target.join(' ')),
+  }));
+  expect(violations, 'axe-core violations').toEqual([]);
+  expect(result.passes.length, 'axe-core ran its rules').toBeGreaterThan(0);
+}

@@ -1,0 +1,38 @@
+// End-to-end tests: the release build (dist/, from `trunk build --release`) served on loopback,
+// driven in Debian's Chromium. Never downloads a browser.
+import { defineConfig } from '@playwright/test';
+
+const PORT = 4173;
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.spec.mjs',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
+    },
+  },
+  webServer: {
+    command: `node ../support/static-server.mjs --port ${PORT} --mount /=../../dist --mount /fixtures/=../fixtures`,
+    url: `http://127.0.0.1:${PORT}/index.html`,
+    reuseExistingServer: false,
+    cwd: new URL('.', import.meta.url).pathname,
+    stdout: 'ignore',
+  },
+});
