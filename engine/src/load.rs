@@ -159,20 +159,24 @@ fn list(problems: &[Problem]) -> String {
         .join("; ")
 }
 
-/// `1536` → `"1.5 KB"`, in units of 1024, for messages people read.
+/// `1536` → `"1.5 KB"`, in units of 1024 with one decimal, for messages people read. Integer
+/// arithmetic only: float formatting would add kilobytes to the widget for one message.
 pub fn human_bytes(bytes: usize) -> String {
-    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1024 {
+        return format!("{bytes} bytes");
+    }
+    let bytes = bytes as u128;
     let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
+    let mut scale: u128 = 1024;
+    // Rounded to tenths of the unit; move up a unit when rounding reaches 1024 of this one.
+    let mut tenths = (bytes * 10 + scale / 2) / scale;
+    while tenths >= 10_240 && unit + 1 < UNITS.len() {
+        scale *= 1024;
         unit += 1;
+        tenths = (bytes * 10 + scale / 2) / scale;
     }
-    if unit == 0 {
-        format!("{bytes} bytes")
-    } else {
-        format!("{:.1} {}", value, UNITS[unit])
-    }
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
 }
 
 /// serde_json's messages end in " at line L column C"; we give the location separately.
@@ -196,24 +200,28 @@ pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(PackLoadError::Empty);
     }
-    // Syntax first, so that a truncated file says "not JSON" rather than naming a missing field.
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| PackLoadError::NotJson {
-            line: e.line(),
-            column: e.column(),
-            message: without_location(e.to_string()),
-        })?;
-    let format = value.get("format").and_then(serde_json::Value::as_str);
-    if let Some(found) = format {
-        if found != PACK_FORMAT {
-            return Err(PackLoadError::UnsupportedFormat {
-                found: found.to_owned(),
-                expected: PACK_FORMAT,
-            });
+    // Syntax and format first, so that a truncated file says "not JSON" and a pack of another
+    // format says so, rather than naming a missing field. `FormatProbe` skips everything but
+    // `format`: smaller in the widget than a serde_json::Value, and it still reads every byte.
+    let format = match serde_json::from_slice::<FormatProbe>(bytes) {
+        Ok(probe) => probe.format,
+        // Valid JSON but not an object with a string `format`: the typed parse below says where.
+        Err(e) if e.is_data() => None,
+        Err(e) => {
+            return Err(PackLoadError::NotJson {
+                line: e.line(),
+                column: e.column(),
+                message: without_location(e.to_string()),
+            })
         }
+    };
+    if let Some(found) = format.filter(|f| f != PACK_FORMAT) {
+        return Err(PackLoadError::UnsupportedFormat {
+            found,
+            expected: PACK_FORMAT,
+        });
     }
-    drop(value);
-    // Parse again from the bytes (not the Value) so that shape errors keep their line and column.
+    // Parse again, typed, so that shape errors carry their JSON path, line and column.
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let pack: PackFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -231,6 +239,13 @@ pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
     } else {
         Err(PackLoadError::Invalid { problems })
     }
+}
+
+/// Just the `format` of a pack, whatever else it holds.
+#[derive(serde::Deserialize)]
+struct FormatProbe {
+    #[serde(default)]
+    format: Option<String>,
 }
 
 /// The content checks: everything a pack's shape cannot express.
@@ -261,4 +276,21 @@ fn check(pack: &PackFile) -> Vec<Problem> {
         }
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_bytes;
+
+    #[test]
+    fn human_bytes_rounds_to_one_decimal() {
+        assert_eq!(human_bytes(0), "0 bytes");
+        assert_eq!(human_bytes(1023), "1023 bytes");
+        assert_eq!(human_bytes(1024), "1.0 KB");
+        assert_eq!(human_bytes(1536), "1.5 KB");
+        assert_eq!(human_bytes(5 * 1024 * 1024 + 1), "5.0 MB");
+        assert_eq!(human_bytes(1024 * 1024 - 1), "1.0 MB");
+        assert_eq!(human_bytes(3 * 1024 * 1024 * 1024), "3.0 GB");
+        assert!(human_bytes(usize::MAX).ends_with(" GB"));
+    }
 }
