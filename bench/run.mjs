@@ -42,6 +42,9 @@ const PAGES = {
 
 class BenchError extends Error {}
 
+// Set on SIGINT/SIGTERM: the loads then fail as the browser closes, which is not worth reporting.
+let stopping = false;
+
 function usage() {
   return 'usage: node bench/run.mjs <dist-dir> [--runs N]   (N cold loads per page and throttle, default 9)';
 }
@@ -196,7 +199,7 @@ async function coldLoad(browser, origin, pagePath, rate, { memory = false } = {}
     }
     const result = await page.evaluate(
       ([mark, attribute]) => ({
-        tti: performance.getEntriesByName(mark)[0].startTime,
+        tti: Math.round(performance.getEntriesByName(mark)[0].startTime * 10) / 10,
         state: document.documentElement.getAttribute(attribute),
         wasmMemory: window.__benchWasmMemory?.buffer?.byteLength ?? null,
       }),
@@ -233,7 +236,7 @@ function formatLog(log) {
 function summarise(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const median = sorted.length % 2 ? sorted[mid] : Math.round(((sorted[mid - 1] + sorted[mid]) / 2) * 100) / 100;
   return { median, min: sorted[0], max: sorted[sorted.length - 1], samples };
 }
 
@@ -253,16 +256,19 @@ async function measureLoads(browser, origin, runs) {
         samples[name][`${rate}x`].push(tti);
       }
     }
-    process.stderr.write(`\r  loads: ${run}/${runs} rounds`);
+    if (process.stderr.isTTY) process.stderr.write(`\r  loads: ${run}/${runs} rounds`);
   }
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
 
   const tti = {};
   for (const [name, byRate] of Object.entries(samples)) {
     tti[name] = Object.fromEntries(Object.entries(byRate).map(([rate, values]) => [rate, summarise(values)]));
   }
   const ratio = Object.fromEntries(
-    THROTTLES.map((rate) => [`${rate}x`, tti.widget[`${rate}x`].median / tti.baseline[`${rate}x`].median]),
+    THROTTLES.map((rate) => [
+      `${rate}x`,
+      Math.round((tti.widget[`${rate}x`].median / tti.baseline[`${rate}x`].median) * 1000) / 1000,
+    ]),
   );
 
   const memory = {};
@@ -333,8 +339,12 @@ function render(report) {
   const out = [];
   out.push(`Incident Desk benchmark: ${report.dist}`);
   out.push(
-    `machine: node ${machine.node} | ${machine.chromium} | ${machine.cpus} CPUs (${machine.cpuModel}) | ${machine.date}`,
+    `machine: node ${machine.node} | ${machine.chromium} | ${machine.cpus} CPUs (${machine.cpuModel}) | ` +
+      `load average ${machine.loadAverage.join(' ')} | ${machine.date}`,
   );
+  if (machine.loadAverage[0] > machine.cpus) {
+    out.push(`warning: the machine was busy when the loads started (1-minute load average above the CPU count): times are inflated and noisy`);
+  }
   out.push('='.repeat(total));
   for (const r of rows) {
     if (r.rule) out.push('-'.repeat(total));
@@ -353,7 +363,7 @@ function render(report) {
 async function main() {
   const { dist, runs } = parseArgs(process.argv.slice(2));
   if (!(await stat(dist).catch(() => null))?.isDirectory()) {
-    throw new BenchError(`no such directory: ${dist} (build it with: trunk build --release --dist ${path.relative(process.cwd(), dist) || dist})`);
+    throw new BenchError(`no such directory: ${dist} (scripts/bench builds the release widget into bench/out/dist and runs this)`);
   }
   await stat(CHROMIUM).catch(() => {
     throw new BenchError(`no Chromium at ${CHROMIUM} (apt-get install chromium); this benchmark never downloads one`);
@@ -378,6 +388,7 @@ async function main() {
     }
   };
   const onSignal = (signal) => {
+    stopping = true;
     process.stderr.write(`\nbench: ${signal}, stopping\n`);
     cleanup().finally(() => process.exit(130));
   };
@@ -394,6 +405,7 @@ async function main() {
       cpus: os.cpus().length,
       cpuModel: (os.cpus()[0]?.model ?? 'unknown').replace(/\s+/g, ' ').trim(),
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
     };
     process.stderr.write(`bench: serving ${path.relative(process.cwd(), SERVE_DIR)} on ${origin}; ${runs} rounds of 4 cold loads\n`);
     const { tti, ratio, memory } = await measureLoads(browser, origin, runs);
@@ -417,6 +429,7 @@ async function main() {
 main().then(
   () => process.exit(0),
   (error) => {
+    if (stopping) return; // the signal handler exits once the browser and server are closed
     if (error instanceof BenchError) console.error(`bench: ${error.message}`);
     else console.error(`bench: failed: ${error?.stack ?? error}`);
     process.exit(1);

@@ -166,15 +166,16 @@ pub fn human_bytes(bytes: usize) -> String {
     if bytes < 1024 {
         return format!("{bytes} bytes");
     }
-    let bytes = bytes as u128;
+    let bytes = bytes as u64;
     let mut unit = 0;
-    let mut scale: u128 = 1024;
+    let mut scale: u64 = 1024;
     // Rounded to tenths of the unit; move up a unit when rounding reaches 1024 of this one.
-    let mut tenths = (bytes * 10 + scale / 2) / scale;
+    let tenths_of = |scale: u64| bytes.saturating_mul(10).saturating_add(scale / 2) / scale;
+    let mut tenths = tenths_of(scale);
     while tenths >= 10_240 && unit + 1 < UNITS.len() {
         scale *= 1024;
         unit += 1;
-        tenths = (bytes * 10 + scale / 2) / scale;
+        tenths = tenths_of(scale);
     }
     format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
 }
