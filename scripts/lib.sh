@@ -66,3 +66,11 @@ setup() {
   # Trunk runs cargo with --offline: fetch the crates first.
   cargo fetch --locked --quiet
 }
+
+# `trunk build` with a lock: two Trunk builds at once share target/wasm-bindgen/ and can ship a
+# zero-filled wasm while reporting success (seen here). scripts/test and scripts/bench build
+# through this; `trunk serve` does not take the lock, so do not run it beside them.
+trunk_build() {
+  mkdir -p target
+  flock target/.trunk-build.lock trunk build "$@"
+}
