@@ -185,6 +185,17 @@ async fn empty_pack_says_it_is_empty() {
 }
 
 #[wasm_bindgen_test]
+async fn a_web_page_in_place_of_a_pack_is_named_as_one() {
+    let (root, _handle) = mount_app(blob_url(include_bytes!("fixtures/packs/web-page.html"))).await;
+    let alert = pack_error(&root, "A web page, not a procedure pack");
+    assert!(
+        text(&alert).contains("probably missing or the address is wrong"),
+        "{}",
+        text(&alert)
+    );
+}
+
+#[wasm_bindgen_test]
 async fn non_json_pack_gives_line_and_column() {
     let (root, _handle) = mount_app(blob_url(include_bytes!("fixtures/packs/not-json.json"))).await;
     let alert = pack_error(&root, "Procedure pack is not valid JSON");

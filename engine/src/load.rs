@@ -66,6 +66,10 @@ pub enum PackLoadError {
     /// The file has nothing in it (or only white space).
     #[error("The procedure pack file is empty.")]
     Empty,
+    /// The address gave a web page, not a pack: usually a wrong address on a server that answers
+    /// every unknown path with its home page.
+    #[error("The address gave a web page (HTML), not a procedure pack. The pack file is probably missing or the address is wrong.")]
+    WebPage,
     /// The file is not JSON.
     #[error("The procedure pack is not valid JSON at line {line}, column {column}: {message}.")]
     NotJson {
@@ -116,6 +120,7 @@ impl PackLoadError {
             PackLoadError::Unreachable { .. } => "Procedure pack could not be fetched",
             PackLoadError::TooLarge { .. } => "Procedure pack too large",
             PackLoadError::Empty => "Procedure pack is empty",
+            PackLoadError::WebPage => "A web page, not a procedure pack",
             PackLoadError::NotJson { .. } => "Procedure pack is not valid JSON",
             PackLoadError::WrongShape { .. } => "Procedure pack has the wrong shape",
             PackLoadError::UnsupportedFormat { .. } => "Procedure pack format not supported",
@@ -198,8 +203,10 @@ pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
             limit: MAX_PACK_BYTES,
         });
     }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(PackLoadError::Empty);
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return Err(PackLoadError::Empty),
+        Some(b'<') => return Err(PackLoadError::WebPage),
+        Some(_) => {}
     }
     // Syntax and format first, so that a truncated file says "not JSON" and a pack of another
     // format says so, rather than naming a missing field. `FormatProbe` skips everything but

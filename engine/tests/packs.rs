@@ -204,7 +204,10 @@ fn mutated_packs_never_panic() {
             }
         }
         match parse_pack(&bytes) {
-            Ok(_) | Err(PackLoadError::Empty) | Err(PackLoadError::UnsupportedFormat { .. }) => {}
+            Ok(_)
+            | Err(PackLoadError::Empty)
+            | Err(PackLoadError::WebPage)
+            | Err(PackLoadError::UnsupportedFormat { .. }) => {}
             Err(PackLoadError::NotJson { line, column, .. }) => {
                 assert!(line >= 1 && column <= bytes.len() + 1)
             }
@@ -213,4 +216,13 @@ fn mutated_packs_never_panic() {
             Err(other) => panic!("unexpected error for a local file: {other:?}"),
         }
     }
+}
+
+#[test]
+fn a_web_page_is_named_as_one() {
+    let page = b"\n  <!DOCTYPE html><html><body>Home</body></html>";
+    assert_eq!(parse_pack(page), Err(PackLoadError::WebPage));
+    assert!(PackLoadError::WebPage
+        .to_string()
+        .contains("probably missing"));
 }

@@ -48,6 +48,11 @@ const BAD_PACKS = [
     message: 'The procedure pack file is empty.',
   },
   {
+    file: 'web-page.html',
+    title: 'A web page, not a procedure pack',
+    message: 'The pack file is probably missing or the address is wrong.',
+  },
+  {
     file: 'not-json.json',
     title: 'Procedure pack is not valid JSON',
     message: 'not valid JSON at line 5, column 3: expected `,` or `}`',
