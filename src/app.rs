@@ -1,10 +1,12 @@
 //! The top-level component: loads the procedure pack and shows either the handler's screen or,
 //! when the pack cannot be used, what is wrong with it and where (F18). Never a blank widget.
 
-use incident_engine::PackFile;
+use std::sync::Arc;
+
+use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::components::{Greeting, PackErrorPanel};
+use crate::components::{Greeting, PackErrorPanel, PackPreview};
 use crate::host::{
     pack_source::fetch_pack,
     page::{mark_settled, Settled},
@@ -20,7 +22,8 @@ pub fn App(
     let url = StoredValue::new(pack_url);
     let pack = LocalResource::new(move || {
         let url = url.get_value();
-        async move { fetch_pack(&url).await }
+        // Shared, not copied: every read of the resource clones what it holds.
+        async move { fetch_pack(&url).await.map(Arc::new) }
     });
 
     Effect::new(move |_| match pack.get() {
@@ -51,22 +54,36 @@ pub fn App(
 /// The handler's screen for a loaded pack.
 #[component]
 fn HandlerScreen(
-    /// The loaded procedure pack.
-    pack: PackFile,
+    /// The loaded, checked procedure pack.
+    pack: Arc<Pack>,
 ) -> impl IntoView {
-    let PackFile {
-        version,
-        organisation,
-        wording,
-        ..
-    } = pack;
+    let file = pack.file();
+    let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
+    let greeting = file.wording.greeting.clone();
+    let (browsing, set_browsing) = signal(false);
     view! {
         <header class="idk-header">
-            <h1 class="idk-title">{organisation.name.clone()}</h1>
+            <h1 class="idk-title">{organisation.clone()}</h1>
             <p class="idk-subtitle">"Incident Desk · procedures version " {version}</p>
         </header>
         <main class="idk-main">
-            <Greeting organisation=organisation.name template=wording.greeting />
+            <Greeting organisation=organisation template=greeting />
+            <div>
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    aria-expanded=move || browsing.get().to_string()
+                    aria-controls="idk-preview"
+                    on:click=move |_| set_browsing.update(|open| *open = !*open)
+                >
+                    "Browse procedures"
+                </button>
+            </div>
+            <div id="idk-preview" hidden=move || !browsing.get()>
+                <Show when=move || browsing.get()>
+                    <PackPreview pack=pack.clone() />
+                </Show>
+            </div>
         </main>
     }
 }

@@ -250,8 +250,8 @@ async fn every_content_problem_is_listed() {
     assert_eq!(
         items,
         [
-            "wording.closing: must not be empty",
             "wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}",
+            "wording.closing: must not be empty",
         ]
     );
 }
@@ -269,8 +269,11 @@ async fn retry_fetches_again() {
 #[wasm_bindgen_test]
 async fn markup_in_a_pack_is_shown_as_text() {
     let hostile = br#"{"format":"incident-desk/pack@1","version":"<b>1</b>",
-        "organisation":{"id":"x","name":"<img src=x onerror=alert(1)>Evil"},
-        "wording":{"greeting":"<script>alert(2)</script>{organisation}","closing":"bye"}}"#;
+        "organisation":{"id":"x","name":"<img src=x onerror=alert(1)>Evil",
+            "services":[{"id":"s","name":"<i>S</i>","description":"d"}]},
+        "wording":{"greeting":"<script>alert(2)</script>{organisation}","closing":"bye"},
+        "priorities":[{"id":"P1","name":"<u>P</u>","description":"d","deploy_within_minutes":1,"attend_within_minutes":2}],
+        "codes":[{"code":"<em>C</em>","title":"t","service":"s","default_priority":"P1"}]}"#;
     let (root, _handle) = mount_app(blob_url(hostile)).await;
     assert!(
         heading(&root, 1, "<img src=x onerror=alert(1)>Evil").is_some(),
@@ -299,4 +302,70 @@ async fn greeting_marks_the_unfilled_agent_name_as_a_slot() {
         "{}",
         text(&root)
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_pack_can_be_browsed_and_its_codes_filtered() {
+    let (root, _handle) = mount_app(blob_url(include_bytes!(
+        "fixtures/packs/problems/valid.json"
+    )))
+    .await;
+    let toggle = button(&root, "Browse procedures").expect("a Browse procedures button");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    toggle.click();
+    leptos::task::tick().await;
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let preview = heading(&root, 2, "Procedures: Fixture Council")
+        .and_then(|h| h.parent_element())
+        .expect("the preview");
+    let summaries: Vec<String> = all(&preview, "summary").iter().map(text_content).collect();
+    assert!(
+        summaries.contains(&"Priorities (2)".to_owned()),
+        "{summaries:?}"
+    );
+    assert!(
+        summaries.contains(&"Incident codes (2)".to_owned()),
+        "{summaries:?}"
+    );
+
+    let filter: web_sys::HtmlInputElement = all(&preview, "input[type=search]")
+        .remove(0)
+        .unchecked_into();
+    assert_eq!(
+        filter.parent_element().map(|l| text_content(&l)).as_deref(),
+        Some("Filter codes")
+    );
+    filter.set_value("obstruct");
+    filter
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    let codes_table = all(&preview, "table")
+        .into_iter()
+        .find(|t| text_content(t).starts_with("Incident codes"))
+        .unwrap();
+    let first_cells: Vec<String> = all(&codes_table, "tbody tr td:first-child")
+        .iter()
+        .map(text_content)
+        .collect();
+    assert_eq!(first_cells, ["HW-OBS-01"]);
+
+    toggle.click();
+    leptos::task::tick().await;
+    assert!(heading(&root, 2, "Procedures: Fixture Council").is_none());
+}
+
+/// Text regardless of layout (closed `details` and hidden parts included), white space collapsed.
+fn text_content(el: &Element) -> String {
+    el.text_content()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }

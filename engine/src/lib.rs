@@ -12,8 +12,11 @@
 
 pub mod load;
 pub mod pack;
+pub mod schema;
+pub mod validate;
 pub mod wording;
 
 pub use load::{human_bytes, parse_pack, PackLoadError, Problem, MAX_PACK_BYTES};
 pub use pack::{Organisation, PackFile, Wording, PACK_FORMAT};
+pub use validate::{validate, Pack};
 pub use wording::{fill, Placeholder, PlaceholderValues, Segment, UnknownPlaceholder};

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::pack::{PackFile, PACK_FORMAT};
-use crate::wording::{fill, PlaceholderValues};
+use crate::validate::{validate, Pack};
 
 /// The largest pack we read, in bytes. A pack is text written by people; anything larger is a
 /// mistake (a wrong file, a data dump) and reading it would stall the handler's browser.
@@ -193,10 +193,10 @@ fn without_location(message: String) -> String {
     }
 }
 
-/// Reads a pack from its bytes. Checks, in order: size, emptiness, JSON syntax, shape (with the
-/// JSON path of the first part that does not fit), format identifier, and the content checks this
-/// version knows (every placeholder in the wording exists).
-pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
+/// Reads a pack from its bytes. Checks, in order: size, emptiness (and a web page in its place),
+/// JSON syntax, format identifier, shape (with the JSON path of the first part that does not fit),
+/// and then every content check in `validate`, all problems at once.
+pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
     if bytes.len() > MAX_PACK_BYTES {
         return Err(PackLoadError::TooLarge {
             bytes: bytes.len(),
@@ -241,12 +241,7 @@ pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
             message: without_location(inner.to_string()),
         }
     })?;
-    let problems = check(&pack);
-    if problems.is_empty() {
-        Ok(pack)
-    } else {
-        Err(PackLoadError::Invalid { problems })
-    }
+    validate(pack).map_err(|problems| PackLoadError::Invalid { problems })
 }
 
 /// Just the `format` of a pack, whatever else it holds.
@@ -254,36 +249,6 @@ pub fn parse_pack(bytes: &[u8]) -> Result<PackFile, PackLoadError> {
 struct FormatProbe {
     #[serde(default)]
     format: Option<String>,
-}
-
-/// The content checks: everything a pack's shape cannot express.
-fn check(pack: &PackFile) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut require = |path: &str, value: &str| {
-        if value.trim().is_empty() {
-            problems.push(Problem {
-                path: path.to_owned(),
-                message: "must not be empty".to_owned(),
-            });
-        }
-    };
-    require("version", &pack.version);
-    require("organisation.id", &pack.organisation.id);
-    require("organisation.name", &pack.organisation.name);
-    require("wording.greeting", &pack.wording.greeting);
-    require("wording.closing", &pack.wording.closing);
-    for (path, template) in [
-        ("wording.greeting", &pack.wording.greeting),
-        ("wording.closing", &pack.wording.closing),
-    ] {
-        if let Err(e) = fill(template, &PlaceholderValues::default()) {
-            problems.push(Problem {
-                path: path.to_owned(),
-                message: e.to_string(),
-            });
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -1,9 +1,20 @@
 //! The procedure pack as it is written on disk: the wire types.
 //!
-//! These mirror the JSON exactly and refuse anything they do not know (`deny_unknown_fields`), so a
-//! misspelt field is reported rather than silently ignored. Validated types with their invariants
-//! are built from these (see `load`). Serves F18; the wording serves F1 (L2 1.1, 3.7).
+//! An organisation writes its procedures once, as a pack, and the widget guides its handlers with
+//! it. These types mirror the JSON exactly and refuse anything they do not know
+//! (`deny_unknown_fields`), so a misspelt field is reported rather than silently ignored. The checks
+//! that the shape cannot express (references resolve, trees end in outcomes, priorities are in
+//! order) live in `validate`, which builds the checked `Pack` from a `PackFile`.
+//!
+//! Sections and the criteria they serve (../shared/DOMAIN.md):
+//! organisation and services F9 (L2 3.1, L3 3.1, K1); wording F1 (L2 1.1, 1.2, 3.7, K5);
+//! priorities and codes F3 (L2 1.4, 3.7); trees and safety net F3 (L2 1.4, 3.3, L3 3.2, P1, K4);
+//! advice and its limits F5 (L2 1.6, 3.6); escalation F6 (L2 1.7, 3.5); resources F10 (L2 3.4,
+//! 3.8, L3 1.2, P4); external organisations F7 (L2 2.1, K2); channels F8 (L2 2.2, 2.3, L3 3.3, P5,
+//! P6, K6); legislation F9 and F13 (L2 3.2, P3, K2); complaints F14 (L3 1.7, P9, K9); targets F12
+//! and F16 (L3 1.5, 2.3).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The format identifier every pack must carry, so a log entry can say which procedures it was
@@ -11,36 +22,828 @@ use serde::{Deserialize, Serialize};
 pub const PACK_FORMAT: &str = "incident-desk/pack@1";
 
 /// A procedure pack: one organisation's procedures for handling incident calls.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackFile {
-    /// Must be [`PACK_FORMAT`].
+    /// Must be `incident-desk/pack@1`.
     pub format: String,
-    /// The organisation's own version of its procedures, e.g. "2026.11.1".
+    /// The organisation's own version of these procedures, e.g. "2026.11.1". Every log entry
+    /// records it.
     pub version: String,
-    /// Who the procedures belong to.
+    /// Who the procedures belong to and the services its contact centre offers.
     pub organisation: Organisation,
     /// The standard wording handlers use.
     pub wording: Wording,
+    /// Priorities, most urgent first.
+    #[serde(default)]
+    pub priorities: Vec<Priority>,
+    /// Incident codes: what a call is about once it has been assessed.
+    #[serde(default)]
+    pub codes: Vec<IncidentCode>,
+    /// Decision trees that assess a call and end in an outcome.
+    #[serde(default)]
+    pub trees: Vec<DecisionTree>,
+    /// Questions asked on every call, whatever the tree.
+    #[serde(default)]
+    pub safety_net: Vec<SafetyNetQuestion>,
+    /// What handlers may and must tell callers, and what they must not.
+    #[serde(default)]
+    pub advice: Advice,
+    /// Escalation levels and the triggers that propose them.
+    #[serde(default)]
+    pub escalation: Escalation,
+    /// Resource types and the units that can be deployed.
+    #[serde(default)]
+    pub resources: Resources,
+    /// Other organisations handlers notify or pass calls to.
+    #[serde(default)]
+    pub external_organisations: Vec<ExternalOrganisation>,
+    /// The means of passing information on, and the conventions for each.
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    /// Legislation and policies that bear on handling, and what each adds to a call.
+    #[serde(default)]
+    pub legislation: Vec<Legislation>,
+    /// Categories of complaint about how an incident was handled.
+    #[serde(default)]
+    pub complaints: Vec<ComplaintCategory>,
+    /// Targets for monitoring and review.
+    #[serde(default)]
+    pub targets: Targets,
 }
 
 /// The organisation that runs the contact centre.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     /// A short stable identifier, e.g. "northbridge-council".
     pub id: String,
     /// The name callers hear and handlers see, e.g. "Northbridge Borough Council".
     pub name: String,
+    /// The incident-management services the contact centre offers (L2 3.1).
+    #[serde(default)]
+    pub services: Vec<Service>,
+}
+
+/// An incident-management service the contact centre offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Identifier, referred to by codes.
+    pub id: String,
+    /// Its name, e.g. "Highways emergencies".
+    pub name: String,
+    /// What it covers and what it does not.
+    pub description: String,
+    /// When it runs, e.g. "17:00-09:00 weekdays, all day at weekends".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
 }
 
 /// Standard wording (L2 1.1, 1.2, 3.7). Placeholders such as `{agent}` and `{organisation}` are
 /// filled in when the words are shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Wording {
     /// What the handler says on answering.
     pub greeting: String,
     /// What the handler says before ending the call.
     pub closing: String,
+    /// Phrases for keeping control of the call, one key away (L2 1.2, K5).
+    #[serde(default)]
+    pub control_phrases: Vec<ControlPhrase>,
+}
+
+/// A phrase for keeping control of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ControlPhrase {
+    /// Identifier.
+    pub id: String,
+    /// The situation it is for.
+    pub kind: ControlKind,
+    /// The words, with placeholders.
+    pub text: String,
+}
+
+/// Situations in which a handler needs to take control of the conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ControlKind {
+    /// A distressed caller.
+    Calming,
+    /// Repeating an instruction until the caller follows it.
+    RepetitivePersistence,
+    /// Bringing a caller back to what is needed.
+    Redirecting,
+    /// A caller who is abusive.
+    AbusiveCaller,
+    /// A caller who says nothing.
+    SilentCaller,
+}
+
+/// A priority, with its response targets (L2 1.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Priority {
+    /// Identifier, e.g. "P1".
+    pub id: String,
+    /// Its name, e.g. "Emergency: danger to life or property".
+    pub name: String,
+    /// When this priority applies.
+    pub description: String,
+    /// Minutes within which a resource should be deployed.
+    pub deploy_within_minutes: u32,
+    /// Minutes within which a resource should be on scene.
+    pub attend_within_minutes: u32,
+}
+
+/// An incident code: what a call is about (L2 3.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentCode {
+    /// The code handlers and responders use, e.g. "HW-FLD-01".
+    pub code: String,
+    /// Its title, e.g. "Flooding on the highway".
+    pub title: String,
+    /// The service that deals with it.
+    pub service: String,
+    /// The priority it has unless a tree says otherwise.
+    pub default_priority: String,
+    /// Words a caller might use, for finding the code or its tree.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The resources to send.
+    #[serde(default)]
+    pub response_plan: Vec<ResponsePlanItem>,
+    /// The advice set for this code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice_set: Option<String>,
+    /// What the log must hold before a call with this code can be closed.
+    #[serde(default)]
+    pub required_fields: Vec<LogField>,
+    /// Legislation that applies.
+    #[serde(default)]
+    pub legislation: Vec<String>,
+    /// External organisations to notify.
+    #[serde(default)]
+    pub notify: Vec<String>,
+}
+
+/// How many of a resource type to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsePlanItem {
+    /// A resource type's id.
+    pub resource_type: String,
+    /// How many.
+    pub count: u32,
+}
+
+/// Fields of the incident log a procedure can require.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum LogField {
+    /// The caller's name.
+    CallerName,
+    /// A number to call the caller back on.
+    CallbackNumber,
+    /// How the caller is connected to the incident.
+    CallerRelationship,
+    /// Where the incident is.
+    Location,
+    /// What happened, in the handler's words.
+    Narrative,
+    /// Dangers on scene.
+    Hazards,
+    /// How many people are involved or at risk.
+    PeopleAffected,
+    /// A vehicle's registration.
+    VehicleRegistration,
+    /// Whether anyone is vulnerable.
+    Vulnerability,
+    /// When it started.
+    StartTime,
+}
+
+/// A decision tree: questions with answers, ending in outcomes (L2 1.4, 3.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionTree {
+    /// Identifier.
+    pub id: String,
+    /// Its title, e.g. "Flooding".
+    pub title: String,
+    /// Words in a caller's account that suggest this tree.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// The first question's node id.
+    pub start: String,
+    /// The questions.
+    pub nodes: Vec<TreeNode>,
+    /// Where the tree can end.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// A question in a tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TreeNode {
+    /// Identifier, unique within the tree.
+    pub id: String,
+    /// The words to ask.
+    pub question: String,
+    /// Why it is asked or how to ask it, for the handler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
+    /// The node is asked only when this holds; otherwise the tree goes to `skip_to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask_if: Option<Condition>,
+    /// Where to go when `ask_if` does not hold. Required with `ask_if`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skip_to: Option<Next>,
+    /// The kind of answer and where each leads.
+    pub answer: Answer,
+}
+
+/// Where a tree goes next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Next {
+    /// Ask another question in this tree.
+    Node(String),
+    /// End the tree with this outcome.
+    Outcome(String),
+}
+
+/// The kind of answer a question takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Answer {
+    /// One of a list of options.
+    Choice {
+        /// The options, in the order they are offered (keys 1-9 pick them).
+        options: Vec<AnswerOption>,
+    },
+    /// Yes or no.
+    YesNo {
+        /// Where "yes" leads.
+        yes: Next,
+        /// Where "no" leads.
+        no: Next,
+    },
+    /// A number.
+    Number {
+        /// What it counts or measures, e.g. "people", "cm".
+        unit: String,
+        /// The smallest acceptable answer.
+        min: f64,
+        /// The largest acceptable answer.
+        max: f64,
+        /// Tried in order; the first that holds decides.
+        #[serde(default)]
+        branches: Vec<NumberBranch>,
+        /// Where the tree goes when no branch holds.
+        otherwise: Next,
+    },
+    /// Free text.
+    Text {
+        /// Where the tree goes next.
+        next: Next,
+    },
+}
+
+/// An option of a choice question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerOption {
+    /// Identifier, unique within the question.
+    pub id: String,
+    /// What the handler sees.
+    pub label: String,
+    /// Where it leads.
+    pub next: Next,
+}
+
+/// A branch of a number question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberBranch {
+    /// Holds when the answer is at least this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+    /// Holds when the answer is below this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub below: Option<f64>,
+    /// Where it leads.
+    pub next: Next,
+}
+
+/// A condition on earlier answers in the same tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Condition {
+    /// A choice question was answered with this option, or a yes/no question with "yes"/"no".
+    Answered {
+        /// The node asked.
+        node: String,
+        /// The option id, or "yes" / "no".
+        is: String,
+    },
+    /// A number question's answer is at least this.
+    AtLeast {
+        /// The node asked.
+        node: String,
+        /// The threshold.
+        value: f64,
+    },
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one condition holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+}
+
+/// Where a tree ends: a code, a priority and what follows from them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// Identifier, unique within the tree.
+    pub id: String,
+    /// The incident code.
+    pub code: String,
+    /// The priority.
+    pub priority: String,
+    /// The advice set, when not the code's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice_set: Option<String>,
+    /// An escalation level to propose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
+    /// Why, in words the handler can repeat.
+    pub reason: String,
+}
+
+/// A question asked on every call (L2 1.4): "is anyone in danger now?".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNetQuestion {
+    /// Identifier.
+    pub id: String,
+    /// The words to ask.
+    pub question: String,
+    /// What a "yes" means for the call.
+    pub if_yes: SafetyNetAction,
+}
+
+/// What a "yes" to a safety-net question does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyNetAction {
+    /// Raise the call to at least this priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// Propose this escalation level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
+    /// Mark the caller as vulnerable (feeds escalation triggers).
+    #[serde(default)]
+    pub vulnerable: bool,
+    /// Advice to give at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<String>,
+    /// Why, for the log.
+    pub reason: String,
+}
+
+/// Advice and its limits (L2 1.6, 3.6).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Advice {
+    /// Every piece of approved advice.
+    #[serde(default)]
+    pub items: Vec<AdviceItem>,
+    /// Advice grouped for codes and outcomes.
+    #[serde(default)]
+    pub sets: Vec<AdviceSet>,
+    /// What handlers must not say.
+    #[serde(default)]
+    pub limits: Vec<AdviceLimit>,
+}
+
+/// A piece of approved advice, said as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceItem {
+    /// Identifier.
+    pub id: String,
+    /// Whether it must be said or may be said.
+    pub kind: AdviceKind,
+    /// The words, with placeholders.
+    pub text: String,
+}
+
+/// Whether advice is mandatory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdviceKind {
+    /// Must be given on every call it applies to.
+    MustSay,
+    /// May be given when it helps.
+    MaySay,
+}
+
+/// A named group of advice items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceSet {
+    /// Identifier.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Advice item ids, in the order to give them.
+    pub items: Vec<String>,
+    /// Advice limits that apply on top of those that apply everywhere.
+    #[serde(default)]
+    pub limits: Vec<String>,
+}
+
+/// Something a handler must not say, and how to catch it in free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceLimit {
+    /// Identifier.
+    pub id: String,
+    /// The rule, as the handler is shown it, e.g. "Do not tell a caller a structure is safe".
+    pub rule: String,
+    /// Phrases that break the rule, matched whole-word and case-insensitively; `*` at the end of a
+    /// word matches any ending ("evacuat*" catches "evacuate" and "evacuation").
+    pub patterns: Vec<String>,
+    /// Approved advice to offer instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instead: Option<String>,
+    /// The escalation level that may go further than this limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub may_go_further: Option<String>,
+    /// Applies on every call, not only with the sets that name it.
+    #[serde(default)]
+    pub everywhere: bool,
+}
+
+/// Escalation levels and triggers (L2 1.7, 3.5).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Levels, lowest first.
+    #[serde(default)]
+    pub levels: Vec<EscalationLevel>,
+    /// What proposes an escalation.
+    #[serde(default)]
+    pub triggers: Vec<EscalationTrigger>,
+}
+
+/// A level of response a call can be escalated to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationLevel {
+    /// Identifier.
+    pub id: String,
+    /// Its name, e.g. "Duty manager".
+    pub name: String,
+    /// Who holds it.
+    pub held_by: String,
+    /// The boundary: what justifies escalating to this level.
+    pub boundary: String,
+    /// How to reach whoever holds it: channel ids, preferred first.
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+/// Something that proposes an escalation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationTrigger {
+    /// Identifier.
+    pub id: String,
+    /// The level proposed.
+    pub level: String,
+    /// Why, shown to the handler and logged.
+    pub reason: String,
+    /// When it fires.
+    pub when: TriggerCondition,
+    /// The least urgent priority a call that fires this trigger may have. A tree outcome that
+    /// fires the trigger with a less urgent priority is a mistake in the pack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+}
+
+/// When an escalation trigger fires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum TriggerCondition {
+    /// The call's priority is this one or more urgent.
+    PriorityAtLeast(String),
+    /// The caller's words or the narrative contain one of these.
+    Keywords(Vec<String>),
+    /// The call has been open this many minutes without closing.
+    ElapsedMinutes(u32),
+    /// The caller or someone at the incident is vulnerable.
+    VulnerableCaller,
+    /// The same caller or location has called this many times.
+    RepeatCaller {
+        /// Calls, counting this one.
+        calls: u32,
+        /// Within this many hours.
+        within_hours: u32,
+    },
+    /// A major incident has been declared.
+    MajorIncident,
+    /// The call has one of these codes.
+    Codes(Vec<String>),
+}
+
+/// Resource types and units (L2 3.4, 3.8; L3 1.2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// Kinds of resource.
+    #[serde(default)]
+    pub types: Vec<ResourceType>,
+    /// The units that can be deployed.
+    #[serde(default)]
+    pub units: Vec<ResourceUnit>,
+    /// How resources are allocated, for the reference panel (L2 3.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_rules: Option<String>,
+}
+
+/// A kind of resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceType {
+    /// Identifier.
+    pub id: String,
+    /// Its name, e.g. "Highways crew".
+    pub name: String,
+    /// What it can do.
+    pub description: String,
+}
+
+/// A unit that can be deployed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceUnit {
+    /// Identifier.
+    pub id: String,
+    /// Its call sign, spelt phonetically on radio.
+    pub call_sign: String,
+    /// Its resource type.
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    /// Skills it has.
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Where it works.
+    pub zone: String,
+    /// Its status when the pack is loaded; the host updates it live.
+    pub status: UnitStatus,
+    /// How to reach it: channel ids, preferred first.
+    pub channels: Vec<String>,
+}
+
+/// Whether a unit can be deployed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitStatus {
+    /// Free now.
+    Available,
+    /// On call: can be called out.
+    OnCall,
+    /// Already deployed.
+    Committed,
+    /// Not working.
+    OffDuty,
+}
+
+/// Another organisation the contact centre works with (L2 2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalOrganisation {
+    /// Identifier.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When to involve it.
+    pub when: String,
+    /// The procedure for involving it, step by step.
+    pub procedure: Vec<String>,
+    /// How to reach it.
+    pub contacts: Vec<Contact>,
+}
+
+/// A way of reaching someone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// A channel id.
+    pub channel: String,
+    /// The number, address or talk group.
+    pub address: String,
+}
+
+/// A means of passing information on, with its conventions (L2 2.2, 2.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Identifier.
+    pub id: String,
+    /// Its name, e.g. "Highways radio".
+    pub name: String,
+    /// The medium.
+    pub medium: Medium,
+    /// When it is the right choice (urgency, recipient).
+    pub use_when: String,
+    /// The longest message it takes, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// The structure messages must follow.
+    #[serde(default)]
+    pub structure: MessageStructure,
+    /// Spell call signs and registrations phonetically (radio, voice).
+    #[serde(default)]
+    pub phonetic: bool,
+    /// Abbreviations not to use, with what to say instead.
+    #[serde(default)]
+    pub banned_abbreviations: Vec<BannedAbbreviation>,
+}
+
+/// A communication medium.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    /// Spoken, face to face or on the call.
+    Voice,
+    /// Two-way radio.
+    Radio,
+    /// A telephone call.
+    Phone,
+    /// A text message.
+    Sms,
+    /// E-mail.
+    Email,
+    /// A structured data message to another system.
+    Data,
+}
+
+/// A required message structure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStructure {
+    /// No fixed structure.
+    #[default]
+    Free,
+    /// M/ETHANE: major incident, exact location, type, hazards, access, number of casualties,
+    /// emergency services.
+    Methane,
+    /// Situation, background, assessment, recommendation.
+    Sbar,
+}
+
+/// An abbreviation a channel must not use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BannedAbbreviation {
+    /// The abbreviation, e.g. "ASAP".
+    pub abbreviation: String,
+    /// What to write instead, e.g. "within 30 minutes".
+    pub say_instead: String,
+}
+
+/// Legislation or a policy that bears on handling (L2 3.2; P3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Legislation {
+    /// Identifier.
+    pub id: String,
+    /// Its title, e.g. "Care Act 2014, section 42".
+    pub title: String,
+    /// Its effect on how calls are handled.
+    pub effect: String,
+    /// What it adds to a call's checklist.
+    #[serde(default)]
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// An item a call's checklist gains from legislation or policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItem {
+    /// Identifier.
+    pub id: String,
+    /// What to do.
+    pub text: String,
+}
+
+/// A category of complaint about how an incident was handled (L3 1.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintCategory {
+    /// Identifier.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What a handler may do about it themselves.
+    pub handler_may: Vec<String>,
+    /// The escalation level that deals with it beyond that.
+    pub escalate_to: String,
+    /// Days within which the complainant must have a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond_within_days: Option<u32>,
+}
+
+/// Targets for monitoring and review (L3 1.5, 2.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// Seconds to answer a call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer_seconds: Option<u32>,
+    /// Seconds from answer to an incident code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_seconds: Option<u32>,
+    /// Minutes from code to a deployed resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_minutes: Option<u32>,
+    /// Minutes for a deployed resource to acknowledge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge_minutes: Option<u32>,
+    /// Minutes between updates from a deployed resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_interval_minutes: Option<u32>,
+}
+
+impl std::fmt::Display for TriggerCondition {
+    /// How the trigger reads in the reference panel and in an escalation proposal.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TriggerCondition::PriorityAtLeast(p) => write!(f, "priority {p} or more urgent"),
+            TriggerCondition::Keywords(words) => {
+                write!(f, "the caller mentions {}", words.join(", "))
+            }
+            TriggerCondition::ElapsedMinutes(m) => write!(f, "the call has been open {m} minutes"),
+            TriggerCondition::VulnerableCaller => {
+                write!(f, "the caller or someone involved is vulnerable")
+            }
+            TriggerCondition::RepeatCaller {
+                calls,
+                within_hours,
+            } => {
+                write!(
+                    f,
+                    "{calls} calls from the same caller or place within {within_hours} hours"
+                )
+            }
+            TriggerCondition::MajorIncident => write!(f, "a major incident has been declared"),
+            TriggerCondition::Codes(codes) => write!(f, "the call is coded {}", codes.join(" or ")),
+        }
+    }
+}
+
+impl Medium {
+    /// The medium's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Medium::Voice => "Voice",
+            Medium::Radio => "Radio",
+            Medium::Phone => "Phone",
+            Medium::Sms => "SMS",
+            Medium::Email => "E-mail",
+            Medium::Data => "Data",
+        }
+    }
+}
+
+impl UnitStatus {
+    /// The status's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitStatus::Available => "Available",
+            UnitStatus::OnCall => "On call",
+            UnitStatus::Committed => "Committed",
+            UnitStatus::OffDuty => "Off duty",
+        }
+    }
+}
+
+impl AdviceKind {
+    /// The kind's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            AdviceKind::MustSay => "Must say",
+            AdviceKind::MaySay => "May say",
+        }
+    }
 }

@@ -12,7 +12,7 @@ fn repo_file(relative: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-fn fixture(name: &str) -> Result<incident_engine::PackFile, PackLoadError> {
+fn fixture(name: &str) -> Result<incident_engine::Pack, PackLoadError> {
     parse_pack(&repo_file(&format!("tests/fixtures/packs/{name}")))
 }
 
@@ -25,7 +25,7 @@ fn every_shipped_pack_is_valid() {
         if path.extension().is_some_and(|e| e == "json") {
             let pack = parse_pack(&std::fs::read(&path).unwrap())
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert_eq!(pack.format, PACK_FORMAT);
+            assert_eq!(pack.file().format, PACK_FORMAT);
             seen += 1;
         }
     }
@@ -35,8 +35,8 @@ fn every_shipped_pack_is_valid() {
 #[test]
 fn default_pack_names_its_organisation() {
     let pack = parse_pack(&repo_file("packs/council-out-of-hours.json")).unwrap();
-    assert_eq!(pack.organisation.name, "Northbridge Borough Council");
-    assert!(pack.wording.greeting.contains("{agent}"));
+    assert_eq!(pack.file().organisation.name, "Northbridge Borough Council");
+    assert!(pack.file().wording.greeting.contains("{agent}"));
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn unknown_field_is_refused_with_its_path() {
             assert_eq!(line, 5);
             assert_eq!(
                 message,
-                "unknown field `greting`, expected `greeting` or `closing`"
+                "unknown field `greting`, expected one of `greeting`, `closing`, `control_phrases`"
             );
         }
         other => panic!("expected WrongShape, got {other:?}"),
@@ -127,12 +127,12 @@ fn every_content_problem_is_listed() {
         fixture("bad-placeholder.json"),
         Err(PackLoadError::Invalid {
             problems: vec![
-                Problem { path: "wording.closing".into(), message: "must not be empty".into() },
                 Problem {
                     path: "wording.greeting".into(),
                     message: "unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}"
                         .into(),
                 },
+                Problem { path: "wording.closing".into(), message: "must not be empty".into() },
             ]
         })
     );
@@ -176,7 +176,7 @@ fn hostile_inputs_never_panic() {
     }
 }
 
-/// Mutates the default pack thousands of ways (bytes flipped, deleted, inserted, cut short) with a
+/// Mutates the default pack a thousand ways (bytes flipped, deleted, inserted, cut short) with a
 /// fixed seed; every result must be a pack or an error, never a panic, and an error must say where
 /// when it is about the file's content.
 #[test]
@@ -190,7 +190,7 @@ fn mutated_packs_never_panic() {
         state
     };
     let interesting = b"{}[]\",:0123456789.-eEtfnu\\ \n{agent}";
-    for _ in 0..5_000 {
+    for _ in 0..1_000 {
         let mut bytes = original.clone();
         for _ in 0..(1 + next() % 4) {
             let at = (next() as usize) % (bytes.len() + 1);

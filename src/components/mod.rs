@@ -2,6 +2,8 @@
 
 mod greeting;
 mod pack_error_panel;
+mod pack_preview;
 
 pub use greeting::Greeting;
 pub use pack_error_panel::PackErrorPanel;
+pub use pack_preview::PackPreview;

@@ -2,18 +2,18 @@
 //! oversized or endless response cannot stall the handler's browser; the bytes then go to the
 //! engine, which decides whether they are a pack.
 
-use incident_engine::{parse_pack, PackFile, PackLoadError, MAX_PACK_BYTES};
+use incident_engine::{parse_pack, Pack, PackLoadError, MAX_PACK_BYTES};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, Response};
 
-use super::page::js_error_text;
+use super::page::{js_error_text, measured, PACK_PARSE_MEASURE};
 
 /// Fetches the pack at `url` (relative to the page) and reads it.
-pub async fn fetch_pack(url: &str) -> Result<PackFile, PackLoadError> {
+pub async fn fetch_pack(url: &str) -> Result<Pack, PackLoadError> {
     let bytes = fetch_bytes(url, MAX_PACK_BYTES).await?;
-    parse_pack(&bytes)
+    measured(PACK_PARSE_MEASURE, || parse_pack(&bytes))
 }
 
 fn unreachable(error: &JsValue) -> PackLoadError {

@@ -61,3 +61,21 @@ pub(crate) fn js_error_text(error: &JsValue) -> String {
         .filter(|m| !m.is_empty())
         .unwrap_or_else(|| "the browser gave no reason".to_owned())
 }
+
+/// The performance measure around reading and checking the pack, for the benchmark.
+pub const PACK_PARSE_MEASURE: &str = "incident-desk:pack-parse";
+
+/// Runs `work` inside a performance measure called `name` (visible in the browser's performance
+/// tools and to the benchmark). Measuring never changes the result.
+pub fn measured<T>(name: &str, work: impl FnOnce() -> T) -> T {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &performance {
+        let _ = p.mark(&start);
+    }
+    let result = work();
+    if let Some(p) = &performance {
+        let _ = p.measure_with_start_mark(name, &start);
+    }
+    result
+}

@@ -80,8 +80,8 @@ const BAD_PACKS = [
     title: 'Procedure pack has problems',
     message: 'The procedure pack has 2 problems.',
     problems: [
-      'wording.closing: must not be empty',
       'wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}',
+      'wording.closing: must not be empty',
     ],
   },
 ];

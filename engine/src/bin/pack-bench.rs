@@ -1,0 +1,81 @@
+//! `pack-bench FILE [RUNS]`: how long parsing and validating a pack takes, natively (F18).
+//!
+//! Prints the median, 95th percentile and fastest of RUNS (default 30) runs of `parse_pack`, beside
+//! a baseline measured in the same run on the same bytes: serde_json reading them into an untyped
+//! `Value` (the least any JSON reader must do). Figures, not a test. The same work in wasm is
+//! measured in the widget by scripts/bench.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(file) = args.first() else {
+        eprintln!("usage: pack-bench FILE [RUNS]");
+        return ExitCode::from(2);
+    };
+    let runs: usize = match args.get(1).map(|r| r.parse()) {
+        None => 30,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("RUNS must be a positive whole number");
+            return ExitCode::from(2);
+        }
+    };
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = incident_engine::parse_pack(&bytes) {
+        eprintln!("{file}: not a valid pack: {e}");
+        return ExitCode::FAILURE;
+    }
+    // Interleaved, so a busy machine slows both alike.
+    let mut pack_times = Vec::with_capacity(runs);
+    let mut baseline_times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        baseline_times.push(started.elapsed());
+        drop(value);
+        let started = Instant::now();
+        let pack = incident_engine::parse_pack(&bytes);
+        pack_times.push(started.elapsed());
+        drop(pack);
+    }
+    let (p, b) = (summary(&mut pack_times), summary(&mut baseline_times));
+    println!(
+        "pack-bench {file}: {} bytes, {runs} runs, native (release: {})",
+        bytes.len(),
+        !cfg!(debug_assertions)
+    );
+    println!(
+        "{:<38} {:>10} {:>10} {:>10}",
+        "", "median ms", "p95 ms", "min ms"
+    );
+    println!(
+        "{:<38} {:>10.2} {:>10.2} {:>10.2}",
+        "parse_pack (parse + validate)", p.0, p.1, p.2
+    );
+    println!(
+        "{:<38} {:>10.2} {:>10.2} {:>10.2}",
+        "baseline: serde_json::Value", b.0, b.1, b.2
+    );
+    println!(
+        "ratio to baseline (medians): {:.2}x; goal 15 ms at 1x CPU: {}",
+        p.0 / b.0,
+        if p.0 <= 15.0 { "met" } else { "not met" }
+    );
+    ExitCode::SUCCESS
+}
+
+/// (median, p95, min) in milliseconds.
+fn summary(times: &mut [Duration]) -> (f64, f64, f64) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |q: f64| ms(times[((times.len() - 1) as f64 * q).round() as usize]);
+    (at(0.5), at(0.95), ms(times[0]))
+}

@@ -1,0 +1,1207 @@
+//! Checking a procedure pack: everything its shape cannot express (F18).
+//!
+//! `validate` takes the wire form (`PackFile`) and returns either the checked `Pack`, whose every
+//! reference resolves and whose every tree ends in an outcome, or every problem found, each with
+//! its JSON path and a message a contact-centre manager can act on. It never stops at the first
+//! problem: an organisation fixing its pack wants the whole list.
+//!
+//! The checks: required text present; ids unique; references resolve (codes, trees, nodes,
+//! outcomes, advice, limits, resources, levels, channels, organisations, legislation, services,
+//! priorities); trees reachable from their start, free of loops, with no dead ends and no unused
+//! outcomes; conditions only on questions asked earlier, with answers those questions can have;
+//! placeholders that exist; priorities in order; an outcome or code never less urgent than a trigger
+//! it fires requires; and size and depth limits.
+
+use std::collections::HashMap;
+
+use crate::load::Problem;
+use crate::pack::*;
+use crate::wording::{fill, PlaceholderValues};
+
+/// Most incident codes a pack may hold.
+pub const MAX_CODES: usize = 20_000;
+/// Most decision trees a pack may hold.
+pub const MAX_TREES: usize = 2_000;
+/// Most questions one tree may hold.
+pub const MAX_NODES_PER_TREE: usize = 1_000;
+/// Deepest nesting of `all`, `any` and `not` in a condition.
+pub const MAX_CONDITION_DEPTH: usize = 16;
+/// Longest text in a pack, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+
+const IN_TREE: &str = " in this tree";
+
+/// A pack that has passed every check. Every reference in it resolves, so code that uses it can
+/// look things up without handling "not found" for data that came from the pack itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pack {
+    file: PackFile,
+    priority_rank: HashMap<String, usize>,
+    codes: HashMap<String, usize>,
+    trees: HashMap<String, usize>,
+}
+
+impl Pack {
+    /// The pack as written.
+    pub fn file(&self) -> &PackFile {
+        &self.file
+    }
+
+    /// The priority's place in the list, 0 being the most urgent.
+    pub fn priority_rank(&self, id: &str) -> Option<usize> {
+        self.priority_rank.get(id).copied()
+    }
+
+    /// The incident code with this code.
+    pub fn code(&self, code: &str) -> Option<&IncidentCode> {
+        self.codes.get(code).map(|&i| &self.file.codes[i])
+    }
+
+    /// The decision tree with this id.
+    pub fn tree(&self, id: &str) -> Option<&DecisionTree> {
+        self.trees.get(id).map(|&i| &self.file.trees[i])
+    }
+}
+
+/// Checks `file`, returning the checked pack or every problem found, in document order.
+pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
+    let problems = {
+        let mut checker = Checker::new(&file);
+        checker.run();
+        checker.problems
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let index = |ids: Vec<&str>| {
+        ids.into_iter()
+            .enumerate()
+            .map(|(i, id)| (id.to_owned(), i))
+            .collect()
+    };
+    Ok(Pack {
+        priority_rank: index(file.priorities.iter().map(|p| p.id.as_str()).collect()),
+        codes: index(file.codes.iter().map(|c| c.code.as_str()).collect()),
+        trees: index(file.trees.iter().map(|t| t.id.as_str()).collect()),
+        file,
+    })
+}
+
+/// The ids of one list in the pack, with where each is defined.
+struct Ids<'a> {
+    /// What the list holds, in the singular ("priority").
+    what: &'static str,
+    /// id → index in the list.
+    map: HashMap<&'a str, usize>,
+    /// In order, for messages that list them.
+    order: Vec<&'a str>,
+}
+
+impl<'a> Ids<'a> {
+    fn contains(&self, id: &str) -> bool {
+        self.map.contains_key(id)
+    }
+
+    /// `no priority "P5"` with the known ids or the nearest one, so the fix is obvious.
+    fn missing(&self, id: &str) -> String {
+        self.missing_in(id, "")
+    }
+
+    /// As `missing`, with a scope after the id (" in this tree").
+    fn missing_in(&self, id: &str, scope: &str) -> String {
+        let mut message = format!("no {} \"{id}\"{scope}", self.what);
+        if self.order.is_empty() {
+            message.push_str(&format!(
+                " (the pack defines no {} at all)",
+                plural(self.what)
+            ));
+        } else if self.order.len() <= 8 {
+            let known: Vec<String> = self.order.iter().map(|k| format!("\"{k}\"")).collect();
+            message.push_str(&format!(
+                "; the {} are {}",
+                plural(self.what),
+                known.join(", ")
+            ));
+        } else if let Some(near) = nearest(id, &self.order) {
+            message.push_str(&format!("; did you mean \"{near}\"?"));
+        }
+        message
+    }
+}
+
+fn plural(what: &str) -> String {
+    match what {
+        "priority" => "priorities".to_owned(),
+        "escalation level" => "escalation levels".to_owned(),
+        "legislation entry" => "legislation entries".to_owned(),
+        w if w.ends_with('s') => w.to_owned(),
+        w => format!("{w}s"),
+    }
+}
+
+/// The id closest to `id` by edit distance, if any is close enough to be a likely typo.
+fn nearest<'a>(id: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (id.chars().count() / 3).clamp(1, 3);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(id, c), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+struct Checker<'a> {
+    pack: &'a PackFile,
+    problems: Vec<Problem>,
+    services: Ids<'a>,
+    priorities: Ids<'a>,
+    codes: Ids<'a>,
+    advice_items: Ids<'a>,
+    advice_sets: Ids<'a>,
+    limits: Ids<'a>,
+    levels: Ids<'a>,
+    resource_types: Ids<'a>,
+    organisations: Ids<'a>,
+    channels: Ids<'a>,
+    legislation: Ids<'a>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(pack: &'a PackFile) -> Self {
+        let mut problems = Vec::new();
+        let mut ids = |path: &str, what: &'static str, list: Vec<&'a str>| {
+            collect_ids(&mut problems, path, what, "id", list)
+        };
+        let services = ids(
+            "organisation.services",
+            "service",
+            pack.organisation
+                .services
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect(),
+        );
+        let priorities = ids(
+            "priorities",
+            "priority",
+            pack.priorities.iter().map(|p| p.id.as_str()).collect(),
+        );
+        let advice_items = ids(
+            "advice.items",
+            "advice item",
+            pack.advice.items.iter().map(|a| a.id.as_str()).collect(),
+        );
+        let advice_sets = ids(
+            "advice.sets",
+            "advice set",
+            pack.advice.sets.iter().map(|a| a.id.as_str()).collect(),
+        );
+        let limits = ids(
+            "advice.limits",
+            "advice limit",
+            pack.advice.limits.iter().map(|a| a.id.as_str()).collect(),
+        );
+        let levels = ids(
+            "escalation.levels",
+            "escalation level",
+            pack.escalation
+                .levels
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect(),
+        );
+        let resource_types = ids(
+            "resources.types",
+            "resource type",
+            pack.resources.types.iter().map(|t| t.id.as_str()).collect(),
+        );
+        let organisations = ids(
+            "external_organisations",
+            "external organisation",
+            pack.external_organisations
+                .iter()
+                .map(|o| o.id.as_str())
+                .collect(),
+        );
+        let channels = ids(
+            "channels",
+            "channel",
+            pack.channels.iter().map(|c| c.id.as_str()).collect(),
+        );
+        let legislation = ids(
+            "legislation",
+            "legislation entry",
+            pack.legislation.iter().map(|l| l.id.as_str()).collect(),
+        );
+        let codes = collect_ids(
+            &mut problems,
+            "codes",
+            "incident code",
+            "code",
+            pack.codes.iter().map(|c| c.code.as_str()).collect(),
+        );
+        Checker {
+            pack,
+            problems,
+            services,
+            priorities,
+            codes,
+            advice_items,
+            advice_sets,
+            limits,
+            levels,
+            resource_types,
+            organisations,
+            channels,
+            legislation,
+        }
+    }
+
+    fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Text that must be present and not absurdly long.
+    fn text(&mut self, path: impl Into<String>, value: &str) {
+        if value.trim().is_empty() {
+            self.problem(path, "must not be empty");
+        } else if value.chars().count() > MAX_TEXT_CHARS {
+            self.problem(
+                path,
+                format!("is longer than the limit of {MAX_TEXT_CHARS} characters"),
+            );
+        }
+    }
+
+    /// Wording said to callers: present, and only known placeholders.
+    fn wording(&mut self, path: impl Into<String>, value: &str) {
+        let path = path.into();
+        self.text(path.clone(), value);
+        if let Err(e) = fill(value, &PlaceholderValues::default()) {
+            self.problem(path, e.to_string());
+        }
+    }
+
+    fn reference(&mut self, path: impl Into<String>, ids: fn(&Self) -> &Ids<'a>, id: &str) {
+        if !ids(self).contains(id) {
+            let message = ids(self).missing(id);
+            self.problem(path, message);
+        }
+    }
+
+    fn run(&mut self) {
+        let pack = self.pack;
+        self.text("version", &pack.version);
+        self.text("organisation.id", &pack.organisation.id);
+        self.text("organisation.name", &pack.organisation.name);
+        for (i, service) in pack.organisation.services.iter().enumerate() {
+            self.text(format!("organisation.services[{i}].name"), &service.name);
+            self.text(
+                format!("organisation.services[{i}].description"),
+                &service.description,
+            );
+        }
+        self.wording("wording.greeting", &pack.wording.greeting);
+        self.wording("wording.closing", &pack.wording.closing);
+        let phrase_ids: Vec<&str> = pack
+            .wording
+            .control_phrases
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        collect_ids(
+            &mut self.problems,
+            "wording.control_phrases",
+            "control phrase",
+            "id",
+            phrase_ids,
+        );
+        for (i, phrase) in pack.wording.control_phrases.iter().enumerate() {
+            self.wording(format!("wording.control_phrases[{i}].text"), &phrase.text);
+        }
+        self.check_priorities();
+        self.check_codes();
+        self.check_trees();
+        self.check_safety_net();
+        self.check_advice();
+        self.check_escalation();
+        self.check_resources();
+        self.check_organisations_and_channels();
+        self.check_legislation_and_complaints();
+    }
+
+    fn check_priorities(&mut self) {
+        let priorities = &self.pack.priorities;
+        if priorities.is_empty() {
+            self.problem("priorities", "a pack needs at least one priority");
+        }
+        for (i, p) in priorities.iter().enumerate() {
+            self.text(format!("priorities[{i}].name"), &p.name);
+            if p.attend_within_minutes < p.deploy_within_minutes {
+                self.problem(
+                    format!("priorities[{i}].attend_within_minutes"),
+                    format!(
+                        "{} minutes to attend is sooner than its {} minutes to deploy",
+                        p.attend_within_minutes, p.deploy_within_minutes
+                    ),
+                );
+            }
+        }
+        for (i, pair) in priorities.windows(2).enumerate() {
+            let (above, this) = (&pair[0], &pair[1]);
+            for (field, a, b) in [
+                (
+                    "deploy_within_minutes",
+                    above.deploy_within_minutes,
+                    this.deploy_within_minutes,
+                ),
+                (
+                    "attend_within_minutes",
+                    above.attend_within_minutes,
+                    this.attend_within_minutes,
+                ),
+            ] {
+                if b < a {
+                    self.problem(
+                        format!("priorities[{}].{field}", i + 1),
+                        format!(
+                            "priorities are out of order: \"{}\" is listed below \"{}\" but has a shorter {field} ({b} minutes against {a}); list priorities most urgent first",
+                            this.id, above.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_codes(&mut self) {
+        let pack = self.pack;
+        if pack.codes.is_empty() {
+            self.problem("codes", "a pack needs at least one incident code");
+        }
+        if pack.codes.len() > MAX_CODES {
+            self.problem(
+                "codes",
+                format!(
+                    "{} codes is over the limit of {MAX_CODES}",
+                    pack.codes.len()
+                ),
+            );
+            return;
+        }
+        for (i, code) in pack.codes.iter().enumerate() {
+            let at = format!("codes[{i}]");
+            self.text(format!("{at}.title"), &code.title);
+            self.reference(format!("{at}.service"), |c| &c.services, &code.service);
+            self.reference(
+                format!("{at}.default_priority"),
+                |c| &c.priorities,
+                &code.default_priority,
+            );
+            for (k, keyword) in code.keywords.iter().enumerate() {
+                self.text(format!("{at}.keywords[{k}]"), keyword);
+            }
+            for (k, item) in code.response_plan.iter().enumerate() {
+                self.reference(
+                    format!("{at}.response_plan[{k}].resource_type"),
+                    |c| &c.resource_types,
+                    &item.resource_type,
+                );
+                if item.count == 0 {
+                    self.problem(
+                        format!("{at}.response_plan[{k}].count"),
+                        "must be at least 1",
+                    );
+                }
+            }
+            if let Some(set) = &code.advice_set {
+                self.reference(format!("{at}.advice_set"), |c| &c.advice_sets, set);
+            }
+            for (k, law) in code.legislation.iter().enumerate() {
+                self.reference(format!("{at}.legislation[{k}]"), |c| &c.legislation, law);
+            }
+            for (k, org) in code.notify.iter().enumerate() {
+                self.reference(format!("{at}.notify[{k}]"), |c| &c.organisations, org);
+            }
+            self.priority_against_triggers(
+                format!("{at}.default_priority"),
+                &code.code,
+                &code.default_priority,
+            );
+        }
+    }
+
+    /// An outcome or code whose priority is less urgent than a trigger it fires requires.
+    fn priority_against_triggers(&mut self, path: String, code: &str, priority: &str) {
+        let Some(&rank) = self.priorities.map.get(priority) else {
+            return;
+        };
+        for trigger in &self.pack.escalation.triggers {
+            let fires = matches!(&trigger.when, TriggerCondition::Codes(codes) if codes.iter().any(|c| c == code));
+            let Some(required) = trigger.priority.as_deref().filter(|_| fires) else {
+                continue;
+            };
+            if let Some(&required_rank) = self.priorities.map.get(required) {
+                if rank > required_rank {
+                    self.problem(
+                        path.clone(),
+                        format!(
+                            "priority \"{priority}\" is less urgent than \"{required}\", which escalation trigger \"{}\" requires for code \"{code}\"",
+                            trigger.id
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_trees(&mut self) {
+        let pack = self.pack;
+        if pack.trees.len() > MAX_TREES {
+            self.problem(
+                "trees",
+                format!(
+                    "{} trees is over the limit of {MAX_TREES}",
+                    pack.trees.len()
+                ),
+            );
+            return;
+        }
+        let tree_ids: Vec<&str> = pack.trees.iter().map(|t| t.id.as_str()).collect();
+        collect_ids(&mut self.problems, "trees", "tree", "id", tree_ids);
+        for (i, tree) in pack.trees.iter().enumerate() {
+            self.check_tree(&format!("trees[{i}]"), tree);
+        }
+    }
+
+    fn check_tree(&mut self, at: &str, tree: &'a DecisionTree) {
+        self.text(format!("{at}.title"), &tree.title);
+        if tree.nodes.len() > MAX_NODES_PER_TREE {
+            self.problem(
+                format!("{at}.nodes"),
+                format!(
+                    "{} questions is over the limit of {MAX_NODES_PER_TREE} for one tree",
+                    tree.nodes.len()
+                ),
+            );
+            return;
+        }
+        let nodes = collect_ids(
+            &mut self.problems,
+            &format!("{at}.nodes"),
+            "question",
+            "id",
+            tree.nodes.iter().map(|n| n.id.as_str()).collect(),
+        );
+        let outcomes = collect_ids(
+            &mut self.problems,
+            &format!("{at}.outcomes"),
+            "outcome",
+            "id",
+            tree.outcomes.iter().map(|o| o.id.as_str()).collect(),
+        );
+        if tree.nodes.is_empty() {
+            self.problem(format!("{at}.nodes"), "a tree needs at least one question");
+        }
+        if tree.outcomes.is_empty() {
+            self.problem(
+                format!("{at}.outcomes"),
+                "a tree needs at least one outcome",
+            );
+        }
+        let check_next = |checker: &mut Self, path: String, next: &Next| match next {
+            Next::Node(id) if !nodes.contains(id) => {
+                checker.problem(path, nodes.missing_in(id, IN_TREE))
+            }
+            Next::Outcome(id) if !outcomes.contains(id) => {
+                checker.problem(path, outcomes.missing_in(id, IN_TREE))
+            }
+            _ => {}
+        };
+        if !nodes.contains(&tree.start) && !tree.nodes.is_empty() {
+            self.problem(
+                format!("{at}.start"),
+                nodes.missing_in(&tree.start, IN_TREE),
+            );
+        }
+        for (j, node) in tree.nodes.iter().enumerate() {
+            let here = format!("{at}.nodes[{j}]");
+            self.wording(format!("{here}.question"), &node.question);
+            match (&node.ask_if, &node.skip_to) {
+                (Some(_), None) => self.problem(
+                    format!("{here}.skip_to"),
+                    "a question with ask_if needs skip_to: where the tree goes when the question is not asked",
+                ),
+                (None, Some(_)) => self.problem(format!("{here}.skip_to"), "skip_to is only used with ask_if"),
+                _ => {}
+            }
+            for (path, next) in edges(&here, node) {
+                check_next(self, path, next);
+            }
+            match &node.answer {
+                Answer::Choice { options } => {
+                    if options.is_empty() {
+                        self.problem(
+                            format!("{here}.answer.options"),
+                            "a choice question needs at least one option; without one the tree stops here without an outcome",
+                        );
+                    }
+                    let option_ids = options.iter().map(|o| o.id.as_str()).collect();
+                    collect_ids(
+                        &mut self.problems,
+                        &format!("{here}.answer.options"),
+                        "option",
+                        "id",
+                        option_ids,
+                    );
+                    for (k, option) in options.iter().enumerate() {
+                        self.text(format!("{here}.answer.options[{k}].label"), &option.label);
+                    }
+                }
+                Answer::Number {
+                    min,
+                    max,
+                    branches,
+                    unit,
+                    ..
+                } => {
+                    self.text(format!("{here}.answer.unit"), unit);
+                    if !(min.is_finite() && max.is_finite()) || min > max {
+                        self.problem(
+                            format!("{here}.answer.max"),
+                            format!("the range {min} to {max} is empty"),
+                        );
+                    }
+                    for (k, branch) in branches.iter().enumerate() {
+                        if branch.at_least.is_none() && branch.below.is_none() {
+                            self.problem(
+                                format!("{here}.answer.branches[{k}]"),
+                                "a branch needs at_least, below or both",
+                            );
+                        }
+                    }
+                }
+                Answer::YesNo { .. } | Answer::Text { .. } => {}
+            }
+        }
+        for (k, outcome) in tree.outcomes.iter().enumerate() {
+            let here = format!("{at}.outcomes[{k}]");
+            self.reference(format!("{here}.code"), |c| &c.codes, &outcome.code);
+            self.reference(
+                format!("{here}.priority"),
+                |c| &c.priorities,
+                &outcome.priority,
+            );
+            if let Some(set) = &outcome.advice_set {
+                self.reference(format!("{here}.advice_set"), |c| &c.advice_sets, set);
+            }
+            if let Some(level) = &outcome.escalation {
+                self.reference(format!("{here}.escalation"), |c| &c.levels, level);
+            }
+            self.text(format!("{here}.reason"), &outcome.reason);
+            self.priority_against_triggers(
+                format!("{here}.priority"),
+                &outcome.code,
+                &outcome.priority,
+            );
+        }
+        if nodes.map.len() == tree.nodes.len() && outcomes.map.len() == tree.outcomes.len() {
+            self.check_tree_paths(at, tree, &nodes, &outcomes);
+        }
+    }
+
+    /// Reachability, loops, unused outcomes and conditions, on a tree whose ids are unique.
+    fn check_tree_paths(
+        &mut self,
+        at: &str,
+        tree: &DecisionTree,
+        nodes: &Ids<'_>,
+        outcomes: &Ids<'_>,
+    ) {
+        // Node → node edges (with the edge's path) and node → outcome edges.
+        let graph: Vec<Vec<(String, usize)>> = tree
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(j, node)| {
+                edges(&format!("{at}.nodes[{j}]"), node)
+                    .into_iter()
+                    .filter_map(|(path, next)| match next {
+                        Next::Node(id) => nodes.map.get(id.as_str()).map(|&k| (path, k)),
+                        Next::Outcome(_) => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let Some(&start) = nodes.map.get(tree.start.as_str()) else {
+            return;
+        };
+
+        // Loops: depth-first from the start, an edge back to a node on the current path.
+        let mut state = vec![0u8; tree.nodes.len()]; // 0 unseen, 1 on the path, 2 done
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        state[start] = 1;
+        while let Some((node, next_edge)) = stack.last_mut() {
+            let node = *node;
+            if let Some((path, target)) = graph[node].get(*next_edge) {
+                *next_edge += 1;
+                match state[*target] {
+                    0 => {
+                        state[*target] = 1;
+                        stack.push((*target, 0));
+                    }
+                    1 => {
+                        let message = format!(
+                            "leads back to question \"{}\", making a loop: a call could go round it for ever",
+                            tree.nodes[*target].id
+                        );
+                        self.problem(path.clone(), message);
+                    }
+                    _ => {}
+                }
+            } else {
+                state[node] = 2;
+                stack.pop();
+            }
+        }
+        let reachable: Vec<bool> = state.iter().map(|&s| s != 0).collect();
+        for (j, node) in tree.nodes.iter().enumerate() {
+            if !reachable[j] {
+                self.problem(
+                    format!("{at}.nodes[{j}]"),
+                    format!(
+                        "question \"{}\" cannot be reached from the start \"{}\"",
+                        node.id, tree.start
+                    ),
+                );
+            }
+        }
+        let mut used = vec![false; tree.outcomes.len()];
+        for (j, node) in tree.nodes.iter().enumerate().filter(|(j, _)| reachable[*j]) {
+            for (_, next) in edges("", node) {
+                if let Next::Outcome(id) = next {
+                    if let Some(&k) = outcomes.map.get(id.as_str()) {
+                        used[k] = true;
+                    }
+                }
+            }
+            if let Some(condition) = &node.ask_if {
+                self.check_condition(
+                    &format!("{at}.nodes[{j}].ask_if"),
+                    condition,
+                    j,
+                    tree,
+                    nodes,
+                    &graph,
+                    1,
+                );
+            }
+        }
+        for (k, outcome) in tree.outcomes.iter().enumerate() {
+            if !used[k] {
+                self.problem(
+                    format!("{at}.outcomes[{k}]"),
+                    format!("outcome \"{}\" is never reached by any answer", outcome.id),
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn check_condition(
+        &mut self,
+        path: &str,
+        condition: &Condition,
+        asked_at: usize,
+        tree: &DecisionTree,
+        nodes: &Ids<'_>,
+        graph: &[Vec<(String, usize)>],
+        depth: usize,
+    ) {
+        if depth > MAX_CONDITION_DEPTH {
+            self.problem(
+                path,
+                format!("conditions are nested more than {MAX_CONDITION_DEPTH} deep"),
+            );
+            return;
+        }
+        let earlier = |checker: &mut Self, path: String, node_id: &str| -> Option<&Answer> {
+            let Some(&k) = nodes.map.get(node_id) else {
+                checker.problem(path, nodes.missing_in(node_id, IN_TREE));
+                return None;
+            };
+            if !leads_to(graph, k, asked_at) {
+                checker.problem(
+                    path,
+                    format!(
+                        "refers to question \"{node_id}\", which is never asked before question \"{}\"",
+                        tree.nodes[asked_at].id
+                    ),
+                );
+                return None;
+            }
+            Some(&tree.nodes[k].answer)
+        };
+        match condition {
+            Condition::Answered { node, is } => {
+                let valid = match earlier(self, format!("{path}.answered.node"), node) {
+                    None => return,
+                    Some(Answer::YesNo { .. }) => is == "yes" || is == "no",
+                    Some(Answer::Choice { options }) => options.iter().any(|o| &o.id == is),
+                    Some(_) => {
+                        self.problem(
+                            format!("{path}.answered"),
+                            format!("question \"{node}\" takes a number or text, so it cannot be answered \"{is}\""),
+                        );
+                        return;
+                    }
+                };
+                if !valid {
+                    self.problem(
+                        format!("{path}.answered.is"),
+                        format!("question \"{node}\" has no answer \"{is}\""),
+                    );
+                }
+            }
+            Condition::AtLeast { node, .. } => {
+                if let Some(answer) = earlier(self, format!("{path}.at_least.node"), node) {
+                    if !matches!(answer, Answer::Number { .. }) {
+                        self.problem(
+                            format!("{path}.at_least"),
+                            format!("question \"{node}\" does not take a number"),
+                        );
+                    }
+                }
+            }
+            Condition::All(parts) | Condition::Any(parts) => {
+                let key = if matches!(condition, Condition::All(_)) {
+                    "all"
+                } else {
+                    "any"
+                };
+                if parts.is_empty() {
+                    self.problem(format!("{path}.{key}"), "needs at least one condition");
+                }
+                for (i, part) in parts.iter().enumerate() {
+                    self.check_condition(
+                        &format!("{path}.{key}[{i}]"),
+                        part,
+                        asked_at,
+                        tree,
+                        nodes,
+                        graph,
+                        depth + 1,
+                    );
+                }
+            }
+            Condition::Not(inner) => self.check_condition(
+                &format!("{path}.not"),
+                inner,
+                asked_at,
+                tree,
+                nodes,
+                graph,
+                depth + 1,
+            ),
+        }
+    }
+
+    fn check_safety_net(&mut self) {
+        let pack = self.pack;
+        let ids = pack.safety_net.iter().map(|q| q.id.as_str()).collect();
+        collect_ids(
+            &mut self.problems,
+            "safety_net",
+            "safety-net question",
+            "id",
+            ids,
+        );
+        for (i, question) in pack.safety_net.iter().enumerate() {
+            let at = format!("safety_net[{i}]");
+            self.wording(format!("{at}.question"), &question.question);
+            let action = &question.if_yes;
+            if let Some(p) = &action.priority {
+                self.reference(format!("{at}.if_yes.priority"), |c| &c.priorities, p);
+            }
+            if let Some(level) = &action.escalation {
+                self.reference(format!("{at}.if_yes.escalation"), |c| &c.levels, level);
+            }
+            if let Some(item) = &action.advice {
+                self.reference(format!("{at}.if_yes.advice"), |c| &c.advice_items, item);
+            }
+            self.text(format!("{at}.if_yes.reason"), &action.reason);
+        }
+    }
+
+    fn check_advice(&mut self) {
+        let advice = &self.pack.advice;
+        for (i, item) in advice.items.iter().enumerate() {
+            self.wording(format!("advice.items[{i}].text"), &item.text);
+        }
+        for (i, set) in advice.sets.iter().enumerate() {
+            self.text(format!("advice.sets[{i}].title"), &set.title);
+            if set.items.is_empty() {
+                self.problem(
+                    format!("advice.sets[{i}].items"),
+                    "an advice set needs at least one advice item",
+                );
+            }
+            for (k, item) in set.items.iter().enumerate() {
+                self.reference(
+                    format!("advice.sets[{i}].items[{k}]"),
+                    |c| &c.advice_items,
+                    item,
+                );
+            }
+            for (k, limit) in set.limits.iter().enumerate() {
+                self.reference(
+                    format!("advice.sets[{i}].limits[{k}]"),
+                    |c| &c.limits,
+                    limit,
+                );
+            }
+        }
+        for (i, limit) in advice.limits.iter().enumerate() {
+            let at = format!("advice.limits[{i}]");
+            self.text(format!("{at}.rule"), &limit.rule);
+            if limit.patterns.is_empty() {
+                self.problem(
+                    format!("{at}.patterns"),
+                    "an advice limit needs at least one pattern to catch it in free text",
+                );
+            }
+            for (k, pattern) in limit.patterns.iter().enumerate() {
+                if let Err(message) = check_pattern(pattern) {
+                    self.problem(format!("{at}.patterns[{k}]"), message);
+                }
+            }
+            if let Some(item) = &limit.instead {
+                self.reference(format!("{at}.instead"), |c| &c.advice_items, item);
+            }
+            if let Some(level) = &limit.may_go_further {
+                self.reference(format!("{at}.may_go_further"), |c| &c.levels, level);
+            }
+        }
+    }
+
+    fn check_escalation(&mut self) {
+        let escalation = &self.pack.escalation;
+        for (i, level) in escalation.levels.iter().enumerate() {
+            let at = format!("escalation.levels[{i}]");
+            self.text(format!("{at}.name"), &level.name);
+            self.text(format!("{at}.held_by"), &level.held_by);
+            self.text(format!("{at}.boundary"), &level.boundary);
+            for (k, channel) in level.channels.iter().enumerate() {
+                self.reference(format!("{at}.channels[{k}]"), |c| &c.channels, channel);
+            }
+        }
+        let ids = escalation.triggers.iter().map(|t| t.id.as_str()).collect();
+        collect_ids(
+            &mut self.problems,
+            "escalation.triggers",
+            "escalation trigger",
+            "id",
+            ids,
+        );
+        for (i, trigger) in escalation.triggers.iter().enumerate() {
+            let at = format!("escalation.triggers[{i}]");
+            self.reference(format!("{at}.level"), |c| &c.levels, &trigger.level);
+            self.text(format!("{at}.reason"), &trigger.reason);
+            if let Some(p) = &trigger.priority {
+                self.reference(format!("{at}.priority"), |c| &c.priorities, p);
+            }
+            match &trigger.when {
+                TriggerCondition::PriorityAtLeast(p) => {
+                    self.reference(format!("{at}.when.priority_at_least"), |c| &c.priorities, p)
+                }
+                TriggerCondition::Keywords(words) => {
+                    if words.is_empty() {
+                        self.problem(format!("{at}.when.keywords"), "needs at least one keyword");
+                    }
+                    for (k, word) in words.iter().enumerate() {
+                        self.text(format!("{at}.when.keywords[{k}]"), word);
+                    }
+                }
+                TriggerCondition::ElapsedMinutes(0) => self.problem(
+                    format!("{at}.when.elapsed_minutes"),
+                    "must be at least 1 minute",
+                ),
+                TriggerCondition::RepeatCaller {
+                    calls,
+                    within_hours,
+                } => {
+                    if *calls < 2 {
+                        self.problem(
+                            format!("{at}.when.repeat_caller.calls"),
+                            "a repeat caller has called at least 2 times",
+                        );
+                    }
+                    if *within_hours == 0 {
+                        self.problem(
+                            format!("{at}.when.repeat_caller.within_hours"),
+                            "must be at least 1 hour",
+                        );
+                    }
+                }
+                TriggerCondition::Codes(codes) => {
+                    for (k, code) in codes.iter().enumerate() {
+                        self.reference(format!("{at}.when.codes[{k}]"), |c| &c.codes, code);
+                    }
+                }
+                TriggerCondition::ElapsedMinutes(_)
+                | TriggerCondition::VulnerableCaller
+                | TriggerCondition::MajorIncident => {}
+            }
+        }
+    }
+
+    fn check_resources(&mut self) {
+        let resources = &self.pack.resources;
+        for (i, kind) in resources.types.iter().enumerate() {
+            self.text(format!("resources.types[{i}].name"), &kind.name);
+        }
+        let ids = resources.units.iter().map(|u| u.id.as_str()).collect();
+        collect_ids(&mut self.problems, "resources.units", "unit", "id", ids);
+        for (i, unit) in resources.units.iter().enumerate() {
+            let at = format!("resources.units[{i}]");
+            self.text(format!("{at}.call_sign"), &unit.call_sign);
+            self.reference(
+                format!("{at}.type"),
+                |c| &c.resource_types,
+                &unit.resource_type,
+            );
+            self.text(format!("{at}.zone"), &unit.zone);
+            if unit.channels.is_empty() {
+                self.problem(
+                    format!("{at}.channels"),
+                    "a unit needs at least one channel to reach it by",
+                );
+            }
+            for (k, channel) in unit.channels.iter().enumerate() {
+                self.reference(format!("{at}.channels[{k}]"), |c| &c.channels, channel);
+            }
+        }
+    }
+
+    fn check_organisations_and_channels(&mut self) {
+        let pack = self.pack;
+        for (i, org) in pack.external_organisations.iter().enumerate() {
+            let at = format!("external_organisations[{i}]");
+            self.text(format!("{at}.name"), &org.name);
+            self.text(format!("{at}.when"), &org.when);
+            if org.contacts.is_empty() {
+                self.problem(
+                    format!("{at}.contacts"),
+                    "an external organisation needs at least one contact",
+                );
+            }
+            for (k, contact) in org.contacts.iter().enumerate() {
+                self.reference(
+                    format!("{at}.contacts[{k}].channel"),
+                    |c| &c.channels,
+                    &contact.channel,
+                );
+                self.text(format!("{at}.contacts[{k}].address"), &contact.address);
+            }
+        }
+        for (i, channel) in pack.channels.iter().enumerate() {
+            let at = format!("channels[{i}]");
+            self.text(format!("{at}.name"), &channel.name);
+            if channel.medium == Medium::Sms && channel.max_length.is_none() {
+                self.problem(
+                    format!("{at}.max_length"),
+                    "an SMS channel needs max_length",
+                );
+            }
+            if channel.max_length == Some(0) {
+                self.problem(format!("{at}.max_length"), "must be at least 1 character");
+            }
+        }
+    }
+
+    fn check_legislation_and_complaints(&mut self) {
+        let pack = self.pack;
+        let mut checklist = Vec::new();
+        for (i, law) in pack.legislation.iter().enumerate() {
+            self.text(format!("legislation[{i}].title"), &law.title);
+            self.text(format!("legislation[{i}].effect"), &law.effect);
+            for (k, item) in law.checklist.iter().enumerate() {
+                self.text(format!("legislation[{i}].checklist[{k}].text"), &item.text);
+                checklist.push((format!("legislation[{i}].checklist[{k}]"), item.id.as_str()));
+            }
+        }
+        let mut seen: HashMap<&str, &str> = HashMap::new();
+        for (path, id) in &checklist {
+            match seen.get(id) {
+                Some(first) => self.problem(
+                    format!("{path}.id"),
+                    format!("duplicate checklist item id \"{id}\"; also used at {first}"),
+                ),
+                None => {
+                    seen.insert(id, path);
+                }
+            }
+        }
+        let ids = pack.complaints.iter().map(|c| c.id.as_str()).collect();
+        collect_ids(
+            &mut self.problems,
+            "complaints",
+            "complaint category",
+            "id",
+            ids,
+        );
+        for (i, category) in pack.complaints.iter().enumerate() {
+            self.text(format!("complaints[{i}].name"), &category.name);
+            self.reference(
+                format!("complaints[{i}].escalate_to"),
+                |c| &c.levels,
+                &category.escalate_to,
+            );
+        }
+    }
+}
+
+/// Every place a question can lead, with the JSON path of each (under `here`).
+fn edges<'n>(here: &str, node: &'n TreeNode) -> Vec<(String, &'n Next)> {
+    let mut out = Vec::new();
+    match &node.answer {
+        Answer::Choice { options } => {
+            for (k, option) in options.iter().enumerate() {
+                out.push((format!("{here}.answer.options[{k}].next"), &option.next));
+            }
+        }
+        Answer::YesNo { yes, no } => {
+            out.push((format!("{here}.answer.yes"), yes));
+            out.push((format!("{here}.answer.no"), no));
+        }
+        Answer::Number {
+            branches,
+            otherwise,
+            ..
+        } => {
+            for (k, branch) in branches.iter().enumerate() {
+                out.push((format!("{here}.answer.branches[{k}].next"), &branch.next));
+            }
+            out.push((format!("{here}.answer.otherwise"), otherwise));
+        }
+        Answer::Text { next } => out.push((format!("{here}.answer.next"), next)),
+    }
+    if let Some(skip) = &node.skip_to {
+        out.push((format!("{here}.skip_to"), skip));
+    }
+    out
+}
+
+/// Whether some path leads from question `from` to question `to` (so `from` is asked first).
+fn leads_to(graph: &[Vec<(String, usize)>], from: usize, to: usize) -> bool {
+    let mut seen = vec![false; graph.len()];
+    let mut stack = vec![from];
+    while let Some(node) = stack.pop() {
+        for (_, next) in &graph[node] {
+            if *next == to {
+                return true;
+            }
+            if !seen[*next] {
+                seen[*next] = true;
+                stack.push(*next);
+            }
+        }
+    }
+    false
+}
+
+/// Records the ids of one list, reporting empty and duplicate ones.
+fn collect_ids<'a>(
+    problems: &mut Vec<Problem>,
+    path: &str,
+    what: &'static str,
+    field: &str,
+    list: Vec<&'a str>,
+) -> Ids<'a> {
+    let mut map = HashMap::with_capacity(list.len());
+    for (i, id) in list.iter().enumerate() {
+        if id.trim().is_empty() {
+            problems.push(Problem {
+                path: format!("{path}[{i}].{field}"),
+                message: "must not be empty".to_owned(),
+            });
+        } else if let Some(first) = map.insert(*id, i) {
+            map.insert(*id, first);
+            problems.push(Problem {
+                path: format!("{path}[{i}].{field}"),
+                message: format!("duplicate {what} {field} \"{id}\"; also used at {path}[{first}]"),
+            });
+        }
+    }
+    Ids {
+        what,
+        map,
+        order: list,
+    }
+}
+
+/// An advice-limit pattern: words, with `*` allowed only at the end of a word.
+fn check_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    for word in pattern.split_whitespace() {
+        let stem = word.strip_suffix('*').unwrap_or(word);
+        if stem.is_empty() || stem.contains('*') {
+            return Err(format!(
+                "\"{word}\": `*` may only end a word, after at least one letter"
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_pattern, edit_distance, nearest};
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("P1", "P1"), 0);
+    }
+
+    #[test]
+    fn nearest_suggests_only_likely_typos() {
+        assert_eq!(
+            nearest("HW-FDL-01", &["HW-FLD-01", "GAS-01"]),
+            Some("HW-FLD-01")
+        );
+        assert_eq!(nearest("zzz", &["HW-FLD-01"]), None);
+    }
+
+    #[test]
+    fn patterns_allow_a_trailing_wildcard_only() {
+        assert!(check_pattern("evacuat*").is_ok());
+        assert!(check_pattern("it is safe").is_ok());
+        assert!(check_pattern("*safe").is_err());
+        assert!(check_pattern("sa*fe").is_err());
+        assert!(check_pattern(" ").is_err());
+    }
+}

@@ -1,0 +1,391 @@
+//! The pack preview: an organisation's procedures laid out for reading (F18, and the reference
+//! content of F9: L2 3.1 services, 3.2 legislation and its effect, 3.3 how the trees work, 3.4
+//! allocation, 3.5 escalation boundaries, 3.6 advice limits, 3.7 codes and wording, 3.8 resources).
+//!
+//! Every section is a native disclosure (`details`), so it works by keyboard and screen reader
+//! without script; tables have captions and column headers. All text is rendered as text.
+
+use std::sync::Arc;
+
+use incident_engine::{Pack, PackFile};
+use leptos::prelude::*;
+
+/// Most incident codes listed at once; the filter narrows the rest.
+const MAX_CODE_ROWS: usize = 50;
+
+/// The whole pack, section by section.
+#[component]
+pub fn PackPreview(
+    /// The checked pack to show.
+    pack: Arc<Pack>,
+) -> impl IntoView {
+    let f = pack.file();
+    view! {
+        <section class="idk-card idk-preview" aria-labelledby="idk-preview-heading">
+            <h2 id="idk-preview-heading" class="idk-card-title">"Procedures: " {f.organisation.name.clone()}</h2>
+            <p class="idk-muted">
+                {format!("Pack version {} ({}).", f.version, f.format)}
+            </p>
+            {sections(f)}
+            <CodeSection pack=pack.clone() />
+        </section>
+    }
+}
+
+/// Rows of text, shown as a table with a caption and column headers.
+fn table(caption: &str, headers: &[&str], rows: Vec<Vec<String>>) -> AnyView {
+    if rows.is_empty() {
+        return view! { <p class="idk-muted">{format!("{caption}: none in this pack.")}</p> }
+            .into_any();
+    }
+    let headers = headers
+        .iter()
+        .map(|h| view! { <th scope="col">{h.to_string()}</th> })
+        .collect_view();
+    let rows = rows
+        .into_iter()
+        .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr> })
+        .collect_view();
+    view! {
+        <div class="idk-table-wrap">
+            <table class="idk-table">
+                <caption>{caption.to_owned()}</caption>
+                <thead><tr>{headers}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// A closed disclosure section with a summary line.
+fn section(title: &str, count: usize, body: AnyView) -> AnyView {
+    view! {
+        <details class="idk-section">
+            <summary>{format!("{title} ({count})")}</summary>
+            {body}
+        </details>
+    }
+    .into_any()
+}
+
+fn join(items: &[String]) -> String {
+    items.join(", ")
+}
+
+fn sections(f: &PackFile) -> Vec<AnyView> {
+    let o = &f.organisation;
+    let mut out = Vec::new();
+    out.push(section(
+        "Services",
+        o.services.len(),
+        table(
+            "Services the contact centre offers",
+            &["Service", "What it covers", "Hours"],
+            o.services
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.name.clone(),
+                        s.description.clone(),
+                        s.hours.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    let w = &f.wording;
+    let mut wording = vec![
+        vec!["Greeting".to_owned(), w.greeting.clone()],
+        vec!["Closing".to_owned(), w.closing.clone()],
+    ];
+    wording.extend(
+        w.control_phrases
+            .iter()
+            .map(|p| vec![format!("{:?}", p.kind).replace('_', " "), p.text.clone()]),
+    );
+    out.push(section(
+        "Standard wording",
+        wording.len(),
+        table(
+            "Standard wording and control phrases",
+            &["When", "Words"],
+            wording,
+        ),
+    ));
+    out.push(section(
+        "Priorities",
+        f.priorities.len(),
+        table(
+            "Priorities, most urgent first",
+            &[
+                "Priority",
+                "Name",
+                "When",
+                "Deploy within (min)",
+                "Attend within (min)",
+            ],
+            f.priorities
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.id.clone(),
+                        p.name.clone(),
+                        p.description.clone(),
+                        p.deploy_within_minutes.to_string(),
+                        p.attend_within_minutes.to_string(),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Decision trees",
+        f.trees.len(),
+        table(
+            "Decision trees: each asks questions in turn and ends in an outcome with a code and priority",
+            &["Tree", "Questions", "Outcomes", "Suggested by"],
+            f.trees
+                .iter()
+                .map(|t| vec![t.title.clone(), t.nodes.len().to_string(), t.outcomes.len().to_string(), join(&t.keywords)])
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Questions on every call",
+        f.safety_net.len(),
+        table(
+            "Safety-net questions asked on every call",
+            &["Question", "If yes"],
+            f.safety_net
+                .iter()
+                .map(|q| vec![q.question.clone(), q.if_yes.reason.clone()])
+                .collect(),
+        ),
+    ));
+    let a = &f.advice;
+    out.push(section(
+        "Advice",
+        a.items.len(),
+        table(
+            "Approved advice",
+            &["Kind", "Words"],
+            a.items
+                .iter()
+                .map(|i| vec![i.kind.label().to_owned(), i.text.clone()])
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Advice limits",
+        a.limits.len(),
+        table(
+            "What handlers must not say",
+            &["Must not", "Caught by", "Who may go further"],
+            a.limits
+                .iter()
+                .map(|l| {
+                    vec![
+                        l.rule.clone(),
+                        join(&l.patterns),
+                        l.may_go_further.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    let e = &f.escalation;
+    out.push(section(
+        "Escalation",
+        e.levels.len(),
+        table(
+            "Escalation levels, lowest first, and their boundaries",
+            &["Level", "Held by", "Escalate when"],
+            e.levels
+                .iter()
+                .map(|l| vec![l.name.clone(), l.held_by.clone(), l.boundary.clone()])
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Escalation triggers",
+        e.triggers.len(),
+        table(
+            "What proposes an escalation",
+            &["When", "Proposes", "Why"],
+            e.triggers
+                .iter()
+                .map(|t| vec![t.when.to_string(), t.level.clone(), t.reason.clone()])
+                .collect(),
+        ),
+    ));
+    let r = &f.resources;
+    out.push(section(
+        "Resources",
+        r.units.len(),
+        table(
+            "Units available for deployment",
+            &["Call sign", "Type", "Skills", "Zone", "Status"],
+            r.units
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.call_sign.clone(),
+                        u.resource_type.clone(),
+                        join(&u.skills),
+                        u.zone.clone(),
+                        u.status.label().to_owned(),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    if let Some(rules) = &r.allocation_rules {
+        out.push(section(
+            "Allocation rules",
+            1,
+            view! { <p>{rules.clone()}</p> }.into_any(),
+        ));
+    }
+    out.push(section(
+        "External organisations",
+        f.external_organisations.len(),
+        table(
+            "External organisations and their procedures",
+            &["Organisation", "When", "Procedure", "Contacts"],
+            f.external_organisations
+                .iter()
+                .map(|x| {
+                    let contacts: Vec<String> = x
+                        .contacts
+                        .iter()
+                        .map(|c| format!("{}: {}", c.channel, c.address))
+                        .collect();
+                    vec![
+                        x.name.clone(),
+                        x.when.clone(),
+                        x.procedure.join(" "),
+                        join(&contacts),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Channels",
+        f.channels.len(),
+        table(
+            "Channels and their conventions",
+            &["Channel", "Medium", "Use when", "Longest message"],
+            f.channels
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.medium.label().to_owned(),
+                        c.use_when.clone(),
+                        c.max_length
+                            .map(|n| format!("{n} characters"))
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Legislation and policy",
+        f.legislation.len(),
+        table(
+            "Legislation and its effect on handling",
+            &["Legislation", "Effect", "Checklist"],
+            f.legislation
+                .iter()
+                .map(|l| {
+                    let items: Vec<String> = l.checklist.iter().map(|c| c.text.clone()).collect();
+                    vec![l.title.clone(), l.effect.clone(), items.join("; ")]
+                })
+                .collect(),
+        ),
+    ));
+    out.push(section(
+        "Complaints",
+        f.complaints.len(),
+        table(
+            "Complaint categories and the handler's limits",
+            &["Category", "A handler may", "Beyond that"],
+            f.complaints
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.name.clone(),
+                        c.handler_may.join("; "),
+                        c.escalate_to.clone(),
+                    ]
+                })
+                .collect(),
+        ),
+    ));
+    out
+}
+
+/// Incident codes, filtered by code, title or keyword.
+#[component]
+fn CodeSection(
+    /// The pack whose codes to list.
+    pack: Arc<Pack>,
+) -> impl IntoView {
+    let (filter, set_filter) = signal(String::new());
+    let total = pack.file().codes.len();
+    let rows = move || {
+        let needle = filter.get().to_lowercase();
+        let matching: Vec<Vec<String>> = pack
+            .file()
+            .codes
+            .iter()
+            .filter(|c| {
+                needle.is_empty()
+                    || c.code.to_lowercase().contains(&needle)
+                    || c.title.to_lowercase().contains(&needle)
+                    || c.keywords
+                        .iter()
+                        .any(|k| k.to_lowercase().contains(&needle))
+            })
+            .take(MAX_CODE_ROWS + 1)
+            .map(|c| {
+                vec![
+                    c.code.clone(),
+                    c.title.clone(),
+                    c.default_priority.clone(),
+                    join(&c.keywords),
+                ]
+            })
+            .collect();
+        let more = matching.len() > MAX_CODE_ROWS;
+        let shown: Vec<Vec<String>> = matching.into_iter().take(MAX_CODE_ROWS).collect();
+        let note = if more {
+            format!("Showing the first {MAX_CODE_ROWS}; type to narrow.")
+        } else {
+            format!("{} shown.", shown.len())
+        };
+        view! {
+            <p class="idk-muted" aria-live="polite">{note}</p>
+            {table("Incident codes", &["Code", "Title", "Default priority", "Keywords"], shown)}
+        }
+    };
+    section(
+        "Incident codes",
+        total,
+        view! {
+            <label class="idk-field">
+                "Filter codes"
+                <input
+                    type="search"
+                    prop:value=move || filter.get()
+                    on:input=move |ev| set_filter.set(event_target_value(&ev))
+                />
+            </label>
+            {rows}
+        }
+        .into_any(),
+    )
+}
