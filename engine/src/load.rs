@@ -208,40 +208,64 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         Some(b'<') => return Err(PackLoadError::WebPage),
         Some(_) => {}
     }
-    // Syntax and format first, so that a truncated file says "not JSON" and a pack of another
-    // format says so, rather than naming a missing field. `FormatProbe` skips everything but
-    // `format`: smaller in the widget than a serde_json::Value, and it still reads every byte.
-    let format = match serde_json::from_slice::<FormatProbe>(bytes) {
-        Ok(probe) => probe.format,
-        // Valid JSON but not an object with a string `format`: the typed parse below says where.
-        Err(e) if e.is_data() => None,
-        Err(e) => {
-            return Err(PackLoadError::NotJson {
-                line: e.line(),
-                column: e.column(),
-                message: without_location(e.to_string()),
-            })
-        }
+    // The fast path reads the bytes once, typed. Only when that fails do we read them again to
+    // explain why: syntax first (a truncated file is "not JSON", not "missing field"), then the
+    // format (a pack of another format says so), then the JSON path of the shape error.
+    let pack: PackFile = match serde_json::from_slice(bytes) {
+        Ok(pack) => pack,
+        Err(_) => return Err(explain_unreadable(bytes)),
     };
-    if let Some(found) = format.filter(|f| f != PACK_FORMAT) {
+    if pack.format != PACK_FORMAT {
         return Err(PackLoadError::UnsupportedFormat {
-            found,
+            found: pack.format,
             expected: PACK_FORMAT,
         });
     }
-    // Parse again, typed, so that shape errors carry their JSON path, line and column.
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let pack: PackFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        PackLoadError::WrongShape {
-            path,
-            line: inner.line(),
-            column: inner.column(),
-            message: without_location(inner.to_string()),
-        }
-    })?;
     validate(pack).map_err(|problems| PackLoadError::Invalid { problems })
+}
+
+/// Why bytes that are not a readable pack are not: not JSON, another format, or the wrong shape
+/// at a JSON path.
+fn explain_unreadable(bytes: &[u8]) -> PackLoadError {
+    // `FormatProbe` skips everything but `format`, and still reads every byte for syntax.
+    let format = match serde_json::from_slice::<FormatProbe>(bytes) {
+        Ok(probe) => probe.format,
+        // Valid JSON but not an object with a string `format`: the shape error below says where.
+        Err(e) if e.is_data() => None,
+        Err(e) => {
+            return PackLoadError::NotJson {
+                line: e.line(),
+                column: e.column(),
+                message: without_location(e.to_string()),
+            }
+        }
+    };
+    if let Some(found) = format.filter(|f| f != PACK_FORMAT) {
+        return PackLoadError::UnsupportedFormat {
+            found,
+            expected: PACK_FORMAT,
+        };
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, PackFile>(&mut de) {
+        Err(e) => {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            PackLoadError::WrongShape {
+                path,
+                line: inner.line(),
+                column: inner.column(),
+                message: without_location(inner.to_string()),
+            }
+        }
+        // Unreachable in practice (the fast path failed on the same bytes); say so plainly.
+        Ok(_) => PackLoadError::WrongShape {
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: "the pack could not be read".to_owned(),
+        },
+    }
 }
 
 /// Just the `format` of a pack, whatever else it holds.

@@ -13,10 +13,11 @@
 //! it fires requires; and size and depth limits.
 
 use std::collections::HashMap;
+use std::fmt::{self, Display};
 
 use crate::load::Problem;
 use crate::pack::*;
-use crate::wording::{fill, PlaceholderValues};
+use crate::wording::check_placeholders;
 
 /// Most incident codes a pack may hold.
 pub const MAX_CODES: usize = 20_000;
@@ -181,6 +182,8 @@ struct Checker<'a> {
     organisations: Ids<'a>,
     channels: Ids<'a>,
     legislation: Ids<'a>,
+    /// code → (trigger id, priority it requires), for `codes` triggers that name a priority.
+    code_triggers: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
 }
 
 impl<'a> Checker<'a> {
@@ -257,9 +260,23 @@ impl<'a> Checker<'a> {
             "code",
             pack.codes.iter().map(|c| c.code.as_str()).collect(),
         );
+        let mut code_triggers: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        for trigger in &pack.escalation.triggers {
+            if let (TriggerCondition::Codes(codes), Some(priority)) =
+                (&trigger.when, &trigger.priority)
+            {
+                for code in codes {
+                    code_triggers
+                        .entry(code.as_str())
+                        .or_default()
+                        .push((trigger.id.as_str(), priority.as_str()));
+                }
+            }
+        }
         Checker {
             pack,
             problems,
+            code_triggers,
             services,
             priorities,
             codes,
@@ -274,18 +291,20 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    // Paths are `impl Display` (usually `format_args!`), so the string is built only when there is
+    // a problem: a large pack passes through here hundreds of thousands of times.
+    fn problem(&mut self, path: impl Display, message: impl Into<String>) {
         self.problems.push(Problem {
-            path: path.into(),
+            path: path.to_string(),
             message: message.into(),
         });
     }
 
     /// Text that must be present and not absurdly long.
-    fn text(&mut self, path: impl Into<String>, value: &str) {
+    fn text(&mut self, path: impl Display, value: &str) {
         if value.trim().is_empty() {
             self.problem(path, "must not be empty");
-        } else if value.chars().count() > MAX_TEXT_CHARS {
+        } else if value.len() > MAX_TEXT_CHARS && value.chars().count() > MAX_TEXT_CHARS {
             self.problem(
                 path,
                 format!("is longer than the limit of {MAX_TEXT_CHARS} characters"),
@@ -294,15 +313,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Wording said to callers: present, and only known placeholders.
-    fn wording(&mut self, path: impl Into<String>, value: &str) {
-        let path = path.into();
-        self.text(path.clone(), value);
-        if let Err(e) = fill(value, &PlaceholderValues::default()) {
+    fn wording(&mut self, path: impl Display, value: &str) {
+        self.text(&path, value);
+        if let Err(e) = check_placeholders(value) {
             self.problem(path, e.to_string());
         }
     }
 
-    fn reference(&mut self, path: impl Into<String>, ids: fn(&Self) -> &Ids<'a>, id: &str) {
+    fn reference(&mut self, path: impl Display, ids: fn(&Self) -> &Ids<'a>, id: &str) {
         if !ids(self).contains(id) {
             let message = ids(self).missing(id);
             self.problem(path, message);
@@ -315,9 +333,12 @@ impl<'a> Checker<'a> {
         self.text("organisation.id", &pack.organisation.id);
         self.text("organisation.name", &pack.organisation.name);
         for (i, service) in pack.organisation.services.iter().enumerate() {
-            self.text(format!("organisation.services[{i}].name"), &service.name);
             self.text(
-                format!("organisation.services[{i}].description"),
+                format_args!("organisation.services[{i}].name"),
+                &service.name,
+            );
+            self.text(
+                format_args!("organisation.services[{i}].description"),
                 &service.description,
             );
         }
@@ -337,7 +358,10 @@ impl<'a> Checker<'a> {
             phrase_ids,
         );
         for (i, phrase) in pack.wording.control_phrases.iter().enumerate() {
-            self.wording(format!("wording.control_phrases[{i}].text"), &phrase.text);
+            self.wording(
+                format_args!("wording.control_phrases[{i}].text"),
+                &phrase.text,
+            );
         }
         self.check_priorities();
         self.check_codes();
@@ -356,10 +380,10 @@ impl<'a> Checker<'a> {
             self.problem("priorities", "a pack needs at least one priority");
         }
         for (i, p) in priorities.iter().enumerate() {
-            self.text(format!("priorities[{i}].name"), &p.name);
+            self.text(format_args!("priorities[{i}].name"), &p.name);
             if p.attend_within_minutes < p.deploy_within_minutes {
                 self.problem(
-                    format!("priorities[{i}].attend_within_minutes"),
+                    format_args!("priorities[{i}].attend_within_minutes"),
                     format!(
                         "{} minutes to attend is sooner than its {} minutes to deploy",
                         p.attend_within_minutes, p.deploy_within_minutes
@@ -382,8 +406,7 @@ impl<'a> Checker<'a> {
                 ),
             ] {
                 if b < a {
-                    self.problem(
-                        format!("priorities[{}].{field}", i + 1),
+                    self.problem(format_args!("priorities[{}].{field}", i + 1),
                         format!(
                             "priorities are out of order: \"{}\" is listed below \"{}\" but has a shorter {field} ({b} minutes against {a}); list priorities most urgent first",
                             this.id, above.id
@@ -411,40 +434,44 @@ impl<'a> Checker<'a> {
         }
         for (i, code) in pack.codes.iter().enumerate() {
             let at = format!("codes[{i}]");
-            self.text(format!("{at}.title"), &code.title);
-            self.reference(format!("{at}.service"), |c| &c.services, &code.service);
+            self.text(format_args!("{at}.title"), &code.title);
+            self.reference(format_args!("{at}.service"), |c| &c.services, &code.service);
             self.reference(
-                format!("{at}.default_priority"),
+                format_args!("{at}.default_priority"),
                 |c| &c.priorities,
                 &code.default_priority,
             );
             for (k, keyword) in code.keywords.iter().enumerate() {
-                self.text(format!("{at}.keywords[{k}]"), keyword);
+                self.text(format_args!("{at}.keywords[{k}]"), keyword);
             }
             for (k, item) in code.response_plan.iter().enumerate() {
                 self.reference(
-                    format!("{at}.response_plan[{k}].resource_type"),
+                    format_args!("{at}.response_plan[{k}].resource_type"),
                     |c| &c.resource_types,
                     &item.resource_type,
                 );
                 if item.count == 0 {
                     self.problem(
-                        format!("{at}.response_plan[{k}].count"),
+                        format_args!("{at}.response_plan[{k}].count"),
                         "must be at least 1",
                     );
                 }
             }
             if let Some(set) = &code.advice_set {
-                self.reference(format!("{at}.advice_set"), |c| &c.advice_sets, set);
+                self.reference(format_args!("{at}.advice_set"), |c| &c.advice_sets, set);
             }
             for (k, law) in code.legislation.iter().enumerate() {
-                self.reference(format!("{at}.legislation[{k}]"), |c| &c.legislation, law);
+                self.reference(
+                    format_args!("{at}.legislation[{k}]"),
+                    |c| &c.legislation,
+                    law,
+                );
             }
             for (k, org) in code.notify.iter().enumerate() {
-                self.reference(format!("{at}.notify[{k}]"), |c| &c.organisations, org);
+                self.reference(format_args!("{at}.notify[{k}]"), |c| &c.organisations, org);
             }
             self.priority_against_triggers(
-                format!("{at}.default_priority"),
+                format_args!("{at}.default_priority"),
                 &code.code,
                 &code.default_priority,
             );
@@ -452,24 +479,21 @@ impl<'a> Checker<'a> {
     }
 
     /// An outcome or code whose priority is less urgent than a trigger it fires requires.
-    fn priority_against_triggers(&mut self, path: String, code: &str, priority: &str) {
+    fn priority_against_triggers(&mut self, path: impl Display, code: &str, priority: &str) {
         let Some(&rank) = self.priorities.map.get(priority) else {
             return;
         };
-        for trigger in &self.pack.escalation.triggers {
-            let fires = matches!(&trigger.when, TriggerCondition::Codes(codes) if codes.iter().any(|c| c == code));
-            let Some(required) = trigger.priority.as_deref().filter(|_| fires) else {
-                continue;
-            };
+        // Copied (a few pairs of borrowed ids) so problems can be recorded while going through them.
+        let Some(triggers) = self.code_triggers.get(code).cloned() else {
+            return;
+        };
+        for (trigger, required) in triggers {
             if let Some(&required_rank) = self.priorities.map.get(required) {
                 if rank > required_rank {
-                    self.problem(
-                        path.clone(),
-                        format!(
-                            "priority \"{priority}\" is less urgent than \"{required}\", which escalation trigger \"{}\" requires for code \"{code}\"",
-                            trigger.id
-                        ),
+                    let message = format!(
+                        "priority \"{priority}\" is less urgent than \"{required}\", which escalation trigger \"{trigger}\" requires for code \"{code}\""
                     );
+                    self.problem(&path, message);
                 }
             }
         }
@@ -495,10 +519,10 @@ impl<'a> Checker<'a> {
     }
 
     fn check_tree(&mut self, at: &str, tree: &'a DecisionTree) {
-        self.text(format!("{at}.title"), &tree.title);
+        self.text(format_args!("{at}.title"), &tree.title);
         if tree.nodes.len() > MAX_NODES_PER_TREE {
             self.problem(
-                format!("{at}.nodes"),
+                format_args!("{at}.nodes"),
                 format!(
                     "{} questions is over the limit of {MAX_NODES_PER_TREE} for one tree",
                     tree.nodes.len()
@@ -521,15 +545,18 @@ impl<'a> Checker<'a> {
             tree.outcomes.iter().map(|o| o.id.as_str()).collect(),
         );
         if tree.nodes.is_empty() {
-            self.problem(format!("{at}.nodes"), "a tree needs at least one question");
+            self.problem(
+                format_args!("{at}.nodes"),
+                "a tree needs at least one question",
+            );
         }
         if tree.outcomes.is_empty() {
             self.problem(
-                format!("{at}.outcomes"),
+                format_args!("{at}.outcomes"),
                 "a tree needs at least one outcome",
             );
         }
-        let check_next = |checker: &mut Self, path: String, next: &Next| match next {
+        let check_next = |checker: &mut Self, path: fmt::Arguments<'_>, next: &Next| match next {
             Next::Node(id) if !nodes.contains(id) => {
                 checker.problem(path, nodes.missing_in(id, IN_TREE))
             }
@@ -540,29 +567,27 @@ impl<'a> Checker<'a> {
         };
         if !nodes.contains(&tree.start) && !tree.nodes.is_empty() {
             self.problem(
-                format!("{at}.start"),
+                format_args!("{at}.start"),
                 nodes.missing_in(&tree.start, IN_TREE),
             );
         }
         for (j, node) in tree.nodes.iter().enumerate() {
             let here = format!("{at}.nodes[{j}]");
-            self.wording(format!("{here}.question"), &node.question);
+            self.wording(format_args!("{here}.question"), &node.question);
             match (&node.ask_if, &node.skip_to) {
-                (Some(_), None) => self.problem(
-                    format!("{here}.skip_to"),
+                (Some(_), None) => self.problem(format_args!("{here}.skip_to"),
                     "a question with ask_if needs skip_to: where the tree goes when the question is not asked",
                 ),
-                (None, Some(_)) => self.problem(format!("{here}.skip_to"), "skip_to is only used with ask_if"),
+                (None, Some(_)) => self.problem(format_args!("{here}.skip_to"), "skip_to is only used with ask_if"),
                 _ => {}
             }
-            for (path, next) in edges(&here, node) {
-                check_next(self, path, next);
+            for (edge, next) in edges(node) {
+                check_next(self, format_args!("{here}.{edge}"), next);
             }
             match &node.answer {
                 Answer::Choice { options } => {
                     if options.is_empty() {
-                        self.problem(
-                            format!("{here}.answer.options"),
+                        self.problem(format_args!("{here}.answer.options"),
                             "a choice question needs at least one option; without one the tree stops here without an outcome",
                         );
                     }
@@ -575,7 +600,10 @@ impl<'a> Checker<'a> {
                         option_ids,
                     );
                     for (k, option) in options.iter().enumerate() {
-                        self.text(format!("{here}.answer.options[{k}].label"), &option.label);
+                        self.text(
+                            format_args!("{here}.answer.options[{k}].label"),
+                            &option.label,
+                        );
                     }
                 }
                 Answer::Number {
@@ -585,17 +613,17 @@ impl<'a> Checker<'a> {
                     unit,
                     ..
                 } => {
-                    self.text(format!("{here}.answer.unit"), unit);
+                    self.text(format_args!("{here}.answer.unit"), unit);
                     if !(min.is_finite() && max.is_finite()) || min > max {
                         self.problem(
-                            format!("{here}.answer.max"),
+                            format_args!("{here}.answer.max"),
                             format!("the range {min} to {max} is empty"),
                         );
                     }
                     for (k, branch) in branches.iter().enumerate() {
                         if branch.at_least.is_none() && branch.below.is_none() {
                             self.problem(
-                                format!("{here}.answer.branches[{k}]"),
+                                format_args!("{here}.answer.branches[{k}]"),
                                 "a branch needs at_least, below or both",
                             );
                         }
@@ -606,21 +634,21 @@ impl<'a> Checker<'a> {
         }
         for (k, outcome) in tree.outcomes.iter().enumerate() {
             let here = format!("{at}.outcomes[{k}]");
-            self.reference(format!("{here}.code"), |c| &c.codes, &outcome.code);
+            self.reference(format_args!("{here}.code"), |c| &c.codes, &outcome.code);
             self.reference(
-                format!("{here}.priority"),
+                format_args!("{here}.priority"),
                 |c| &c.priorities,
                 &outcome.priority,
             );
             if let Some(set) = &outcome.advice_set {
-                self.reference(format!("{here}.advice_set"), |c| &c.advice_sets, set);
+                self.reference(format_args!("{here}.advice_set"), |c| &c.advice_sets, set);
             }
             if let Some(level) = &outcome.escalation {
-                self.reference(format!("{here}.escalation"), |c| &c.levels, level);
+                self.reference(format_args!("{here}.escalation"), |c| &c.levels, level);
             }
-            self.text(format!("{here}.reason"), &outcome.reason);
+            self.text(format_args!("{here}.reason"), &outcome.reason);
             self.priority_against_triggers(
-                format!("{here}.priority"),
+                format_args!("{here}.priority"),
                 &outcome.code,
                 &outcome.priority,
             );
@@ -639,15 +667,14 @@ impl<'a> Checker<'a> {
         outcomes: &Ids<'_>,
     ) {
         // Node → node edges (with the edge's path) and node → outcome edges.
-        let graph: Vec<Vec<(String, usize)>> = tree
+        let graph: Vec<Vec<(Edge, usize)>> = tree
             .nodes
             .iter()
-            .enumerate()
-            .map(|(j, node)| {
-                edges(&format!("{at}.nodes[{j}]"), node)
+            .map(|node| {
+                edges(node)
                     .into_iter()
-                    .filter_map(|(path, next)| match next {
-                        Next::Node(id) => nodes.map.get(id.as_str()).map(|&k| (path, k)),
+                    .filter_map(|(edge, next)| match next {
+                        Next::Node(id) => nodes.map.get(id.as_str()).map(|&k| (edge, k)),
                         Next::Outcome(_) => None,
                     })
                     .collect()
@@ -663,7 +690,7 @@ impl<'a> Checker<'a> {
         state[start] = 1;
         while let Some((node, next_edge)) = stack.last_mut() {
             let node = *node;
-            if let Some((path, target)) = graph[node].get(*next_edge) {
+            if let Some((edge, target)) = graph[node].get(*next_edge) {
                 *next_edge += 1;
                 match state[*target] {
                     0 => {
@@ -675,7 +702,7 @@ impl<'a> Checker<'a> {
                             "leads back to question \"{}\", making a loop: a call could go round it for ever",
                             tree.nodes[*target].id
                         );
-                        self.problem(path.clone(), message);
+                        self.problem(format_args!("{at}.nodes[{node}].{edge}"), message);
                     }
                     _ => {}
                 }
@@ -688,7 +715,7 @@ impl<'a> Checker<'a> {
         for (j, node) in tree.nodes.iter().enumerate() {
             if !reachable[j] {
                 self.problem(
-                    format!("{at}.nodes[{j}]"),
+                    format_args!("{at}.nodes[{j}]"),
                     format!(
                         "question \"{}\" cannot be reached from the start \"{}\"",
                         node.id, tree.start
@@ -698,7 +725,7 @@ impl<'a> Checker<'a> {
         }
         let mut used = vec![false; tree.outcomes.len()];
         for (j, node) in tree.nodes.iter().enumerate().filter(|(j, _)| reachable[*j]) {
-            for (_, next) in edges("", node) {
+            for (_, next) in edges(node) {
                 if let Next::Outcome(id) = next {
                     if let Some(&k) = outcomes.map.get(id.as_str()) {
                         used[k] = true;
@@ -720,7 +747,7 @@ impl<'a> Checker<'a> {
         for (k, outcome) in tree.outcomes.iter().enumerate() {
             if !used[k] {
                 self.problem(
-                    format!("{at}.outcomes[{k}]"),
+                    format_args!("{at}.outcomes[{k}]"),
                     format!("outcome \"{}\" is never reached by any answer", outcome.id),
                 );
             }
@@ -735,7 +762,7 @@ impl<'a> Checker<'a> {
         asked_at: usize,
         tree: &DecisionTree,
         nodes: &Ids<'_>,
-        graph: &[Vec<(String, usize)>],
+        graph: &[Vec<(Edge, usize)>],
         depth: usize,
     ) {
         if depth > MAX_CONDITION_DEPTH {
@@ -769,8 +796,7 @@ impl<'a> Checker<'a> {
                     Some(Answer::YesNo { .. }) => is == "yes" || is == "no",
                     Some(Answer::Choice { options }) => options.iter().any(|o| &o.id == is),
                     Some(_) => {
-                        self.problem(
-                            format!("{path}.answered"),
+                        self.problem(format_args!("{path}.answered"),
                             format!("question \"{node}\" takes a number or text, so it cannot be answered \"{is}\""),
                         );
                         return;
@@ -778,7 +804,7 @@ impl<'a> Checker<'a> {
                 };
                 if !valid {
                     self.problem(
-                        format!("{path}.answered.is"),
+                        format_args!("{path}.answered.is"),
                         format!("question \"{node}\" has no answer \"{is}\""),
                     );
                 }
@@ -787,7 +813,7 @@ impl<'a> Checker<'a> {
                 if let Some(answer) = earlier(self, format!("{path}.at_least.node"), node) {
                     if !matches!(answer, Answer::Number { .. }) {
                         self.problem(
-                            format!("{path}.at_least"),
+                            format_args!("{path}.at_least"),
                             format!("question \"{node}\" does not take a number"),
                         );
                     }
@@ -800,7 +826,7 @@ impl<'a> Checker<'a> {
                     "any"
                 };
                 if parts.is_empty() {
-                    self.problem(format!("{path}.{key}"), "needs at least one condition");
+                    self.problem(format_args!("{path}.{key}"), "needs at least one condition");
                 }
                 for (i, part) in parts.iter().enumerate() {
                     self.check_condition(
@@ -838,44 +864,48 @@ impl<'a> Checker<'a> {
         );
         for (i, question) in pack.safety_net.iter().enumerate() {
             let at = format!("safety_net[{i}]");
-            self.wording(format!("{at}.question"), &question.question);
+            self.wording(format_args!("{at}.question"), &question.question);
             let action = &question.if_yes;
             if let Some(p) = &action.priority {
-                self.reference(format!("{at}.if_yes.priority"), |c| &c.priorities, p);
+                self.reference(format_args!("{at}.if_yes.priority"), |c| &c.priorities, p);
             }
             if let Some(level) = &action.escalation {
-                self.reference(format!("{at}.if_yes.escalation"), |c| &c.levels, level);
+                self.reference(format_args!("{at}.if_yes.escalation"), |c| &c.levels, level);
             }
             if let Some(item) = &action.advice {
-                self.reference(format!("{at}.if_yes.advice"), |c| &c.advice_items, item);
+                self.reference(
+                    format_args!("{at}.if_yes.advice"),
+                    |c| &c.advice_items,
+                    item,
+                );
             }
-            self.text(format!("{at}.if_yes.reason"), &action.reason);
+            self.text(format_args!("{at}.if_yes.reason"), &action.reason);
         }
     }
 
     fn check_advice(&mut self) {
         let advice = &self.pack.advice;
         for (i, item) in advice.items.iter().enumerate() {
-            self.wording(format!("advice.items[{i}].text"), &item.text);
+            self.wording(format_args!("advice.items[{i}].text"), &item.text);
         }
         for (i, set) in advice.sets.iter().enumerate() {
-            self.text(format!("advice.sets[{i}].title"), &set.title);
+            self.text(format_args!("advice.sets[{i}].title"), &set.title);
             if set.items.is_empty() {
                 self.problem(
-                    format!("advice.sets[{i}].items"),
+                    format_args!("advice.sets[{i}].items"),
                     "an advice set needs at least one advice item",
                 );
             }
             for (k, item) in set.items.iter().enumerate() {
                 self.reference(
-                    format!("advice.sets[{i}].items[{k}]"),
+                    format_args!("advice.sets[{i}].items[{k}]"),
                     |c| &c.advice_items,
                     item,
                 );
             }
             for (k, limit) in set.limits.iter().enumerate() {
                 self.reference(
-                    format!("advice.sets[{i}].limits[{k}]"),
+                    format_args!("advice.sets[{i}].limits[{k}]"),
                     |c| &c.limits,
                     limit,
                 );
@@ -883,23 +913,23 @@ impl<'a> Checker<'a> {
         }
         for (i, limit) in advice.limits.iter().enumerate() {
             let at = format!("advice.limits[{i}]");
-            self.text(format!("{at}.rule"), &limit.rule);
+            self.text(format_args!("{at}.rule"), &limit.rule);
             if limit.patterns.is_empty() {
                 self.problem(
-                    format!("{at}.patterns"),
+                    format_args!("{at}.patterns"),
                     "an advice limit needs at least one pattern to catch it in free text",
                 );
             }
             for (k, pattern) in limit.patterns.iter().enumerate() {
                 if let Err(message) = check_pattern(pattern) {
-                    self.problem(format!("{at}.patterns[{k}]"), message);
+                    self.problem(format_args!("{at}.patterns[{k}]"), message);
                 }
             }
             if let Some(item) = &limit.instead {
-                self.reference(format!("{at}.instead"), |c| &c.advice_items, item);
+                self.reference(format_args!("{at}.instead"), |c| &c.advice_items, item);
             }
             if let Some(level) = &limit.may_go_further {
-                self.reference(format!("{at}.may_go_further"), |c| &c.levels, level);
+                self.reference(format_args!("{at}.may_go_further"), |c| &c.levels, level);
             }
         }
     }
@@ -908,11 +938,11 @@ impl<'a> Checker<'a> {
         let escalation = &self.pack.escalation;
         for (i, level) in escalation.levels.iter().enumerate() {
             let at = format!("escalation.levels[{i}]");
-            self.text(format!("{at}.name"), &level.name);
-            self.text(format!("{at}.held_by"), &level.held_by);
-            self.text(format!("{at}.boundary"), &level.boundary);
+            self.text(format_args!("{at}.name"), &level.name);
+            self.text(format_args!("{at}.held_by"), &level.held_by);
+            self.text(format_args!("{at}.boundary"), &level.boundary);
             for (k, channel) in level.channels.iter().enumerate() {
-                self.reference(format!("{at}.channels[{k}]"), |c| &c.channels, channel);
+                self.reference(format_args!("{at}.channels[{k}]"), |c| &c.channels, channel);
             }
         }
         let ids = escalation.triggers.iter().map(|t| t.id.as_str()).collect();
@@ -925,25 +955,30 @@ impl<'a> Checker<'a> {
         );
         for (i, trigger) in escalation.triggers.iter().enumerate() {
             let at = format!("escalation.triggers[{i}]");
-            self.reference(format!("{at}.level"), |c| &c.levels, &trigger.level);
-            self.text(format!("{at}.reason"), &trigger.reason);
+            self.reference(format_args!("{at}.level"), |c| &c.levels, &trigger.level);
+            self.text(format_args!("{at}.reason"), &trigger.reason);
             if let Some(p) = &trigger.priority {
-                self.reference(format!("{at}.priority"), |c| &c.priorities, p);
+                self.reference(format_args!("{at}.priority"), |c| &c.priorities, p);
             }
             match &trigger.when {
-                TriggerCondition::PriorityAtLeast(p) => {
-                    self.reference(format!("{at}.when.priority_at_least"), |c| &c.priorities, p)
-                }
+                TriggerCondition::PriorityAtLeast(p) => self.reference(
+                    format_args!("{at}.when.priority_at_least"),
+                    |c| &c.priorities,
+                    p,
+                ),
                 TriggerCondition::Keywords(words) => {
                     if words.is_empty() {
-                        self.problem(format!("{at}.when.keywords"), "needs at least one keyword");
+                        self.problem(
+                            format_args!("{at}.when.keywords"),
+                            "needs at least one keyword",
+                        );
                     }
                     for (k, word) in words.iter().enumerate() {
-                        self.text(format!("{at}.when.keywords[{k}]"), word);
+                        self.text(format_args!("{at}.when.keywords[{k}]"), word);
                     }
                 }
                 TriggerCondition::ElapsedMinutes(0) => self.problem(
-                    format!("{at}.when.elapsed_minutes"),
+                    format_args!("{at}.when.elapsed_minutes"),
                     "must be at least 1 minute",
                 ),
                 TriggerCondition::RepeatCaller {
@@ -952,20 +987,20 @@ impl<'a> Checker<'a> {
                 } => {
                     if *calls < 2 {
                         self.problem(
-                            format!("{at}.when.repeat_caller.calls"),
+                            format_args!("{at}.when.repeat_caller.calls"),
                             "a repeat caller has called at least 2 times",
                         );
                     }
                     if *within_hours == 0 {
                         self.problem(
-                            format!("{at}.when.repeat_caller.within_hours"),
+                            format_args!("{at}.when.repeat_caller.within_hours"),
                             "must be at least 1 hour",
                         );
                     }
                 }
                 TriggerCondition::Codes(codes) => {
                     for (k, code) in codes.iter().enumerate() {
-                        self.reference(format!("{at}.when.codes[{k}]"), |c| &c.codes, code);
+                        self.reference(format_args!("{at}.when.codes[{k}]"), |c| &c.codes, code);
                     }
                 }
                 TriggerCondition::ElapsedMinutes(_)
@@ -978,27 +1013,27 @@ impl<'a> Checker<'a> {
     fn check_resources(&mut self) {
         let resources = &self.pack.resources;
         for (i, kind) in resources.types.iter().enumerate() {
-            self.text(format!("resources.types[{i}].name"), &kind.name);
+            self.text(format_args!("resources.types[{i}].name"), &kind.name);
         }
         let ids = resources.units.iter().map(|u| u.id.as_str()).collect();
         collect_ids(&mut self.problems, "resources.units", "unit", "id", ids);
         for (i, unit) in resources.units.iter().enumerate() {
             let at = format!("resources.units[{i}]");
-            self.text(format!("{at}.call_sign"), &unit.call_sign);
+            self.text(format_args!("{at}.call_sign"), &unit.call_sign);
             self.reference(
-                format!("{at}.type"),
+                format_args!("{at}.type"),
                 |c| &c.resource_types,
                 &unit.resource_type,
             );
-            self.text(format!("{at}.zone"), &unit.zone);
+            self.text(format_args!("{at}.zone"), &unit.zone);
             if unit.channels.is_empty() {
                 self.problem(
-                    format!("{at}.channels"),
+                    format_args!("{at}.channels"),
                     "a unit needs at least one channel to reach it by",
                 );
             }
             for (k, channel) in unit.channels.iter().enumerate() {
-                self.reference(format!("{at}.channels[{k}]"), |c| &c.channels, channel);
+                self.reference(format_args!("{at}.channels[{k}]"), |c| &c.channels, channel);
             }
         }
     }
@@ -1007,34 +1042,37 @@ impl<'a> Checker<'a> {
         let pack = self.pack;
         for (i, org) in pack.external_organisations.iter().enumerate() {
             let at = format!("external_organisations[{i}]");
-            self.text(format!("{at}.name"), &org.name);
-            self.text(format!("{at}.when"), &org.when);
+            self.text(format_args!("{at}.name"), &org.name);
+            self.text(format_args!("{at}.when"), &org.when);
             if org.contacts.is_empty() {
                 self.problem(
-                    format!("{at}.contacts"),
+                    format_args!("{at}.contacts"),
                     "an external organisation needs at least one contact",
                 );
             }
             for (k, contact) in org.contacts.iter().enumerate() {
                 self.reference(
-                    format!("{at}.contacts[{k}].channel"),
+                    format_args!("{at}.contacts[{k}].channel"),
                     |c| &c.channels,
                     &contact.channel,
                 );
-                self.text(format!("{at}.contacts[{k}].address"), &contact.address);
+                self.text(format_args!("{at}.contacts[{k}].address"), &contact.address);
             }
         }
         for (i, channel) in pack.channels.iter().enumerate() {
             let at = format!("channels[{i}]");
-            self.text(format!("{at}.name"), &channel.name);
+            self.text(format_args!("{at}.name"), &channel.name);
             if channel.medium == Medium::Sms && channel.max_length.is_none() {
                 self.problem(
-                    format!("{at}.max_length"),
+                    format_args!("{at}.max_length"),
                     "an SMS channel needs max_length",
                 );
             }
             if channel.max_length == Some(0) {
-                self.problem(format!("{at}.max_length"), "must be at least 1 character");
+                self.problem(
+                    format_args!("{at}.max_length"),
+                    "must be at least 1 character",
+                );
             }
         }
     }
@@ -1043,10 +1081,13 @@ impl<'a> Checker<'a> {
         let pack = self.pack;
         let mut checklist = Vec::new();
         for (i, law) in pack.legislation.iter().enumerate() {
-            self.text(format!("legislation[{i}].title"), &law.title);
-            self.text(format!("legislation[{i}].effect"), &law.effect);
+            self.text(format_args!("legislation[{i}].title"), &law.title);
+            self.text(format_args!("legislation[{i}].effect"), &law.effect);
             for (k, item) in law.checklist.iter().enumerate() {
-                self.text(format!("legislation[{i}].checklist[{k}].text"), &item.text);
+                self.text(
+                    format_args!("legislation[{i}].checklist[{k}].text"),
+                    &item.text,
+                );
                 checklist.push((format!("legislation[{i}].checklist[{k}]"), item.id.as_str()));
             }
         }
@@ -1054,7 +1095,7 @@ impl<'a> Checker<'a> {
         for (path, id) in &checklist {
             match seen.get(id) {
                 Some(first) => self.problem(
-                    format!("{path}.id"),
+                    format_args!("{path}.id"),
                     format!("duplicate checklist item id \"{id}\"; also used at {first}"),
                 ),
                 None => {
@@ -1071,9 +1112,9 @@ impl<'a> Checker<'a> {
             ids,
         );
         for (i, category) in pack.complaints.iter().enumerate() {
-            self.text(format!("complaints[{i}].name"), &category.name);
+            self.text(format_args!("complaints[{i}].name"), &category.name);
             self.reference(
-                format!("complaints[{i}].escalate_to"),
+                format_args!("complaints[{i}].escalate_to"),
                 |c| &c.levels,
                 &category.escalate_to,
             );
@@ -1082,38 +1123,70 @@ impl<'a> Checker<'a> {
 }
 
 /// Every place a question can lead, with the JSON path of each (under `here`).
-fn edges<'n>(here: &str, node: &'n TreeNode) -> Vec<(String, &'n Next)> {
+fn edges(node: &TreeNode) -> Vec<(Edge, &Next)> {
     let mut out = Vec::new();
     match &node.answer {
         Answer::Choice { options } => {
-            for (k, option) in options.iter().enumerate() {
-                out.push((format!("{here}.answer.options[{k}].next"), &option.next));
-            }
+            out.extend(
+                options
+                    .iter()
+                    .enumerate()
+                    .map(|(k, o)| (Edge::Option(k), &o.next)),
+            );
         }
         Answer::YesNo { yes, no } => {
-            out.push((format!("{here}.answer.yes"), yes));
-            out.push((format!("{here}.answer.no"), no));
+            out.push((Edge::Yes, yes));
+            out.push((Edge::No, no));
         }
         Answer::Number {
             branches,
             otherwise,
             ..
         } => {
-            for (k, branch) in branches.iter().enumerate() {
-                out.push((format!("{here}.answer.branches[{k}].next"), &branch.next));
-            }
-            out.push((format!("{here}.answer.otherwise"), otherwise));
+            out.extend(
+                branches
+                    .iter()
+                    .enumerate()
+                    .map(|(k, b)| (Edge::Branch(k), &b.next)),
+            );
+            out.push((Edge::Otherwise, otherwise));
         }
-        Answer::Text { next } => out.push((format!("{here}.answer.next"), next)),
+        Answer::Text { next } => out.push((Edge::Next, next)),
     }
     if let Some(skip) = &node.skip_to {
-        out.push((format!("{here}.skip_to"), skip));
+        out.push((Edge::SkipTo, skip));
     }
     out
 }
 
+/// Which of a question's fields an edge comes from; displays as the JSON path below the question.
+#[derive(Debug, Clone, Copy)]
+enum Edge {
+    Option(usize),
+    Yes,
+    No,
+    Branch(usize),
+    Otherwise,
+    Next,
+    SkipTo,
+}
+
+impl fmt::Display for Edge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Edge::Option(k) => write!(f, "answer.options[{k}].next"),
+            Edge::Yes => f.write_str("answer.yes"),
+            Edge::No => f.write_str("answer.no"),
+            Edge::Branch(k) => write!(f, "answer.branches[{k}].next"),
+            Edge::Otherwise => f.write_str("answer.otherwise"),
+            Edge::Next => f.write_str("answer.next"),
+            Edge::SkipTo => f.write_str("skip_to"),
+        }
+    }
+}
+
 /// Whether some path leads from question `from` to question `to` (so `from` is asked first).
-fn leads_to(graph: &[Vec<(String, usize)>], from: usize, to: usize) -> bool {
+fn leads_to(graph: &[Vec<(Edge, usize)>], from: usize, to: usize) -> bool {
     let mut seen = vec![false; graph.len()];
     let mut stack = vec![from];
     while let Some(node) = stack.pop() {

@@ -102,29 +102,63 @@ pub fn fill(
             segments.push(Segment::Text(text.to_owned()));
         }
     };
+    for piece in pieces(template) {
+        match piece? {
+            Piece::Text(text) => push_text(&mut segments, text),
+            Piece::Placeholder(placeholder) => match values.get(placeholder) {
+                Some(value) => push_text(&mut segments, value),
+                None => segments.push(Segment::Slot(placeholder)),
+            },
+        }
+    }
+    Ok(segments)
+}
+
+/// Checks that every placeholder in `template` is known, without building the filled text (the
+/// validator calls this for every text in a pack).
+pub fn check_placeholders(template: &str) -> Result<(), UnknownPlaceholder> {
+    pieces(template).try_for_each(|piece| piece.map(|_| ()))
+}
+
+/// A piece of a template: literal text, or a known placeholder.
+enum Piece<'t> {
+    Text(&'t str),
+    Placeholder(Placeholder),
+}
+
+/// Splits a template into text and placeholders, in order; an unknown placeholder is an error
+/// carrying its character offset.
+fn pieces(template: &str) -> impl Iterator<Item = Result<Piece<'_>, UnknownPlaceholder>> {
     let mut rest = template;
     let mut consumed_chars = 0;
-    while let Some(open) = rest.find('{') {
-        let Some(close_rel) = rest[open..].find('}') else {
-            break;
-        };
-        let close = open + close_rel;
-        let name = &rest[open + 1..close];
-        push_text(&mut segments, &rest[..open]);
-        let offset = consumed_chars + rest[..open].chars().count();
-        let placeholder = Placeholder::from_name(name).ok_or_else(|| UnknownPlaceholder {
-            name: name.to_owned(),
-            offset,
-        })?;
-        match values.get(placeholder) {
-            Some(value) => push_text(&mut segments, value),
-            None => segments.push(Segment::Slot(placeholder)),
+    let mut pending: Option<Result<Piece<'_>, UnknownPlaceholder>> = None;
+    std::iter::from_fn(move || {
+        if let Some(piece) = pending.take() {
+            return Some(piece);
         }
+        if rest.is_empty() {
+            return None;
+        }
+        let Some((open, close)) = rest
+            .find('{')
+            .and_then(|open| Some((open, open + rest[open..].find('}')?)))
+        else {
+            return Some(Ok(Piece::Text(std::mem::take(&mut rest))));
+        };
+        let (before, name) = (&rest[..open], &rest[open + 1..close]);
+        let offset = consumed_chars + before.chars().count();
+        pending = Some(
+            Placeholder::from_name(name)
+                .map(Piece::Placeholder)
+                .ok_or_else(|| UnknownPlaceholder {
+                    name: name.to_owned(),
+                    offset,
+                }),
+        );
         consumed_chars += rest[..=close].chars().count();
         rest = &rest[close + 1..];
-    }
-    push_text(&mut segments, rest);
-    Ok(segments)
+        Some(Ok(Piece::Text(before)))
+    })
 }
 
 #[cfg(test)]
@@ -176,6 +210,24 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("{agnet}"), "{err}");
+    }
+
+    #[test]
+    fn check_placeholders_agrees_with_fill() {
+        for template in [
+            "",
+            "a { b",
+            "{agent} {organisation}",
+            "Héllo {agnet}",
+            "{x}{agent}",
+            "}{",
+        ] {
+            assert_eq!(
+                check_placeholders(template),
+                fill(template, &PlaceholderValues::default()).map(|_| ()),
+                "{template}"
+            );
+        }
     }
 
     #[test]

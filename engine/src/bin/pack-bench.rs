@@ -36,7 +36,19 @@ fn main() -> ExitCode {
     // Interleaved, so a busy machine slows both alike.
     let mut pack_times = Vec::with_capacity(runs);
     let mut baseline_times = Vec::with_capacity(runs);
+    let mut read_times = Vec::with_capacity(runs);
+    let mut validate_times = Vec::with_capacity(runs);
     for _ in 0..runs {
+        // The two stages of parse_pack on their own: reading typed, and validating.
+        let started = Instant::now();
+        let file: Option<incident_engine::PackFile> = serde_json::from_slice(&bytes).ok();
+        read_times.push(started.elapsed());
+        if let Some(file) = file {
+            let started = Instant::now();
+            let checked = incident_engine::validate(file);
+            validate_times.push(started.elapsed());
+            drop(checked);
+        }
         let started = Instant::now();
         let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         baseline_times.push(started.elapsed());
@@ -47,6 +59,7 @@ fn main() -> ExitCode {
         drop(pack);
     }
     let (p, b) = (summary(&mut pack_times), summary(&mut baseline_times));
+    let (r, v) = (summary(&mut read_times), summary(&mut validate_times));
     println!(
         "pack-bench {file}: {} bytes, {runs} runs, native (release: {})",
         bytes.len(),
@@ -60,10 +73,12 @@ fn main() -> ExitCode {
         "{:<38} {:>10.2} {:>10.2} {:>10.2}",
         "parse_pack (parse + validate)", p.0, p.1, p.2
     );
-    println!(
-        "{:<38} {:>10.2} {:>10.2} {:>10.2}",
-        "baseline: serde_json::Value", b.0, b.1, b.2
-    );
+    let row = |label: &str, t: (f64, f64, f64)| {
+        println!("{label:<38} {:>10.2} {:>10.2} {:>10.2}", t.0, t.1, t.2)
+    };
+    row("  of which: read into PackFile", r);
+    row("  of which: validate", v);
+    row("baseline: serde_json::Value", b);
     println!(
         "ratio to baseline (medians): {:.2}x; goal 15 ms at 1x CPU: {}",
         p.0 / b.0,
