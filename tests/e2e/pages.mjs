@@ -45,6 +45,20 @@ export class Widget {
   retry() {
     return this.root.getByRole('button', { name: 'Try again' });
   }
+
+  browseProcedures() {
+    return this.root.getByRole('button', { name: 'Browse procedures' });
+  }
+
+  /** The pack preview region (present once "Browse procedures" is pressed). */
+  preview() {
+    return this.root.getByRole('region', { name: /^Procedures: / });
+  }
+
+  /** A section of the preview by its title, e.g. "Incident codes". */
+  previewSection(title) {
+    return this.preview().locator('details').filter({ has: this.root.locator('summary', { hasText: new RegExp(`^${title} \\(\\d+\\)$`) }) });
+  }
 }
 
 /** The standalone widget page. */

@@ -134,3 +134,35 @@ test('keyboard: Tab reaches "Try again" and Enter fetches the pack again', async
   await expect(widget.organisation()).toHaveText('Northbridge Borough Council');
   expect(requests).toBe(2);
 });
+
+test('browse procedures: the default pack section by section, by keyboard, codes filtered', async ({ page }) => {
+  const widget = await new StandalonePage(page).open();
+  await widget.browseProcedures().focus();
+  await page.keyboard.press('Enter');
+  await expect(widget.browseProcedures()).toHaveAttribute('aria-expanded', 'true');
+  await expect(widget.preview()).toBeVisible();
+  const codes = widget.previewSection('Incident codes');
+  await codes.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  const filter = codes.getByRole('searchbox', { name: 'Filter codes' });
+  await filter.fill('gas');
+  const rows = codes.getByRole('table', { name: 'Incident codes' }).locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  for (const row of await rows.allInnerTexts()) expect(row.toLowerCase()).toContain('gas');
+  const escalation = widget.previewSection('Escalation');
+  await escalation.locator('summary').click();
+  await expect(escalation.getByRole('table')).toContainText('Duty manager');
+  await expectNoAxeViolations(page);
+  await widget.browseProcedures().press('Enter');
+  await expect(widget.preview()).toHaveCount(0);
+});
+
+test('second pack: a housing association, nothing hard-coded', async ({ page }) => {
+  const widget = await new StandalonePage(page).open('packs/housing-repairs.json');
+  await expect(widget.organisation()).toHaveText('Hillside Homes');
+  await expect(widget.greeting()).toContainText('Hillside Homes');
+  await expect(widget.greeting()).not.toContainText('Northbridge');
+  await widget.browseProcedures().click();
+  await expect(widget.previewSection('Incident codes').locator('summary')).toHaveText(/^Incident codes \(\d+\)$/);
+  await expectNoAxeViolations(page);
+});

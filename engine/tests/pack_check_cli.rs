@@ -1,0 +1,76 @@
+//! The `pack-check` command as an organisation runs it: output lines and exit codes.
+
+use std::process::Command;
+
+fn pack_check(args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_pack-check"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .expect("pack-check runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn shipped_packs_pass_with_a_summary_line_each() {
+    let (code, out) = pack_check(&[
+        "packs/council-out-of-hours.json",
+        "packs/housing-repairs.json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "packs/council-out-of-hours.json: ok: Northbridge Borough Council 2026.11.1"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("packs/housing-repairs.json: ok: Hillside Homes"),
+        "{out}"
+    );
+}
+
+#[test]
+fn every_problem_is_a_file_path_message_line_and_the_exit_code_is_1() {
+    let (code, out) = pack_check(&[
+        "packs/housing-repairs.json",
+        "tests/fixtures/packs/bad-placeholder.json",
+        "tests/fixtures/packs/not-json.json",
+        "no/such/file.json",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("packs/housing-repairs.json: ok: "),
+        "{out}"
+    );
+    assert_eq!(
+        &lines[1..4],
+        [
+            "tests/fixtures/packs/bad-placeholder.json: wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}",
+            "tests/fixtures/packs/bad-placeholder.json: wording.closing: must not be empty",
+            "tests/fixtures/packs/not-json.json: $: The procedure pack is not valid JSON at line 5, column 3: expected `,` or `}`.",
+        ]
+    );
+    assert!(
+        lines[4].starts_with("no/such/file.json: cannot read the file: "),
+        "{out}"
+    );
+}
+
+#[test]
+fn schema_flag_prints_the_committed_schema() {
+    let (code, out) = pack_check(&["--schema"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, incident_engine::schema::pack_schema_json());
+}
+
+#[test]
+fn no_arguments_is_a_usage_error() {
+    assert_eq!(pack_check(&[]).0, 2);
+}
