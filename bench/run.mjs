@@ -1,10 +1,14 @@
 // The benchmark: sizes of the release build, time to interactive in headless Chromium (1x and 4x CPU
-// throttling) against a plain-JS baseline, and memory after load. Prints one table and, last, the
-// same figures as one JSON line prefixed with `BENCH_JSON `.
+// throttling) against a plain-JS baseline, and memory after load; with --large-pack, also how long
+// the widget takes to parse and validate that pack in wasm (the `incident-desk:pack-parse`
+// performance measure around parse_pack) and to become interactive with it, at 1x and 4x CPU,
+// against the 15 ms goal. Prints one table and, last, the same figures as one JSON line prefixed
+// with `BENCH_JSON `.
 //
-//   node bench/run.mjs <dist-dir> [--runs N]
+//   node bench/run.mjs <dist-dir> [--runs N] [--large-pack FILE]
 //
-// scripts/bench builds the release widget into bench/out/dist and runs this. Uses Debian's Chromium
+// scripts/bench builds the release widget into bench/out/dist, generates the large pack (and times
+// it natively with pack-bench), and runs this. Uses Debian's Chromium
 // (/usr/bin/chromium) through playwright-core; never downloads a browser. Loopback only.
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,6 +33,10 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 const MARK = 'incident-desk:interactive';
+const PACK_PARSE_MEASURE = 'incident-desk:pack-parse';
+const LARGE_PACK_URL = '/large-pack.json';
+const LARGE_PACK_PAGE = `/index.html?pack=${LARGE_PACK_URL}`;
+const PARSE_GOAL_MS = 15; // parse + validate of the large pack, at 1x CPU
 const READY_ATTRIBUTE = 'data-incident-desk';
 const BUDGET_GZIP_BYTES = 120_000; // 120 KB, 1 KB = 1000 bytes
 const REFERENCE_NOTE = 'reference: Amazon Connect Streams ~190 KB gzip';
@@ -46,18 +54,27 @@ class BenchError extends Error {}
 let stopping = false;
 
 function usage() {
-  return 'usage: node bench/run.mjs <dist-dir> [--runs N]   (N cold loads per page and throttle, default 9)';
+  return (
+    'usage: node bench/run.mjs <dist-dir> [--runs N] [--large-pack FILE]\n' +
+    '  --runs N           cold loads per page and throttle (default 9)\n' +
+    '  --large-pack FILE  also time parse + validate of this pack in the widget (scripts/bench generates it)'
+  );
 }
 
 function parseArgs(argv) {
   let dist;
   let runs = 9;
+  let largePack;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--runs' || arg.startsWith('--runs=')) {
       const value = arg === '--runs' ? argv[++i] : arg.slice('--runs='.length);
       if (!/^[1-9][0-9]*$/.test(value ?? '')) throw new BenchError(`--runs needs a positive whole number, got ${value ?? 'nothing'}\n${usage()}`);
       runs = Number(value);
+    } else if (arg === '--large-pack' || arg.startsWith('--large-pack=')) {
+      const value = arg === '--large-pack' ? argv[++i] : arg.slice('--large-pack='.length);
+      if (!value) throw new BenchError(`--large-pack needs a file\n${usage()}`);
+      largePack = path.resolve(value);
     } else if (arg === '--help' || arg === '-h') {
       console.log(usage());
       process.exit(0);
@@ -70,7 +87,7 @@ function parseArgs(argv) {
     }
   }
   if (dist === undefined) throw new BenchError(`no dist directory given\n${usage()}`);
-  return { dist: path.resolve(dist), runs };
+  return { dist: path.resolve(dist), runs, largePack };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,9 +138,10 @@ async function measureSizes(dist) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The served copy: dist plus the baseline, with .gz and .br beside every text and wasm file.
+// The served copy: dist plus the baseline (and the large pack, as /large-pack.json), with .gz and
+// .br beside every text and wasm file.
 
-async function prepareServeDir(dist) {
+async function prepareServeDir(dist, largePack) {
   await rm(SERVE_DIR, { recursive: true, force: true });
   await mkdir(path.dirname(SERVE_DIR), { recursive: true });
   await cp(dist, SERVE_DIR, { recursive: true });
@@ -134,7 +152,25 @@ async function prepareServeDir(dist) {
   if (!(await stat(pack).catch(() => null))?.isFile()) {
     throw new BenchError(`the build has no ${path.relative(SERVE_DIR, pack)} (the default pack both pages load)`);
   }
+  if (largePack) {
+    if (!(await stat(largePack).catch(() => null))?.isFile()) {
+      throw new BenchError(`no such file: ${largePack} (scripts/bench generates it with make-large-pack)`);
+    }
+    await cp(largePack, path.join(SERVE_DIR, LARGE_PACK_URL.slice(1)));
+  }
   await precompressTree(SERVE_DIR);
+}
+
+/** The large pack's sizes as served: raw, and the precompressed copies beside it. */
+async function largePackSizes(largePack) {
+  const served = path.join(SERVE_DIR, LARGE_PACK_URL.slice(1));
+  const size = async (file) => (await stat(file)).size;
+  return {
+    file: path.relative(process.cwd(), largePack) || largePack,
+    raw: await size(served),
+    gzip: await size(served + '.gz'),
+    brotli: await size(served + '.br'),
+  };
 }
 
 async function precompressTree(dir) {
@@ -165,10 +201,13 @@ const INIT_SCRIPT = `
 
 /**
  * One cold load of `pagePath` in a fresh browser context (its own HTTP cache) at CPU throttling
- * `rate`. Returns the interactive mark's startTime (ms after navigation start) and, with
- * `memory`, the JS heap and wasm memory sizes once interactive.
+ * `rate`. Waits until the page has settled (data-incident-desk is `ready` or `pack-error`, the
+ * interactive mark set) and fails, with the page's alert text, unless it is `ready`. Returns the
+ * interactive mark's startTime (ms after navigation start); with `memory`, the JS heap and wasm
+ * memory sizes once interactive; with `packParse`, the duration of the widget's
+ * `incident-desk:pack-parse` measure and what the browser fetched for `packParse` (a URL path).
  */
-async function coldLoad(browser, origin, pagePath, rate, { memory = false } = {}) {
+async function coldLoad(browser, origin, pagePath, rate, { memory = false, packParse = null } = {}) {
   const context = await browser.newContext();
   const log = [];
   try {
@@ -189,27 +228,59 @@ async function coldLoad(browser, origin, pagePath, rate, { memory = false } = {}
     const url = origin + pagePath;
     try {
       await page.goto(url, { waitUntil: 'commit', timeout: WAIT_MS });
-      await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, MARK, {
-        timeout: WAIT_MS,
-      });
+      // Both pages set the attribute and the mark together, once, when they settle.
+      await page.waitForFunction(
+        ([mark, attribute]) => {
+          const state = document.documentElement.getAttribute(attribute);
+          return state === 'pack-error' || (state === 'ready' && performance.getEntriesByName(mark).length > 0);
+        },
+        [MARK, READY_ATTRIBUTE],
+        { timeout: WAIT_MS },
+      );
     } catch (error) {
       throw new BenchError(
-        `${url} at ${rate}x CPU: the '${MARK}' mark did not appear (${firstLine(error)})` + formatLog(log),
+        `${url} at ${rate}x CPU: the page did not settle (no ${READY_ATTRIBUTE}="ready" with the '${MARK}' mark; ${firstLine(error)})` +
+          formatLog(log),
       );
     }
     const result = await page.evaluate(
-      ([mark, attribute]) => ({
-        tti: Math.round(performance.getEntriesByName(mark)[0].startTime * 10) / 10,
-        state: document.documentElement.getAttribute(attribute),
-        wasmMemory: window.__benchWasmMemory?.buffer?.byteLength ?? null,
-      }),
-      [MARK, READY_ATTRIBUTE],
+      ([mark, attribute, measure, resource]) => {
+        const interactive = performance.getEntriesByName(mark)[0];
+        const parses = performance.getEntriesByName(measure);
+        const fetched = resource
+          ? performance.getEntriesByType('resource').find((entry) => new URL(entry.name).pathname === resource)
+          : undefined;
+        return {
+          tti: interactive ? Math.round(interactive.startTime * 10) / 10 : null,
+          state: document.documentElement.getAttribute(attribute),
+          alert: [...document.querySelectorAll('[role="alert"]')].map((el) => el.innerText.trim()).join('\n'),
+          wasmMemory: window.__benchWasmMemory?.buffer?.byteLength ?? null,
+          parseMs: parses.length ? parses[0].duration : null,
+          parseCount: parses.length,
+          fetched: fetched ? { encoded: fetched.encodedBodySize, decoded: fetched.decodedBodySize } : null,
+        };
+      },
+      [MARK, READY_ATTRIBUTE, PACK_PARSE_MEASURE, packParse],
     );
     if (result.state !== 'ready') {
       throw new BenchError(
         `${url} at ${rate}x CPU: ${READY_ATTRIBUTE}="${result.state}" (expected "ready"); the page did not show the pack` +
+          formatAlert(result.alert) +
           formatLog(log),
       );
+    }
+    if (packParse) {
+      if (!result.fetched) {
+        throw new BenchError(`${url} at ${rate}x CPU: the page became ready without fetching ${packParse}` + formatLog(log));
+      }
+      if (result.parseMs === null) {
+        throw new BenchError(
+          `${url} at ${rate}x CPU: no '${PACK_PARSE_MEASURE}' performance measure (the widget sets it around parse_pack: ` +
+            'src/host/pack_source.rs); is the build older than that?' +
+            formatLog(log),
+        );
+      }
+      return { tti: result.tti, parseMs: result.parseMs, parseCount: result.parseCount, fetched: result.fetched };
     }
     if (!memory) return { tti: result.tti };
 
@@ -227,6 +298,15 @@ async function coldLoad(browser, origin, pagePath, rate, { memory = false } = {}
 
 function firstLine(error) {
   return String(error?.message ?? error).split('\n')[0];
+}
+
+/** The page's alert text (the pack problem panel), at most 25 lines of it. */
+function formatAlert(text) {
+  if (!text) return '\n  (no alert on the page)';
+  const lines = text.split('\n').filter((l) => l.trim());
+  const shown = lines.slice(0, 25);
+  if (lines.length > shown.length) shown.push(`… ${lines.length - shown.length} more lines`);
+  return `\n  alert on the page:\n    ${shown.join('\n    ')}`;
 }
 
 function formatLog(log) {
@@ -279,6 +359,40 @@ async function measureLoads(browser, origin, runs) {
   return { tti, ratio, memory };
 }
 
+/**
+ * The widget loading the large pack (`/index.html?pack=/large-pack.json`), `runs` cold loads at each
+ * throttle, interleaved: the `incident-desk:pack-parse` measure (parse_pack in wasm: JSON read and
+ * full validation) and time to interactive.
+ */
+async function measureLargePack(browser, origin, runs) {
+  await coldLoad(browser, origin, LARGE_PACK_PAGE, 1, { packParse: LARGE_PACK_URL });
+
+  const parse = Object.fromEntries(THROTTLES.map((rate) => [`${rate}x`, []]));
+  const tti = Object.fromEntries(THROTTLES.map((rate) => [`${rate}x`, []]));
+  let fetched;
+  const parseCounts = new Set();
+  for (let run = 1; run <= runs; run++) {
+    for (const rate of THROTTLES) {
+      const result = await coldLoad(browser, origin, LARGE_PACK_PAGE, rate, { packParse: LARGE_PACK_URL });
+      parse[`${rate}x`].push(Math.round(result.parseMs * 10) / 10);
+      tti[`${rate}x`].push(result.tti);
+      fetched = result.fetched;
+      parseCounts.add(result.parseCount);
+    }
+    if (process.stderr.isTTY) process.stderr.write(`\r  large pack loads: ${run}/${runs} rounds`);
+  }
+  if (process.stderr.isTTY) process.stderr.write('\n');
+
+  const byRate = (samples) =>
+    Object.fromEntries(Object.entries(samples).map(([rate, values]) => [rate, summarise(values)]));
+  const result = { page: LARGE_PACK_PAGE, parse: byRate(parse), tti: byRate(tti), fetched };
+  const median = result.parse['1x'].median;
+  result.goal = { parseMs: PARSE_GOAL_MS, cpu: '1x', met: median <= PARSE_GOAL_MS, medianMs: median };
+  // More than one measure would mean the pack was parsed more than once per load; [0] is reported.
+  result.parseMeasuresPerLoad = [...parseCounts].sort((a, b) => a - b);
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output
 
@@ -292,7 +406,7 @@ function bytesHuman(n) {
 }
 
 function render(report) {
-  const { sizes, tti, ratio, memory, budget, machine, runs } = report;
+  const { sizes, tti, ratio, memory, budget, machine, runs, largePack } = report;
   const rows = [];
   const head = (...cells) => rows.push({ cells, head: true });
   const row = (...cells) => rows.push({ cells });
@@ -323,6 +437,31 @@ function render(report) {
     row(label, bytesHuman(memory[name].jsHeapUsedBytes), bytesHuman(memory[name].wasmMemoryBytes), '');
   }
   note('KB = 1000 bytes, MB = 1,000,000 bytes');
+  if (largePack) {
+    rule();
+    head(`Pack parse + validate (large pack; ms, ${runs} cold loads)`, 'median', 'min–max', 'spread');
+    for (const rate of THROTTLES.map((r) => `${r}x`)) {
+      const s = largePack.parse[rate];
+      row(`parse + validate in wasm ${rate} CPU`, ms(s.median), `${ms(s.min)}–${ms(s.max)}`, ms(s.max - s.min));
+    }
+    for (const rate of THROTTLES.map((r) => `${r}x`)) {
+      const s = largePack.tti[rate];
+      row(`time to interactive ${rate} CPU`, ms(s.median), `${ms(s.min)}–${ms(s.max)}`, ms(s.max - s.min));
+    }
+    const { sizes: packSizes, goal } = largePack;
+    note(
+      `pack: ${packSizes.file}, ${int(packSizes.raw)} bytes (gzip -9 ${int(packSizes.gzip)}, brotli ${int(packSizes.brotli)}), ` +
+        `loaded as ${largePack.page}`,
+    );
+    note(`parse + validate = the widget's '${PACK_PARSE_MEASURE}' measure around parse_pack (JSON read + full validation)`);
+    note('native figures and the serde_json::Value baseline: the pack-bench table printed above');
+    if (largePack.parseMeasuresPerLoad.some((n) => n !== 1)) {
+      note(`warning: ${largePack.parseMeasuresPerLoad.join(' or ')} parse measures per load (expected 1); the first is reported`);
+    }
+    note(
+      `goal: parse + validate ${goal.parseMs} ms at ${goal.cpu} CPU: ${goal.met ? 'met' : 'not met'} (median ${ms(goal.medianMs)} ms)`,
+    );
+  }
 
   const widths = [0, 0, 0, 0];
   for (const r of rows) {
@@ -361,7 +500,7 @@ function render(report) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
-  const { dist, runs } = parseArgs(process.argv.slice(2));
+  const { dist, runs, largePack: largePackFile } = parseArgs(process.argv.slice(2));
   if (!(await stat(dist).catch(() => null))?.isDirectory()) {
     throw new BenchError(`no such directory: ${dist} (scripts/bench builds the release widget into bench/out/dist and runs this)`);
   }
@@ -374,7 +513,7 @@ async function main() {
     gzipBytes: BUDGET_GZIP_BYTES,
     usedPercent: Math.round((sizes.total.gzip / BUDGET_GZIP_BYTES) * 100),
   };
-  await prepareServeDir(dist);
+  await prepareServeDir(dist, largePackFile);
 
   let server;
   let browser;
@@ -407,8 +546,16 @@ async function main() {
       date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
     };
-    process.stderr.write(`bench: serving ${path.relative(process.cwd(), SERVE_DIR)} on ${origin}; ${runs} rounds of 4 cold loads\n`);
+    process.stderr.write(
+      `bench: serving ${path.relative(process.cwd(), SERVE_DIR)} on ${origin}; ${runs} rounds of 4 cold loads` +
+        (largePackFile ? `, then ${runs} rounds of 2 with the large pack` : '') +
+        '\n',
+    );
     const { tti, ratio, memory } = await measureLoads(browser, origin, runs);
+    let largePack;
+    if (largePackFile) {
+      largePack = { sizes: await largePackSizes(largePackFile), ...(await measureLargePack(browser, origin, runs)) };
+    }
     const report = {
       dist: path.relative(process.cwd(), dist) || dist,
       machine,
@@ -418,6 +565,7 @@ async function main() {
       tti,
       ratio,
       memory,
+      ...(largePack ? { largePack } : {}),
     };
     console.log(render(report));
     console.log(`BENCH_JSON ${JSON.stringify(report)}`);

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::json_path::json_path_at;
 use crate::pack::{PackFile, PACK_FORMAT};
 use crate::validate::{validate, Pack};
 
@@ -246,18 +247,14 @@ fn explain_unreadable(bytes: &[u8]) -> PackLoadError {
             expected: PACK_FORMAT,
         };
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, PackFile>(&mut de) {
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            PackLoadError::WrongShape {
-                path,
-                line: inner.line(),
-                column: inner.column(),
-                message: without_location(inner.to_string()),
-            }
-        }
+    // Read again only to find out why; the fast path's error is the same.
+    match serde_json::from_slice::<PackFile>(bytes) {
+        Err(e) => PackLoadError::WrongShape {
+            path: json_path_at(bytes, e.line(), e.column()),
+            line: e.line(),
+            column: e.column(),
+            message: without_location(e.to_string()),
+        },
         // Unreachable in practice (the fast path failed on the same bytes); say so plainly.
         Ok(_) => PackLoadError::WrongShape {
             path: String::new(),
