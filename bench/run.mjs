@@ -17,21 +17,11 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/support/chromium.mjs';
 import { startServer } from '../tests/support/static-server.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SERVE_DIR = path.join(BENCH_DIR, 'out', 'serve');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-dev-shm-usage',
-];
 const MARK = 'incident-desk:interactive';
 const PACK_PARSE_MEASURE = 'incident-desk:pack-parse';
 const LARGE_PACK_URL = '/large-pack.json';

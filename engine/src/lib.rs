@@ -10,6 +10,8 @@
 //! locations) and the greeting half of F1 (L2 1.1: respond in a calm and professional manner, using
 //! the organisation's standard wording, L2 3.7).
 
+pub mod advice;
+pub mod call;
 pub mod json_path;
 pub mod load;
 pub mod pack;

@@ -1,6 +1,7 @@
 // End-to-end tests: the release build (dist/, from `trunk build --release`) served on loopback,
 // driven in Debian's Chromium. Never downloads a browser.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const PORT = 4173;
 
@@ -14,19 +15,7 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-dev-shm-usage',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
   },
   webServer: {
     command: `node ../support/static-server.mjs --port ${PORT} --mount /=../../dist --mount /fixtures/=../fixtures`,

@@ -1,0 +1,465 @@
+//! The call state machine, command by command, against the packs: every command, and every
+//! refusal (closing with missing fields, advice over the limit, override without a reason,
+//! answering a question not asked, a command after close).
+
+use incident_engine::call::{AnswerValue, Call, Command, Effect, Event, Missing, Refusal};
+use incident_engine::pack::LogField;
+use incident_engine::{parse_pack, Pack};
+
+fn pack(relative: &str) -> Pack {
+    let path = format!("{}/../{relative}", env!("CARGO_MANIFEST_DIR"));
+    parse_pack(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+fn council() -> Pack {
+    pack("packs/council-out-of-hours.json")
+}
+
+fn fixture() -> Pack {
+    pack("tests/fixtures/packs/problems/valid.json")
+}
+
+const T0: u64 = 1_800_000_000_000;
+
+fn answer(node: &str, value: AnswerValue) -> Command {
+    Command::Answer {
+        node: node.to_owned(),
+        value,
+    }
+}
+
+fn set(field: LogField, value: &str) -> Command {
+    Command::SetField {
+        field,
+        value: value.to_owned(),
+    }
+}
+
+#[test]
+fn opening_records_the_pack_and_the_handler() {
+    let pack = council();
+    let call = Call::open(&pack, "agent-7", T0);
+    let first = &call.log()[0];
+    assert_eq!((first.at, first.by.as_str()), (T0, "agent-7"));
+    assert_eq!(
+        first.what,
+        Event::Opened {
+            pack: "northbridge-council".into(),
+            version: "2026.11.1".into()
+        }
+    );
+}
+
+#[test]
+fn a_gas_call_walks_the_tree_to_a_code_with_its_reasons() {
+    let pack = council();
+    let mut call = Call::open(&pack, "agent-7", T0);
+    call.apply(
+        &pack,
+        T0 + 1_000,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(call.current_question(), Some("q-where"));
+    call.apply(
+        &pack,
+        T0 + 5_000,
+        answer("q-where", AnswerValue::Option("inside".into())),
+    )
+    .unwrap();
+    assert_eq!(call.current_question(), Some("q-out"));
+    let effects = call
+        .apply(
+            &pack,
+            T0 + 9_000,
+            answer("q-out", AnswerValue::YesNo(false)),
+        )
+        .unwrap();
+    assert_eq!(
+        effects,
+        vec![Effect::Announce("Code UT-GAS-01, priority P1".into())]
+    );
+    assert_eq!(call.current_question(), None);
+    let decision = call.decision().unwrap();
+    assert_eq!(
+        (decision.code.as_str(), decision.priority.as_str()),
+        ("UT-GAS-01", "P1")
+    );
+    assert!(!decision.overridden);
+    assert_eq!(decision.escalation.as_deref(), Some("duty-supervisor"));
+    assert_eq!(
+        call.answers(),
+        [
+            ("q-where".to_owned(), AnswerValue::Option("inside".into())),
+            ("q-out".to_owned(), AnswerValue::YesNo(false))
+        ]
+    );
+    let proposals = call.proposals(&pack, T0 + 10_000);
+    assert_eq!(proposals[0].level, "duty-supervisor");
+    assert!(call.log().iter().all(|e| e.by == "agent-7"));
+    assert!(call.log().windows(2).all(|w| w[0].at <= w[1].at));
+}
+
+#[test]
+fn answering_a_question_not_asked_is_refused() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    assert_eq!(
+        call.apply(&pack, T0, answer("q-out", AnswerValue::YesNo(true))),
+        Err(Refusal::NotTheCurrentQuestion {
+            expected: None,
+            got: "q-out".into()
+        })
+    );
+    call.apply(
+        &pack,
+        T0,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call.apply(&pack, T0, answer("q-out", AnswerValue::YesNo(true))),
+        Err(Refusal::NotTheCurrentQuestion {
+            expected: Some("q-where".into()),
+            got: "q-out".into()
+        })
+    );
+    assert!(matches!(
+        call.apply(&pack, T0, answer("q-where", AnswerValue::YesNo(true))),
+        Err(Refusal::AnswerDoesNotFit { .. })
+    ));
+    assert!(matches!(
+        call.apply(
+            &pack,
+            T0,
+            answer("q-where", AnswerValue::Option("roof".into()))
+        ),
+        Err(Refusal::AnswerDoesNotFit { .. })
+    ));
+    assert_eq!(
+        call.apply(
+            &pack,
+            T0,
+            Command::ChooseTree {
+                tree: "nope".into()
+            }
+        ),
+        Err(Refusal::NoSuchTree("nope".into()))
+    );
+}
+
+#[test]
+fn number_answers_follow_their_branches_and_stay_in_range() {
+    let pack = fixture();
+    let mut call = Call::open(&pack, "a", T0);
+    call.apply(
+        &pack,
+        T0,
+        Command::ChooseTree {
+            tree: "flooding".into(),
+        },
+    )
+    .unwrap();
+    call.apply(&pack, T0, answer("q1", AnswerValue::YesNo(true)))
+        .unwrap();
+    assert!(matches!(
+        call.apply(&pack, T0, answer("q2", AnswerValue::Number(301.0))),
+        Err(Refusal::AnswerDoesNotFit { .. })
+    ));
+    call.apply(&pack, T0, answer("q2", AnswerValue::Number(45.0)))
+        .unwrap();
+    assert_eq!(call.decision().unwrap().priority, "P1");
+
+    let mut shallow = Call::open(&pack, "a", T0);
+    shallow
+        .apply(
+            &pack,
+            T0,
+            Command::ChooseTree {
+                tree: "flooding".into(),
+            },
+        )
+        .unwrap();
+    shallow
+        .apply(&pack, T0, answer("q1", AnswerValue::YesNo(true)))
+        .unwrap();
+    shallow
+        .apply(&pack, T0, answer("q2", AnswerValue::Number(10.0)))
+        .unwrap();
+    assert_eq!(shallow.decision().unwrap().priority, "P2");
+}
+
+#[test]
+fn overriding_the_code_needs_a_reason_and_real_ids() {
+    let pack = fixture();
+    let mut call = Call::open(&pack, "a", T0);
+    let over = |code: &str, priority: &str, reason: &str| Command::OverrideCode {
+        code: code.into(),
+        priority: priority.into(),
+        reason: reason.into(),
+    };
+    assert_eq!(
+        call.apply(&pack, T0, over("HW-OBS-01", "P1", " ")),
+        Err(Refusal::ReasonRequired)
+    );
+    assert!(matches!(
+        call.apply(&pack, T0, over("XX", "P1", "r")),
+        Err(Refusal::Unknown {
+            what: "incident code",
+            ..
+        })
+    ));
+    assert!(matches!(
+        call.apply(&pack, T0, over("HW-OBS-01", "P9", "r")),
+        Err(Refusal::Unknown {
+            what: "priority",
+            ..
+        })
+    ));
+    call.apply(
+        &pack,
+        T0,
+        over("HW-OBS-01", "P1", "Lorry shed its load on a blind bend"),
+    )
+    .unwrap();
+    let decision = call.decision().unwrap();
+    assert!(decision.overridden);
+    assert_eq!(decision.reason, "Lorry shed its load on a blind bend");
+}
+
+#[test]
+fn free_text_advice_over_a_limit_is_refused_with_the_rule_and_the_approved_wording() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    call.apply(
+        &pack,
+        T0,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    )
+    .unwrap();
+    call.apply(
+        &pack,
+        T0,
+        answer("q-where", AnswerValue::Option("inside".into())),
+    )
+    .unwrap();
+    call.apply(&pack, T0, answer("q-out", AnswerValue::YesNo(true)))
+        .unwrap();
+    call.apply(&pack, T0, answer("q-council", AnswerValue::YesNo(false)))
+        .unwrap();
+    let refused = call.apply(
+        &pack,
+        T0,
+        Command::GiveFreeTextAdvice {
+            text: "Please switch on the hall light".into(),
+        },
+    );
+    match refused {
+        Err(Refusal::AdviceOverLimit {
+            limit,
+            matched,
+            instead,
+            ..
+        }) => {
+            assert_eq!(limit, "lim-gas-ignition");
+            assert_eq!(matched, "switch on");
+            assert_eq!(instead.as_deref(), Some("adv-gas-leave"));
+        }
+        other => panic!("expected the advice to be refused, got {other:?}"),
+    }
+    assert!(matches!(
+        call.log().last().unwrap().what,
+        Event::AdviceRefused { .. }
+    ));
+    call.apply(
+        &pack,
+        T0,
+        Command::GiveFreeTextAdvice {
+            text: "Please leave the house and wait outside".into(),
+        },
+    )
+    .unwrap();
+    call.apply(
+        &pack,
+        T0,
+        Command::GiveAdvice {
+            item: "adv-gas-leave".into(),
+        },
+    )
+    .unwrap();
+    match &call.log().last().unwrap().what {
+        Event::AdviceGiven { item, text } => {
+            assert_eq!(item.as_deref(), Some("adv-gas-leave"));
+            assert!(!text.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        call.apply(
+            &pack,
+            T0,
+            Command::GiveAdvice {
+                item: "nope".into()
+            }
+        ),
+        Err(Refusal::Unknown {
+            what: "advice item",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    assert_eq!(
+        call.apply(&pack, T0, Command::Close),
+        Err(Refusal::MissingFields(vec![Missing::Code]))
+    );
+    call.apply(
+        &pack,
+        T0,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    )
+    .unwrap();
+    call.apply(
+        &pack,
+        T0,
+        answer("q-where", AnswerValue::Option("outside".into())),
+    )
+    .unwrap();
+    call.apply(&pack, T0, answer("q-street", AnswerValue::YesNo(false)))
+        .unwrap();
+    call.apply(&pack, T0, set(LogField::CallerName, "Sam Taylor"))
+        .unwrap();
+    assert_eq!(
+        call.apply(&pack, T0, Command::Close),
+        Err(Refusal::MissingFields(vec![
+            Missing::Field(LogField::CallbackNumber),
+            Missing::Field(LogField::Location),
+            Missing::Field(LogField::Narrative),
+            Missing::Field(LogField::PeopleAffected),
+        ]))
+    );
+    for (field, value) in [
+        (LogField::CallbackNumber, "07700 900123"),
+        (LogField::Location, "Outside 14 Mill Lane"),
+        (LogField::Narrative, "Strong smell of gas in the street"),
+        (LogField::PeopleAffected, "0"),
+    ] {
+        call.apply(&pack, T0, set(field, value)).unwrap();
+    }
+    assert_eq!(
+        call.apply(&pack, T0 + 60_000, Command::Close),
+        Ok(vec![Effect::Completed])
+    );
+    assert!(call.is_closed());
+    assert_eq!(
+        call.apply(
+            &pack,
+            T0,
+            Command::GiveAdvice {
+                item: "adv-gas-leave".into()
+            }
+        ),
+        Err(Refusal::Closed)
+    );
+    assert_eq!(call.apply(&pack, T0, Command::Close), Err(Refusal::Closed));
+}
+
+#[test]
+fn corrections_are_appended_never_overwriting() {
+    let pack = fixture();
+    let mut call = Call::open(&pack, "a", T0);
+    call.apply(&pack, T0, set(LogField::Location, "Mill Lane"))
+        .unwrap();
+    assert_eq!(
+        call.apply(
+            &pack,
+            T0,
+            Command::Correct {
+                field: LogField::Location,
+                value: "Mill Road".into(),
+                reason: "".into()
+            }
+        ),
+        Err(Refusal::ReasonRequired)
+    );
+    call.apply(
+        &pack,
+        T0 + 1,
+        Command::Correct {
+            field: LogField::Location,
+            value: "Mill Road".into(),
+            reason: "Caller corrected the street".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(call.field(LogField::Location), Some("Mill Road"));
+    let values: Vec<&Event> = call
+        .log()
+        .iter()
+        .map(|e| &e.what)
+        .filter(|w| matches!(w, Event::Field { .. } | Event::Corrected { .. }))
+        .collect();
+    assert_eq!(
+        values.len(),
+        2,
+        "both the original and the correction stay in the log"
+    );
+}
+
+#[test]
+fn escalation_needs_a_known_level_and_a_reason_and_is_logged() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    let esc = |level: &str, why: &str| Command::Escalate {
+        level: level.into(),
+        how: "phone".into(),
+        why: why.into(),
+    };
+    assert!(matches!(
+        call.apply(&pack, T0, esc("nobody", "x")),
+        Err(Refusal::Unknown {
+            what: "escalation level",
+            ..
+        })
+    ));
+    assert_eq!(
+        call.apply(&pack, T0, esc("duty-manager", "")),
+        Err(Refusal::ReasonRequired)
+    );
+    let effects = call
+        .apply(&pack, T0, esc("duty-manager", "Three properties flooded"))
+        .unwrap();
+    assert_eq!(
+        effects,
+        vec![Effect::Announce("Escalated to Duty manager".into())]
+    );
+    assert!(
+        matches!(&call.log().last().unwrap().what, Event::Escalated { level, .. } if level == "duty-manager")
+    );
+}
+
+#[test]
+fn elapsed_time_and_vulnerability_triggers_propose_escalation() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    assert!(call.proposals(&pack, T0).is_empty());
+    call.apply(
+        &pack,
+        T0,
+        set(LogField::Vulnerability, "Caller is 91 and lives alone"),
+    )
+    .unwrap();
+    assert!(!call.proposals(&pack, T0).is_empty());
+}
