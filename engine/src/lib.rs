@@ -16,6 +16,7 @@ pub mod json_path;
 pub mod load;
 pub mod pack;
 pub mod schema;
+pub mod search;
 pub mod validate;
 pub mod wording;
 
