@@ -12,6 +12,7 @@
 
 pub mod advice;
 pub mod call;
+pub mod handoff;
 pub mod json_path;
 pub mod load;
 pub mod pack;
