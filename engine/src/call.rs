@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::advice::check_advice;
-use crate::pack::{Answer, Condition, LogField, Next, TriggerCondition};
+use crate::pack::{AdviceKind, Answer, Condition, LogField, Next, TriggerCondition};
 use crate::validate::Pack;
 
 /// Milliseconds since the Unix epoch, from the caller's clock.
@@ -79,6 +79,11 @@ pub enum Command {
         how: String,
         /// Why.
         why: String,
+    },
+    /// Mark a legislation checklist item as done (P3).
+    TickChecklist {
+        /// The checklist item's id.
+        item: String,
     },
     /// Close the call.
     Close,
@@ -246,8 +251,26 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// A legislation checklist item was done.
+    ChecklistTicked(String),
     /// The call was closed.
     Closed,
+}
+
+/// Where a closed call did not follow the pack (F13; L3 1.6; P3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComplianceIssue {
+    /// The code was chosen without finishing a decision tree (an override, or no tree at all).
+    TreeNotCompleted,
+    /// The tree's code was overridden (with the reason given).
+    Overridden {
+        /// The reason recorded.
+        reason: String,
+    },
+    /// A must-say advice item for the code was not given.
+    MandatoryAdviceMissing(String),
+    /// A checklist item from legislation that applies to the code was not done.
+    ChecklistNotDone(String),
 }
 
 /// The code and priority decided, and why.
@@ -460,6 +483,22 @@ impl Call {
                 self.record(at, Event::Escalated { level, how, why });
                 Ok(vec![Effect::Announce(format!("Escalated to {name}"))])
             }
+            Command::TickChecklist { item } => {
+                let known = pack
+                    .file()
+                    .legislation
+                    .iter()
+                    .flat_map(|l| &l.checklist)
+                    .any(|c| c.id == item);
+                if !known {
+                    return Err(Refusal::Unknown {
+                        what: "checklist item",
+                        id: item,
+                    });
+                }
+                self.record(at, Event::ChecklistTicked(item));
+                Ok(vec![])
+            }
             Command::Close => {
                 let missing = self.missing(pack);
                 if !missing.is_empty() {
@@ -505,6 +544,69 @@ impl Call {
             .filter(|f| self.fields.get(f).is_none_or(|v| v.trim().is_empty()))
             .map(|f| Missing::Field(*f))
             .collect()
+    }
+
+    /// How the call measured up against the pack: what a supervisor reviewing it should look at.
+    pub fn compliance(&self, pack: &Pack) -> Vec<ComplianceIssue> {
+        let mut issues = Vec::new();
+        let Some(decision) = &self.decision else {
+            return vec![ComplianceIssue::TreeNotCompleted];
+        };
+        if decision.overridden {
+            issues.push(ComplianceIssue::TreeNotCompleted);
+            issues.push(ComplianceIssue::Overridden {
+                reason: decision.reason.clone(),
+            });
+        }
+        let file = pack.file();
+        let code = pack.code(&decision.code);
+        let set_id = decision
+            .advice_set
+            .clone()
+            .or_else(|| code.and_then(|c| c.advice_set.clone()));
+        let given: Vec<&str> = self
+            .log
+            .iter()
+            .filter_map(|e| match &e.what {
+                Event::AdviceGiven {
+                    item: Some(item), ..
+                } => Some(item.as_str()),
+                _ => None,
+            })
+            .collect();
+        if let Some(set) = set_id.and_then(|id| file.advice.sets.iter().find(|s| s.id == id)) {
+            for item in &set.items {
+                let must = file
+                    .advice
+                    .items
+                    .iter()
+                    .any(|a| &a.id == item && a.kind == AdviceKind::MustSay);
+                if must && !given.contains(&item.as_str()) {
+                    issues.push(ComplianceIssue::MandatoryAdviceMissing(item.clone()));
+                }
+            }
+        }
+        let ticked: Vec<&str> = self
+            .log
+            .iter()
+            .filter_map(|e| match &e.what {
+                Event::ChecklistTicked(item) => Some(item.as_str()),
+                _ => None,
+            })
+            .collect();
+        for law in code.map(|c| c.legislation.as_slice()).unwrap_or_default() {
+            for item in file
+                .legislation
+                .iter()
+                .filter(|l| &l.id == law)
+                .flat_map(|l| &l.checklist)
+            {
+                if !ticked.contains(&item.id.as_str()) {
+                    issues.push(ComplianceIssue::ChecklistNotDone(item.id.clone()));
+                }
+            }
+        }
+        issues
     }
 
     /// Escalations the pack proposes now, each with its reason; `now` for elapsed-time triggers.

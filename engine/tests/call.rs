@@ -463,3 +463,87 @@ fn elapsed_time_and_vulnerability_triggers_propose_escalation() {
     .unwrap();
     assert!(!call.proposals(&pack, T0).is_empty());
 }
+
+#[test]
+fn compliance_lists_missing_mandatory_advice_and_checklist_items_until_done() {
+    use incident_engine::call::ComplianceIssue;
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    assert_eq!(
+        call.compliance(&pack),
+        vec![ComplianceIssue::TreeNotCompleted]
+    );
+    call.apply(
+        &pack,
+        T0,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    )
+    .unwrap();
+    call.apply(
+        &pack,
+        T0,
+        answer("q-where", AnswerValue::Option("outside".into())),
+    )
+    .unwrap();
+    call.apply(&pack, T0, answer("q-street", AnswerValue::YesNo(false)))
+        .unwrap();
+    assert_eq!(
+        call.compliance(&pack),
+        vec![
+            ComplianceIssue::MandatoryAdviceMissing("adv-gas-leave".into()),
+            ComplianceIssue::MandatoryAdviceMissing("adv-gas-no-spark".into()),
+            ComplianceIssue::MandatoryAdviceMissing("adv-gas-ngs".into()),
+            ComplianceIssue::MandatoryAdviceMissing("adv-gen-reference".into()),
+            ComplianceIssue::ChecklistNotDone("ck-gas-advice".into()),
+            ComplianceIssue::ChecklistNotDone("ck-gas-reference".into()),
+        ]
+    );
+    for item in [
+        "adv-gas-leave",
+        "adv-gas-no-spark",
+        "adv-gas-ngs",
+        "adv-gen-reference",
+    ] {
+        call.apply(&pack, T0, Command::GiveAdvice { item: item.into() })
+            .unwrap();
+    }
+    for item in ["ck-gas-advice", "ck-gas-reference"] {
+        call.apply(&pack, T0, Command::TickChecklist { item: item.into() })
+            .unwrap();
+    }
+    assert!(matches!(
+        call.apply(
+            &pack,
+            T0,
+            Command::TickChecklist {
+                item: "nope".into()
+            }
+        ),
+        Err(Refusal::Unknown {
+            what: "checklist item",
+            ..
+        })
+    ));
+    assert_eq!(call.compliance(&pack), vec![]);
+    call.apply(
+        &pack,
+        T0,
+        Command::OverrideCode {
+            code: "UT-GAS-01".into(),
+            priority: "P1".into(),
+            reason: "Second caller confirms".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call.compliance(&pack)[..2],
+        [
+            ComplianceIssue::TreeNotCompleted,
+            ComplianceIssue::Overridden {
+                reason: "Second caller confirms".into()
+            }
+        ]
+    );
+}
