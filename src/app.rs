@@ -6,9 +6,10 @@ use std::sync::Arc;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::components::{Greeting, PackErrorPanel, PackPreview};
+use crate::components::{CallScreen, Greeting, PackErrorPanel, PackPreview};
 use crate::host::{
     pack_source::fetch_pack,
+    page::agent_id,
     page::{mark_settled, Settled},
 };
 
@@ -61,6 +62,9 @@ fn HandlerScreen(
     let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
     let greeting = file.wording.greeting.clone();
     let (browsing, set_browsing) = signal(false);
+    // Each answered call gets a fresh `Call`, opened when the handler answers.
+    let (calls_answered, set_calls_answered) = signal(0u32);
+    let call_pack = pack.clone();
     view! {
         <header class="idk-header">
             <h1 class="idk-title">{organisation.clone()}</h1>
@@ -68,6 +72,18 @@ fn HandlerScreen(
         </header>
         <main class="idk-main">
             <Greeting organisation=organisation template=greeting />
+            <div>
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=move |_| set_calls_answered.update(|n| *n += 1)
+                >
+                    {move || if calls_answered.get() == 0 { "Answer call" } else { "Answer next call" }}
+                </button>
+            </div>
+            {move || {
+                (calls_answered.get() > 0).then(|| view! { <CallScreen pack=call_pack.clone() agent=agent_id() /> })
+            }}
             <div>
                 <button
                     type="button"

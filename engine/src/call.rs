@@ -343,6 +343,11 @@ impl Call {
         &self.log
     }
 
+    /// The decision tree in use, if any.
+    pub fn tree(&self) -> Option<&str> {
+        self.tree.as_deref()
+    }
+
     /// The question being asked, if a tree is in progress.
     pub fn current_question(&self) -> Option<&str> {
         self.current.as_deref()

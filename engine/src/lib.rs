@@ -14,6 +14,7 @@ pub mod advice;
 pub mod call;
 pub mod handoff;
 pub mod json_path;
+pub mod keys;
 pub mod load;
 pub mod pack;
 pub mod schema;

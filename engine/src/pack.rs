@@ -847,3 +847,35 @@ impl AdviceKind {
         }
     }
 }
+
+impl LogField {
+    /// Every field, in the order a log form shows them.
+    pub const ALL: [LogField; 10] = [
+        LogField::CallerName,
+        LogField::CallbackNumber,
+        LogField::CallerRelationship,
+        LogField::Location,
+        LogField::Narrative,
+        LogField::Hazards,
+        LogField::PeopleAffected,
+        LogField::VehicleRegistration,
+        LogField::Vulnerability,
+        LogField::StartTime,
+    ];
+
+    /// The field's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogField::CallerName => "Caller's name",
+            LogField::CallbackNumber => "Callback number",
+            LogField::CallerRelationship => "Caller's connection to the incident",
+            LogField::Location => "Location",
+            LogField::Narrative => "What is happening",
+            LogField::Hazards => "Hazards",
+            LogField::PeopleAffected => "People affected",
+            LogField::VehicleRegistration => "Vehicle registration",
+            LogField::Vulnerability => "Vulnerability",
+            LogField::StartTime => "When it started",
+        }
+    }
+}

@@ -2,5 +2,6 @@
 //! signals) and the network (fetching the procedure pack). Later: postMessage, IndexedDB, HTTP
 //! delivery. Everything here turns browser values into engine values at the boundary.
 
+pub mod clock;
 pub mod pack_source;
 pub mod page;

@@ -79,3 +79,47 @@ pub fn measured<T>(name: &str, work: impl FnOnce() -> T) -> T {
     }
     result
 }
+
+/// The handler's id for the log: the page's `?agent=` parameter until the host configures it.
+pub fn agent_id() -> String {
+    query_param("agent")
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "handler".to_owned())
+}
+
+/// Moves keyboard focus to the element with `id` once the next render has happened (the element
+/// may be about to be replaced), so a new question is read out and keys keep working.
+pub fn focus_soon(id: &'static str) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let focus = Closure::once_into_js(move || {
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id));
+        if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(focus.unchecked_ref(), 0);
+}
+
+/// Whether a key event comes from a place where typing means text (so shortcuts must not act).
+pub fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(target) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    match target.tag_name().as_str() {
+        "TEXTAREA" | "SELECT" => true,
+        "INPUT" => !matches!(
+            target.get_attribute("type").as_deref(),
+            Some("radio" | "checkbox" | "button")
+        ),
+        _ => target.get_attribute("contenteditable").is_some(),
+    }
+}

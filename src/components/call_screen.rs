@@ -1,0 +1,613 @@
+//! The call: log fields, decision tree, code and priority with why, advice within limits,
+//! escalation proposals and closing (F2, F3, F5, F6, F20; L2 1.3, 1.4, 1.6, 1.7, 3.3, 3.5, 3.6;
+//! NOS P1–P3). Every action goes to the engine's `Call` as a command; what the engine refuses is
+//! shown as an alert with what to do. Digits 1–9 answer the current question.
+
+use std::sync::Arc;
+
+use incident_engine::call::{AnswerValue, Call, Command, Effect, Missing, Refusal};
+use incident_engine::keys::answer_key;
+use incident_engine::pack::{Answer, DecisionTree, LogField, TreeNode};
+use incident_engine::search::suggest_trees;
+use incident_engine::Pack;
+use leptos::prelude::*;
+
+use crate::host::clock::now_ms;
+use crate::host::page::{focus_soon, typing_in_a_field};
+
+/// The current question's heading, focused after each answer.
+const QUESTION_ID: &str = "idk-question";
+
+/// What the handler should see after a refused command.
+#[derive(Debug, Clone, PartialEq)]
+struct Notice {
+    title: String,
+    detail: Vec<String>,
+}
+
+/// The call's state and how to change it, shared by the panels.
+#[derive(Clone, Copy)]
+struct Desk {
+    pack: StoredValue<Arc<Pack>>,
+    call: RwSignal<Call>,
+    notice: RwSignal<Option<Notice>>,
+    announcement: RwSignal<String>,
+}
+
+impl Desk {
+    /// Sends `command` to the call; returns whether it was applied.
+    fn dispatch(self, command: Command) -> bool {
+        let pack = self.pack.get_value();
+        let mut outcome = None;
+        self.call
+            .update(|call| outcome = Some(call.apply(&pack, now_ms(), command)));
+        match outcome {
+            Some(Ok(effects)) => {
+                self.notice.set(None);
+                for effect in effects {
+                    match effect {
+                        Effect::Announce(text) => self.announcement.set(text),
+                        Effect::Completed => self.announcement.set("Call closed".to_owned()),
+                    }
+                }
+                true
+            }
+            Some(Err(refusal)) => {
+                self.notice.set(Some(explain(&pack, refusal)));
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn tree(self) -> Option<DecisionTree> {
+        let pack = self.pack.get_value();
+        let id = self.call.with(|c| c.tree().map(str::to_owned))?;
+        pack.tree(&id).cloned()
+    }
+}
+
+fn explain(pack: &Pack, refusal: Refusal) -> Notice {
+    let title = match &refusal {
+        Refusal::AdviceOverLimit { .. } => "This advice cannot be given".to_owned(),
+        Refusal::MissingFields(_) => "The call cannot be closed yet".to_owned(),
+        other => format!("Not done: {other}"),
+    };
+    let detail = match refusal {
+        Refusal::AdviceOverLimit {
+            rule,
+            matched,
+            instead,
+            may_go_further,
+            ..
+        } => {
+            let file = pack.file();
+            let mut lines = vec![
+                format!("Rule: {rule}"),
+                format!("It says: \u{201c}{matched}\u{201d}"),
+            ];
+            if let Some(text) = instead
+                .and_then(|id| file.advice.items.iter().find(|a| a.id == id))
+                .map(|a| a.text.clone())
+            {
+                lines.push(format!("Say instead: {text}"));
+            }
+            if let Some(level) =
+                may_go_further.and_then(|id| file.escalation.levels.iter().find(|l| l.id == id))
+            {
+                lines.push(format!(
+                    "{} may go further: escalate if the caller needs more.",
+                    level.name
+                ));
+            }
+            lines
+        }
+        Refusal::MissingFields(missing) => missing
+            .into_iter()
+            .map(|m| match m {
+                Missing::Code => {
+                    "An incident code (finish a decision tree or choose a code)".to_owned()
+                }
+                Missing::Field(field) => field.label().to_owned(),
+            })
+            .collect(),
+        _ => vec![],
+    };
+    Notice { title, detail }
+}
+
+/// The call in progress.
+#[component]
+pub fn CallScreen(
+    /// The checked pack the call is handled under.
+    pack: Arc<Pack>,
+    /// The handler's id, for the log.
+    #[prop(into)]
+    agent: String,
+) -> impl IntoView {
+    let call = RwSignal::new(Call::open(&pack, &agent, now_ms()));
+    let desk = Desk {
+        pack: StoredValue::new(pack),
+        call,
+        notice: RwSignal::new(None),
+        announcement: RwSignal::new(String::new()),
+    };
+    // Digits answer the current question from anywhere in the call except where typing means text.
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || typing_in_a_field(&ev) {
+            return;
+        }
+        let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
+            return;
+        };
+        let Some(node) = desk
+            .tree()
+            .and_then(|t| t.nodes.into_iter().find(|n| n.id == node_id))
+        else {
+            return;
+        };
+        let options = answer_options(&node);
+        if let Some(i) = answer_key(&ev.key(), options.len()) {
+            ev.prevent_default();
+            if desk.dispatch(Command::Answer {
+                node: node_id,
+                value: options[i].1.clone(),
+            }) {
+                focus_soon(QUESTION_ID);
+            }
+        }
+    };
+    view! {
+        <section class="idk-card idk-call" aria-labelledby="idk-call-heading" on:keydown=on_keydown>
+            <h2 id="idk-call-heading" class="idk-card-title">"Call"</h2>
+            <p class="idk-visually-hidden" role="status">{move || desk.announcement.get()}</p>
+            {move || {
+                desk.notice
+                    .get()
+                    .map(|notice| {
+                        view! {
+                            <div class="idk-notice" role="alert">
+                                <p class="idk-notice-title">{notice.title}</p>
+                                <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                            </div>
+                        }
+                    })
+            }}
+            {escalation_banner(desk)}
+            {log_fields(desk)}
+            {tree_chooser(desk)}
+            {question_panel(desk)}
+            {decision_panel(desk)}
+            {advice_panel(desk)}
+            {close_panel(desk)}
+        </section>
+    }
+}
+
+fn log_fields(desk: Desk) -> impl IntoView {
+    let fields = LogField::ALL
+        .into_iter()
+        .filter(|f| *f != LogField::StartTime)
+        .map(|field| {
+            let value = move || desk.call.with(|c| c.field(field).unwrap_or("").to_owned());
+            let on_change = move |ev| {
+                let new = event_target_value(&ev);
+                if desk.call.with(|c| c.field(field).unwrap_or("") != new) {
+                    desk.dispatch(Command::SetField { field, value: new });
+                }
+            };
+            if field == LogField::Narrative {
+                view! {
+                    <label class="idk-field idk-field-wide">
+                        {field.label()}
+                        <textarea rows="3" prop:value=value on:change=on_change></textarea>
+                    </label>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <label class="idk-field">
+                        {field.label()}
+                        <input type="text" prop:value=value on:change=on_change />
+                    </label>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="idk-group idk-log-fields">
+            <legend>"Incident log"</legend>
+            {fields}
+        </fieldset>
+    }
+}
+
+fn tree_chooser(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let trees: Vec<(String, String)> = pack
+        .file()
+        .trees
+        .iter()
+        .map(|t| (t.id.clone(), t.title.clone()))
+        .collect();
+    let chosen = RwSignal::new(trees.first().map(|t| t.0.clone()).unwrap_or_default());
+    let suggestions = move || {
+        let pack = desk.pack.get_value();
+        let said = desk
+            .call
+            .with(|c| c.field(LogField::Narrative).unwrap_or("").to_owned());
+        suggest_trees(&pack, &said)
+            .into_iter()
+            .take(3)
+            .map(|i| {
+                let tree = &pack.file().trees[i];
+                let (id, title) = (tree.id.clone(), tree.title.clone());
+                view! {
+                    <li>
+                        <button
+                            type="button"
+                            class="idk-button idk-button-secondary"
+                            on:click=move |_| {
+                                start_tree(desk, id.clone());
+                            }
+                        >
+                            {format!("Start: {title}")}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let options = trees
+        .into_iter()
+        .map(|(id, title)| view! { <option value=id>{title}</option> })
+        .collect_view();
+    view! {
+        <fieldset class="idk-group">
+            <legend>"Assess"</legend>
+            <ul class="idk-suggestions" aria-label="Suggested from what the caller said">{suggestions}</ul>
+            <label class="idk-field">
+                "Decision tree"
+                <select prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {options}
+                </select>
+            </label>
+            <button
+                type="button"
+                class="idk-button"
+                on:click=move |_| {
+                    start_tree(desk, chosen.get_untracked());
+                }
+            >
+                "Start tree"
+            </button>
+        </fieldset>
+    }
+}
+
+/// Starts a tree and puts the handler on its first question.
+fn start_tree(desk: Desk, tree: String) {
+    if desk.dispatch(Command::ChooseTree { tree }) {
+        focus_soon(QUESTION_ID);
+    }
+}
+
+/// The labels of a question's answers, in order, with the value each gives.
+fn answer_options(node: &TreeNode) -> Vec<(String, AnswerValue)> {
+    match &node.answer {
+        Answer::Choice { options } => options
+            .iter()
+            .map(|o| (o.label.clone(), AnswerValue::Option(o.id.clone())))
+            .collect(),
+        Answer::YesNo { .. } => vec![
+            ("Yes".to_owned(), AnswerValue::YesNo(true)),
+            ("No".to_owned(), AnswerValue::YesNo(false)),
+        ],
+        _ => vec![],
+    }
+}
+
+fn question_panel(desk: Desk) -> impl IntoView {
+    move || {
+        let node_id = desk
+            .call
+            .with(|c| c.current_question().map(str::to_owned))?;
+        let tree = desk.tree()?;
+        let node = tree.nodes.iter().find(|n| n.id == node_id)?.clone();
+        let options = answer_options(&node);
+        let answer = move |value: AnswerValue| {
+            desk.dispatch(Command::Answer {
+                node: node_id.clone(),
+                value,
+            });
+        };
+        let guidance = node
+            .guidance
+            .clone()
+            .map(|g| view! { <p class="idk-muted">{g}</p> });
+        let body = match &node.answer {
+            Answer::Choice { .. } | Answer::YesNo { .. } => {
+                let radios = options
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (label, value))| {
+                        let answer = answer.clone();
+                        let shortcut = if i < 9 {
+                            format!("{}. ", i + 1)
+                        } else {
+                            String::new()
+                        };
+                        view! {
+                            <label class="idk-radio">
+                                <input
+                                    type="radio"
+                                    name="idk-answer"
+                                    on:click=move |_| answer(value.clone())
+                                />
+                                {shortcut}
+                                {label}
+                            </label>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div
+                        role="radiogroup"
+                        aria-labelledby="idk-question"
+                        aria-describedby="idk-question-keys"
+                    >
+                        {radios}
+                    </div>
+                    <p id="idk-question-keys" class="idk-muted">"Press 1 to 9 to answer."</p>
+                }
+                .into_any()
+            }
+            Answer::Number { unit, min, max, .. } => {
+                let text = RwSignal::new(String::new());
+                let (min, max) = (*min, *max);
+                view! {
+                    <label class="idk-field">
+                        {format!("Answer ({unit})")}
+                        <input type="number" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+                    </label>
+                    <button
+                        type="button"
+                        class="idk-button"
+                        on:click=move |_| {
+                            let value = text.get_untracked().trim().parse::<f64>().unwrap_or(f64::NAN);
+                            answer(AnswerValue::Number(value));
+                        }
+                    >
+                        {format!("Record answer ({min} to {max})")}
+                    </button>
+                }
+                .into_any()
+            }
+            Answer::Text { .. } => {
+                let text = RwSignal::new(String::new());
+                view! {
+                    <label class="idk-field idk-field-wide">
+                        "Answer"
+                        <textarea rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <button type="button" class="idk-button" on:click=move |_| answer(AnswerValue::Text(text.get_untracked()))>
+                        "Record answer"
+                    </button>
+                }
+                .into_any()
+            }
+        };
+        Some(view! {
+            <section class="idk-question" aria-labelledby="idk-question">
+                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{node.question.clone()}</h3>
+                {guidance}
+                {body}
+            </section>
+        })
+    }
+}
+
+fn decision_panel(desk: Desk) -> impl IntoView {
+    move || {
+        let decision = desk.call.with(|c| c.decision().cloned())?;
+        let pack = desk.pack.get_value();
+        let title = pack
+            .code(&decision.code)
+            .map(|c| c.title.clone())
+            .unwrap_or_default();
+        let tree = desk.tree();
+        let why = desk.call.with(|c| {
+            c.answers()
+                .iter()
+                .map(|(node, value)| {
+                    let asked = tree
+                        .as_ref()
+                        .and_then(|t| t.nodes.iter().find(|n| &n.id == node));
+                    let question = asked
+                        .map(|n| n.question.clone())
+                        .unwrap_or_else(|| node.clone());
+                    let label = asked
+                        .and_then(|n| {
+                            answer_options(n)
+                                .into_iter()
+                                .find(|(_, v)| v == value)
+                                .map(|(l, _)| l)
+                        })
+                        .unwrap_or_else(|| match value {
+                            AnswerValue::Number(n) => n.to_string(),
+                            AnswerValue::Text(t) => t.clone(),
+                            other => format!("{other:?}"),
+                        });
+                    view! { <li>{format!("{question} {label}")}</li> }
+                })
+                .collect_view()
+        });
+        Some(view! {
+            <section class="idk-decision" aria-labelledby="idk-decision-heading">
+                <h3 id="idk-decision-heading">"Code and priority"</h3>
+                <p class="idk-decision-code">
+                    {format!("{} {} · priority {}", decision.code, title, decision.priority)}
+                </p>
+                <p>{decision.reason.clone()}</p>
+                <h4>"Why this code"</h4>
+                <ul aria-label="Why this code">{why}</ul>
+            </section>
+        })
+    }
+}
+
+fn advice_panel(desk: Desk) -> impl IntoView {
+    let free_text = RwSignal::new(String::new());
+    move || {
+        let decision = desk.call.with(|c| c.decision().cloned())?;
+        let pack = desk.pack.get_value();
+        let file = pack.file();
+        let set_id = decision
+            .advice_set
+            .clone()
+            .or_else(|| pack.code(&decision.code).and_then(|c| c.advice_set.clone()));
+        let set = set_id.and_then(|id| file.advice.sets.iter().find(|s| s.id == id).cloned());
+        let items = set
+            .iter()
+            .flat_map(|s| s.items.iter())
+            .filter_map(|id| file.advice.items.iter().find(|a| &a.id == id).cloned())
+            .map(|item| {
+                let id = item.id.clone();
+                view! {
+                    <li>
+                        <span class="idk-advice-kind">{item.kind.label()}</span>
+                        " "
+                        {item.text.clone()}
+                        " "
+                        <button
+                            type="button"
+                            class="idk-button idk-button-secondary"
+                            on:click=move |_| {
+                                desk.dispatch(Command::GiveAdvice { item: id.clone() });
+                            }
+                        >
+                            "Given"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        let limit_ids: Vec<String> = set.map(|s| s.limits).unwrap_or_default();
+        let limits = file
+            .advice
+            .limits
+            .iter()
+            .filter(|l| l.everywhere || limit_ids.contains(&l.id))
+            .map(|l| view! { <li>{l.rule.clone()}</li> })
+            .collect_view();
+        Some(view! {
+            <section class="idk-advice" aria-labelledby="idk-advice-heading">
+                <h3 id="idk-advice-heading">"Advice"</h3>
+                <ul aria-label="Approved advice">{items}</ul>
+                <h4>"Must not say"</h4>
+                <ul aria-label="Must not say">{limits}</ul>
+                <label class="idk-field idk-field-wide">
+                    "Advice in your own words"
+                    <textarea rows="2" prop:value=move || free_text.get() on:input=move |ev| free_text.set(event_target_value(&ev))></textarea>
+                </label>
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=move |_| {
+                        if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
+                            free_text.set(String::new());
+                        }
+                    }
+                >
+                    "Check and record advice"
+                </button>
+            </section>
+        })
+    }
+}
+
+fn escalation_banner(desk: Desk) -> impl IntoView {
+    move || {
+        let pack = desk.pack.get_value();
+        let escalated: Vec<String> = desk.call.with(|c| {
+            c.log()
+                .iter()
+                .filter_map(|e| match &e.what {
+                    incident_engine::call::Event::Escalated { level, .. } => Some(level.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        let proposals: Vec<_> = desk
+            .call
+            .with(|c| c.proposals(&pack, now_ms()))
+            .into_iter()
+            .filter(|p| !escalated.contains(&p.level))
+            .collect();
+        if proposals.is_empty() {
+            return None;
+        }
+        let rows = proposals
+            .into_iter()
+            .map(|p| {
+                let name = pack
+                    .file()
+                    .escalation
+                    .levels
+                    .iter()
+                    .find(|l| l.id == p.level)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_else(|| p.level.clone());
+                let (level, why) = (p.level.clone(), p.reason.clone());
+                view! {
+                    <li>
+                        {format!("Escalate to {name}: {}", p.reason)}
+                        " "
+                        <button
+                            type="button"
+                            class="idk-button"
+                            on:click=move |_| {
+                                desk.dispatch(Command::Escalate {
+                                    level: level.clone(),
+                                    how: "as proposed by the procedures".to_owned(),
+                                    why: why.clone(),
+                                });
+                            }
+                        >
+                            {format!("Escalate to {name}")}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="idk-escalation" role="alert">
+                <p class="idk-notice-title">"Escalation proposed"</p>
+                <ul>{rows}</ul>
+            </div>
+        })
+    }
+}
+
+fn close_panel(desk: Desk) -> impl IntoView {
+    move || {
+        if desk.call.with(Call::is_closed) {
+            let events = desk.call.with(|c| c.log().len());
+            view! { <p class="idk-closed">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
+        } else {
+            view! {
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=move |_| {
+                        desk.dispatch(Command::Close);
+                    }
+                >
+                    "Close call"
+                </button>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// A whole call, keyboard only, against the built widget: answer, log, tree by suggestion, digits to
+// answer, code and priority with why, advice refused over a limit and approved advice given,
+// escalation proposed, closing refused until the log is complete. axe on every screen.
+import { test, expect } from '@playwright/test';
+import { StandalonePage, expectNoAxeViolations } from './pages.mjs';
+
+/** The call screen, found by role and label. */
+class CallDesk {
+  constructor(page) {
+    this.page = page;
+    this.region = page.getByRole('region', { name: 'Call', exact: true });
+  }
+
+  async answer() {
+    await this.page.getByRole('button', { name: 'Answer call' }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.region).toBeVisible();
+  }
+
+  /** Types into a log field and leaves it (Tab), as a handler would. */
+  async type(label, text) {
+    await this.region.getByLabel(label, { exact: true }).focus();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Tab');
+  }
+
+  question() {
+    return this.region.locator('#idk-question');
+  }
+
+  alert() {
+    return this.region.getByRole('alert').filter({ hasNotText: 'Escalation proposed' });
+  }
+
+  escalation() {
+    return this.region.getByRole('alert').filter({ hasText: 'Escalation proposed' });
+  }
+}
+
+test('a gas call, keyboard only, from answer to close', async ({ page }) => {
+  await new StandalonePage(page).open();
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await expectNoAxeViolations(page);
+
+  await desk.type('What is happening', 'I can smell gas in the street outside number 14');
+  const suggested = desk.region.getByRole('button', { name: 'Start: Smell of gas or carbon monoxide' });
+  await suggested.focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.question()).toHaveText(/^Where can you smell the gas/);
+  await expect(desk.question()).toBeFocused();
+  await expectNoAxeViolations(page);
+
+  await page.keyboard.press('2'); // Outside in the street
+  await expect(desk.question()).toHaveText(/./);
+  await expect(desk.question()).toBeFocused();
+  const second = await desk.question().innerText();
+  expect(second).not.toMatch(/^Where can you smell the gas/);
+  await page.keyboard.press('2');
+
+  const decision = desk.region.getByRole('region', { name: 'Code and priority' });
+  await expect(decision).toContainText('UT-GAS-01');
+  await expect(decision).toContainText('priority P1');
+  await expect(decision.getByRole('list', { name: 'Why this code' }).getByRole('listitem')).toHaveCount(2);
+  await expect(page.getByRole('status').filter({ hasText: 'Code UT-GAS-01, priority P1' })).toHaveCount(1);
+
+  // Advice in the handler's own words that breaks a limit is refused, with the approved wording.
+  await desk.region.getByLabel('Advice in your own words').focus();
+  await page.keyboard.type('Could you switch on the hall light so you can see');
+  await desk.region.getByRole('button', { name: 'Check and record advice' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.alert()).toContainText('This advice cannot be given');
+  await expect(desk.alert()).toContainText('switch on');
+  await expect(desk.alert()).toContainText('Say instead: Please leave the building now.');
+  await expectNoAxeViolations(page);
+
+  const advice = desk.region.getByRole('list', { name: 'Approved advice' });
+  await advice.getByRole('listitem').first().getByRole('button', { name: 'Given' }).focus();
+  await page.keyboard.press('Enter');
+
+  // Closing before the log is complete lists what is missing.
+  await desk.region.getByRole('button', { name: 'Close call' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.alert()).toContainText('The call cannot be closed yet');
+  await expect(desk.alert()).toContainText('Callback number');
+  await expectNoAxeViolations(page);
+
+  await desk.type("Caller's name", 'Sam Taylor');
+  await desk.type('Callback number', '07700 900123');
+  await desk.type('Location', 'Outside 14 Mill Lane, Northbridge');
+  await desk.type('People affected', '0');
+  await desk.region.getByRole('button', { name: 'Close call' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.region).toContainText('Call closed.');
+  await expectNoAxeViolations(page);
+});
