@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::advice::check_advice;
-use crate::pack::{AdviceKind, Answer, Condition, LogField, Next, TriggerCondition};
+use crate::pack::{AdviceKind, Answer, Condition, LogField, Medium, Next, TriggerCondition};
 use crate::validate::Pack;
 
 /// Milliseconds since the Unix epoch, from the caller's clock.
@@ -79,6 +79,17 @@ pub enum Command {
         how: String,
         /// Why.
         why: String,
+    },
+    /// Pass the handoff message to those who act (F4; L2 1.5, 2.2, 2.3).
+    SendHandoff {
+        /// The channel's id.
+        channel: String,
+        /// The unit's call sign or the recipient, if any.
+        recipient: Option<String>,
+        /// The text sent or read out.
+        text: String,
+        /// Whether the recipient read it back and it was confirmed; required on spoken channels.
+        read_back: bool,
     },
     /// Mark a legislation checklist item as done (P3).
     TickChecklist {
@@ -148,6 +159,9 @@ pub enum Refusal {
         /// The escalation level that may go further.
         may_go_further: Option<String>,
     },
+    /// A message on a spoken channel must be read back before it counts as passed.
+    #[error("on {0}, ask the recipient to read the message back and confirm it before recording it as sent")]
+    ReadBackNeeded(String),
     /// Closing needs these fields first.
     #[error("the call cannot be closed yet; missing: {}", .0.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))]
     MissingFields(Vec<Missing>),
@@ -250,6 +264,17 @@ pub enum Event {
         value: String,
         /// Why.
         reason: String,
+    },
+    /// A handoff was sent.
+    HandoffSent {
+        /// The channel.
+        channel: String,
+        /// The recipient, if any.
+        recipient: Option<String>,
+        /// The text.
+        text: String,
+        /// Whether it was read back and confirmed.
+        read_back: bool,
     },
     /// A legislation checklist item was done.
     ChecklistTicked(String),
@@ -487,6 +512,32 @@ impl Call {
                 }
                 self.record(at, Event::Escalated { level, how, why });
                 Ok(vec![Effect::Announce(format!("Escalated to {name}"))])
+            }
+            Command::SendHandoff {
+                channel,
+                recipient,
+                text,
+                read_back,
+            } => {
+                let found = pack.file().channels.iter().find(|c| c.id == channel);
+                let found = found.ok_or_else(|| Refusal::Unknown {
+                    what: "channel",
+                    id: channel.clone(),
+                })?;
+                let spoken = matches!(found.medium, Medium::Radio | Medium::Phone | Medium::Voice);
+                if spoken && !read_back {
+                    return Err(Refusal::ReadBackNeeded(found.name.clone()));
+                }
+                self.record(
+                    at,
+                    Event::HandoffSent {
+                        channel,
+                        recipient,
+                        text,
+                        read_back,
+                    },
+                );
+                Ok(vec![Effect::Announce("Handoff recorded".to_owned())])
             }
             Command::TickChecklist { item } => {
                 let known = pack

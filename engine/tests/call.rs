@@ -547,3 +547,34 @@ fn compliance_lists_missing_mandatory_advice_and_checklist_items_until_done() {
         ]
     );
 }
+
+#[test]
+fn handoffs_on_spoken_channels_need_a_read_back() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    let send = |channel: &str, read_back: bool| Command::SendHandoff {
+        channel: channel.into(),
+        recipient: Some("HW1".into()),
+        text: "HW1, this is Control".into(),
+        read_back,
+    };
+    assert!(matches!(
+        call.apply(&pack, T0, send("radio", false)),
+        Err(Refusal::ReadBackNeeded(_))
+    ));
+    assert!(matches!(
+        call.apply(&pack, T0, send("pigeon", true)),
+        Err(Refusal::Unknown {
+            what: "channel",
+            ..
+        })
+    ));
+    call.apply(&pack, T0, send("radio", true)).unwrap();
+    call.apply(&pack, T0, send("sms", false)).unwrap();
+    let sent = call
+        .log()
+        .iter()
+        .filter(|e| matches!(e.what, Event::HandoffSent { .. }))
+        .count();
+    assert_eq!(sent, 2);
+}

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use incident_engine::call::{AnswerValue, Call, Command, Effect, Missing, Refusal};
+use incident_engine::handoff::compose;
 use incident_engine::keys::answer_key;
 use incident_engine::pack::{Answer, DecisionTree, LogField, TreeNode};
 use incident_engine::search::suggest_trees;
@@ -179,6 +180,7 @@ pub fn CallScreen(
             {question_panel(desk)}
             {decision_panel(desk)}
             {advice_panel(desk)}
+            {handoff_panel(desk)}
             {close_panel(desk)}
         </section>
     }
@@ -267,12 +269,12 @@ fn tree_chooser(desk: Desk) -> impl IntoView {
         <fieldset class="idk-group">
             <legend>"Assess"</legend>
             <ul class="idk-suggestions" aria-label="Suggested from what the caller said">{suggestions}</ul>
-            <label class="idk-field">
-                "Decision tree"
-                <select prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+            <div class="idk-field">
+                <label for="idk-tree-choice">"Decision tree"</label>
+                <select id="idk-tree-choice" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
                     {options}
                 </select>
-            </label>
+            </div>
             <button
                 type="button"
                 class="idk-button"
@@ -523,6 +525,101 @@ fn advice_panel(desk: Desk) -> impl IntoView {
                     "Check and record advice"
                 </button>
             </section>
+        })
+    }
+}
+
+fn handoff_panel(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let channels: Vec<(String, String)> = pack
+        .file()
+        .channels
+        .iter()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect();
+    let channel = RwSignal::new(channels.first().map(|c| c.0.clone()).unwrap_or_default());
+    let recipient = RwSignal::new(String::new());
+    let read_back = RwSignal::new(false);
+    let options = channels
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id>{name}</option> })
+        .collect_view();
+    let composed = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        let id = channel.get();
+        let to = recipient.get();
+        let found = pack.file().channels.iter().find(|c| c.id == id)?;
+        let to = Some(to.trim()).filter(|t| !t.is_empty());
+        Some(desk.call.with(|call| compose(&pack, call, found, to)))
+    });
+    move || {
+        desk.call.with(|c| c.decision().is_some()).then(|| {
+            view! {
+                <section class="idk-handoff" aria-labelledby="idk-handoff-heading">
+                    <h3 id="idk-handoff-heading">"Handoff"</h3>
+                    <div class="idk-field">
+                        <label for="idk-handoff-channel">"Channel"</label>
+                        <select
+                            id="idk-handoff-channel"
+                            prop:value=move || channel.get()
+                            on:change=move |ev| channel.set(event_target_value(&ev))
+                        >
+                            {options.clone()}
+                        </select>
+                    </div>
+                    <label class="idk-field">
+                        "Unit call sign or recipient"
+                        <input type="text" prop:value=move || recipient.get() on:change=move |ev| recipient.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="idk-field idk-field-wide">
+                        "Message"
+                        <textarea class="idk-handoff-text" rows="6" readonly prop:value=move || composed.get().map(|h| h.text).unwrap_or_default()></textarea>
+                    </label>
+                    <p class="idk-muted">
+                        {move || {
+                            composed
+                                .get()
+                                .map(|h| {
+                                    let mut note = match h.limit {
+                                        Some(limit) => format!("{} of {limit} characters", h.length),
+                                        None => format!("{} characters", h.length),
+                                    };
+                                    if h.shortened {
+                                        note.push_str("; shortened to fit");
+                                    }
+                                    if !h.replaced.is_empty() {
+                                        note.push_str(&format!("; replaced {}", h.replaced.join(", ")));
+                                    }
+                                    note
+                                })
+                                .unwrap_or_default()
+                        }}
+                    </p>
+                    <label class="idk-radio">
+                        <input type="checkbox" prop:checked=move || read_back.get() on:change=move |ev| read_back.set(event_target_checked(&ev)) />
+                        "Read back and confirmed"
+                    </label>
+                    <button
+                        type="button"
+                        class="idk-button"
+                        on:click=move |_| {
+                            let Some(handoff) = composed.get_untracked() else { return };
+                            let to = recipient.get_untracked();
+                            let sent = desk.dispatch(Command::SendHandoff {
+                                channel: handoff.channel,
+                                recipient: Some(to.trim().to_owned()).filter(|t| !t.is_empty()),
+                                text: handoff.text,
+                                read_back: read_back.get_untracked(),
+                            });
+                            if sent {
+                                read_back.set(false);
+                            }
+                        }
+                    >
+                        "Record as sent"
+                    </button>
+                </section>
+            }
         })
     }
 }

@@ -78,6 +78,30 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await advice.getByRole('listitem').first().getByRole('button', { name: 'Given' }).focus();
   await page.keyboard.press('Enter');
 
+  // Handoffs: the radio message spells the call sign and is refused until read back; the SMS fits.
+  const handoff = desk.region.getByRole('region', { name: 'Handoff' });
+  const channel = handoff.getByRole('combobox', { name: 'Channel', exact: true });
+  await channel.focus();
+  await channel.selectOption({ label: 'Council operations radio' });
+  await desk.type('Unit call sign or recipient', 'HW1');
+  const message = handoff.getByRole('textbox', { name: 'Message', exact: true });
+  await expect(message).toHaveValue(/^HW1 \(Hotel Whiskey One\), this is Control\. Priority P1, /);
+  await expect(message).toHaveValue(/Details: I can smell gas in the street outside number 14\. Please acknowledge\. Over\.$/);
+  await handoff.getByRole('button', { name: 'Record as sent' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.alert()).toContainText('read the message back');
+  await handoff.getByRole('checkbox', { name: 'Read back and confirmed' }).focus();
+  await page.keyboard.press('Space');
+  await handoff.getByRole('button', { name: 'Record as sent' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.alert()).toHaveCount(0);
+  await channel.selectOption({ label: 'Text message' });
+  await expect(message).toHaveValue(/^P1 UT-GAS-01 /);
+  const sms = await message.inputValue();
+  expect([...sms].length).toBeLessThanOrEqual(160);
+  await expect(handoff).toContainText(/\d+ of 160 characters/);
+  await expectNoAxeViolations(page);
+
   // Closing before the log is complete lists what is missing.
   await desk.region.getByRole('button', { name: 'Close call' }).focus();
   await page.keyboard.press('Enter');
