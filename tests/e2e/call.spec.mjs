@@ -35,6 +35,44 @@ class CallDesk {
   escalation() {
     return this.region.getByRole('alert').filter({ hasText: 'Escalation proposed' });
   }
+
+  /** Starts the first suggested tree whose title is `title`, by keyboard. */
+  async startSuggested(title) {
+    await this.region.getByRole('button', { name: `Start: ${title}` }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.question()).toBeFocused();
+  }
+
+  /** Answers the current question with digit `n` and waits for the question to change. */
+  async press(n) {
+    const before = await this.question().innerText();
+    await this.page.keyboard.press(String(n));
+    await expect(this.question().or(this.decision())).not.toHaveText(before);
+  }
+
+  /** Types a number or text answer and records it with the keyboard. */
+  async typeAnswer(text) {
+    const before = await this.question().innerText();
+    const field = this.region.getByRole('spinbutton').or(this.region.getByRole('textbox', { name: 'Answer', exact: true }));
+    await field.focus();
+    await this.page.keyboard.type(text);
+    await this.region.getByRole('button', { name: /^Record answer/ }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.question().or(this.decision())).not.toHaveText(before);
+  }
+
+  decision() {
+    return this.region.getByRole('region', { name: 'Code and priority' });
+  }
+
+  why() {
+    return this.decision().getByRole('list', { name: 'Why this code' }).getByRole('listitem');
+  }
+
+  async close() {
+    await this.region.getByRole('button', { name: 'Close call' }).focus();
+    await this.page.keyboard.press('Enter');
+  }
 }
 
 test('a gas call, keyboard only, from answer to close', async ({ page }) => {
@@ -116,5 +154,47 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await desk.region.getByRole('button', { name: 'Close call' }).focus();
   await page.keyboard.press('Enter');
   await expect(desk.region).toContainText('Call closed.');
+  await expectNoAxeViolations(page);
+});
+
+test('a flooding call: number answers follow their branches, and the log closes complete', async ({ page }) => {
+  await new StandalonePage(page).open();
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await desk.type('What is happening', 'The road is flooding outside the school');
+  await desk.startSuggested('Flooding');
+  await desk.press(1); // on the road
+  await expect(desk.question()).toHaveText(/how deep is the water/i);
+  await desk.typeAnswer('45');
+  await expect(desk.decision()).toContainText('HW-FLD-01');
+  await expect(desk.decision()).toContainText('priority P1');
+  await expect(desk.why()).toHaveText([/^Where is the water.*On the road/, /how deep is the water.* 45$/i]);
+  await expectNoAxeViolations(page);
+  await desk.close();
+  await expect(desk.alert()).toContainText('Hazards');
+  await desk.type("Caller's name", 'Alex Morgan');
+  await desk.type('Callback number', '01632 960001');
+  await desk.type('Location', 'Station Road by the primary school');
+  await desk.type('Hazards', 'Deep moving water; children walking to school');
+  await desk.close();
+  await expect(desk.region).toContainText('Call closed.');
+});
+
+test('the same flow on the second pack: a leak, with a question asked only when it applies', async ({ page }) => {
+  await new StandalonePage(page).open('packs/housing-repairs.json');
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await desk.type('What is happening', 'Water is dripping through my ceiling');
+  await desk.startSuggested('Leaks, blocked toilets and drains');
+  await desk.press(1); // a leak
+  await desk.press(2); // not near electrics
+  await desk.press(2); // dripping steadily
+  await desk.press(2); // ceiling not bulging
+  await expect(desk.question()).toHaveText(/stop tap/); // asked because it is dripping
+  await desk.press(1);
+  await desk.typeAnswer('From the flat above, I think');
+  await expect(desk.decision()).toContainText('HH-LK-01');
+  await expect(desk.decision()).toContainText('priority U1');
+  await expect(desk.why()).toHaveCount(6);
   await expectNoAxeViolations(page);
 });
