@@ -879,3 +879,16 @@ impl LogField {
         }
     }
 }
+
+impl ControlKind {
+    /// The situation's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            ControlKind::Calming => "Calming",
+            ControlKind::RepetitivePersistence => "Repetitive persistence",
+            ControlKind::Redirecting => "Redirecting",
+            ControlKind::AbusiveCaller => "Abusive caller",
+            ControlKind::SilentCaller => "Silent caller",
+        }
+    }
+}

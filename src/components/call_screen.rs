@@ -10,11 +10,14 @@ use incident_engine::handoff::compose;
 use incident_engine::keys::answer_key;
 use incident_engine::pack::{Answer, DecisionTree, LogField, TreeNode};
 use incident_engine::search::suggest_trees;
-use incident_engine::Pack;
+use incident_engine::{fill, Pack, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
-use crate::host::clock::now_ms;
+use crate::host::clock::{clock_text, every_second, now_ms, show_dialog};
 use crate::host::page::{focus_soon, typing_in_a_field};
+
+/// The keyboard map dialog.
+const KEYS_DIALOG_ID: &str = "idk-keys";
 
 /// The current question's heading, focused after each answer.
 const QUESTION_ID: &str = "idk-question";
@@ -33,6 +36,8 @@ struct Desk {
     call: RwSignal<Call>,
     notice: RwSignal<Option<Notice>>,
     announcement: RwSignal<String>,
+    /// The time, ticking every second.
+    now: RwSignal<u64>,
 }
 
 impl Desk {
@@ -126,16 +131,28 @@ pub fn CallScreen(
     #[prop(into)]
     agent: String,
 ) -> impl IntoView {
-    let call = RwSignal::new(Call::open(&pack, &agent, now_ms()));
+    let opened = now_ms();
+    let call = RwSignal::new(Call::open(&pack, &agent, opened));
+    let now = RwSignal::new(opened);
+    if let Some(timer) = every_second(move || now.set(now_ms())) {
+        on_cleanup(move || timer.clear());
+    }
+    let phrases = control_phrases(&pack);
     let desk = Desk {
         pack: StoredValue::new(pack),
         call,
         notice: RwSignal::new(None),
         announcement: RwSignal::new(String::new()),
+        now,
     };
     // Digits answer the current question from anywhere in the call except where typing means text.
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || typing_in_a_field(&ev) {
+            return;
+        }
+        if ev.key() == "?" {
+            ev.prevent_default();
+            show_dialog(KEYS_DIALOG_ID);
             return;
         }
         let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
@@ -160,7 +177,18 @@ pub fn CallScreen(
     };
     view! {
         <section class="idk-card idk-call" aria-labelledby="idk-call-heading" on:keydown=on_keydown>
-            <h2 id="idk-call-heading" class="idk-card-title">"Call"</h2>
+            <div class="idk-call-bar">
+                <h2 id="idk-call-heading" class="idk-card-title">"Call"</h2>
+                <p class="idk-timer">
+                    "Call time "
+                    <span role="timer">{move || clock_text(now.get().saturating_sub(opened))}</span>
+                </p>
+                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| show_dialog(KEYS_DIALOG_ID)>
+                    "Keyboard shortcuts (?)"
+                </button>
+            </div>
+            {keys_dialog()}
+            {phrases}
             <p class="idk-visually-hidden" role="status">{move || desk.announcement.get()}</p>
             {move || {
                 desk.notice
@@ -183,6 +211,71 @@ pub fn CallScreen(
             {handoff_panel(desk)}
             {close_panel(desk)}
         </section>
+    }
+}
+
+/// The control phrases (F1; L2 1.2, K5), always on screen while the call is open.
+fn control_phrases(pack: &Pack) -> impl IntoView {
+    let file = pack.file();
+    let values = PlaceholderValues {
+        agent: None,
+        organisation: Some(file.organisation.name.clone()),
+    };
+    let items = file
+        .wording
+        .control_phrases
+        .iter()
+        .map(|phrase| {
+            let words: String = fill(&phrase.text, &values)
+                .unwrap_or_else(|_| vec![Segment::Text(phrase.text.clone())])
+                .into_iter()
+                .map(|s| match s {
+                    Segment::Text(t) => t,
+                    Segment::Slot(p) => format!("[{}]", p.label()),
+                })
+                .collect();
+            view! {
+                <li>
+                    <span class="idk-advice-kind">{phrase.kind.label()}</span>
+                    ": "
+                    {words}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="idk-section idk-phrases">
+            <summary>"Control phrases"</summary>
+            <ul aria-label="Control phrases">{items}</ul>
+        </details>
+    }
+}
+
+/// What the keys do (opened with "?").
+fn keys_dialog() -> impl IntoView {
+    let keys = [
+        ("1 to 9", "Answer the current question with that option"),
+        ("?", "Show these shortcuts"),
+        ("Tab, Shift+Tab", "Move between fields and buttons"),
+        ("Enter or Space", "Press the focused button"),
+        ("Escape", "Close this dialog"),
+    ];
+    let rows = keys
+        .into_iter()
+        .map(|(key, action)| view! { <tr><th scope="row"><kbd>{key}</kbd></th><td>{action}</td></tr> })
+        .collect_view();
+    view! {
+        <dialog id=KEYS_DIALOG_ID class="idk-dialog" aria-labelledby="idk-keys-heading">
+            <h2 id="idk-keys-heading">"Keyboard shortcuts"</h2>
+            <p class="idk-muted">"Shortcuts work when the cursor is not in a text field."</p>
+            <table class="idk-table">
+                <caption>"Keys and what they do"</caption>
+                <tbody>{rows}</tbody>
+            </table>
+            <form method="dialog">
+                <button type="submit" class="idk-button">"Close"</button>
+            </form>
+        </dialog>
     }
 }
 
@@ -638,7 +731,7 @@ fn escalation_banner(desk: Desk) -> impl IntoView {
         });
         let proposals: Vec<_> = desk
             .call
-            .with(|c| c.proposals(&pack, now_ms()))
+            .with(|c| c.proposals(&pack, desk.now.get()))
             .into_iter()
             .filter(|p| !escalated.contains(&p.level))
             .collect();

@@ -102,7 +102,7 @@ fn sections(f: &PackFile) -> Vec<AnyView> {
     wording.extend(
         w.control_phrases
             .iter()
-            .map(|p| vec![format!("{:?}", p.kind).replace('_', " "), p.text.clone()]),
+            .map(|p| vec![p.kind.label().to_owned(), p.text.clone()]),
     );
     out.push(section(
         "Standard wording",

@@ -79,7 +79,23 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await new StandalonePage(page).open();
   const desk = new CallDesk(page);
   await desk.answer();
+  await expect(desk.region.getByRole('timer')).toHaveText(/^\d\d:\d\d$/);
+  await desk.region.getByText('Control phrases', { exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.region.getByRole('list', { name: 'Control phrases' }).getByRole('listitem').first()).toContainText('Calming');
   await expectNoAxeViolations(page);
+
+  // "?" shows the keyboard map in a modal dialog; Escape closes it and focus comes back.
+  const opener = desk.region.getByRole('button', { name: 'Keyboard shortcuts (?)' });
+  await opener.focus();
+  await page.keyboard.press('Shift+?');
+  const keys = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(keys).toBeVisible();
+  await expect(keys.getByRole('table')).toContainText('Answer the current question');
+  await expectNoAxeViolations(page);
+  await page.keyboard.press('Escape');
+  await expect(keys).toBeHidden();
+  await expect(opener).toBeFocused();
 
   await desk.type('What is happening', 'I can smell gas in the street outside number 14');
   const suggested = desk.region.getByRole('button', { name: 'Start: Smell of gas or carbon monoxide' });
