@@ -9,7 +9,7 @@ use incident_engine::call::{AnswerValue, Call, Command, Effect, Missing, Refusal
 use incident_engine::handoff::compose;
 use incident_engine::keys::answer_key;
 use incident_engine::pack::{Answer, DecisionTree, LogField, TreeNode};
-use incident_engine::search::suggest_trees;
+use incident_engine::search::{suggest_trees, CodeSearch};
 use incident_engine::{fill, Pack, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
@@ -207,6 +207,7 @@ pub fn CallScreen(
             {tree_chooser(desk)}
             {question_panel(desk)}
             {decision_panel(desk)}
+            {code_chooser(desk)}
             {advice_panel(desk)}
             {handoff_panel(desk)}
             {close_panel(desk)}
@@ -549,6 +550,109 @@ fn decision_panel(desk: Desk) -> impl IntoView {
                 <ul aria-label="Why this code">{why}</ul>
             </section>
         })
+    }
+}
+
+/// Most codes listed for a search.
+const MAX_CODE_RESULTS: usize = 20;
+
+/// Choosing a code directly, or overriding the tree's, by search; always with a reason (F3; L2
+/// 1.4, 3.7; L3 3.2).
+fn code_chooser(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let search = StoredValue::new_local(CodeSearch::new(&pack));
+    let query = RwSignal::new(String::new());
+    let picked = RwSignal::new(None::<String>);
+    let priority = RwSignal::new(
+        pack.file()
+            .priorities
+            .first()
+            .map(|p| p.id.clone())
+            .unwrap_or_default(),
+    );
+    let reason = RwSignal::new(String::new());
+    let results = move || {
+        let q = query.get();
+        if q.trim().is_empty() {
+            return Vec::new();
+        }
+        let pack = desk.pack.get_value();
+        let hits = search
+            .try_update_value(|s| s.search(&q, MAX_CODE_RESULTS))
+            .unwrap_or_default();
+        hits.into_iter()
+            .map(|h| {
+                let c = &pack.file().codes[h.index];
+                (c.code.clone(), c.title.clone(), c.default_priority.clone())
+            })
+            .collect::<Vec<_>>()
+    };
+    let priorities = pack
+        .file()
+        .priorities
+        .iter()
+        .map(|p| view! { <option value=p.id.clone()>{format!("{} {}", p.id, p.name)}</option> })
+        .collect_view();
+    view! {
+        <details class="idk-section">
+            <summary>"Choose or override the code"</summary>
+            <label class="idk-field">
+                "Find a code"
+                <input type="search" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+            </label>
+            <div role="radiogroup" aria-label="Matching codes" class="idk-code-results">
+                <For each=results key=|(code, _, _)| code.clone() let((code, title, default_priority))>
+                    {
+                        let value = code.clone();
+                        let label = format!("{code} {title}");
+                        view! {
+                            <label class="idk-radio">
+                                <input
+                                    type="radio"
+                                    name="idk-code"
+                                    prop:checked=move || picked.get().as_deref() == Some(value.as_str())
+                                    on:change=move |_| {
+                                        picked.set(Some(code.clone()));
+                                        priority.set(default_priority.clone());
+                                    }
+                                />
+                                {label}
+                            </label>
+                        }
+                    }
+                </For>
+            </div>
+            <div class="idk-field">
+                <label for="idk-override-priority">"Priority"</label>
+                <select id="idk-override-priority" prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
+                    {priorities}
+                </select>
+            </div>
+            <label class="idk-field idk-field-wide">
+                "Reason"
+                <textarea rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            </label>
+            <button
+                type="button"
+                class="idk-button"
+                on:click=move |_| {
+                    let Some(code) = picked.get_untracked() else {
+                        desk.notice.set(Some(Notice { title: "Choose a code first".to_owned(), detail: vec![] }));
+                        return;
+                    };
+                    let applied = desk.dispatch(Command::OverrideCode {
+                        code,
+                        priority: priority.get_untracked(),
+                        reason: reason.get_untracked(),
+                    });
+                    if applied {
+                        reason.set(String::new());
+                    }
+                }
+            >
+                "Use this code"
+            </button>
+        </details>
     }
 }
 

@@ -214,3 +214,28 @@ test('the same flow on the second pack: a leak, with a question asked only when 
   await expect(desk.why()).toHaveCount(6);
   await expectNoAxeViolations(page);
 });
+
+test('choosing a code by search needs a reason, and the reason is the why', async ({ page }) => {
+  await new StandalonePage(page).open();
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await desk.region.getByText('Choose or override the code', { exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await desk.region.getByRole('searchbox', { name: 'Find a code' }).focus();
+  await page.keyboard.type('UT-GAS');
+  const results = desk.region.getByRole('radiogroup', { name: 'Matching codes' }).getByRole('radio');
+  await expect(results.first()).toHaveAccessibleName(/^UT-GAS-01 /);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  await expect(results.first()).toBeChecked();
+  await desk.region.getByRole('button', { name: 'Use this code' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.alert()).toContainText('a reason is required');
+  await desk.region.getByRole('textbox', { name: 'Reason', exact: true }).focus();
+  await page.keyboard.type('Gas engineer on site asked us to log it');
+  await desk.region.getByRole('button', { name: 'Use this code' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.decision()).toContainText('UT-GAS-01');
+  await expect(desk.decision()).toContainText('Gas engineer on site asked us to log it');
+  await expectNoAxeViolations(page);
+});
