@@ -143,9 +143,31 @@ async fn closing_without_a_code_is_refused_with_what_is_missing() {
     let (root, _handle) = mount();
     button(&root, "Close call").click();
     leptos::task::tick().await;
-    let alert = alert_text(&root);
-    assert!(alert.contains("The call cannot be closed yet"), "{alert}");
-    assert!(alert.contains("An incident code"), "{alert}");
+    let dialog = root
+        .query_selector("dialog#idk-close")
+        .unwrap()
+        .expect("the closing dialog");
+    assert!(dialog.has_attribute("open"), "the dialog opens");
+    let needed: Vec<String> = all(&dialog, "ul[aria-label='Still needed'] li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(needed, ["An incident code"]);
+    let log: Vec<String> = all(&dialog, "ol[aria-label='Incident log'] li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(log.len(), 1);
+    assert!(
+        log[0].ends_with("Call answered (procedures fixture-council 1.0)"),
+        "{log:?}"
+    );
+    button(&root, "Confirm close").click();
+    leptos::task::tick().await;
+    assert!(
+        dialog.has_attribute("open"),
+        "refused: the dialog stays open"
+    );
     assert!(all(&root, "button").iter().any(|b| text(b) == "Close call"));
 }
 

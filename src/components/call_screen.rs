@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use incident_engine::call::{AnswerValue, Call, Command, Effect, Missing, Refusal};
+use incident_engine::call::{AnswerValue, Call, Command, Effect, Event, Missing, Refusal};
 use incident_engine::handoff::compose;
 use incident_engine::keys::answer_key;
 use incident_engine::pack::{Answer, DecisionTree, LogField, TreeNode};
@@ -13,7 +13,9 @@ use incident_engine::search::{suggest_trees, CodeSearch};
 use incident_engine::{fill, Pack, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
-use crate::host::clock::{clock_text, every_second, now_ms, show_dialog};
+use crate::host::clock::{
+    clock_text, close_dialog, every_second, now_ms, show_dialog, time_of_day,
+};
 use crate::host::page::{focus_soon, typing_in_a_field};
 
 /// The keyboard map dialog.
@@ -828,7 +830,7 @@ fn escalation_banner(desk: Desk) -> impl IntoView {
             c.log()
                 .iter()
                 .filter_map(|e| match &e.what {
-                    incident_engine::call::Event::Escalated { level, .. } => Some(level.clone()),
+                    Event::Escalated { level, .. } => Some(level.clone()),
                     _ => None,
                 })
                 .collect()
@@ -884,24 +886,142 @@ fn escalation_banner(desk: Desk) -> impl IntoView {
     }
 }
 
+/// The closing dialog: the log for review and what is still needed.
+const CLOSE_DIALOG_ID: &str = "idk-close";
+
+fn describe(event: &Event) -> String {
+    match event {
+        Event::Opened { pack, version } => format!("Call answered (procedures {pack} {version})"),
+        Event::Field { field, value } => format!("{}: {value}", field.label()),
+        Event::TreeChosen(tree) => format!("Decision tree started: {tree}"),
+        Event::Answered {
+            question, value, ..
+        } => format!("{question} {}", answer_text(value)),
+        Event::Coded {
+            code,
+            priority,
+            reason,
+            overridden,
+        } => {
+            format!(
+                "{} {code}, priority {priority}: {reason}",
+                if *overridden {
+                    "Code chosen by handler:"
+                } else {
+                    "Coded"
+                }
+            )
+        }
+        Event::AdviceGiven { text, .. } => format!("Advice given: {text}"),
+        Event::AdviceRefused { limit } => format!("Advice refused by limit {limit}"),
+        Event::Escalated { level, how, why } => format!("Escalated to {level} ({how}): {why}"),
+        Event::HandoffSent {
+            channel,
+            recipient,
+            read_back,
+            ..
+        } => format!(
+            "Handoff on {channel}{}{}",
+            recipient
+                .as_deref()
+                .map(|r| format!(" to {r}"))
+                .unwrap_or_default(),
+            if *read_back { ", read back" } else { "" }
+        ),
+        Event::ChecklistTicked(item) => format!("Checklist done: {item}"),
+        Event::Corrected {
+            field,
+            value,
+            reason,
+        } => format!("Corrected {}: {value} ({reason})", field.label()),
+        Event::Closed => "Call closed".to_owned(),
+    }
+}
+
+fn answer_text(value: &AnswerValue) -> String {
+    match value {
+        AnswerValue::Option(id) => id.clone(),
+        AnswerValue::YesNo(true) => "Yes".to_owned(),
+        AnswerValue::YesNo(false) => "No".to_owned(),
+        AnswerValue::Number(n) => n.to_string(),
+        AnswerValue::Text(t) => t.clone(),
+    }
+}
+
+fn close_dialog_view(desk: Desk) -> impl IntoView {
+    let events = move || {
+        desk.call.with(|c| {
+            c.log()
+                .iter()
+                .map(
+                    |e| view! { <li><time>{time_of_day(e.at)}</time> " " {describe(&e.what)}</li> },
+                )
+                .collect_view()
+        })
+    };
+    let missing = move || {
+        let pack = desk.pack.get_value();
+        let missing = desk.call.with(|c| c.missing(&pack));
+        (!missing.is_empty()).then(|| {
+            let items = missing
+                .into_iter()
+                .map(|m| match m {
+                    Missing::Code => "An incident code".to_owned(),
+                    Missing::Field(f) => f.label().to_owned(),
+                })
+                .map(|m| view! { <li>{m}</li> })
+                .collect_view();
+            view! {
+                <div role="alert" class="idk-notice">
+                    <p class="idk-notice-title">"Still needed before closing"</p>
+                    <ul aria-label="Still needed">{items}</ul>
+                </div>
+            }
+        })
+    };
+    view! {
+        <dialog id=CLOSE_DIALOG_ID class="idk-dialog idk-dialog-wide" aria-labelledby="idk-close-heading">
+            <h2 id="idk-close-heading">"Review and close the call"</h2>
+            {missing}
+            <h3>"Incident log"</h3>
+            <ol aria-label="Incident log" class="idk-log" tabindex="0">{events}</ol>
+            <div class="idk-dialog-actions">
+                <button
+                    type="button"
+                    class="idk-button"
+                    autofocus=true
+                    on:click=move |_| {
+                        if desk.dispatch(Command::Close) {
+                            close_dialog(CLOSE_DIALOG_ID);
+                        }
+                    }
+                >
+                    "Confirm close"
+                </button>
+                <form method="dialog">
+                    <button type="submit" class="idk-button idk-button-secondary">"Keep the call open"</button>
+                </form>
+            </div>
+        </dialog>
+    }
+}
+
 fn close_panel(desk: Desk) -> impl IntoView {
-    move || {
+    let panel = move || {
         if desk.call.with(Call::is_closed) {
             let events = desk.call.with(|c| c.log().len());
             view! { <p class="idk-closed">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
         } else {
             view! {
-                <button
-                    type="button"
-                    class="idk-button"
-                    on:click=move |_| {
-                        desk.dispatch(Command::Close);
-                    }
-                >
+                <button type="button" class="idk-button" on:click=move |_| show_dialog(CLOSE_DIALOG_ID)>
                     "Close call"
                 </button>
             }
             .into_any()
         }
+    };
+    view! {
+        {panel}
+        {close_dialog_view(desk)}
     }
 }

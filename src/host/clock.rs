@@ -37,3 +37,26 @@ pub fn show_dialog(id: &str) {
         }
     }
 }
+
+/// Closes the dialog with `id`, if it is open.
+pub fn close_dialog(id: &str) {
+    use wasm_bindgen::JsCast;
+    let dialog = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
+    if let Some(dialog) = dialog {
+        dialog.close();
+    }
+}
+
+/// `hh:mm:ss` (UTC) of a log time, for the log review.
+pub fn time_of_day(at_ms: u64) -> String {
+    let seconds = (at_ms / 1000) % 86_400;
+    format!(
+        "{:02}:{:02}:{:02}",
+        seconds / 3600,
+        (seconds / 60) % 60,
+        seconds % 60
+    )
+}

@@ -69,9 +69,28 @@ class CallDesk {
     return this.decision().getByRole('list', { name: 'Why this code' }).getByRole('listitem');
   }
 
+  closeDialog() {
+    return this.page.getByRole('dialog', { name: 'Review and close the call' });
+  }
+
+  /** Opens the closing dialog and confirms; the dialog stays open if something is still needed. */
   async close() {
     await this.region.getByRole('button', { name: 'Close call' }).focus();
     await this.page.keyboard.press('Enter');
+    await expect(this.closeDialog()).toBeVisible();
+    await expect(this.closeDialog().getByRole('button', { name: 'Confirm close' })).toBeFocused();
+    await this.page.keyboard.press('Enter');
+  }
+
+  stillNeeded() {
+    return this.closeDialog().getByRole('list', { name: 'Still needed' });
+  }
+
+  /** Leaves the closing dialog with Escape; focus returns to "Close call". */
+  async keepOpen() {
+    await this.page.keyboard.press('Escape');
+    await expect(this.closeDialog()).toBeHidden();
+    await expect(this.region.getByRole('button', { name: 'Close call' })).toBeFocused();
   }
 }
 
@@ -156,19 +175,20 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(handoff).toContainText(/\d+ of 160 characters/);
   await expectNoAxeViolations(page);
 
-  // Closing before the log is complete lists what is missing.
-  await desk.region.getByRole('button', { name: 'Close call' }).focus();
-  await page.keyboard.press('Enter');
-  await expect(desk.alert()).toContainText('The call cannot be closed yet');
-  await expect(desk.alert()).toContainText('Callback number');
+  // Closing before the log is complete: the review lists what is still needed and the log.
+  await desk.close();
+  await expect(desk.stillNeeded()).toContainText('Callback number');
+  await expect(desk.closeDialog().getByRole('list', { name: 'Incident log' })).toContainText('Advice given: Please leave the building now.');
+  await expect(desk.closeDialog()).toBeVisible();
   await expectNoAxeViolations(page);
+  await desk.keepOpen();
 
   await desk.type("Caller's name", 'Sam Taylor');
   await desk.type('Callback number', '07700 900123');
   await desk.type('Location', 'Outside 14 Mill Lane, Northbridge');
   await desk.type('People affected', '0');
-  await desk.region.getByRole('button', { name: 'Close call' }).focus();
-  await page.keyboard.press('Enter');
+  await desk.close();
+  await expect(desk.closeDialog()).toBeHidden();
   await expect(desk.region).toContainText('Call closed.');
   await expectNoAxeViolations(page);
 });
@@ -187,7 +207,8 @@ test('a flooding call: number answers follow their branches, and the log closes 
   await expect(desk.why()).toHaveText([/^Where is the water.*On the road/, /how deep is the water.* 45$/i]);
   await expectNoAxeViolations(page);
   await desk.close();
-  await expect(desk.alert()).toContainText('Hazards');
+  await expect(desk.stillNeeded()).toContainText('Hazards');
+  await desk.keepOpen();
   await desk.type("Caller's name", 'Alex Morgan');
   await desk.type('Callback number', '01632 960001');
   await desk.type('Location', 'Station Road by the primary school');
