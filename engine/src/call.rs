@@ -80,6 +80,13 @@ pub enum Command {
         /// Why.
         why: String,
     },
+    /// Record that an external organisation was told, by one of its contacts (F7; L2 2.1).
+    NotifyOrganisation {
+        /// The external organisation's id.
+        organisation: String,
+        /// The channel used (one of the organisation's contacts).
+        channel: String,
+    },
     /// Pass the handoff message to those who act (F4; L2 1.5, 2.2, 2.3).
     SendHandoff {
         /// The channel's id.
@@ -264,6 +271,15 @@ pub enum Event {
         value: String,
         /// Why.
         reason: String,
+    },
+    /// An external organisation was told.
+    Notified {
+        /// The organisation.
+        organisation: String,
+        /// The channel.
+        channel: String,
+        /// The number or address used.
+        address: String,
     },
     /// A handoff was sent.
     HandoffSent {
@@ -512,6 +528,38 @@ impl Call {
                 }
                 self.record(at, Event::Escalated { level, how, why });
                 Ok(vec![Effect::Announce(format!("Escalated to {name}"))])
+            }
+            Command::NotifyOrganisation {
+                organisation,
+                channel,
+            } => {
+                let file = pack.file();
+                let org = file
+                    .external_organisations
+                    .iter()
+                    .find(|o| o.id == organisation);
+                let org = org.ok_or_else(|| Refusal::Unknown {
+                    what: "external organisation",
+                    id: organisation.clone(),
+                })?;
+                let contact = org.contacts.iter().find(|c| c.channel == channel);
+                let address = contact
+                    .ok_or_else(|| Refusal::Unknown {
+                        what: "contact channel",
+                        id: channel.clone(),
+                    })?
+                    .address
+                    .clone();
+                let name = org.name.clone();
+                self.record(
+                    at,
+                    Event::Notified {
+                        organisation,
+                        channel,
+                        address,
+                    },
+                );
+                Ok(vec![Effect::Announce(format!("{name} notified"))])
             }
             Command::SendHandoff {
                 channel,

@@ -578,3 +578,39 @@ fn handoffs_on_spoken_channels_need_a_read_back() {
         .count();
     assert_eq!(sent, 2);
 }
+
+#[test]
+fn notifying_an_external_organisation_uses_one_of_its_contacts() {
+    let pack = council();
+    let org = &pack.file().external_organisations[0];
+    let (id, contact) = (org.id.clone(), org.contacts[0].clone());
+    let mut call = Call::open(&pack, "a", T0);
+    let notify = |organisation: &str, channel: &str| Command::NotifyOrganisation {
+        organisation: organisation.into(),
+        channel: channel.into(),
+    };
+    assert!(matches!(
+        call.apply(&pack, T0, notify("nobody", "phone")),
+        Err(Refusal::Unknown {
+            what: "external organisation",
+            ..
+        })
+    ));
+    assert!(matches!(
+        call.apply(&pack, T0, notify(&id, "pigeon")),
+        Err(Refusal::Unknown {
+            what: "contact channel",
+            ..
+        })
+    ));
+    call.apply(&pack, T0, notify(&id, &contact.channel))
+        .unwrap();
+    assert_eq!(
+        call.log().last().unwrap().what,
+        Event::Notified {
+            organisation: id,
+            channel: contact.channel,
+            address: contact.address
+        }
+    );
+}

@@ -212,6 +212,7 @@ pub fn CallScreen(
             {code_chooser(desk)}
             {advice_panel(desk)}
             {handoff_panel(desk)}
+            {organisations_panel(desk)}
             {close_panel(desk)}
         </section>
     }
@@ -823,6 +824,96 @@ fn handoff_panel(desk: Desk) -> impl IntoView {
     }
 }
 
+/// External organisations (F7; L2 2.1, K2): those the code says to notify first, each with its
+/// procedure and contacts; recording a notification logs who, how and when.
+fn organisations_panel(desk: Desk) -> impl IntoView {
+    move || {
+        let pack = desk.pack.get_value();
+        let file = pack.file();
+        let notify: Vec<String> = desk
+            .call
+            .with(|c| {
+                c.decision()
+                    .and_then(|d| pack.code(&d.code))
+                    .map(|c| c.notify.clone())
+            })
+            .unwrap_or_default();
+        let notified: Vec<String> = desk.call.with(|c| {
+            c.log()
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Event::Notified { organisation, .. } => Some(organisation.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        let mut orgs: Vec<_> = file.external_organisations.iter().collect();
+        orgs.sort_by_key(|o| !notify.contains(&o.id));
+        let items = orgs
+            .into_iter()
+            .map(|org| {
+                let for_code = notify.contains(&org.id);
+                let done = notified.contains(&org.id);
+                let steps = org
+                    .procedure
+                    .iter()
+                    .map(|step| view! { <li>{step.clone()}</li> })
+                    .collect_view();
+                let contacts = org
+                    .contacts
+                    .iter()
+                    .map(|contact| {
+                        let channel_name = file
+                            .channels
+                            .iter()
+                            .find(|c| c.id == contact.channel)
+                            .map(|c| c.name.clone())
+                            .unwrap_or_else(|| contact.channel.clone());
+                        let (organisation, channel) = (org.id.clone(), contact.channel.clone());
+                        let label =
+                            format!("Record notified by {channel_name}: {}", contact.address);
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="idk-button idk-button-secondary"
+                                    on:click=move |_| {
+                                        desk.dispatch(Command::NotifyOrganisation {
+                                            organisation: organisation.clone(),
+                                            channel: channel.clone(),
+                                        });
+                                    }
+                                >
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                let status = match (for_code, done) {
+                    (_, true) => " (notified)",
+                    (true, false) => " (to notify for this code)",
+                    _ => "",
+                };
+                view! {
+                    <details class="idk-section" open=for_code && !done>
+                        <summary>{format!("{}{status}", org.name)}</summary>
+                        <p>{org.when.clone()}</p>
+                        <ol>{steps}</ol>
+                        <ul class="idk-contacts">{contacts}</ul>
+                    </details>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="idk-organisations" aria-labelledby="idk-organisations-heading">
+                <h3 id="idk-organisations-heading">"External organisations"</h3>
+                {items}
+            </section>
+        }
+    }
+}
+
 fn escalation_banner(desk: Desk) -> impl IntoView {
     move || {
         let pack = desk.pack.get_value();
@@ -915,6 +1006,11 @@ fn describe(event: &Event) -> String {
         Event::AdviceGiven { text, .. } => format!("Advice given: {text}"),
         Event::AdviceRefused { limit } => format!("Advice refused by limit {limit}"),
         Event::Escalated { level, how, why } => format!("Escalated to {level} ({how}): {why}"),
+        Event::Notified {
+            organisation,
+            channel,
+            address,
+        } => format!("Notified {organisation} by {channel} ({address})"),
         Event::HandoffSent {
             channel,
             recipient,

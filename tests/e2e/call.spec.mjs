@@ -175,10 +175,20 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(handoff).toContainText(/\d+ of 160 characters/);
   await expectNoAxeViolations(page);
 
+  // The code says who to notify: the gas emergency service, with its procedure and number.
+  const organisations = desk.region.getByRole('region', { name: 'External organisations' });
+  await expect(organisations.getByText('National Gas Emergency Service (to notify for this code)')).toBeVisible();
+  await organisations.getByRole('button', { name: 'Record notified by Telephone: 0800 111 999' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(organisations.getByText('National Gas Emergency Service (notified)')).toBeVisible();
+
   // Closing before the log is complete: the review lists what is still needed and the log.
   await desk.close();
   await expect(desk.stillNeeded()).toContainText('Callback number');
-  await expect(desk.closeDialog().getByRole('list', { name: 'Incident log' })).toContainText('Advice given: Please leave the building now.');
+  const log = desk.closeDialog().getByRole('list', { name: 'Incident log' });
+  await expect(log).toContainText('Advice given: Please leave the building now.');
+  await expect(log).toContainText('Notified gas-emergency by phone (0800 111 999)');
+  await expect(log).toContainText('Handoff on radio to HW1, read back');
   await expect(desk.closeDialog()).toBeVisible();
   await expectNoAxeViolations(page);
   await desk.keepOpen();
