@@ -170,7 +170,7 @@ use words::*;
 
 #[rustfmt::skip]
 mod words {
-    use incident_engine::pack::{LogField, Medium, MessageStructure};
+    use incident_engine::pack::{Medium, MessageStructure};
 
     /// Services: (id, name, description).
     pub const SERVICES: [(&str, &str, &str); 6] = [
@@ -464,19 +464,6 @@ mod words {
     pub const PHONETIC: [&str; 12] = [
         "Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet",
         "Kilo", "Lima",
-    ];
-
-    pub const LOG_FIELDS: [LogField; 10] = [
-        LogField::CallerName,
-        LogField::CallbackNumber,
-        LogField::CallerRelationship,
-        LogField::Location,
-        LogField::Narrative,
-        LogField::Hazards,
-        LogField::PeopleAffected,
-        LogField::VehicleRegistration,
-        LogField::Vulnerability,
-        LogField::StartTime,
     ];
 
     pub const OUTCOME_REASONS: [&str; 6] = [
@@ -813,9 +800,9 @@ fn codes(rng: &mut Rng, count: usize, set_count: usize) -> (Vec<IncidentCode>, V
             }
             let mut fields = vec![LogField::Location, LogField::Narrative];
             let extra = rng.between(1, 4);
-            for f in rng.sample(LOG_FIELDS.len(), extra) {
-                if !fields.contains(&LOG_FIELDS[f]) {
-                    fields.push(LOG_FIELDS[f]);
+            for f in rng.sample(LogField::ALL.len(), extra) {
+                if !fields.contains(&LogField::ALL[f]) {
+                    fields.push(LogField::ALL[f]);
                 }
             }
             fields.sort();
