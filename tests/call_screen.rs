@@ -13,41 +13,23 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod dom;
+use dom::{all, container, text_content as text};
+
+fn button(root: &Element, name: &str) -> HtmlElement {
+    dom::button(root, name).unwrap_or_else(|| panic!("no button {name:?}"))
+}
+
 const FIXTURE: &[u8] = include_bytes!("fixtures/packs/problems/valid.json");
 
 fn mount() -> (HtmlElement, Box<dyn std::any::Any>) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&root).unwrap();
+    let root = container();
     let pack = Arc::new(incident_engine::parse_pack(FIXTURE).unwrap());
     let handle = leptos::mount::mount_to(
         root.clone(),
         move || view! { <CallScreen pack=pack.clone() agent="tester" /> },
     );
     (root, Box::new(handle))
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-        .collect()
-}
-
-fn text(el: &Element) -> String {
-    el.text_content()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn button(root: &Element, name: &str) -> HtmlElement {
-    all(root, "button")
-        .into_iter()
-        .find(|b| text(b) == name)
-        .unwrap_or_else(|| panic!("no button {name:?}"))
-        .unchecked_into()
 }
 
 fn question(root: &Element) -> Option<String> {

@@ -15,18 +15,10 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod dom;
+use dom::{all, button, container, text_content, visible_text as text};
+
 const DEFAULT_PACK: &[u8] = include_bytes!("../packs/council-out-of-hours.json");
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh container in the page for one test.
-fn container() -> HtmlElement {
-    let el: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
 
 /// A `blob:` URL serving `bytes` as JSON, fetched by the widget like any other address.
 fn blob_url(bytes: &[u8]) -> String {
@@ -61,23 +53,6 @@ async fn settled(root: &HtmlElement) {
     panic!("the widget did not settle: {}", root.inner_text());
 }
 
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-        .collect()
-}
-
-/// The text a user sees (layout-aware, so headings and paragraphs are separated), white space
-/// collapsed.
-fn text(el: &Element) -> String {
-    let raw = match el.dyn_ref::<HtmlElement>() {
-        Some(html) => html.inner_text(),
-        None => el.text_content().unwrap_or_default(),
-    };
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The heading at `level` whose text is `name`.
 fn heading(root: &Element, level: u8, name: &str) -> Option<Element> {
     all(root, &format!("h{level}"))
@@ -96,13 +71,6 @@ fn alert(root: &Element) -> Element {
 fn fact(root: &Element, term: &str) -> Option<String> {
     let dt = all(root, "dt").into_iter().find(|dt| text(dt) == term)?;
     dt.next_element_sibling().map(|dd| text(&dd))
-}
-
-fn button(root: &Element, name: &str) -> Option<HtmlElement> {
-    all(root, "button")
-        .into_iter()
-        .find(|b| text(b) == name)
-        .map(|b| b.unchecked_into())
 }
 
 /// Mounts the whole widget with `pack_url`, waits for it to settle, and returns its container
@@ -359,13 +327,4 @@ async fn a_valid_pack_can_be_browsed_and_its_codes_filtered() {
     toggle.click();
     leptos::task::tick().await;
     assert!(heading(&root, 2, "Procedures: Fixture Council").is_none());
-}
-
-/// Text regardless of layout (closed `details` and hidden parts included), white space collapsed.
-fn text_content(el: &Element) -> String {
-    el.text_content()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
