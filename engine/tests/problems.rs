@@ -208,3 +208,61 @@ fn condition_nested_too_deep() {
         &[(path.as_str(), "conditions are nested more than 16 deep")],
     );
 }
+
+/// The count limits, on packs built here (a fixture file of 20,001 codes would be megabytes).
+#[test]
+fn too_many_codes_and_too_many_questions_in_a_tree() {
+    use incident_engine::validate::{MAX_CODES, MAX_NODES_PER_TREE};
+    let base: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/packs/problems/valid.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+
+    let mut pack = base.clone();
+    let code = pack["codes"][1].clone();
+    let codes: Vec<serde_json::Value> = (0..=MAX_CODES)
+        .map(|i| {
+            let mut c = code.clone();
+            c["code"] = format!("GEN-{i}").into();
+            c
+        })
+        .collect();
+    pack["codes"] = codes.into();
+    let bytes = serde_json::to_vec(&pack).unwrap();
+    match parse_pack(&bytes) {
+        Err(PackLoadError::Invalid { problems }) => {
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.path == "codes"
+                        && p.message == "20001 codes is over the limit of 20000"),
+                "{problems:?}"
+            )
+        }
+        other => panic!("expected the code limit, got {other:?}"),
+    }
+
+    let mut pack = base;
+    let nodes: Vec<serde_json::Value> = (0..=MAX_NODES_PER_TREE)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("n{i}"),
+                "question": "Again?",
+                "answer": { "kind": "text", "next": { "outcome": "minor" } }
+            })
+        })
+        .collect();
+    pack["trees"][0]["nodes"] = nodes.into();
+    match parse_pack(&serde_json::to_vec(&pack).unwrap()) {
+        Err(PackLoadError::Invalid { problems }) => assert!(
+            problems.iter().any(|p| p.path == "trees[0].nodes"
+                && p.message == "1001 questions is over the limit of 1000 for one tree"),
+            "{problems:?}"
+        ),
+        other => panic!("expected the question limit, got {other:?}"),
+    }
+}
