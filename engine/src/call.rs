@@ -103,6 +103,13 @@ pub enum Command {
         /// The checklist item's id.
         item: String,
     },
+    /// Decide not to escalate as proposed, with the reason (the handler decides; L2 1.7).
+    DeclineEscalation {
+        /// The escalation level proposed.
+        level: String,
+        /// Why not.
+        why: String,
+    },
     /// Close the call.
     Close,
     /// Correct a field after it has been recorded; appended, never overwriting.
@@ -271,6 +278,13 @@ pub enum Event {
         value: String,
         /// Why.
         reason: String,
+    },
+    /// A proposed escalation was declined.
+    EscalationDeclined {
+        /// The level proposed.
+        level: String,
+        /// Why not.
+        why: String,
     },
     /// An external organisation was told.
     Notified {
@@ -601,6 +615,19 @@ impl Call {
                     });
                 }
                 self.record(at, Event::ChecklistTicked(item));
+                Ok(vec![])
+            }
+            Command::DeclineEscalation { level, why } => {
+                if !pack.file().escalation.levels.iter().any(|l| l.id == level) {
+                    return Err(Refusal::Unknown {
+                        what: "escalation level",
+                        id: level,
+                    });
+                }
+                if why.trim().is_empty() {
+                    return Err(Refusal::ReasonRequired);
+                }
+                self.record(at, Event::EscalationDeclined { level, why });
                 Ok(vec![])
             }
             Command::Close => {

@@ -614,3 +614,34 @@ fn notifying_an_external_organisation_uses_one_of_its_contacts() {
         }
     );
 }
+
+#[test]
+fn a_proposed_escalation_can_be_declined_with_a_reason_and_the_decision_is_logged() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    let decline = |level: &str, why: &str| Command::DeclineEscalation {
+        level: level.into(),
+        why: why.into(),
+    };
+    assert_eq!(
+        call.apply(&pack, T0, decline("duty-manager", " ")),
+        Err(Refusal::ReasonRequired)
+    );
+    assert!(matches!(
+        call.apply(&pack, T0, decline("nobody", "x")),
+        Err(Refusal::Unknown { .. })
+    ));
+    call.apply(
+        &pack,
+        T0,
+        decline("duty-manager", "Supervisor already on the line"),
+    )
+    .unwrap();
+    assert_eq!(
+        call.log().last().unwrap().what,
+        Event::EscalationDeclined {
+            level: "duty-manager".into(),
+            why: "Supervisor already on the line".into()
+        }
+    );
+}

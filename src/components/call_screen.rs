@@ -915,65 +915,88 @@ fn organisations_panel(desk: Desk) -> impl IntoView {
 }
 
 fn escalation_banner(desk: Desk) -> impl IntoView {
-    move || {
+    // A memo, so the one-second tick re-renders nothing unless the proposals change: a handler
+    // typing a reason must not lose it.
+    let proposals = Memo::new(move |_| {
         let pack = desk.pack.get_value();
-        let escalated: Vec<String> = desk.call.with(|c| {
+        let decided: Vec<String> = desk.call.with(|c| {
             c.log()
                 .iter()
                 .filter_map(|e| match &e.what {
-                    Event::Escalated { level, .. } => Some(level.clone()),
+                    Event::Escalated { level, .. } | Event::EscalationDeclined { level, .. } => {
+                        Some(level.clone())
+                    }
                     _ => None,
                 })
                 .collect()
         });
-        let proposals: Vec<_> = desk
-            .call
+        desk.call
             .with(|c| c.proposals(&pack, desk.now.get()))
             .into_iter()
-            .filter(|p| !escalated.contains(&p.level))
-            .collect();
-        if proposals.is_empty() {
-            return None;
+            .filter(|p| !decided.contains(&p.level))
+            .collect::<Vec<_>>()
+    });
+    let row = move |p: incident_engine::call::Proposal| {
+        let pack = desk.pack.get_value();
+
+        let name = pack
+            .file()
+            .escalation
+            .levels
+            .iter()
+            .find(|l| l.id == p.level)
+            .map(|l| l.name.clone())
+            .unwrap_or_else(|| p.level.clone());
+        let (level, why) = (p.level.clone(), p.reason.clone());
+        let declined_level = p.level.clone();
+        let reason = RwSignal::new(String::new());
+        view! {
+            <li>
+                {format!("Escalate to {name}: {}", p.reason)}
+                " "
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=move |_| {
+                        desk.dispatch(Command::Escalate {
+                            level: level.clone(),
+                            how: "as proposed by the procedures".to_owned(),
+                            why: why.clone(),
+                        });
+                    }
+                >
+                    {format!("Escalate to {name}")}
+                </button>
+                <label class="idk-field">
+                    {format!("Reason for not escalating to {name}")}
+                    <input type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    on:click=move |_| {
+                        desk.dispatch(Command::DeclineEscalation {
+                            level: declined_level.clone(),
+                            why: reason.get_untracked(),
+                        });
+                    }
+                >
+                    "Do not escalate"
+                </button>
+            </li>
         }
-        let rows = proposals
-            .into_iter()
-            .map(|p| {
-                let name = pack
-                    .file()
-                    .escalation
-                    .levels
-                    .iter()
-                    .find(|l| l.id == p.level)
-                    .map(|l| l.name.clone())
-                    .unwrap_or_else(|| p.level.clone());
-                let (level, why) = (p.level.clone(), p.reason.clone());
-                view! {
-                    <li>
-                        {format!("Escalate to {name}: {}", p.reason)}
-                        " "
-                        <button
-                            type="button"
-                            class="idk-button"
-                            on:click=move |_| {
-                                desk.dispatch(Command::Escalate {
-                                    level: level.clone(),
-                                    how: "as proposed by the procedures".to_owned(),
-                                    why: why.clone(),
-                                });
-                            }
-                        >
-                            {format!("Escalate to {name}")}
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! {
+    };
+    view! {
+        <Show when=move || !proposals.with(Vec::is_empty)>
             <div class="idk-escalation" role="alert">
                 <p class="idk-notice-title">"Escalation proposed"</p>
-                <ul>{rows}</ul>
+                <ul>
+                    <For each=move || proposals.get() key=|p| p.level.clone() let(p)>
+                        {row(p)}
+                    </For>
+                </ul>
             </div>
-        })
+        </Show>
     }
 }
 
@@ -1005,6 +1028,9 @@ fn describe(event: &Event) -> String {
         }
         Event::AdviceGiven { text, .. } => format!("Advice given: {text}"),
         Event::AdviceRefused { limit } => format!("Advice refused by limit {limit}"),
+        Event::EscalationDeclined { level, why } => {
+            format!("Escalation to {level} declined: {why}")
+        }
         Event::Escalated { level, how, why } => format!("Escalated to {level} ({how}): {why}"),
         Event::Notified {
             organisation,

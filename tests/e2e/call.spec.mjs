@@ -137,6 +137,16 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(decision.getByRole('list', { name: 'Why this code' }).getByRole('listitem')).toHaveCount(2);
   await expect(page.getByRole('status').filter({ hasText: 'Code UT-GAS-01, priority P1' })).toHaveCount(1);
 
+  // The procedures propose escalation; the handler decides, and declining needs a reason.
+  const proposals = desk.escalation().getByRole('listitem');
+  const proposed = await proposals.count();
+  expect(proposed).toBeGreaterThan(0);
+  await desk.escalation().getByRole('textbox').first().focus();
+  await page.keyboard.type('Gas emergency service already attending');
+  await desk.escalation().getByRole('button', { name: 'Do not escalate' }).first().focus();
+  await page.keyboard.press('Enter');
+  await expect(proposals).toHaveCount(proposed - 1);
+
   // Advice in the handler's own words that breaks a limit is refused, with the approved wording.
   await desk.region.getByLabel('Advice in your own words').focus();
   await page.keyboard.type('Could you switch on the hall light so you can see');
@@ -189,6 +199,7 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(log).toContainText('Advice given: Please leave the building now.');
   await expect(log).toContainText('Notified gas-emergency by phone (0800 111 999)');
   await expect(log).toContainText('Handoff on radio to HW1, read back');
+  await expect(log).toContainText('declined: Gas emergency service already attending');
   await expect(desk.closeDialog()).toBeVisible();
   await expectNoAxeViolations(page);
   await desk.keepOpen();
