@@ -11,7 +11,9 @@
 use std::collections::BTreeMap;
 
 use crate::advice::check_advice;
-use crate::pack::{AdviceKind, Answer, Condition, LogField, Medium, Next, TriggerCondition};
+use crate::pack::{
+    AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, Next, TriggerCondition,
+};
 use crate::validate::Pack;
 
 /// Milliseconds since the Unix epoch, from the caller's clock.
@@ -691,10 +693,6 @@ impl Call {
         }
         let file = pack.file();
         let code = pack.code(&decision.code);
-        let set_id = decision
-            .advice_set
-            .clone()
-            .or_else(|| code.and_then(|c| c.advice_set.clone()));
         let given: Vec<&str> = self
             .log
             .iter()
@@ -705,7 +703,7 @@ impl Call {
                 _ => None,
             })
             .collect();
-        if let Some(set) = set_id.and_then(|id| file.advice.sets.iter().find(|s| s.id == id)) {
+        if let Some(set) = self.advice_set(pack) {
             for item in &set.items {
                 let must = file
                     .advice
@@ -798,23 +796,28 @@ impl Call {
         out
     }
 
-    /// The advice limits that apply now: those that apply everywhere, and those of the advice set
-    /// for the decided code or outcome.
-    fn limits_in_force<'p>(&self, pack: &'p Pack) -> Vec<&'p crate::pack::AdviceLimit> {
-        let advice = &pack.file().advice;
-        let set_id = self.decision.as_ref().and_then(|d| {
-            d.advice_set
-                .clone()
-                .or_else(|| pack.code(&d.code).and_then(|c| c.advice_set.clone()))
-        });
-        let set_limits: Vec<&String> = set_id
-            .and_then(|id| advice.sets.iter().find(|s| s.id == id))
-            .map(|s| s.limits.iter().collect())
+    /// The advice set for the call now: the outcome's own, or else the decided code's.
+    pub fn advice_set<'p>(&self, pack: &'p Pack) -> Option<&'p AdviceSet> {
+        let decision = self.decision.as_ref()?;
+        let id = decision.advice_set.as_deref().or_else(|| {
+            pack.code(&decision.code)
+                .and_then(|c| c.advice_set.as_deref())
+        })?;
+        pack.file().advice.sets.iter().find(|s| s.id == id)
+    }
+
+    /// The advice limits that apply now: those that apply everywhere, and those of the call's
+    /// advice set.
+    pub fn limits_in_force<'p>(&self, pack: &'p Pack) -> Vec<&'p AdviceLimit> {
+        let set_limits: &[String] = self
+            .advice_set(pack)
+            .map(|s| s.limits.as_slice())
             .unwrap_or_default();
-        advice
+        pack.file()
+            .advice
             .limits
             .iter()
-            .filter(|l| l.everywhere || set_limits.contains(&&l.id))
+            .filter(|l| l.everywhere || set_limits.contains(&l.id))
             .collect()
     }
 

@@ -110,18 +110,18 @@ fn explain(pack: &Pack, refusal: Refusal) -> Notice {
             }
             lines
         }
-        Refusal::MissingFields(missing) => missing
-            .into_iter()
-            .map(|m| match m {
-                Missing::Code => {
-                    "An incident code (finish a decision tree or choose a code)".to_owned()
-                }
-                Missing::Field(field) => field.label().to_owned(),
-            })
-            .collect(),
+        Refusal::MissingFields(missing) => missing.iter().map(missing_label).collect(),
         _ => vec![],
     };
     Notice { title, detail }
+}
+
+/// What closing still needs, as the handler reads it.
+fn missing_label(missing: &Missing) -> String {
+    match missing {
+        Missing::Code => "An incident code".to_owned(),
+        Missing::Field(field) => field.label().to_owned(),
+    }
 }
 
 /// The call in progress.
@@ -662,14 +662,13 @@ fn code_chooser(desk: Desk) -> impl IntoView {
 fn advice_panel(desk: Desk) -> impl IntoView {
     let free_text = RwSignal::new(String::new());
     move || {
-        let decision = desk.call.with(|c| c.decision().cloned())?;
+        // Advice follows the code: nothing to show until there is one.
+        if desk.call.with(|c| c.decision().is_none()) {
+            return None;
+        }
         let pack = desk.pack.get_value();
         let file = pack.file();
-        let set_id = decision
-            .advice_set
-            .clone()
-            .or_else(|| pack.code(&decision.code).and_then(|c| c.advice_set.clone()));
-        let set = set_id.and_then(|id| file.advice.sets.iter().find(|s| s.id == id).cloned());
+        let set = desk.call.with(|c| c.advice_set(&pack).cloned());
         let items = set
             .iter()
             .flat_map(|s| s.items.iter())
@@ -695,13 +694,16 @@ fn advice_panel(desk: Desk) -> impl IntoView {
                 }
             })
             .collect_view();
-        let limit_ids: Vec<String> = set.map(|s| s.limits).unwrap_or_default();
-        let limits = file
-            .advice
-            .limits
-            .iter()
-            .filter(|l| l.everywhere || limit_ids.contains(&l.id))
-            .map(|l| view! { <li>{l.rule.clone()}</li> })
+        let limits = desk
+            .call
+            .with(|c| {
+                c.limits_in_force(&pack)
+                    .into_iter()
+                    .map(|l| l.rule.clone())
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .map(|rule| view! { <li>{rule}</li> })
             .collect_view();
         Some(view! {
             <section class="idk-advice" aria-labelledby="idk-advice-heading">
@@ -1086,11 +1088,8 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         let missing = desk.call.with(|c| c.missing(&pack));
         (!missing.is_empty()).then(|| {
             let items = missing
-                .into_iter()
-                .map(|m| match m {
-                    Missing::Code => "An incident code".to_owned(),
-                    Missing::Field(f) => f.label().to_owned(),
-                })
+                .iter()
+                .map(missing_label)
                 .map(|m| view! { <li>{m}</li> })
                 .collect_view();
             view! {
