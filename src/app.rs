@@ -65,6 +65,8 @@ fn HandlerScreen(
     // Each answered call gets a fresh `Call`, opened when the handler answers.
     let (calls_answered, set_calls_answered) = signal(0u32);
     let call_pack = pack.clone();
+    // Calls handled here this session, for repeat-caller triggers.
+    let history = RwSignal::new(Vec::new());
     view! {
         <header class="idk-header">
             <h1 class="idk-title">{organisation.clone()}</h1>
@@ -82,7 +84,7 @@ fn HandlerScreen(
                 </button>
             </div>
             {move || {
-                (calls_answered.get() > 0).then(|| view! { <CallScreen pack=call_pack.clone() agent=agent_id() /> })
+                (calls_answered.get() > 0).then(|| view! { <CallScreen pack=call_pack.clone() agent=agent_id() history=history /> })
             }}
             <div>
                 <button

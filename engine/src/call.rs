@@ -10,9 +10,13 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
 use crate::advice::check_advice;
 use crate::pack::{
-    AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, Next, TriggerCondition,
+    AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, MessageStructure,
+    Next, TriggerCondition,
 };
 use crate::validate::Pack;
 
@@ -20,7 +24,8 @@ use crate::validate::Pack;
 pub type Millis = u64;
 
 /// An answer to a tree question.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum AnswerValue {
     /// The id of the chosen option.
     Option(String),
@@ -112,6 +117,26 @@ pub enum Command {
         /// Why not.
         why: String,
     },
+    /// Answer a safety-net question, asked on every call (L2 1.4, 1.7): a "yes" can raise the
+    /// priority, propose an escalation, mark the caller vulnerable and call for advice at once.
+    /// A question may be answered again; the latest answer counts, and a later "no" never lowers
+    /// what a "yes" raised.
+    SafetyNet {
+        /// The safety-net question's id.
+        question: String,
+        /// The caller's answer.
+        yes: bool,
+    },
+    /// Declare a major incident (L2 1.7, 2.1): M/ETHANE messages become available and the pack's
+    /// major-incident triggers fire.
+    DeclareMajorIncident {
+        /// Why; required.
+        reason: String,
+        /// Access routes to the scene, if known (the A of M/ETHANE).
+        access: String,
+        /// Emergency services present or needed, if known (the last E).
+        services: String,
+    },
     /// Close the call.
     Close,
     /// Correct a field after it has been recorded; appended, never overwriting.
@@ -178,6 +203,9 @@ pub enum Refusal {
     /// A message on a spoken channel must be read back before it counts as passed.
     #[error("on {0}, ask the recipient to read the message back and confirm it before recording it as sent")]
     ReadBackNeeded(String),
+    /// A message in the M/ETHANE structure is only for a declared major incident.
+    #[error("{0} is for major incidents; declare one first")]
+    NotMajorIncident(String),
     /// Closing needs these fields first.
     #[error("the call cannot be closed yet; missing: {}", .0.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))]
     MissingFields(Vec<Missing>),
@@ -190,6 +218,8 @@ pub enum Missing {
     Code,
     /// A field the code requires.
     Field(LogField),
+    /// A safety-net question not asked yet (its id).
+    SafetyNet(String),
 }
 
 /// What the widget should do after a command.
@@ -212,8 +242,10 @@ pub struct LogEvent {
     pub what: Event,
 }
 
-/// What happened.
-#[derive(Debug, Clone, PartialEq)]
+/// What happened. In the published log entry each event is an object whose `type` names the
+/// variant in snake_case (schema/log-entry.schema.json).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The call was answered.
     Opened {
@@ -230,7 +262,10 @@ pub enum Event {
         value: String,
     },
     /// A tree was chosen.
-    TreeChosen(String),
+    TreeChosen {
+        /// The tree's id.
+        tree: String,
+    },
     /// A question was asked and answered.
     Answered {
         /// The question's id.
@@ -309,13 +344,44 @@ pub enum Event {
         read_back: bool,
     },
     /// A legislation checklist item was done.
-    ChecklistTicked(String),
+    ChecklistTicked {
+        /// The checklist item's id.
+        item: String,
+    },
+    /// A safety-net question was asked and answered.
+    SafetyNetAnswered {
+        /// The question's id.
+        question: String,
+        /// The question as asked.
+        asked: String,
+        /// The answer.
+        yes: bool,
+    },
+    /// The priority was raised above the tree's (by the safety net).
+    PriorityRaised {
+        /// The priority before.
+        from: String,
+        /// The priority now.
+        to: String,
+        /// Why.
+        reason: String,
+    },
+    /// A major incident was declared.
+    MajorIncidentDeclared {
+        /// Why.
+        reason: String,
+        /// Access routes, if known.
+        access: String,
+        /// Emergency services present or needed, if known.
+        services: String,
+    },
     /// The call was closed.
     Closed,
 }
 
 /// Where a closed call did not follow the pack (F13; L3 1.6; P3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(tag = "type", content = "detail", rename_all = "snake_case")]
 pub enum ComplianceIssue {
     /// The code was chosen without finishing a decision tree (an override, or no tree at all).
     TreeNotCompleted,
@@ -356,6 +422,41 @@ pub struct Proposal {
     pub reason: String,
 }
 
+/// An earlier call, as far as repeat-caller triggers need it (L2 1.7): when, from which number,
+/// about where. The widget keeps these for the calls it has handled; a host can add its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorCall {
+    /// When it was answered.
+    pub at: Millis,
+    /// The callback number given.
+    pub callback: String,
+    /// The location given.
+    pub location: String,
+}
+
+/// A declared major incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MajorIncident {
+    /// When it was declared.
+    pub at: Millis,
+    /// Why.
+    pub reason: String,
+    /// Access routes, if known.
+    pub access: String,
+    /// Emergency services present or needed, if known.
+    pub services: String,
+}
+
+/// A "yes" to a safety-net question: what it asks of the call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SafetyYes {
+    priority: Option<String>,
+    escalation: Option<String>,
+    vulnerable: bool,
+    advice: Option<String>,
+    reason: String,
+}
+
 /// A call in progress or closed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
@@ -368,6 +469,11 @@ pub struct Call {
     current: Option<String>,
     answers: Vec<(String, AnswerValue)>,
     decision: Option<Decision>,
+    /// Safety-net answers by question id; the latest counts.
+    safety: BTreeMap<String, bool>,
+    /// What every "yes" so far asks for, in the order given.
+    safety_yes: Vec<SafetyYes>,
+    major: Option<MajorIncident>,
 }
 
 impl Call {
@@ -383,6 +489,9 @@ impl Call {
             current: None,
             answers: Vec::new(),
             decision: None,
+            safety: BTreeMap::new(),
+            safety_yes: Vec::new(),
+            major: None,
         };
         let file = pack.file();
         call.record(
@@ -425,6 +534,61 @@ impl Call {
         self.closed
     }
 
+    /// When the call was answered.
+    pub fn opened_at(&self) -> Millis {
+        self.opened_at
+    }
+
+    /// The handler's id.
+    pub fn handler(&self) -> &str {
+        &self.handler
+    }
+
+    /// The answer given to a safety-net question, if it has been asked.
+    pub fn safety_answer(&self, question: &str) -> Option<bool> {
+        self.safety.get(question).copied()
+    }
+
+    /// The major incident declared on this call, if any.
+    pub fn major_incident(&self) -> Option<&MajorIncident> {
+        self.major.as_ref()
+    }
+
+    /// Whether the caller or someone at the incident is vulnerable: the vulnerability field is
+    /// filled in, or a safety-net "yes" said so.
+    pub fn is_vulnerable(&self) -> bool {
+        self.safety_yes.iter().any(|y| y.vulnerable)
+            || self
+                .fields
+                .get(&LogField::Vulnerability)
+                .is_some_and(|v| !v.trim().is_empty())
+    }
+
+    /// Advice a safety-net "yes" calls for that has not been given yet, oldest first.
+    pub fn advice_due(&self) -> Vec<&str> {
+        let mut due: Vec<&str> = Vec::new();
+        for item in self.safety_yes.iter().filter_map(|y| y.advice.as_deref()) {
+            let given = self
+                .log
+                .iter()
+                .any(|e| matches!(&e.what, Event::AdviceGiven { item: Some(i), .. } if i == item));
+            if !given && !due.contains(&item) {
+                due.push(item);
+            }
+        }
+        due
+    }
+
+    /// This call as an earlier call for repeat-caller triggers on the next one.
+    pub fn as_prior(&self) -> PriorCall {
+        let field = |f| self.field(f).unwrap_or("").to_owned();
+        PriorCall {
+            at: self.opened_at,
+            callback: field(LogField::CallbackNumber),
+            location: field(LogField::Location),
+        }
+    }
+
     /// The current value of a field (the latest record or correction).
     pub fn field(&self, field: LogField) -> Option<&str> {
         self.fields.get(&field).map(String::as_str)
@@ -460,7 +624,7 @@ impl Call {
                     .ok_or_else(|| Refusal::NoSuchTree(tree.clone()))?;
                 self.tree = Some(tree.clone());
                 self.answers.clear();
-                self.record(at, Event::TreeChosen(tree));
+                self.record(at, Event::TreeChosen { tree });
                 let start = Next::Node(found.start.clone());
                 Ok(self.go(pack, at, start))
             }
@@ -493,7 +657,7 @@ impl Call {
                     escalation: None,
                     overridden: true,
                 };
-                Ok(self.decide(at, decision))
+                Ok(self.decide(pack, at, decision))
             }
             Command::GiveAdvice { item } => {
                 let found = pack.file().advice.items.iter().find(|a| a.id == item);
@@ -588,6 +752,9 @@ impl Call {
                     what: "channel",
                     id: channel.clone(),
                 })?;
+                if found.structure == MessageStructure::Methane && self.major.is_none() {
+                    return Err(Refusal::NotMajorIncident(found.name.clone()));
+                }
                 let spoken = matches!(found.medium, Medium::Radio | Medium::Phone | Medium::Voice);
                 if spoken && !read_back {
                     return Err(Refusal::ReadBackNeeded(found.name.clone()));
@@ -616,7 +783,7 @@ impl Call {
                         id: item,
                     });
                 }
-                self.record(at, Event::ChecklistTicked(item));
+                self.record(at, Event::ChecklistTicked { item });
                 Ok(vec![])
             }
             Command::DeclineEscalation { level, why } => {
@@ -631,6 +798,31 @@ impl Call {
                 }
                 self.record(at, Event::EscalationDeclined { level, why });
                 Ok(vec![])
+            }
+            Command::SafetyNet { question, yes } => self.safety_net(pack, at, question, yes),
+            Command::DeclareMajorIncident {
+                reason,
+                access,
+                services,
+            } => {
+                if reason.trim().is_empty() {
+                    return Err(Refusal::ReasonRequired);
+                }
+                self.major = Some(MajorIncident {
+                    at,
+                    reason: reason.clone(),
+                    access: access.clone(),
+                    services: services.clone(),
+                });
+                self.record(
+                    at,
+                    Event::MajorIncidentDeclared {
+                        reason,
+                        access,
+                        services,
+                    },
+                );
+                Ok(vec![Effect::Announce("Major incident declared".to_owned())])
             }
             Command::Close => {
                 let missing = self.missing(pack);
@@ -663,20 +855,31 @@ impl Call {
         }
     }
 
-    /// What closing needs that the log does not have yet.
+    /// What closing needs that the log does not have yet: every safety-net question asked, a
+    /// code, and the fields the code requires.
     pub fn missing(&self, pack: &Pack) -> Vec<Missing> {
+        let mut missing: Vec<Missing> = pack
+            .file()
+            .safety_net
+            .iter()
+            .filter(|q| !self.safety.contains_key(&q.id))
+            .map(|q| Missing::SafetyNet(q.id.clone()))
+            .collect();
         let Some(decision) = &self.decision else {
-            return vec![Missing::Code];
+            missing.push(Missing::Code);
+            return missing;
         };
         let required = pack
             .code(&decision.code)
             .map(|c| c.required_fields.as_slice())
             .unwrap_or_default();
-        required
-            .iter()
-            .filter(|f| self.fields.get(f).is_none_or(|v| v.trim().is_empty()))
-            .map(|f| Missing::Field(*f))
-            .collect()
+        missing.extend(
+            required
+                .iter()
+                .filter(|f| self.fields.get(f).is_none_or(|v| v.trim().is_empty()))
+                .map(|f| Missing::Field(*f)),
+        );
+        missing
     }
 
     /// How the call measured up against the pack: what a supervisor reviewing it should look at.
@@ -719,7 +922,7 @@ impl Call {
             .log
             .iter()
             .filter_map(|e| match &e.what {
-                Event::ChecklistTicked(item) => Some(item.as_str()),
+                Event::ChecklistTicked { item } => Some(item.as_str()),
                 _ => None,
             })
             .collect();
@@ -738,17 +941,29 @@ impl Call {
         issues
     }
 
-    /// Escalations the pack proposes now, each with its reason; `now` for elapsed-time triggers.
-    pub fn proposals(&self, pack: &Pack, now: Millis) -> Vec<Proposal> {
+    /// Escalations the pack proposes now, each with its reason: the outcome's, the safety net's
+    /// and the triggers'. `now` for elapsed-time triggers; `prior` the earlier calls known, for
+    /// repeat-caller triggers.
+    pub fn proposals(&self, pack: &Pack, now: Millis, prior: &[PriorCall]) -> Vec<Proposal> {
         let file = pack.file();
-        let mut out = Vec::new();
-        if let Some(level) = self.decision.as_ref().and_then(|d| d.escalation.clone()) {
-            let reason = self
-                .decision
-                .as_ref()
-                .map(|d| d.reason.clone())
-                .unwrap_or_default();
-            out.push(Proposal { level, reason });
+        let mut out: Vec<Proposal> = Vec::new();
+        let mut propose = |level: &str, reason: &str| {
+            if !out.iter().any(|p| p.level == level) {
+                out.push(Proposal {
+                    level: level.to_owned(),
+                    reason: reason.to_owned(),
+                });
+            }
+        };
+        if let Some(decision) = &self.decision {
+            if let Some(level) = &decision.escalation {
+                propose(level, &decision.reason);
+            }
+        }
+        for yes in &self.safety_yes {
+            if let Some(level) = &yes.escalation {
+                propose(level, &yes.reason);
+            }
         }
         let words: String = self
             .fields
@@ -775,25 +990,99 @@ impl Call {
                 TriggerCondition::ElapsedMinutes(m) => {
                     now.saturating_sub(self.opened_at) >= u64::from(*m) * 60_000
                 }
-                TriggerCondition::VulnerableCaller => self
-                    .fields
-                    .get(&LogField::Vulnerability)
-                    .is_some_and(|v| !v.trim().is_empty()),
+                TriggerCondition::VulnerableCaller => self.is_vulnerable(),
                 TriggerCondition::Codes(codes) => self
                     .decision
                     .as_ref()
                     .is_some_and(|d| codes.contains(&d.code)),
-                // Repeat calls need the host's history and major incidents a declaration: later.
-                TriggerCondition::RepeatCaller { .. } | TriggerCondition::MajorIncident => false,
+                TriggerCondition::RepeatCaller {
+                    calls,
+                    within_hours,
+                } => self.repeat_count(now, prior, *within_hours) >= *calls,
+                TriggerCondition::MajorIncident => self.major.is_some(),
             };
-            if fires && !out.iter().any(|p: &Proposal| p.level == trigger.level) {
-                out.push(Proposal {
-                    level: trigger.level.clone(),
-                    reason: trigger.reason.clone(),
-                });
+            if fires {
+                propose(&trigger.level, &trigger.reason);
             }
         }
         out
+    }
+
+    /// How many calls, counting this one, came from the same number or about the same place
+    /// within the last `within_hours` hours of `now`.
+    pub fn repeat_count(&self, now: Millis, prior: &[PriorCall], within_hours: u32) -> u32 {
+        let number = digits(self.field(LogField::CallbackNumber).unwrap_or(""));
+        let place = words(self.field(LogField::Location).unwrap_or(""));
+        if number.is_empty() && place.is_empty() {
+            return 1;
+        }
+        let since = now.saturating_sub(u64::from(within_hours) * 3_600_000);
+        let earlier = prior
+            .iter()
+            .filter(|p| p.at >= since && p.at <= now)
+            .filter(|p| {
+                (!number.is_empty() && digits(&p.callback) == number)
+                    || (!place.is_empty() && words(&p.location) == place)
+            })
+            .count();
+        u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1)
+    }
+
+    fn safety_net(
+        &mut self,
+        pack: &Pack,
+        at: Millis,
+        question: String,
+        yes: bool,
+    ) -> Result<Vec<Effect>, Refusal> {
+        let found = pack.file().safety_net.iter().find(|q| q.id == question);
+        let found = found.ok_or_else(|| Refusal::Unknown {
+            what: "safety-net question",
+            id: question.clone(),
+        })?;
+        let asked = found.question.clone();
+        let action = found.if_yes.clone();
+        self.safety.insert(question.clone(), yes);
+        self.record(
+            at,
+            Event::SafetyNetAnswered {
+                question,
+                asked,
+                yes,
+            },
+        );
+        if !yes {
+            return Ok(vec![]);
+        }
+        self.safety_yes.push(SafetyYes {
+            priority: action.priority.clone(),
+            escalation: action.escalation,
+            vulnerable: action.vulnerable,
+            advice: action.advice,
+            reason: action.reason.clone(),
+        });
+        let mut effects = Vec::new();
+        if let (Some(floor), Some(decision)) = (action.priority, self.decision.as_ref()) {
+            if more_urgent(pack, &floor, &decision.priority) {
+                let from = decision.priority.clone();
+                effects.push(Effect::Announce(format!(
+                    "Priority raised to {floor}: {}",
+                    action.reason
+                )));
+                self.record(
+                    at,
+                    Event::PriorityRaised {
+                        from,
+                        to: floor.clone(),
+                        reason: action.reason,
+                    },
+                );
+                if let Some(decision) = self.decision.as_mut() {
+                    decision.priority = floor;
+                }
+            }
+        }
+        Ok(effects)
     }
 
     /// The advice set for the call now: the outcome's own, or else the decided code's.
@@ -935,7 +1224,7 @@ impl Call {
                         escalation: outcome.escalation.clone(),
                         overridden: false,
                     };
-                    return self.decide(at, decision);
+                    return self.decide(pack, at, decision);
                 }
             }
         }
@@ -943,7 +1232,8 @@ impl Call {
         vec![]
     }
 
-    fn decide(&mut self, at: Millis, decision: Decision) -> Vec<Effect> {
+    /// Records `decision`, raised to the most urgent priority a safety-net "yes" asked for.
+    fn decide(&mut self, pack: &Pack, at: Millis, mut decision: Decision) -> Vec<Effect> {
         let announce = format!("Code {}, priority {}", decision.code, decision.priority);
         self.record(
             at,
@@ -954,8 +1244,32 @@ impl Call {
                 overridden: decision.overridden,
             },
         );
+        let mut effects = vec![Effect::Announce(announce)];
+        let floor = self
+            .safety_yes
+            .iter()
+            .filter_map(|y| y.priority.as_deref().map(|p| (p, y.reason.as_str())))
+            .filter(|(p, _)| pack.priority_rank(p).is_some())
+            .min_by_key(|(p, _)| pack.priority_rank(p));
+        if let Some((floor, reason)) = floor {
+            if more_urgent(pack, floor, &decision.priority) {
+                let (to, reason) = (floor.to_owned(), reason.to_owned());
+                effects.push(Effect::Announce(format!(
+                    "Priority raised to {to}: {reason}"
+                )));
+                self.record(
+                    at,
+                    Event::PriorityRaised {
+                        from: decision.priority.clone(),
+                        to: to.clone(),
+                        reason,
+                    },
+                );
+                decision.priority = to;
+            }
+        }
         self.decision = Some(decision);
-        vec![Effect::Announce(announce)]
+        effects
     }
 
     fn holds(&self, condition: &Condition) -> bool {
@@ -980,4 +1294,28 @@ impl Call {
             Condition::Not(inner) => !self.holds(inner),
         }
     }
+}
+
+/// Whether priority `a` is more urgent than `b` in `pack` (unknown priorities never are).
+fn more_urgent(pack: &Pack, a: &str, b: &str) -> bool {
+    match (pack.priority_rank(a), pack.priority_rank(b)) {
+        (Some(a), Some(b)) => a < b,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// The digits of a phone number, so "01632 960 001" and "01632960001" are the same caller.
+fn digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A location's words, lower-cased and without punctuation, so "12 High St." and "12 high st" are
+/// the same place.
+fn words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

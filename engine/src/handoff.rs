@@ -129,16 +129,35 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         ("Vehicle", &registration),
     ]);
     let text = match (channel.structure, channel.medium) {
-        (MessageStructure::Methane, _) => [
-            "M: Major incident declared".to_owned(),
-            format!("E: Exact location: {}", or_unknown(&f.location)),
-            format!("T: Type of incident: {} {}", f.code, f.title),
-            format!("H: Hazards: {}", or_unknown(&f.hazards)),
-            "A: Access: to be confirmed".to_owned(),
-            format!("N: Number of casualties: {}", or_unknown(&f.people)),
-            "E: Emergency services: to be confirmed".to_owned(),
-        ]
-        .join("\n"),
+        (MessageStructure::Methane, _) => {
+            let major = call.major_incident();
+            let declared = major.map_or_else(
+                || "M: Major incident not declared".to_owned(),
+                |m| format!("M: Major incident declared: {}", m.reason.trim()),
+            );
+            let known = |text: Option<&str>| {
+                let text = text.unwrap_or("").trim();
+                if text.is_empty() {
+                    "to be confirmed"
+                } else {
+                    text
+                }
+                .to_owned()
+            };
+            [
+                declared,
+                format!("E: Exact location: {}", or_unknown(&f.location)),
+                format!("T: Type of incident: {} {}", f.code, f.title),
+                format!("H: Hazards: {}", or_unknown(&f.hazards)),
+                format!("A: Access: {}", known(major.map(|m| m.access.as_str()))),
+                format!("N: Number of casualties: {}", or_unknown(&f.people)),
+                format!(
+                    "E: Emergency services: {}",
+                    known(major.map(|m| m.services.as_str()))
+                ),
+            ]
+            .join("\n")
+        }
         (MessageStructure::Sbar, _) => [
             format!("Situation: {} {}, priority {}", f.code, f.title, f.priority),
             format!("Background: {}", or_unknown(&f.narrative)),

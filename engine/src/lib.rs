@@ -7,15 +7,18 @@
 //! widget would kill it while a caller is still on the line.
 //!
 //! Criteria served so far (see ../shared/DOMAIN.md): F18 (procedure packs with precise error
-//! locations) and the greeting half of F1 (L2 1.1: respond in a calm and professional manner, using
-//! the organisation's standard wording, L2 3.7).
+//! locations); F1–F7 and F20 through the call (`call`, `search`, `handoff`, `advice`, `keys`; L2
+//! 1.1–1.7, 2.1–2.3, 3.3–3.7; NOS P1–P3); F2 and F17 through the published log entry (`entry`);
+//! and the delivery schedule of F17 and F21 (`outbox`).
 
 pub mod advice;
 pub mod call;
+pub mod entry;
 pub mod handoff;
 pub mod json_path;
 pub mod keys;
 pub mod load;
+pub mod outbox;
 pub mod pack;
 pub mod schema;
 pub mod search;

@@ -1,12 +1,25 @@
-//! The published JSON Schema of a procedure pack, generated from the wire types (F18), so editors
-//! can check and complete packs as they are written. Committed as schema/pack.schema.json; a test
-//! fails when the committed file no longer matches the types.
+//! The published JSON Schemas, generated from the types: the procedure pack's (F18), so editors can
+//! check and complete packs as they are written, and the completed log entry's (F17), so a host CRM
+//! knows exactly what it receives. Committed as schema/pack.schema.json and
+//! schema/log-entry.schema.json; a test fails when either no longer matches the types.
 
+use schemars::JsonSchema;
+
+use crate::entry::LogEntry;
 use crate::pack::PackFile;
 
 /// The pack's JSON Schema, pretty-printed, ending in a newline.
 pub fn pack_schema_json() -> String {
-    let schema = schemars::schema_for!(PackFile);
+    schema_json::<PackFile>()
+}
+
+/// The log entry's JSON Schema, pretty-printed, ending in a newline.
+pub fn log_entry_schema_json() -> String {
+    schema_json::<LogEntry>()
+}
+
+fn schema_json<T: JsonSchema>() -> String {
+    let schema = schemars::schema_for!(T);
     let mut text =
         serde_json::to_string_pretty(&schema).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');

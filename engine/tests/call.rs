@@ -2,7 +2,9 @@
 //! refusal (closing with missing fields, advice over the limit, override without a reason,
 //! answering a question not asked, a command after close).
 
-use incident_engine::call::{AnswerValue, Call, Command, Effect, Event, Missing, Refusal};
+use incident_engine::call::{
+    AnswerValue, Call, Command, Effect, Event, Missing, PriorCall, Proposal, Refusal,
+};
 use incident_engine::pack::LogField;
 use incident_engine::{parse_pack, Pack};
 
@@ -96,7 +98,7 @@ fn a_gas_call_walks_the_tree_to_a_code_with_its_reasons() {
             ("q-out".to_owned(), AnswerValue::YesNo(false))
         ]
     );
-    let proposals = call.proposals(&pack, T0 + 10_000);
+    let proposals = call.proposals(&pack, T0 + 10_000, &[]);
     assert_eq!(proposals[0].level, "duty-supervisor");
     assert!(call.log().iter().all(|e| e.by == "agent-7"));
     assert!(call.log().windows(2).all(|w| w[0].at <= w[1].at));
@@ -319,6 +321,29 @@ fn free_text_advice_over_a_limit_is_refused_with_the_rule_and_the_approved_wordi
 fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
     let pack = council();
     let mut call = Call::open(&pack, "a", T0);
+    let safety_net: Vec<String> = pack
+        .file()
+        .safety_net
+        .iter()
+        .map(|q| q.id.clone())
+        .collect();
+    let mut expected: Vec<Missing> = safety_net.iter().cloned().map(Missing::SafetyNet).collect();
+    expected.push(Missing::Code);
+    assert_eq!(
+        call.apply(&pack, T0, Command::Close),
+        Err(Refusal::MissingFields(expected))
+    );
+    for question in safety_net {
+        call.apply(
+            &pack,
+            T0,
+            Command::SafetyNet {
+                question,
+                yes: false,
+            },
+        )
+        .unwrap();
+    }
     assert_eq!(
         call.apply(&pack, T0, Command::Close),
         Err(Refusal::MissingFields(vec![Missing::Code]))
@@ -454,14 +479,14 @@ fn escalation_needs_a_known_level_and_a_reason_and_is_logged() {
 fn elapsed_time_and_vulnerability_triggers_propose_escalation() {
     let pack = council();
     let mut call = Call::open(&pack, "a", T0);
-    assert!(call.proposals(&pack, T0).is_empty());
+    assert!(call.proposals(&pack, T0, &[]).is_empty());
     call.apply(
         &pack,
         T0,
         set(LogField::Vulnerability, "Caller is 91 and lives alone"),
     )
     .unwrap();
-    assert!(!call.proposals(&pack, T0).is_empty());
+    assert!(!call.proposals(&pack, T0, &[]).is_empty());
 }
 
 #[test]
@@ -644,4 +669,220 @@ fn a_proposed_escalation_can_be_declined_with_a_reason_and_the_decision_is_logge
             why: "Supervisor already on the line".into()
         }
     );
+}
+
+fn safety(question: &str, yes: bool) -> Command {
+    Command::SafetyNet {
+        question: question.to_owned(),
+        yes,
+    }
+}
+
+/// Walks the noise tree to a business that is noisy now: EH-NSE-03, priority P3.
+fn noisy_business(pack: &Pack, call: &mut Call) {
+    call.apply(
+        pack,
+        T0,
+        Command::ChooseTree {
+            tree: "noise".into(),
+        },
+    )
+    .unwrap();
+    for (node, value) in [
+        ("q-threat", AnswerValue::YesNo(false)),
+        ("q-source", AnswerValue::Option("business".into())),
+        ("q-business-now", AnswerValue::YesNo(true)),
+    ] {
+        call.apply(pack, T0, answer(node, value)).unwrap();
+    }
+}
+
+#[test]
+fn a_safety_net_yes_before_the_code_raises_the_priority_the_tree_gives() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    call.apply(&pack, T0, safety("sn-worse", true)).unwrap();
+    assert_eq!(call.safety_answer("sn-worse"), Some(true));
+    assert_eq!(call.safety_answer("sn-danger"), None);
+    noisy_business(&pack, &mut call);
+    let decision = call.decision().unwrap();
+    assert_eq!(decision.code, "EH-NSE-03");
+    // The tree says P3 for this path; the safety net says at least P2.
+    assert_eq!(decision.priority, "P2");
+    assert!(call.log().iter().any(|e| matches!(
+        &e.what,
+        Event::PriorityRaised { from, to, .. } if from == "P3" && to == "P2"
+    )));
+}
+
+#[test]
+fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    noisy_business(&pack, &mut call);
+    let effects = call.apply(&pack, T0, safety("sn-danger", true)).unwrap();
+    assert_eq!(call.decision().unwrap().priority, "P1");
+    assert!(
+        matches!(&effects[..], [Effect::Announce(text)] if text.starts_with("Priority raised to P1"))
+    );
+    assert_eq!(call.advice_due(), ["adv-gen-999-transfer"]);
+    let proposals = call.proposals(&pack, T0, &[]);
+    assert!(
+        proposals.iter().any(|p| p.level == "duty-supervisor"),
+        "{proposals:?}"
+    );
+    call.apply(
+        &pack,
+        T0,
+        Command::GiveAdvice {
+            item: "adv-gen-999-transfer".into(),
+        },
+    )
+    .unwrap();
+    assert!(call.advice_due().is_empty());
+    // A later "no" never lowers what the "yes" raised.
+    call.apply(&pack, T0, safety("sn-danger", false)).unwrap();
+    assert_eq!(call.safety_answer("sn-danger"), Some(false));
+    assert_eq!(call.decision().unwrap().priority, "P1");
+}
+
+#[test]
+fn a_safety_net_yes_can_mark_the_caller_vulnerable_and_unknown_questions_are_refused() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    assert!(!call.is_vulnerable());
+    call.apply(&pack, T0, safety("sn-vulnerable", true))
+        .unwrap();
+    assert!(call.is_vulnerable());
+    assert!(call
+        .proposals(&pack, T0, &[])
+        .iter()
+        .any(|p| p.level == "duty-supervisor"));
+    assert_eq!(
+        call.apply(&pack, T0, safety("sn-nope", true)),
+        Err(Refusal::Unknown {
+            what: "safety-net question",
+            id: "sn-nope".into()
+        })
+    );
+}
+
+fn methane_channel(pack: &Pack) -> String {
+    pack.file()
+        .channels
+        .iter()
+        .find(|c| c.structure == incident_engine::pack::MessageStructure::Methane)
+        .map(|c| c.id.clone())
+        .expect("the council pack has an M/ETHANE channel")
+}
+
+#[test]
+fn a_major_incident_needs_a_reason_fires_its_triggers_and_unlocks_methane() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    noisy_business(&pack, &mut call);
+    let channel = methane_channel(&pack);
+    let send = |text: &str| Command::SendHandoff {
+        channel: channel.clone(),
+        recipient: None,
+        text: text.to_owned(),
+        read_back: true,
+    };
+    assert!(matches!(
+        call.apply(&pack, T0, send("M: ...")),
+        Err(Refusal::NotMajorIncident(_))
+    ));
+    let declare = |reason: &str| Command::DeclareMajorIncident {
+        reason: reason.to_owned(),
+        access: "From the A61 only; Mill Lane is closed".to_owned(),
+        services: "Fire and police on scene".to_owned(),
+    };
+    assert_eq!(
+        call.apply(&pack, T0, declare("  ")),
+        Err(Refusal::ReasonRequired)
+    );
+    assert!(!call
+        .proposals(&pack, T0, &[])
+        .iter()
+        .any(|p| p.level == "emergency-planning-officer"));
+    let effects = call
+        .apply(&pack, T0, declare("Gas main fractured, street evacuated"))
+        .unwrap();
+    assert_eq!(
+        effects,
+        vec![Effect::Announce("Major incident declared".into())]
+    );
+    assert!(call.major_incident().is_some());
+    assert!(call
+        .proposals(&pack, T0, &[])
+        .iter()
+        .any(|p| p.level == "emergency-planning-officer"));
+    let found = pack
+        .file()
+        .channels
+        .iter()
+        .find(|c| c.id == channel)
+        .unwrap();
+    let methane = incident_engine::handoff::compose(&pack, &call, found, None);
+    let lines: Vec<&str> = methane.text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "M: Major incident declared: Gas main fractured, street evacuated"
+    );
+    assert_eq!(
+        lines[4],
+        "A: Access: From the A61 only; Mill Lane is closed"
+    );
+    assert_eq!(lines[6], "E: Emergency services: Fire and police on scene");
+    call.apply(&pack, T0, send(&methane.text)).unwrap();
+}
+
+const HOUR: u64 = 3_600_000;
+
+fn prior(at: u64, callback: &str, location: &str) -> PriorCall {
+    PriorCall {
+        at,
+        callback: callback.to_owned(),
+        location: location.to_owned(),
+    }
+}
+
+fn levels(proposals: &[Proposal]) -> Vec<&str> {
+    proposals.iter().map(|p| p.level.as_str()).collect()
+}
+
+#[test]
+fn repeat_callers_are_counted_by_number_or_place_within_the_window() {
+    let pack = council();
+    let now = T0 + 30 * HOUR;
+    let mut call = Call::open(&pack, "a", now);
+    let history = [
+        prior(now - 2 * HOUR, "07700-900-123", "elsewhere"),
+        prior(now - 5 * HOUR, "01632 960000", "12 High St."),
+        prior(now - 48 * HOUR, "07700900123", "nowhere"),
+        prior(now - 60 * HOUR, "07700900123", "nowhere"),
+        prior(now - 100 * HOUR, "07700900123", "nowhere"),
+    ];
+    // Nothing to match on yet: this call alone.
+    assert_eq!(call.repeat_count(now, &history, 24), 1);
+    call.apply(&pack, now, set(LogField::CallbackNumber, "07700 900123"))
+        .unwrap();
+    assert_eq!(call.repeat_count(now, &history, 24), 2);
+    assert_eq!(call.repeat_count(now, &history, 72), 4);
+    call.apply(&pack, now, set(LogField::Location, "12 high st"))
+        .unwrap();
+    assert_eq!(call.repeat_count(now, &history, 24), 3);
+    assert_eq!(call.repeat_count(now, &history, 72), 5);
+    let proposals = call.proposals(&pack, now, &history);
+    assert!(
+        levels(&proposals).contains(&"duty-supervisor"),
+        "{proposals:?}"
+    );
+    assert!(
+        levels(&proposals).contains(&"duty-manager"),
+        "{proposals:?}"
+    );
+    assert!(!levels(&call.proposals(&pack, now, &history[..1])).contains(&"duty-manager"));
+    let this = call.as_prior();
+    assert_eq!((this.at, this.callback.as_str()), (now, "07700 900123"));
 }

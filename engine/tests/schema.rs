@@ -1,13 +1,30 @@
-//! The committed JSON Schema (schema/pack.schema.json) must match the wire types.
+//! The committed JSON Schemas (schema/pack.schema.json, schema/log-entry.schema.json) must match
+//! the types.
 
-#[test]
-fn committed_schema_matches_the_code() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../schema/pack.schema.json");
+fn check(file: &str, generated: String, flag: &str) {
+    let path = format!("{}/../schema/{file}", env!("CARGO_MANIFEST_DIR"));
     let committed = std::fs::read_to_string(path).unwrap_or_default();
-    let generated = incident_engine::schema::pack_schema_json();
     assert!(
         committed == generated,
-        "schema/pack.schema.json is out of date with engine/src/pack.rs; regenerate it with\n  \
-         cargo run -p incident-engine --bin pack-check -- --schema > schema/pack.schema.json"
+        "schema/{file} is out of date with the engine's types; regenerate it with\n  \
+         cargo run -p incident-engine --bin pack-check -- {flag} > schema/{file}"
+    );
+}
+
+#[test]
+fn committed_pack_schema_matches_the_code() {
+    check(
+        "pack.schema.json",
+        incident_engine::schema::pack_schema_json(),
+        "--schema",
+    );
+}
+
+#[test]
+fn committed_log_entry_schema_matches_the_code() {
+    check(
+        "log-entry.schema.json",
+        incident_engine::schema::log_entry_schema_json(),
+        "--entry-schema",
     );
 }

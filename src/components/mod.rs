@@ -1,11 +1,11 @@
 //! The pieces of the handler's screen, one component per file.
 
-mod call_screen;
+mod call;
 mod greeting;
 mod pack_error_panel;
 mod pack_preview;
 
-pub use call_screen::CallScreen;
+pub use call::CallScreen;
 pub use greeting::Greeting;
 pub use pack_error_panel::PackErrorPanel;
 pub use pack_preview::PackPreview;

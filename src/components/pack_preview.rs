@@ -18,11 +18,14 @@ const MAX_CODE_ROWS: usize = 50;
 pub fn PackPreview(
     /// The checked pack to show.
     pack: Arc<Pack>,
+    /// The heading's id (unique on the page: the preview can also be open inside a call).
+    #[prop(default = "idk-preview-heading")]
+    heading_id: &'static str,
 ) -> impl IntoView {
     let f = pack.file();
     view! {
-        <section class="idk-card idk-preview" aria-labelledby="idk-preview-heading">
-            <h2 id="idk-preview-heading" class="idk-card-title">"Procedures: " {f.organisation.name.clone()}</h2>
+        <section class="idk-card idk-preview" aria-labelledby=heading_id>
+            <h2 id=heading_id class="idk-card-title">"Procedures: " {f.organisation.name.clone()}</h2>
             <p class="idk-muted">
                 {format!("Pack version {} ({}).", f.version, f.format)}
             </p>

@@ -1,7 +1,9 @@
 //! The only part of the widget that touches the browser: the page (its address and readiness
-//! signals) and the network (fetching the procedure pack). Later: postMessage, IndexedDB, HTTP
-//! delivery. Everything here turns browser values into engine values at the boundary.
+//! signals), the clock, the network (fetching the procedure pack) and the host page around the
+//! widget (handing over completed entries). Later: IndexedDB and HTTP delivery. Everything here
+//! turns browser values into engine values at the boundary.
 
+pub mod bridge;
 pub mod clock;
 pub mod pack_source;
 pub mod page;

@@ -1,18 +1,20 @@
-// A whole call, keyboard only, against the built widget: answer, log, tree by suggestion, digits to
-// answer, code and priority with why, advice refused over a limit and approved advice given,
-// escalation proposed, closing refused until the log is complete. axe on every screen.
+// A whole call, keyboard only, against the built widget: answer, safety questions, log, tree by
+// suggestion, digits to answer, code and priority with why, advice refused over a limit and
+// approved advice given, escalation proposed, handoffs, closing refused until the log is complete,
+// and the completed entry received by the host page. axe on every screen.
 import { test, expect } from '@playwright/test';
-import { StandalonePage, expectNoAxeViolations } from './pages.mjs';
+import { DemoHostPage, StandalonePage, expectNoAxeViolations } from './pages.mjs';
 
-/** The call screen, found by role and label. */
+/** The call screen, found by role and label; `root` is the page, or the host's widget frame. */
 class CallDesk {
-  constructor(page) {
+  constructor(page, root = page) {
     this.page = page;
-    this.region = page.getByRole('region', { name: 'Call', exact: true });
+    this.root = root;
+    this.region = root.getByRole('region', { name: 'Call', exact: true });
   }
 
   async answer() {
-    await this.page.getByRole('button', { name: 'Answer call' }).focus();
+    await this.root.getByRole('button', { name: 'Answer call' }).focus();
     await this.page.keyboard.press('Enter');
     await expect(this.region).toBeVisible();
   }
@@ -70,7 +72,23 @@ class CallDesk {
   }
 
   closeDialog() {
-    return this.page.getByRole('dialog', { name: 'Review and close the call' });
+    return this.root.getByRole('dialog', { name: 'Review and close the call' });
+  }
+
+  /** Answers every safety question by keyboard: "Yes" to those whose words match `yesTo`. */
+  async safetyNet(yesTo = []) {
+    const groups = this.region.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radiogroup');
+    const count = await groups.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) {
+      const group = groups.nth(i);
+      const asked = await group.getAttribute('aria-labelledby').then((id) => this.region.locator(`#${id}`).innerText());
+      const yes = yesTo.some((words) => asked.includes(words));
+      await group.getByRole('radio', { name: yes ? 'Yes' : 'No', exact: true }).focus();
+      await this.page.keyboard.press('Space');
+      await expect(group.getByRole('radio', { name: yes ? 'Yes' : 'No', exact: true })).toBeChecked();
+    }
+    await expect(this.region).toContainText(`${count} of ${count} asked`);
   }
 
   /** Opens the closing dialog and confirms; the dialog stays open if something is still needed. */
@@ -94,35 +112,39 @@ class CallDesk {
   }
 }
 
-test('a gas call, keyboard only, from answer to close', async ({ page }) => {
-  await new StandalonePage(page).open();
-  const desk = new CallDesk(page);
+test('a gas call in the host page, keyboard only, from answer to the entry the host receives', async ({ page }) => {
+  const host = new DemoHostPage(page);
+  await host.open();
+  const frame = page.frameLocator('iframe[title="Incident Desk call handling"]');
+  const desk = new CallDesk(page, frame);
+  const scan = async () => expectNoAxeViolations(host.widgetFrame());
   await desk.answer();
   await expect(desk.region.getByRole('timer')).toHaveText(/^\d\d:\d\d$/);
   await desk.region.getByText('Control phrases', { exact: true }).focus();
   await page.keyboard.press('Enter');
   await expect(desk.region.getByRole('list', { name: 'Control phrases' }).getByRole('listitem').first()).toContainText('Calming');
-  await expectNoAxeViolations(page);
+  await scan();
 
   // "?" shows the keyboard map in a modal dialog; Escape closes it and focus comes back.
   const opener = desk.region.getByRole('button', { name: 'Keyboard shortcuts (?)' });
   await opener.focus();
   await page.keyboard.press('Shift+?');
-  const keys = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  const keys = frame.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(keys).toBeVisible();
   await expect(keys.getByRole('table')).toContainText('Answer the current question');
-  await expectNoAxeViolations(page);
+  await scan();
   await page.keyboard.press('Escape');
   await expect(keys).toBeHidden();
   await expect(opener).toBeFocused();
 
+  await desk.safetyNet();
   await desk.type('What is happening', 'I can smell gas in the street outside number 14');
   const suggested = desk.region.getByRole('button', { name: 'Start: Smell of gas or carbon monoxide' });
   await suggested.focus();
   await page.keyboard.press('Enter');
   await expect(desk.question()).toHaveText(/^Where can you smell the gas/);
   await expect(desk.question()).toBeFocused();
-  await expectNoAxeViolations(page);
+  await scan();
 
   await page.keyboard.press('2'); // Outside in the street
   await expect(desk.question()).toHaveText(/./);
@@ -135,7 +157,7 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(decision).toContainText('UT-GAS-01');
   await expect(decision).toContainText('priority P1');
   await expect(decision.getByRole('list', { name: 'Why this code' }).getByRole('listitem')).toHaveCount(2);
-  await expect(page.getByRole('status').filter({ hasText: 'Code UT-GAS-01, priority P1' })).toHaveCount(1);
+  await expect(frame.getByRole('status').filter({ hasText: 'Code UT-GAS-01, priority P1' })).toHaveCount(1);
 
   // The procedures propose escalation; the handler decides, and declining needs a reason.
   const proposals = desk.escalation().getByRole('listitem');
@@ -155,7 +177,7 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(desk.alert()).toContainText('This advice cannot be given');
   await expect(desk.alert()).toContainText('switch on');
   await expect(desk.alert()).toContainText('Say instead: Please leave the building now.');
-  await expectNoAxeViolations(page);
+  await scan();
 
   const advice = desk.region.getByRole('list', { name: 'Approved advice' });
   await advice.getByRole('listitem').first().getByRole('button', { name: 'Given' }).focus();
@@ -183,7 +205,7 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   const sms = await message.inputValue();
   expect([...sms].length).toBeLessThanOrEqual(160);
   await expect(handoff).toContainText(/\d+ of 160 characters/);
-  await expectNoAxeViolations(page);
+  await scan();
 
   // The code says who to notify: the gas emergency service, with its procedure and number.
   const organisations = desk.region.getByRole('region', { name: 'External organisations' });
@@ -201,7 +223,7 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await expect(log).toContainText('Handoff on radio to HW1, read back');
   await expect(log).toContainText('declined: Gas emergency service already attending');
   await expect(desk.closeDialog()).toBeVisible();
-  await expectNoAxeViolations(page);
+  await scan();
   await desk.keepOpen();
 
   await desk.type("Caller's name", 'Sam Taylor');
@@ -211,6 +233,23 @@ test('a gas call, keyboard only, from answer to close', async ({ page }) => {
   await desk.close();
   await expect(desk.closeDialog()).toBeHidden();
   await expect(desk.region).toContainText('Call closed.');
+  await scan();
+
+  // The host page received the completed entry, once, with the log's content.
+  await expect(host.receivedEntries()).toHaveCount(1);
+  await expect(host.receivedEntries().first()).toContainText('UT-GAS-01');
+  await expect(host.receivedEntries().first()).toContainText('priority P1 · at Outside 14 Mill Lane, Northbridge');
+  const entry = JSON.parse(await host.receivedEntries().first().locator('pre').textContent());
+  expect(entry.format).toBe('incident-desk/log-entry@1');
+  expect(entry.fields).toMatchObject({ caller_name: 'Sam Taylor', callback_number: '07700 900123', people_affected: '0' });
+  expect(entry.decision).toMatchObject({ code: 'UT-GAS-01', priority: 'P1', overridden: false });
+  const handoffs = entry.events.filter((e) => e.type === 'handoff_sent');
+  expect(handoffs).toHaveLength(1);
+  expect(handoffs[0]).toMatchObject({ channel: 'radio', recipient: 'HW1', read_back: true });
+  expect(handoffs[0].text).toMatch(/^HW1 \(Hotel Whiskey One\), this is Control\. Priority P1, /);
+  expect(entry.events.filter((e) => e.type === 'safety_net_answered')).toHaveLength(6);
+  expect(entry.events.find((e) => e.type === 'escalation_declined').why).toBe('Gas emergency service already attending');
+  expect(entry.events.every((e) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(e.at))).toBe(true);
   await expectNoAxeViolations(page);
 });
 
@@ -218,6 +257,8 @@ test('a flooding call: number answers follow their branches, and the log closes 
   await new StandalonePage(page).open();
   const desk = new CallDesk(page);
   await desk.answer();
+  await desk.safetyNet(['elderly, disabled']);
+  await expect(desk.escalation()).toContainText('A vulnerable person is involved');
   await desk.type('What is happening', 'The road is flooding outside the school');
   await desk.startSuggested('Flooding');
   await desk.press(1); // on the road
@@ -257,19 +298,126 @@ test('the same flow on the second pack: a leak, with a question asked only when 
   await expectNoAxeViolations(page);
 });
 
+/** Chooses `code` in the code combobox by keyboard and uses it with `reason`. */
+async function chooseCode(desk, code, reason) {
+  const summary = desk.region.getByText('Choose or override the code', { exact: true });
+  if ((await summary.locator('..').getAttribute('open')) === null) {
+    await summary.focus();
+    await desk.page.keyboard.press('Enter');
+  }
+  const search = desk.region.getByRole('combobox', { name: 'Find a code' });
+  await search.focus();
+  await desk.page.keyboard.press('Control+A');
+  await desk.page.keyboard.type(code);
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.region.getByText(new RegExp(`^Chosen: ${code} `))).toBeVisible();
+  await desk.region.getByRole('textbox', { name: 'Reason', exact: true }).focus();
+  await desk.page.keyboard.type(reason);
+  await desk.region.getByRole('button', { name: 'Use this code' }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.decision()).toContainText(code);
+}
+
+test('a major incident: declared with a reason, escalation proposed, and the M/ETHANE message composed', async ({ page }) => {
+  await new StandalonePage(page).open();
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await chooseCode(desk, 'EP-MAJ-01', 'Caller reports an explosion at the chemical works');
+  const handoff = desk.region.getByRole('region', { name: 'Handoff' });
+  const channel = handoff.getByRole('combobox', { name: 'Channel', exact: true });
+  await expect(channel.getByRole('option', { name: 'Major incident line (M/ETHANE) (once a major incident is declared)' })).toBeDisabled();
+
+  await desk.region.getByText('Declare a major incident', { exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await desk.region.getByRole('button', { name: 'Declare major incident' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.alert()).toContainText('a reason is required');
+  await desk.type('Why (required)', 'Explosion and fire at Northbridge chemical works');
+  await desk.type('Access routes, if known', 'From Canal Road only');
+  await desk.type('Emergency services present or needed', 'Fire and ambulance on scene');
+  await desk.region.getByRole('button', { name: 'Declare major incident' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.region.getByRole('status').filter({ hasText: /^Major incident declared at \d\d:\d\d/ })).toContainText('Explosion and fire');
+  await expect(desk.escalation()).toContainText('Escalate to Emergency planning officer');
+  await desk.type('Location', 'Northbridge chemical works, Canal Road');
+  await desk.type('Hazards', 'Fire, smoke, possible chemical release');
+  await desk.type('People affected', 'Unknown, at least 3 hurt');
+
+  await channel.focus();
+  await channel.selectOption({ label: 'Major incident line (M/ETHANE)' });
+  const message = handoff.getByRole('textbox', { name: 'Message', exact: true });
+  await expect(message).toHaveValue(/^M: Major incident declared/);
+  expect((await message.inputValue()).split('\n')).toEqual([
+    'M: Major incident declared: Explosion and fire at Northbridge chemical works',
+    'E: Exact location: Northbridge chemical works, Canal Road',
+    expect.stringMatching(/^T: Type of incident: EP-MAJ-01 /),
+    'H: Hazards: Fire, smoke, possible chemical release',
+    'A: Access: From Canal Road only',
+    'N: Number of casualties: Unknown, at least 3 hurt',
+    'E: Emergency services: Fire and ambulance on scene',
+  ]);
+  await expectNoAxeViolations(page);
+});
+
+test('the reference panel inside the call covers services, legislation, trees, limits and resources', async ({ page }) => {
+  await new StandalonePage(page).open();
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await desk.region.getByText('Reference: services, legislation, procedures, codes, resources', { exact: true }).focus();
+  await page.keyboard.press('Enter');
+  const reference = desk.region.getByRole('region', { name: /^Procedures: / });
+  await expect(reference).toBeVisible();
+  for (const section of ['Services', 'Standard wording', 'Decision trees', 'Advice limits', 'Escalation', 'Resources', 'Allocation rules', 'Legislation and policy']) {
+    await expect(reference.locator('summary', { hasText: new RegExp(`^${section} \\(\\d+\\)$`) })).toHaveCount(1);
+  }
+  await expectNoAxeViolations(page);
+});
+
+test('a third call from the same number within a day proposes escalation as a repeat caller', async ({ page }) => {
+  await new StandalonePage(page).open();
+  for (let call = 1; call <= 3; call++) {
+    const desk = new CallDesk(page);
+    await page.getByRole('button', { name: call === 1 ? 'Answer call' : 'Answer next call' }).focus();
+    await page.keyboard.press('Enter');
+    await expect(desk.region).toBeVisible();
+    await desk.type('Callback number', call === 2 ? '01632-960-777' : '01632 960777');
+    if (call === 3) {
+      await expect(desk.escalation()).toContainText('Third call about the same thing or place within 24 hours');
+      await expectNoAxeViolations(page);
+      break;
+    }
+    await expect(desk.escalation()).toHaveCount(0);
+    await desk.safetyNet();
+    await chooseCode(desk, 'GN-INF-01', 'Asking when the bins will be collected');
+    await desk.type("Caller's name", 'Jo Reed');
+    await desk.type('Location', '3 Elm Court');
+    await desk.type('What is happening', 'Wants to know about bin collections');
+    await desk.close();
+    await expect(desk.region).toContainText('Call closed.');
+  }
+});
+
 test('choosing a code by search needs a reason, and the reason is the why', async ({ page }) => {
   await new StandalonePage(page).open();
   const desk = new CallDesk(page);
   await desk.answer();
   await desk.region.getByText('Choose or override the code', { exact: true }).focus();
   await page.keyboard.press('Enter');
-  await desk.region.getByRole('searchbox', { name: 'Find a code' }).focus();
+  const search = desk.region.getByRole('combobox', { name: 'Find a code' });
+  await search.focus();
   await page.keyboard.type('UT-GAS');
-  const results = desk.region.getByRole('radiogroup', { name: 'Matching codes' }).getByRole('radio');
+  await expect(search).toHaveAttribute('aria-expanded', 'true');
+  const results = desk.region.getByRole('listbox', { name: 'Matching codes' }).getByRole('option');
   await expect(results.first()).toHaveAccessibleName(/^UT-GAS-01 /);
-  await page.keyboard.press('Tab');
-  await page.keyboard.press('Space');
-  await expect(results.first()).toBeChecked();
+  expect(await results.count()).toBeLessThanOrEqual(20);
+  await page.keyboard.press('ArrowDown');
+  await expect(results.first()).toHaveAttribute('aria-selected', 'true');
+  await expect(search).toHaveAttribute('aria-activedescendant', await results.first().getAttribute('id'));
+  await expectNoAxeViolations(page);
+  await page.keyboard.press('Enter');
+  await expect(search).toHaveAttribute('aria-expanded', 'false');
+  await expect(desk.region.getByText(/^Chosen: UT-GAS-01 /)).toBeVisible();
   await desk.region.getByRole('button', { name: 'Use this code' }).focus();
   await page.keyboard.press('Enter');
   await expect(desk.alert()).toContainText('a reason is required');

@@ -83,10 +83,16 @@ export class DemoHostPage {
     this.widget = new Widget(page.frameLocator('iframe[title="Incident Desk call handling"]'));
   }
 
-  async open() {
-    await this.page.goto('/demo/host.html');
+  /** Opens the host page; `query` (e.g. `?pack=...`) is passed on to the widget. */
+  async open(query = '') {
+    await this.page.goto(`/demo/host.html${query}`);
     await this.widget.settled();
     return this.widget;
+  }
+
+  /** The log entries the host has received from the widget. */
+  receivedEntries() {
+    return this.page.getByRole('list', { name: 'Log entries received' }).getByRole('listitem');
   }
 
   heading() {

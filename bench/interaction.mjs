@@ -1,0 +1,149 @@
+// Interaction benchmarks for the call screen (issue 4), in headless Chromium at each CPU throttle:
+//
+// - code search core: the widget's `incident-desk:code-search` performance measure (the engine's
+//   fuzzy search alone, in wasm) for every keystroke typed into "Find a code" with the large pack;
+// - keystroke to next frame: from the keydown event's timestamp to just after the next animation
+//   frame (requestAnimationFrame, then a message-channel task, which lands once the frame has been
+//   produced), with the listbox of at most 20 keyed rows updated in between;
+// - tree step: from the click on an answer to just after the next frame, walking the default
+//   pack's gas tree by its first answers, again and again.
+//
+// Each figure is reported as p50/p95/max over all samples; the caller prints them beside the
+// baseline page's time to interactive measured in the same run. Figures, not pass/fail.
+
+/** What is typed into "Find a code" (one sample per character). */
+export const QUERIES = ['sewage overflow', 'GEN-12', 'lift tower block', 'carbon monoxide', 'fly tipping night'];
+
+const FRAME_PROBE = `
+  window.__idkFrames = [];
+  window.__idkProbe = null;
+  const afterNextFrame = (start) => {
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => window.__idkFrames.push(performance.now() - start);
+      channel.port2.postMessage(0);
+    });
+  };
+  for (const type of ['keydown', 'click']) {
+    document.addEventListener(type, (event) => {
+      if (window.__idkProbe === type) afterNextFrame(event.timeStamp);
+    }, true);
+  }
+`;
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export function distribution(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    max: sorted.length ? sorted[sorted.length - 1] : null,
+  };
+}
+
+async function openPage(browser, url, rate) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(FRAME_PROBE);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+  await page.goto(url, { timeout: 120_000 });
+  await page.waitForFunction(() => document.documentElement.getAttribute('data-incident-desk') === 'ready', null, {
+    timeout: 120_000,
+  });
+  return { context, page };
+}
+
+async function frames(page, count) {
+  await page.waitForFunction((n) => window.__idkFrames.length >= n, count, { timeout: 30_000 });
+  return page.evaluate(() => window.__idkFrames.splice(0));
+}
+
+/**
+ * Types the queries into the code combobox with the large pack loaded, one character at a time;
+ * returns the keystroke-to-frame samples, the search core's measures and the most rows shown.
+ */
+async function codeSearch(browser, origin, largePackUrl, rate) {
+  const { context, page } = await openPage(browser, `${origin}/index.html?pack=${largePackUrl}`, rate);
+  try {
+    await page.getByRole('button', { name: 'Answer call' }).click();
+    await page.getByText('Choose or override the code', { exact: true }).click();
+    const search = page.getByRole('combobox', { name: 'Find a code' });
+    const keystroke = [];
+    const core = [];
+    let rowsMax = 0;
+    for (const query of QUERIES) {
+      await search.fill('');
+      await search.focus();
+      await page.evaluate(() => performance.clearMeasures('incident-desk:code-search'));
+      for (const character of query) {
+        await page.evaluate(() => (window.__idkProbe = 'keydown'));
+        await page.keyboard.press(character === ' ' ? 'Space' : character);
+        keystroke.push(...(await frames(page, 1)));
+        await page.evaluate(() => (window.__idkProbe = null));
+        rowsMax = Math.max(rowsMax, await page.getByRole('option').count());
+      }
+      core.push(
+        ...(await page.evaluate(() =>
+          performance.getEntriesByName('incident-desk:code-search').map((entry) => entry.duration),
+        )),
+      );
+    }
+    return { keystroke, core, rowsMax };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** Walks the default pack's gas tree by its first answers `calls` times; returns click-to-frame samples. */
+async function treeSteps(browser, origin, rate, calls) {
+  const { context, page } = await openPage(browser, `${origin}/index.html`, rate);
+  try {
+    const samples = [];
+    for (let call = 0; call < calls; call++) {
+      await page.getByRole('button', { name: call === 0 ? 'Answer call' : 'Answer next call' }).click();
+      await page.getByLabel('Decision tree', { exact: true }).selectOption({ label: 'Smell of gas or carbon monoxide' });
+      await page.getByRole('button', { name: 'Start tree', exact: true }).click();
+      const question = page.locator('#idk-question');
+      while ((await question.count()) > 0) {
+        const radios = page.getByRole('radiogroup', { name: await question.innerText() }).getByRole('radio');
+        if ((await radios.count()) === 0) break;
+        const before = await question.innerText();
+        await page.evaluate(() => (window.__idkProbe = 'click'));
+        await radios.first().click();
+        samples.push(...(await frames(page, 1)));
+        await page.evaluate(() => (window.__idkProbe = null));
+        await page.waitForFunction((asked) => document.getElementById('idk-question')?.innerText !== asked, before);
+      }
+    }
+    return samples;
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/**
+ * Runs the interaction benchmarks at each rate. `largePackUrl` is a path on `origin` serving the
+ * generated large pack. Returns `{ [rate]: { searchCore, keystroke, treeStep, rowsMax } }`, each a
+ * distribution of milliseconds.
+ */
+export async function measureInteraction({ browser, origin, largePackUrl, rates, treeCalls = 8 }) {
+  const out = {};
+  for (const rate of rates) {
+    const search = await codeSearch(browser, origin, largePackUrl, rate);
+    const steps = await treeSteps(browser, origin, rate, treeCalls);
+    out[rate] = {
+      searchCore: distribution(search.core),
+      keystroke: distribution(search.keystroke),
+      rowsMax: search.rowsMax,
+      treeStep: distribution(steps),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+//! The completed incident log as the host CRM receives it (F2, F17; L2 1.3, 1.6: keep accurate and
+//! complete records; NOS P3). One closed call becomes one `LogEntry`: the pack it was handled under,
+//! the handler, every field, the decision with its reason, and every event in order, each stamped
+//! with its time (ISO 8601, UTC) and the handler; corrections are events, never overwrites. The
+//! format is published, versioned, as schema/log-entry.schema.json, generated from these types and
+//! checked in CI.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::call::{Call, ComplianceIssue, Event, MajorIncident, Millis};
+use crate::pack::LogField;
+use crate::validate::Pack;
+
+/// The log entry format's identifier; the version changes whenever a field's meaning does.
+pub const LOG_ENTRY_FORMAT: &str = "incident-desk/log-entry@1";
+
+/// A call's incident log, for the host.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct LogEntry {
+    /// Always `incident-desk/log-entry@1` for this version of the format.
+    #[schemars(extend("const" = "incident-desk/log-entry@1"))]
+    pub format: &'static str,
+    /// The procedure pack the call was handled under.
+    pub pack: PackRef,
+    /// The handler's id.
+    pub handler: String,
+    /// When the call was answered.
+    pub opened_at: String,
+    /// When it was closed, if it has been.
+    pub closed_at: Option<String>,
+    /// The log fields as they stand (the latest record or correction of each), by name.
+    pub fields: BTreeMap<LogField, String>,
+    /// The decision tree used, if any.
+    pub tree: Option<String>,
+    /// The code and priority, if decided.
+    pub decision: Option<EntryDecision>,
+    /// The major incident declared on this call, if any.
+    pub major_incident: Option<EntryMajorIncident>,
+    /// Everything that happened, oldest first.
+    pub events: Vec<EntryEvent>,
+    /// Where the call did not follow the pack, for review (F13).
+    pub compliance: Vec<ComplianceIssue>,
+}
+
+/// Which pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct PackRef {
+    /// The organisation's id.
+    pub id: String,
+    /// The pack's version.
+    pub version: String,
+}
+
+/// The code and priority, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct EntryDecision {
+    /// The incident code.
+    pub code: String,
+    /// The code's title.
+    pub title: String,
+    /// The priority (after any safety-net raise).
+    pub priority: String,
+    /// Why: the outcome's reason or the override's.
+    pub reason: String,
+    /// Whether the handler overrode the tree.
+    pub overridden: bool,
+}
+
+/// A major incident declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct EntryMajorIncident {
+    /// When.
+    pub declared_at: String,
+    /// Why.
+    pub reason: String,
+    /// Access routes, if known.
+    pub access: String,
+    /// Emergency services present or needed, if known.
+    pub services: String,
+}
+
+/// One event of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct EntryEvent {
+    /// When (ISO 8601, UTC, milliseconds).
+    pub at: String,
+    /// The handler's id.
+    pub by: String,
+    /// What happened; `type` names it.
+    #[serde(flatten)]
+    pub what: Event,
+}
+
+impl LogEntry {
+    /// The entry for `call` as it stands, under `pack`.
+    pub fn of(pack: &Pack, call: &Call) -> LogEntry {
+        let file = pack.file();
+        let closed_at = call
+            .log()
+            .iter()
+            .rev()
+            .find(|e| matches!(e.what, Event::Closed))
+            .map(|e| iso8601(e.at));
+        let fields = LogField::ALL
+            .iter()
+            .filter_map(|f| call.field(*f).map(|v| (*f, v.to_owned())))
+            .collect();
+        let decision = call.decision().map(|d| EntryDecision {
+            code: d.code.clone(),
+            title: pack
+                .code(&d.code)
+                .map(|c| c.title.clone())
+                .unwrap_or_default(),
+            priority: d.priority.clone(),
+            reason: d.reason.clone(),
+            overridden: d.overridden,
+        });
+        let major_incident = call
+            .major_incident()
+            .map(|m: &MajorIncident| EntryMajorIncident {
+                declared_at: iso8601(m.at),
+                reason: m.reason.clone(),
+                access: m.access.clone(),
+                services: m.services.clone(),
+            });
+        LogEntry {
+            format: LOG_ENTRY_FORMAT,
+            pack: PackRef {
+                id: file.organisation.id.clone(),
+                version: file.version.clone(),
+            },
+            handler: call.handler().to_owned(),
+            opened_at: iso8601(call.opened_at()),
+            closed_at,
+            fields,
+            tree: call.tree().map(str::to_owned),
+            decision,
+            major_incident,
+            events: call
+                .log()
+                .iter()
+                .map(|e| EntryEvent {
+                    at: iso8601(e.at),
+                    by: e.by.clone(),
+                    what: e.what.clone(),
+                })
+                .collect(),
+            compliance: call.compliance(pack),
+        }
+    }
+
+    /// The entry as JSON text.
+    pub fn to_json(&self) -> String {
+        // Serialising these types cannot fail (string keys, no maps with non-string keys, and
+        // serde_json writes non-finite numbers as null), but the engine never panics: say so in
+        // the text rather than unwrap.
+        serde_json::to_string(self)
+            .unwrap_or_else(|e| format!("{{\"format\":\"{LOG_ENTRY_FORMAT}\",\"error\":\"{e}\"}}"))
+    }
+}
+
+/// `ms` since the Unix epoch as ISO 8601 in UTC with milliseconds, e.g.
+/// `2027-01-15T08:00:00.000Z`.
+pub fn iso8601(ms: Millis) -> String {
+    let secs = ms / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60,
+        ms % 1000
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm,
+/// for non-negative days).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso8601;
+
+    #[test]
+    fn iso8601_matches_known_instants() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso8601(1_800_000_000_123), "2027-01-15T08:00:00.123Z");
+        assert_eq!(iso8601(4_102_444_799_999), "2099-12-31T23:59:59.999Z");
+    }
+}

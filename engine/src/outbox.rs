@@ -1,0 +1,961 @@
+//! The outbox: completed log entries on their way to the host CRM, and the schedule that decides
+//! what to send and when (F17: delivered exactly once, even across reloads and outages; F21:
+//! delivered entries kept only for a configurable retention; issue 5, "Durability").
+//!
+//! The widget persists the [`Outbox`] (it is plain serde data), runs the sends (postMessage or HTTP
+//! POST with an `Idempotency-Key` header) and reports what happened; the outbox only decides. Time
+//! comes in as milliseconds on every call and randomness through [`Random`], so every schedule can
+//! be replayed in a test.
+//!
+//! What it guarantees:
+//! - Nothing is lost or dropped: an entry is pending, in flight or dead-lettered until the host
+//!   acknowledges it, then it is a tombstone until [`Outbox::purge`] finds its retention over.
+//! - An entry's [`IdempotencyKey`] is made once, when it is enqueued, and never changes, so a send
+//!   whose answer was lost can be repeated and the CRM can keep the first copy.
+//! - An entry is never in flight twice at once: each send is an [`Attempt`] with its own
+//!   [`AttemptId`], and a new attempt is only made after the previous one failed or timed out.
+//! - Entries go in the order they were enqueued, at most `max_in_flight` at a time (1 by default):
+//!   while the oldest waits for its retry, those behind it wait too, so an outage costs one
+//!   request per wait rather than one per entry. A dead letter steps out of the line.
+//! - Retries wait a delay drawn uniformly from `[0, min(cap, base × 2ⁿ)]` (capped exponential
+//!   backoff with full jitter, n = 0 for the first retry), and happen at once when the browser comes
+//!   back online or the host says it is ready. Retryable failures are retried for ever; only a
+//!   permanent rejection stops the retries, and it moves the entry to the dead letters, which the
+//!   handler sees and can send again.
+//! - A late answer is handled: an acknowledgement of the key is good news whatever attempt it
+//!   answers; a failure for an attempt that is no longer the current one is ignored.
+//! - Nothing panics: unknown keys and attempts are reported as such and change nothing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::call::Millis;
+
+/// The version of the persisted outbox's JSON; a stored outbox of another version is refused.
+pub const OUTBOX_FORMAT: u32 = 1;
+
+/// Failure reasons longer than this (in characters) are cut: they are stored and shown, and a
+/// server's error body has no business filling the handler's storage.
+const MAX_REASON_CHARS: usize = 200;
+
+/// A source of random 64-bit numbers, injected so that keys and jitter are reproducible in tests.
+pub trait Random {
+    /// The next random number.
+    fn next_u64(&mut self) -> u64;
+}
+
+/// SplitMix64 (Steele, Lea and Flood, 2014): a small, fast, seeded generator, good enough for
+/// jitter and, seeded from `crypto.getRandomValues`, for unique keys. It is not cryptographic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SplitMix64 {
+    state: u64,
+}
+
+impl SplitMix64 {
+    /// A generator starting from `seed`; the same seed gives the same numbers.
+    pub fn new(seed: u64) -> Self {
+        SplitMix64 { state: seed }
+    }
+}
+
+impl Random for SplitMix64 {
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+/// A number drawn uniformly from `0..=max`. Multiply-and-shift rather than `%`: no division, and a
+/// bias below 2⁻⁴⁰ for any delay a policy can ask for.
+fn uniform_up_to<R: Random + ?Sized>(rng: &mut R, max: u64) -> u64 {
+    ((u128::from(rng.next_u64()) * (u128::from(max) + 1)) >> 64) as u64
+}
+
+/// The key the CRM uses to recognise a repeated send of the same log entry: a UUID, lowercase,
+/// grouped 8-4-4-4-12. Sent as the `Idempotency-Key` header or in the postMessage envelope.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IdempotencyKey(String);
+
+/// A text that is not a UUID, so cannot be used as an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{0}\" is not an idempotency key: a key is a UUID, 32 hex digits grouped 8-4-4-4-12")]
+pub struct NotAKey(String);
+
+impl IdempotencyKey {
+    /// A new random (version 4) UUID from 122 random bits.
+    pub fn new_v4<R: Random + ?Sized>(rng: &mut R) -> Self {
+        let high = rng.next_u64();
+        let low = rng.next_u64();
+        Self::v4_from_bits(high, low)
+    }
+
+    /// The version 4 UUID made of these bits, with the version nibble set to 4 and the variant
+    /// bits to 10 (RFC 9562, section 5.4).
+    fn v4_from_bits(high: u64, low: u64) -> Self {
+        let high = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000;
+        let low = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000;
+        IdempotencyKey(format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            high >> 32,
+            (high >> 16) & 0xFFFF,
+            high & 0xFFFF,
+            low >> 48,
+            low & 0xFFFF_FFFF_FFFF
+        ))
+    }
+
+    /// Reads a key made elsewhere (a restored record, the host's entry.ack). Any UUID version is
+    /// taken, in either case; it is kept lowercase so the same key always compares equal.
+    pub fn parse(text: &str) -> Result<Self, NotAKey> {
+        let bytes = text.as_bytes();
+        let well_formed = bytes.len() == 36
+            && bytes.iter().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => *b == b'-',
+                _ => b.is_ascii_hexdigit(),
+            });
+        if well_formed {
+            Ok(IdempotencyKey(text.to_ascii_lowercase()))
+        } else {
+            Err(NotAKey(text.chars().take(60).collect()))
+        }
+    }
+
+    /// The key as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for IdempotencyKey {
+    type Error = NotAKey;
+
+    fn try_from(text: String) -> Result<Self, NotAKey> {
+        IdempotencyKey::parse(&text)
+    }
+}
+
+impl From<IdempotencyKey> for String {
+    fn from(key: IdempotencyKey) -> String {
+        key.0
+    }
+}
+
+/// One send of one entry. A new attempt supersedes the previous one: answers to an older attempt
+/// are recognised by its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AttemptId(pub u64);
+
+impl fmt::Display for AttemptId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// How the outbox retries and how long it remembers deliveries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// The longest wait before the first retry; each later retry may wait twice as long.
+    pub base_ms: Millis,
+    /// The longest wait before any retry.
+    pub cap_ms: Millis,
+    /// How long an attempt may go unanswered before it counts as failed.
+    pub attempt_timeout_ms: Millis,
+    /// How long a delivered entry's key is remembered, so a repeat of it is not sent again (F21:
+    /// the payload itself is dropped on delivery).
+    pub tombstone_retention_ms: Millis,
+    /// How many entries may be in flight at once. Entries are sent in the order they were
+    /// enqueued, and only the first `max_in_flight` that are not dead letters may be sent: with 1,
+    /// one at a time, each waiting for the one before it.
+    pub max_in_flight: u32,
+}
+
+impl Default for RetryPolicy {
+    /// 1 s base, 5 min cap, 30 s per attempt, tombstones kept 7 days, one entry at a time.
+    fn default() -> Self {
+        RetryPolicy {
+            base_ms: 1_000,
+            cap_ms: 5 * 60 * 1_000,
+            attempt_timeout_ms: 30 * 1_000,
+            tombstone_retention_ms: 7 * 24 * 60 * 60 * 1_000,
+            max_in_flight: 1,
+        }
+    }
+}
+
+/// One thing wrong with a [`RetryPolicy`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyProblem {
+    /// A zero base would make every retry immediate: a busy loop against a failing server.
+    #[error("base_ms must be more than 0")]
+    ZeroBase,
+    /// A zero cap would make every retry immediate.
+    #[error("cap_ms must be more than 0")]
+    ZeroCap,
+    /// The cap is below the base: the policy is upside down.
+    #[error("cap_ms ({cap_ms}) must be at least base_ms ({base_ms})")]
+    CapBelowBase {
+        /// The base given.
+        base_ms: Millis,
+        /// The cap given.
+        cap_ms: Millis,
+    },
+    /// Every attempt would time out before it was sent.
+    #[error("attempt_timeout_ms must be more than 0")]
+    ZeroTimeout,
+    /// Tombstones would be purged at once, so a repeat of a delivered key would be sent again.
+    #[error("tombstone_retention_ms must be more than 0")]
+    ZeroRetention,
+    /// Nothing could ever be sent.
+    #[error("max_in_flight must be at least 1")]
+    ZeroInFlight,
+}
+
+/// A retry policy that cannot be used, with every problem in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the retry policy cannot be used: {}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct InvalidPolicy {
+    /// Every problem found.
+    pub problems: Vec<PolicyProblem>,
+}
+
+impl RetryPolicy {
+    /// Every problem with this policy, or `Ok` if it can be used.
+    pub fn check(&self) -> Result<(), InvalidPolicy> {
+        let mut problems = Vec::new();
+        if self.base_ms == 0 {
+            problems.push(PolicyProblem::ZeroBase);
+        }
+        if self.cap_ms == 0 {
+            problems.push(PolicyProblem::ZeroCap);
+        } else if self.cap_ms < self.base_ms {
+            problems.push(PolicyProblem::CapBelowBase {
+                base_ms: self.base_ms,
+                cap_ms: self.cap_ms,
+            });
+        }
+        if self.attempt_timeout_ms == 0 {
+            problems.push(PolicyProblem::ZeroTimeout);
+        }
+        if self.tombstone_retention_ms == 0 {
+            problems.push(PolicyProblem::ZeroRetention);
+        }
+        if self.max_in_flight == 0 {
+            problems.push(PolicyProblem::ZeroInFlight);
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidPolicy { problems })
+        }
+    }
+
+    /// The longest wait before retry number `retry` (0 for the first retry):
+    /// `min(cap, base × 2^retry)`, without overflow however many retries there have been.
+    pub fn ceiling(&self, retry: u32) -> Millis {
+        let factor = 1u64.checked_shl(retry).unwrap_or(u64::MAX);
+        self.base_ms.saturating_mul(factor).min(self.cap_ms)
+    }
+}
+
+/// Why an attempt failed, as the widget saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Failure {
+    /// The request never got an HTTP answer (offline, DNS, connection reset, CORS).
+    Network {
+        /// What the browser said.
+        reason: String,
+    },
+    /// The endpoint answered with a status other than 2xx.
+    Http {
+        /// The status code.
+        status: u16,
+        /// The status text or a short error from the body.
+        reason: String,
+    },
+    /// The widget gave up waiting for an answer.
+    Timeout,
+    /// The host answered entry.nack.
+    HostNack {
+        /// Whether the host said the entry will never be accepted as it is.
+        permanent: bool,
+        /// The host's reason.
+        reason: String,
+    },
+}
+
+impl Failure {
+    /// Whether retrying the same entry cannot help. Among HTTP statuses only a 4xx is permanent,
+    /// except 408 (timeout), 409 (the same key is still being processed, in the IETF
+    /// Idempotency-Key draft), 425 (too early) and 429 (too many requests), which say "later".
+    /// Anything else unexpected is retried: a wrongly retried entry costs one more request, while
+    /// a wrongly dead-lettered one waits for a person.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            Failure::Network { .. } | Failure::Timeout => false,
+            Failure::Http { status, .. } => {
+                (400..500).contains(status) && !matches!(status, 408 | 409 | 425 | 429)
+            }
+            Failure::HostNack { permanent, .. } => *permanent,
+        }
+    }
+
+    /// A short description for the handler, such as "HTTP 503: Service Unavailable".
+    pub fn describe(&self) -> String {
+        let text = match self {
+            Failure::Network { reason } => format!("network error: {reason}"),
+            Failure::Http { status, reason } if reason.trim().is_empty() => {
+                format!("HTTP {status}")
+            }
+            Failure::Http { status, reason } => format!("HTTP {status}: {reason}"),
+            Failure::Timeout => "no answer in time".to_owned(),
+            Failure::HostNack { reason, .. } => format!("the host refused it: {reason}"),
+        };
+        cut(&text)
+    }
+}
+
+fn cut(text: &str) -> String {
+    if text.chars().count() <= MAX_REASON_CHARS {
+        text.to_owned()
+    } else {
+        let mut short: String = text.chars().take(MAX_REASON_CHARS - 1).collect();
+        short.push('…');
+        short
+    }
+}
+
+/// Where an entry is in its delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "is", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EntryState {
+    /// Waiting to be sent.
+    Pending {
+        /// When it started waiting (enqueued, failed, or made due at once).
+        since: Millis,
+        /// When it may be sent.
+        due_at: Millis,
+    },
+    /// Sent; no answer yet.
+    InFlight {
+        /// The current attempt; answers to any other attempt are stale.
+        attempt: AttemptId,
+        /// When it was sent.
+        started_at: Millis,
+        /// When it counts as failed if still unanswered.
+        deadline: Millis,
+    },
+    /// Permanently rejected; waits for the handler.
+    DeadLetter {
+        /// Why it was rejected.
+        reason: String,
+        /// When.
+        at: Millis,
+    },
+}
+
+/// A completed log entry not yet delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Its idempotency key, fixed for its whole life.
+    pub key: IdempotencyKey,
+    /// The log entry as sent (JSON text, as published in schema/log-entry.schema.json).
+    pub payload: String,
+    /// When it was enqueued.
+    pub enqueued_at: Millis,
+    /// Attempts made since it was enqueued or last taken out of the dead letters.
+    pub attempts: u32,
+    /// Why the last attempt failed, if one did.
+    pub last_failure: Option<String>,
+    /// Where it is.
+    pub state: EntryState,
+}
+
+/// One send the widget should make now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempt {
+    /// The entry's idempotency key.
+    pub key: IdempotencyKey,
+    /// This attempt's id, to be given back with its failure.
+    pub attempt: AttemptId,
+    /// 1 for the first attempt, 2 for the first retry…
+    pub number: u32,
+    /// What to send.
+    pub payload: String,
+    /// When the outbox will count this attempt as failed if unanswered.
+    pub deadline: Millis,
+}
+
+/// A dead-lettered entry, for the handler's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DeadLetter<'a> {
+    /// Its key.
+    pub key: &'a IdempotencyKey,
+    /// The log entry.
+    pub payload: &'a str,
+    /// Why it was rejected.
+    pub reason: &'a str,
+    /// When.
+    pub at: Millis,
+    /// Attempts made before it was rejected.
+    pub attempts: u32,
+}
+
+/// Counts for the `outbox.status` event and the widget's indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxStatus {
+    /// Waiting to be sent.
+    pub pending: usize,
+    /// Sent and unanswered.
+    pub in_flight: usize,
+    /// Permanently rejected, waiting for the handler.
+    pub dead_letters: usize,
+    /// Delivered and still remembered.
+    pub delivered: usize,
+    /// How long the oldest entry still on its way (pending or in flight) has waited.
+    pub oldest_pending_age_ms: Option<Millis>,
+}
+
+/// What [`Outbox::enqueue_with_key`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Enqueued {
+    /// The entry was added.
+    Added,
+    /// An entry with this key is already waiting; it was kept as it was.
+    AlreadyQueued,
+    /// This key was delivered; it will not be sent again.
+    AlreadyDelivered,
+}
+
+/// What [`Outbox::acked`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acked {
+    /// The entry is delivered: tell the host (entry.delivered).
+    Delivered,
+    /// It had been delivered already: nothing changed.
+    AlreadyDelivered,
+    /// No entry has this key (or its tombstone has been purged): nothing changed.
+    UnknownKey,
+}
+
+/// What [`Outbox::failed`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// The entry will be retried.
+    Retry {
+        /// When it is due.
+        at: Millis,
+        /// The delay drawn, `at - now`.
+        delay: Millis,
+        /// The most the delay could have been.
+        ceiling: Millis,
+    },
+    /// The entry was rejected for good and is now a dead letter.
+    DeadLettered,
+    /// The attempt is not the entry's current one (it timed out, or the entry was sent again):
+    /// ignored.
+    StaleAttempt,
+    /// The entry was delivered already: ignored.
+    AlreadyDelivered,
+    /// No entry has this key: ignored.
+    UnknownKey,
+}
+
+/// A stored outbox that cannot be restored, with every problem in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the stored outbox cannot be used: {}", .problems.join("; "))]
+pub struct CorruptOutbox {
+    /// Every problem found.
+    pub problems: Vec<String>,
+}
+
+/// The outbox's JSON as stored; checked before it becomes an [`Outbox`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutboxFile {
+    format: u32,
+    policy: RetryPolicy,
+    entries: Vec<Entry>,
+    tombstones: BTreeMap<IdempotencyKey, Millis>,
+    next_attempt: u64,
+}
+
+/// Completed log entries on their way to the CRM, with the keys of those delivered recently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "OutboxFile")]
+pub struct Outbox {
+    format: u32,
+    policy: RetryPolicy,
+    /// In the order they were enqueued, which is the order they are sent in.
+    entries: Vec<Entry>,
+    /// Delivered keys and when they were delivered.
+    tombstones: BTreeMap<IdempotencyKey, Millis>,
+    /// The id the next attempt will get; ids are never reused, so a stale answer stays stale.
+    next_attempt: u64,
+}
+
+impl TryFrom<OutboxFile> for Outbox {
+    type Error = CorruptOutbox;
+
+    fn try_from(file: OutboxFile) -> Result<Self, CorruptOutbox> {
+        let mut problems = Vec::new();
+        if file.format != OUTBOX_FORMAT {
+            problems.push(format!(
+                "format: {} is not the supported version {OUTBOX_FORMAT}",
+                file.format
+            ));
+        }
+        if let Err(invalid) = file.policy.check() {
+            problems.extend(invalid.problems.iter().map(|p| format!("policy: {p}")));
+        }
+        let mut seen = BTreeMap::new();
+        for (i, entry) in file.entries.iter().enumerate() {
+            if let Some(first) = seen.insert(&entry.key, i) {
+                problems.push(format!(
+                    "entries[{i}].key: \"{}\" is also the key of entries[{first}]",
+                    entry.key
+                ));
+            }
+            if file.tombstones.contains_key(&entry.key) {
+                problems.push(format!(
+                    "entries[{i}].key: \"{}\" is also delivered (tombstones)",
+                    entry.key
+                ));
+            }
+            if let EntryState::InFlight { attempt, .. } = entry.state {
+                if attempt.0 >= file.next_attempt {
+                    problems.push(format!(
+                        "entries[{i}].state.attempt: {attempt} is not below next_attempt ({})",
+                        file.next_attempt
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(Outbox {
+                format: file.format,
+                policy: file.policy,
+                entries: file.entries,
+                tombstones: file.tombstones,
+                next_attempt: file.next_attempt,
+            })
+        } else {
+            Err(CorruptOutbox { problems })
+        }
+    }
+}
+
+impl Outbox {
+    /// An empty outbox, if the policy can be used.
+    pub fn new(policy: RetryPolicy) -> Result<Self, InvalidPolicy> {
+        policy.check()?;
+        Ok(Outbox {
+            format: OUTBOX_FORMAT,
+            policy,
+            entries: Vec::new(),
+            tombstones: BTreeMap::new(),
+            next_attempt: 0,
+        })
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// Changes the policy (the host's configure). Waits already drawn stand; new draws use it.
+    pub fn set_policy(&mut self, policy: RetryPolicy) -> Result<(), InvalidPolicy> {
+        policy.check()?;
+        self.policy = policy;
+        Ok(())
+    }
+
+    /// Adds a completed log entry with a new key, due at once, and returns the key (for the
+    /// entry.completed event).
+    pub fn enqueue<R: Random + ?Sized>(
+        &mut self,
+        payload: String,
+        now: Millis,
+        rng: &mut R,
+    ) -> IdempotencyKey {
+        let mut key = IdempotencyKey::new_v4(rng);
+        // A repeat means a broken random source, not bad luck (2⁻¹²² per pair); a few more draws,
+        // then counting, still give a key no other entry has, so the entry is never refused.
+        let mut tries = 0u64;
+        while self.knows(&key) {
+            tries += 1;
+            key = if tries < 16 {
+                IdempotencyKey::new_v4(rng)
+            } else {
+                IdempotencyKey::v4_from_bits(rng.next_u64(), tries)
+            };
+        }
+        self.entries.push(Entry::new(key.clone(), payload, now));
+        key
+    }
+
+    /// Adds an entry under a key made earlier (adopting a record from an older store). The same
+    /// key twice adds nothing, and keeps the first payload: a key names one entry for good.
+    pub fn enqueue_with_key(
+        &mut self,
+        key: IdempotencyKey,
+        payload: String,
+        now: Millis,
+    ) -> Enqueued {
+        if self.tombstones.contains_key(&key) {
+            Enqueued::AlreadyDelivered
+        } else if self.entry(&key).is_some() {
+            Enqueued::AlreadyQueued
+        } else {
+            self.entries.push(Entry::new(key, payload, now));
+            Enqueued::Added
+        }
+    }
+
+    fn knows(&self, key: &IdempotencyKey) -> bool {
+        self.tombstones.contains_key(key) || self.entry(key).is_some()
+    }
+
+    /// The undelivered entry with this key.
+    pub fn entry(&self, key: &IdempotencyKey) -> Option<&Entry> {
+        self.entries.iter().find(|e| &e.key == key)
+    }
+
+    /// Every undelivered entry, in the order they were enqueued.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Whether this key was delivered (and its tombstone not yet purged).
+    pub fn is_delivered(&self, key: &IdempotencyKey) -> bool {
+        self.tombstones.contains_key(key)
+    }
+
+    /// Delivered keys still remembered, with when they were delivered.
+    pub fn tombstones(&self) -> &BTreeMap<IdempotencyKey, Millis> {
+        &self.tombstones
+    }
+
+    fn in_flight(&self) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.state, EntryState::InFlight { .. }))
+            .count()
+    }
+
+    fn free_slots(&self) -> usize {
+        (self.policy.max_in_flight as usize).saturating_sub(self.in_flight())
+    }
+
+    /// Whether each entry is at the head of the line: among the first `max_in_flight` entries
+    /// that are not dead letters. Only those may be sent, so while the oldest waits for its retry
+    /// the ones behind it wait too: an outage costs one request per wait, not one per entry.
+    fn at_head(&self) -> Vec<bool> {
+        let mut room = self.policy.max_in_flight as usize;
+        self.entries
+            .iter()
+            .map(|e| {
+                let head = room > 0 && !matches!(e.state, EntryState::DeadLetter { .. });
+                room -= usize::from(head);
+                head
+            })
+            .collect()
+    }
+
+    /// When the widget should next call [`Outbox::due`]: `now` if something can be sent or has
+    /// timed out already, a later time if something will be, `None` if nothing is waiting. Ask
+    /// again after every call that changes the outbox.
+    pub fn next_wake(&self, now: Millis) -> Option<Millis> {
+        let free = self.free_slots() > 0;
+        self.entries
+            .iter()
+            .zip(self.at_head())
+            .filter_map(|(e, head)| match e.state {
+                EntryState::Pending { since, due_at } if free && head => {
+                    Some(if since > now { now } else { due_at.max(now) })
+                }
+                EntryState::InFlight {
+                    started_at,
+                    deadline,
+                    ..
+                } => Some(if started_at > now {
+                    now
+                } else {
+                    deadline.max(now)
+                }),
+                _ => None,
+            })
+            .min()
+    }
+
+    /// The sends to make now, from the head of the line, each marked in flight. Attempts past
+    /// their deadline count as failed first (and are rescheduled), so their places can be used.
+    pub fn due<R: Random + ?Sized>(&mut self, now: Millis, rng: &mut R) -> Vec<Attempt> {
+        let policy = self.policy;
+        for entry in &mut self.entries {
+            if let EntryState::InFlight {
+                started_at,
+                deadline,
+                ..
+            } = entry.state
+            {
+                // An attempt "started" in the future means the clock went back: its deadline
+                // cannot be trusted, so it is given up rather than waited for.
+                if deadline <= now || started_at > now {
+                    entry.retry_later(&policy, Failure::Timeout.describe(), now, rng);
+                }
+            }
+        }
+        let mut free = self.free_slots();
+        let at_head = self.at_head();
+        let mut attempts = Vec::new();
+        for (entry, head) in self.entries.iter_mut().zip(at_head) {
+            if free == 0 {
+                break;
+            }
+            if !head {
+                continue;
+            }
+            if let EntryState::Pending { since, due_at } = entry.state {
+                // Waiting "since" the future means the clock went back: send rather than wait
+                // for a time that may be far off.
+                if due_at <= now || since > now {
+                    let attempt = AttemptId(self.next_attempt);
+                    self.next_attempt = self.next_attempt.wrapping_add(1);
+                    entry.attempts = entry.attempts.saturating_add(1);
+                    let deadline = now.saturating_add(policy.attempt_timeout_ms);
+                    entry.state = EntryState::InFlight {
+                        attempt,
+                        started_at: now,
+                        deadline,
+                    };
+                    attempts.push(Attempt {
+                        key: entry.key.clone(),
+                        attempt,
+                        number: entry.attempts,
+                        payload: entry.payload.clone(),
+                        deadline,
+                    });
+                    free -= 1;
+                }
+            }
+        }
+        attempts
+    }
+
+    /// The host or the endpoint accepted the entry with this key. Whichever attempt the answer
+    /// belongs to, even one given up on, the CRM has the entry: it becomes a tombstone, and a
+    /// dead letter is taken off the list.
+    pub fn acked(&mut self, key: &IdempotencyKey, now: Millis) -> Acked {
+        if self.tombstones.contains_key(key) {
+            return Acked::AlreadyDelivered;
+        }
+        match self.entries.iter().position(|e| &e.key == key) {
+            Some(i) => {
+                let entry = self.entries.remove(i);
+                self.tombstones.insert(entry.key, now);
+                Acked::Delivered
+            }
+            None => Acked::UnknownKey,
+        }
+    }
+
+    /// An attempt failed. Only the entry's current attempt counts: a permanent failure makes it a
+    /// dead letter, any other is retried after a jittered wait.
+    pub fn failed<R: Random + ?Sized>(
+        &mut self,
+        key: &IdempotencyKey,
+        attempt: AttemptId,
+        failure: Failure,
+        now: Millis,
+        rng: &mut R,
+    ) -> Failed {
+        if self.tombstones.contains_key(key) {
+            return Failed::AlreadyDelivered;
+        }
+        let policy = self.policy;
+        let Some(entry) = self.entries.iter_mut().find(|e| &e.key == key) else {
+            return Failed::UnknownKey;
+        };
+        match entry.state {
+            EntryState::InFlight {
+                attempt: current, ..
+            } if current == attempt => {
+                let reason = failure.describe();
+                if failure.is_permanent() {
+                    entry.last_failure = Some(reason.clone());
+                    entry.state = EntryState::DeadLetter { reason, at: now };
+                    Failed::DeadLettered
+                } else {
+                    let (at, delay, ceiling) = entry.retry_later(&policy, reason, now, rng);
+                    Failed::Retry { at, delay, ceiling }
+                }
+            }
+            _ => Failed::StaleAttempt,
+        }
+    }
+
+    /// The browser is online again: every pending entry is due now. Returns how many.
+    pub fn online(&mut self, now: Millis) -> usize {
+        self.all_pending_due(now)
+    }
+
+    /// The host said ready: every pending entry is due now. Returns how many.
+    pub fn host_ready(&mut self, now: Millis) -> usize {
+        self.all_pending_due(now)
+    }
+
+    fn all_pending_due(&mut self, now: Millis) -> usize {
+        let mut count = 0;
+        for entry in &mut self.entries {
+            if let EntryState::Pending { .. } = entry.state {
+                entry.state = EntryState::Pending {
+                    since: now,
+                    due_at: now,
+                };
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// The outbox was restored in a new page (reload, crashed tab): attempts in flight in the old
+    /// page can no longer be answered by it, so they are due now, under the same keys. The
+    /// attempt count is kept; a late entry.ack from the host still delivers. Returns how many.
+    pub fn reloaded(&mut self, now: Millis) -> usize {
+        let mut count = 0;
+        for entry in &mut self.entries {
+            if let EntryState::InFlight { .. } = entry.state {
+                entry.state = EntryState::Pending {
+                    since: now,
+                    due_at: now,
+                };
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// The handler asks for a dead letter to be sent again: it is due now, with its attempts
+    /// counted afresh. Returns false (changing nothing) if the key is not a dead letter.
+    pub fn retry_dead_letter(&mut self, key: &IdempotencyKey, now: Millis) -> bool {
+        match self.entries.iter_mut().find(|e| &e.key == key) {
+            Some(entry) if matches!(entry.state, EntryState::DeadLetter { .. }) => {
+                entry.attempts = 0;
+                entry.state = EntryState::Pending {
+                    since: now,
+                    due_at: now,
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The dead letters, in the order they were enqueued.
+    pub fn dead_letters(&self) -> Vec<DeadLetter<'_>> {
+        self.entries
+            .iter()
+            .filter_map(|e| match &e.state {
+                EntryState::DeadLetter { reason, at } => Some(DeadLetter {
+                    key: &e.key,
+                    payload: &e.payload,
+                    reason,
+                    at: *at,
+                    attempts: e.attempts,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Counts for the `outbox.status` event.
+    pub fn status(&self, now: Millis) -> OutboxStatus {
+        let mut status = OutboxStatus {
+            pending: 0,
+            in_flight: 0,
+            dead_letters: 0,
+            delivered: self.tombstones.len(),
+            oldest_pending_age_ms: None,
+        };
+        for entry in &self.entries {
+            match entry.state {
+                EntryState::Pending { .. } => status.pending += 1,
+                EntryState::InFlight { .. } => status.in_flight += 1,
+                EntryState::DeadLetter { .. } => {
+                    status.dead_letters += 1;
+                    continue;
+                }
+            }
+            let age = now.saturating_sub(entry.enqueued_at);
+            status.oldest_pending_age_ms = status.oldest_pending_age_ms.max(Some(age));
+        }
+        status
+    }
+
+    /// Forgets delivered keys whose retention is over (F21). Returns how many.
+    pub fn purge(&mut self, now: Millis) -> usize {
+        let retention = self.policy.tombstone_retention_ms;
+        let before = self.tombstones.len();
+        self.tombstones
+            .retain(|_, delivered_at| now < delivered_at.saturating_add(retention));
+        before - self.tombstones.len()
+    }
+
+    /// When the next tombstone's retention ends, if any: when to call [`Outbox::purge`].
+    pub fn next_purge(&self) -> Option<Millis> {
+        let retention = self.policy.tombstone_retention_ms;
+        self.tombstones
+            .values()
+            .map(|at| at.saturating_add(retention))
+            .min()
+    }
+}
+
+impl Entry {
+    fn new(key: IdempotencyKey, payload: String, now: Millis) -> Self {
+        Entry {
+            key,
+            payload,
+            enqueued_at: now,
+            attempts: 0,
+            last_failure: None,
+            state: EntryState::Pending {
+                since: now,
+                due_at: now,
+            },
+        }
+    }
+
+    /// Schedules the next attempt after a retryable failure: full jitter over the ceiling for this
+    /// retry. Returns (due at, delay, ceiling).
+    fn retry_later<R: Random + ?Sized>(
+        &mut self,
+        policy: &RetryPolicy,
+        reason: String,
+        now: Millis,
+        rng: &mut R,
+    ) -> (Millis, Millis, Millis) {
+        let ceiling = policy.ceiling(self.attempts.saturating_sub(1));
+        let delay = uniform_up_to(rng, ceiling);
+        let due_at = now.saturating_add(delay);
+        self.last_failure = Some(reason);
+        self.state = EntryState::Pending { since: now, due_at };
+        (due_at, delay, ceiling)
+    }
+}

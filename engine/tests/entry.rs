@@ -1,0 +1,145 @@
+//! The completed log entry the host receives: everything the call recorded, in the published
+//! format (schema/log-entry.schema.json).
+
+use incident_engine::call::{AnswerValue, Call, Command};
+use incident_engine::entry::{LogEntry, LOG_ENTRY_FORMAT};
+use incident_engine::pack::LogField;
+use incident_engine::{parse_pack, Pack};
+use serde_json::{json, Value};
+
+const T0: u64 = 1_800_000_000_000;
+
+fn council() -> Pack {
+    let path = format!(
+        "{}/../packs/council-out-of-hours.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    parse_pack(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn closed_gas_call(pack: &Pack) -> Call {
+    let mut call = Call::open(pack, "agent-7", T0);
+    let mut at = T0;
+    let mut run = |call: &mut Call, command: Command| {
+        at += 1_000;
+        call.apply(pack, at, command).unwrap();
+    };
+    for q in &pack.file().safety_net {
+        run(
+            &mut call,
+            Command::SafetyNet {
+                question: q.id.clone(),
+                yes: q.id == "sn-worse",
+            },
+        );
+    }
+    run(
+        &mut call,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    );
+    for (node, value) in [
+        ("q-where", AnswerValue::Option("outside".into())),
+        ("q-street", AnswerValue::YesNo(false)),
+    ] {
+        run(
+            &mut call,
+            Command::Answer {
+                node: node.into(),
+                value,
+            },
+        );
+    }
+    for (field, value) in [
+        (LogField::CallerName, "Sam Taylor"),
+        (LogField::CallbackNumber, "07700 900123"),
+        (LogField::Location, "Outside 14 Mill Lane"),
+        (LogField::Narrative, "Strong smell of gas in the street"),
+        (LogField::PeopleAffected, "0"),
+    ] {
+        run(
+            &mut call,
+            Command::SetField {
+                field,
+                value: value.into(),
+            },
+        );
+    }
+    run(&mut call, Command::Close);
+    run(
+        &mut call,
+        Command::Correct {
+            field: LogField::Location,
+            value: "Outside 16 Mill Lane".into(),
+            reason: "Caller rang back to correct the number".into(),
+        },
+    );
+    call
+}
+
+#[test]
+fn a_closed_call_becomes_an_entry_with_everything_it_recorded() {
+    let pack = council();
+    let call = closed_gas_call(&pack);
+    let entry = LogEntry::of(&pack, &call);
+    let json: Value = serde_json::from_str(&entry.to_json()).unwrap();
+    assert_eq!(json["format"], LOG_ENTRY_FORMAT);
+    assert_eq!(
+        json["pack"],
+        json!({"id": "northbridge-council", "version": "2026.11.1"})
+    );
+    assert_eq!(json["handler"], "agent-7");
+    assert_eq!(json["opened_at"], "2027-01-15T08:00:00.000Z");
+    assert_eq!(json["tree"], "gas-smell");
+    assert_eq!(json["decision"]["code"], "UT-GAS-01");
+    assert_eq!(json["decision"]["priority"], "P1");
+    assert_eq!(json["decision"]["overridden"], false);
+    assert!(json["decision"]["title"].as_str().unwrap().len() > 3);
+    // The correction is the field's value now, and both are in the events.
+    assert_eq!(json["fields"]["location"], "Outside 16 Mill Lane");
+    assert_eq!(json["fields"]["caller_name"], "Sam Taylor");
+    let events = json["events"].as_array().unwrap();
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types[0], "opened");
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| **t == "safety_net_answered")
+            .count(),
+        6
+    );
+    assert!(types.contains(&"tree_chosen"));
+    assert_eq!(*types.last().unwrap(), "corrected");
+    let answered: Vec<&Value> = events.iter().filter(|e| e["type"] == "answered").collect();
+    assert_eq!(
+        answered[0]["value"],
+        json!({"kind": "option", "value": "outside"})
+    );
+    assert_eq!(
+        answered[1]["value"],
+        json!({"kind": "yes_no", "value": false})
+    );
+    assert!(events.iter().all(|e| e["by"] == "agent-7"));
+    assert!(events
+        .iter()
+        .all(|e| e["at"].as_str().unwrap().starts_with("2027-01-15T08:00:")));
+    let closed = events.iter().find(|e| e["type"] == "closed").unwrap();
+    assert_eq!(json["closed_at"], closed["at"]);
+    // Mandatory advice was not given: review sees it.
+    assert!(json["compliance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["type"] == "mandatory_advice_missing"));
+}
+
+#[test]
+fn an_open_call_has_no_closing_time() {
+    let pack = council();
+    let call = Call::open(&pack, "agent-7", T0);
+    let entry = LogEntry::of(&pack, &call);
+    assert_eq!(entry.closed_at, None);
+    assert!(entry.decision.is_none());
+    assert_eq!(entry.events.len(), 1);
+}

@@ -1,0 +1,109 @@
+//! Aids the handler keeps at hand during the call: the control phrases (F1; L2 1.2), the keyboard
+//! map, and the reference panel (F9; L2 3.1–3.8): services, legislation and its effect, how the
+//! trees work, allocation rules, escalation boundaries, advice limits, codes and standard wording,
+//! and the resources available.
+
+use incident_engine::{fill, Pack, PlaceholderValues, Segment};
+use leptos::prelude::*;
+
+use super::{Desk, KEYS_DIALOG_ID};
+use crate::components::PackPreview;
+
+/// The control phrases (F1; L2 1.2, K5), always on screen while the call is open.
+pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
+    let file = pack.file();
+    let values = PlaceholderValues {
+        agent: None,
+        organisation: Some(file.organisation.name.clone()),
+    };
+    let items = file
+        .wording
+        .control_phrases
+        .iter()
+        .map(|phrase| {
+            let words: String = fill(&phrase.text, &values)
+                .unwrap_or_else(|_| vec![Segment::Text(phrase.text.clone())])
+                .into_iter()
+                .map(|s| match s {
+                    Segment::Text(t) => t,
+                    Segment::Slot(p) => format!("[{}]", p.label()),
+                })
+                .collect();
+            view! {
+                <li>
+                    <span class="idk-advice-kind">{phrase.kind.label()}</span>
+                    ": "
+                    {words}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="idk-section idk-phrases">
+            <summary>"Control phrases"</summary>
+            <ul aria-label="Control phrases">{items}</ul>
+        </details>
+    }
+}
+
+/// What the keys do (opened with "?").
+pub(super) fn keys_dialog() -> impl IntoView {
+    let keys = [
+        ("1 to 9", "Answer the current question with that option"),
+        (
+            "Down, Up",
+            "In \u{201c}Find a code\u{201d}: move through the matching codes",
+        ),
+        (
+            "Enter",
+            "In \u{201c}Find a code\u{201d}: choose the highlighted code",
+        ),
+        ("?", "Show these shortcuts"),
+        ("Tab, Shift+Tab", "Move between fields and buttons"),
+        ("Enter or Space", "Press the focused button"),
+        ("Escape", "Close this dialog, or the list of matching codes"),
+    ];
+    let rows = keys
+        .into_iter()
+        .map(|(key, action)| view! { <tr><th scope="row"><kbd>{key}</kbd></th><td>{action}</td></tr> })
+        .collect_view();
+    view! {
+        <dialog id=KEYS_DIALOG_ID class="idk-dialog" aria-labelledby="idk-keys-heading">
+            <h2 id="idk-keys-heading">"Keyboard shortcuts"</h2>
+            <p class="idk-muted">"Shortcuts work when the cursor is not in a text field."</p>
+            <table class="idk-table">
+                <caption>"Keys and what they do"</caption>
+                <tbody>{rows}</tbody>
+            </table>
+            <form method="dialog">
+                <button type="submit" class="idk-button">"Close"</button>
+            </form>
+        </dialog>
+    }
+}
+
+/// The pack as reference, inside the call. Built when first opened, so a large pack costs nothing
+/// until the handler needs it.
+pub(super) fn reference(desk: Desk) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    view! {
+        <details
+            class="idk-section idk-reference"
+            on:toggle=move |ev| {
+                use wasm_bindgen::JsCast;
+                let open = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                    .is_some_and(|d| d.open());
+                if open {
+                    opened.set(true);
+                }
+            }
+        >
+            <summary>"Reference: services, legislation, procedures, codes, resources"</summary>
+            <Show when=move || opened.get()>
+                <PackPreview pack=desk.pack.get_value() heading_id="idk-reference-heading" />
+            </Show>
+        </details>
+    }
+}

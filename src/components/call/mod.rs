@@ -1,0 +1,258 @@
+//! The call: safety-net questions, log fields, decision tree, code and priority with why, advice
+//! within limits, escalation proposals, major incidents, handoffs and closing (F1–F7, F9, F20; L2
+//! 1.1–1.7, 2.1–2.3, 3.1–3.8; NOS P1–P3). Every action goes to the engine's `Call` as a command;
+//! what the engine refuses is shown as an alert with what to do. Digits 1–9 answer the current
+//! question. A closed call's log entry goes to the host (`host::bridge`).
+//!
+//! One file per part of the screen: `aids` (control phrases, keyboard map, reference), `record`
+//! (safety net, log fields), `triage` (tree, question, decision), `code_search` (the code
+//! combobox), `advice`, `escalation` (proposals, major incident), `handoff` (messages, external
+//! organisations) and `closing`.
+
+mod advice;
+mod aids;
+mod closing;
+mod code_search;
+mod escalation;
+mod handoff;
+mod record;
+mod triage;
+
+use std::sync::Arc;
+
+use incident_engine::call::{Call, Command, Effect, Missing, PriorCall, Refusal};
+use incident_engine::entry::LogEntry;
+use incident_engine::keys::answer_key;
+use incident_engine::pack::DecisionTree;
+use incident_engine::Pack;
+use leptos::prelude::*;
+
+use crate::host::bridge::entry_completed;
+use crate::host::clock::{clock_text, every_second, now_ms, show_dialog};
+use crate::host::page::{focus_soon, typing_in_a_field};
+
+/// The keyboard map dialog.
+const KEYS_DIALOG_ID: &str = "idk-keys";
+
+/// The current question's heading, focused after each answer.
+const QUESTION_ID: &str = "idk-question";
+
+/// What the handler should see after a refused command.
+#[derive(Debug, Clone, PartialEq)]
+struct Notice {
+    title: String,
+    detail: Vec<String>,
+}
+
+/// The call's state and how to change it, shared by the panels.
+#[derive(Clone, Copy)]
+struct Desk {
+    pack: StoredValue<Arc<Pack>>,
+    call: RwSignal<Call>,
+    notice: RwSignal<Option<Notice>>,
+    announcement: RwSignal<String>,
+    /// The time, ticking every second.
+    now: RwSignal<u64>,
+    /// Earlier calls handled here, for repeat-caller triggers; this call joins them on closing.
+    history: RwSignal<Vec<PriorCall>>,
+}
+
+impl Desk {
+    /// Sends `command` to the call; returns whether it was applied.
+    fn dispatch(self, command: Command) -> bool {
+        let pack = self.pack.get_value();
+        let mut outcome = None;
+        self.call
+            .update(|call| outcome = Some(call.apply(&pack, now_ms(), command)));
+        match outcome {
+            Some(Ok(effects)) => {
+                self.notice.set(None);
+                for effect in effects {
+                    match effect {
+                        Effect::Announce(text) => self.announcement.set(text),
+                        Effect::Completed => self.completed(&pack),
+                    }
+                }
+                true
+            }
+            Some(Err(refusal)) => {
+                self.notice.set(Some(explain(&pack, refusal)));
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// The call is closed: its entry goes to the host and it joins the history.
+    fn completed(self, pack: &Pack) {
+        let (entry, prior) = self
+            .call
+            .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
+        entry_completed(&entry);
+        self.history.update(|h| h.push(prior));
+        self.announcement.set("Call closed".to_owned());
+    }
+
+    fn tree(self) -> Option<DecisionTree> {
+        let pack = self.pack.get_value();
+        let id = self.call.with(|c| c.tree().map(str::to_owned))?;
+        pack.tree(&id).cloned()
+    }
+}
+
+fn explain(pack: &Pack, refusal: Refusal) -> Notice {
+    let title = match &refusal {
+        Refusal::AdviceOverLimit { .. } => "This advice cannot be given".to_owned(),
+        Refusal::MissingFields(_) => "The call cannot be closed yet".to_owned(),
+        other => format!("Not done: {other}"),
+    };
+    let detail = match refusal {
+        Refusal::AdviceOverLimit {
+            rule,
+            matched,
+            instead,
+            may_go_further,
+            ..
+        } => {
+            let file = pack.file();
+            let mut lines = vec![
+                format!("Rule: {rule}"),
+                format!("It says: \u{201c}{matched}\u{201d}"),
+            ];
+            if let Some(text) = instead
+                .and_then(|id| file.advice.items.iter().find(|a| a.id == id))
+                .map(|a| a.text.clone())
+            {
+                lines.push(format!("Say instead: {text}"));
+            }
+            if let Some(level) =
+                may_go_further.and_then(|id| file.escalation.levels.iter().find(|l| l.id == id))
+            {
+                lines.push(format!(
+                    "{} may go further: escalate if the caller needs more.",
+                    level.name
+                ));
+            }
+            lines
+        }
+        Refusal::MissingFields(missing) => missing.iter().map(|m| missing_label(pack, m)).collect(),
+        _ => vec![],
+    };
+    Notice { title, detail }
+}
+
+/// What closing still needs, as the handler reads it.
+fn missing_label(pack: &Pack, missing: &Missing) -> String {
+    match missing {
+        Missing::Code => "An incident code".to_owned(),
+        Missing::Field(field) => field.label().to_owned(),
+        Missing::SafetyNet(id) => {
+            let asked = pack.file().safety_net.iter().find(|q| &q.id == id);
+            format!(
+                "Safety question: {}",
+                asked.map_or(id.as_str(), |q| q.question.as_str())
+            )
+        }
+    }
+}
+
+/// The call in progress.
+#[component]
+pub fn CallScreen(
+    /// The checked pack the call is handled under.
+    pack: Arc<Pack>,
+    /// The handler's id, for the log.
+    #[prop(into)]
+    agent: String,
+    /// Earlier calls handled in this session, for repeat-caller triggers; the call adds itself
+    /// when it closes.
+    history: RwSignal<Vec<PriorCall>>,
+) -> impl IntoView {
+    let opened = now_ms();
+    let call = RwSignal::new(Call::open(&pack, &agent, opened));
+    let now = RwSignal::new(opened);
+    if let Some(timer) = every_second(move || now.set(now_ms())) {
+        on_cleanup(move || timer.clear());
+    }
+    let phrases = aids::control_phrases(&pack);
+    let desk = Desk {
+        pack: StoredValue::new(pack),
+        call,
+        notice: RwSignal::new(None),
+        announcement: RwSignal::new(String::new()),
+        now,
+        history,
+    };
+    // Digits answer the current question from anywhere in the call except where typing means text.
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || typing_in_a_field(&ev) {
+            return;
+        }
+        if ev.key() == "?" {
+            ev.prevent_default();
+            show_dialog(KEYS_DIALOG_ID);
+            return;
+        }
+        let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
+            return;
+        };
+        let Some(node) = desk
+            .tree()
+            .and_then(|t| t.nodes.into_iter().find(|n| n.id == node_id))
+        else {
+            return;
+        };
+        let options = triage::answer_options(&node);
+        if let Some(i) = answer_key(&ev.key(), options.len()) {
+            ev.prevent_default();
+            if desk.dispatch(Command::Answer {
+                node: node_id,
+                value: options[i].1.clone(),
+            }) {
+                focus_soon(QUESTION_ID);
+            }
+        }
+    };
+    view! {
+        <section class="idk-card idk-call" aria-labelledby="idk-call-heading" on:keydown=on_keydown>
+            <div class="idk-call-bar">
+                <h2 id="idk-call-heading" class="idk-card-title">"Call"</h2>
+                <p class="idk-timer">
+                    "Call time "
+                    <span role="timer">{move || clock_text(now.get().saturating_sub(opened))}</span>
+                </p>
+                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| show_dialog(KEYS_DIALOG_ID)>
+                    "Keyboard shortcuts (?)"
+                </button>
+            </div>
+            {aids::keys_dialog()}
+            {phrases}
+            <p class="idk-visually-hidden" role="status">{move || desk.announcement.get()}</p>
+            {move || {
+                desk.notice
+                    .get()
+                    .map(|notice| {
+                        view! {
+                            <div class="idk-notice" role="alert">
+                                <p class="idk-notice-title">{notice.title}</p>
+                                <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                            </div>
+                        }
+                    })
+            }}
+            {escalation::banner(desk)}
+            {escalation::major_incident(desk)}
+            {record::safety_net(desk)}
+            {record::log_fields(desk)}
+            {triage::tree_chooser(desk)}
+            {triage::question_panel(desk)}
+            {triage::decision_panel(desk)}
+            {code_search::code_chooser(desk)}
+            {advice::advice_panel(desk)}
+            {handoff::handoff_panel(desk)}
+            {handoff::organisations_panel(desk)}
+            {aids::reference(desk)}
+            {closing::close_panel(desk)}
+        </section>
+    }
+}

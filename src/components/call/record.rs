@@ -1,0 +1,115 @@
+//! Recording what the caller says: the safety-net questions asked on every call (L2 1.4, 1.7) and
+//! the incident log's fields (F2; L2 1.3, 1.6).
+
+use incident_engine::call::Command;
+use incident_engine::pack::LogField;
+use leptos::prelude::*;
+
+use super::Desk;
+
+/// The safety-net questions, each answered yes or no (radio groups). A "yes" can raise the
+/// priority, propose an escalation, flag the caller as vulnerable and call for advice at once;
+/// the call cannot close until every question has been asked.
+pub(super) fn safety_net(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let questions = pack
+        .file()
+        .safety_net
+        .iter()
+        .map(|q| {
+            let (id, asked) = (q.id.clone(), q.question.clone());
+            let group = format!("idk-sn-{}", q.id);
+            let label_id = format!("{group}-q");
+            let choices = [("Yes", true), ("No", false)]
+                .into_iter()
+                .map(|(label, yes)| {
+                    let (id, checked_id) = (id.clone(), id.clone());
+                    view! {
+                        <label class="idk-radio">
+                            <input
+                                type="radio"
+                                name=group.clone()
+                                prop:checked=move || {
+                                    desk.call.with(|c| c.safety_answer(&checked_id)) == Some(yes)
+                                }
+                                on:change=move |_| {
+                                    desk.dispatch(Command::SafetyNet { question: id.clone(), yes });
+                                }
+                            />
+                            {label}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <li>
+                    <span id=label_id.clone()>{asked}</span>
+                    <span role="radiogroup" aria-labelledby=label_id class="idk-yes-no">
+                        {choices}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    let answered = move || {
+        let pack = desk.pack.get_value();
+        let total = pack.file().safety_net.len();
+        let done = desk.call.with(|c| {
+            pack.file()
+                .safety_net
+                .iter()
+                .filter(|q| c.safety_answer(&q.id).is_some())
+                .count()
+        });
+        format!("{done} of {total} asked")
+    };
+    (!pack.file().safety_net.is_empty()).then(|| {
+        view! {
+            <fieldset class="idk-group idk-safety-net">
+                <legend>"Safety questions (ask every caller)"</legend>
+                <p class="idk-muted">{answered}</p>
+                <ol class="idk-safety-list">{questions}</ol>
+            </fieldset>
+        }
+    })
+}
+
+/// The incident log's fields (F2; L2 1.3): caller, callback, relationship, location, narrative,
+/// hazards, people, vehicle, vulnerability. Recorded when the handler leaves a field.
+pub(super) fn log_fields(desk: Desk) -> impl IntoView {
+    let fields = LogField::ALL
+        .into_iter()
+        .map(|field| {
+            let value = move || desk.call.with(|c| c.field(field).unwrap_or("").to_owned());
+            let on_change = move |ev| {
+                let new = event_target_value(&ev);
+                if desk.call.with(|c| c.field(field).unwrap_or("") != new) {
+                    desk.dispatch(Command::SetField { field, value: new });
+                }
+            };
+            if field == LogField::Narrative {
+                view! {
+                    <label class="idk-field idk-field-wide">
+                        {field.label()}
+                        <textarea rows="3" prop:value=value on:change=on_change></textarea>
+                    </label>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <label class="idk-field">
+                        {field.label()}
+                        <input type="text" prop:value=value on:change=on_change />
+                    </label>
+                }
+                .into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="idk-group idk-log-fields">
+            <legend>"Incident log"</legend>
+            {fields}
+        </fieldset>
+    }
+}

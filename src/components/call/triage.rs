@@ -1,0 +1,245 @@
+//! Assessing the call: the decision tree chosen from the caller's words or by hand, the current
+//! question with its answers (a radio group, or a number or text field), and the code and
+//! priority with "why" (F3, F5; L2 1.4, 3.3; NOS P2).
+
+use incident_engine::call::{AnswerValue, Command};
+use incident_engine::pack::{Answer, LogField, TreeNode};
+use incident_engine::search::suggest_trees;
+use leptos::prelude::*;
+
+use super::{Desk, QUESTION_ID};
+use crate::host::page::focus_soon;
+
+pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let trees: Vec<(String, String)> = pack
+        .file()
+        .trees
+        .iter()
+        .map(|t| (t.id.clone(), t.title.clone()))
+        .collect();
+    let chosen = RwSignal::new(trees.first().map(|t| t.0.clone()).unwrap_or_default());
+    let suggestions = move || {
+        let pack = desk.pack.get_value();
+        let said = desk
+            .call
+            .with(|c| c.field(LogField::Narrative).unwrap_or("").to_owned());
+        suggest_trees(&pack, &said)
+            .into_iter()
+            .take(3)
+            .map(|i| {
+                let tree = &pack.file().trees[i];
+                let (id, title) = (tree.id.clone(), tree.title.clone());
+                view! {
+                    <li>
+                        <button
+                            type="button"
+                            class="idk-button idk-button-secondary"
+                            on:click=move |_| {
+                                start_tree(desk, id.clone());
+                            }
+                        >
+                            {format!("Start: {title}")}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let options = trees
+        .into_iter()
+        .map(|(id, title)| view! { <option value=id>{title}</option> })
+        .collect_view();
+    view! {
+        <fieldset class="idk-group">
+            <legend>"Assess"</legend>
+            <ul class="idk-suggestions" aria-label="Suggested from what the caller said">{suggestions}</ul>
+            <div class="idk-field">
+                <label for="idk-tree-choice">"Decision tree"</label>
+                <select id="idk-tree-choice" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    {options}
+                </select>
+            </div>
+            <button
+                type="button"
+                class="idk-button"
+                on:click=move |_| {
+                    start_tree(desk, chosen.get_untracked());
+                }
+            >
+                "Start tree"
+            </button>
+        </fieldset>
+    }
+}
+
+/// Starts a tree and puts the handler on its first question.
+fn start_tree(desk: Desk, tree: String) {
+    if desk.dispatch(Command::ChooseTree { tree }) {
+        focus_soon(QUESTION_ID);
+    }
+}
+
+/// The labels of a question's answers, in order, with the value each gives.
+pub(super) fn answer_options(node: &TreeNode) -> Vec<(String, AnswerValue)> {
+    match &node.answer {
+        Answer::Choice { options } => options
+            .iter()
+            .map(|o| (o.label.clone(), AnswerValue::Option(o.id.clone())))
+            .collect(),
+        Answer::YesNo { .. } => vec![
+            ("Yes".to_owned(), AnswerValue::YesNo(true)),
+            ("No".to_owned(), AnswerValue::YesNo(false)),
+        ],
+        _ => vec![],
+    }
+}
+
+pub(super) fn question_panel(desk: Desk) -> impl IntoView {
+    move || {
+        let node_id = desk
+            .call
+            .with(|c| c.current_question().map(str::to_owned))?;
+        let tree = desk.tree()?;
+        let node = tree.nodes.iter().find(|n| n.id == node_id)?.clone();
+        let options = answer_options(&node);
+        let answer = move |value: AnswerValue| {
+            desk.dispatch(Command::Answer {
+                node: node_id.clone(),
+                value,
+            });
+        };
+        let guidance = node
+            .guidance
+            .clone()
+            .map(|g| view! { <p class="idk-muted">{g}</p> });
+        let body = match &node.answer {
+            Answer::Choice { .. } | Answer::YesNo { .. } => {
+                let radios = options
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (label, value))| {
+                        let answer = answer.clone();
+                        let shortcut = if i < 9 {
+                            format!("{}. ", i + 1)
+                        } else {
+                            String::new()
+                        };
+                        view! {
+                            <label class="idk-radio">
+                                <input
+                                    type="radio"
+                                    name="idk-answer"
+                                    on:click=move |_| answer(value.clone())
+                                />
+                                {shortcut}
+                                {label}
+                            </label>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <div
+                        role="radiogroup"
+                        aria-labelledby="idk-question"
+                        aria-describedby="idk-question-keys"
+                    >
+                        {radios}
+                    </div>
+                    <p id="idk-question-keys" class="idk-muted">"Press 1 to 9 to answer."</p>
+                }
+                .into_any()
+            }
+            Answer::Number { unit, min, max, .. } => {
+                let text = RwSignal::new(String::new());
+                let (min, max) = (*min, *max);
+                view! {
+                    <label class="idk-field">
+                        {format!("Answer ({unit})")}
+                        <input type="number" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+                    </label>
+                    <button
+                        type="button"
+                        class="idk-button"
+                        on:click=move |_| {
+                            let value = text.get_untracked().trim().parse::<f64>().unwrap_or(f64::NAN);
+                            answer(AnswerValue::Number(value));
+                        }
+                    >
+                        {format!("Record answer ({min} to {max})")}
+                    </button>
+                }
+                .into_any()
+            }
+            Answer::Text { .. } => {
+                let text = RwSignal::new(String::new());
+                view! {
+                    <label class="idk-field idk-field-wide">
+                        "Answer"
+                        <textarea rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <button type="button" class="idk-button" on:click=move |_| answer(AnswerValue::Text(text.get_untracked()))>
+                        "Record answer"
+                    </button>
+                }
+                .into_any()
+            }
+        };
+        Some(view! {
+            <section class="idk-question" aria-labelledby="idk-question">
+                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{node.question.clone()}</h3>
+                {guidance}
+                {body}
+            </section>
+        })
+    }
+}
+
+pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
+    move || {
+        let decision = desk.call.with(|c| c.decision().cloned())?;
+        let pack = desk.pack.get_value();
+        let title = pack
+            .code(&decision.code)
+            .map(|c| c.title.clone())
+            .unwrap_or_default();
+        let tree = desk.tree();
+        let why = desk.call.with(|c| {
+            c.answers()
+                .iter()
+                .map(|(node, value)| {
+                    let asked = tree
+                        .as_ref()
+                        .and_then(|t| t.nodes.iter().find(|n| &n.id == node));
+                    let question = asked
+                        .map(|n| n.question.clone())
+                        .unwrap_or_else(|| node.clone());
+                    let label = asked
+                        .and_then(|n| {
+                            answer_options(n)
+                                .into_iter()
+                                .find(|(_, v)| v == value)
+                                .map(|(l, _)| l)
+                        })
+                        .unwrap_or_else(|| match value {
+                            AnswerValue::Number(n) => n.to_string(),
+                            AnswerValue::Text(t) => t.clone(),
+                            other => format!("{other:?}"),
+                        });
+                    view! { <li>{format!("{question} {label}")}</li> }
+                })
+                .collect_view()
+        });
+        Some(view! {
+            <section class="idk-decision" aria-labelledby="idk-decision-heading">
+                <h3 id="idk-decision-heading">"Code and priority"</h3>
+                <p class="idk-decision-code">
+                    {format!("{} {} · priority {}", decision.code, title, decision.priority)}
+                </p>
+                <p>{decision.reason.clone()}</p>
+                <h4>"Why this code"</h4>
+                <ul aria-label="Why this code">{why}</ul>
+            </section>
+        })
+    }
+}
