@@ -11,6 +11,8 @@
 // Each figure is reported as p50/p95/max over all samples; the caller prints them beside the
 // baseline page's time to interactive measured in the same run. Figures, not pass/fail.
 
+import { percentile } from './support.mjs';
+
 /** What is typed into "Find a code" (one sample per character). */
 export const QUERIES = ['sewage overflow', 'GEN-12', 'lift tower block', 'carbon monoxide', 'fly tipping night'];
 
@@ -31,19 +33,13 @@ const FRAME_PROBE = `
   }
 `;
 
-export function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
 
 export function distribution(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
   return {
-    n: sorted.length,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    max: sorted.length ? sorted[sorted.length - 1] : null,
+    n: samples.length,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    max: samples.length ? Math.max(...samples) : null,
   };
 }
 
@@ -87,7 +83,7 @@ async function codeSearch(browser, origin, largePackUrl, rate) {
         await page.keyboard.press(character === ' ' ? 'Space' : character);
         keystroke.push(...(await frames(page, 1)));
         await page.evaluate(() => (window.__idkProbe = null));
-        rowsMax = Math.max(rowsMax, await page.getByRole('option').count());
+        rowsMax = Math.max(rowsMax, await page.getByRole('listbox', { name: 'Matching codes' }).getByRole('option').count());
       }
       core.push(
         ...(await page.evaluate(() =>

@@ -15,12 +15,10 @@ import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promi
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
 
-import { CHROMIUM, CHROMIUM_ARGS } from '../tests/support/chromium.mjs';
+import { CHROMIUM } from '../tests/support/chromium.mjs';
 import { QUERIES, measureInteraction } from './interaction.mjs';
-import { startServer } from '../tests/support/static-server.mjs';
+import { PRECOMPRESS, brotli, gzip, machineFacts, precompressTree, withServerAndBrowser } from './support.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SERVE_DIR = path.join(BENCH_DIR, 'out', 'serve');
@@ -34,7 +32,6 @@ const BUDGET_GZIP_BYTES = 120_000; // 120 KB, 1 KB = 1000 bytes
 const REFERENCE_NOTE = 'reference: Amazon Connect Streams ~190 KB gzip';
 const THROTTLES = [1, 4];
 const WAIT_MS = 60_000;
-const PRECOMPRESS = new Set(['.wasm', '.js', '.css', '.html', '.json']);
 const PAGES = {
   widget: '/index.html',
   baseline: '/baseline.html',
@@ -85,18 +82,6 @@ function parseArgs(argv) {
 // ---------------------------------------------------------------------------------------------
 // Sizes
 
-function gzip(bytes) {
-  return zlib.gzipSync(bytes, { level: 9 });
-}
-
-function brotli(bytes) {
-  return zlib.brotliCompressSync(bytes, {
-    params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-    },
-  });
-}
 
 /** The one file in `dir` (not its subdirectories) whose name ends with `ext`. */
 async function findOne(dir, ext) {
@@ -165,18 +150,6 @@ async function largePackSizes(largePack) {
   };
 }
 
-async function precompressTree(dir) {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      await precompressTree(full);
-    } else if (entry.isFile() && PRECOMPRESS.has(path.extname(entry.name))) {
-      const bytes = await readFile(full);
-      await writeFile(full + '.gz', gzip(bytes));
-      await writeFile(full + '.br', brotli(bytes));
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Loads in Chromium
@@ -524,37 +497,8 @@ async function main() {
   };
   await prepareServeDir(dist, largePackFile);
 
-  let server;
-  let browser;
-  const cleanup = async () => {
-    await browser?.close().catch(() => {});
-    browser = undefined;
-    if (server) {
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(() => resolve()));
-      server = undefined;
-    }
-  };
-  const onSignal = (signal) => {
-    stopping = true;
-    process.stderr.write(`\nbench: ${signal}, stopping\n`);
-    cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  try {
-    server = await startServer({ port: 0, mounts: { '/': SERVE_DIR }, precompressed: true });
-    const origin = `http://127.0.0.1:${server.address().port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    const machine = {
-      node: process.version,
-      chromium: `Chromium ${browser.version()}`,
-      cpus: os.cpus().length,
-      cpuModel: (os.cpus()[0]?.model ?? 'unknown').replace(/\s+/g, ' ').trim(),
-      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-      loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
-    };
+  await withServerAndBrowser({ serveDir: SERVE_DIR, label: 'bench', onStop: () => (stopping = true) }, async ({ browser, origin }) => {
+    const machine = machineFacts(browser);
     process.stderr.write(
       `bench: serving ${path.relative(process.cwd(), SERVE_DIR)} on ${origin}; ${runs} rounds of 4 cold loads` +
         (largePackFile ? `, then ${runs} rounds of 2 with the large pack` : '') +
@@ -584,9 +528,7 @@ async function main() {
     };
     console.log(render(report));
     console.log(`BENCH_JSON ${JSON.stringify(report)}`);
-  } finally {
-    await cleanup();
-  }
+  });
 }
 
 main().then(

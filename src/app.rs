@@ -83,9 +83,15 @@ fn HandlerScreen(
                     {move || if calls_answered.get() == 0 { "Answer call" } else { "Answer next call" }}
                 </button>
             </div>
-            {move || {
-                (calls_answered.get() > 0).then(|| view! { <CallScreen pack=call_pack.clone() agent=agent_id() history=history /> })
-            }}
+            // Keyed by the call's number, so each call gets new elements: rebuilt in place, a
+            // call would inherit the last one's open sections and ticks.
+            <For
+                each=move || (calls_answered.get() > 0).then_some(calls_answered.get())
+                key=|n| *n
+                let(_n)
+            >
+                <CallScreen pack=call_pack.clone() agent=agent_id() history=history />
+            </For>
             <div>
                 <button
                     type="button"

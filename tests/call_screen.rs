@@ -334,3 +334,34 @@ async fn a_safety_net_yes_calls_for_advice_now_and_proposes_escalation() {
         .unwrap();
     assert_eq!(text(&counted), "1 of 6 asked");
 }
+
+#[wasm_bindgen_test]
+async fn the_next_question_starts_with_no_answer_ticked() {
+    let (root, _handle) = mount_pack(COUNCIL);
+    let choice: web_sys::HtmlSelectElement = root
+        .query_selector("#idk-tree-choice")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    choice.set_value("gas-smell");
+    choice
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    button(&root, "Start tree").click();
+    leptos::task::tick().await;
+    let first = question(&root).unwrap();
+    let radios = all(&root, "[role=radiogroup] input[name=idk-answer]");
+    radios[0].unchecked_ref::<HtmlElement>().click();
+    leptos::task::tick().await;
+    assert_ne!(
+        question(&root).unwrap(),
+        first,
+        "moved to the next question"
+    );
+    let ticked: Vec<String> = all(&root, "input[name=idk-answer]")
+        .iter()
+        .filter(|r| r.unchecked_ref::<web_sys::HtmlInputElement>().checked())
+        .map(|r| text(&r.parent_element().unwrap()))
+        .collect();
+    assert!(ticked.is_empty(), "ticked before answering: {ticked:?}");
+}

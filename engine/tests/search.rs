@@ -65,3 +65,40 @@ fn trees_are_suggested_from_the_callers_words() {
             || !suggest_trees(&pack, "hello there").contains(&suggested[0])
     );
 }
+
+mod typing {
+    use super::council;
+    use incident_engine::search::CodeSearch;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Typing (narrowing on each added character) finds exactly what a fresh search finds,
+        /// whatever is typed, pattern syntax and deletions included.
+        #[test]
+        fn typing_finds_what_a_fresh_search_finds(
+            keys in proptest::collection::vec(
+                prop_oneof![
+                    8 => proptest::sample::select("abcdefghilmnorstuwy -0123".chars().collect::<Vec<_>>()).prop_map(Some),
+                    1 => proptest::sample::select("!^'$\\".chars().collect::<Vec<_>>()).prop_map(Some),
+                    1 => Just(None), // Backspace
+                ],
+                1..24,
+            )
+        ) {
+            let pack = council();
+            let mut typing = CodeSearch::new(&pack);
+            let mut query = String::new();
+            for key in keys {
+                match key {
+                    Some(c) => query.push(c),
+                    None => { query.pop(); }
+                }
+                let narrowed = typing.search(&query, 20);
+                let fresh = CodeSearch::new(&pack).search(&query, 20);
+                prop_assert_eq!(narrowed, fresh, "query {:?}", query);
+            }
+        }
+    }
+}

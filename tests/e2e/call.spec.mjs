@@ -3,7 +3,14 @@
 // approved advice given, escalation proposed, handoffs, closing refused until the log is complete,
 // and the completed entry received by the host page. axe on every screen.
 import { test, expect } from '@playwright/test';
-import { DemoHostPage, StandalonePage, expectNoAxeViolations } from './pages.mjs';
+import {
+  DemoHostPage,
+  StandalonePage,
+  cspViolations,
+  expectInlineScriptRefused,
+  expectNoAxeViolations,
+  recordCspViolations,
+} from './pages.mjs';
 
 /** The call screen, found by role and label; `root` is the page, or the host's widget frame. */
 class CallDesk {
@@ -113,6 +120,7 @@ class CallDesk {
 }
 
 test('a gas call in the host page, keyboard only, from answer to the entry the host receives', async ({ page }) => {
+  await recordCspViolations(page);
   const host = new DemoHostPage(page);
   await host.open();
   const frame = page.frameLocator('iframe[title="Incident Desk call handling"]');
@@ -251,6 +259,11 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   expect(entry.events.find((e) => e.type === 'escalation_declined').why).toBe('Gas emergency service already attending');
   expect(entry.events.every((e) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(e.at))).toBe(true);
   await expectNoAxeViolations(page);
+
+  // The whole call ran under the widget's strict Content Security Policy without one violation.
+  const widgetFrame = host.widgetFrame();
+  expect(await cspViolations(widgetFrame)).toEqual([]);
+  await expectInlineScriptRefused(widgetFrame);
 });
 
 test('a flooding call: number answers follow their branches, and the log closes complete', async ({ page }) => {

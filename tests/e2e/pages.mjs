@@ -1,10 +1,11 @@
 // Page objects for the end-to-end tests. Elements are found by role and accessible name, the way
 // a handler using a screen reader or the keyboard would find them.
 import { expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** The widget, in its own page or inside a host's iframe (`root` is a Page or a FrameLocator). */
@@ -107,7 +108,9 @@ export class DemoHostPage {
 
 /** Runs axe-core in `target` (a Page or a Frame) and asserts there are no violations. */
 export async function expectNoAxeViolations(target, { iframes = true } = {}) {
-  await target.addScriptTag({ path: AXE_PATH });
+  // Evaluated, not added as a <script>: the widget's Content Security Policy refuses inline
+  // scripts, and the test must not need a hole in it.
+  await target.evaluate(AXE_SOURCE);
   const result = await target.evaluate(
     ([tags, iframes]) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, iframes }),
     [AXE_TAGS, iframes],
@@ -120,4 +123,41 @@ export async function expectNoAxeViolations(target, { iframes = true } = {}) {
   }));
   expect(violations, 'axe-core violations').toEqual([]);
   expect(result.passes.length, 'axe-core ran its rules').toBeGreaterThan(0);
+}
+
+/**
+ * Records Content Security Policy violations in every frame of `page` from the start, for
+ * `cspViolations`. Call before the page is opened.
+ */
+export async function recordCspViolations(page) {
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI || '(inline)'}`);
+    });
+  });
+}
+
+/** The violations recorded in `target` (a Page or a Frame) since it loaded. */
+export async function cspViolations(target) {
+  return target.evaluate(() => window.__cspViolations ?? ['(not recording)']);
+}
+
+/**
+ * Proves the widget's policy is in force in `target`: an inline script is refused (and reported).
+ * Returns the violations it caused, which the caller leaves out of its own count.
+ */
+export async function expectInlineScriptRefused(target) {
+  const ran = await target.evaluate(async () => {
+    const before = window.__cspViolations.length;
+    const script = document.createElement('script');
+    script.textContent = 'window.__inlineRan = true;';
+    document.head.append(script);
+    script.remove();
+    // The violation event is dispatched as a task.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { ran: window.__inlineRan === true, caused: window.__cspViolations.splice(before) };
+  });
+  expect(ran.ran, 'an inline script ran: the Content Security Policy is not in force').toBe(false);
+  expect(ran.caused.join(' | ')).toContain('script-src');
 }

@@ -2,7 +2,10 @@
 //!
 //! Prints the median, 95th percentile and fastest of RUNS (default 30) runs of `parse_pack`, beside
 //! a baseline measured in the same run on the same bytes: serde_json reading them into an untyped
-//! `Value` (the least any JSON reader must do). Figures, not a test. The same work in wasm is
+//! `Value` (the least any JSON reader must do). Then code search as the handler types: every
+//! keystroke of a few queries (the same ones bench/interaction.mjs types in the widget), p50 and
+//! p95 per keystroke, beside a baseline in the same run: a plain case-insensitive substring scan of
+//! the titles (the least any search must do). Figures, not a test. The same work in wasm is
 //! measured in the widget by scripts/bench.
 
 use std::process::ExitCode;
@@ -84,7 +87,75 @@ fn main() -> ExitCode {
         p.0 / b.0,
         if p.0 <= 15.0 { "met" } else { "not met" }
     );
+    if let Ok(pack) = incident_engine::parse_pack(&bytes) {
+        search_bench(&pack, runs);
+    }
     ExitCode::SUCCESS
+}
+
+/// What is typed, one keystroke at a time (as in bench/interaction.mjs).
+const QUERIES: [&str; 5] = [
+    "sewage overflow",
+    "GEN-12",
+    "lift tower block",
+    "carbon monoxide",
+    "fly tipping night",
+];
+
+fn search_bench(pack: &incident_engine::Pack, runs: usize) {
+    use incident_engine::search::CodeSearch;
+    let titles: Vec<String> = pack
+        .file()
+        .codes
+        .iter()
+        .map(|c| format!("{} {}", c.code, c.title).to_lowercase())
+        .collect();
+    let mut search_times = Vec::new();
+    let mut baseline_times = Vec::new();
+    let mut found = 0usize;
+    for _ in 0..runs.min(10) {
+        for query in QUERIES {
+            let mut search = CodeSearch::new(pack);
+            for end in query.char_indices().map(|(i, c)| i + c.len_utf8()) {
+                let typed = &query[..end];
+                let started = Instant::now();
+                let hits = search.search(typed, 20);
+                search_times.push(started.elapsed());
+                found += hits.len();
+                let started = Instant::now();
+                let lower = typed.to_lowercase();
+                let words: Vec<&str> = lower.split_whitespace().collect();
+                let hits = titles
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| words.iter().all(|w| t.contains(w)))
+                    .take(20)
+                    .count();
+                baseline_times.push(started.elapsed());
+                found += hits;
+            }
+        }
+    }
+    let n = search_times.len();
+    let (s, b) = (summary(&mut search_times), summary(&mut baseline_times));
+    println!(
+        "code search over {} codes, {n} keystrokes ({} results seen)",
+        pack.file().codes.len(),
+        found
+    );
+    println!(
+        "{:<38} {:>10} {:>10} {:>10}",
+        "", "median ms", "p95 ms", "min ms"
+    );
+    let row = |label: &str, t: (f64, f64, f64)| {
+        println!("{label:<38} {:>10.3} {:>10.3} {:>10.3}", t.0, t.1, t.2)
+    };
+    row("CodeSearch::search (fuzzy, ranked)", s);
+    row("baseline: substring scan of titles", b);
+    println!(
+        "goal p95 1 ms per keystroke (in wasm; see scripts/bench): natively {}",
+        if s.1 <= 1.0 { "met" } else { "not met" }
+    );
 }
 
 /// (median, p95, min) in milliseconds.

@@ -11,17 +11,32 @@ use super::Desk;
 /// code; free-text advice is checked against the limits before it is recorded (F5; L2 1.6, 3.6).
 pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
     let free_text = RwSignal::new(String::new());
+    // Rendered again only when what to advise changes, not on every change to the call.
+    let state = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        desk.call.with(|c| {
+            let due: Vec<String> = c.advice_due().into_iter().map(str::to_owned).collect();
+            let limits: Vec<String> = c
+                .limits_in_force(&pack)
+                .into_iter()
+                .map(|l| l.rule.clone())
+                .collect();
+            (
+                due,
+                c.decision().is_some(),
+                c.advice_set(&pack).cloned(),
+                limits,
+            )
+        })
+    });
     move || {
-        let due: Vec<String> = desk
-            .call
-            .with(|c| c.advice_due().into_iter().map(str::to_owned).collect());
+        let (due, decided, set, limits) = state.get();
         // Advice follows the code or the safety net: nothing to show until one asks for it.
-        if due.is_empty() && desk.call.with(|c| c.decision().is_none()) {
+        if due.is_empty() && !decided {
             return None;
         }
         let pack = desk.pack.get_value();
         let file = pack.file();
-        let set = desk.call.with(|c| c.advice_set(&pack).cloned());
         let give_now = due
             .iter()
             .filter_map(|id| file.advice.items.iter().find(|a| &a.id == id).cloned())
@@ -39,14 +54,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
             .filter_map(|id| file.advice.items.iter().find(|a| &a.id == id).cloned())
             .map(|item| advice_item(desk, item))
             .collect_view();
-        let limits = desk
-            .call
-            .with(|c| {
-                c.limits_in_force(&pack)
-                    .into_iter()
-                    .map(|l| l.rule.clone())
-                    .collect::<Vec<_>>()
-            })
+        let limits = limits
             .into_iter()
             .map(|rule| view! { <li>{rule}</li> })
             .collect_view();

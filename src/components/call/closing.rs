@@ -88,18 +88,26 @@ fn answer_text(value: &AnswerValue) -> String {
     }
 }
 
-fn close_dialog_view(desk: Desk) -> impl IntoView {
+/// The review dialog. Its log and what is missing are built only while it is open (`reviewing`),
+/// so the rest of the call does not pay for them on every change.
+fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
     let events = move || {
-        desk.call.with(|c| {
+        if !reviewing.get() {
+            return None;
+        }
+        Some(desk.call.with(|c| {
             c.log()
                 .iter()
                 .map(
                     |e| view! { <li><time>{time_of_day(e.at)}</time> " " {describe(&e.what)}</li> },
                 )
                 .collect_view()
-        })
+        }))
     };
     let missing = move || {
+        if !reviewing.get() {
+            return None;
+        }
         let pack = desk.pack.get_value();
         let missing = desk.call.with(|c| c.missing(&pack));
         (!missing.is_empty()).then(|| {
@@ -117,7 +125,12 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         })
     };
     view! {
-        <dialog id=CLOSE_DIALOG_ID class="idk-dialog idk-dialog-wide" aria-labelledby="idk-close-heading">
+        <dialog
+            id=CLOSE_DIALOG_ID
+            class="idk-dialog idk-dialog-wide"
+            aria-labelledby="idk-close-heading"
+            on:close=move |_| reviewing.set(false)
+        >
             <h2 id="idk-close-heading">"Review and close the call"</h2>
             {missing}
             <h3>"Incident log"</h3>
@@ -145,13 +158,17 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
 
 /// "Close call" opens the review dialog; once closed, says so.
 pub(super) fn close_panel(desk: Desk) -> impl IntoView {
+    let reviewing = RwSignal::new(false);
     let panel = move || {
         if desk.call.with(Call::is_closed) {
             let events = desk.call.with(|c| c.log().len());
             view! { <p class="idk-closed">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
         } else {
             view! {
-                <button type="button" class="idk-button" on:click=move |_| show_dialog(CLOSE_DIALOG_ID)>
+                <button type="button" class="idk-button" on:click=move |_| {
+                    reviewing.set(true);
+                    show_dialog(CLOSE_DIALOG_ID);
+                }>
                     "Close call"
                 </button>
             }
@@ -160,6 +177,6 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     };
     view! {
         {panel}
-        {close_dialog_view(desk)}
+        {close_dialog_view(desk, reviewing)}
     }
 }

@@ -125,26 +125,30 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
 /// External organisations (F7; L2 2.1, K2): those the code says to notify first, each with its
 /// procedure and contacts; recording a notification logs who, how and when.
 pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
-    move || {
+    // Rendered again only when who to notify, or who has been notified, changes.
+    let state = Memo::new(move |_| {
         let pack = desk.pack.get_value();
-        let file = pack.file();
-        let notify: Vec<String> = desk
-            .call
-            .with(|c| {
-                c.decision()
-                    .and_then(|d| pack.code(&d.code))
-                    .map(|c| c.notify.clone())
-            })
-            .unwrap_or_default();
-        let notified: Vec<String> = desk.call.with(|c| {
-            c.log()
+        desk.call.with(|c| {
+            let notify: Vec<String> = c
+                .decision()
+                .and_then(|d| pack.code(&d.code))
+                .map(|c| c.notify.clone())
+                .unwrap_or_default();
+            let notified: Vec<String> = c
+                .log()
                 .iter()
                 .filter_map(|e| match &e.what {
                     Event::Notified { organisation, .. } => Some(organisation.clone()),
                     _ => None,
                 })
-                .collect()
-        });
+                .collect();
+            (notify, notified)
+        })
+    });
+    move || {
+        let pack = desk.pack.get_value();
+        let file = pack.file();
+        let (notify, notified) = state.get();
         let mut orgs: Vec<_> = file.external_organisations.iter().collect();
         orgs.sort_by_key(|o| !notify.contains(&o.id));
         let items = orgs

@@ -19,12 +19,16 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
         .map(|t| (t.id.clone(), t.title.clone()))
         .collect();
     let chosen = RwSignal::new(trees.first().map(|t| t.0.clone()).unwrap_or_default());
+    // Suggestions follow the caller's words only, not every change to the call.
+    let suggested = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        desk.call
+            .with(|c| suggest_trees(&pack, c.field(LogField::Narrative).unwrap_or("")))
+    });
     let suggestions = move || {
         let pack = desk.pack.get_value();
-        let said = desk
-            .call
-            .with(|c| c.field(LogField::Narrative).unwrap_or("").to_owned());
-        suggest_trees(&pack, &said)
+        suggested
+            .get()
             .into_iter()
             .take(3)
             .map(|i| {
@@ -95,13 +99,22 @@ pub(super) fn answer_options(node: &TreeNode) -> Vec<(String, AnswerValue)> {
     }
 }
 
+/// The question being asked. Rendered again only when the question changes (a memo), not on
+/// every change to the call: typing in a log field must not rebuild it.
 pub(super) fn question_panel(desk: Desk) -> impl IntoView {
+    let asking = Memo::new(move |_| {
+        desk.call
+            .with(|c| Some((c.tree()?.to_owned(), c.current_question()?.to_owned())))
+    });
     move || {
-        let node_id = desk
-            .call
-            .with(|c| c.current_question().map(str::to_owned))?;
-        let tree = desk.tree()?;
-        let node = tree.nodes.iter().find(|n| n.id == node_id)?.clone();
+        let (tree_id, node_id) = asking.get()?;
+        let pack = desk.pack.get_value();
+        let node = pack
+            .tree(&tree_id)?
+            .nodes
+            .iter()
+            .find(|n| n.id == node_id)?
+            .clone();
         let options = answer_options(&node);
         let answer = move |value: AnswerValue| {
             desk.dispatch(Command::Answer {
@@ -127,9 +140,13 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                         };
                         view! {
                             <label class="idk-radio">
+                                // Unchecked on every render: Leptos rebuilds the next question's
+                                // radios in place, and a tick left from the last answer would
+                                // show an answer the handler never gave.
                                 <input
                                     type="radio"
                                     name="idk-answer"
+                                    prop:checked=false
                                     on:click=move |_| answer(value.clone())
                                 />
                                 {shortcut}
@@ -195,17 +212,25 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
     }
 }
 
+/// The code and priority with "why": the answers that led there. Rendered again only when the
+/// decision or the answers change (a memo).
 pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
+    let decided = Memo::new(move |_| {
+        desk.call.with(|c| {
+            let decision = c.decision()?.clone();
+            Some((decision, c.tree().map(str::to_owned), c.answers().to_vec()))
+        })
+    });
     move || {
-        let decision = desk.call.with(|c| c.decision().cloned())?;
+        let (decision, tree_id, answers) = decided.get()?;
         let pack = desk.pack.get_value();
         let title = pack
             .code(&decision.code)
             .map(|c| c.title.clone())
             .unwrap_or_default();
-        let tree = desk.tree();
-        let why = desk.call.with(|c| {
-            c.answers()
+        let tree = tree_id.and_then(|t| pack.tree(&t));
+        let why = {
+            answers
                 .iter()
                 .map(|(node, value)| {
                     let asked = tree
@@ -229,7 +254,7 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
                     view! { <li>{format!("{question} {label}")}</li> }
                 })
                 .collect_view()
-        });
+        };
         Some(view! {
             <section class="idk-decision" aria-labelledby="idk-decision-heading">
                 <h3 id="idk-decision-heading">"Code and priority"</h3>
