@@ -91,7 +91,21 @@ async function codeSearch(browser, origin, largePackUrl, rate) {
         )),
       );
     }
-    return { keystroke, core, rowsMax };
+    // Baseline, same page and moment: the same keys typed into a log field that does nothing
+    // until it is left (no search, no render): what a keystroke to the next frame costs anyway.
+    const baseline = [];
+    const plainField = page.getByLabel("Caller's name", { exact: true });
+    for (const query of QUERIES) {
+      await plainField.fill('');
+      await plainField.focus();
+      for (const character of query) {
+        await page.evaluate(() => (window.__idkProbe = 'keydown'));
+        await page.keyboard.press(character === ' ' ? 'Space' : character);
+        baseline.push(...(await frames(page, 1)));
+        await page.evaluate(() => (window.__idkProbe = null));
+      }
+    }
+    return { keystroke, core, rowsMax, baseline };
   } finally {
     await context.close().catch(() => {});
   }
@@ -102,10 +116,20 @@ async function treeSteps(browser, origin, rate, calls) {
   const { context, page } = await openPage(browser, `${origin}/index.html`, rate);
   try {
     const samples = [];
+    const baseline = [];
     for (let call = 0; call < calls; call++) {
       await page.getByRole('button', { name: call === 0 ? 'Answer call' : 'Answer next call' }).click();
       await page.getByLabel('Decision tree', { exact: true }).selectOption({ label: 'Smell of gas or carbon monoxide' });
       await page.getByRole('button', { name: 'Start tree', exact: true }).click();
+      // Baseline, same page and moment: a click that only opens and closes a native disclosure
+      // (the control phrases), with no widget code behind it.
+      const phrases = page.getByText('Control phrases', { exact: true });
+      for (let i = 0; i < 2; i++) {
+        await page.evaluate(() => (window.__idkProbe = 'click'));
+        await phrases.click();
+        baseline.push(...(await frames(page, 1)));
+        await page.evaluate(() => (window.__idkProbe = null));
+      }
       const question = page.locator('#idk-question');
       while ((await question.count()) > 0) {
         const radios = page.getByRole('radiogroup', { name: await question.innerText() }).getByRole('radio');
@@ -118,7 +142,7 @@ async function treeSteps(browser, origin, rate, calls) {
         await page.waitForFunction((asked) => document.getElementById('idk-question')?.innerText !== asked, before);
       }
     }
-    return samples;
+    return { samples, baseline };
   } finally {
     await context.close().catch(() => {});
   }
@@ -137,8 +161,10 @@ export async function measureInteraction({ browser, origin, largePackUrl, rates,
     out[rate] = {
       searchCore: distribution(search.core),
       keystroke: distribution(search.keystroke),
+      keystrokeBaseline: distribution(search.baseline),
       rowsMax: search.rowsMax,
-      treeStep: distribution(steps),
+      treeStep: distribution(steps.samples),
+      clickBaseline: distribution(steps.baseline),
     };
   }
   return out;

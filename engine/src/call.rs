@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::advice::check_advice;
 use crate::pack::{
@@ -24,7 +24,7 @@ use crate::validate::Pack;
 pub type Millis = u64;
 
 /// An answer to a tree question.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum AnswerValue {
     /// The id of the chosen option.
@@ -244,7 +244,7 @@ pub struct LogEvent {
 
 /// What happened. In the published log entry each event is an object whose `type` names the
 /// variant in snake_case (schema/log-entry.schema.json).
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// The call was answered.
@@ -449,31 +449,34 @@ pub struct MajorIncident {
 
 /// A "yes" to a safety-net question: what it asks of the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct SafetyYes {
-    priority: Option<String>,
-    escalation: Option<String>,
-    vulnerable: bool,
-    advice: Option<String>,
-    reason: String,
+pub(crate) struct SafetyYes {
+    pub(crate) priority: Option<String>,
+    pub(crate) escalation: Option<String>,
+    pub(crate) vulnerable: bool,
+    pub(crate) advice: Option<String>,
+    pub(crate) reason: String,
 }
 
 /// A call in progress or closed.
+///
+/// The fields are visible to the crate for `draft`, which saves and restores every one of them; a
+/// new field needs a place in the draft format too (the compiler points there).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
-    handler: String,
-    opened_at: Millis,
-    closed: bool,
-    log: Vec<LogEvent>,
-    fields: BTreeMap<LogField, String>,
-    tree: Option<String>,
-    current: Option<String>,
-    answers: Vec<(String, AnswerValue)>,
-    decision: Option<Decision>,
+    pub(crate) handler: String,
+    pub(crate) opened_at: Millis,
+    pub(crate) closed: bool,
+    pub(crate) log: Vec<LogEvent>,
+    pub(crate) fields: BTreeMap<LogField, String>,
+    pub(crate) tree: Option<String>,
+    pub(crate) current: Option<String>,
+    pub(crate) answers: Vec<(String, AnswerValue)>,
+    pub(crate) decision: Option<Decision>,
     /// Safety-net answers by question id; the latest counts.
-    safety: BTreeMap<String, bool>,
+    pub(crate) safety: BTreeMap<String, bool>,
     /// What every "yes" so far asks for, in the order given.
-    safety_yes: Vec<SafetyYes>,
-    major: Option<MajorIncident>,
+    pub(crate) safety_yes: Vec<SafetyYes>,
+    pub(crate) major: Option<MajorIncident>,
 }
 
 impl Call {
@@ -537,6 +540,12 @@ impl Call {
     /// When the call was answered.
     pub fn opened_at(&self) -> Millis {
         self.opened_at
+    }
+
+    /// When the call last changed: the time of the latest event in its log (refused free-text
+    /// advice included, since it is logged). A saved draft shows it ("draft from 14:02").
+    pub fn touched_at(&self) -> Millis {
+        self.log.last().map_or(self.opened_at, |e| e.at)
     }
 
     /// The handler's id.

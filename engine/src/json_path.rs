@@ -195,3 +195,35 @@ mod tests {
         assert_eq!(json_path_at(b"", 1, 5), "");
     }
 }
+
+/// Where and what a serde_json error says about the text it read: the JSON path, line and column
+/// of the failure, and serde's message without the " at line L column C" it ends in (the place is
+/// given separately). Shared by every reader that explains text it could not read (packs, drafts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadFailure {
+    /// The JSON path of the failure, e.g. `$.codes[3].title`.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What serde said, without its location.
+    pub message: String,
+}
+
+impl ReadFailure {
+    /// Explains `error`, raised while reading `bytes`.
+    pub fn of(bytes: &[u8], error: &serde_json::Error) -> ReadFailure {
+        let message = error.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_owned(),
+            None => message,
+        };
+        ReadFailure {
+            path: json_path_at(bytes, error.line(), error.column()),
+            line: error.line(),
+            column: error.column(),
+            message,
+        }
+    }
+}

@@ -9,10 +9,12 @@
 //! Criteria served so far (see ../shared/DOMAIN.md): F18 (procedure packs with precise error
 //! locations); F1–F7 and F20 through the call (`call`, `search`, `handoff`, `advice`, `keys`; L2
 //! 1.1–1.7, 2.1–2.3, 3.3–3.7; NOS P1–P3); F2 and F17 through the published log entry (`entry`);
-//! and the delivery schedule of F17 and F21 (`outbox`).
+//! F2, F17 and F21 through the call's draft, saved and restored exactly (`draft`); and the
+//! delivery schedule of F17 and F21 (`outbox`) and the host message protocol (`protocol`).
 
 pub mod advice;
 pub mod call;
+pub mod draft;
 pub mod entry;
 pub mod handoff;
 pub mod json_path;
@@ -20,6 +22,7 @@ pub mod keys;
 pub mod load;
 pub mod outbox;
 pub mod pack;
+pub mod protocol;
 pub mod schema;
 pub mod search;
 pub mod validate;

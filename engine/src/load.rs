@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::json_path::json_path_at;
+use crate::json_path::ReadFailure;
 use crate::pack::{PackFile, PACK_FORMAT};
 use crate::validate::{validate, Pack};
 
@@ -186,14 +186,6 @@ pub fn human_bytes(bytes: usize) -> String {
     format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
 }
 
-/// serde_json's messages end in " at line L column C"; we give the location separately.
-fn without_location(message: String) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message,
-    }
-}
-
 /// Reads a pack from its bytes. Checks, in order: size, emptiness (and a web page in its place),
 /// JSON syntax, format identifier, shape (with the JSON path of the first part that does not fit),
 /// and then every content check in `validate`, all problems at once.
@@ -234,11 +226,17 @@ fn explain_unreadable(bytes: &[u8]) -> PackLoadError {
         // Valid JSON but not an object with a string `format`: the shape error below says where.
         Err(e) if e.is_data() => None,
         Err(e) => {
+            let ReadFailure {
+                line,
+                column,
+                message,
+                ..
+            } = ReadFailure::of(bytes, &e);
             return PackLoadError::NotJson {
-                line: e.line(),
-                column: e.column(),
-                message: without_location(e.to_string()),
-            }
+                line,
+                column,
+                message,
+            };
         }
     };
     if let Some(found) = format.filter(|f| f != PACK_FORMAT) {
@@ -249,12 +247,20 @@ fn explain_unreadable(bytes: &[u8]) -> PackLoadError {
     }
     // Read again only to find out why; the fast path's error is the same.
     match serde_json::from_slice::<PackFile>(bytes) {
-        Err(e) => PackLoadError::WrongShape {
-            path: json_path_at(bytes, e.line(), e.column()),
-            line: e.line(),
-            column: e.column(),
-            message: without_location(e.to_string()),
-        },
+        Err(e) => {
+            let ReadFailure {
+                path,
+                line,
+                column,
+                message,
+            } = ReadFailure::of(bytes, &e);
+            PackLoadError::WrongShape {
+                path,
+                line,
+                column,
+                message,
+            }
+        }
         // Unreachable in practice (the fast path failed on the same bytes); say so plainly.
         Ok(_) => PackLoadError::WrongShape {
             path: String::new(),

@@ -1,7 +1,8 @@
 //! The published JSON Schemas, generated from the types: the procedure pack's (F18), so editors can
 //! check and complete packs as they are written, and the completed log entry's (F17), so a host CRM
-//! knows exactly what it receives. Committed as schema/pack.schema.json and
-//! schema/log-entry.schema.json; a test fails when either no longer matches the types.
+//! knows exactly what it receives, and the host message protocol's (F17, F21). Committed as
+//! schema/pack.schema.json, schema/log-entry.schema.json and schema/protocol.schema.json; a test
+//! fails when any no longer matches the types.
 
 use schemars::JsonSchema;
 
@@ -16,6 +17,12 @@ pub fn pack_schema_json() -> String {
 /// The log entry's JSON Schema, pretty-printed, ending in a newline.
 pub fn log_entry_schema_json() -> String {
     schema_json::<LogEntry>()
+}
+
+/// The host message protocol's JSON Schema (both directions), pretty-printed, ending in a
+/// newline. Defined beside the protocol, in `protocol.rs`.
+pub fn protocol_schema_json() -> String {
+    crate::protocol::protocol_schema_json()
 }
 
 fn schema_json<T: JsonSchema>() -> String {

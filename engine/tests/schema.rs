@@ -28,3 +28,12 @@ fn committed_log_entry_schema_matches_the_code() {
         "--entry-schema",
     );
 }
+
+#[test]
+fn committed_protocol_schema_matches_the_code() {
+    check(
+        "protocol.schema.json",
+        incident_engine::schema::protocol_schema_json(),
+        "--protocol-schema",
+    );
+}

@@ -7,3 +7,4 @@ pub mod bridge;
 pub mod clock;
 pub mod pack_source;
 pub mod page;
+pub mod store;

@@ -3,7 +3,8 @@
 //! Prints `FILE: PATH: message` for every problem and exits 1 if there is any; otherwise prints a
 //! one-line summary per file and exits 0. `--schema` prints the pack's JSON Schema instead (the
 //! one committed as schema/pack.schema.json), and `--entry-schema` the completed log entry's
-//! (schema/log-entry.schema.json).
+//! (schema/log-entry.schema.json), and `--protocol-schema` the host message protocol's
+//! (schema/protocol.schema.json).
 
 use std::process::ExitCode;
 
@@ -12,12 +13,16 @@ use incident_engine::{parse_pack, PackLoadError};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") || args.is_empty() {
-        eprintln!("usage: pack-check FILE...   check procedure packs\n       pack-check --schema     print the pack JSON Schema\n       pack-check --entry-schema  print the log entry JSON Schema");
+        eprintln!("usage: pack-check FILE...   check procedure packs\n       pack-check --schema     print the pack JSON Schema\n       pack-check --entry-schema  print the log entry JSON Schema\n       pack-check --protocol-schema  print the host message protocol JSON Schema");
         return if args.is_empty() {
             ExitCode::from(2)
         } else {
             ExitCode::SUCCESS
         };
+    }
+    if args.iter().any(|a| a == "--protocol-schema") {
+        print!("{}", incident_engine::schema::protocol_schema_json());
+        return ExitCode::SUCCESS;
     }
     if args.iter().any(|a| a == "--entry-schema") {
         print!("{}", incident_engine::schema::log_entry_schema_json());

@@ -2,7 +2,7 @@
 //! modal dialog (focus trapped by the browser and returned to "Close call"); confirming closes the
 //! call and hands its entry to the host.
 
-use incident_engine::call::{AnswerValue, Call, Command, Event};
+use incident_engine::call::{AnswerValue, Command, Event};
 use leptos::prelude::*;
 
 use super::{missing_label, Desk};
@@ -159,9 +159,10 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
 /// "Close call" opens the review dialog; once closed, says so.
 pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     let reviewing = RwSignal::new(false);
+    // A memo, so only closing (or a correction after it) rebuilds this, not every change.
+    let closed = Memo::new(move |_| desk.call.with(|c| c.is_closed().then(|| c.log().len())));
     let panel = move || {
-        if desk.call.with(Call::is_closed) {
-            let events = desk.call.with(|c| c.log().len());
+        if let Some(events) = closed.get() {
             view! { <p class="idk-closed">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
         } else {
             view! {

@@ -50,8 +50,10 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         let to = Some(to.trim()).filter(|t| !t.is_empty());
         Some(desk.call.with(|call| compose(&pack, call, found, to)))
     });
+    // Shown once there is a code; a memo, so other changes to the call do not rebuild it.
+    let decided = Memo::new(move |_| desk.call.with(|c| c.decision().is_some()));
     move || {
-        desk.call.with(|c| c.decision().is_some()).then(|| {
+        decided.get().then(|| {
             view! {
                 <section class="idk-handoff" aria-labelledby="idk-handoff-heading">
                     <h3 id="idk-handoff-heading">"Handoff"</h3>
