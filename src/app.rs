@@ -3,11 +3,13 @@
 
 use std::sync::Arc;
 
+use incident_engine::call::Call;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::components::{CallScreen, Greeting, PackErrorPanel, PackPreview};
 use crate::host::{
+    drafts,
     pack_source::fetch_pack,
     page::agent_id,
     page::{mark_settled, Settled},
@@ -67,6 +69,28 @@ fn HandlerScreen(
     let call_pack = pack.clone();
     // Calls handled here this session, for repeat-caller triggers.
     let history = RwSignal::new(Vec::new());
+    // Whether a call is open: a new one cannot be answered over it (it would be lost).
+    let in_progress = RwSignal::new(false);
+    // A call in progress saved before a reload or a crash: resumed at once, field for field.
+    let restored = StoredValue::new(None::<Call>);
+    let draft_problem = RwSignal::new(None::<String>);
+    let draft_pack = pack.clone();
+    leptos::task::spawn_local(async move {
+        match drafts::load().await {
+            Ok(Some(text)) => match Call::from_draft(&draft_pack, &text) {
+                Ok(call) if !call.is_closed() => {
+                    restored.set_value(Some(call));
+                    set_calls_answered.update(|n| *n += 1);
+                }
+                Ok(_) => {
+                    let _ = drafts::discard().await;
+                }
+                Err(e) => draft_problem.set(Some(format!("{}: {e}", e.title()))),
+            },
+            Ok(None) => {}
+            Err(e) => draft_problem.set(Some(e.to_string())),
+        }
+    });
     view! {
         <header class="idk-header">
             <h1 class="idk-title">{organisation.clone()}</h1>
@@ -74,15 +98,44 @@ fn HandlerScreen(
         </header>
         <main class="idk-main">
             <Greeting organisation=organisation template=greeting />
-            <div>
-                <button
-                    type="button"
-                    class="idk-button"
-                    on:click=move |_| set_calls_answered.update(|n| *n += 1)
-                >
-                    {move || if calls_answered.get() == 0 { "Answer call" } else { "Answer next call" }}
-                </button>
-            </div>
+            {move || {
+                draft_problem
+                    .get()
+                    .map(|problem| {
+                        view! {
+                            <div class="idk-notice" role="alert">
+                                <p class="idk-notice-title">"A saved call could not be resumed"</p>
+                                <p>{problem}</p>
+                                <p>"It is kept until you discard it."</p>
+                                <button
+                                    type="button"
+                                    class="idk-button idk-button-secondary"
+                                    on:click=move |_| {
+                                        leptos::task::spawn_local(async move {
+                                            match drafts::discard().await {
+                                                Ok(()) => draft_problem.set(None),
+                                                Err(e) => draft_problem.set(Some(e.to_string())),
+                                            }
+                                        });
+                                    }
+                                >
+                                    "Discard the saved call"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            <Show when=move || !in_progress.get()>
+                <div>
+                    <button
+                        type="button"
+                        class="idk-button"
+                        on:click=move |_| set_calls_answered.update(|n| *n += 1)
+                    >
+                        {move || if calls_answered.get_untracked() == 0 { "Answer call" } else { "Answer next call" }}
+                    </button>
+                </div>
+            </Show>
             // Keyed by the call's number, so each call gets new elements: rebuilt in place, a
             // call would inherit the last one's open sections and ticks.
             <For
@@ -90,7 +143,13 @@ fn HandlerScreen(
                 key=|n| *n
                 let(_n)
             >
-                <CallScreen pack=call_pack.clone() agent=agent_id() history=history />
+                <CallScreen
+                    pack=call_pack.clone()
+                    agent=agent_id()
+                    history=history
+                    in_progress=in_progress
+                    restored=restored.try_update_value(Option::take).flatten()
+                />
             </For>
             <div>
                 <button

@@ -33,7 +33,8 @@ fn mount_pack(bytes: &[u8]) -> (HtmlElement, Box<dyn std::any::Any>) {
     let pack = Arc::new(incident_engine::parse_pack(bytes).unwrap());
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let history = RwSignal::new(Vec::new());
-        view! { <CallScreen pack=pack.clone() agent="tester" history=history /> }
+        let in_progress = RwSignal::new(false);
+        view! { <CallScreen pack=pack.clone() agent="tester" history=history in_progress=in_progress /> }
     });
     (root, Box::new(handle))
 }

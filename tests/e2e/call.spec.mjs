@@ -442,3 +442,82 @@ test('choosing a code by search needs a reason, and the reason is the why', asyn
   await expect(desk.decision()).toContainText('Gas engineer on site asked us to log it');
   await expectNoAxeViolations(page);
 });
+
+/** The saved draft of the call in progress, read from the widget's IndexedDB in `page`. */
+async function readDraft(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('incident-desk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('kv')) {
+            db.close();
+            resolve(null);
+            return;
+          }
+          const get = db.transaction('kv').objectStore('kv').get('draft');
+          get.onsuccess = () => {
+            db.close();
+            resolve(get.result ?? null);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+}
+
+test('a call in progress survives a reload and a new tab, byte for byte', async ({ page, context }) => {
+  await new StandalonePage(page).open();
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await desk.type("Caller's name", 'Priya Shah');
+  await desk.type('Callback number', '07700 900555');
+  await desk.type('What is happening', 'I can smell gas in the kitchen');
+  const group = desk.region.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radiogroup').first();
+  await group.getByRole('radio', { name: 'No', exact: true }).focus();
+  await page.keyboard.press('Space');
+  await desk.startSuggested('Smell of gas or carbon monoxide');
+  await desk.press(1); // inside a building
+  const asked = await desk.question().innerText();
+
+  // Written within 300 ms of the last change.
+  await expect.poll(() => readDraft(page)).toContain('"current":"q-out"');
+  const saved = await readDraft(page);
+  expect(JSON.parse(saved).format).toBe('incident-desk/call-draft@1');
+
+  const expectResumed = async (target) => {
+    const resumed = new CallDesk(target);
+    await expect(resumed.region).toBeVisible();
+    await expect(resumed.region.getByLabel("Caller's name", { exact: true })).toHaveValue('Priya Shah');
+    await expect(resumed.region.getByLabel('Callback number', { exact: true })).toHaveValue('07700 900555');
+    await expect(resumed.region.getByLabel('What is happening', { exact: true })).toHaveValue('I can smell gas in the kitchen');
+    await expect(resumed.question()).toHaveText(asked);
+    await expect(resumed.region.getByRole('radiogroup').first().getByRole('radio', { name: 'No', exact: true })).toBeChecked();
+    await expect(target.getByRole('status').filter({ hasText: /^Call resumed as it was at \d\d:\d\d/ })).toHaveCount(1);
+    // A call is open: no second one can be answered over it.
+    await expect(target.getByRole('button', { name: /^Answer (next )?call$/ })).toHaveCount(0);
+    return resumed;
+  };
+
+  await page.reload();
+  await new StandalonePage(page).widget.settled();
+  await expectResumed(page);
+  // Resuming wrote the draft again: the same bytes.
+  await expect.poll(() => readDraft(page)).toBe(saved);
+  await expectNoAxeViolations(page);
+
+  // The tab closes; a new one opens the same call.
+  await page.close();
+  const second = await context.newPage();
+  await new StandalonePage(second).open();
+  const resumed = await expectResumed(second);
+  expect(await readDraft(second)).toBe(saved);
+
+  // It carries on from there, and closing removes the draft.
+  await resumed.question().focus();
+  await second.keyboard.press('2'); // nobody still inside
+  await expect(resumed.decision()).toContainText('UT-GAS-01');
+  await expect.poll(() => readDraft(second)).toContain('"decision":{');
+});

@@ -28,7 +28,8 @@ use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::host::bridge::entry_completed;
-use crate::host::clock::{clock_text, every_second, now_ms, show_dialog};
+use crate::host::clock::{clock_text, every_second, now_ms, show_dialog, time_of_day};
+use crate::host::drafts::{self, DraftSaver};
 use crate::host::page::{focus_soon, typing_in_a_field};
 
 /// The keyboard map dialog.
@@ -55,6 +56,8 @@ struct Desk {
     now: RwSignal<u64>,
     /// Earlier calls handled here, for repeat-caller triggers; this call joins them on closing.
     history: RwSignal<Vec<PriorCall>>,
+    /// Whether the call is open (the handler's screen offers a new call only when it is not).
+    in_progress: RwSignal<bool>,
 }
 
 impl Desk {
@@ -90,7 +93,17 @@ impl Desk {
             .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
         entry_completed(&entry);
         self.history.update(|h| h.push(prior));
+        self.in_progress.set(false);
         self.announcement.set("Call closed".to_owned());
+        let notice = self.notice;
+        leptos::task::spawn_local(async move {
+            if let Err(e) = drafts::discard().await {
+                notice.try_set(Some(Notice {
+                    title: "The closed call's draft could not be removed".to_owned(),
+                    detail: vec![e.to_string()],
+                }));
+            }
+        });
     }
 
     fn tree(self) -> Option<DecisionTree> {
@@ -167,10 +180,18 @@ pub fn CallScreen(
     /// Earlier calls handled in this session, for repeat-caller triggers; the call adds itself
     /// when it closes.
     history: RwSignal<Vec<PriorCall>>,
+    /// Set while the call is open, cleared when it closes.
+    in_progress: RwSignal<bool>,
+    /// A call in progress restored from its draft, to continue instead of opening a new one.
+    #[prop(optional_no_strip)]
+    restored: Option<Call>,
 ) -> impl IntoView {
-    let opened = now_ms();
-    let call = RwSignal::new(Call::open(&pack, &agent, opened));
-    let now = RwSignal::new(opened);
+    let resumed = restored.is_some();
+    let call = restored.unwrap_or_else(|| Call::open(&pack, &agent, now_ms()));
+    let opened = call.opened_at();
+    let call = RwSignal::new(call);
+    let now = RwSignal::new(now_ms());
+    in_progress.set(!call.with_untracked(Call::is_closed));
     if let Some(timer) = every_second(move || now.set(now_ms())) {
         on_cleanup(move || timer.clear());
     }
@@ -182,7 +203,37 @@ pub fn CallScreen(
         announcement: RwSignal::new(String::new()),
         now,
         history,
+        in_progress,
     };
+    // The draft: written within 300 ms of each change and at once when the page is hidden, so a
+    // reload or a crash loses nothing; removed when the call closes (Desk::completed).
+    let saver = DraftSaver::new(
+        move || {
+            call.try_with_untracked(|c| (!c.is_closed()).then(|| c.to_draft()))
+                .flatten()
+        },
+        move |e| {
+            desk.notice.try_set(Some(Notice {
+                title: "The call could not be saved in this browser".to_owned(),
+                detail: vec![
+                    e.to_string(),
+                    "Keep the call open until it is closed and sent.".to_owned(),
+                ],
+            }));
+        },
+    );
+    let saver = StoredValue::new_local(saver);
+    leptos::prelude::Effect::new(move |_| {
+        call.track();
+        saver.with_value(DraftSaver::changed);
+    });
+    on_cleanup(move || saver.with_value(DraftSaver::flush));
+    if resumed {
+        desk.announcement.set(format!(
+            "Call resumed as it was at {}",
+            time_of_day(call.with_untracked(Call::touched_at))
+        ));
+    }
     // Digits answer the current question from anywhere in the call except where typing means text.
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || typing_in_a_field(&ev) {

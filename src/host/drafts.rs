@@ -1,0 +1,172 @@
+//! The call in progress, kept in IndexedDB so a reload or a crashed tab loses nothing (F17, F21;
+//! L2 1.3). The engine makes and checks the draft (`Call::to_draft`, `Call::from_draft`); this
+//! module decides when to write it: at most 300 ms after a change (debounced), at once when the
+//! page is hidden or about to go, and never after the call has closed. Draft text is never
+//! logged: it holds personal data.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::store::{Change, Store, StoreError};
+
+/// The key the open call's draft is stored under.
+pub const DRAFT_KEY: &str = "draft";
+
+/// How long after a change the draft is written, at most.
+const DEBOUNCE_MS: u64 = 300;
+
+thread_local! {
+    static STORE: RefCell<Option<Store>> = const { RefCell::new(None) };
+}
+
+/// The database, opened once per page.
+async fn store() -> Result<Store, StoreError> {
+    if let Some(store) = STORE.with(|s| s.borrow().clone()) {
+        return Ok(store);
+    }
+    let store = Store::open().await?;
+    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
+    Ok(store)
+}
+
+/// The saved draft, if there is one.
+pub async fn load() -> Result<Option<String>, StoreError> {
+    store().await?.get(DRAFT_KEY).await
+}
+
+/// Removes the saved draft (the call closed, or the handler discarded it).
+pub async fn discard() -> Result<(), StoreError> {
+    store()
+        .await?
+        .write(&[Change::Delete(DRAFT_KEY.to_owned())])
+        .await
+}
+
+async fn write(text: String) -> Result<(), StoreError> {
+    store()
+        .await?
+        .write(&[Change::Put {
+            key: DRAFT_KEY.to_owned(),
+            value: text,
+        }])
+        .await
+}
+
+type Snapshot = Rc<dyn Fn() -> Option<String>>;
+type OnError = Rc<dyn Fn(StoreError)>;
+
+/// Writes the draft `snapshot` gives (none once the call is closed) after changes, debounced,
+/// and at once when the page is hidden. Dropping it removes its listeners; call `flush` first to
+/// write what is pending.
+pub struct DraftSaver {
+    inner: Rc<Inner>,
+    listener: Option<Closure<dyn Fn()>>,
+}
+
+struct Inner {
+    snapshot: Snapshot,
+    on_error: OnError,
+    timer: RefCell<Option<TimeoutHandle>>,
+}
+
+impl Inner {
+    fn flush(&self) {
+        if let Some(timer) = self.timer.borrow_mut().take() {
+            timer.clear();
+        }
+        let Some(text) = (self.snapshot)() else {
+            return;
+        };
+        let on_error = self.on_error.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = write(text).await {
+                on_error(e);
+            }
+        });
+    }
+}
+
+impl DraftSaver {
+    /// A saver for the drafts `snapshot` makes; `on_error` hears about failed writes.
+    pub fn new(
+        snapshot: impl Fn() -> Option<String> + 'static,
+        on_error: impl Fn(StoreError) + 'static,
+    ) -> DraftSaver {
+        let inner = Rc::new(Inner {
+            snapshot: Rc::new(snapshot),
+            on_error: Rc::new(on_error),
+            timer: RefCell::new(None),
+        });
+        let hidden = inner.clone();
+        let listener = Closure::<dyn Fn()>::new(move || {
+            let is_hidden = web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
+            if is_hidden {
+                hidden.flush();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            if let Some(document) = window.document() {
+                let _ = document.add_event_listener_with_callback(
+                    "visibilitychange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            let _ = window
+                .add_event_listener_with_callback("pagehide", listener.as_ref().unchecked_ref());
+        }
+        DraftSaver {
+            inner,
+            listener: Some(listener),
+        }
+    }
+
+    /// The call changed: write within [`DEBOUNCE_MS`].
+    pub fn changed(&self) {
+        if self.inner.timer.borrow().is_some() {
+            return;
+        }
+        let inner = self.inner.clone();
+        let timer = set_timeout_with_handle(
+            move || {
+                inner.timer.borrow_mut().take();
+                inner.flush();
+            },
+            std::time::Duration::from_millis(DEBOUNCE_MS),
+        )
+        .ok();
+        *self.inner.timer.borrow_mut() = timer;
+    }
+
+    /// Writes now what is pending.
+    pub fn flush(&self) {
+        self.inner.flush();
+    }
+}
+
+impl Drop for DraftSaver {
+    fn drop(&mut self) {
+        if let Some(timer) = self.inner.timer.borrow_mut().take() {
+            timer.clear();
+        }
+        if let Some(listener) = self.listener.take() {
+            if let Some(window) = web_sys::window() {
+                if let Some(document) = window.document() {
+                    let _ = document.remove_event_listener_with_callback(
+                        "visibilitychange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                let _ = window.remove_event_listener_with_callback(
+                    "pagehide",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+        }
+    }
+}
