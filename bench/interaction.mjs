@@ -111,14 +111,18 @@ async function codeSearch(browser, origin, largePackUrl, rate) {
   }
 }
 
-/** Walks the default pack's gas tree by its first answers `calls` times; returns click-to-frame samples. */
+/**
+ * Walks the default pack's gas tree by its first answers, once per call, `calls` times; returns
+ * click-to-frame samples and the same-page baseline. Each call is in a fresh browser context: a
+ * call left open would be resumed from its draft by the next page.
+ */
 async function treeSteps(browser, origin, rate, calls) {
-  const { context, page } = await openPage(browser, `${origin}/index.html`, rate);
-  try {
-    const samples = [];
-    const baseline = [];
-    for (let call = 0; call < calls; call++) {
-      await page.getByRole('button', { name: call === 0 ? 'Answer call' : 'Answer next call' }).click();
+  const samples = [];
+  const baseline = [];
+  for (let call = 0; call < calls; call++) {
+    const { context, page } = await openPage(browser, `${origin}/index.html`, rate);
+    try {
+      await page.getByRole('button', { name: 'Answer call' }).click();
       await page.getByLabel('Decision tree', { exact: true }).selectOption({ label: 'Smell of gas or carbon monoxide' });
       await page.getByRole('button', { name: 'Start tree', exact: true }).click();
       // Baseline, same page and moment: a click that only opens and closes a native disclosure
@@ -141,11 +145,11 @@ async function treeSteps(browser, origin, rate, calls) {
         await page.evaluate(() => (window.__idkProbe = null));
         await page.waitForFunction((asked) => document.getElementById('idk-question')?.innerText !== asked, before);
       }
+    } finally {
+      await context.close().catch(() => {});
     }
-    return { samples, baseline };
-  } finally {
-    await context.close().catch(() => {});
   }
+  return { samples, baseline };
 }
 
 /**

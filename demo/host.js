@@ -1,10 +1,11 @@
-// The demo CRM's side of the widget: embeds it in an iframe, telling it this page's origin (so the
-// widget posts completed entries here and nowhere else), and shows each entry it receives. A real
-// CRM would store the entry; see docs for the protocol. Messages are accepted only from the
-// widget's own frame and origin, and everything received is shown as text, never as HTML.
+// The demo CRM's side of the widget, speaking the host message protocol (docs: schema/
+// protocol.schema.json). It embeds the widget in an iframe, answers its hello with welcome,
+// takes the MessageChannel port the widget hands over with ready, lists each log entry it
+// receives and acknowledges it (entry.ack). Window messages are accepted only from the widget's
+// frame and origin, everything received is shown as text (never as HTML), and nothing is posted
+// to '*'.
 const frame = document.querySelector('iframe.crm-widget');
 const widgetUrl = new URL('../index.html', location.href);
-widgetUrl.searchParams.set('host', location.origin);
 for (const [key, value] of new URLSearchParams(location.search)) {
   // Pass through what the widget understands (e.g. ?pack=, ?agent=) for demos and tests.
   if (key === 'pack' || key === 'agent') widgetUrl.searchParams.set(key, value);
@@ -13,12 +14,27 @@ frame.src = widgetUrl.href;
 
 const list = document.getElementById('crm-entries');
 const empty = document.getElementById('crm-entries-empty');
+const status = document.getElementById('crm-link');
 
-window.addEventListener('message', (event) => {
-  if (event.origin !== widgetUrl.origin || event.source !== frame.contentWindow) return;
-  const message = event.data;
-  if (!message || message.protocol !== 'incident-desk/1' || message.type !== 'entry.completed') return;
-  const entry = message.payload ?? {};
+let seq = 0;
+let link = null; // { session, instance, port }
+
+function envelope(type, payload, correlation = null) {
+  seq += 1;
+  return {
+    protocol: 'incident-desk',
+    version: 1,
+    id: `crm-${seq}`,
+    correlation,
+    session: link.session,
+    instance: link.instance,
+    seq,
+    type,
+    payload,
+  };
+}
+
+function showEntry(entry) {
   const decision = entry.decision ?? {};
   const item = document.createElement('li');
   const summary = document.createElement('p');
@@ -40,4 +56,31 @@ window.addEventListener('message', (event) => {
   item.append(summary, details);
   list.append(item);
   empty.hidden = true;
+}
+
+function onPortMessage(event) {
+  const message = event.data;
+  if (!message || message.protocol !== 'incident-desk') return;
+  if (message.type === 'entry.completed') {
+    showEntry(message.payload.entry);
+    link.port.postMessage(envelope('entry.ack', { key: message.payload.key }, message.id));
+  } else if (message.type === 'error') {
+    status.textContent = `The widget refused a message: ${message.payload.code}`;
+  }
+}
+
+window.addEventListener('message', (event) => {
+  if (event.origin !== widgetUrl.origin || event.source !== frame.contentWindow) return;
+  const message = event.data;
+  if (!message || message.protocol !== 'incident-desk') return;
+  if (message.type === 'hello' && !link) {
+    link = { session: message.session, instance: message.instance, port: null };
+    frame.contentWindow.postMessage(envelope('welcome', {}, message.id), widgetUrl.origin);
+  } else if (message.type === 'ready' && link && event.ports[0]) {
+    link.port = event.ports[0];
+    link.port.onmessage = onPortMessage;
+    status.textContent = 'Connected to the widget.';
+    // For the end-to-end tests: the port and the next sequence number, to send by hand.
+    window.__incidentDeskLink = { port: link.port, envelope };
+  }
 });

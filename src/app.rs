@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
+use incident_engine::protocol::HostCommand;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::components::{CallScreen, Greeting, PackErrorPanel, PackPreview};
 use crate::host::{
-    drafts,
+    bridge, drafts,
     pack_source::fetch_pack,
     page::agent_id,
     page::{mark_settled, Settled},
@@ -29,6 +30,32 @@ pub fn App(
         async move { fetch_pack(&url).await.map(Arc::new) }
     });
 
+    // The host page's commands (in an iframe of an allowed host; see host::bridge).
+    let host_status = RwSignal::new(None::<String>);
+    bridge::start(move |command| match command {
+        HostCommand::EntryAck(_) => {
+            host_status.set(Some("The CRM has stored the log entry.".to_owned()));
+        }
+        HostCommand::EntryNack(nack) => {
+            host_status.set(Some(format!(
+                "The CRM did not store the log entry: {}",
+                nack.reason
+            )));
+        }
+        HostCommand::Teardown(_) => {
+            leptos::task::spawn_local(async move {
+                let cleared = drafts::clear_all().await;
+                host_status.set(Some(match cleared {
+                    Ok(()) => "Signed out: this browser holds no call data.".to_owned(),
+                    Err(e) => format!("Signed out, but local data could not be cleared: {e}"),
+                }));
+            });
+        }
+        // Configuration, context, pack loading and live resources from the host: not acted on
+        // yet (issue 5 continues); the engine has already checked them.
+        _ => {}
+    });
+
     Effect::new(move |_| match pack.get() {
         Some(Ok(_)) => mark_settled(Settled::Ready),
         Some(Err(_)) => mark_settled(Settled::PackError),
@@ -37,6 +64,7 @@ pub fn App(
 
     view! {
         <div class="idk">
+            <p class="idk-host-status" role="status">{move || host_status.get()}</p>
             {move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
                 Some(Ok(pack)) => view! { <HandlerScreen pack=pack /> }.into_any(),

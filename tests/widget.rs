@@ -44,7 +44,7 @@ async fn sleep(ms: i32) {
 async fn settled(root: &HtmlElement) {
     for _ in 0..1000 {
         leptos::task::tick().await;
-        if root.query_selector("[role=status]").unwrap().is_none() && root.child_element_count() > 0
+        if root.query_selector(".idk-loading").unwrap().is_none() && root.child_element_count() > 0
         {
             return;
         }

@@ -1,42 +1,272 @@
-//! Handing completed log entries to the host (F17; L2 1.3): the only code that talks to the page
-//! around the widget. For now, two ways, both carrying the entry (schema/log-entry.schema.json):
+//! The link to the host page around the widget (F17; issue 5): the only code that talks to it.
 //!
-//! - a DOM `CustomEvent` named [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed,
-//!   whose `detail` is the entry: for a host that shares the widget's document;
-//! - when the widget runs in an iframe and the page was given `?host=<origin>`, a `postMessage`
-//!   to the parent with that exact origin as the target (never `*`), so only the named host can
-//!   read it. The origin must be a bare `http(s)://host[:port]`; anything else is ignored.
+//! - Same document: each completed entry is also a DOM `CustomEvent` named
+//!   [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed, whose `detail` is the entry.
+//! - In an iframe: the host message protocol (`incident_engine::protocol`). The allowed host
+//!   origins are configured by the organisation in the widget's own page (`<meta
+//!   name="incident-desk-hosts">` in index.html, exact `scheme://host:port`, never a wildcard).
+//!   The widget says `hello` only to its parent, and only when the parent's origin is on that
+//!   list, with that exact origin as the target; it accepts `welcome` only from that origin and
+//!   from the parent window itself; then all traffic moves to a `MessageChannel` port, handed over
+//!   with `ready`. The engine checks every message (envelope, session, sequence, payload) and
+//!   refuses what does not fit; a refusal is answered with an `error` event and counted on the
+//!   root element (`data-incident-desk-refused`) for the host's and the tests' eyes. Messages from
+//!   another origin or window are never acted on.
 //!
-//! The durable outbox, the handshake and acknowledgements come with the delivery issue (issue 5).
-//! The entry holds personal data, so nothing here writes to the console.
+//! Entries and messages hold personal data, so nothing here writes them to the console.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use incident_engine::outbox::{IdempotencyKey, Random, SplitMix64};
+use incident_engine::protocol::{
+    AllowList, HostCommand, HostEvent, HostSession, InstanceId, Origin, Outbound,
+};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The DOM event that carries a completed entry.
 pub const ENTRY_COMPLETED_EVENT: &str = "incident-desk:entry.completed";
 
-/// The message protocol's name and version, in every message to the host.
-pub const PROTOCOL: &str = "incident-desk/1";
+/// The widget's version, in `hello`.
+const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The host's origin from `?host=`, if it is a bare http(s) origin.
-pub fn host_origin() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let given = web_sys::UrlSearchParams::new_with_str(&search)
-        .ok()?
-        .get("host")?;
-    bare_origin(&given)
+/// The meta element that lists the allowed host origins.
+const HOSTS_META: &str = "meta[name=incident-desk-hosts]";
+
+/// Random numbers from the browser's cryptographic source, for session ids and keys.
+pub struct BrowserRandom;
+
+impl Random for BrowserRandom {
+    fn next_u64(&mut self) -> u64 {
+        let mut bytes = [0u8; 8];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+            .is_some();
+        if filled {
+            u64::from_le_bytes(bytes)
+        } else {
+            // No crypto (never in a supported browser): the clock and Math.random, mixed.
+            SplitMix64::new(js_sys::Date::now().to_bits() ^ js_sys::Math::random().to_bits())
+                .next_u64()
+        }
+    }
 }
 
-/// `text` if it is exactly an origin: `http` or `https`, a host, an optional port, nothing else.
-fn bare_origin(text: &str) -> Option<String> {
-    let url = web_sys::Url::new(text).ok()?;
-    let scheme_ok = matches!(url.protocol().as_str(), "http:" | "https:");
-    // `origin` drops any path, query or credentials; a bare origin is unchanged by that.
-    (scheme_ok && url.origin() == text).then(|| text.to_owned())
+/// The link's state, shared by its listeners.
+struct Link {
+    session: HostSession,
+    host: Origin,
+    port: Option<web_sys::MessagePort>,
+    /// Events waiting for the port.
+    queued: Vec<Outbound>,
+    on_command: Rc<dyn Fn(HostCommand)>,
 }
 
-/// Hands a completed entry (JSON text) to the host.
-pub fn entry_completed(entry_json: &str) {
+thread_local! {
+    static LINK: RefCell<Option<Rc<RefCell<Link>>>> = const { RefCell::new(None) };
+}
+
+/// The allowed host origins from the page's meta element (entries that are not exact origins are
+/// left out: the list never widens).
+fn allow_list() -> Option<AllowList> {
+    let content = web_sys::window()?
+        .document()?
+        .query_selector(HOSTS_META)
+        .ok()??
+        .get_attribute("content")?;
+    let valid: Vec<&str> = content
+        .split_whitespace()
+        .filter(|entry| Origin::parse(entry).is_ok())
+        .collect();
+    AllowList::parse(&valid).ok().filter(|l| !l.is_empty())
+}
+
+/// The parent page's origin, as the browser reports it.
+fn parent_origin(window: &web_sys::Window) -> Option<String> {
+    // `location.ancestorOrigins` (Chromium, WebKit) names the parent's origin exactly; web-sys
+    // does not expose it, so it is read by name.
+    let nearest = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .ok()
+        .filter(|list| !list.is_undefined())
+        .and_then(|list| js_sys::Reflect::get(&list, &0.into()).ok())
+        .and_then(|origin| origin.as_string());
+    if nearest.is_some() {
+        return nearest;
+    }
+    let referrer = window.document()?.referrer();
+    web_sys::Url::new(&referrer).ok().map(|u| u.origin())
+}
+
+/// Counts a refused message on the root element, with why the last one was refused (a code; no
+/// content of the message is kept).
+fn count_refusal(why: &str) {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let count = root
+            .get_attribute("data-incident-desk-refused")
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0);
+        let _ = root.set_attribute("data-incident-desk-refused", &(count + 1).to_string());
+        let _ = root.set_attribute("data-incident-desk-refused-why", why);
+    }
+}
+
+fn post_to_port(port: &web_sys::MessagePort, message: &Outbound) {
+    if let Ok(value) = js_sys::JSON::parse(&message.to_json()) {
+        let _ = port.post_message(&value);
+    }
+}
+
+/// Handles a message's data (already known to come from the right origin and window, or the
+/// port): the engine accepts or refuses it.
+fn receive(link: &Rc<RefCell<Link>>, data: &JsValue) {
+    let text = js_sys::JSON::stringify(data)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    let accepted = link.borrow_mut().session.accept(&text);
+    match accepted {
+        Ok(inbound) => match inbound.body {
+            HostCommand::Welcome(_) => open_port(link),
+            command => {
+                // Not while borrowed: the handler may send to the host.
+                let on_command = link.borrow().on_command.clone();
+                on_command(command);
+            }
+        },
+        Err(rejection) => {
+            count_refusal(rejection.code());
+            if rejection.is_foreign() {
+                return;
+            }
+            let mut state = link.borrow_mut();
+            let error = state.session.error_event(&rejection);
+            if let Some(port) = &state.port {
+                post_to_port(port, &error);
+            } else {
+                state.queued.push(error);
+            }
+        }
+    }
+}
+
+/// After `welcome`: a MessageChannel, its second port handed to the host with `ready`.
+fn open_port(link: &Rc<RefCell<Link>>) {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return;
+    };
+    let port = channel.port1();
+    let on_port = {
+        let link = link.clone();
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            receive(&link, &event.data());
+        })
+    };
+    port.set_onmessage(Some(on_port.as_ref().unchecked_ref()));
+    on_port.forget();
+    let mut state = link.borrow_mut();
+    let ready = state.session.send(HostEvent::ready());
+    let (Some(window), Ok(value)) = (web_sys::window(), js_sys::JSON::parse(&ready.to_json()))
+    else {
+        return;
+    };
+    let transfer = js_sys::Array::of1(&channel.port2());
+    if let Ok(Some(parent)) = window.parent() {
+        let _ = parent.post_message_with_transfer(&value, &state.host.to_string(), &transfer);
+    }
+    for queued in std::mem::take(&mut state.queued) {
+        post_to_port(&port, &queued);
+    }
+    state.port = Some(port);
+}
+
+/// Starts the link when the widget runs in an iframe of an allowed host: says `hello` and waits
+/// for `welcome`. Host commands go to `on_command`. Does nothing otherwise.
+pub fn start(on_command: impl Fn(HostCommand) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    if parent == window {
+        return;
+    }
+    let (Some(allowed), Some(origin)) = (allow_list(), parent_origin(&window)) else {
+        return;
+    };
+    let Ok(host) = Origin::parse(&origin) else {
+        return;
+    };
+    if !allowed.allows(&host) {
+        return;
+    }
+    let mut random = BrowserRandom;
+    let instance = InstanceId::new_v4(&mut random);
+    let mut session = HostSession::new(instance, random.next_u64());
+    let hello = session.hello(WIDGET_VERSION);
+    let link = Rc::new(RefCell::new(Link {
+        session,
+        host: host.clone(),
+        port: None,
+        queued: Vec::new(),
+        on_command: Rc::new(on_command),
+    }));
+    // Before the port: only the parent, from the allowed origin, and only to say welcome.
+    let on_window = {
+        let link = link.clone();
+        let (parent, host) = (parent.clone(), host.to_string());
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            // Compared as JS values (===): the parent's window is not an instance of this
+            // frame's `Window`, so a checked cast would always fail.
+            let from_parent = event
+                .source()
+                .is_some_and(|s| JsValue::from(s) == JsValue::from(&parent));
+            let why = if !from_parent {
+                "not_the_parent_window"
+            } else if event.origin() != host {
+                "not_the_host_origin"
+            } else if link.borrow().port.is_some() {
+                "not_on_the_port"
+            } else {
+                ""
+            };
+            if !why.is_empty() {
+                count_refusal(why);
+                return;
+            }
+            receive(&link, &event.data());
+        })
+    };
+    let _ = window.add_event_listener_with_callback("message", on_window.as_ref().unchecked_ref());
+    on_window.forget();
+    if let Ok(value) = js_sys::JSON::parse(&hello.to_json()) {
+        let _ = parent.post_message(&value, &host.to_string());
+    }
+    LINK.with(|l| *l.borrow_mut() = Some(link));
+}
+
+/// Sends `event` to the host over the port (queued until the handshake is done); nothing when
+/// there is no host link.
+pub fn send(event: HostEvent) {
+    let Some(link) = LINK.with(|l| l.borrow().clone()) else {
+        return;
+    };
+    let mut state = link.borrow_mut();
+    let message = state.session.send(event);
+    match &state.port {
+        Some(port) => post_to_port(port, &message),
+        None => state.queued.push(message),
+    }
+}
+
+/// Hands a completed entry (JSON text) to the host: the DOM event, and `entry.completed` with
+/// its idempotency key over the host link.
+pub fn entry_completed(key: &IdempotencyKey, entry_json: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -54,18 +284,7 @@ pub fn entry_completed(entry_json: &str) {
             let _ = document.dispatch_event(&event);
         }
     }
-    let (Some(origin), Ok(Some(parent))) = (host_origin(), window.parent()) else {
-        return;
-    };
-    if parent == window {
-        return;
+    if let Ok(event) = HostEvent::entry_completed_json(key, entry_json) {
+        send(event);
     }
-    let message = js_sys::Object::new();
-    let set = |key: &str, value: &JsValue| {
-        let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), value);
-    };
-    set("protocol", &JsValue::from_str(PROTOCOL));
-    set("type", &JsValue::from_str("entry.completed"));
-    set("payload", &entry);
-    let _ = parent.post_message(message.unchecked_ref(), &origin);
 }

@@ -46,6 +46,16 @@ pub async fn discard() -> Result<(), StoreError> {
         .await
 }
 
+/// Removes every call this browser holds (teardown: logging out on a shared PC), and the page's
+/// local storage.
+pub async fn clear_all() -> Result<(), StoreError> {
+    store().await?.clear().await?;
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.clear();
+    }
+    Ok(())
+}
+
 async fn write(text: String) -> Result<(), StoreError> {
     store()
         .await?

@@ -243,7 +243,8 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await expect(desk.region).toContainText('Call closed.');
   await scan();
 
-  // The host page received the completed entry, once, with the log's content.
+  // The host page received the completed entry over the protocol, once, and acknowledged it.
+  await expect(frame.getByRole('status').filter({ hasText: 'The CRM has stored the log entry.' })).toHaveCount(1);
   await expect(host.receivedEntries()).toHaveCount(1);
   await expect(host.receivedEntries().first()).toContainText('UT-GAS-01');
   await expect(host.receivedEntries().first()).toContainText('priority P1 · at Outside 14 Mill Lane, Northbridge');
@@ -520,4 +521,70 @@ test('a call in progress survives a reload and a new tab, byte for byte', async 
   await second.keyboard.press('2'); // nobody still inside
   await expect(resumed.decision()).toContainText('UT-GAS-01');
   await expect.poll(() => readDraft(second)).toContain('"decision":{');
+});
+
+test('host messages from another origin or window, with an invalid payload, or replayed, change nothing and are reported', async ({ page }) => {
+  const host = new DemoHostPage(page);
+  await host.open();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected to the widget.' })).toHaveCount(1);
+  const widget = host.widgetFrame();
+  const refused = async () => Number((await widget.locator('html').getAttribute('data-incident-desk-refused')) ?? 0);
+  const why = () => widget.locator('html').getAttribute('data-incident-desk-refused-why');
+  expect(await refused()).toBe(0);
+
+  // Another window on the host's own origin (a nested frame), posting a forged teardown.
+  await page.evaluate(() => {
+    const nested = document.createElement('iframe');
+    document.body.append(nested);
+    nested.contentWindow.eval(
+      "parent.document.querySelector('iframe.crm-widget').contentWindow.postMessage({ protocol: 'incident-desk', version: 1, id: 'x', correlation: null, session: 'x', instance: 'x', seq: 50, type: 'teardown', payload: {} }, '*')",
+    );
+  });
+  await expect.poll(refused).toBe(1);
+  expect(await why()).toBe('not_the_parent_window');
+
+  // A page on another origin (localhost, not 127.0.0.1), posting to its sibling, the widget.
+  const port = new URL(page.url()).port;
+  await page.evaluate((src) => {
+    const stranger = document.createElement('iframe');
+    stranger.src = src;
+    document.body.append(stranger);
+  }, `http://localhost:${port}/fixtures/hostile/stranger.html`);
+  await expect.poll(refused).toBe(2);
+  expect(await why()).toBe('not_the_parent_window');
+
+  // The host itself, over the port: a payload that does not fit, then a replayed sequence number.
+  await page.evaluate(() => {
+    const { port, envelope } = window.__incidentDeskLink;
+    port.postMessage(envelope('entry.ack', { key: 'not a key <script>' }));
+  });
+  await expect.poll(refused).toBe(3);
+  expect(await why()).toBe('invalid_payload');
+  await expect(page.getByRole('status').filter({ hasText: 'The widget refused a message: invalid_payload' })).toHaveCount(1);
+  await page.evaluate(() => {
+    const { port, envelope } = window.__incidentDeskLink;
+    const replay = envelope('entry.ack', { key: '0b9e2c7a-4d1f-4c3e-9a8b-1f2e3d4c5b6a' });
+    replay.seq = 1; // the welcome's number
+    port.postMessage(replay);
+  });
+  await expect.poll(refused).toBe(4);
+  expect(await why()).toBe('stale_seq');
+  await expect(page.getByRole('status').filter({ hasText: 'The widget refused a message: stale_seq' })).toHaveCount(1);
+
+  // Nothing was acted on: no teardown, no delivery, and the handler's screen is as it was.
+  const frame = page.frameLocator('iframe[title="Incident Desk call handling"]');
+  await expect(frame.locator('.idk-host-status')).toHaveText('');
+  await expect(frame.getByRole('button', { name: 'Answer call' })).toBeVisible();
+});
+
+test('a host page on an origin not on the allow-list gets no hello', async ({ page }) => {
+  // The allow-list names 127.0.0.1:<port>; localhost is the same server on another origin.
+  const { port } = new URL(test.info().project.use.baseURL);
+  await page.goto(`http://localhost:${port}/demo/host.html`);
+  const host = new DemoHostPage(page);
+  await host.widget.settled();
+  // The widget works, but says nothing to this host: no handshake, so no port and no entries.
+  await page.waitForTimeout(1000);
+  await expect(page.getByRole('status').filter({ hasText: 'Waiting for the widget…' })).toHaveCount(1);
+  await expect(page.frameLocator('iframe[title="Incident Desk call handling"]').getByRole('button', { name: 'Answer call' })).toBeVisible();
 });

@@ -23,11 +23,12 @@ use std::sync::Arc;
 use incident_engine::call::{Call, Command, Effect, Missing, PriorCall, Refusal};
 use incident_engine::entry::LogEntry;
 use incident_engine::keys::answer_key;
+use incident_engine::outbox::IdempotencyKey;
 use incident_engine::pack::DecisionTree;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::bridge::entry_completed;
+use crate::host::bridge::{entry_completed, BrowserRandom};
 use crate::host::clock::{clock_text, every_second, now_ms, show_dialog, time_of_day};
 use crate::host::drafts::{self, DraftSaver};
 use crate::host::page::{focus_soon, typing_in_a_field};
@@ -91,7 +92,8 @@ impl Desk {
         let (entry, prior) = self
             .call
             .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
-        entry_completed(&entry);
+        let key = IdempotencyKey::new_v4(&mut BrowserRandom);
+        entry_completed(&key, &entry);
         self.history.update(|h| h.push(prior));
         self.in_progress.set(false);
         self.announcement.set("Call closed".to_owned());
