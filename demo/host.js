@@ -69,7 +69,7 @@ function onPortMessage(event) {
   }
 }
 
-window.addEventListener('message', (event) => {
+function onWindowMessage(event) {
   if (event.origin !== widgetUrl.origin || event.source !== frame.contentWindow) return;
   const message = event.data;
   if (!message || message.protocol !== 'incident-desk') return;
@@ -83,4 +83,8 @@ window.addEventListener('message', (event) => {
     // For the end-to-end tests: the port and the next sequence number, to send by hand.
     window.__incidentDeskLink = { port: link.port, envelope };
   }
-});
+}
+
+// ?slow-host=<ms> starts listening late, as a slow CRM page might: the widget repeats its hello.
+const slow = Number(new URLSearchParams(location.search).get('slow-host')) || 0;
+setTimeout(() => window.addEventListener('message', onWindowMessage), slow);

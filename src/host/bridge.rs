@@ -31,6 +31,9 @@ pub const ENTRY_COMPLETED_EVENT: &str = "incident-desk:entry.completed";
 /// The widget's version, in `hello`.
 const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// How many times `hello` is repeated, a second apart, while no `welcome` has come.
+const HELLO_ATTEMPTS: u32 = 30;
+
 /// The meta element that lists the allowed host origins.
 const HOSTS_META: &str = "meta[name=incident-desk-hosts]";
 
@@ -247,6 +250,32 @@ pub fn start(on_command: impl Fn(HostCommand) + 'static) {
     if let Ok(value) = js_sys::JSON::parse(&hello.to_json()) {
         let _ = parent.post_message(&value, &host.to_string());
     }
+    // The host's script may not be listening yet: say hello again every second until welcome,
+    // for half a minute.
+    let again = link.clone();
+    let attempts = Rc::new(std::cell::Cell::new(0u32));
+    let repeat = Rc::new(RefCell::new(None::<leptos::prelude::IntervalHandle>));
+    let stop = repeat.clone();
+    let handle = leptos::prelude::set_interval_with_handle(
+        move || {
+            attempts.set(attempts.get() + 1);
+            let open = again.borrow().port.is_some();
+            if open || attempts.get() > HELLO_ATTEMPTS {
+                if let Some(handle) = stop.borrow_mut().take() {
+                    handle.clear();
+                }
+                return;
+            }
+            let mut state = again.borrow_mut();
+            let hello = state.session.hello(WIDGET_VERSION);
+            if let Ok(value) = js_sys::JSON::parse(&hello.to_json()) {
+                let _ = parent.post_message(&value, &state.host.to_string());
+            }
+        },
+        std::time::Duration::from_secs(1),
+    )
+    .ok();
+    *repeat.borrow_mut() = handle;
     LINK.with(|l| *l.borrow_mut() = Some(link));
 }
 

@@ -588,3 +588,9 @@ test('a host page on an origin not on the allow-list gets no hello', async ({ pa
   await expect(page.getByRole('status').filter({ hasText: 'Waiting for the widget…' })).toHaveCount(1);
   await expect(page.frameLocator('iframe[title="Incident Desk call handling"]').getByRole('button', { name: 'Answer call' })).toBeVisible();
 });
+
+test('a host that starts listening late still gets its hello, repeated until it answers', async ({ page }) => {
+  const host = new DemoHostPage(page);
+  await host.open('?slow-host=2500');
+  await expect(page.getByRole('status').filter({ hasText: 'Connected to the widget.' })).toHaveCount(1, { timeout: 15_000 });
+});
