@@ -32,7 +32,12 @@ pub fn App(
 
     // The host page's commands (in an iframe of an allowed host; see host::bridge).
     let host_status = RwSignal::new(None::<String>);
+    // Who is handling calls: `?agent=` until the host configures it; stamps each new call's log.
+    let agent = RwSignal::new(agent_id());
     bridge::start(move |command| match command {
+        HostCommand::Configure(configure) => {
+            agent.set(configure.agent_id);
+        }
         HostCommand::EntryAck(_) => {
             host_status.set(Some("The CRM has stored the log entry.".to_owned()));
         }
@@ -51,8 +56,9 @@ pub fn App(
                 }));
             });
         }
-        // Configuration, context, pack loading and live resources from the host: not acted on
-        // yet (issue 5 continues); the engine has already checked them.
+        // The rest of the configuration (role, locale, theme, z-index, endpoint), context, pack
+        // loading and live resources: not acted on yet (issue 5 continues); the engine has
+        // already checked them.
         _ => {}
     });
 
@@ -67,7 +73,7 @@ pub fn App(
             <p class="idk-host-status" role="status">{move || host_status.get()}</p>
             {move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
-                Some(Ok(pack)) => view! { <HandlerScreen pack=pack /> }.into_any(),
+                Some(Ok(pack)) => view! { <HandlerScreen pack=pack agent=agent /> }.into_any(),
                 Some(Err(error)) => {
                     view! {
                         <main class="idk-main">
@@ -87,6 +93,8 @@ pub fn App(
 fn HandlerScreen(
     /// The loaded, checked procedure pack.
     pack: Arc<Pack>,
+    /// The handler's id, for each new call's log.
+    agent: RwSignal<String>,
 ) -> impl IntoView {
     let file = pack.file();
     let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
@@ -173,7 +181,7 @@ fn HandlerScreen(
             >
                 <CallScreen
                     pack=call_pack.clone()
-                    agent=agent_id()
+                    agent=agent.get_untracked()
                     history=history
                     in_progress=in_progress
                     restored=restored.try_update_value(Option::take).flatten()

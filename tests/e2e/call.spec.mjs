@@ -594,3 +594,20 @@ test('a host that starts listening late still gets its hello, repeated until it 
   await host.open('?slow-host=2500');
   await expect(page.getByRole('status').filter({ hasText: 'Connected to the widget.' })).toHaveCount(1, { timeout: 15_000 });
 });
+
+test('the host configures who is handling calls, and new calls are logged under that id', async ({ page }) => {
+  const host = new DemoHostPage(page);
+  await host.open();
+  await expect(page.getByRole('status').filter({ hasText: 'Connected to the widget.' })).toHaveCount(1);
+  await page.evaluate(() => {
+    const { port, envelope } = window.__incidentDeskLink;
+    port.postMessage(envelope('configure', { agent_id: 'crm-agent-42', role: 'handler' }));
+  });
+  const frame = page.frameLocator('iframe[title="Incident Desk call handling"]');
+  const desk = new CallDesk(page, frame);
+  await desk.answer();
+  await desk.type("Caller's name", 'Lee Chen');
+  const widget = host.widgetFrame();
+  await expect.poll(() => readDraft(widget)).toContain('"handler":"crm-agent-42"');
+  expect(await widget.locator('html').getAttribute('data-incident-desk-refused')).toBeNull();
+});
