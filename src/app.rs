@@ -8,7 +8,8 @@ use incident_engine::protocol::HostCommand;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::components::{CallScreen, Greeting, PackErrorPanel, PackPreview};
+use crate::components::{CallScreen, Greeting, OutboxPanel, PackErrorPanel, PackPreview};
+use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
     bridge, drafts,
     pack_source::fetch_pack,
@@ -34,31 +35,46 @@ pub fn App(
     let host_status = RwSignal::new(None::<String>);
     // Who is handling calls: `?agent=` until the host configures it; stamps each new call's log.
     let agent = RwSignal::new(agent_id());
+    // Closed calls on their way to the CRM (host::delivery), and whether the browser keeps them.
+    let outbox = RwSignal::new(OutboxView::default());
+    let storage = RwSignal::new(None::<StorageView>);
+    delivery::start(move |view| {
+        outbox.try_set(view);
+    });
+    delivery::ask_to_persist(move |view| {
+        storage.try_set(Some(view));
+    });
     bridge::start(move |command| match command {
         HostCommand::Configure(configure) => {
             agent.set(configure.agent_id);
+            delivery::set_endpoint(configure.endpoint);
         }
-        HostCommand::EntryAck(_) => {
+        HostCommand::EntryAck(ack) => {
             host_status.set(Some("The CRM has stored the log entry.".to_owned()));
+            delivery::host_acked(ack.key);
         }
         HostCommand::EntryNack(nack) => {
             host_status.set(Some(format!(
                 "The CRM did not store the log entry: {}",
                 nack.reason
             )));
+            delivery::host_nacked(nack);
         }
         HostCommand::Teardown(_) => {
             leptos::task::spawn_local(async move {
-                let cleared = drafts::clear_all().await;
+                let cleared = delivery::teardown().await;
                 host_status.set(Some(match cleared {
-                    Ok(()) => "Signed out: this browser holds no call data.".to_owned(),
+                    Ok(0) => "Signed out: this browser holds no call data.".to_owned(),
+                    Ok(kept) => format!(
+                        "Signed out. {kept} closed call(s) not yet delivered are kept until the CRM has them; everything else is cleared."
+                    ),
                     Err(e) => format!("Signed out, but local data could not be cleared: {e}"),
                 }));
             });
         }
-        // The rest of the configuration (role, locale, theme, z-index, endpoint), context, pack
-        // loading and live resources: not acted on yet (issue 5 continues); the engine has
-        // already checked them.
+        // The rest of the configuration (role, locale, theme, z-index), context, pack loading and
+        // live resources: not acted on yet (issue 5 continues); the engine has already checked
+        // them.
         _ => {}
     });
 
@@ -73,7 +89,13 @@ pub fn App(
             <p class="idk-host-status" role="status">{move || host_status.get()}</p>
             {move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
-                Some(Ok(pack)) => view! { <HandlerScreen pack=pack agent=agent /> }.into_any(),
+                Some(Ok(pack)) => {
+                    view! {
+                        <HandlerScreen pack=pack agent=agent />
+                        <OutboxPanel outbox=outbox storage=storage />
+                    }
+                        .into_any()
+                }
                 Some(Err(error)) => {
                     view! {
                         <main class="idk-main">

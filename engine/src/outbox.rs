@@ -560,7 +560,32 @@ impl TryFrom<OutboxFile> for Outbox {
     }
 }
 
+impl Default for Outbox {
+    /// An empty outbox with the default [`RetryPolicy`] (which is valid: a test says so).
+    fn default() -> Self {
+        Outbox {
+            format: OUTBOX_FORMAT,
+            policy: RetryPolicy::default(),
+            entries: Vec::new(),
+            tombstones: BTreeMap::new(),
+            next_attempt: 0,
+        }
+    }
+}
+
 impl Outbox {
+    /// The outbox as JSON text, for storage.
+    pub fn to_json(&self) -> String {
+        // Strings, integers and maps with string keys only: serialising cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a stored outbox, checking it; says what is wrong (line and column, or each problem)
+    /// when it cannot be used.
+    pub fn from_json(text: &str) -> Result<Outbox, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
     /// An empty outbox, if the policy can be used.
     pub fn new(policy: RetryPolicy) -> Result<Self, InvalidPolicy> {
         policy.check()?;

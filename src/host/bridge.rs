@@ -2,6 +2,7 @@
 //!
 //! - Same document: each completed entry is also a DOM `CustomEvent` named
 //!   [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed, whose `detail` is the entry.
+//!   Delivery itself (the outbox, `entry.completed` until acknowledged) is `host::delivery`'s.
 //! - In an iframe: the host message protocol (`incident_engine::protocol`). The allowed host
 //!   origins are configured by the organisation in the widget's own page (`<meta
 //!   name="incident-desk-hosts">` in index.html, exact `scheme://host:port`, never a wildcard).
@@ -18,7 +19,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use incident_engine::outbox::{IdempotencyKey, Random, SplitMix64};
+use incident_engine::outbox::{Random, SplitMix64};
 use incident_engine::protocol::{
     AllowList, HostCommand, HostEvent, HostSession, InstanceId, Origin, Outbound,
 };
@@ -185,6 +186,9 @@ fn open_port(link: &Rc<RefCell<Link>>) {
         post_to_port(&port, &queued);
     }
     state.port = Some(port);
+    drop(state);
+    // Entries waiting are due now, and this tab offers to deliver them.
+    super::delivery::host_ready();
 }
 
 /// Starts the link when the widget runs in an iframe of an allowed host: says `hello` and waits
@@ -293,27 +297,22 @@ pub fn send(event: HostEvent) {
     }
 }
 
-/// Hands a completed entry (JSON text) to the host: the DOM event, and `entry.completed` with
-/// its idempotency key over the host link.
-pub fn entry_completed(key: &IdempotencyKey, entry_json: &str) {
-    let Some(window) = web_sys::window() else {
+/// Tells the page a call closed: a DOM `CustomEvent` named [`ENTRY_COMPLETED_EVENT`] on the
+/// document, bubbling and composed, whose `detail` is the entry (for hosts in the same document).
+/// Delivery to the CRM is `host::delivery`'s.
+pub fn announce_completed(entry_json: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let Ok(entry) = js_sys::JSON::parse(entry_json) else {
         return;
     };
-    if let Some(document) = window.document() {
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(&entry);
-        if let Ok(event) =
-            web_sys::CustomEvent::new_with_event_init_dict(ENTRY_COMPLETED_EVENT, &init)
-        {
-            let _ = document.dispatch_event(&event);
-        }
-    }
-    if let Ok(event) = HostEvent::entry_completed_json(key, entry_json) {
-        send(event);
+    let init = web_sys::CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&entry);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(ENTRY_COMPLETED_EVENT, &init)
+    {
+        let _ = document.dispatch_event(&event);
     }
 }

@@ -11,7 +11,7 @@ use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use super::store::{Change, Store, StoreError};
+use super::store::{Change, StoreError};
 
 /// The key the open call's draft is stored under.
 pub const DRAFT_KEY: &str = "draft";
@@ -19,19 +19,7 @@ pub const DRAFT_KEY: &str = "draft";
 /// How long after a change the draft is written, at most.
 const DEBOUNCE_MS: u64 = 300;
 
-thread_local! {
-    static STORE: RefCell<Option<Store>> = const { RefCell::new(None) };
-}
-
-/// The database, opened once per page.
-async fn store() -> Result<Store, StoreError> {
-    if let Some(store) = STORE.with(|s| s.borrow().clone()) {
-        return Ok(store);
-    }
-    let store = Store::open().await?;
-    STORE.with(|s| *s.borrow_mut() = Some(store.clone()));
-    Ok(store)
-}
+use super::store::shared as store;
 
 /// The saved draft, if there is one.
 pub async fn load() -> Result<Option<String>, StoreError> {
@@ -44,16 +32,6 @@ pub async fn discard() -> Result<(), StoreError> {
         .await?
         .write(&[Change::Delete(DRAFT_KEY.to_owned())])
         .await
-}
-
-/// Removes every call this browser holds (teardown: logging out on a shared PC), and the page's
-/// local storage.
-pub async fn clear_all() -> Result<(), StoreError> {
-    store().await?.clear().await?;
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.clear();
-    }
-    Ok(())
 }
 
 async fn write(text: String) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@
 
 pub mod bridge;
 pub mod clock;
+pub mod delivery;
 pub mod drafts;
 pub mod pack_source;
 pub mod page;

@@ -37,6 +37,20 @@ fn fail(what: &str, error: &JsValue) -> StoreError {
     StoreError(format!("{what}: {}", js_error_text(error)))
 }
 
+thread_local! {
+    static SHARED: RefCell<Option<Store>> = const { RefCell::new(None) };
+}
+
+/// The page's database, opened on first use and shared by the drafts and the outbox.
+pub async fn shared() -> Result<Store, StoreError> {
+    if let Some(store) = SHARED.with(|s| s.borrow().clone()) {
+        return Ok(store);
+    }
+    let store = Store::open().await?;
+    SHARED.with(|s| *s.borrow_mut() = Some(store.clone()));
+    Ok(store)
+}
+
 /// One change in a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {

@@ -2,7 +2,7 @@
 //! within limits, escalation proposals, major incidents, handoffs and closing (F1–F7, F9, F20; L2
 //! 1.1–1.7, 2.1–2.3, 3.1–3.8; NOS P1–P3). Every action goes to the engine's `Call` as a command;
 //! what the engine refuses is shown as an alert with what to do. Digits 1–9 answer the current
-//! question. A closed call's log entry goes to the host (`host::bridge`).
+//! question. A closed call's log entry goes to the outbox (`host::delivery`) on its way to the CRM.
 //!
 //! One file per part of the screen: `aids` (control phrases, keyboard map, reference), `record`
 //! (safety net, log fields), `triage` (tree, question, decision), `code_search` (the code
@@ -23,14 +23,14 @@ use std::sync::Arc;
 use incident_engine::call::{Call, Command, Effect, Missing, PriorCall, Refusal};
 use incident_engine::entry::LogEntry;
 use incident_engine::keys::answer_key;
-use incident_engine::outbox::IdempotencyKey;
 use incident_engine::pack::DecisionTree;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::bridge::{entry_completed, BrowserRandom};
+use crate::host::bridge::announce_completed;
 use crate::host::clock::{clock_text, every_second, now_ms, show_dialog, time_of_day};
-use crate::host::drafts::{self, DraftSaver};
+use crate::host::delivery;
+use crate::host::drafts::DraftSaver;
 use crate::host::page::{focus_soon, typing_in_a_field};
 
 /// The keyboard map dialog.
@@ -87,22 +87,26 @@ impl Desk {
         }
     }
 
-    /// The call is closed: its entry goes to the host and it joins the history.
+    /// The call is closed: its entry moves to the outbox (which removes its draft in the same
+    /// write) on its way to the CRM, and the call joins the history.
     fn completed(self, pack: &Pack) {
         let (entry, prior) = self
             .call
             .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
-        let key = IdempotencyKey::new_v4(&mut BrowserRandom);
-        entry_completed(&key, &entry);
+        announce_completed(&entry);
         self.history.update(|h| h.push(prior));
         self.in_progress.set(false);
         self.announcement.set("Call closed".to_owned());
         let notice = self.notice;
         leptos::task::spawn_local(async move {
-            if let Err(e) = drafts::discard().await {
+            if let Err(e) = delivery::enqueue_closed(entry).await {
                 notice.try_set(Some(Notice {
-                    title: "The closed call's draft could not be removed".to_owned(),
-                    detail: vec![e.to_string()],
+                    title: "The closed call could not be queued for the CRM".to_owned(),
+                    detail: vec![
+                        e.to_string(),
+                        "Its draft is kept in this browser; tell your supervisor before closing the page."
+                            .to_owned(),
+                    ],
                 }));
             }
         });

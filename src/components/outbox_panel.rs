@@ -1,0 +1,162 @@
+//! The handler's view of the outbox (F17, F21; L2 1.3, L3 1.5): whether every closed call has
+//! reached the CRM, what is waiting and why, the entries the CRM refused (each can be read and sent
+//! again: nothing is dropped), and whether the browser will keep unsent entries.
+
+use incident_engine::outbox::{IdempotencyKey, OutboxStatus};
+use leptos::prelude::*;
+
+use crate::host::clock::time_of_day;
+use crate::host::delivery::{self, DeadLetterView, OutboxView, Route, StorageView};
+
+fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 log entry".to_owned()
+    } else {
+        format!("{n} log entries")
+    }
+}
+
+fn minutes(ms: u64) -> String {
+    match ms / 60_000 {
+        0 => "less than a minute".to_owned(),
+        1 => "1 minute".to_owned(),
+        m => format!("{m} minutes"),
+    }
+}
+
+/// One sentence on where the closed calls are.
+fn summary(status: Option<OutboxStatus>, route: Route) -> String {
+    let Some(status) = status else {
+        return "Checking for closed calls not yet delivered…".to_owned();
+    };
+    let waiting = status.pending + status.in_flight;
+    if waiting == 0 {
+        return if status.dead_letters == 0 {
+            "Every closed call has reached the CRM.".to_owned()
+        } else {
+            "Nothing is waiting, but the CRM refused some entries (below).".to_owned()
+        };
+    }
+    let age = status
+        .oldest_pending_age_ms
+        .map(|ms| format!("; the oldest has waited {}", minutes(ms)))
+        .unwrap_or_default();
+    let how = match route {
+        Route::Nowhere => "no CRM is connected to this page, so they are kept here until one is",
+        Route::AnotherTab => "another Incident Desk tab is delivering them",
+        Route::Host => "sending them to the CRM page",
+        Route::Endpoint => "sending them to the CRM",
+    };
+    format!("{} waiting for the CRM: {how}{age}.", entries(waiting))
+}
+
+fn storage_text(storage: &StorageView) -> Option<String> {
+    match storage.persisted {
+        Some(true) => Some(
+            "This browser keeps unsent entries until they are delivered (persistent storage)."
+                .to_owned(),
+        ),
+        Some(false) => Some(
+            "Persistent storage was not granted: if the disk fills up, the browser may clear entries not yet sent."
+                .to_owned(),
+        ),
+        None => None,
+    }
+}
+
+fn megabytes(bytes: f64) -> String {
+    format!("{:.0} MB", bytes / 1_000_000.0)
+}
+
+/// The outbox as the handler sees it.
+#[component]
+pub fn OutboxPanel(
+    /// What the outbox holds (from `host::delivery`).
+    outbox: RwSignal<OutboxView>,
+    /// What the browser said about keeping data.
+    storage: RwSignal<Option<StorageView>>,
+) -> impl IntoView {
+    let status = Memo::new(move |_| outbox.with(|v| summary(v.status, v.route)));
+    let problem = Memo::new(move |_| outbox.with(|v| v.problem.clone()));
+    let dead = Memo::new(move |_| outbox.with(|v| v.dead_letters.clone()));
+    let send_problem = RwSignal::new(None::<String>);
+    let send_again = move |key: IdempotencyKey| {
+        leptos::task::spawn_local(async move {
+            match delivery::send_again(key).await {
+                Ok(_) => send_problem.try_set(None),
+                Err(e) => send_problem.try_set(Some(e.to_string())),
+            };
+        });
+    };
+    view! {
+        <section class="idk-outbox" aria-labelledby="idk-outbox-title">
+            <h2 id="idk-outbox-title" class="idk-section-title">"Closed calls and the CRM"</h2>
+            <p class="idk-outbox-status" role="status">{move || status.get()}</p>
+            {move || problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> })}
+            {move || send_problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> })}
+            {move || {
+                storage
+                    .get()
+                    .map(|s| {
+                        let pressure = s.under_pressure().then(|| {
+                            let (used, quota) = s.usage.unwrap_or_default();
+                            view! {
+                                <p class="idk-notice" role="alert">
+                                    "Storage is nearly full: " {megabytes(used)} " of " {megabytes(quota)}
+                                    " used. Unsent entries may be lost: ask your supervisor to free space."
+                                </p>
+                            }
+                        });
+                        view! {
+                            <p class="idk-outbox-storage">{storage_text(&s)}</p>
+                            {pressure}
+                        }
+                    })
+            }}
+            <Show when=move || dead.with(|d| !d.is_empty())>
+                <h3 class="idk-subsection-title">"Refused by the CRM"</h3>
+                <ul class="idk-dead-letters">
+                    <For each=move || dead.get() key=|d| (d.key.clone(), d.at) let(d)>
+                        <DeadLetterRow letter=d on_send_again=send_again />
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// One refused entry: why, when, the entry itself as text, and "Send again".
+#[component]
+fn DeadLetterRow(
+    /// The refused entry.
+    letter: DeadLetterView,
+    /// Sends it again.
+    on_send_again: impl Fn(IdempotencyKey) + 'static,
+) -> impl IntoView {
+    let reason_id = format!("idk-dead-{}", letter.key);
+    let key = letter.key.clone();
+    let attempts = if letter.attempts == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{} attempts", letter.attempts)
+    };
+    view! {
+        <li class="idk-dead-letter">
+            <p id=reason_id.clone()>
+                "Refused at " {time_of_day(letter.at)} " after " {attempts} ": " {letter.reason}
+            </p>
+            <details>
+                <summary>"The log entry as sent"</summary>
+                <pre class="idk-dead-letter-entry">{letter.entry}</pre>
+            </details>
+            <button
+                type="button"
+                class="idk-button idk-button-secondary"
+                aria-describedby=reason_id
+                on:click=move |_| on_send_again(key.clone())
+            >
+                "Send again"
+            </button>
+        </li>
+    }
+}

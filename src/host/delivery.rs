@@ -1,0 +1,756 @@
+//! Delivery of completed log entries to the CRM, exactly once (F17, F21; L2 1.3, L3 1.5; issue 5,
+//! "Durability"). The engine's [`Outbox`] decides what to send and when; this module keeps it in
+//! IndexedDB, runs the sends and reports what happened back to it.
+//!
+//! - **Closing a call** moves it to the outbox in one strict IndexedDB transaction that also removes
+//!   its draft: the entry's idempotency key (UUID v4) is made then, once, and stored with it.
+//! - **Every change to the outbox** (enqueue, attempt, answer, retry, purge) is a read, a change
+//!   and a strict write made while holding the Web Lock [`OUTBOX_LOCK`], so two tabs (or two
+//!   widgets on one page) never overwrite each other's changes.
+//! - **One tab delivers**: the tab holding the Web Lock [`DELIVERY_LOCK`]. A tab asks for it only
+//!   once it has somewhere to deliver to (the host's port is open, or an HTTP endpoint is
+//!   configured); the others wait in the browser's queue and take over when it closes. Entries
+//!   closed in any tab are delivered by that one, so two tabs never send the same key at once.
+//! - **Where to**: an HTTP endpoint configured by the host (POST, `Idempotency-Key` header,
+//!   aborted at the attempt's deadline); otherwise the host page over the message port
+//!   (`entry.completed`, answered by `entry.ack` or `entry.nack`). With an endpoint, only its 2xx
+//!   answer delivers an entry; the host page is told of each entry once, when it closes.
+//! - **Retries** wait as the engine says (capped exponential backoff, full jitter), and happen at
+//!   once when the browser comes back online or the host says it is ready. Permanent rejections
+//!   become dead letters the handler sees and can send again; nothing is dropped.
+//! - **Storage**: `navigator.storage.persist()` is asked for once and its answer shown; usage over
+//!   80% of the quota is warned about.
+//!
+//! Entries hold personal data: nothing here writes them to the console.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use incident_engine::outbox::{
+    Acked, Attempt, AttemptId, EntryState, Failure, IdempotencyKey, Outbox, OutboxStatus,
+};
+use incident_engine::protocol::{Endpoint, EntryNack, HostEvent};
+use js_sys::{Function, Promise};
+use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::bridge::{self, BrowserRandom};
+use super::clock::now_ms;
+use super::drafts::DRAFT_KEY;
+use super::page::js_error_text;
+use super::store::{Change, Store, StoreError};
+
+/// The key the outbox is stored under.
+pub const OUTBOX_KEY: &str = "outbox";
+
+/// The Web Lock held while the outbox is read, changed and written.
+pub const OUTBOX_LOCK: &str = "incident-desk:outbox";
+
+/// The Web Lock held by the one tab that delivers.
+pub const DELIVERY_LOCK: &str = "incident-desk:delivery";
+
+/// The channel on which tabs tell each other the outbox changed.
+const CHANNEL: &str = "incident-desk:outbox";
+
+/// Storage use above this share of the quota is warned about.
+const PRESSURE_RATIO: f64 = 0.8;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks` (web-sys offers it only as an unstable API).
+    type LockManager;
+
+    #[wasm_bindgen(method, catch, js_name = request)]
+    fn request(this: &LockManager, name: &str, callback: &Function) -> Result<Promise, JsValue>;
+}
+
+fn lock_manager() -> Option<LockManager> {
+    let navigator = web_sys::window()?.navigator();
+    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).ok()?;
+    (!locks.is_undefined() && !locks.is_null()).then(|| locks.unchecked_into())
+}
+
+/// Runs `work` while holding the exclusive Web Lock `name`, released when it finishes. Without
+/// Web Locks (an old browser) it runs at once; `None` if the browser refused the lock.
+async fn holding<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
+    let Some(locks) = lock_manager() else {
+        return Some(work.await);
+    };
+    let result = Rc::new(RefCell::new(None));
+    let slot = result.clone();
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        future_to_promise(async move {
+            let value = work.await;
+            *slot.borrow_mut() = Some(value);
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let promise = locks.request(name, callback.unchecked_ref()).ok()?;
+    JsFuture::from(promise).await.ok()?;
+    let value = result.borrow_mut().take();
+    value
+}
+
+/// What the handler sees of the outbox.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutboxView {
+    /// The counts, once the outbox has been read.
+    pub status: Option<OutboxStatus>,
+    /// Entries the CRM refused for good, oldest first.
+    pub dead_letters: Vec<DeadLetterView>,
+    /// Where entries go from this tab, in words.
+    pub route: Route,
+    /// A problem with the outbox itself (storage failing), for an alert.
+    pub problem: Option<String>,
+}
+
+/// A dead letter as the handler's list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadLetterView {
+    /// Its key.
+    pub key: IdempotencyKey,
+    /// The entry's JSON, shown as text.
+    pub entry: String,
+    /// Why it was refused.
+    pub reason: String,
+    /// When (ms since the epoch).
+    pub at: u64,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// Where this tab sends entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Route {
+    /// Nowhere yet: no host link and no endpoint. Entries wait.
+    #[default]
+    Nowhere,
+    /// Another tab holds the delivery lock and delivers.
+    AnotherTab,
+    /// The host page, over the message port.
+    Host,
+    /// The configured HTTP endpoint.
+    Endpoint,
+}
+
+/// What the browser said about keeping this site's data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StorageView {
+    /// The answer to `navigator.storage.persist()`: `Some(true)` when data is kept until the user
+    /// clears it; `None` before it answers or where the browser cannot say.
+    pub persisted: Option<bool>,
+    /// Bytes used and the quota, when the browser says.
+    pub usage: Option<(f64, f64)>,
+}
+
+impl StorageView {
+    /// Whether storage is nearly full.
+    pub fn under_pressure(&self) -> bool {
+        self.usage
+            .is_some_and(|(used, quota)| quota > 0.0 && used / quota > PRESSURE_RATIO)
+    }
+}
+
+type Listener = Rc<dyn Fn(OutboxView)>;
+
+/// The delivery state of this page.
+#[derive(Default)]
+struct Courier {
+    /// The outbox when IndexedDB cannot be used: this tab only, lost with it (and said so).
+    memory: Option<Outbox>,
+    endpoint: Option<Endpoint>,
+    port_ready: bool,
+    lock_requested: bool,
+    delivering: bool,
+    running: bool,
+    again: bool,
+    timer: Option<TimeoutHandle>,
+    listener: Option<Listener>,
+    last_view: OutboxView,
+    last_status_sent: Option<OutboxStatus>,
+    channel: Option<web_sys::BroadcastChannel>,
+    started: bool,
+}
+
+thread_local! {
+    static COURIER: RefCell<Courier> = RefCell::new(Courier::default());
+}
+
+fn with_courier<T>(f: impl FnOnce(&mut Courier) -> T) -> T {
+    COURIER.with(|c| f(&mut c.borrow_mut()))
+}
+
+/// Reads the stored outbox: a new one when there is none. One that cannot be read is kept aside
+/// under its own key (never lost) and a new one started, with the problem reported.
+async fn read(store: &Store) -> Result<(Outbox, Option<String>), StoreError> {
+    match store.get(OUTBOX_KEY).await? {
+        None => Ok((Outbox::default(), None)),
+        Some(text) => match Outbox::from_json(&text) {
+            Ok(outbox) => Ok((outbox, None)),
+            Err(e) => {
+                let aside = format!("outbox-unreadable-{}", now_ms());
+                store
+                    .write(&[
+                        Change::Put {
+                            key: aside.clone(),
+                            value: text,
+                        },
+                        Change::Delete(OUTBOX_KEY.to_owned()),
+                    ])
+                    .await?;
+                Ok((
+                    Outbox::default(),
+                    Some(format!(
+                        "The stored outbox could not be read ({e}); it is kept as \"{aside}\" for your supervisor."
+                    )),
+                ))
+            }
+        },
+    }
+}
+
+/// Reads the outbox, applies `change`, and writes it back with `also` in one strict transaction,
+/// holding the outbox lock. Returns what `change` returned.
+async fn change_outbox<T: 'static>(
+    also: Vec<Change>,
+    change: impl FnOnce(&mut Outbox) -> T + 'static,
+) -> Result<T, StoreError> {
+    let Some(store) = backing().await else {
+        // No IndexedDB: this tab's memory.
+        let result = with_courier(|c| {
+            let outbox = c.memory.get_or_insert_with(Outbox::default);
+            change(outbox)
+        });
+        publish_memory();
+        return Ok(result);
+    };
+    let outcome = holding(OUTBOX_LOCK, async move {
+        let (mut outbox, problem) = read(&store).await?;
+        let result = change(&mut outbox);
+        let text = outbox.to_json();
+        let mut changes = vec![Change::Put {
+            key: OUTBOX_KEY.to_owned(),
+            value: text,
+        }];
+        changes.extend(also);
+        store.write(&changes).await?;
+        Ok::<_, StoreError>((result, outbox, problem))
+    })
+    .await
+    .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))?;
+    let (result, outbox, problem) = outcome;
+    publish(&outbox, problem);
+    broadcast_change();
+    Ok(result)
+}
+
+fn route() -> Route {
+    with_courier(|c| {
+        if c.delivering {
+            if c.endpoint.is_some() {
+                Route::Endpoint
+            } else {
+                Route::Host
+            }
+        } else if c.lock_requested {
+            Route::AnotherTab
+        } else {
+            Route::Nowhere
+        }
+    })
+}
+
+/// Tells the listener and the host what the outbox now holds.
+fn publish(outbox: &Outbox, problem: Option<String>) {
+    let now = now_ms();
+    let status = outbox.status(now);
+    let view = OutboxView {
+        status: Some(status),
+        dead_letters: outbox
+            .dead_letters()
+            .into_iter()
+            .map(|d| DeadLetterView {
+                key: d.key.clone(),
+                entry: d.payload.to_owned(),
+                reason: d.reason.to_owned(),
+                at: d.at,
+                attempts: d.attempts,
+            })
+            .collect(),
+        route: route(),
+        problem,
+    };
+    let (listener, send_status) = with_courier(|c| {
+        c.last_view = view.clone();
+        // The age changes every millisecond: the host hears when the counts change.
+        let counts = |s: &OutboxStatus| (s.pending, s.in_flight, s.dead_letters, s.delivered);
+        let changed = c.last_status_sent.as_ref().map(counts) != Some(counts(&status));
+        if changed {
+            c.last_status_sent = Some(status);
+        }
+        (c.listener.clone(), changed)
+    });
+    if send_status {
+        bridge::send(HostEvent::outbox_status(status));
+    }
+    if let Some(listener) = listener {
+        listener(view);
+    }
+}
+
+fn publish_memory() {
+    let outbox = with_courier(|c| c.memory.clone());
+    if let Some(outbox) = outbox {
+        publish(
+            &outbox,
+            Some("This browser's storage cannot be used: closed calls are kept only while this tab is open.".into()),
+        );
+    }
+}
+
+fn republish_route() {
+    let (listener, mut view) = with_courier(|c| (c.listener.clone(), c.last_view.clone()));
+    view.route = route();
+    with_courier(|c| c.last_view = view.clone());
+    if let Some(listener) = listener {
+        listener(view);
+    }
+}
+
+fn broadcast_change() {
+    if let Some(channel) = with_courier(|c| c.channel.clone()) {
+        let _ = channel.post_message(&JsValue::from_str("changed"));
+    }
+}
+
+/// Another tab changed the outbox: show it, and deliver it if this tab delivers.
+async fn reread() {
+    let Some(store) = backing().await else {
+        publish_memory();
+        return;
+    };
+    match read(&store).await {
+        Ok((outbox, problem)) => publish(&outbox, problem),
+        Err(e) => report_problem(e.to_string()),
+    }
+    kick();
+}
+
+fn report_problem(problem: String) {
+    let (listener, mut view) = with_courier(|c| (c.listener.clone(), c.last_view.clone()));
+    view.problem = Some(problem);
+    if let Some(listener) = listener {
+        listener(view);
+    }
+}
+
+/// The database, or `None` when this browser's IndexedDB cannot be used (the outbox then lives in
+/// this tab's memory, and the handler is told).
+async fn backing() -> Option<Store> {
+    super::store::shared().await.ok()
+}
+
+/// Starts delivery for this page: shows what the outbox holds, and listens for the network coming
+/// back and for other tabs' changes. `listener` hears every change. Once per page; later calls
+/// only replace the listener.
+pub fn start(listener: impl Fn(OutboxView) + 'static) {
+    let first = with_courier(|c| {
+        c.listener = Some(Rc::new(listener));
+        let first = !c.started;
+        c.started = true;
+        first
+    });
+    if !first {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_online = Closure::<dyn Fn()>::new(|| {
+        leptos::task::spawn_local(async {
+            if let Err(e) = change_outbox(Vec::new(), |o| o.online(now_ms())).await {
+                report_problem(e.to_string());
+            }
+            kick();
+        });
+    });
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
+    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
+        let on_message = Closure::<dyn Fn()>::new(|| leptos::task::spawn_local(reread()));
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        with_courier(|c| c.channel = Some(channel));
+    }
+    leptos::task::spawn_local(reread());
+}
+
+/// A call closed: its entry joins the outbox with a new idempotency key, and its draft is removed,
+/// in one transaction. Returns the key.
+pub async fn enqueue_closed(entry_json: String) -> Result<IdempotencyKey, StoreError> {
+    let key = change_outbox(vec![Change::Delete(DRAFT_KEY.to_owned())], move |outbox| {
+        outbox.enqueue(entry_json, now_ms(), &mut BrowserRandom)
+    })
+    .await?;
+    kick();
+    Ok(key)
+}
+
+/// The host page's link is open (it said `welcome` and took the port): entries waiting are due
+/// now, and this tab offers to deliver.
+pub fn host_ready() {
+    with_courier(|c| c.port_ready = true);
+    leptos::task::spawn_local(async {
+        if let Err(e) = change_outbox(Vec::new(), |o| o.host_ready(now_ms())).await {
+            report_problem(e.to_string());
+        }
+        offer_to_deliver();
+        kick();
+    });
+}
+
+/// The host configured an HTTP endpoint (or none, for postMessage only).
+pub fn set_endpoint(endpoint: Option<Endpoint>) {
+    let has = endpoint.is_some();
+    with_courier(|c| c.endpoint = endpoint);
+    if has {
+        offer_to_deliver();
+    }
+    republish_route();
+    kick();
+}
+
+/// Asks for the delivery lock (once): granted when no other tab holds it.
+fn offer_to_deliver() {
+    let ready = with_courier(|c| {
+        let ready = !c.lock_requested && (c.port_ready || c.endpoint.is_some());
+        if ready {
+            c.lock_requested = true;
+        }
+        ready
+    });
+    if !ready {
+        return;
+    }
+    republish_route();
+    let Some(locks) = lock_manager() else {
+        became_deliverer();
+        return;
+    };
+    // Held for the page's life: the callback's promise never settles.
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        became_deliverer();
+        Promise::new(&mut |_resolve, _reject| {})
+    });
+    if locks
+        .request(DELIVERY_LOCK, callback.unchecked_ref())
+        .is_err()
+    {
+        became_deliverer();
+    }
+}
+
+/// This tab now delivers: whatever a closed tab left in flight is sent again (with its key).
+fn became_deliverer() {
+    with_courier(|c| c.delivering = true);
+    leptos::task::spawn_local(async {
+        if let Err(e) = change_outbox(Vec::new(), |o| o.reloaded(now_ms())).await {
+            report_problem(e.to_string());
+        }
+        kick();
+    });
+}
+
+/// Sends what is due now, if this tab delivers; then sleeps until the next thing is due.
+pub fn kick() {
+    let go = with_courier(|c| {
+        if !c.delivering {
+            return false;
+        }
+        if c.running {
+            c.again = true;
+            return false;
+        }
+        c.running = true;
+        if let Some(timer) = c.timer.take() {
+            timer.clear();
+        }
+        true
+    });
+    if go {
+        leptos::task::spawn_local(run());
+    }
+}
+
+async fn run() {
+    loop {
+        with_courier(|c| c.again = false);
+        let due = change_outbox(Vec::new(), |outbox| {
+            let now = now_ms();
+            outbox.purge(now);
+            let attempts = outbox.due(now, &mut BrowserRandom);
+            (attempts, outbox.next_wake(now_ms()))
+        })
+        .await;
+        let wake = match due {
+            Ok((attempts, wake)) => {
+                for attempt in attempts {
+                    send(attempt);
+                }
+                wake
+            }
+            Err(e) => {
+                report_problem(e.to_string());
+                // Try again shortly: storage may come back.
+                Some(now_ms() + 5_000)
+            }
+        };
+        let again = with_courier(|c| {
+            if !c.again {
+                c.running = false;
+            }
+            c.again
+        });
+        if !again {
+            sleep_until(wake);
+            return;
+        }
+    }
+}
+
+fn sleep_until(wake: Option<u64>) {
+    let Some(wake) = wake else {
+        return;
+    };
+    let delay = wake.saturating_sub(now_ms());
+    // Only fails without a window; then the next event (online, host ready, a new entry) kicks.
+    let timer = set_timeout_with_handle(kick, std::time::Duration::from_millis(delay)).ok();
+    with_courier(|c| {
+        if let Some(old) = std::mem::replace(&mut c.timer, timer) {
+            old.clear();
+        }
+    });
+}
+
+/// Makes one attempt.
+fn send(attempt: Attempt) {
+    let endpoint = with_courier(|c| c.endpoint.clone());
+    match endpoint {
+        Some(endpoint) => leptos::task::spawn_local(post(endpoint, attempt)),
+        None => match HostEvent::entry_completed_json(&attempt.key, &attempt.payload) {
+            Ok(event) => bridge::send(event),
+            Err(_) => {
+                // The entry was made by the engine and is JSON; if it ever were not, the host
+                // refuses it for good rather than the outbox retrying for ever.
+                let failure = Failure::HostNack {
+                    permanent: true,
+                    reason: "the entry is not valid JSON".into(),
+                };
+                leptos::task::spawn_local(answered(attempt.key, Err((attempt.attempt, failure))));
+            }
+        },
+    }
+}
+
+/// POSTs the entry to the endpoint with its idempotency key, giving up at the attempt's deadline.
+async fn post(endpoint: Endpoint, attempt: Attempt) {
+    let outcome = post_once(&endpoint, &attempt).await;
+    answered(attempt.key, outcome.map_err(|f| (attempt.attempt, f))).await;
+}
+
+async fn post_once(endpoint: &Endpoint, attempt: &Attempt) -> Result<(), Failure> {
+    let network = |e: &JsValue| Failure::Network {
+        reason: js_error_text(e),
+    };
+    let window = web_sys::window().ok_or(Failure::Network {
+        reason: "no browser window".into(),
+    })?;
+    let headers = web_sys::Headers::new().map_err(|e| network(&e))?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(|e| network(&e))?;
+    headers
+        .set("Idempotency-Key", attempt.key.as_str())
+        .map_err(|e| network(&e))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&attempt.payload));
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let abort = web_sys::AbortController::new().ok();
+    if let Some(abort) = &abort {
+        init.set_signal(Some(&abort.signal()));
+    }
+    let request = web_sys::Request::new_with_str_and_init(endpoint.as_str(), &init)
+        .map_err(|e| network(&e))?;
+    let timeout = abort.as_ref().and_then(|abort| {
+        let abort = abort.clone();
+        let wait = attempt.deadline.saturating_sub(now_ms());
+        set_timeout_with_handle(
+            move || abort.abort(),
+            std::time::Duration::from_millis(wait),
+        )
+        .ok()
+    });
+    let answer = JsFuture::from(window.fetch_with_request(&request)).await;
+    if let Some(timeout) = timeout {
+        timeout.clear();
+    }
+    let response: web_sys::Response = match answer {
+        Ok(response) => response.unchecked_into(),
+        Err(e) => {
+            let aborted = e
+                .dyn_ref::<web_sys::DomException>()
+                .is_some_and(|d| d.name() == "AbortError");
+            return Err(if aborted {
+                Failure::Timeout
+            } else {
+                network(&e)
+            });
+        }
+    };
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(Failure::Http {
+            status: response.status(),
+            reason: response.status_text(),
+        })
+    }
+}
+
+/// An attempt's answer: the entry is delivered, or the attempt failed.
+async fn answered(key: IdempotencyKey, outcome: Result<(), (AttemptId, Failure)>) {
+    let result = match outcome {
+        Ok(()) => {
+            let acked_key = key.clone();
+            change_outbox(Vec::new(), move |o| {
+                o.acked(&acked_key, now_ms()) == Acked::Delivered
+            })
+            .await
+            .map(|delivered| {
+                if delivered {
+                    bridge::send(HostEvent::entry_delivered(&key));
+                }
+            })
+        }
+        Err((attempt, failure)) => {
+            change_outbox(Vec::new(), move |o| {
+                o.failed(&key, attempt, failure, now_ms(), &mut BrowserRandom);
+            })
+            .await
+        }
+    };
+    if let Err(e) = result {
+        report_problem(e.to_string());
+    }
+    kick();
+}
+
+/// The host acknowledged an entry over the port. With an HTTP endpoint configured, only the
+/// endpoint's answer counts, and the acknowledgement changes nothing.
+pub fn host_acked(key: IdempotencyKey) {
+    if with_courier(|c| c.endpoint.is_some()) {
+        return;
+    }
+    leptos::task::spawn_local(answered(key, Ok(())));
+}
+
+/// The host refused an entry over the port: retried later, or a dead letter if it said so.
+pub fn host_nacked(nack: EntryNack) {
+    if with_courier(|c| c.endpoint.is_some()) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let key = nack.key.clone();
+        let failure = nack.failure();
+        let result = change_outbox(Vec::new(), move |o| {
+            // The answer is to whatever attempt is current: the host answers each entry.completed.
+            let current = o.entry(&key).and_then(|e| match e.state {
+                EntryState::InFlight { attempt, .. } => Some(attempt),
+                _ => None,
+            });
+            if let Some(attempt) = current {
+                o.failed(&key, attempt, failure, now_ms(), &mut BrowserRandom);
+            }
+        })
+        .await;
+        if let Err(e) = result {
+            report_problem(e.to_string());
+        }
+        kick();
+    });
+}
+
+/// The handler sends a dead letter again.
+pub async fn send_again(key: IdempotencyKey) -> Result<bool, StoreError> {
+    let again = change_outbox(Vec::new(), move |o| o.retry_dead_letter(&key, now_ms())).await?;
+    kick();
+    Ok(again)
+}
+
+/// Teardown (logging out on a shared PC): every draft, delivered key and local setting goes. Entries
+/// not yet delivered are kept, because nothing is ever dropped; returns how many.
+pub async fn teardown() -> Result<usize, StoreError> {
+    let Some(store) = backing().await else {
+        let kept = with_courier(|c| c.memory.as_ref().map_or(0, |o| o.entries().len()));
+        return Ok(kept);
+    };
+    let kept = holding(OUTBOX_LOCK, async move {
+        let (outbox, _) = read(&store).await?;
+        let waiting = outbox.entries().to_vec();
+        store.clear().await?;
+        if waiting.is_empty() {
+            return Ok(0);
+        }
+        let mut kept = Outbox::default();
+        for entry in &waiting {
+            kept.enqueue_with_key(entry.key.clone(), entry.payload.clone(), entry.enqueued_at);
+        }
+        let text = kept.to_json();
+        store
+            .write(&[Change::Put {
+                key: OUTBOX_KEY.to_owned(),
+                value: text,
+            }])
+            .await?;
+        Ok::<_, StoreError>(waiting.len())
+    })
+    .await
+    .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))?;
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.clear();
+    }
+    broadcast_change();
+    leptos::task::spawn_local(reread());
+    Ok(kept)
+}
+
+/// Asks the browser to keep this site's data (`navigator.storage.persist()`) and how full storage
+/// is; `answer` hears the result.
+pub fn ask_to_persist(answer: impl Fn(StorageView) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let storage = window.navigator().storage();
+    leptos::task::spawn_local(async move {
+        let mut view = StorageView::default();
+        if let Ok(promise) = storage.persist() {
+            view.persisted = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool());
+        }
+        if let Ok(promise) = storage.estimate() {
+            if let Ok(estimate) = JsFuture::from(promise).await {
+                let estimate: web_sys::StorageEstimate = estimate.unchecked_into();
+                if let (Some(used), Some(quota)) = (estimate.get_usage(), estimate.get_quota()) {
+                    view.usage = Some((used, quota));
+                }
+            }
+        }
+        answer(view);
+    });
+}
