@@ -16,6 +16,11 @@
 // Faults come from a seeded generator (mulberry32), so a failing run can be replayed: every
 // request to /crm/entries that gets past the offline switch draws exactly two numbers, one for
 // "fail" and one for "drop", in arrival order, whatever becomes of the request.
+//
+// Every answer closes its connection (`Connection: close`; option `closeConnections`). Chromium
+// resends a request by itself, up to twice, when a reused keep-alive connection closes before
+// any answer (it takes that for a server closing an idle connection), so a dropped answer would
+// mostly never reach the widget. static-server.mjs does the same for its files when --crm is on.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const ENTRY_FORMAT = 'incident-desk/log-entry@1';
@@ -209,7 +214,8 @@ function readControl(body) {
  *
  * Options: `failRate`, `dropRate` (0–1), `offline`, `latencyMs`, `seed` (the settings a reset
  * returns to), `allowedOrigins` (exact origins a cross-origin page may POST from; the endpoint's
- * own origin is always allowed), `maxEntryBytes`, `now` (a clock in ms, for tests).
+ * own origin is always allowed), `maxEntryBytes`, `closeConnections` (default true: every
+ * answer says `Connection: close`), `now` (a clock in ms, for tests).
  *
  * The handler also carries `state()` and `control(settings)` for in-process use.
  */
@@ -226,6 +232,7 @@ export function createCrmHandler(options = {}) {
   }
   const maxEntryBytes = options.maxEntryBytes ?? MAX_ENTRY_BYTES;
   const now = options.now ?? Date.now;
+  const closeConnections = options.closeConnections ?? true;
 
   let config;
   let random;
@@ -272,8 +279,7 @@ export function createCrmHandler(options = {}) {
 
   /** Starts the record of a request to /crm/entries; `finish` sets its outcome once. */
   function record(req) {
-    const seen = (requestsOnSocket.get(req.socket) ?? 0) + 1;
-    requestsOnSocket.set(req.socket, seen);
+    const seen = requestsOnSocket.get(req.socket) ?? 1;
     const entry = {
       at: new Date(now()).toISOString(),
       method: req.method,
@@ -495,6 +501,8 @@ export function createCrmHandler(options = {}) {
   }
 
   function handler(req, res) {
+    // Every request the handler sees (its server's files too), to tell a reused connection.
+    if (req.socket) requestsOnSocket.set(req.socket, (requestsOnSocket.get(req.socket) ?? 0) + 1);
     let url;
     try {
       url = new URL(req.url, 'http://127.0.0.1');
@@ -502,6 +510,7 @@ export function createCrmHandler(options = {}) {
       return false;
     }
     if (url.pathname !== '/crm' && !url.pathname.startsWith('/crm/')) return false;
+    if (closeConnections) res.setHeader('connection', 'close');
     route(req, res, url, url.pathname.slice('/crm/'.length)).catch((error) => {
       sendProblem(res, 'internal', String(error?.message ?? error));
     });

@@ -1,7 +1,7 @@
 // The test CRM endpoint, over real HTTP on loopback: `node --test examples/host-crm/`.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest } from 'node:http';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -372,6 +372,60 @@ describe('faults', () => {
   });
 });
 
+describe('connections', () => {
+  test('every answer closes its connection, so a browser never resends a POST whose answer was dropped', async () => {
+    const crm = await startCrm();
+    try {
+      const agent = new Agent({ keepAlive: true });
+      const get = (p) =>
+        new Promise((resolve, reject) => {
+          httpRequest(`${crm.base}${p}`, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res));
+          })
+            .on('error', reject)
+            .end();
+        });
+      const first = await get('/crm/state');
+      assert.equal(first.headers.connection, 'close');
+      await get('/crm/state');
+      assert.equal((await state(crm.base)).requests, 0, 'state reads are not counted as requests');
+      assert.equal((await post(crm.base)).headers.get('connection'), 'close');
+      agent.destroy();
+    } finally {
+      await crm.close();
+    }
+  });
+
+  test('with closeConnections: false, a request on a connection already used is marked reusedConnection', async () => {
+    const crm = await startCrm({ closeConnections: false });
+    try {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (p, method = 'GET', body) =>
+        new Promise((resolve, reject) => {
+          httpRequest(
+            `${crm.base}${p}`,
+            { agent, method, headers: body ? { 'content-type': 'application/json', 'idempotency-key': newKey() } : {} },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res));
+            },
+          )
+            .on('error', reject)
+            .end(body);
+        });
+      const answer = await send('/crm/entries', 'POST', JSON.stringify(entryBody()));
+      assert.equal(answer.headers.connection, 'keep-alive');
+      await send('/crm/state');
+      await send('/crm/entries', 'POST', JSON.stringify(entryBody()));
+      assert.deepEqual((await state(crm.base)).log.map((r) => r.reusedConnection), [false, true]);
+      agent.destroy();
+    } finally {
+      await crm.close();
+    }
+  });
+});
+
 describe('CORS', () => {
   let crm;
   before(async () => (crm = await startCrm({ allowedOrigins: [ALLOWED] })));
@@ -481,6 +535,7 @@ describe('loopback only, and control', () => {
       const res = {
         headersSent: false,
         destroyed: false,
+        setHeader() {},
         writeHead(status, headers) {
           this.status = status;
           this.headers = headers;
@@ -571,7 +626,10 @@ describe('tests/support/static-server.mjs with the CRM', () => {
     try {
       const a = `http://127.0.0.1:${withCrm.address().port}`;
       const b = `http://127.0.0.1:${without.address().port}`;
-      assert.equal((await fetch(`${a}/host.html`)).status, 200);
+      const page = await fetch(`${a}/host.html`);
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('connection'), 'close');
+      assert.equal((await fetch(`${b}/host.html`)).headers.get('connection'), 'keep-alive');
       assert.equal((await state(a)).config.seed, 5);
       assert.equal((await post(a)).status, 201);
       assert.equal(withCrm.crm.state().entries.length, 1);

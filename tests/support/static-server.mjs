@@ -9,7 +9,8 @@
 // With --crm it also answers /crm/ with the test CRM endpoint (examples/host-crm/crm-endpoint.mjs),
 // on the same origin as the widget, whose Content Security Policy allows only its own origin.
 // --crm-origin ORIGIN (repeatable) lets a page on another origin POST entries (CORS allow-list),
-// --crm-seed N seeds its fault injection.
+// --crm-seed N seeds its fault injection. With --crm every answer closes its connection (see
+// crm-endpoint.mjs: a reused connection lets Chromium resend a POST whose answer was dropped).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +44,9 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
 
   const server = createServer(async (req, res) => {
     if (crmHandler?.(req, res)) return;
+    // With the CRM, no connection is reused: Chromium would resend a POST whose answer the CRM
+    // drops on purpose by itself, and the widget would never see the drop.
+    if (crmHandler) res.setHeader('connection', 'close');
     try {
       const url = new URL(req.url, 'http://127.0.0.1');
       let pathname = decodeURIComponent(url.pathname);
