@@ -106,6 +106,77 @@ export class DemoHostPage {
   }
 }
 
+/** The example CRM page embedding the widget in an iframe (examples/host-crm/iframe.html). */
+export class CrmHostPage {
+  constructor(page) {
+    this.page = page;
+    this.widget = new Widget(page.frameLocator('iframe[title="Incident Desk call handling"]'));
+  }
+
+  /**
+   * Opens the page and waits for the widget to settle. `query`: `?endpoint=1` configures HTTP
+   * delivery to this origin's /crm/entries once the widget is ready, `?ack=0` never acknowledges
+   * over the port; `?pack=` and `?agent=` go on to the widget.
+   */
+  async open(query = '') {
+    await this.page.goto(`/examples/host-crm/iframe.html${query}`);
+    await this.widget.settled();
+    return this.widget;
+  }
+
+  /** Waits until the handshake is done and the host holds the widget's port. */
+  async connected() {
+    await expect(this.page.locator('#crm-link')).toHaveText('Connected to the widget.');
+  }
+
+  /** The line that says how the link is (connected, or the last refusal's code). */
+  linkStatus() {
+    return this.page.locator('#crm-link');
+  }
+
+  /** Fills the configure form (any of agent, role, locale, endpoint) and sends it. */
+  async configure({ agent, role, locale, endpoint } = {}) {
+    if (agent !== undefined) await this.page.getByLabel('Agent id').fill(agent);
+    if (role !== undefined) await this.page.getByLabel('Role').selectOption(role);
+    if (locale !== undefined) await this.page.getByLabel('Locale (optional)').fill(locale);
+    if (endpoint !== undefined) await this.page.getByLabel(/^HTTP endpoint/).fill(endpoint ?? '');
+    await this.page.getByRole('button', { name: 'Send configure' }).click();
+  }
+
+  configureStatus() {
+    return this.page.locator('#crm-configure-status');
+  }
+
+  /** Every protocol message received from the widget, one list item each ("time channel: type"). */
+  messages() {
+    return this.page.getByRole('list', { name: 'Messages received' }).getByRole('listitem');
+  }
+
+  /** The messages of one `type` received on one channel (`window` or `port`). */
+  messagesOf(channel, type) {
+    const summary = this.page.locator('summary').filter({ hasText: new RegExp(`\\d ${channel}: ${type.replace('.', '\\.')}$`) });
+    return this.messages().filter({ has: summary });
+  }
+
+  /** The log entries received over the port. */
+  receivedEntries() {
+    return this.page.getByRole('list', { name: 'Log entries received' }).getByRole('listitem');
+  }
+
+  /** The value of one fact in the live view of /crm/state, e.g. "Entries stored" or "Faults". */
+  endpointFact(term) {
+    return this.page
+      .locator('#crm-state dt')
+      .filter({ hasText: new RegExp(`^${term.replace(/[()]/g, '\\$&')}$`) })
+      .locator('xpath=following-sibling::dd[1]');
+  }
+
+  /** The Playwright Frame of the embedded widget. */
+  widgetFrame() {
+    return this.page.frames().find((f) => f !== this.page.mainFrame() && f.url().includes('/index.html'));
+  }
+}
+
 /** Runs axe-core in `target` (a Page or a Frame) and asserts there are no violations. */
 export async function expectNoAxeViolations(target, { iframes = true } = {}) {
   // Evaluated, not added as a <script>: the widget's Content Security Policy refuses inline
@@ -160,4 +231,53 @@ export async function expectInlineScriptRefused(target) {
   });
   expect(ran.ran, 'an inline script ran: the Content Security Policy is not in force').toBe(false);
   expect(ran.caused.join(' | ')).toContain('script-src');
+}
+
+/**
+ * The test CRM endpoint (examples/host-crm/crm-endpoint.mjs, served under /crm/ by the e2e
+ * server's `--crm`). `request` is Playwright's APIRequestContext: the `request` fixture or
+ * `page.request`, whose baseURL is the server's. There is one endpoint per server, so tests that
+ * use it must not run at the same time as each other: `test.describe.configure({ mode: 'default' })`
+ * in their file (the config runs files fully parallel), and keep them in one file or mark the
+ * files serial.
+ */
+export class CrmEndpoint {
+  constructor(request) {
+    this.request = request;
+  }
+
+  /** The address the widget should POST to (`configure`'s `endpoint`), on `baseURL`'s origin. */
+  static url(baseURL) {
+    return new URL('/crm/entries', baseURL).href;
+  }
+
+  /** Forgets every entry and request and returns to no faults; `settings` are applied after. */
+  async reset(settings = {}) {
+    return this.configure({ reset: true, ...settings });
+  }
+
+  /**
+   * Sets any of `failRate`, `dropRate` (0–1), `offline` (true/false), `latencyMs`, `seed`; the
+   * endpoint refuses unknown names. Returns the settings now in force.
+   */
+  async configure(settings) {
+    const response = await this.request.post('/crm/control', { data: settings });
+    expect(response.status(), `POST /crm/control: ${await response.text()}`).toBe(200);
+    return (await response.json()).config;
+  }
+
+  /**
+   * What the endpoint has seen: `{entries: [{key, body, at}], requests, outcomes, overlaps,
+   * duplicatesRefused, config, log}`; `{summary: true}` leaves out bodies and the log.
+   */
+  async state({ summary = false } = {}) {
+    const response = await this.request.get(`/crm/state${summary ? '?summary=1' : ''}`);
+    expect(response.status(), 'GET /crm/state').toBe(200);
+    return response.json();
+  }
+
+  /** The keys of the stored entries, in the order they were stored. */
+  async keys() {
+    return (await this.state({ summary: true })).entries.map((entry) => entry.key);
+  }
 }
