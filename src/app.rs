@@ -38,6 +38,8 @@ pub fn App(
     // Closed calls on their way to the CRM (host::delivery), and whether the browser keeps them.
     let outbox = RwSignal::new(OutboxView::default());
     let storage = RwSignal::new(None::<StorageView>);
+    // Bumped by teardown: the handler's screen starts again, empty.
+    let signed_in = RwSignal::new(0u32);
     delivery::start(move |view| {
         outbox.try_set(view);
     });
@@ -63,6 +65,8 @@ pub fn App(
         HostCommand::Teardown(_) => {
             leptos::task::spawn_local(async move {
                 let cleared = delivery::teardown().await;
+                // A fresh screen: the call that was on it is gone with the data.
+                signed_in.update(|n| *n += 1);
                 host_status.set(Some(match cleared {
                     Ok(0) => "Signed out: this browser holds no call data.".to_owned(),
                     Ok(kept) => format!(
@@ -90,6 +94,7 @@ pub fn App(
             {move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
                 Some(Ok(pack)) => {
+                    signed_in.track();
                     view! {
                         <HandlerScreen pack=pack agent=agent />
                         <OutboxPanel outbox=outbox storage=storage />

@@ -114,6 +114,7 @@ function onWindowMessage(event) {
     link.port.onmessage = onPortMessage;
     linkStatus.textContent = 'Connected to the widget.';
     configureForm.querySelector('button[type="submit"]').disabled = false;
+    teardownButton.disabled = false;
     // For the end-to-end tests, as in demo/host.js: the port and the envelope maker.
     window.__incidentDeskLink = { port: link.port, envelope };
     if (query.get('endpoint') === '1') sendConfigure();
@@ -144,6 +145,14 @@ function sendConfigure() {
 }
 
 configureForm.querySelector('button[type="submit"]').disabled = true;
+
+// Logging out on a shared PC: the widget clears what it keeps in this browser.
+const teardownButton = document.getElementById('crm-teardown');
+teardownButton.addEventListener('click', () => {
+  if (!link?.port) return;
+  link.port.postMessage(envelope('teardown', {}));
+  document.getElementById('crm-teardown-status').textContent = 'Sent teardown.';
+});
 configureForm.addEventListener('submit', (event) => {
   event.preventDefault();
   sendConfigure();

@@ -230,14 +230,24 @@ async fn change_outbox<T: 'static>(
     };
     let outcome = holding(OUTBOX_LOCK, async move {
         let (mut outbox, problem) = read(&store).await?;
+        let before = outbox.clone();
         let result = change(&mut outbox);
-        let text = outbox.to_json();
-        let mut changes = vec![Change::Put {
-            key: OUTBOX_KEY.to_owned(),
-            value: text,
-        }];
+        let mut changes = Vec::new();
+        if outbox.entries().is_empty() && outbox.tombstones().is_empty() {
+            // Nothing to keep: no key left behind (after teardown, the store stays empty).
+            if before != Outbox::default() {
+                changes.push(Change::Delete(OUTBOX_KEY.to_owned()));
+            }
+        } else if outbox != before {
+            changes.push(Change::Put {
+                key: OUTBOX_KEY.to_owned(),
+                value: outbox.to_json(),
+            });
+        }
         changes.extend(also);
-        store.write(&changes).await?;
+        if !changes.is_empty() {
+            store.write(&changes).await?;
+        }
         Ok::<_, StoreError>((result, outbox, problem))
     })
     .await
@@ -392,10 +402,17 @@ pub fn start(listener: impl Fn(OutboxView) + 'static) {
 /// A call closed: its entry joins the outbox with a new idempotency key, and its draft is removed,
 /// in one transaction. Returns the key.
 pub async fn enqueue_closed(entry_json: String) -> Result<IdempotencyKey, StoreError> {
+    let payload = entry_json.clone();
     let key = change_outbox(vec![Change::Delete(DRAFT_KEY.to_owned())], move |outbox| {
-        outbox.enqueue(entry_json, now_ms(), &mut BrowserRandom)
+        outbox.enqueue(payload, now_ms(), &mut BrowserRandom)
     })
     .await?;
+    // With an endpoint, the endpoint's answer delivers; the host page hears of the entry once.
+    if with_courier(|c| c.endpoint.is_some()) {
+        if let Ok(event) = HostEvent::entry_completed_json(&key, &entry_json) {
+            bridge::send(event);
+        }
+    }
     kick();
     Ok(key)
 }
@@ -416,12 +433,27 @@ pub fn host_ready() {
 /// The host configured an HTTP endpoint (or none, for postMessage only).
 pub fn set_endpoint(endpoint: Option<Endpoint>) {
     let has = endpoint.is_some();
-    with_courier(|c| c.endpoint = endpoint);
+    let (changed, delivering) = with_courier(|c| {
+        let changed = c.endpoint != endpoint;
+        c.endpoint = endpoint;
+        (changed, c.delivering)
+    });
     if has {
         offer_to_deliver();
     }
     republish_route();
-    kick();
+    if changed && delivering {
+        // An attempt made the old way will be answered the old way, which no longer counts (or
+        // never comes): send what is in flight again, the new way, under the same keys.
+        leptos::task::spawn_local(async {
+            if let Err(e) = change_outbox(Vec::new(), |o| o.reloaded(now_ms())).await {
+                report_problem(e.to_string());
+            }
+            kick();
+        });
+    } else {
+        kick();
+    }
 }
 
 /// Asks for the delivery lock (once): granted when no other tab holds it.
@@ -697,6 +729,7 @@ pub async fn send_again(key: IdempotencyKey) -> Result<bool, StoreError> {
 /// Teardown (logging out on a shared PC): every draft, delivered key and local setting goes. Entries
 /// not yet delivered are kept, because nothing is ever dropped; returns how many.
 pub async fn teardown() -> Result<usize, StoreError> {
+    super::drafts::silence_savers();
     let Some(store) = backing().await else {
         let kept = with_courier(|c| c.memory.as_ref().map_or(0, |o| o.entries().len()));
         return Ok(kept);

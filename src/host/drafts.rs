@@ -19,6 +19,17 @@ pub const DRAFT_KEY: &str = "draft";
 /// How long after a change the draft is written, at most.
 const DEBOUNCE_MS: u64 = 300;
 
+thread_local! {
+    /// Bumped by [`silence_savers`]: a saver made before writes nothing more.
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Stops every saver that exists now from writing again (teardown: the call on screen must not
+/// come back into storage when its screen goes or the page is hidden).
+pub fn silence_savers() {
+    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
+}
+
 use super::store::shared as store;
 
 /// The saved draft, if there is one.
@@ -56,6 +67,7 @@ pub struct DraftSaver {
 }
 
 struct Inner {
+    generation: u64,
     snapshot: Snapshot,
     on_error: OnError,
     timer: RefCell<Option<TimeoutHandle>>,
@@ -65,6 +77,9 @@ impl Inner {
     fn flush(&self) {
         if let Some(timer) = self.timer.borrow_mut().take() {
             timer.clear();
+        }
+        if GENERATION.with(std::cell::Cell::get) != self.generation {
+            return;
         }
         let Some(text) = (self.snapshot)() else {
             return;
@@ -85,6 +100,7 @@ impl DraftSaver {
         on_error: impl Fn(StoreError) + 'static,
     ) -> DraftSaver {
         let inner = Rc::new(Inner {
+            generation: GENERATION.with(std::cell::Cell::get),
             snapshot: Rc::new(snapshot),
             on_error: Rc::new(on_error),
             timer: RefCell::new(None),

@@ -1,7 +1,7 @@
 //! The only part of the widget that touches the browser: the page (its address and readiness
 //! signals), the clock, the network (fetching the procedure pack) and the host page around the
-//! widget (handing over completed entries), and storage (IndexedDB: the call in progress). Later: the
-//! outbox and HTTP delivery. Everything here
+//! widget, storage (IndexedDB: the call in progress, the outbox) and delivery of closed calls to the
+//! CRM (over the host's port or by HTTP). Everything here
 //! turns browser values into engine values at the boundary.
 
 pub mod bridge;

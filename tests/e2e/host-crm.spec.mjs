@@ -10,6 +10,7 @@ import {
   expectInlineScriptRefused,
   expectNoAxeViolations,
   recordCspViolations,
+  storedData,
 } from './pages.mjs';
 
 // One endpoint per server, shared by every test that uses it: these run one after another.
@@ -107,4 +108,184 @@ test('the modes page links each mode; the element page says whether its element 
     { timeout: 15_000 },
   );
   expect(await cspViolations(page)).toEqual([]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Delivery: exactly once, through faults, across tabs (issue 5, "Durability")
+// ---------------------------------------------------------------------------------------------
+
+/** A pack whose calls close in a few steps: one safety question, one yes/no question. */
+const QUICK = '&pack=/fixtures/packs/good/quick-close.json';
+
+/** Takes one call to its close in the widget (`w`, a FrameLocator): the quickest complete call. */
+async function quickCall(page, w) {
+  await w.getByRole('button', { name: /^Answer (next )?call$/ }).click();
+  const call = w.getByRole('region', { name: 'Call', exact: true });
+  await call.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'No', exact: true }).check();
+  await call.getByRole('button', { name: 'Start tree' }).click();
+  await expect(call.locator('#idk-question')).toBeFocused();
+  await page.keyboard.press('1');
+  await expect(call.getByRole('region', { name: 'Code and priority' })).toContainText('QK-01');
+  await call.getByRole('button', { name: 'Close call' }).click();
+  await w.getByRole('dialog', { name: 'Review and close the call' }).getByRole('button', { name: 'Confirm close' }).click();
+  await expect(w.getByRole('button', { name: 'Answer next call' })).toBeVisible();
+}
+
+/** The widget's one-line account of the outbox. */
+function outboxStatus(w) {
+  return w.getByRole('region', { name: 'Closed calls and the CRM' }).getByRole('status');
+}
+
+test('200 calls through a failing, lossy, sometimes offline endpoint arrive exactly once each', async ({ page, context, request }) => {
+  test.setTimeout(900_000);
+  const crm = new CrmEndpoint(request);
+  await crm.reset({ failRate: 0.3, dropRate: 0.1, seed: 20261129 });
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  await expect(host.configureStatus()).toContainText('entries to');
+  const started = Date.now();
+  for (let n = 1; n <= 200; n++) {
+    if (n === 81) await crm.configure({ offline: true }); // the CRM goes away…
+    if (n === 101) await context.setOffline(true); // …and so does the network
+    if (n === 121) {
+      await context.setOffline(false); // the browser says 'online': waiting entries are due at once
+      await crm.configure({ offline: false });
+    }
+    await quickCall(page, w);
+  }
+  const taking = Date.now() - started;
+  // The faults stop; what is still waiting goes at once when the browser comes back online.
+  await crm.configure({ failRate: 0, dropRate: 0 });
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.', { timeout: 300_000 });
+
+  const state = await crm.state();
+  const keys = state.entries.map((e) => e.key);
+  expect(keys).toHaveLength(200);
+  expect(new Set(keys).size).toBe(200);
+  // 200 different calls, not one call sent 200 times.
+  expect(new Set(state.entries.map((e) => JSON.stringify(e.body))).size).toBe(200);
+  expect(state.overlaps, 'one key was never in flight twice at once').toBe(0);
+  // The faults did happen: the widget retried through them with the same keys.
+  const tried = state.log.filter((l) => l.method === 'POST');
+  expect(tried.length).toBeGreaterThan(200);
+  expect(tried.some((l) => l.status === 503)).toBe(true);
+  expect(tried.some((l) => l.dropped)).toBe(true);
+  expect(state.duplicatesRefused, 'dropped answers were retried under the same key').toBeGreaterThan(0);
+  console.log(
+    `200 calls in ${(taking / 1000).toFixed(1)} s; ${tried.length} POSTs: ${JSON.stringify(state.outcomes)}; duplicates refused ${state.duplicatesRefused}`,
+  );
+  await expect(w.getByRole('heading', { name: 'Refused by the CRM' })).toHaveCount(0);
+});
+
+test('two tabs: one delivers, the other says so, and no key is ever posted twice at once', async ({ page, context, request }) => {
+  test.setTimeout(300_000);
+  const crm = new CrmEndpoint(request);
+  await crm.reset({ latencyMs: 400, failRate: 0.2, seed: 7 });
+  const first = new CrmHostPage(page);
+  const a = await first.open(`?endpoint=1&ack=0${QUICK}`).then(() => first.widget.root);
+  await first.connected();
+  const other = await context.newPage();
+  const second = new CrmHostPage(other);
+  const b = await second.open(`?endpoint=1&ack=0${QUICK}`).then(() => second.widget.root);
+  await second.connected();
+  for (let n = 0; n < 6; n++) {
+    await quickCall(page, a);
+    await quickCall(other, b);
+  }
+  // While entries wait, the second tab names who delivers them.
+  await quickCall(other, b);
+  await expect(outboxStatus(b)).toContainText('another Incident Desk tab is delivering them');
+  await crm.configure({ failRate: 0 });
+  await expect(outboxStatus(a)).toHaveText('Every closed call has reached the CRM.', { timeout: 120_000 });
+  await expect(outboxStatus(b)).toHaveText('Every closed call has reached the CRM.');
+  const state = await crm.state();
+  expect(state.entries).toHaveLength(13);
+  expect(new Set(state.entries.map((e) => e.key)).size).toBe(13);
+  expect(state.overlaps).toBe(0);
+  // Closing the delivering tab hands delivery to the other.
+  await page.close();
+  await quickCall(other, b);
+  await expect(outboxStatus(b)).toHaveText('Every closed call has reached the CRM.', { timeout: 60_000 });
+  expect((await crm.state()).entries).toHaveLength(14);
+});
+
+test('a rejected entry is a dead letter the handler can read and send again; nothing is dropped', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  // An endpoint that refuses this widget's entries for good: a path the CRM does not have (404).
+  await host.configure({ endpoint: new URL('/crm/no-such-route', page.url()).href });
+  await quickCall(page, w);
+  const refused = w.getByRole('region', { name: 'Closed calls and the CRM' });
+  await expect(refused.getByRole('heading', { name: 'Refused by the CRM' })).toBeVisible();
+  await expect(refused.getByRole('listitem')).toContainText('after 1 attempt: HTTP 404');
+  await refused.getByText('The log entry as sent').click();
+  expect(JSON.parse(await refused.locator('pre').textContent())).toMatchObject({ format: 'incident-desk/log-entry@1' });
+  await expect(outboxStatus(w)).toHaveText('Nothing is waiting, but the CRM refused some entries (below).');
+  await expectNoAxeViolations(host.widgetFrame());
+  // The CRM is fixed; the handler sends it again, by keyboard.
+  await host.configure({ endpoint: CrmEndpoint.url(page.url()) });
+  await refused.getByRole('button', { name: 'Send again' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
+  await expect(refused.getByRole('heading', { name: 'Refused by the CRM' })).toHaveCount(0);
+  expect(await crm.keys()).toHaveLength(1);
+});
+
+test('an entry closed but not yet acknowledged survives a reload and is delivered under its first key', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  let w = await host.open(`?ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  await quickCall(page, w);
+  // Over the port, unacknowledged: the host got entry.completed with the key made at closing.
+  const sent = host.messagesOf('port', 'entry.completed').first();
+  await expect(sent).toBeVisible();
+  await sent.locator('summary').click();
+  const { payload } = JSON.parse(await sent.locator('pre').textContent());
+  expect(payload.key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  await expect(outboxStatus(w)).toContainText('1 log entry waiting for the CRM');
+
+  // The page goes before the CRM has it; it comes back, and the CRM now takes entries by HTTP.
+  await page.reload();
+  w = await host.open(`?ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  await expect(outboxStatus(w)).toContainText('1 log entry waiting for the CRM');
+  await host.configure({ endpoint: CrmEndpoint.url(page.url()) });
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
+  expect(await crm.keys()).toEqual([payload.key]);
+  expect((await crm.state()).entries[0].body).toEqual(payload.entry);
+  // The host is told it was delivered.
+  await expect(host.messagesOf('port', 'entry.delivered')).toHaveCount(1);
+});
+
+test('teardown leaves no data in IndexedDB or localStorage, and the screen starts again', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  await quickCall(page, w);
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
+  // A call in progress (its draft saved), and something in localStorage.
+  await w.getByRole('button', { name: 'Answer next call' }).click();
+  await w.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'No', exact: true }).check();
+  const frame = host.widgetFrame();
+  await frame.evaluate(() => localStorage.setItem('incident-desk:test', 'kept by the page'));
+  await expect.poll(async () => (await storedData(frame)).keys.sort()).toEqual(['draft', 'outbox']);
+
+  await page.getByRole('button', { name: 'Sign the handler out (teardown)' }).click();
+  await expect(w.locator('.idk-host-status')).toHaveText('Signed out: this browser holds no call data.');
+  expect(await storedData(frame)).toEqual({ keys: [], localStorage: 0 });
+  // The screen starts again, and nothing finds its way back into storage afterwards.
+  await expect(w.getByRole('button', { name: 'Answer call' })).toBeVisible();
+  await expect(w.getByRole('region', { name: 'Call', exact: true })).toHaveCount(0);
+  await page.waitForTimeout(1_000);
+  expect(await storedData(frame)).toEqual({ keys: [], localStorage: 0 });
 });

@@ -281,3 +281,31 @@ export class CrmEndpoint {
     return (await this.state({ summary: true })).entries.map((entry) => entry.key);
   }
 }
+
+/**
+ * What the widget keeps in `target`'s browser storage (a Page or Frame on the widget's origin):
+ * the keys in its IndexedDB store and the number of localStorage items.
+ */
+export async function storedData(target) {
+  return target.evaluate(async () => {
+    const keys = await new Promise((resolve, reject) => {
+      const open = indexedDB.open('incident-desk');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('kv')) {
+          db.close();
+          resolve([]);
+          return;
+        }
+        const all = db.transaction('kv').objectStore('kv').getAllKeys();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result);
+        };
+        all.onerror = () => reject(all.error);
+      };
+    });
+    return { keys, localStorage: localStorage.length };
+  });
+}
