@@ -10,6 +10,7 @@ import {
   expectInlineScriptRefused,
   expectNoAxeViolations,
   recordCspViolations,
+  storedData,
 } from './pages.mjs';
 
 /** The call screen, found by role and label; `root` is the page, or the host's widget frame. */
@@ -446,27 +447,7 @@ test('choosing a code by search needs a reason, and the reason is the why', asyn
 
 /** The saved draft of the call in progress, read from the widget's IndexedDB in `page`. */
 async function readDraft(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('incident-desk');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('kv')) {
-            db.close();
-            resolve(null);
-            return;
-          }
-          const get = db.transaction('kv').objectStore('kv').get('draft');
-          get.onsuccess = () => {
-            db.close();
-            resolve(get.result ?? null);
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-  );
+  return (await storedData(page, 'draft')).value;
 }
 
 test('a call in progress survives a reload and a new tab, byte for byte', async ({ page, context }) => {

@@ -282,10 +282,10 @@ test('teardown leaves no data in IndexedDB or localStorage, and the screen start
 
   await page.getByRole('button', { name: 'Sign the handler out (teardown)' }).click();
   await expect(w.locator('.idk-host-status')).toHaveText('Signed out: this browser holds no call data.');
-  expect(await storedData(frame)).toEqual({ keys: [], localStorage: 0 });
+  expect(await storedData(frame)).toMatchObject({ keys: [], localStorage: 0 });
   // The screen starts again, and nothing finds its way back into storage afterwards.
   await expect(w.getByRole('button', { name: 'Answer call' })).toBeVisible();
   await expect(w.getByRole('region', { name: 'Call', exact: true })).toHaveCount(0);
   await page.waitForTimeout(1_000);
-  expect(await storedData(frame)).toEqual({ keys: [], localStorage: 0 });
+  expect(await storedData(frame)).toMatchObject({ keys: [], localStorage: 0 });
 });

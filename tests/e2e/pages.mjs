@@ -284,28 +284,31 @@ export class CrmEndpoint {
 
 /**
  * What the widget keeps in `target`'s browser storage (a Page or Frame on the widget's origin):
- * the keys in its IndexedDB store and the number of localStorage items.
+ * the keys in its IndexedDB store, the number of localStorage items, and the text stored under
+ * `key` (or null).
  */
-export async function storedData(target) {
-  return target.evaluate(async () => {
-    const keys = await new Promise((resolve, reject) => {
+export async function storedData(target, key = 'draft') {
+  return target.evaluate(async (key) => {
+    const read = await new Promise((resolve, reject) => {
       const open = indexedDB.open('incident-desk');
       open.onerror = () => reject(open.error);
       open.onsuccess = () => {
         const db = open.result;
         if (!db.objectStoreNames.contains('kv')) {
           db.close();
-          resolve([]);
+          resolve({ keys: [], value: null });
           return;
         }
-        const all = db.transaction('kv').objectStore('kv').getAllKeys();
-        all.onsuccess = () => {
+        const store = db.transaction('kv').objectStore('kv');
+        const all = store.getAllKeys();
+        const one = store.get(key);
+        one.onsuccess = () => {
           db.close();
-          resolve(all.result);
+          resolve({ keys: all.result, value: one.result ?? null });
         };
-        all.onerror = () => reject(all.error);
+        one.onerror = () => reject(one.error);
       };
     });
-    return { keys, localStorage: localStorage.length };
-  });
+    return { ...read, localStorage: localStorage.length };
+  }, key);
 }
