@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
-use incident_engine::protocol::HostCommand;
+use incident_engine::protocol::{ContextSet, HostCommand};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -40,6 +40,8 @@ pub fn App(
     let storage = RwSignal::new(None::<StorageView>);
     // Bumped by teardown: the handler's screen starts again, empty.
     let signed_in = RwSignal::new(0u32);
+    // The CRM's context for the call ringing or open (`context.set`), until a call takes it.
+    let crm_context = RwSignal::new(None);
     delivery::start(move |view| {
         outbox.try_set(view);
     });
@@ -51,6 +53,7 @@ pub fn App(
             agent.set(configure.agent_id);
             delivery::set_endpoint(configure.endpoint);
         }
+        HostCommand::ContextSet(context) => crm_context.set(Some(context)),
         HostCommand::EntryAck(ack) => {
             host_status.set(Some("The CRM has stored the log entry.".to_owned()));
             delivery::host_acked(ack.key);
@@ -76,9 +79,8 @@ pub fn App(
                 }));
             });
         }
-        // The rest of the configuration (role, locale, theme, z-index), context, pack loading and
-        // live resources: not acted on yet (issue 5 continues); the engine has already checked
-        // them.
+        // The rest of the configuration (role, locale, theme, z-index), pack loading and live
+        // resources: not acted on yet (issue 5 continues); the engine has already checked them.
         _ => {}
     });
 
@@ -96,7 +98,7 @@ pub fn App(
                 Some(Ok(pack)) => {
                     signed_in.track();
                     view! {
-                        <HandlerScreen pack=pack agent=agent />
+                        <HandlerScreen pack=pack agent=agent crm_context=crm_context />
                         <OutboxPanel outbox=outbox storage=storage />
                     }
                         .into_any()
@@ -122,6 +124,8 @@ fn HandlerScreen(
     pack: Arc<Pack>,
     /// The handler's id, for each new call's log.
     agent: RwSignal<String>,
+    /// The CRM's context for the next or open call.
+    crm_context: RwSignal<Option<ContextSet>>,
 ) -> impl IntoView {
     let file = pack.file();
     let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
@@ -212,6 +216,7 @@ fn HandlerScreen(
                     history=history
                     in_progress=in_progress
                     restored=restored.try_update_value(Option::take).flatten()
+                    crm_context=crm_context
                 />
             </For>
             <div>

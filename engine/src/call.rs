@@ -137,6 +137,14 @@ pub enum Command {
         /// Emergency services present or needed, if known (the last E).
         services: String,
     },
+    /// Link the call to the CRM's records of it (the host's `context.set`, F17): its interaction
+    /// id and the contact's reference. A later link replaces an earlier one; both are logged.
+    LinkCrm {
+        /// The CRM's id for the call, if it gave one.
+        call_id: Option<String>,
+        /// The CRM's reference to the contact (not a name), if it gave one.
+        contact_ref: Option<String>,
+    },
     /// Close the call.
     Close,
     /// Correct a field after it has been recorded; appended, never overwriting.
@@ -374,6 +382,13 @@ pub enum Event {
         access: String,
         /// Emergency services present or needed, if known.
         services: String,
+    },
+    /// The call was linked to the CRM's records.
+    CrmLinked {
+        /// The CRM's id for the call.
+        call_id: Option<String>,
+        /// The CRM's reference to the contact.
+        contact_ref: Option<String>,
     },
     /// The call was closed.
     Closed,
@@ -832,6 +847,19 @@ impl Call {
                     },
                 );
                 Ok(vec![Effect::Announce("Major incident declared".to_owned())])
+            }
+            Command::LinkCrm {
+                call_id,
+                contact_ref,
+            } => {
+                self.record(
+                    at,
+                    Event::CrmLinked {
+                        call_id,
+                        contact_ref,
+                    },
+                );
+                Ok(vec![])
             }
             Command::Close => {
                 let missing = self.missing(pack);

@@ -736,7 +736,7 @@ impl<'p> Consistency<'p> {
         for (i, event) in draft.log.iter().enumerate() {
             let at = |key: &str| format!("log[{i}].what.{key}");
             match &event.what {
-                Event::Opened { .. } => {}
+                Event::Opened { .. } | Event::CrmLinked { .. } => {}
                 Event::Field { field, value } | Event::Corrected { field, value, .. } => {
                     says.fields.insert(*field, value);
                 }

@@ -39,10 +39,21 @@ pub struct LogEntry {
     pub decision: Option<EntryDecision>,
     /// The major incident declared on this call, if any.
     pub major_incident: Option<EntryMajorIncident>,
+    /// The CRM's records this call belongs to (from the host's `context.set`), if it said.
+    pub crm: Option<EntryCrm>,
     /// Everything that happened, oldest first.
     pub events: Vec<EntryEvent>,
     /// Where the call did not follow the pack, for review (F13).
     pub compliance: Vec<ComplianceIssue>,
+}
+
+/// The CRM's ids for the call and the contact, as the host gave them (the latest link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct EntryCrm {
+    /// The CRM's id for the call (its interaction or ticket id).
+    pub call_id: Option<String>,
+    /// The CRM's reference to the contact.
+    pub contact_ref: Option<String>,
 }
 
 /// Which pack.
@@ -126,6 +137,16 @@ impl LogEntry {
                 access: m.access.clone(),
                 services: m.services.clone(),
             });
+        let crm = call.log().iter().rev().find_map(|e| match &e.what {
+            Event::CrmLinked {
+                call_id,
+                contact_ref,
+            } => Some(EntryCrm {
+                call_id: call_id.clone(),
+                contact_ref: contact_ref.clone(),
+            }),
+            _ => None,
+        });
         LogEntry {
             format: LOG_ENTRY_FORMAT,
             pack: PackRef {
@@ -139,6 +160,7 @@ impl LogEntry {
             tree: call.tree().map(str::to_owned),
             decision,
             major_incident,
+            crm,
             events: call
                 .log()
                 .iter()

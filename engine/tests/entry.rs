@@ -143,3 +143,61 @@ fn an_open_call_has_no_closing_time() {
     assert!(entry.decision.is_none());
     assert_eq!(entry.events.len(), 1);
 }
+
+#[test]
+fn the_crm_link_from_the_host_is_in_the_entry_and_the_latest_link_wins() {
+    let pack = council();
+    let mut call = Call::open(&pack, "agent-7", T0);
+    assert_eq!(LogEntry::of(&pack, &call).crm, None);
+    call.apply(
+        &pack,
+        T0 + 1,
+        Command::LinkCrm {
+            call_id: Some("INT-1".into()),
+            contact_ref: None,
+        },
+    )
+    .unwrap();
+    call.apply(
+        &pack,
+        T0 + 2,
+        Command::LinkCrm {
+            call_id: Some("INT-2".into()),
+            contact_ref: Some("C-99".into()),
+        },
+    )
+    .unwrap();
+    let entry: Value = serde_json::from_str(&LogEntry::of(&pack, &call).to_json()).unwrap();
+    assert_eq!(
+        entry["crm"],
+        json!({"call_id": "INT-2", "contact_ref": "C-99"})
+    );
+    // Both links are in the log, in order.
+    let links: Vec<&Value> = entry["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "crm_linked")
+        .collect();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0]["call_id"], "INT-1");
+    // A draft keeps the link.
+    let restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(restored, call);
+}
+
+#[test]
+fn a_closed_call_cannot_be_linked_afterwards() {
+    let pack = council();
+    let mut call = closed_gas_call(&pack);
+    let refused = call.apply(
+        &pack,
+        T0 + 100_000,
+        Command::LinkCrm {
+            call_id: Some("INT-3".into()),
+            contact_ref: None,
+        },
+    );
+    assert!(refused.is_err());
+    assert_eq!(LogEntry::of(&pack, &call).crm, None);
+}

@@ -289,3 +289,39 @@ test('teardown leaves no data in IndexedDB or localStorage, and the screen start
   await page.waitForTimeout(1_000);
   expect(await storedData(frame)).toMatchObject({ keys: [], localStorage: 0 });
 });
+
+test('context.set links the call to the CRM and prefills the number; the host hears call.started and escalation.required', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  // The CRM's telephony says who is calling before the handler answers.
+  await page.evaluate(() => {
+    const link = window.__incidentDeskLink;
+    link.port.postMessage(link.envelope('context.set', { call_id: 'INT-42', contact_ref: 'C-7', caller_number: '07700 900456' }));
+  });
+  await quickCall(page, w);
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
+  const [stored] = (await crm.state()).entries;
+  expect(stored.body.crm).toEqual({ call_id: 'INT-42', contact_ref: 'C-7' });
+  expect(stored.body.fields.callback_number).toBe('07700 900456');
+  const started = host.messagesOf('port', 'call.started');
+  await expect(started).toHaveCount(1);
+  await started.locator('summary').click();
+  expect(JSON.parse(await started.locator('pre').textContent()).payload).toEqual({ call_id: 'INT-42' });
+
+  // The next call has no context: its own id, nothing prefilled; a "yes" to the safety question
+  // proposes escalation, and the host hears of it once.
+  await w.getByRole('button', { name: 'Answer next call' }).click();
+  await expect(started).toHaveCount(2);
+  const call = w.getByRole('region', { name: 'Call', exact: true });
+  await expect(call.getByLabel('Callback number', { exact: true })).toHaveValue('');
+  await call.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'Yes', exact: true }).check();
+  const required = host.messagesOf('port', 'escalation.required');
+  await expect(required).toHaveCount(1);
+  await required.locator('summary').click();
+  expect(JSON.parse(await required.locator('pre').textContent()).payload).toMatchObject({ level: 'duty-supervisor' });
+  await page.waitForTimeout(1_500); // the one-second tick re-evaluates proposals: still once
+  await expect(required).toHaveCount(1);
+});

@@ -74,6 +74,16 @@ fn describe(event: &Event) -> String {
             value,
             reason,
         } => format!("Corrected {}: {value} ({reason})", field.label()),
+        Event::CrmLinked {
+            call_id,
+            contact_ref,
+        } => {
+            let ids: Vec<String> = [("call", call_id), ("contact", contact_ref)]
+                .into_iter()
+                .filter_map(|(what, id)| id.as_ref().map(|id| format!("{what} {id}")))
+                .collect();
+            format!("Linked to the CRM's records: {}", ids.join(", "))
+        }
         Event::Closed => "Call closed".to_owned(),
     }
 }

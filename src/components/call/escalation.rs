@@ -32,6 +32,17 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
             .filter(|p| !decided.contains(&p.level))
             .collect::<Vec<_>>()
     });
+    // The host hears of each level proposed, once per call (`escalation.required`).
+    let told = StoredValue::new(std::collections::BTreeSet::<String>::new());
+    Effect::new(move |_| {
+        for p in proposals.get() {
+            if told.try_update_value(|t| t.insert(p.level.clone())) == Some(true) {
+                crate::host::bridge::send(
+                    incident_engine::protocol::HostEvent::escalation_required(&p.level, &p.reason),
+                );
+            }
+        }
+    });
     let row = move |p: incident_engine::call::Proposal| {
         let pack = desk.pack.get_value();
 

@@ -23,7 +23,8 @@ use std::sync::Arc;
 use incident_engine::call::{Call, Command, Effect, Missing, PriorCall, Refusal};
 use incident_engine::entry::LogEntry;
 use incident_engine::keys::answer_key;
-use incident_engine::pack::DecisionTree;
+use incident_engine::pack::{DecisionTree, LogField};
+use incident_engine::protocol::{ContextSet, HostEvent};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -119,6 +120,26 @@ impl Desk {
     }
 }
 
+/// Applies the CRM's `context.set` to the open call: the link (logged), and the caller's number
+/// as the callback number unless the handler has already recorded one.
+fn link_to_crm(desk: Desk, given: ContextSet) {
+    if given.call_id.is_some() || given.contact_ref.is_some() {
+        desk.dispatch(Command::LinkCrm {
+            call_id: given.call_id,
+            contact_ref: given.contact_ref,
+        });
+    }
+    let empty = desk
+        .call
+        .with_untracked(|c| c.field(LogField::CallbackNumber).is_none());
+    if let (Some(number), true) = (given.caller_number, empty) {
+        desk.dispatch(Command::SetField {
+            field: LogField::CallbackNumber,
+            value: number,
+        });
+    }
+}
+
 fn explain(pack: &Pack, refusal: Refusal) -> Notice {
     let title = match &refusal {
         Refusal::AdviceOverLimit { .. } => "This advice cannot be given".to_owned(),
@@ -191,6 +212,10 @@ pub fn CallScreen(
     /// A call in progress restored from its draft, to continue instead of opening a new one.
     #[prop(optional_no_strip)]
     restored: Option<Call>,
+    /// What the CRM said about the call ringing (`context.set`): taken by the open call, which
+    /// links itself to the CRM's ids and prefills the callback number if it is still empty.
+    #[prop(optional)]
+    crm_context: Option<RwSignal<Option<ContextSet>>>,
 ) -> impl IntoView {
     let resumed = restored.is_some();
     let call = restored.unwrap_or_else(|| Call::open(&pack, &agent, now_ms()));
@@ -228,6 +253,25 @@ pub fn CallScreen(
             }));
         },
     );
+    if !resumed {
+        // The CRM's id for the call when it gave one, else the widget's (the answering time).
+        let call_id = crm_context
+            .and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())))
+            .unwrap_or_else(|| format!("incident-desk-{opened}"));
+        crate::host::bridge::send(HostEvent::call_started(&call_id));
+    }
+    if let Some(context) = crm_context {
+        leptos::prelude::Effect::new(move |_| {
+            let Some(given) = context.get() else {
+                return;
+            };
+            if call.with_untracked(Call::is_closed) {
+                return;
+            }
+            context.set(None);
+            link_to_crm(desk, given);
+        });
+    }
     let saver = StoredValue::new_local(saver);
     leptos::prelude::Effect::new(move |_| {
         call.track();
