@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
-use incident_engine::protocol::{ContextSet, HostCommand};
+use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Origin};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -14,6 +14,7 @@ use crate::host::{
     bridge, drafts,
     pack_source::fetch_pack,
     page::agent_id,
+    page::origin as page_origin,
     page::{mark_settled, Settled},
 };
 
@@ -24,9 +25,10 @@ pub fn App(
     #[prop(into)]
     pack_url: String,
 ) -> impl IntoView {
-    let url = StoredValue::new(pack_url);
+    // The pack in use; the host may load another (`pack.load`), between calls.
+    let url = RwSignal::new(pack_url);
     let pack = LocalResource::new(move || {
-        let url = url.get_value();
+        let url = url.get();
         // Shared, not copied: every read of the resource clones what it holds.
         async move { fetch_pack(&url).await.map(Arc::new) }
     });
@@ -42,6 +44,18 @@ pub fn App(
     let signed_in = RwSignal::new(0u32);
     // The CRM's context for the call ringing or open (`context.set`), until a call takes it.
     let crm_context = RwSignal::new(None);
+    // Whether a call is open, and a pack the host asked for while one was (loaded when it closes).
+    let in_progress = RwSignal::new(false);
+    let pending_pack = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if !in_progress.get() {
+            if let Some(next) = pending_pack.get() {
+                pending_pack.set(None);
+                host_status.set(Some("Loading the procedures the CRM asked for…".to_owned()));
+                url.set(next);
+            }
+        }
+    });
     delivery::start(move |view| {
         outbox.try_set(view);
     });
@@ -54,6 +68,19 @@ pub fn App(
             delivery::set_endpoint(configure.endpoint);
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
+        HostCommand::PackLoad(load) => {
+            let own = page_origin().and_then(|o| Origin::parse(&o).ok());
+            if own.is_some_and(|own| load.url.is_allowed_for(&own)) {
+                if in_progress.get_untracked() {
+                    host_status.set(Some(
+                        "New procedures will load when this call closes.".to_owned(),
+                    ));
+                }
+                pending_pack.set(Some(load.url.as_str().to_owned()));
+            } else {
+                bridge::send(HostEvent::pack_refused_cross_origin());
+            }
+        }
         HostCommand::EntryAck(ack) => {
             host_status.set(Some("The CRM has stored the log entry.".to_owned()));
             delivery::host_acked(ack.key);
@@ -85,8 +112,23 @@ pub fn App(
     });
 
     Effect::new(move |_| match pack.get() {
-        Some(Ok(_)) => mark_settled(Settled::Ready),
-        Some(Err(_)) => mark_settled(Settled::PackError),
+        Some(Ok(pack)) => {
+            mark_settled(Settled::Ready);
+            bridge::send(HostEvent::pack_loaded(&pack));
+            host_status.update(|s| {
+                if s.as_deref() == Some("Loading the procedures the CRM asked for…") {
+                    *s = Some(format!(
+                        "Procedures loaded: {} version {}.",
+                        pack.file().organisation.name,
+                        pack.file().version
+                    ));
+                }
+            });
+        }
+        Some(Err(error)) => {
+            mark_settled(Settled::PackError);
+            bridge::send(HostEvent::pack_error(&error));
+        }
         None => {}
     });
 
@@ -98,7 +140,7 @@ pub fn App(
                 Some(Ok(pack)) => {
                     signed_in.track();
                     view! {
-                        <HandlerScreen pack=pack agent=agent crm_context=crm_context />
+                        <HandlerScreen pack=pack agent=agent crm_context=crm_context in_progress=in_progress />
                         <OutboxPanel outbox=outbox storage=storage />
                     }
                         .into_any()
@@ -107,7 +149,7 @@ pub fn App(
                     view! {
                         <main class="idk-main">
                             <h1 class="idk-title">"Incident Desk"</h1>
-                            <PackErrorPanel url=url.get_value() error=error on_retry=move || pack.refetch() />
+                            <PackErrorPanel url=url.get_untracked() error=error on_retry=move || pack.refetch() />
                         </main>
                     }
                         .into_any()
@@ -126,6 +168,9 @@ fn HandlerScreen(
     agent: RwSignal<String>,
     /// The CRM's context for the next or open call.
     crm_context: RwSignal<Option<ContextSet>>,
+    /// Whether a call is open: a new one cannot be answered over it (it would be lost), and new
+    /// procedures wait for it to close.
+    in_progress: RwSignal<bool>,
 ) -> impl IntoView {
     let file = pack.file();
     let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
@@ -136,8 +181,6 @@ fn HandlerScreen(
     let call_pack = pack.clone();
     // Calls handled here this session, for repeat-caller triggers.
     let history = RwSignal::new(Vec::new());
-    // Whether a call is open: a new one cannot be answered over it (it would be lost).
-    let in_progress = RwSignal::new(false);
     // A call in progress saved before a reload or a crash: resumed at once, field for field.
     let restored = StoredValue::new(None::<Call>);
     let draft_problem = RwSignal::new(None::<String>);

@@ -1442,6 +1442,14 @@ impl HostEvent {
         })
     }
 
+    /// `pack.error` for a `pack.load` refused because the pack is on another site than the
+    /// widget's (only the kind of problem is said, not the address the host sent).
+    pub fn pack_refused_cross_origin() -> HostEvent {
+        HostEvent::PackError(PackError {
+            message: "The pack.load address is on another site: the widget loads procedure packs from its own site only (the page's policy, connect-src 'self').".to_owned(),
+        })
+    }
+
     /// `call.started`.
     pub fn call_started(call_id: &str) -> HostEvent {
         HostEvent::CallStarted(CallStarted {

@@ -23,6 +23,11 @@ fn query_param(name: &str) -> Option<String> {
         .get(name)
 }
 
+/// The widget page's own origin (`scheme://host:port`).
+pub fn origin() -> Option<String> {
+    web_sys::window()?.location().origin().ok()
+}
+
 /// What the widget settled on after loading its pack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settled {

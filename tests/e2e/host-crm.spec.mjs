@@ -325,3 +325,49 @@ test('context.set links the call to the CRM and prefills the number; the host he
   await page.waitForTimeout(1_500); // the one-second tick re-evaluates proposals: still once
   await expect(required).toHaveCount(1);
 });
+
+test('pack.load: new procedures between calls, never under an open call; another site refused', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  const send = (type, payload) =>
+    page.evaluate(([type, payload]) => {
+      const link = window.__incidentDeskLink;
+      link.port.postMessage(link.envelope(type, payload));
+    }, [type, payload]);
+  await expect(host.messagesOf('port', 'pack.loaded').or(host.messagesOf('window', 'pack.loaded'))).toHaveCount(1);
+  const heading = w.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText('Hillside Homes');
+
+  // Another site: refused, reported, nothing changes.
+  await send('pack.load', { url: 'https://packs.example.org/council.json' });
+  await expect(host.messagesOf('port', 'pack.error')).toHaveCount(1);
+  await host.messagesOf('port', 'pack.error').locator('summary').click();
+  expect(JSON.parse(await host.messagesOf('port', 'pack.error').locator('pre').textContent()).payload.message).toContain('its own site only');
+  await expect(heading).toHaveText('Hillside Homes');
+
+  // During a call: it waits for the call to close.
+  await w.getByRole('button', { name: 'Answer call' }).click();
+  await send('pack.load', { url: '/packs/council-out-of-hours.json' });
+  await expect(w.locator('.idk-host-status')).toHaveText('New procedures will load when this call closes.');
+  await page.waitForTimeout(500);
+  await expect(heading).toHaveText('Hillside Homes');
+  const call = w.getByRole('region', { name: 'Call', exact: true });
+  await call.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'No', exact: true }).check();
+  await call.getByRole('button', { name: 'Start tree' }).click();
+  await expect(call.locator('#idk-question')).toBeFocused();
+  await page.keyboard.press('1');
+  await call.getByRole('button', { name: 'Close call' }).click();
+  await w.getByRole('dialog', { name: 'Review and close the call' }).getByRole('button', { name: 'Confirm close' }).click();
+  await expect(heading).not.toHaveText('Hillside Homes');
+  await expect(w.locator('.idk-host-status')).toHaveText(/^Procedures loaded: .+ version .+\.$/);
+  const loaded = host.messagesOf('port', 'pack.loaded');
+  await expect(loaded).toHaveCount(2);
+  await loaded.last().locator('summary').click();
+  expect(JSON.parse(await loaded.last().locator('pre').textContent()).payload).toMatchObject({ id: expect.any(String), version: expect.any(String) });
+  // The closed call was delivered under the procedures it was handled with.
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
+  expect((await crm.state()).entries[0].body.pack.version).toBe('practice-quick-1');
+});
