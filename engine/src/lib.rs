@@ -23,6 +23,7 @@ pub mod load;
 pub mod outbox;
 pub mod pack;
 pub mod protocol;
+pub mod resources;
 pub mod schema;
 pub mod search;
 pub mod validate;

@@ -1,0 +1,83 @@
+//! Live unit availability: the pack's statuses, the host's updates, and the units a code needs.
+
+use incident_engine::pack::UnitStatus;
+use incident_engine::protocol::UnitUpdate;
+use incident_engine::resources::Availability;
+use incident_engine::{parse_pack, Pack};
+
+fn council() -> Pack {
+    let path = format!(
+        "{}/../packs/council-out-of-hours.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    parse_pack(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn update(id: &str, status: UnitStatus) -> UnitUpdate {
+    UnitUpdate {
+        id: id.into(),
+        status,
+    }
+}
+
+#[test]
+fn statuses_start_as_the_pack_says_and_follow_the_hosts_updates() {
+    let pack = council();
+    let mut live = Availability::of(&pack);
+    assert_eq!(live.status("hw-1"), Some(UnitStatus::Available));
+    assert_eq!(live.status("hw-3"), Some(UnitStatus::Committed));
+    let unknown = live.update(&[
+        update("hw-1", UnitStatus::Committed),
+        update("ghost-9", UnitStatus::Available),
+        update("hw-3", UnitStatus::Available),
+    ]);
+    assert_eq!(unknown, vec!["ghost-9".to_owned()]);
+    assert_eq!(live.status("hw-1"), Some(UnitStatus::Committed));
+    assert_eq!(live.status("hw-3"), Some(UnitStatus::Available));
+    assert_eq!(live.status("ghost-9"), None);
+}
+
+#[test]
+fn a_codes_units_are_those_of_its_plans_types_readiest_first() {
+    let pack = council();
+    let code = pack
+        .file()
+        .codes
+        .iter()
+        .find(|c| {
+            c.response_plan
+                .iter()
+                .any(|p| p.resource_type == "highways-crew")
+        })
+        .unwrap()
+        .code
+        .clone();
+    let mut live = Availability::of(&pack);
+    let before: Vec<_> = live
+        .for_code(&pack, &code)
+        .into_iter()
+        .map(|u| (u.unit.id, u.status))
+        .collect();
+    assert!(
+        before.iter().all(|(id, _)| id.starts_with("hw-")),
+        "{before:?}"
+    );
+    assert_eq!(before[0], ("hw-1".to_owned(), UnitStatus::Available));
+    assert_eq!(before[1], ("hw-2".to_owned(), UnitStatus::Available));
+    live.update(&[
+        update("hw-1", UnitStatus::OffDuty),
+        update("hw-3", UnitStatus::Available),
+    ]);
+    let after: Vec<_> = live
+        .for_code(&pack, &code)
+        .into_iter()
+        .map(|u| (u.unit.id, u.status))
+        .collect();
+    assert_eq!(after[0], ("hw-2".to_owned(), UnitStatus::Available));
+    assert_eq!(after[1], ("hw-3".to_owned(), UnitStatus::Available));
+    assert_eq!(
+        after.last().unwrap(),
+        &("hw-1".to_owned(), UnitStatus::OffDuty)
+    );
+    assert!(live.for_code(&pack, "NO-SUCH-CODE").is_empty());
+}
