@@ -10,10 +10,7 @@ use leptos::prelude::*;
 
 use crate::components::{CallScreen, Greeting, PackErrorPanel, PackPreview};
 use crate::host::{
-    bridge, drafts,
-    pack_source::fetch_pack,
-    page::agent_id,
-    page::{mark_settled, Settled},
+    drafts, instance::Instance, pack_source::fetch_pack, page::agent_id, page::Settled,
 };
 
 /// The whole widget.
@@ -30,11 +27,12 @@ pub fn App(
         async move { fetch_pack(&url).await.map(Arc::new) }
     });
 
-    // The host page's commands (in an iframe of an allowed host; see host::bridge).
+    // The host page's commands (in an iframe of an allowed host, see host::bridge; or from the
+    // host's script, see host::element). The instance is this widget's place on the page.
     let host_status = RwSignal::new(None::<String>);
     // Who is handling calls: `?agent=` until the host configures it; stamps each new call's log.
     let agent = RwSignal::new(agent_id());
-    bridge::start(move |command| match command {
+    let instance = Instance::connect(move |command| match command {
         HostCommand::Configure(configure) => {
             agent.set(configure.agent_id);
         }
@@ -50,7 +48,7 @@ pub fn App(
         HostCommand::Teardown(_) => {
             leptos::task::spawn_local(async move {
                 let cleared = drafts::clear_all().await;
-                host_status.set(Some(match cleared {
+                host_status.try_set(Some(match cleared {
                     Ok(()) => "Signed out: this browser holds no call data.".to_owned(),
                     Err(e) => format!("Signed out, but local data could not be cleared: {e}"),
                 }));
@@ -63,8 +61,8 @@ pub fn App(
     });
 
     Effect::new(move |_| match pack.get() {
-        Some(Ok(_)) => mark_settled(Settled::Ready),
-        Some(Err(_)) => mark_settled(Settled::PackError),
+        Some(Ok(_)) => instance.mark_settled(Settled::Ready),
+        Some(Err(_)) => instance.mark_settled(Settled::PackError),
         None => {}
     });
 
@@ -111,20 +109,28 @@ fn HandlerScreen(
     let restored = StoredValue::new(None::<Call>);
     let draft_problem = RwSignal::new(None::<String>);
     let draft_pack = pack.clone();
+    // This widget's draft (each widget on a page has its own); `try_` setters, as the widget may
+    // have been unmounted (destroyed by its host) before the store answers.
+    let draft_key = StoredValue::new(Instance::current().draft_key());
+    let key = draft_key.get_value();
     leptos::task::spawn_local(async move {
-        match drafts::load().await {
+        match drafts::load(&key).await {
             Ok(Some(text)) => match Call::from_draft(&draft_pack, &text) {
                 Ok(call) if !call.is_closed() => {
-                    restored.set_value(Some(call));
-                    set_calls_answered.update(|n| *n += 1);
+                    restored.try_set_value(Some(call));
+                    set_calls_answered.try_update(|n| *n += 1);
                 }
                 Ok(_) => {
-                    let _ = drafts::discard().await;
+                    let _ = drafts::discard(&key).await;
                 }
-                Err(e) => draft_problem.set(Some(format!("{}: {e}", e.title()))),
+                Err(e) => {
+                    draft_problem.try_set(Some(format!("{}: {e}", e.title())));
+                }
             },
             Ok(None) => {}
-            Err(e) => draft_problem.set(Some(e.to_string())),
+            Err(e) => {
+                draft_problem.try_set(Some(e.to_string()));
+            }
         }
     });
     view! {
@@ -147,11 +153,12 @@ fn HandlerScreen(
                                     type="button"
                                     class="idk-button idk-button-secondary"
                                     on:click=move |_| {
+                                        let key = draft_key.get_value();
                                         leptos::task::spawn_local(async move {
-                                            match drafts::discard().await {
-                                                Ok(()) => draft_problem.set(None),
-                                                Err(e) => draft_problem.set(Some(e.to_string())),
-                                            }
+                                            match drafts::discard(&key).await {
+                                                Ok(()) => draft_problem.try_set(None),
+                                                Err(e) => draft_problem.try_set(Some(e.to_string())),
+                                            };
                                         });
                                     }
                                 >

@@ -1,7 +1,8 @@
 //! The link to the host page around the widget (F17; issue 5): the only code that talks to it.
 //!
 //! - Same document: each completed entry is also a DOM `CustomEvent` named
-//!   [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed, whose `detail` is the entry.
+//!   [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed, whose `detail` is the entry
+//!   ([`document_entry_event`]).
 //! - In an iframe: the host message protocol (`incident_engine::protocol`). The allowed host
 //!   origins are configured by the organisation in the widget's own page (`<meta
 //!   name="incident-desk-hosts">` in index.html, exact `scheme://host:port`, never a wildcard).
@@ -12,6 +13,10 @@
 //!   refuses what does not fit; a refusal is answered with an `error` event and counted on the
 //!   root element (`data-incident-desk-refused`) for the host's and the tests' eyes. Messages from
 //!   another origin or window are never acted on.
+//!
+//! The link is one widget instance's ([`FrameLink`], returned by [`start`] and held by
+//! `host::instance`), not the page's: a widget mounted in a host's own page
+//! (`host::element`) never starts one.
 //!
 //! Entries and messages hold personal data, so nothing here writes them to the console.
 
@@ -67,9 +72,9 @@ struct Link {
     on_command: Rc<dyn Fn(HostCommand)>,
 }
 
-thread_local! {
-    static LINK: RefCell<Option<Rc<RefCell<Link>>>> = const { RefCell::new(None) };
-}
+/// The host message protocol link of the widget in an iframe, from [`start`].
+#[derive(Clone)]
+pub struct FrameLink(Rc<RefCell<Link>>);
 
 /// The allowed host origins from the page's meta element (entries that are not exact origins are
 /// left out: the list never widens).
@@ -188,25 +193,17 @@ fn open_port(link: &Rc<RefCell<Link>>) {
 }
 
 /// Starts the link when the widget runs in an iframe of an allowed host: says `hello` and waits
-/// for `welcome`. Host commands go to `on_command`. Does nothing otherwise.
-pub fn start(on_command: impl Fn(HostCommand) + 'static) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
+/// for `welcome`. Host commands go to `on_command`. Does nothing (and returns `None`) otherwise.
+pub fn start(on_command: impl Fn(HostCommand) + 'static) -> Option<FrameLink> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
     if parent == window {
-        return;
+        return None;
     }
-    let (Some(allowed), Some(origin)) = (allow_list(), parent_origin(&window)) else {
-        return;
-    };
-    let Ok(host) = Origin::parse(&origin) else {
-        return;
-    };
+    let (allowed, origin) = (allow_list()?, parent_origin(&window)?);
+    let host = Origin::parse(&origin).ok()?;
     if !allowed.allows(&host) {
-        return;
+        return None;
     }
     let mut random = BrowserRandom;
     let instance = InstanceId::new_v4(&mut random);
@@ -276,26 +273,33 @@ pub fn start(on_command: impl Fn(HostCommand) + 'static) {
     )
     .ok();
     *repeat.borrow_mut() = handle;
-    LINK.with(|l| *l.borrow_mut() = Some(link));
+    Some(FrameLink(link))
 }
 
-/// Sends `event` to the host over the port (queued until the handshake is done); nothing when
-/// there is no host link.
-pub fn send(event: HostEvent) {
-    let Some(link) = LINK.with(|l| l.borrow().clone()) else {
-        return;
-    };
-    let mut state = link.borrow_mut();
-    let message = state.session.send(event);
-    match &state.port {
-        Some(port) => post_to_port(port, &message),
-        None => state.queued.push(message),
+impl FrameLink {
+    /// Sends `event` to the host over the port (queued until the handshake is done).
+    pub fn send(&self, event: HostEvent) {
+        let mut state = self.0.borrow_mut();
+        let message = state.session.send(event);
+        match &state.port {
+            Some(port) => post_to_port(port, &message),
+            None => state.queued.push(message),
+        }
+    }
+
+    /// Hands a completed entry (JSON text) to the host: the DOM event, and `entry.completed`
+    /// with its idempotency key over the port.
+    pub fn entry_completed(&self, key: &IdempotencyKey, entry_json: &str) {
+        document_entry_event(entry_json);
+        if let Ok(event) = HostEvent::entry_completed_json(key, entry_json) {
+            self.send(event);
+        }
     }
 }
 
-/// Hands a completed entry (JSON text) to the host: the DOM event, and `entry.completed` with
-/// its idempotency key over the host link.
-pub fn entry_completed(key: &IdempotencyKey, entry_json: &str) {
+/// The same-document DOM event for a completed entry (JSON text): [`ENTRY_COMPLETED_EVENT`] on
+/// the document, bubbling and composed, its `detail` the entry.
+pub fn document_entry_event(entry_json: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -312,8 +316,5 @@ pub fn entry_completed(key: &IdempotencyKey, entry_json: &str) {
         {
             let _ = document.dispatch_event(&event);
         }
-    }
-    if let Ok(event) = HostEvent::entry_completed_json(key, entry_json) {
-        send(event);
     }
 }

@@ -3,6 +3,11 @@
 //! module decides when to write it: at most 300 ms after a change (debounced), at once when the
 //! page is hidden or about to go, and never after the call has closed. Draft text is never
 //! logged: it holds personal data.
+//!
+//! Each widget instance keeps its draft under its own key ([`draft_key`]): `draft` for the
+//! widget's own page (standalone or in an iframe, as before instances existed, so drafts saved
+//! then still load), `draft:<instance>` for a widget mounted in a host's page, so two widgets on
+//! one page never resume each other's call.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,8 +18,17 @@ use wasm_bindgen::JsCast;
 
 use super::store::{Change, Store, StoreError};
 
-/// The key the open call's draft is stored under.
+/// The key the open call's draft is stored under on the widget's own page.
 pub const DRAFT_KEY: &str = "draft";
+
+/// The key a widget instance keeps its draft under: [`DRAFT_KEY`] on the widget's own page
+/// (`None`), `draft:<instance>` for a named instance in a host's page.
+pub fn draft_key(instance: Option<&str>) -> String {
+    match instance {
+        None => DRAFT_KEY.to_owned(),
+        Some(name) => format!("{DRAFT_KEY}:{name}"),
+    }
+}
 
 /// How long after a change the draft is written, at most.
 const DEBOUNCE_MS: u64 = 300;
@@ -33,36 +47,37 @@ async fn store() -> Result<Store, StoreError> {
     Ok(store)
 }
 
-/// The saved draft, if there is one.
-pub async fn load() -> Result<Option<String>, StoreError> {
-    store().await?.get(DRAFT_KEY).await
+/// The draft saved under `key` ([`draft_key`]), if there is one.
+pub async fn load(key: &str) -> Result<Option<String>, StoreError> {
+    store().await?.get(key).await
 }
 
-/// Removes the saved draft (the call closed, or the handler discarded it).
-pub async fn discard() -> Result<(), StoreError> {
+/// Removes the draft saved under `key` (the call closed, or the handler discarded it).
+pub async fn discard(key: &str) -> Result<(), StoreError> {
     store()
         .await?
-        .write(&[Change::Delete(DRAFT_KEY.to_owned())])
+        .write(&[Change::Delete(key.to_owned())])
         .await
 }
 
-/// Removes every call this browser holds (teardown: logging out on a shared PC), and the page's
-/// local storage.
+/// Removes every call this browser holds (teardown: logging out on a shared PC), and, on the
+/// widget's own page, the page's local storage. In a host's page that storage is the host's, and
+/// is left alone.
 pub async fn clear_all() -> Result<(), StoreError> {
     store().await?.clear().await?;
+    if !super::page::is_widget_page() {
+        return Ok(());
+    }
     if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.clear();
     }
     Ok(())
 }
 
-async fn write(text: String) -> Result<(), StoreError> {
+async fn write(key: String, text: String) -> Result<(), StoreError> {
     store()
         .await?
-        .write(&[Change::Put {
-            key: DRAFT_KEY.to_owned(),
-            value: text,
-        }])
+        .write(&[Change::Put { key, value: text }])
         .await
 }
 
@@ -78,6 +93,7 @@ pub struct DraftSaver {
 }
 
 struct Inner {
+    key: String,
     snapshot: Snapshot,
     on_error: OnError,
     timer: RefCell<Option<TimeoutHandle>>,
@@ -91,9 +107,9 @@ impl Inner {
         let Some(text) = (self.snapshot)() else {
             return;
         };
-        let on_error = self.on_error.clone();
+        let (key, on_error) = (self.key.clone(), self.on_error.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = write(text).await {
+            if let Err(e) = write(key, text).await {
                 on_error(e);
             }
         });
@@ -101,12 +117,15 @@ impl Inner {
 }
 
 impl DraftSaver {
-    /// A saver for the drafts `snapshot` makes; `on_error` hears about failed writes.
+    /// A saver for the drafts `snapshot` makes, under `key` ([`draft_key`]); `on_error` hears
+    /// about failed writes.
     pub fn new(
+        key: String,
         snapshot: impl Fn() -> Option<String> + 'static,
         on_error: impl Fn(StoreError) + 'static,
     ) -> DraftSaver {
         let inner = Rc::new(Inner {
+            key,
             snapshot: Rc::new(snapshot),
             on_error: Rc::new(on_error),
             timer: RefCell::new(None),

@@ -1,12 +1,15 @@
 //! The only part of the widget that touches the browser: the page (its address and readiness
 //! signals), the clock, the network (fetching the procedure pack) and the host page around the
-//! widget (handing over completed entries), and storage (IndexedDB: the call in progress). Later: the
-//! outbox and HTTP delivery. Everything here
-//! turns browser values into engine values at the boundary.
+//! widget (handing over completed entries: `bridge` in an iframe, `element` mounted in a host's
+//! page, `instance` for which of them a widget has), and storage (IndexedDB: the call in
+//! progress). Later: the outbox and HTTP delivery. Everything here turns browser values into
+//! engine values at the boundary.
 
 pub mod bridge;
 pub mod clock;
 pub mod drafts;
+pub mod element;
+pub mod instance;
 pub mod pack_source;
 pub mod page;
 pub mod store;

@@ -2,7 +2,8 @@
 //! within limits, escalation proposals, major incidents, handoffs and closing (F1–F7, F9, F20; L2
 //! 1.1–1.7, 2.1–2.3, 3.1–3.8; NOS P1–P3). Every action goes to the engine's `Call` as a command;
 //! what the engine refuses is shown as an alert with what to do. Digits 1–9 answer the current
-//! question. A closed call's log entry goes to the host (`host::bridge`).
+//! question. A closed call's log entry goes to the host through the widget's instance
+//! (`host::instance`: the iframe's `host::bridge`, or the host element's events).
 //!
 //! One file per part of the screen: `aids` (control phrases, keyboard map, reference), `record`
 //! (safety net, log fields), `triage` (tree, question, decision), `code_search` (the code
@@ -28,10 +29,11 @@ use incident_engine::pack::DecisionTree;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::bridge::{entry_completed, BrowserRandom};
-use crate::host::clock::{clock_text, every_second, now_ms, show_dialog, time_of_day};
+use crate::host::bridge::BrowserRandom;
+use crate::host::clock::{clock_text, every_second, now_ms, time_of_day};
 use crate::host::drafts::{self, DraftSaver};
-use crate::host::page::{focus_soon, typing_in_a_field};
+use crate::host::instance::Instance;
+use crate::host::page::typing_in_a_field;
 
 /// The keyboard map dialog.
 const KEYS_DIALOG_ID: &str = "idk-keys";
@@ -59,6 +61,8 @@ struct Desk {
     history: RwSignal<Vec<PriorCall>>,
     /// Whether the call is open (the handler's screen offers a new call only when it is not).
     in_progress: RwSignal<bool>,
+    /// The widget this call is in: its host link, its elements, its draft's key.
+    instance: Instance,
 }
 
 impl Desk {
@@ -93,13 +97,13 @@ impl Desk {
             .call
             .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
         let key = IdempotencyKey::new_v4(&mut BrowserRandom);
-        entry_completed(&key, &entry);
+        self.instance.entry_completed(&key, &entry);
         self.history.update(|h| h.push(prior));
         self.in_progress.set(false);
         self.announcement.set("Call closed".to_owned());
-        let notice = self.notice;
+        let (notice, draft_key) = (self.notice, self.instance.draft_key());
         leptos::task::spawn_local(async move {
-            if let Err(e) = drafts::discard().await {
+            if let Err(e) = drafts::discard(&draft_key).await {
                 notice.try_set(Some(Notice {
                     title: "The closed call's draft could not be removed".to_owned(),
                     detail: vec![e.to_string()],
@@ -206,10 +210,12 @@ pub fn CallScreen(
         now,
         history,
         in_progress,
+        instance: Instance::current(),
     };
     // The draft: written within 300 ms of each change and at once when the page is hidden, so a
     // reload or a crash loses nothing; removed when the call closes (Desk::completed).
     let saver = DraftSaver::new(
+        desk.instance.draft_key(),
         move || {
             call.try_with_untracked(|c| (!c.is_closed()).then(|| c.to_draft()))
                 .flatten()
@@ -243,7 +249,7 @@ pub fn CallScreen(
         }
         if ev.key() == "?" {
             ev.prevent_default();
-            show_dialog(KEYS_DIALOG_ID);
+            desk.instance.show_dialog(KEYS_DIALOG_ID);
             return;
         }
         let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
@@ -262,7 +268,7 @@ pub fn CallScreen(
                 node: node_id,
                 value: options[i].1.clone(),
             }) {
-                focus_soon(QUESTION_ID);
+                desk.instance.focus_soon(QUESTION_ID);
             }
         }
     };
@@ -274,7 +280,7 @@ pub fn CallScreen(
                     "Call time "
                     <span role="timer">{move || clock_text(now.get().saturating_sub(opened))}</span>
                 </p>
-                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| show_dialog(KEYS_DIALOG_ID)>
+                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| desk.instance.show_dialog(KEYS_DIALOG_ID)>
                     "Keyboard shortcuts (?)"
                 </button>
             </div>
