@@ -1,7 +1,7 @@
 // Incident Desk in a host's own page: the script and custom-element mode (docs/embedding.md).
 //
 //   <script type="module" src="https://desk.example.org/element.js"></script>
-//   <incident-desk instance="desk-1" role="handler"></incident-desk>
+//   <incident-desk instance="desk-1" agent="a-42" agent-role="handler"></incident-desk>
 //
 // or, from the host's own module:
 //
@@ -122,12 +122,13 @@ export const IncidentDesk = Object.freeze({ mount });
 
 /** The attributes `<incident-desk>` reads. A new `pack` or `instance` mounts the widget afresh; the
  * others are sent as `configure`, so a call in progress carries on. */
-const ATTRIBUTES = ['pack', 'agent', 'role', 'locale', 'instance', 'z-index'];
+const ATTRIBUTES = ['pack', 'agent', 'agent-role', 'locale', 'instance', 'z-index'];
 const REMOUNT = new Set(['pack', 'instance']);
 
 /**
- * `<incident-desk pack="…" agent="…" role="…" locale="…" instance="…" z-index="…">`: a widget
- * mounted in the element's shadow root while the element is in the document. `element.desk` is
+ * `<incident-desk pack="…" agent="…" agent-role="…" locale="…" instance="…" z-index="…">`: a
+ * widget mounted in the element's shadow root while the element is in the document. (The
+ * handler's role is `agent-role`: `role` is every element's ARIA role, and "handler" is none.) `element.desk` is
  * the object `IncidentDesk.mount` returned (null when not mounted, or when the attributes were
  * refused: then an `incident-desk:error` event says why); `element.destroy()` destroys it. Theme
  * it with `--idk-*` custom properties on the element.
@@ -169,7 +170,7 @@ class IncidentDeskElement extends HTMLElement {
     return {
       pack: this.getAttribute('pack') ?? undefined,
       agentId: this.getAttribute('agent') ?? undefined,
-      role: this.getAttribute('role') ?? undefined,
+      role: this.getAttribute('agent-role') ?? undefined,
       locale: this.getAttribute('locale') ?? undefined,
       instance: this.getAttribute('instance') ?? undefined,
       // Digits as a number; anything else as it is, for the widget to refuse with its reason.
