@@ -5,7 +5,7 @@
 // checked by the engine and a bad one is refused with its JSON path. No console errors, no
 // Content Security Policy violations, axe on every screen.
 import { test, expect } from '@playwright/test';
-import { ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations } from './pages.mjs';
+import { CallDesk, ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations } from './pages.mjs';
 
 test.beforeEach(async ({ page }, testInfo) => {
   testInfo.errors = [];
@@ -137,6 +137,17 @@ test('two desks on one page: a call completed in B reaches B alone, and destroyi
   await expect(host.receivedEntries('b')).toHaveCount(2);
   await expect(host.receivedEntries('a')).toHaveCount(0);
   await expectNoAxeViolations(page, { preload: false });
+
+  // A new widget under desk A's name resumes desk A's call, not desk B's.
+  await page.evaluate(() => {
+    const element = document.createElement('div');
+    element.id = 'crm-desk-a2';
+    document.querySelector('main').append(element);
+    window.__incidentDesk.mount(element, { instance: 'desk-a', agentId: 'agent-a' });
+  });
+  const resumed = new CallDesk(page, page.locator('#crm-desk-a2'));
+  await expect(resumed.region.getByLabel("Caller's name", { exact: true })).toHaveValue('Ada Stone');
+  await expect(resumed.region).not.toContainText('Jo Reed');
   expect(await cspViolations(page)).toEqual([]);
 });
 
@@ -267,4 +278,21 @@ test('<incident-desk> attributes: a refused one is an error event, a new z-index
   // Still the same widget: configure does not remount it.
   await expect(host.host('b')).toHaveAttribute('data-incident-desk', 'ready');
   await expect(page.getByRole('status').filter({ hasText: 'crm-desk-b: The "configure" command was not acted on' })).toHaveCount(1);
+
+  // Moved in the page, the element keeps its widget; removed from the page, the widget is
+  // destroyed (its instance name is free again).
+  const lifecycle = await host.host('b').evaluate(async (element) => {
+    const before = element.desk;
+    document.querySelector('main').append(element);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const kept = element.desk === before && element.getAttribute('data-incident-desk') === 'ready';
+    element.remove();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const other = document.createElement('div');
+    document.querySelector('main').append(other);
+    const again = window.__incidentDesk.mount(other, { instance: 'desk-b' });
+    again.destroy();
+    return { kept, destroyed: element.desk === null && element.shadowRoot.childNodes.length === 0 };
+  });
+  expect(lifecycle).toEqual({ kept: true, destroyed: true });
 });
