@@ -262,3 +262,42 @@ async fn options_the_engine_refuses_mount_nothing() {
     ready(&c).await;
     c.handle.destroy();
 }
+
+/// The `<input>` inside the log field labelled `label` in `root`.
+fn log_field(root: &ShadowRoot, label: &str) -> web_sys::HtmlInputElement {
+    shadow_all(root, "label.idk-field")
+        .into_iter()
+        .find(|l| text(l).starts_with(label))
+        .and_then(|l| l.query_selector("input").unwrap())
+        .unwrap_or_else(|| panic!("no field {label:?}"))
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn destroying_a_widget_disposes_it_and_writes_its_pending_draft_at_once() {
+    let d = mount("wbt-d", HANDLER).unwrap();
+    ready(&d).await;
+    shadow_button(&d.root, "Answer call").click();
+    leptos::task::tick().await;
+    // The first draft is written within 300 ms of answering.
+    sleep(400).await;
+    let field = log_field(&d.root, "Caller's name");
+    field.set_value("Ada Stone");
+    field
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    leptos::task::tick().await;
+    // Destroyed within the 300 ms debounce: only the call screen's cleanup (run when its reactive
+    // owner is disposed) can have written the name by the time this reads.
+    d.handle.destroy();
+    sleep(100).await;
+    let store = incident_desk::host::store::Store::open().await.unwrap();
+    let draft = store.get("draft:wbt-d").await.unwrap().expect("a draft");
+    assert!(draft.contains("Ada Stone"), "{draft}");
+    // Nothing of it is left in the page, and it is not under another widget's key.
+    assert_eq!(
+        d.root.first_element_child().unwrap().child_element_count(),
+        0
+    );
+    assert!(store.get("draft").await.unwrap().is_none());
+}
