@@ -1,4 +1,4 @@
-// Starts the widget: imports the wasm-bindgen glue and instantiates the wasm, whose hashed names
+// Starts the widget: imports the wasm-bindgen glue and instantiates the wasm, whose names
 // Trunk writes into this script's data attributes (Trunk.toml, `pattern_script`). It replaces the
 // inline module Trunk would otherwise inject, so the page runs under a strict Content Security
 // Policy: `script-src 'self' 'wasm-unsafe-eval'`, no inline script.

@@ -86,10 +86,13 @@ function parseArgs(argv) {
 /** The loader that starts the widget (index.html's only script; see Trunk.toml). */
 const BOOT = 'boot.js';
 
-/** The one file in `dir` (not its subdirectories) whose name ends with `ext`, the loader aside. */
+/** The module a host's page imports to mount widgets itself (not loaded by the widget's page). */
+const ELEMENT = 'element.js';
+
+/** The one file in `dir` (not its subdirectories) whose name ends with `ext`, the loaders aside. */
 async function findOne(dir, ext) {
   const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name.endsWith(ext) && (ext === BOOT || entry.name !== BOOT))
+    .filter((entry) => entry.isFile() && entry.name.endsWith(ext) && (ext === BOOT || entry.name !== BOOT) && entry.name !== ELEMENT)
     .map((entry) => entry.name);
   if (names.length !== 1) {
     throw new BenchError(`expected exactly one *${ext} file in ${dir}, found ${names.length ? names.join(', ') : 'none'}`);

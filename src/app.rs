@@ -11,11 +11,8 @@ use leptos::prelude::*;
 use crate::components::{CallScreen, Greeting, OutboxPanel, PackErrorPanel, PackPreview};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
-    bridge, drafts,
-    pack_source::fetch_pack,
-    page::agent_id,
-    page::origin as page_origin,
-    page::{mark_settled, Settled},
+    drafts, instance::Instance, pack_source::fetch_pack, page::agent_id,
+    page::origin as page_origin, page::Settled,
 };
 
 /// The whole widget.
@@ -33,7 +30,8 @@ pub fn App(
         async move { fetch_pack(&url).await.map(Arc::new) }
     });
 
-    // The host page's commands (in an iframe of an allowed host; see host::bridge).
+    // The host page's commands (in an iframe of an allowed host, see host::bridge; or from the
+    // host's script, see host::element). The instance is this widget's place on the page.
     let host_status = RwSignal::new(None::<String>);
     // Who is handling calls: `?agent=` until the host configures it; stamps each new call's log.
     let agent = RwSignal::new(agent_id());
@@ -56,16 +54,14 @@ pub fn App(
             }
         }
     });
-    delivery::start(move |view| {
-        outbox.try_set(view);
-    });
-    delivery::ask_to_persist(move |view| {
-        storage.try_set(Some(view));
-    });
-    bridge::start(move |command| match command {
+    // The widget's outbox lane, once connected (below); commands that need it wait for it.
+    let lane = StoredValue::new_local(None::<delivery::Lane>);
+    let me = StoredValue::new_local(None::<Instance>);
+    let with_lane = move |f: &dyn Fn(&delivery::Lane)| lane.with_value(|l| l.as_ref().map(f));
+    let instance = Instance::connect(move |command| match command {
         HostCommand::Configure(configure) => {
             agent.set(configure.agent_id);
-            delivery::set_endpoint(configure.endpoint);
+            with_lane(&|l| l.set_endpoint(configure.endpoint.clone()));
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
         HostCommand::PackLoad(load) => {
@@ -78,26 +74,32 @@ pub fn App(
                 }
                 pending_pack.set(Some(load.url.as_str().to_owned()));
             } else {
-                bridge::send(HostEvent::pack_refused_cross_origin());
+                if let Some(me) = me.try_get_value().flatten() {
+                    me.send(HostEvent::pack_refused_cross_origin());
+                }
             }
         }
         HostCommand::EntryAck(ack) => {
             host_status.set(Some("The CRM has stored the log entry.".to_owned()));
-            delivery::host_acked(ack.key);
+            with_lane(&|l| l.host_acked(ack.key.clone()));
         }
         HostCommand::EntryNack(nack) => {
             host_status.set(Some(format!(
                 "The CRM did not store the log entry: {}",
                 nack.reason
             )));
-            delivery::host_nacked(nack);
+            with_lane(&|l| l.host_nacked(nack.clone()));
         }
         HostCommand::Teardown(_) => {
             leptos::task::spawn_local(async move {
-                let cleared = delivery::teardown().await;
+                let Some(lane) = lane.try_get_value().flatten() else {
+                    return;
+                };
+                let cleared = lane.teardown().await;
                 // A fresh screen: the call that was on it is gone with the data.
-                signed_in.update(|n| *n += 1);
-                host_status.set(Some(match cleared {
+                in_progress.try_set(false);
+                signed_in.try_update(|n| *n += 1);
+                host_status.try_set(Some(match cleared {
                     Ok(0) => "Signed out: this browser holds no call data.".to_owned(),
                     Ok(kept) => format!(
                         "Signed out. {kept} closed call(s) not yet delivered are kept until the CRM has them; everything else is cleared."
@@ -111,10 +113,31 @@ pub fn App(
         _ => {}
     });
 
+    me.set_value(Some(instance));
+    // The widget's outbox: the page's own (`""`), or this named widget's in a host's page.
+    let name = instance.draft_key();
+    let name = name.strip_prefix(drafts::DRAFT_KEY).unwrap_or_default();
+    let started = delivery::start(
+        name,
+        move |event| instance.send(event),
+        move |view| {
+            outbox.try_set(view);
+        },
+    );
+    if instance.is_element() {
+        // The host's script is there from the start: no handshake to wait for.
+        started.host_ready();
+    }
+    provide_context(started.clone());
+    lane.set_value(Some(started));
+    delivery::ask_to_persist(move |view| {
+        storage.try_set(Some(view));
+    });
+
     Effect::new(move |_| match pack.get() {
         Some(Ok(pack)) => {
-            mark_settled(Settled::Ready);
-            bridge::send(HostEvent::pack_loaded(&pack));
+            instance.mark_settled(Settled::Ready);
+            instance.send(HostEvent::pack_loaded(&pack));
             host_status.update(|s| {
                 if s.as_deref() == Some("Loading the procedures the CRM asked for…") {
                     *s = Some(format!(
@@ -126,8 +149,8 @@ pub fn App(
             });
         }
         Some(Err(error)) => {
-            mark_settled(Settled::PackError);
-            bridge::send(HostEvent::pack_error(&error));
+            instance.mark_settled(Settled::PackError);
+            instance.send(HostEvent::pack_error(&error));
         }
         None => {}
     });
@@ -185,20 +208,28 @@ fn HandlerScreen(
     let restored = StoredValue::new(None::<Call>);
     let draft_problem = RwSignal::new(None::<String>);
     let draft_pack = pack.clone();
+    // This widget's draft (each widget on a page has its own); `try_` setters, as the widget may
+    // have been unmounted (destroyed by its host) before the store answers.
+    let draft_key = StoredValue::new(Instance::current().draft_key());
+    let key = draft_key.get_value();
     leptos::task::spawn_local(async move {
-        match drafts::load().await {
+        match drafts::load(&key).await {
             Ok(Some(text)) => match Call::from_draft(&draft_pack, &text) {
                 Ok(call) if !call.is_closed() => {
-                    restored.set_value(Some(call));
-                    set_calls_answered.update(|n| *n += 1);
+                    restored.try_set_value(Some(call));
+                    set_calls_answered.try_update(|n| *n += 1);
                 }
                 Ok(_) => {
-                    let _ = drafts::discard().await;
+                    let _ = drafts::discard(&key).await;
                 }
-                Err(e) => draft_problem.set(Some(format!("{}: {e}", e.title()))),
+                Err(e) => {
+                    draft_problem.try_set(Some(format!("{}: {e}", e.title())));
+                }
             },
             Ok(None) => {}
-            Err(e) => draft_problem.set(Some(e.to_string())),
+            Err(e) => {
+                draft_problem.try_set(Some(e.to_string()));
+            }
         }
     });
     view! {
@@ -221,11 +252,12 @@ fn HandlerScreen(
                                     type="button"
                                     class="idk-button idk-button-secondary"
                                     on:click=move |_| {
+                                        let key = draft_key.get_value();
                                         leptos::task::spawn_local(async move {
-                                            match drafts::discard().await {
-                                                Ok(()) => draft_problem.set(None),
-                                                Err(e) => draft_problem.set(Some(e.to_string())),
-                                            }
+                                            match drafts::discard(&key).await {
+                                                Ok(()) => draft_problem.try_set(None),
+                                                Err(e) => draft_problem.try_set(Some(e.to_string())),
+                                            };
                                         });
                                     }
                                 >

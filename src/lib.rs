@@ -5,8 +5,11 @@
 //! `host` everything that touches the browser (window, network, storage). Nothing outside `host`
 //! calls web-sys directly.
 //!
-//! Criteria served so far (../shared/DOMAIN.md): F1 greeting wording (L2 1.1, 3.7), F18 pack errors
-//! shown where the organisation embedding the widget can see them, F20 keyboard and screen-reader use.
+//! Criteria served so far (../shared/DOMAIN.md): F1 greeting wording (L2 1.1, 3.7), F17 embedding in
+//! a CRM page (an iframe with the message protocol, or a custom element in the page itself, several
+//! widgets per page each with its own host link: `host::instance`), F18 pack errors shown where the
+//! organisation embedding the widget can see them, F20 keyboard and screen-reader use, F21 personal data
+//! never written to the console nor echoed back to a host.
 
 pub mod app;
 pub mod components;

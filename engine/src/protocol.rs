@@ -69,6 +69,14 @@
 //! handler's screen. [`HostSession::error_event`] turns it into the `error` event, correlated to the
 //! refused message's id when that could be read.
 //!
+//! # Without an envelope
+//!
+//! In the script and custom-element mode the host's own script holds the widget
+//! (`IncidentDesk.mount(element, options).command(name, payload)`): no window, no origin, no
+//! session. [`read_bare_command`] reads such a command from its type name and payload with the
+//! same readers, and [`HostEvent::payload_json`] gives an event's payload for the DOM event that
+//! carries it (`incident-desk:<type>`).
+//!
 //! Nothing here panics on any input: bad text is a [`Rejection`].
 
 use std::borrow::Cow;
@@ -1514,6 +1522,17 @@ impl HostEvent {
         })
     }
 
+    /// Its `payload` as JSON text: the `detail` of the DOM event that carries it in the custom
+    /// element mode (`incident-desk:<type>`), the same value the iframe's message holds.
+    pub fn payload_json(&self) -> String {
+        // Strings, numbers and JSON values only: serialising cannot fail; `{}` rather than a
+        // panic if it ever did.
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|mut v| v.get_mut("payload").map(Value::take))
+            .map_or_else(|| "{}".to_owned(), |payload| payload.to_string())
+    }
+
     /// Its `type`.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -1719,6 +1738,10 @@ pub enum RejectReason {
     /// The session was torn down.
     #[error("The session has ended (teardown); the widget starts a new one with a new hello.")]
     SessionEnded,
+    /// A `welcome` given as a bare command ([`read_bare_command`]): a widget mounted in the
+    /// page has no handshake to answer.
+    #[error("The \"welcome\" command answers the iframe handshake; a widget mounted in the page takes commands without one.")]
+    NoHandshake,
 }
 
 /// A refused message: why, and the id of the message when it could be read (the `error` event's
@@ -1758,6 +1781,7 @@ impl Rejection {
             RejectReason::StaleSequence { .. } => "stale_seq",
             RejectReason::InvalidPayload { .. } => "invalid_payload",
             RejectReason::SessionEnded => "session_ended",
+            RejectReason::NoHandshake => "no_handshake",
         }
     }
 
@@ -2183,10 +2207,18 @@ fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
     }
 }
 
-/// The command in `payload`, or every problem with it.
+/// The command in a message's `payload`, or every problem with it.
 fn read_command(kind: CommandKind, payload: &Value) -> Result<HostCommand, Vec<FieldProblem>> {
+    read_command_at(kind, payload, "$.payload")
+}
+
+/// The command in `payload`, found at `path`, or every problem with it (paths below `path`).
+fn read_command_at(
+    kind: CommandKind,
+    payload: &Value,
+    path: &str,
+) -> Result<HostCommand, Vec<FieldProblem>> {
     let mut r = Reader::default();
-    let path = "$.payload";
     let command = match kind {
         CommandKind::Welcome => r
             .object(payload, path, &[])
@@ -2450,6 +2482,37 @@ fn read_nack(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand>
         reason,
         permanent,
     }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands without an envelope
+// ---------------------------------------------------------------------------------------------
+
+/// Reads a command given without an envelope: its type name and its payload as JSON text, as the
+/// custom element's `command(name, payload)` passes them (F17, F21; issue 5, the script and
+/// custom-element mode). The payload is checked exactly as an iframe message's is, by the same
+/// readers, and every problem is located from the payload's root (`$.theme['--idk-accent']`,
+/// where a message's would be `$.payload.theme['--idk-accent']`). There is no session, sequence
+/// or handshake: the host's own script holds the widget, so `welcome` is refused
+/// ([`RejectReason::NoHandshake`]). As everywhere here, a refusal never repeats a value it was
+/// given, and nothing panics.
+pub fn read_bare_command(type_name: &str, payload_json: &str) -> Result<HostCommand, Rejection> {
+    let Some(kind) = CommandKind::from_name(type_name) else {
+        return Err(Rejection::new(RejectReason::UnknownType, None));
+    };
+    if kind == CommandKind::Welcome {
+        return Err(Rejection::new(RejectReason::NoHandshake, None));
+    }
+    let payload = read_json(payload_json)?;
+    read_command_at(kind, &payload, "$").map_err(|problems| {
+        Rejection::new(
+            RejectReason::InvalidPayload {
+                command: kind.name(),
+                problems,
+            },
+            None,
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ use incident_engine::entry::LogEntry;
 use incident_engine::outbox::{Failure, IdempotencyKey, OutboxStatus};
 use incident_engine::pack::UnitStatus;
 use incident_engine::protocol::{
-    protocol_schema_json, AllowList, Endpoint, Handshake, HostCommand, HostEvent, HostSession,
-    Inbound, InstanceId, MessageId, Origin, OriginError, Outbound, PackUrl, RejectReason,
-    Rejection, Role, SessionId, Theme, UrlProblem, MAX_MESSAGE_BYTES, MAX_SEQ,
+    protocol_schema_json, read_bare_command, AllowList, Endpoint, Handshake, HostCommand,
+    HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError, Outbound, PackUrl,
+    RejectReason, Rejection, Role, SessionId, Theme, UrlProblem, MAX_MESSAGE_BYTES, MAX_SEQ,
 };
 use incident_engine::{parse_pack, Pack, PackLoadError};
 use proptest::prelude::*;
@@ -1232,6 +1232,126 @@ fn the_schema_describes_both_directions() {
 // Properties
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Commands without an envelope (the custom element's `command(name, payload)`)
+
+#[test]
+fn a_bare_command_is_read_as_the_same_command_in_a_message() {
+    let mut session = open();
+    for (seq, (kind, payload)) in (2..).zip(examples()) {
+        let bare =
+            read_bare_command(kind, &payload.to_string()).unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let inbound = session
+            .accept(&message(&session, seq, kind, payload, None))
+            .unwrap();
+        assert_eq!(bare, inbound.body, "{kind}");
+    }
+}
+
+#[test]
+fn a_bare_command_with_a_bad_payload_names_every_path_from_the_payload_and_no_value() {
+    let payload = json!({
+        "agent_id": 42,
+        "role": SECRET,
+        "locale": SECRET,
+        "z_index": -1,
+        "theme": { "--idk-accent": format!("url(\"{SECRET}\")") },
+        SECRET: true
+    });
+    let rejection = read_bare_command("configure", &payload.to_string()).unwrap_err();
+    assert_eq!(rejection.code(), "invalid_payload");
+    assert_eq!(rejection.correlation, None);
+    let paths: Vec<&str> = rejection
+        .problems()
+        .iter()
+        .map(|p| p.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        vec![
+            "$",
+            "$.agent_id",
+            "$.role",
+            "$.locale",
+            "$.theme['--idk-accent']",
+            "$.z_index"
+        ]
+    );
+    let text = rejection.to_string();
+    assert!(
+        text.starts_with("The \"configure\" command was not acted on: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("$.agent_id: must be text, not a number"),
+        "{text}"
+    );
+    assert!(
+        text.contains("$.theme['--idk-accent']: uses url()"),
+        "{text}"
+    );
+    for part in SECRET.split(' ') {
+        assert!(!text.contains(part), "the refusal repeats {part:?}: {text}");
+    }
+    // The `error` event's payload for the host: code, message and problems.
+    let error: Value = serde_json::from_str(&HostEvent::error(&rejection).payload_json()).unwrap();
+    assert_eq!(error["code"], "invalid_payload");
+    assert_eq!(error["message"], text);
+    assert_eq!(error["problems"][4]["path"], "$.theme['--idk-accent']");
+}
+
+#[test]
+fn a_bare_command_of_no_known_type_or_not_json_or_too_large_is_refused() {
+    let cases = [
+        ("configure.all", "{}".to_owned(), "unknown_type"),
+        (SECRET, "{}".to_owned(), "unknown_type"),
+        ("welcome", "{}".to_owned(), "no_handshake"),
+        ("teardown", "{\"a\":".to_owned(), "not_json"),
+        ("teardown", "[]".to_owned(), "invalid_payload"),
+        ("teardown", "null".to_owned(), "invalid_payload"),
+        ("entry.ack", "{}".to_owned(), "invalid_payload"),
+        (
+            "context.set",
+            format!("{{\"call_id\":\"{}\"}}", "x".repeat(MAX_MESSAGE_BYTES)),
+            "too_large",
+        ),
+    ];
+    for (kind, payload, code) in cases {
+        let rejection = read_bare_command(kind, &payload).expect_err(code);
+        assert_eq!(rejection.code(), code, "{kind}: {rejection}");
+        assert!(!rejection.to_string().contains("Secretperson"));
+    }
+    let rejection = read_bare_command("welcome", "{}").unwrap_err();
+    assert_eq!(rejection.reason, RejectReason::NoHandshake);
+    let rejection = read_bare_command("entry.ack", "{}").unwrap_err();
+    assert_eq!(rejection.problems()[0].path, "$.key");
+    assert_eq!(
+        rejection.to_string(),
+        "The \"entry.ack\" command was not acted on: $.key: is required."
+    );
+}
+
+#[test]
+fn an_event_payload_is_the_message_payload() {
+    let key = IdempotencyKey::parse(KEY).unwrap();
+    let entry = LogEntry::of(&council(), &Call::open(&council(), "agent-7", 1_000));
+    let events = [
+        HostEvent::ready(),
+        HostEvent::entry_completed(&key, &entry),
+        HostEvent::error(&read_bare_command("welcome", "{}").unwrap_err()),
+    ];
+    let mut session = open();
+    for event in events {
+        let payload: Value = serde_json::from_str(&event.payload_json()).unwrap();
+        let message = as_json(&session.send(event.clone()));
+        assert_eq!(payload, message["payload"], "{}", event.type_name());
+    }
+    let completed: Value =
+        serde_json::from_str(&HostEvent::entry_completed(&key, &entry).payload_json()).unwrap();
+    assert_eq!(completed["key"], KEY);
+    assert_eq!(completed["entry"]["handler"], "agent-7");
+}
+
 fn arb_json() -> impl Strategy<Value = Value> {
     let words = prop::sample::select(vec![
         "incident-desk",
@@ -1318,6 +1438,16 @@ proptest! {
     fn any_json_is_a_command_or_a_refusal(value in arb_json()) {
         let mut session = open();
         let _ = offer(&mut session, &value.to_string());
+    }
+
+    /// Any payload under any of the command names, bare, is a command or a refusal, never a
+    /// panic.
+    #[test]
+    fn any_bare_command_is_a_command_or_a_refusal(
+        kind in prop::sample::select(vec!["configure", "context.set", "pack.load", "resources.update", "entry.ack", "entry.nack", "teardown", "welcome", "nope"]),
+        value in arb_json(),
+    ) {
+        let _ = read_bare_command(kind, &value.to_string());
     }
 
     /// Whatever a theme value holds, it is checked without a panic, and a value that passes

@@ -14,6 +14,8 @@ document.addEventListener('incident-desk:entry.completed', (event) => {
   // The detail is the entry, or {key, entry} if the element sends the key with it.
   const detail = event.detail ?? {};
   const entry = detail.entry ?? detail;
+  // Stored (listed): acknowledge it, or the widget sends it again, same key, until someone does.
+  if (detail.key) event.target.desk?.command('entry.ack', { key: detail.key }).catch(() => {});
   const decision = entry.decision ?? {};
   const item = document.createElement('li');
   const summary = document.createElement('p');

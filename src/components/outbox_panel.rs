@@ -6,7 +6,7 @@ use incident_engine::outbox::{IdempotencyKey, OutboxStatus};
 use leptos::prelude::*;
 
 use crate::host::clock::time_of_day;
-use crate::host::delivery::{self, DeadLetterView, OutboxView, Route, StorageView};
+use crate::host::delivery::{self, DeadLetterView, Lane, OutboxView, Route, StorageView};
 
 fn entries(n: usize) -> String {
     if n == 1 {
@@ -80,9 +80,13 @@ pub fn OutboxPanel(
     let problem = Memo::new(move |_| outbox.with(|v| v.problem.clone()));
     let dead = Memo::new(move |_| outbox.with(|v| v.dead_letters.clone()));
     let send_problem = RwSignal::new(None::<String>);
+    let lane = StoredValue::new_local(use_context::<Lane>());
     let send_again = move |key: IdempotencyKey| {
+        let Some(lane) = lane.get_value() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
-            match delivery::send_again(key).await {
+            match delivery::send_again(&lane, key).await {
                 Ok(_) => send_problem.try_set(None),
                 Err(e) => send_problem.try_set(Some(e.to_string())),
             };

@@ -1,7 +1,8 @@
 //! The link to the host page around the widget (F17; issue 5): the only code that talks to it.
 //!
 //! - Same document: each completed entry is also a DOM `CustomEvent` named
-//!   [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed, whose `detail` is the entry.
+//!   [`ENTRY_COMPLETED_EVENT`] on the document, bubbling and composed, whose `detail` is the entry
+//!   ([`document_entry_event`]).
 //!   Delivery itself (the outbox, `entry.completed` until acknowledged) is `host::delivery`'s.
 //! - In an iframe: the host message protocol (`incident_engine::protocol`). The allowed host
 //!   origins are configured by the organisation in the widget's own page (`<meta
@@ -13,6 +14,10 @@
 //!   refuses what does not fit; a refusal is answered with an `error` event and counted on the
 //!   root element (`data-incident-desk-refused`) for the host's and the tests' eyes. Messages from
 //!   another origin or window are never acted on.
+//!
+//! The link is one widget instance's ([`FrameLink`], returned by [`start`] and held by
+//! `host::instance`), not the page's: a widget mounted in a host's own page
+//! (`host::element`) never starts one.
 //!
 //! Entries and messages hold personal data, so nothing here writes them to the console.
 
@@ -68,9 +73,9 @@ struct Link {
     on_command: Rc<dyn Fn(HostCommand)>,
 }
 
-thread_local! {
-    static LINK: RefCell<Option<Rc<RefCell<Link>>>> = const { RefCell::new(None) };
-}
+/// The host message protocol link of the widget in an iframe, from [`start`].
+#[derive(Clone)]
+pub struct FrameLink(Rc<RefCell<Link>>);
 
 /// The allowed host origins from the page's meta element (entries that are not exact origins are
 /// left out: the list never widens).
@@ -188,29 +193,21 @@ fn open_port(link: &Rc<RefCell<Link>>) {
     state.port = Some(port);
     drop(state);
     // Entries waiting are due now, and this tab offers to deliver them.
-    super::delivery::host_ready();
+    super::delivery::own_page().host_ready();
 }
 
 /// Starts the link when the widget runs in an iframe of an allowed host: says `hello` and waits
-/// for `welcome`. Host commands go to `on_command`. Does nothing otherwise.
-pub fn start(on_command: impl Fn(HostCommand) + 'static) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
+/// for `welcome`. Host commands go to `on_command`. Does nothing (and returns `None`) otherwise.
+pub fn start(on_command: impl Fn(HostCommand) + 'static) -> Option<FrameLink> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
     if parent == window {
-        return;
+        return None;
     }
-    let (Some(allowed), Some(origin)) = (allow_list(), parent_origin(&window)) else {
-        return;
-    };
-    let Ok(host) = Origin::parse(&origin) else {
-        return;
-    };
+    let (allowed, origin) = (allow_list()?, parent_origin(&window)?);
+    let host = Origin::parse(&origin).ok()?;
     if !allowed.allows(&host) {
-        return;
+        return None;
     }
     let mut random = BrowserRandom;
     let instance = InstanceId::new_v4(&mut random);
@@ -280,39 +277,39 @@ pub fn start(on_command: impl Fn(HostCommand) + 'static) {
     )
     .ok();
     *repeat.borrow_mut() = handle;
-    LINK.with(|l| *l.borrow_mut() = Some(link));
+    Some(FrameLink(link))
 }
 
-/// Sends `event` to the host over the port (queued until the handshake is done); nothing when
-/// there is no host link.
-pub fn send(event: HostEvent) {
-    let Some(link) = LINK.with(|l| l.borrow().clone()) else {
-        return;
-    };
-    let mut state = link.borrow_mut();
-    let message = state.session.send(event);
-    match &state.port {
-        Some(port) => post_to_port(port, &message),
-        None => state.queued.push(message),
+impl FrameLink {
+    /// Sends `event` to the host over the port (queued until the handshake is done).
+    pub fn send(&self, event: HostEvent) {
+        let mut state = self.0.borrow_mut();
+        let message = state.session.send(event);
+        match &state.port {
+            Some(port) => post_to_port(port, &message),
+            None => state.queued.push(message),
+        }
     }
 }
 
-/// Tells the page a call closed: a DOM `CustomEvent` named [`ENTRY_COMPLETED_EVENT`] on the
-/// document, bubbling and composed, whose `detail` is the entry (for hosts in the same document).
-/// Delivery to the CRM is `host::delivery`'s.
-pub fn announce_completed(entry_json: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+/// The same-document DOM event for a completed entry (JSON text): [`ENTRY_COMPLETED_EVENT`] on
+/// the document, bubbling and composed, its `detail` the entry.
+pub fn document_entry_event(entry_json: &str) {
+    let Some(window) = web_sys::window() else {
         return;
     };
     let Ok(entry) = js_sys::JSON::parse(entry_json) else {
         return;
     };
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&entry);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(ENTRY_COMPLETED_EVENT, &init)
-    {
-        let _ = document.dispatch_event(&event);
+    if let Some(document) = window.document() {
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&entry);
+        if let Ok(event) =
+            web_sys::CustomEvent::new_with_event_init_dict(ENTRY_COMPLETED_EVENT, &init)
+        {
+            let _ = document.dispatch_event(&event);
+        }
     }
 }

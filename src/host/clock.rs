@@ -1,6 +1,8 @@
 //! The time, for stamping the incident log. The engine takes time as an argument; this is where
 //! the widget reads it.
 
+use super::page::Root;
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
@@ -23,13 +25,12 @@ pub fn clock_text(elapsed_ms: u64) -> String {
     }
 }
 
-/// Shows the modal dialog with `id` (focus moves into it and is trapped there; Escape closes it
-/// and the browser returns focus to where it was).
-pub fn show_dialog(id: &str) {
+/// Shows the modal dialog with `id` in `root` (focus moves into it and is trapped there; Escape
+/// closes it and the browser returns focus to where it was).
+pub fn show_dialog(root: &Root, id: &str) {
     use wasm_bindgen::JsCast;
-    let dialog = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
+    let dialog = root
+        .element_by_id(id)
         .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
     if let Some(dialog) = dialog {
         if !dialog.open() {
@@ -38,12 +39,11 @@ pub fn show_dialog(id: &str) {
     }
 }
 
-/// Closes the dialog with `id`, if it is open.
-pub fn close_dialog(id: &str) {
+/// Closes the dialog with `id` in `root`, if it is open.
+pub fn close_dialog(root: &Root, id: &str) {
     use wasm_bindgen::JsCast;
-    let dialog = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
+    let dialog = root
+        .element_by_id(id)
         .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
     if let Some(dialog) = dialog {
         dialog.close();

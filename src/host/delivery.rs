@@ -38,9 +38,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::bridge::{self, BrowserRandom};
+use super::bridge::BrowserRandom;
 use super::clock::now_ms;
-use super::drafts::DRAFT_KEY;
 use super::page::js_error_text;
 use super::store::{Change, Store, StoreError};
 
@@ -170,6 +169,8 @@ struct Courier {
     again: bool,
     timer: Option<TimeoutHandle>,
     listener: Option<Listener>,
+    /// How this lane's widget reaches its host.
+    sender: Option<Rc<dyn Fn(HostEvent)>>,
     last_view: OutboxView,
     last_status_sent: Option<OutboxStatus>,
     channel: Option<web_sys::BroadcastChannel>,
@@ -177,17 +178,34 @@ struct Courier {
 }
 
 thread_local! {
-    static COURIER: RefCell<Courier> = RefCell::new(Courier::default());
+    static COURIERS: RefCell<std::collections::BTreeMap<std::sync::Arc<str>, Courier>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
-fn with_courier<T>(f: impl FnOnce(&mut Courier) -> T) -> T {
-    COURIER.with(|c| f(&mut c.borrow_mut()))
+/// One outbox and its delivery: the widget's own page has one (`""`), each named widget mounted
+/// in a host's page its own (`":<instance>"`), so two widgets on a page deliver independently. The
+/// name suffixes the storage key, the Web Locks and the channel.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Lane(std::sync::Arc<str>);
+
+impl Lane {
+    fn key(&self) -> String {
+        format!("{OUTBOX_KEY}{}", self.0)
+    }
+
+    fn lock(&self, base: &str) -> String {
+        format!("{base}{}", self.0)
+    }
+}
+
+fn with_courier<T>(lane: &Lane, f: impl FnOnce(&mut Courier) -> T) -> T {
+    COURIERS.with(|c| f(c.borrow_mut().entry(lane.0.clone()).or_default()))
 }
 
 /// Reads the stored outbox: a new one when there is none. One that cannot be read is kept aside
 /// under its own key (never lost) and a new one started, with the problem reported.
-async fn read(store: &Store) -> Result<(Outbox, Option<String>), StoreError> {
-    match store.get(OUTBOX_KEY).await? {
+async fn read(lane: &Lane, store: &Store) -> Result<(Outbox, Option<String>), StoreError> {
+    match store.get(&lane.key()).await? {
         None => Ok((Outbox::default(), None)),
         Some(text) => match Outbox::from_json(&text) {
             Ok(outbox) => Ok((outbox, None)),
@@ -199,7 +217,7 @@ async fn read(store: &Store) -> Result<(Outbox, Option<String>), StoreError> {
                             key: aside.clone(),
                             value: text,
                         },
-                        Change::Delete(OUTBOX_KEY.to_owned()),
+                        Change::Delete(lane.key()),
                     ])
                     .await?;
                 Ok((
@@ -216,31 +234,34 @@ async fn read(store: &Store) -> Result<(Outbox, Option<String>), StoreError> {
 /// Reads the outbox, applies `change`, and writes it back with `also` in one strict transaction,
 /// holding the outbox lock. Returns what `change` returned.
 async fn change_outbox<T: 'static>(
+    lane: &Lane,
     also: Vec<Change>,
     change: impl FnOnce(&mut Outbox) -> T + 'static,
 ) -> Result<T, StoreError> {
     let Some(store) = backing().await else {
         // No IndexedDB: this tab's memory.
-        let result = with_courier(|c| {
+        let result = with_courier(lane, |c| {
             let outbox = c.memory.get_or_insert_with(Outbox::default);
             change(outbox)
         });
-        publish_memory();
+        publish_memory(lane);
         return Ok(result);
     };
-    let outcome = holding(OUTBOX_LOCK, async move {
-        let (mut outbox, problem) = read(&store).await?;
+    let held = lane.clone();
+    let outcome = holding(&lane.lock(OUTBOX_LOCK), async move {
+        let lane = &held;
+        let (mut outbox, problem) = read(lane, &store).await?;
         let before = outbox.clone();
         let result = change(&mut outbox);
         let mut changes = Vec::new();
         if outbox.entries().is_empty() && outbox.tombstones().is_empty() {
             // Nothing to keep: no key left behind (after teardown, the store stays empty).
             if before != Outbox::default() {
-                changes.push(Change::Delete(OUTBOX_KEY.to_owned()));
+                changes.push(Change::Delete(lane.key()));
             }
         } else if outbox != before {
             changes.push(Change::Put {
-                key: OUTBOX_KEY.to_owned(),
+                key: lane.key(),
                 value: outbox.to_json(),
             });
         }
@@ -253,13 +274,13 @@ async fn change_outbox<T: 'static>(
     .await
     .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))?;
     let (result, outbox, problem) = outcome;
-    publish(&outbox, problem);
-    broadcast_change();
+    publish(lane, &outbox, problem);
+    broadcast_change(lane);
     Ok(result)
 }
 
-fn route() -> Route {
-    with_courier(|c| {
+fn route(lane: &Lane) -> Route {
+    with_courier(lane, |c| {
         if c.delivering {
             if c.endpoint.is_some() {
                 Route::Endpoint
@@ -275,7 +296,7 @@ fn route() -> Route {
 }
 
 /// Tells the listener and the host what the outbox now holds.
-fn publish(outbox: &Outbox, problem: Option<String>) {
+fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
     let now = now_ms();
     let status = outbox.status(now);
     let view = OutboxView {
@@ -291,10 +312,10 @@ fn publish(outbox: &Outbox, problem: Option<String>) {
                 attempts: d.attempts,
             })
             .collect(),
-        route: route(),
+        route: route(lane),
         problem,
     };
-    let (listener, send_status) = with_courier(|c| {
+    let (listener, send_status) = with_courier(lane, |c| {
         c.last_view = view.clone();
         // The age changes every millisecond: the host hears when the counts change.
         let counts = |s: &OutboxStatus| (s.pending, s.in_flight, s.dead_letters, s.delivered);
@@ -305,53 +326,54 @@ fn publish(outbox: &Outbox, problem: Option<String>) {
         (c.listener.clone(), changed)
     });
     if send_status {
-        bridge::send(HostEvent::outbox_status(status));
+        emit(lane, HostEvent::outbox_status(status));
     }
     if let Some(listener) = listener {
         listener(view);
     }
 }
 
-fn publish_memory() {
-    let outbox = with_courier(|c| c.memory.clone());
+fn publish_memory(lane: &Lane) {
+    let outbox = with_courier(lane, |c| c.memory.clone());
     if let Some(outbox) = outbox {
         publish(
+            lane,
             &outbox,
             Some("This browser's storage cannot be used: closed calls are kept only while this tab is open.".into()),
         );
     }
 }
 
-fn republish_route() {
-    let (listener, mut view) = with_courier(|c| (c.listener.clone(), c.last_view.clone()));
-    view.route = route();
-    with_courier(|c| c.last_view = view.clone());
+fn republish_route(lane: &Lane) {
+    let (listener, mut view) = with_courier(lane, |c| (c.listener.clone(), c.last_view.clone()));
+    view.route = route(lane);
+    with_courier(lane, |c| c.last_view = view.clone());
     if let Some(listener) = listener {
         listener(view);
     }
 }
 
-fn broadcast_change() {
-    if let Some(channel) = with_courier(|c| c.channel.clone()) {
+fn broadcast_change(lane: &Lane) {
+    if let Some(channel) = with_courier(lane, |c| c.channel.clone()) {
         let _ = channel.post_message(&JsValue::from_str("changed"));
     }
 }
 
 /// Another tab changed the outbox: show it, and deliver it if this tab delivers.
-async fn reread() {
+async fn reread(lane: &Lane) {
     let Some(store) = backing().await else {
-        publish_memory();
+        publish_memory(lane);
         return;
     };
-    match read(&store).await {
-        Ok((outbox, problem)) => publish(&outbox, problem),
-        Err(e) => report_problem(e.to_string()),
+    match read(lane, &store).await {
+        Ok((outbox, problem)) => publish(lane, &outbox, problem),
+        Err(e) => report_problem(lane, e.to_string()),
     }
-    kick();
+    kick(lane);
 }
 
-fn report_problem(problem: String) {
-    let (listener, mut view) = with_courier(|c| (c.listener.clone(), c.last_view.clone()));
+fn report_problem(lane: &Lane, problem: String) {
+    let (listener, mut view) = with_courier(lane, |c| (c.listener.clone(), c.last_view.clone()));
     view.problem = Some(problem);
     if let Some(listener) = listener {
         listener(view);
@@ -364,101 +386,163 @@ async fn backing() -> Option<Store> {
     super::store::shared().await.ok()
 }
 
-/// Starts delivery for this page: shows what the outbox holds, and listens for the network coming
-/// back and for other tabs' changes. `listener` hears every change. Once per page; later calls
-/// only replace the listener.
-pub fn start(listener: impl Fn(OutboxView) + 'static) {
-    let first = with_courier(|c| {
+/// Starts the outbox lane named `name` (`""` on the widget's own page, the instance's name
+/// for a widget mounted in a host's page): shows what its outbox holds, and listens for the
+/// network coming back and for other tabs' changes. `sender` reaches the widget's host; `listener`
+/// hears every change. A second start of the same lane only replaces the sender and listener.
+pub fn start(
+    name: &str,
+    sender: impl Fn(HostEvent) + 'static,
+    listener: impl Fn(OutboxView) + 'static,
+) -> Lane {
+    let lane = Lane(std::sync::Arc::from(name));
+    let first = with_courier(&lane, |c| {
         c.listener = Some(Rc::new(listener));
+        c.sender = Some(Rc::new(sender));
         let first = !c.started;
         c.started = true;
         first
     });
     if !first {
-        return;
+        return lane;
     }
     let Some(window) = web_sys::window() else {
-        return;
+        return lane;
     };
-    let on_online = Closure::<dyn Fn()>::new(|| {
-        leptos::task::spawn_local(async {
-            if let Err(e) = change_outbox(Vec::new(), |o| o.online(now_ms())).await {
-                report_problem(e.to_string());
+    let online = lane.clone();
+    let on_online = Closure::<dyn Fn()>::new(move || {
+        let lane = online.clone();
+        leptos::task::spawn_local(async move {
+            if let Err(e) = change_outbox(&lane, Vec::new(), |o| o.online(now_ms())).await {
+                report_problem(&lane, e.to_string());
             }
-            kick();
+            kick(&lane);
         });
     });
     let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
     on_online.forget();
-    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
-        let on_message = Closure::<dyn Fn()>::new(|| leptos::task::spawn_local(reread()));
+    if let Ok(channel) = web_sys::BroadcastChannel::new(&lane.lock(CHANNEL)) {
+        let changed = lane.clone();
+        let on_message = Closure::<dyn Fn()>::new(move || {
+            let lane = changed.clone();
+            leptos::task::spawn_local(async move { reread(&lane).await });
+        });
         channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         on_message.forget();
-        with_courier(|c| c.channel = Some(channel));
+        with_courier(&lane, |c| c.channel = Some(channel));
     }
-    leptos::task::spawn_local(reread());
+    let first_read = lane.clone();
+    leptos::task::spawn_local(async move { reread(&first_read).await });
+    lane
+}
+
+/// Sends `event` to the lane's host, if it has one.
+fn emit(lane: &Lane, event: HostEvent) {
+    if let Some(sender) = with_courier(lane, |c| c.sender.clone()) {
+        sender(event);
+    }
+}
+
+/// The widget's own page's lane: the one an iframe's host link delivers on.
+pub fn own_page() -> Lane {
+    Lane(std::sync::Arc::from(""))
+}
+
+impl Lane {
+    /// See [`set_endpoint`].
+    pub fn set_endpoint(&self, endpoint: Option<Endpoint>) {
+        set_endpoint(self, endpoint);
+    }
+
+    /// See [`host_acked`].
+    pub fn host_acked(&self, key: IdempotencyKey) {
+        host_acked(self, key);
+    }
+
+    /// See [`host_nacked`].
+    pub fn host_nacked(&self, nack: EntryNack) {
+        host_nacked(self, nack);
+    }
+
+    /// See [`host_ready`].
+    pub fn host_ready(&self) {
+        host_ready(self);
+    }
+
+    /// See [`teardown`].
+    pub async fn teardown(&self) -> Result<usize, StoreError> {
+        teardown(self).await
+    }
 }
 
 /// A call closed: its entry joins the outbox with a new idempotency key, and its draft is removed,
 /// in one transaction. Returns the key.
-pub async fn enqueue_closed(entry_json: String) -> Result<IdempotencyKey, StoreError> {
+pub async fn enqueue_closed(
+    lane: &Lane,
+    entry_json: String,
+    draft_key: String,
+) -> Result<IdempotencyKey, StoreError> {
     let payload = entry_json.clone();
-    let key = change_outbox(vec![Change::Delete(DRAFT_KEY.to_owned())], move |outbox| {
+    let key = change_outbox(lane, vec![Change::Delete(draft_key)], move |outbox| {
         outbox.enqueue(payload, now_ms(), &mut BrowserRandom)
     })
     .await?;
     // With an endpoint, the endpoint's answer delivers; the host page hears of the entry once.
-    if with_courier(|c| c.endpoint.is_some()) {
+    if with_courier(lane, |c| c.endpoint.is_some()) {
         if let Ok(event) = HostEvent::entry_completed_json(&key, &entry_json) {
-            bridge::send(event);
+            emit(lane, event);
         }
     }
-    kick();
+    kick(lane);
     Ok(key)
 }
 
 /// The host page's link is open (it said `welcome` and took the port): entries waiting are due
 /// now, and this tab offers to deliver.
-pub fn host_ready() {
-    with_courier(|c| c.port_ready = true);
-    leptos::task::spawn_local(async {
-        if let Err(e) = change_outbox(Vec::new(), |o| o.host_ready(now_ms())).await {
-            report_problem(e.to_string());
+pub fn host_ready(lane: &Lane) {
+    with_courier(lane, |c| c.port_ready = true);
+    let owned = lane.clone();
+    leptos::task::spawn_local(async move {
+        let lane = &owned;
+        if let Err(e) = change_outbox(lane, Vec::new(), |o| o.host_ready(now_ms())).await {
+            report_problem(lane, e.to_string());
         }
-        offer_to_deliver();
-        kick();
+        offer_to_deliver(lane);
+        kick(lane);
     });
 }
 
 /// The host configured an HTTP endpoint (or none, for postMessage only).
-pub fn set_endpoint(endpoint: Option<Endpoint>) {
+pub fn set_endpoint(lane: &Lane, endpoint: Option<Endpoint>) {
     let has = endpoint.is_some();
-    let (changed, delivering) = with_courier(|c| {
+    let (changed, delivering) = with_courier(lane, |c| {
         let changed = c.endpoint != endpoint;
         c.endpoint = endpoint;
         (changed, c.delivering)
     });
     if has {
-        offer_to_deliver();
+        offer_to_deliver(lane);
     }
-    republish_route();
+    republish_route(lane);
     if changed && delivering {
         // An attempt made the old way will be answered the old way, which no longer counts (or
         // never comes): send what is in flight again, the new way, under the same keys.
-        leptos::task::spawn_local(async {
-            if let Err(e) = change_outbox(Vec::new(), |o| o.reloaded(now_ms())).await {
-                report_problem(e.to_string());
+        let owned = lane.clone();
+        leptos::task::spawn_local(async move {
+            let lane = &owned;
+            if let Err(e) = change_outbox(lane, Vec::new(), |o| o.reloaded(now_ms())).await {
+                report_problem(lane, e.to_string());
             }
-            kick();
+            kick(lane);
         });
     } else {
-        kick();
+        kick(lane);
     }
 }
 
 /// Asks for the delivery lock (once): granted when no other tab holds it.
-fn offer_to_deliver() {
-    let ready = with_courier(|c| {
+fn offer_to_deliver(lane: &Lane) {
+    let ready = with_courier(lane, |c| {
         let ready = !c.lock_requested && (c.port_ready || c.endpoint.is_some());
         if ready {
             c.lock_requested = true;
@@ -468,38 +552,41 @@ fn offer_to_deliver() {
     if !ready {
         return;
     }
-    republish_route();
+    republish_route(lane);
     let Some(locks) = lock_manager() else {
-        became_deliverer();
+        became_deliverer(lane);
         return;
     };
     // Held for the page's life: the callback's promise never settles.
+    let granted = lane.clone();
     let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
-        became_deliverer();
+        became_deliverer(&granted);
         Promise::new(&mut |_resolve, _reject| {})
     });
     if locks
-        .request(DELIVERY_LOCK, callback.unchecked_ref())
+        .request(&lane.lock(DELIVERY_LOCK), callback.unchecked_ref())
         .is_err()
     {
-        became_deliverer();
+        became_deliverer(lane);
     }
 }
 
 /// This tab now delivers: whatever a closed tab left in flight is sent again (with its key).
-fn became_deliverer() {
-    with_courier(|c| c.delivering = true);
-    leptos::task::spawn_local(async {
-        if let Err(e) = change_outbox(Vec::new(), |o| o.reloaded(now_ms())).await {
-            report_problem(e.to_string());
+fn became_deliverer(lane: &Lane) {
+    with_courier(lane, |c| c.delivering = true);
+    let owned = lane.clone();
+    leptos::task::spawn_local(async move {
+        let lane = &owned;
+        if let Err(e) = change_outbox(lane, Vec::new(), |o| o.reloaded(now_ms())).await {
+            report_problem(lane, e.to_string());
         }
-        kick();
+        kick(lane);
     });
 }
 
 /// Sends what is due now, if this tab delivers; then sleeps until the next thing is due.
-pub fn kick() {
-    let go = with_courier(|c| {
+pub fn kick(lane: &Lane) {
+    let go = with_courier(lane, |c| {
         if !c.delivering {
             return false;
         }
@@ -514,14 +601,15 @@ pub fn kick() {
         true
     });
     if go {
-        leptos::task::spawn_local(run());
+        let owned = lane.clone();
+        leptos::task::spawn_local(async move { run(&owned).await });
     }
 }
 
-async fn run() {
+async fn run(lane: &Lane) {
     loop {
-        with_courier(|c| c.again = false);
-        let due = change_outbox(Vec::new(), |outbox| {
+        with_courier(lane, |c| c.again = false);
+        let due = change_outbox(lane, Vec::new(), |outbox| {
             let now = now_ms();
             outbox.purge(now);
             let attempts = outbox.due(now, &mut BrowserRandom);
@@ -531,37 +619,42 @@ async fn run() {
         let wake = match due {
             Ok((attempts, wake)) => {
                 for attempt in attempts {
-                    send(attempt);
+                    send(lane, attempt);
                 }
                 wake
             }
             Err(e) => {
-                report_problem(e.to_string());
+                report_problem(lane, e.to_string());
                 // Try again shortly: storage may come back.
                 Some(now_ms() + 5_000)
             }
         };
-        let again = with_courier(|c| {
+        let again = with_courier(lane, |c| {
             if !c.again {
                 c.running = false;
             }
             c.again
         });
         if !again {
-            sleep_until(wake);
+            sleep_until(lane, wake);
             return;
         }
     }
 }
 
-fn sleep_until(wake: Option<u64>) {
+fn sleep_until(lane: &Lane, wake: Option<u64>) {
     let Some(wake) = wake else {
         return;
     };
     let delay = wake.saturating_sub(now_ms());
     // Only fails without a window; then the next event (online, host ready, a new entry) kicks.
-    let timer = set_timeout_with_handle(kick, std::time::Duration::from_millis(delay)).ok();
-    with_courier(|c| {
+    let waking = lane.clone();
+    let timer = set_timeout_with_handle(
+        move || kick(&waking),
+        std::time::Duration::from_millis(delay),
+    )
+    .ok();
+    with_courier(lane, |c| {
         if let Some(old) = std::mem::replace(&mut c.timer, timer) {
             old.clear();
         }
@@ -569,12 +662,15 @@ fn sleep_until(wake: Option<u64>) {
 }
 
 /// Makes one attempt.
-fn send(attempt: Attempt) {
-    let endpoint = with_courier(|c| c.endpoint.clone());
+fn send(lane: &Lane, attempt: Attempt) {
+    let endpoint = with_courier(lane, |c| c.endpoint.clone());
+    let owned = lane.clone();
     match endpoint {
-        Some(endpoint) => leptos::task::spawn_local(post(endpoint, attempt)),
+        Some(endpoint) => {
+            leptos::task::spawn_local(async move { post(&owned, endpoint, attempt).await });
+        }
         None => match HostEvent::entry_completed_json(&attempt.key, &attempt.payload) {
-            Ok(event) => bridge::send(event),
+            Ok(event) => emit(lane, event),
             Err(_) => {
                 // The entry was made by the engine and is JSON; if it ever were not, the host
                 // refuses it for good rather than the outbox retrying for ever.
@@ -582,16 +678,19 @@ fn send(attempt: Attempt) {
                     permanent: true,
                     reason: "the entry is not valid JSON".into(),
                 };
-                leptos::task::spawn_local(answered(attempt.key, Err((attempt.attempt, failure))));
+                let outcome = Err((attempt.attempt, failure));
+                leptos::task::spawn_local(
+                    async move { answered(&owned, attempt.key, outcome).await },
+                );
             }
         },
     }
 }
 
 /// POSTs the entry to the endpoint with its idempotency key, giving up at the attempt's deadline.
-async fn post(endpoint: Endpoint, attempt: Attempt) {
+async fn post(lane: &Lane, endpoint: Endpoint, attempt: Attempt) {
     let outcome = post_once(&endpoint, &attempt).await;
-    answered(attempt.key, outcome.map_err(|f| (attempt.attempt, f))).await;
+    answered(lane, attempt.key, outcome.map_err(|f| (attempt.attempt, f))).await;
 }
 
 async fn post_once(endpoint: &Endpoint, attempt: &Attempt) -> Result<(), Failure> {
@@ -657,51 +756,54 @@ async fn post_once(endpoint: &Endpoint, attempt: &Attempt) -> Result<(), Failure
 }
 
 /// An attempt's answer: the entry is delivered, or the attempt failed.
-async fn answered(key: IdempotencyKey, outcome: Result<(), (AttemptId, Failure)>) {
+async fn answered(lane: &Lane, key: IdempotencyKey, outcome: Result<(), (AttemptId, Failure)>) {
     let result = match outcome {
         Ok(()) => {
             let acked_key = key.clone();
-            change_outbox(Vec::new(), move |o| {
+            change_outbox(lane, Vec::new(), move |o| {
                 o.acked(&acked_key, now_ms()) == Acked::Delivered
             })
             .await
             .map(|delivered| {
                 if delivered {
-                    bridge::send(HostEvent::entry_delivered(&key));
+                    emit(lane, HostEvent::entry_delivered(&key));
                 }
             })
         }
         Err((attempt, failure)) => {
-            change_outbox(Vec::new(), move |o| {
+            change_outbox(lane, Vec::new(), move |o| {
                 o.failed(&key, attempt, failure, now_ms(), &mut BrowserRandom);
             })
             .await
         }
     };
     if let Err(e) = result {
-        report_problem(e.to_string());
+        report_problem(lane, e.to_string());
     }
-    kick();
+    kick(lane);
 }
 
 /// The host acknowledged an entry over the port. With an HTTP endpoint configured, only the
 /// endpoint's answer counts, and the acknowledgement changes nothing.
-pub fn host_acked(key: IdempotencyKey) {
-    if with_courier(|c| c.endpoint.is_some()) {
+pub fn host_acked(lane: &Lane, key: IdempotencyKey) {
+    if with_courier(lane, |c| c.endpoint.is_some()) {
         return;
     }
-    leptos::task::spawn_local(answered(key, Ok(())));
+    let owned = lane.clone();
+    leptos::task::spawn_local(async move { answered(&owned, key, Ok(())).await });
 }
 
 /// The host refused an entry over the port: retried later, or a dead letter if it said so.
-pub fn host_nacked(nack: EntryNack) {
-    if with_courier(|c| c.endpoint.is_some()) {
+pub fn host_nacked(lane: &Lane, nack: EntryNack) {
+    if with_courier(lane, |c| c.endpoint.is_some()) {
         return;
     }
+    let owned = lane.clone();
     leptos::task::spawn_local(async move {
+        let lane = &owned;
         let key = nack.key.clone();
         let failure = nack.failure();
-        let result = change_outbox(Vec::new(), move |o| {
+        let result = change_outbox(lane, Vec::new(), move |o| {
             // The answer is to whatever attempt is current: the host answers each entry.completed.
             let current = o.entry(&key).and_then(|e| match e.state {
                 EntryState::InFlight { attempt, .. } => Some(attempt),
@@ -713,29 +815,34 @@ pub fn host_nacked(nack: EntryNack) {
         })
         .await;
         if let Err(e) = result {
-            report_problem(e.to_string());
+            report_problem(lane, e.to_string());
         }
-        kick();
+        kick(lane);
     });
 }
 
 /// The handler sends a dead letter again.
-pub async fn send_again(key: IdempotencyKey) -> Result<bool, StoreError> {
-    let again = change_outbox(Vec::new(), move |o| o.retry_dead_letter(&key, now_ms())).await?;
-    kick();
+pub async fn send_again(lane: &Lane, key: IdempotencyKey) -> Result<bool, StoreError> {
+    let again = change_outbox(lane, Vec::new(), move |o| {
+        o.retry_dead_letter(&key, now_ms())
+    })
+    .await?;
+    kick(lane);
     Ok(again)
 }
 
 /// Teardown (logging out on a shared PC): every draft, delivered key and local setting goes. Entries
 /// not yet delivered are kept, because nothing is ever dropped; returns how many.
-pub async fn teardown() -> Result<usize, StoreError> {
+pub async fn teardown(lane: &Lane) -> Result<usize, StoreError> {
     super::drafts::silence_savers();
     let Some(store) = backing().await else {
-        let kept = with_courier(|c| c.memory.as_ref().map_or(0, |o| o.entries().len()));
+        let kept = with_courier(lane, |c| c.memory.as_ref().map_or(0, |o| o.entries().len()));
         return Ok(kept);
     };
-    let kept = holding(OUTBOX_LOCK, async move {
-        let (outbox, _) = read(&store).await?;
+    let held = lane.clone();
+    let kept = holding(&lane.lock(OUTBOX_LOCK), async move {
+        let lane = &held;
+        let (outbox, _) = read(lane, &store).await?;
         let waiting = outbox.entries().to_vec();
         store.clear().await?;
         if waiting.is_empty() {
@@ -748,7 +855,7 @@ pub async fn teardown() -> Result<usize, StoreError> {
         let text = kept.to_json();
         store
             .write(&[Change::Put {
-                key: OUTBOX_KEY.to_owned(),
+                key: lane.key(),
                 value: text,
             }])
             .await?;
@@ -756,11 +863,15 @@ pub async fn teardown() -> Result<usize, StoreError> {
     })
     .await
     .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))?;
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.clear();
+    // On the widget's own page, its local storage too; in a host's page that storage is the host's.
+    if super::page::is_widget_page() {
+        if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let _ = storage.clear();
+        }
     }
-    broadcast_change();
-    leptos::task::spawn_local(reread());
+    broadcast_change(lane);
+    let owned = lane.clone();
+    leptos::task::spawn_local(async move { reread(&owned).await });
     Ok(kept)
 }
 

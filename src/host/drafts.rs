@@ -3,6 +3,11 @@
 //! module decides when to write it: at most 300 ms after a change (debounced), at once when the
 //! page is hidden or about to go, and never after the call has closed. Draft text is never
 //! logged: it holds personal data.
+//!
+//! Each widget instance keeps its draft under its own key ([`draft_key`]): `draft` for the
+//! widget's own page (standalone or in an iframe, as before instances existed, so drafts saved
+//! then still load), `draft:<instance>` for a widget mounted in a host's page, so two widgets on
+//! one page never resume each other's call.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,8 +18,17 @@ use wasm_bindgen::JsCast;
 
 use super::store::{Change, StoreError};
 
-/// The key the open call's draft is stored under.
+/// The key the open call's draft is stored under on the widget's own page.
 pub const DRAFT_KEY: &str = "draft";
+
+/// The key a widget instance keeps its draft under: [`DRAFT_KEY`] on the widget's own page
+/// (`None`), `draft:<instance>` for a named instance in a host's page.
+pub fn draft_key(instance: Option<&str>) -> String {
+    match instance {
+        None => DRAFT_KEY.to_owned(),
+        Some(name) => format!("{DRAFT_KEY}:{name}"),
+    }
+}
 
 /// How long after a change the draft is written, at most.
 const DEBOUNCE_MS: u64 = 300;
@@ -32,26 +46,23 @@ pub fn silence_savers() {
 
 use super::store::shared as store;
 
-/// The saved draft, if there is one.
-pub async fn load() -> Result<Option<String>, StoreError> {
-    store().await?.get(DRAFT_KEY).await
+/// The draft saved under `key` ([`draft_key`]), if there is one.
+pub async fn load(key: &str) -> Result<Option<String>, StoreError> {
+    store().await?.get(key).await
 }
 
-/// Removes the saved draft (the call closed, or the handler discarded it).
-pub async fn discard() -> Result<(), StoreError> {
+/// Removes the draft saved under `key` (the call closed, or the handler discarded it).
+pub async fn discard(key: &str) -> Result<(), StoreError> {
     store()
         .await?
-        .write(&[Change::Delete(DRAFT_KEY.to_owned())])
+        .write(&[Change::Delete(key.to_owned())])
         .await
 }
 
-async fn write(text: String) -> Result<(), StoreError> {
+async fn write(key: String, text: String) -> Result<(), StoreError> {
     store()
         .await?
-        .write(&[Change::Put {
-            key: DRAFT_KEY.to_owned(),
-            value: text,
-        }])
+        .write(&[Change::Put { key, value: text }])
         .await
 }
 
@@ -68,6 +79,7 @@ pub struct DraftSaver {
 
 struct Inner {
     generation: u64,
+    key: String,
     snapshot: Snapshot,
     on_error: OnError,
     timer: RefCell<Option<TimeoutHandle>>,
@@ -84,9 +96,9 @@ impl Inner {
         let Some(text) = (self.snapshot)() else {
             return;
         };
-        let on_error = self.on_error.clone();
+        let (key, on_error) = (self.key.clone(), self.on_error.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(e) = write(text).await {
+            if let Err(e) = write(key, text).await {
                 on_error(e);
             }
         });
@@ -94,13 +106,16 @@ impl Inner {
 }
 
 impl DraftSaver {
-    /// A saver for the drafts `snapshot` makes; `on_error` hears about failed writes.
+    /// A saver for the drafts `snapshot` makes, under `key` ([`draft_key`]); `on_error` hears
+    /// about failed writes.
     pub fn new(
+        key: String,
         snapshot: impl Fn() -> Option<String> + 'static,
         on_error: impl Fn(StoreError) + 'static,
     ) -> DraftSaver {
         let inner = Rc::new(Inner {
             generation: GENERATION.with(std::cell::Cell::get),
+            key,
             snapshot: Rc::new(snapshot),
             on_error: Rc::new(on_error),
             timer: RefCell::new(None),

@@ -1,7 +1,42 @@
 //! The page the widget runs in: its configuration from the address, and the signals it gives when
-//! it is ready (for the host page, the end-to-end tests and the benchmark).
+//! it is ready (for the host page, the end-to-end tests and the benchmark). Also where a widget's
+//! elements are looked up by id ([`Root`]): the document on the widget's own page, its shadow root
+//! when mounted in a host's page, so two widgets on one page never reach into each other.
 
 use wasm_bindgen::JsValue;
+
+/// The meta element that marks the widget's own page (index.html): only there does the widget
+/// mount itself on the body, and only there is the page's local storage the widget's.
+const PAGE_META: &str = "meta[name=incident-desk-page]";
+
+/// Whether this is the widget's own page (index.html, standalone or in a host's iframe), rather
+/// than a host's page that mounts widgets itself (element.js).
+pub fn is_widget_page() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(PAGE_META).ok().flatten())
+        .is_some()
+}
+
+/// Where one widget's elements are: the whole document, or the shadow root it is mounted in.
+/// Element ids are unique within one of these, not across the page.
+#[derive(Clone)]
+pub enum Root {
+    /// The widget's own page.
+    Document,
+    /// A shadow root in a host's page.
+    Shadow(web_sys::ShadowRoot),
+}
+
+impl Root {
+    /// The element with `id` in this root.
+    pub fn element_by_id(&self, id: &str) -> Option<web_sys::Element> {
+        match self {
+            Root::Document => web_sys::window()?.document()?.get_element_by_id(id),
+            Root::Shadow(root) => root.get_element_by_id(id),
+        }
+    }
+}
 
 /// The pack the widget loads when the page does not name one.
 pub const DEFAULT_PACK_URL: &str = "packs/council-out-of-hours.json";
@@ -37,20 +72,35 @@ pub enum Settled {
     PackError,
 }
 
+/// The attribute that says a widget has settled, on the root element of its page (or on its
+/// host element in a host's page).
+pub const SETTLED_ATTRIBUTE: &str = "data-incident-desk";
+
+impl Settled {
+    /// The value of [`SETTLED_ATTRIBUTE`]: `ready` or `pack-error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Settled::Ready => "ready",
+            Settled::PackError => "pack-error",
+        }
+    }
+}
+
 /// Says the widget has settled: `data-incident-desk` on the root element (`ready` or `pack-error`)
 /// and, the first time, the [`INTERACTIVE_MARK`] performance mark.
 pub fn mark_settled(settled: Settled) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let value = match settled {
-        Settled::Ready => "ready",
-        Settled::PackError => "pack-error",
-    };
-    if let Some(root) = window.document().and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("data-incident-desk", value);
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute(SETTLED_ATTRIBUTE, settled.as_str());
     }
-    if let Some(performance) = window.performance() {
+    mark_interactive();
+}
+
+/// The [`INTERACTIVE_MARK`] performance mark, the first time a widget on the page settles.
+pub fn mark_interactive() {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         if performance.get_entries_by_name(INTERACTIVE_MARK).length() == 0 {
             let _ = performance.mark(INTERACTIVE_MARK);
         }
@@ -92,17 +142,15 @@ pub fn agent_id() -> String {
         .unwrap_or_else(|| "handler".to_owned())
 }
 
-/// Moves keyboard focus to the element with `id` once the next render has happened (the element
-/// may be about to be replaced), so a new question is read out and keys keep working.
-pub fn focus_soon(id: &'static str) {
+/// Moves keyboard focus to the element with `id` in `root` once the next render has happened
+/// (the element may be about to be replaced), so a new question is read out and keys keep working.
+pub fn focus_soon(root: Root, id: &'static str) {
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(window) = web_sys::window() else {
         return;
     };
     let focus = Closure::once_into_js(move || {
-        let element = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id));
+        let element = root.element_by_id(id);
         if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = element.focus();
         }

@@ -4,121 +4,16 @@
 // and the completed entry received by the host page. axe on every screen.
 import { test, expect } from '@playwright/test';
 import {
+  CallDesk,
   DemoHostPage,
   StandalonePage,
+  chooseCode,
   cspViolations,
   expectInlineScriptRefused,
   expectNoAxeViolations,
   recordCspViolations,
   storedData,
 } from './pages.mjs';
-
-/** The call screen, found by role and label; `root` is the page, or the host's widget frame. */
-class CallDesk {
-  constructor(page, root = page) {
-    this.page = page;
-    this.root = root;
-    this.region = root.getByRole('region', { name: 'Call', exact: true });
-  }
-
-  async answer() {
-    await this.root.getByRole('button', { name: 'Answer call' }).focus();
-    await this.page.keyboard.press('Enter');
-    await expect(this.region).toBeVisible();
-  }
-
-  /** Types into a log field and leaves it (Tab), as a handler would. */
-  async type(label, text) {
-    await this.region.getByLabel(label, { exact: true }).focus();
-    await this.page.keyboard.type(text);
-    await this.page.keyboard.press('Tab');
-  }
-
-  question() {
-    return this.region.locator('#idk-question');
-  }
-
-  alert() {
-    return this.region.getByRole('alert').filter({ hasNotText: 'Escalation proposed' });
-  }
-
-  escalation() {
-    return this.region.getByRole('alert').filter({ hasText: 'Escalation proposed' });
-  }
-
-  /** Starts the first suggested tree whose title is `title`, by keyboard. */
-  async startSuggested(title) {
-    await this.region.getByRole('button', { name: `Start: ${title}` }).focus();
-    await this.page.keyboard.press('Enter');
-    await expect(this.question()).toBeFocused();
-  }
-
-  /** Answers the current question with digit `n` and waits for the question to change. */
-  async press(n) {
-    const before = await this.question().innerText();
-    await this.page.keyboard.press(String(n));
-    await expect(this.question().or(this.decision())).not.toHaveText(before);
-  }
-
-  /** Types a number or text answer and records it with the keyboard. */
-  async typeAnswer(text) {
-    const before = await this.question().innerText();
-    const field = this.region.getByRole('spinbutton').or(this.region.getByRole('textbox', { name: 'Answer', exact: true }));
-    await field.focus();
-    await this.page.keyboard.type(text);
-    await this.region.getByRole('button', { name: /^Record answer/ }).focus();
-    await this.page.keyboard.press('Enter');
-    await expect(this.question().or(this.decision())).not.toHaveText(before);
-  }
-
-  decision() {
-    return this.region.getByRole('region', { name: 'Code and priority' });
-  }
-
-  why() {
-    return this.decision().getByRole('list', { name: 'Why this code' }).getByRole('listitem');
-  }
-
-  closeDialog() {
-    return this.root.getByRole('dialog', { name: 'Review and close the call' });
-  }
-
-  /** Answers every safety question by keyboard: "Yes" to those whose words match `yesTo`. */
-  async safetyNet(yesTo = []) {
-    const groups = this.region.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radiogroup');
-    const count = await groups.count();
-    expect(count).toBeGreaterThan(0);
-    for (let i = 0; i < count; i++) {
-      const group = groups.nth(i);
-      const asked = await group.getAttribute('aria-labelledby').then((id) => this.region.locator(`#${id}`).innerText());
-      const yes = yesTo.some((words) => asked.includes(words));
-      await group.getByRole('radio', { name: yes ? 'Yes' : 'No', exact: true }).focus();
-      await this.page.keyboard.press('Space');
-      await expect(group.getByRole('radio', { name: yes ? 'Yes' : 'No', exact: true })).toBeChecked();
-    }
-    await expect(this.region).toContainText(`${count} of ${count} asked`);
-  }
-
-  /** Opens the closing dialog and confirms; the dialog stays open if something is still needed. */
-  async close() {
-    await this.region.getByRole('button', { name: 'Close call' }).focus();
-    await this.page.keyboard.press('Enter');
-    await expect(this.closeDialog()).toBeVisible();
-    await expect(this.closeDialog().getByRole('button', { name: 'Confirm close' })).toBeFocused();
-    await this.page.keyboard.press('Enter');
-  }
-
-  stillNeeded() {
-    return this.closeDialog().getByRole('list', { name: 'Still needed' });
-  }
-
-  /** Leaves the closing dialog with Escape; focus returns to "Close call". */
-  async keepOpen() {
-    await this.page.keyboard.press('Escape');
-    await expect(this.closeDialog()).toBeHidden();
-    await expect(this.region.getByRole('button', { name: 'Close call' })).toBeFocused();
-  }
-}
 
 test('a gas call in the host page, keyboard only, from answer to the entry the host receives', async ({ page }) => {
   await recordCspViolations(page);
@@ -312,27 +207,6 @@ test('the same flow on the second pack: a leak, with a question asked only when 
   await expect(desk.why()).toHaveCount(6);
   await expectNoAxeViolations(page);
 });
-
-/** Chooses `code` in the code combobox by keyboard and uses it with `reason`. */
-async function chooseCode(desk, code, reason) {
-  const summary = desk.region.getByText('Choose or override the code', { exact: true });
-  if ((await summary.locator('..').getAttribute('open')) === null) {
-    await summary.focus();
-    await desk.page.keyboard.press('Enter');
-  }
-  const search = desk.region.getByRole('combobox', { name: 'Find a code' });
-  await search.focus();
-  await desk.page.keyboard.press('Control+A');
-  await desk.page.keyboard.type(code);
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press('Enter');
-  await expect(desk.region.getByText(new RegExp(`^Chosen: ${code} `))).toBeVisible();
-  await desk.region.getByRole('textbox', { name: 'Reason', exact: true }).focus();
-  await desk.page.keyboard.type(reason);
-  await desk.region.getByRole('button', { name: 'Use this code' }).focus();
-  await desk.page.keyboard.press('Enter');
-  await expect(desk.decision()).toContainText(code);
-}
 
 test('a major incident: declared with a reason, escalation proposed, and the M/ETHANE message composed', async ({ page }) => {
   await new StandalonePage(page).open();

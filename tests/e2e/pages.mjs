@@ -8,7 +8,10 @@ const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-/** The widget, in its own page or inside a host's iframe (`root` is a Page or a FrameLocator). */
+/**
+ * The widget, in its own page or inside a host's iframe (`root` is a Page or a FrameLocator), or
+ * mounted in a host's element (`root` is that element's Locator: use ElementHostPage.settled).
+ */
 export class Widget {
   constructor(root) {
     this.root = root;
@@ -177,14 +180,200 @@ export class CrmHostPage {
   }
 }
 
-/** Runs axe-core in `target` (a Page or a Frame) and asserts there are no violations. */
-export async function expectNoAxeViolations(target, { iframes = true } = {}) {
+/**
+ * The demo host page with two widgets mounted as custom elements (`<incident-desk>`, element.js):
+ * desk A and desk B, each with the list of entries the host received from it.
+ */
+export class ElementHostPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  /** Opens the page and waits until both desks have settled. */
+  async open() {
+    await this.page.goto('/demo/element.html');
+    await this.settled('a');
+    await this.settled('b');
+  }
+
+  /** Waits until desk `letter` has shown the handler's screen or a pack problem. */
+  async settled(letter) {
+    await expect(this.host(letter)).toHaveAttribute('data-incident-desk', /^(ready|pack-error)$/);
+  }
+
+  /** The `<incident-desk>` element of desk `letter` ('a' or 'b'); its open shadow root holds the widget. */
+  host(letter) {
+    return this.page.locator(`incident-desk#crm-desk-${letter}`);
+  }
+
+  /** The widget of desk `letter`. */
+  widget(letter) {
+    return new Widget(this.host(letter));
+  }
+
+  /** The call screen of desk `letter`. */
+  callDesk(letter) {
+    return new CallDesk(this.page, this.host(letter));
+  }
+
+  /** The entries the host page listed from desk `letter`. */
+  receivedEntries(letter) {
+    return this.page.getByRole('list', { name: `Log entries from desk ${letter.toUpperCase()}` }).getByRole('listitem');
+  }
+
+  destroyA() {
+    return this.page.getByRole('button', { name: 'Destroy desk A' });
+  }
+
+  status() {
+    return this.page.getByRole('status').filter({ hasText: /^Desk|^crm-desk/ });
+  }
+}
+
+/**
+ * The call screen, found by role and label; `root` is the page, the host's widget frame, or a
+ * host element whose (open) shadow root holds the widget.
+ */
+export class CallDesk {
+  constructor(page, root = page) {
+    this.page = page;
+    this.root = root;
+    this.region = root.getByRole('region', { name: 'Call', exact: true });
+  }
+
+  async answer() {
+    await this.root.getByRole('button', { name: 'Answer call' }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.region).toBeVisible();
+  }
+
+  /** Types into a log field and leaves it (Tab), as a handler would. */
+  async type(label, text) {
+    await this.region.getByLabel(label, { exact: true }).focus();
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Tab');
+  }
+
+  question() {
+    return this.region.locator('#idk-question');
+  }
+
+  alert() {
+    return this.region.getByRole('alert').filter({ hasNotText: 'Escalation proposed' });
+  }
+
+  escalation() {
+    return this.region.getByRole('alert').filter({ hasText: 'Escalation proposed' });
+  }
+
+  /** Starts the first suggested tree whose title is `title`, by keyboard. */
+  async startSuggested(title) {
+    await this.region.getByRole('button', { name: `Start: ${title}` }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.question()).toBeFocused();
+  }
+
+  /** Answers the current question with digit `n` and waits for the question to change. */
+  async press(n) {
+    const before = await this.question().innerText();
+    await this.page.keyboard.press(String(n));
+    await expect(this.question().or(this.decision())).not.toHaveText(before);
+  }
+
+  /** Types a number or text answer and records it with the keyboard. */
+  async typeAnswer(text) {
+    const before = await this.question().innerText();
+    const field = this.region.getByRole('spinbutton').or(this.region.getByRole('textbox', { name: 'Answer', exact: true }));
+    await field.focus();
+    await this.page.keyboard.type(text);
+    await this.region.getByRole('button', { name: /^Record answer/ }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.question().or(this.decision())).not.toHaveText(before);
+  }
+
+  decision() {
+    return this.region.getByRole('region', { name: 'Code and priority' });
+  }
+
+  why() {
+    return this.decision().getByRole('list', { name: 'Why this code' }).getByRole('listitem');
+  }
+
+  closeDialog() {
+    return this.root.getByRole('dialog', { name: 'Review and close the call' });
+  }
+
+  /** Answers every safety question by keyboard: "Yes" to those whose words match `yesTo`. */
+  async safetyNet(yesTo = []) {
+    const groups = this.region.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radiogroup');
+    const count = await groups.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) {
+      const group = groups.nth(i);
+      const asked = await group.getAttribute('aria-labelledby').then((id) => this.region.locator(`#${id}`).innerText());
+      const yes = yesTo.some((words) => asked.includes(words));
+      await group.getByRole('radio', { name: yes ? 'Yes' : 'No', exact: true }).focus();
+      await this.page.keyboard.press('Space');
+      await expect(group.getByRole('radio', { name: yes ? 'Yes' : 'No', exact: true })).toBeChecked();
+    }
+    await expect(this.region).toContainText(`${count} of ${count} asked`);
+  }
+
+  /** Opens the closing dialog and confirms; the dialog stays open if something is still needed. */
+  async close() {
+    await this.region.getByRole('button', { name: 'Close call' }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(this.closeDialog()).toBeVisible();
+    await expect(this.closeDialog().getByRole('button', { name: 'Confirm close' })).toBeFocused();
+    await this.page.keyboard.press('Enter');
+  }
+
+  stillNeeded() {
+    return this.closeDialog().getByRole('list', { name: 'Still needed' });
+  }
+
+  /** Leaves the closing dialog with Escape; focus returns to "Close call". */
+  async keepOpen() {
+    await this.page.keyboard.press('Escape');
+    await expect(this.closeDialog()).toBeHidden();
+    await expect(this.region.getByRole('button', { name: 'Close call' })).toBeFocused();
+  }
+}
+
+/** Chooses `code` in the code combobox by keyboard and uses it with `reason`. */
+export async function chooseCode(desk, code, reason) {
+  const summary = desk.region.getByText('Choose or override the code', { exact: true });
+  if ((await summary.locator('..').getAttribute('open')) === null) {
+    await summary.focus();
+    await desk.page.keyboard.press('Enter');
+  }
+  const search = desk.region.getByRole('combobox', { name: 'Find a code' });
+  await search.focus();
+  await desk.page.keyboard.press('Control+A');
+  await desk.page.keyboard.type(code);
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.region.getByText(new RegExp(`^Chosen: ${code} `))).toBeVisible();
+  await desk.region.getByRole('textbox', { name: 'Reason', exact: true }).focus();
+  await desk.page.keyboard.type(reason);
+  await desk.region.getByRole('button', { name: 'Use this code' }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.decision()).toContainText(code);
+}
+
+/**
+ * Runs axe-core in `target` (a Page or a Frame) and asserts there are no violations. `preload:
+ * false` skips axe's CSSOM preload: for stylesheets in shadow roots it rebuilds them as inline
+ * `<style>`, which a strict page policy refuses (console errors and violation events of axe's own
+ * making). The one rule that needs it (css-orientation-lock) is checked on the widget's own page.
+ */
+export async function expectNoAxeViolations(target, { iframes = true, preload = true } = {}) {
   // Evaluated, not added as a <script>: the widget's Content Security Policy refuses inline
   // scripts, and the test must not need a hole in it.
   await target.evaluate(AXE_SOURCE);
   const result = await target.evaluate(
-    ([tags, iframes]) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, iframes }),
-    [AXE_TAGS, iframes],
+    ([tags, iframes, preload]) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, iframes, preload }),
+    [AXE_TAGS, iframes, preload],
   );
   const violations = result.violations.map((v) => ({
     id: v.id,

@@ -6,7 +6,7 @@ use incident_engine::call::{AnswerValue, Command, Event};
 use leptos::prelude::*;
 
 use super::{missing_label, Desk};
-use crate::host::clock::{close_dialog, show_dialog, time_of_day};
+use crate::host::clock::time_of_day;
 
 /// The closing dialog: the log for review and what is still needed.
 const CLOSE_DIALOG_ID: &str = "idk-close";
@@ -152,7 +152,7 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
                     autofocus=true
                     on:click=move |_| {
                         if desk.dispatch(Command::Close) {
-                            close_dialog(CLOSE_DIALOG_ID);
+                            desk.instance.close_dialog(CLOSE_DIALOG_ID);
                         }
                     }
                 >
@@ -178,7 +178,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
             view! {
                 <button type="button" class="idk-button" on:click=move |_| {
                     reviewing.set(true);
-                    show_dialog(CLOSE_DIALOG_ID);
+                    desk.instance.show_dialog(CLOSE_DIALOG_ID);
                 }>
                     "Close call"
                 </button>

@@ -37,9 +37,10 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
     Effect::new(move |_| {
         for p in proposals.get() {
             if told.try_update_value(|t| t.insert(p.level.clone())) == Some(true) {
-                crate::host::bridge::send(
-                    incident_engine::protocol::HostEvent::escalation_required(&p.level, &p.reason),
-                );
+                desk.instance
+                    .send(incident_engine::protocol::HostEvent::escalation_required(
+                        &p.level, &p.reason,
+                    ));
             }
         }
     });

@@ -2,7 +2,9 @@
 //! within limits, escalation proposals, major incidents, handoffs and closing (F1–F7, F9, F20; L2
 //! 1.1–1.7, 2.1–2.3, 3.1–3.8; NOS P1–P3). Every action goes to the engine's `Call` as a command;
 //! what the engine refuses is shown as an alert with what to do. Digits 1–9 answer the current
-//! question. A closed call's log entry goes to the outbox (`host::delivery`) on its way to the CRM.
+//! question. A closed call's log entry goes to the outbox (`host::delivery`) on its way to the CRM,
+//! through the widget's instance (`host::instance`: the iframe's `host::bridge`, or the host
+//! element's events).
 //!
 //! One file per part of the screen: `aids` (control phrases, keyboard map, reference), `record`
 //! (safety net, log fields), `triage` (tree, question, decision), `code_search` (the code
@@ -28,11 +30,11 @@ use incident_engine::protocol::{ContextSet, HostEvent};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::bridge::announce_completed;
-use crate::host::clock::{clock_text, every_second, now_ms, show_dialog, time_of_day};
-use crate::host::delivery;
+use crate::host::clock::{clock_text, every_second, now_ms, time_of_day};
+use crate::host::delivery::{self, Lane};
 use crate::host::drafts::DraftSaver;
-use crate::host::page::{focus_soon, typing_in_a_field};
+use crate::host::instance::Instance;
+use crate::host::page::typing_in_a_field;
 
 /// The keyboard map dialog.
 const KEYS_DIALOG_ID: &str = "idk-keys";
@@ -60,6 +62,10 @@ struct Desk {
     history: RwSignal<Vec<PriorCall>>,
     /// Whether the call is open (the handler's screen offers a new call only when it is not).
     in_progress: RwSignal<bool>,
+    /// The widget this call is in: its host link, its elements, its draft's key.
+    instance: Instance,
+    /// The widget's outbox, where the call goes when it closes.
+    lane: StoredValue<Option<Lane>, LocalStorage>,
 }
 
 impl Desk {
@@ -94,13 +100,22 @@ impl Desk {
         let (entry, prior) = self
             .call
             .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
-        announce_completed(&entry);
+        self.instance.announce_completed(&entry);
         self.history.update(|h| h.push(prior));
         self.in_progress.set(false);
         self.announcement.set("Call closed".to_owned());
-        let notice = self.notice;
+        let (notice, draft_key) = (self.notice, self.instance.draft_key());
+        let lane = self.lane.get_value();
         leptos::task::spawn_local(async move {
-            if let Err(e) = delivery::enqueue_closed(entry).await {
+            let queued = match lane {
+                Some(lane) => delivery::enqueue_closed(&lane, entry, draft_key)
+                    .await
+                    .map(|_| ()),
+                None => Err(crate::host::store::StoreError(
+                    "this widget has no outbox".into(),
+                )),
+            };
+            if let Err(e) = queued {
                 notice.try_set(Some(Notice {
                     title: "The closed call could not be queued for the CRM".to_owned(),
                     detail: vec![
@@ -235,10 +250,13 @@ pub fn CallScreen(
         now,
         history,
         in_progress,
+        instance: Instance::current(),
+        lane: StoredValue::new_local(use_context::<Lane>()),
     };
     // The draft: written within 300 ms of each change and at once when the page is hidden, so a
     // reload or a crash loses nothing; removed when the call closes (Desk::completed).
     let saver = DraftSaver::new(
+        desk.instance.draft_key(),
         move || {
             call.try_with_untracked(|c| (!c.is_closed()).then(|| c.to_draft()))
                 .flatten()
@@ -258,7 +276,7 @@ pub fn CallScreen(
         let call_id = crm_context
             .and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())))
             .unwrap_or_else(|| format!("incident-desk-{opened}"));
-        crate::host::bridge::send(HostEvent::call_started(&call_id));
+        desk.instance.send(HostEvent::call_started(&call_id));
     }
     if let Some(context) = crm_context {
         leptos::prelude::Effect::new(move |_| {
@@ -291,7 +309,7 @@ pub fn CallScreen(
         }
         if ev.key() == "?" {
             ev.prevent_default();
-            show_dialog(KEYS_DIALOG_ID);
+            desk.instance.show_dialog(KEYS_DIALOG_ID);
             return;
         }
         let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
@@ -310,7 +328,7 @@ pub fn CallScreen(
                 node: node_id,
                 value: options[i].1.clone(),
             }) {
-                focus_soon(QUESTION_ID);
+                desk.instance.focus_soon(QUESTION_ID);
             }
         }
     };
@@ -322,7 +340,7 @@ pub fn CallScreen(
                     "Call time "
                     <span role="timer">{move || clock_text(now.get().saturating_sub(opened))}</span>
                 </p>
-                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| show_dialog(KEYS_DIALOG_ID)>
+                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| desk.instance.show_dialog(KEYS_DIALOG_ID)>
                     "Keyboard shortcuts (?)"
                 </button>
             </div>

@@ -8,7 +8,6 @@ use incident_engine::search::suggest_trees;
 use leptos::prelude::*;
 
 use super::{Desk, QUESTION_ID};
-use crate::host::page::focus_soon;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
     let pack = desk.pack.get_value();
@@ -80,7 +79,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
 /// Starts a tree and puts the handler on its first question.
 fn start_tree(desk: Desk, tree: String) {
     if desk.dispatch(Command::ChooseTree { tree }) {
-        focus_soon(QUESTION_ID);
+        desk.instance.focus_soon(QUESTION_ID);
     }
 }
 

@@ -1,0 +1,292 @@
+//! The script and custom-element mode (F17: embedded in a CRM page as a custom element, with
+//! events the page listens to; F21: nothing a host sends is echoed or logged; issue 5, "Three ways
+//! to embed, one build"). `element.js` (a small ES module beside the wasm) defines
+//! `<incident-desk>` and `IncidentDesk.mount(element, options)`; both call [`mount_widget`] here.
+//!
+//! Each mounted widget is one [`Instance`] with its own host link ([`ElementLink`]):
+//!
+//! - it lives in an open shadow root of the host's element, made by `element.js`, which also
+//!   links the widget's stylesheet there; elements are looked up in that root only, so two widgets
+//!   on a page have their own ids, dialogs, focus and keys;
+//! - every event for the host is a DOM `CustomEvent` named `incident-desk:<type>` on the host
+//!   element, bubbling and composed, whose `detail` is the payload the iframe protocol's message
+//!   would carry (`ready`, `entry.completed` with the idempotency key and the entry, `error`).
+//!   They are dispatched after the widget's own work (a microtask), so a host's listener never
+//!   runs in the middle of a change to the call, and may destroy the widget;
+//! - commands come from the host's script ([`WidgetHandle::command`]) and are checked by the engine
+//!   exactly as the iframe's are (`read_bare_command`); a refused one rejects its promise with the
+//!   engine's words and is also reported as `incident-desk:error`;
+//! - the theme (`--idk-*` custom properties, allow-listed by the engine) and the z-index are set
+//!   one property at a time on a `:host` rule of a constructable stylesheet adopted by the shadow
+//!   root: no style attribute, no style text, so the host page's `style-src 'self'` holds;
+//! - settling is said on the host element (`data-incident-desk="ready"`), not on `<html>`;
+//! - the call's draft is kept under `draft:<instance>`, and an instance name is used by one widget
+//!   at a time on a page;
+//! - [`WidgetHandle::destroy`] unmounts the app and disposes its reactive owner (timers cleared,
+//!   listeners removed, a pending draft written), removes the stylesheet and the attribute, and
+//!   refuses later commands.
+//!
+//! Entries and commands hold personal data, so nothing here writes them to the console.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use incident_engine::protocol::{read_bare_command, Configure, HostCommand, HostEvent, InstanceId};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::drafts;
+use super::instance::Instance;
+use super::page::{self, Settled, SETTLED_ATTRIBUTE};
+use crate::App;
+
+/// The start of every DOM event's name in this mode: `incident-desk:ready`,
+/// `incident-desk:entry.completed`, `incident-desk:error`.
+pub const EVENT_PREFIX: &str = "incident-desk:";
+
+/// The instance name of a widget mounted without one.
+pub const DEFAULT_INSTANCE: &str = "default";
+
+/// The custom property the z-index is set as (style/main.css gives it to `:host`).
+const Z_INDEX_PROPERTY: &str = "--idk-z-index";
+
+thread_local! {
+    /// The instance names of the widgets mounted on this page: each keeps its own draft, so two
+    /// at once cannot share a name.
+    static NAMES: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// The app's handler for the host's commands.
+type OnCommand = Rc<dyn Fn(HostCommand)>;
+
+/// A widget's link to the host element it is mounted in.
+pub struct ElementLink {
+    host: web_sys::Element,
+    root: web_sys::ShadowRoot,
+    /// The `:host` rule's sheet: theme and z-index.
+    sheet: web_sys::CssStyleSheet,
+    on_command: RefCell<Option<OnCommand>>,
+    ready: Cell<bool>,
+    destroyed: Cell<bool>,
+}
+
+impl ElementLink {
+    /// The app's handler for the host's commands.
+    pub(crate) fn listen(&self, on_command: impl Fn(HostCommand) + 'static) {
+        *self.on_command.borrow_mut() = Some(Rc::new(on_command));
+    }
+
+    /// Dispatches `event` on the host element as `incident-desk:<type>`, after the current work.
+    pub(crate) fn emit(&self, event: &HostEvent) {
+        if self.destroyed.get() {
+            return;
+        }
+        let name = format!("{EVENT_PREFIX}{}", event.type_name());
+        let detail = event.payload_json();
+        let host = self.host.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(detail) = js_sys::JSON::parse(&detail) else {
+                return;
+            };
+            let init = web_sys::CustomEventInit::new();
+            init.set_bubbles(true);
+            init.set_composed(true);
+            init.set_detail(&detail);
+            if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&name, &init) {
+                let _ = host.dispatch_event(&event);
+            }
+        });
+    }
+
+    /// The widget has settled: said on the host element, with `ready` the first time.
+    pub(crate) fn settled(&self, settled: Settled) {
+        if self.destroyed.get() {
+            return;
+        }
+        let _ = self.host.set_attribute(SETTLED_ATTRIBUTE, settled.as_str());
+        page::mark_interactive();
+        if !self.ready.replace(true) {
+            self.emit(&HostEvent::ready());
+        }
+    }
+
+    /// Acts on a checked command: the look here, the rest in the app.
+    fn deliver(&self, command: HostCommand) {
+        if let HostCommand::Configure(configure) = &command {
+            self.set_look(configure);
+        }
+        let on_command = self.on_command.borrow().clone();
+        if let Some(on_command) = on_command {
+            on_command(command);
+        }
+    }
+
+    /// The theme and z-index of `configure`, replacing the last ones: one `:host` rule, each
+    /// property set on its own (the engine has already allow-listed every value).
+    fn set_look(&self, configure: &Configure) {
+        let sheet = &self.sheet;
+        let count = sheet.css_rules().map_or(0, |rules| rules.length());
+        for _ in 0..count {
+            let _ = sheet.delete_rule(0);
+        }
+        let Ok(index) = sheet.insert_rule(":host {}") else {
+            return;
+        };
+        let Some(rule) = sheet
+            .css_rules()
+            .ok()
+            .and_then(|rules| rules.item(index))
+            .and_then(|rule| rule.dyn_into::<web_sys::CssStyleRule>().ok())
+        else {
+            return;
+        };
+        let style = rule.style();
+        for (name, value) in configure.theme.properties() {
+            let _ = style.set_property(name, value);
+        }
+        if let Some(z_index) = configure.z_index {
+            let _ = style.set_property(Z_INDEX_PROPERTY, &z_index.to_string());
+        }
+    }
+}
+
+/// Mounts a widget in `container`, inside `root` (an open shadow root of `host`). Called by
+/// `element.js`. `pack_url` is where to fetch the procedure pack; `instance` names the widget
+/// (its draft's key; [`DEFAULT_INSTANCE`] when absent); `configure_json` is the mount options as a
+/// `configure` payload (`agent_id`, `role`, `locale`, `theme`, `z_index`), checked by the engine
+/// before anything is mounted. Throws an `Error` saying what is wrong otherwise.
+#[wasm_bindgen]
+pub fn mount_widget(
+    host: web_sys::Element,
+    root: web_sys::ShadowRoot,
+    container: web_sys::HtmlElement,
+    pack_url: String,
+    instance: Option<String>,
+    configure_json: &str,
+) -> Result<WidgetHandle, JsError> {
+    let name = match instance.filter(|name| !name.is_empty()) {
+        None => DEFAULT_INSTANCE.to_owned(),
+        Some(name) => InstanceId::parse(&name)
+            .ok_or_else(|| {
+                JsError::new(
+                    "IncidentDesk.mount: the instance name must be 1 to 64 letters, digits, dots, \
+                     underscores, colons or hyphens.",
+                )
+            })?
+            .as_str()
+            .to_owned(),
+    };
+    if NAMES.with(|names| names.borrow().contains(&name)) {
+        return Err(JsError::new(
+            "IncidentDesk.mount: another widget on this page already uses this instance name; \
+             give each widget its own (it keeps the widget's call apart from the others').",
+        ));
+    }
+    let configure = match read_bare_command("configure", configure_json) {
+        Ok(HostCommand::Configure(configure)) => configure,
+        Ok(_) => {
+            return Err(JsError::new(
+                "IncidentDesk.mount: the options are not valid.",
+            ))
+        }
+        Err(rejection) => {
+            return Err(JsError::new(&format!(
+                "IncidentDesk.mount: the options (agentId, role, locale, theme, zIndex, read as \
+                 agent_id, role, locale, theme, z_index) were not used. {rejection}"
+            )))
+        }
+    };
+    let sheet = web_sys::CssStyleSheet::new().map_err(|_| {
+        JsError::new("IncidentDesk.mount: this browser has no constructable style sheets.")
+    })?;
+    let sheets = root.adopted_style_sheets();
+    sheets.push(&sheet);
+    root.set_adopted_style_sheets(&sheets);
+    let link = Rc::new(ElementLink {
+        host,
+        root: root.clone(),
+        sheet,
+        on_command: RefCell::new(None),
+        ready: Cell::new(false),
+        destroyed: Cell::new(false),
+    });
+    let draft_key = drafts::draft_key(Some(&name));
+    let app_link = link.clone();
+    let mounted = leptos::mount::mount_to(container, move || {
+        Instance::provide_element(root, app_link, draft_key);
+        view! { <App pack_url=pack_url /> }
+    });
+    NAMES.with(|names| names.borrow_mut().insert(name.clone()));
+    // The options' agent, theme and z-index, as a host's `configure` would set them.
+    link.deliver(HostCommand::Configure(configure));
+    Ok(WidgetHandle {
+        link,
+        name,
+        mounted: RefCell::new(Some(Box::new(mounted))),
+    })
+}
+
+/// A widget mounted by [`mount_widget`]: `element.js` wraps it in the object `mount` returns.
+#[wasm_bindgen]
+pub struct WidgetHandle {
+    link: Rc<ElementLink>,
+    name: String,
+    /// Leptos's unmount handle: dropping it unmounts the app and disposes its owner.
+    mounted: RefCell<Option<Box<dyn Any>>>,
+}
+
+#[wasm_bindgen]
+impl WidgetHandle {
+    /// Sends the command `name` with its payload (JSON text). Resolves once the widget has acted
+    /// on it; rejects with an `Error` whose message is the engine's refusal (which names JSON
+    /// paths, never values), also dispatched as `incident-desk:error`.
+    pub fn command(&self, name: &str, payload_json: &str) -> js_sys::Promise {
+        if self.link.destroyed.get() {
+            let error = js_sys::Error::new(
+                "IncidentDesk: this widget has been destroyed; mount a new one to send it commands.",
+            );
+            return js_sys::Promise::reject(&error);
+        }
+        match read_bare_command(name, payload_json) {
+            Ok(command) => {
+                self.link.deliver(command);
+                js_sys::Promise::resolve(&JsValue::UNDEFINED)
+            }
+            Err(rejection) => {
+                self.link.emit(&HostEvent::error(&rejection));
+                js_sys::Promise::reject(&js_sys::Error::new(&rejection.to_string()))
+            }
+        }
+    }
+
+    /// Unmounts the widget and lets go of everything it holds on the page (see the module docs).
+    /// Safe to call more than once.
+    pub fn destroy(&self) {
+        if self.link.destroyed.replace(true) {
+            return;
+        }
+        self.link.on_command.borrow_mut().take();
+        let mounted = self.mounted.borrow_mut().take();
+        drop(mounted);
+        let _ = self.link.host.remove_attribute(SETTLED_ATTRIBUTE);
+        let kept = js_sys::Array::new();
+        for sheet in self.link.root.adopted_style_sheets().iter() {
+            if sheet != JsValue::from(&self.link.sheet) {
+                kept.push(&sheet);
+            }
+        }
+        self.link.root.set_adopted_style_sheets(&kept);
+        NAMES.with(|names| names.borrow_mut().remove(&self.name));
+    }
+}
+
+impl Drop for WidgetHandle {
+    /// A handle the page let go of (element.js keeps each until it is destroyed, or its element
+    /// is gone) leaves nothing behind either.
+    fn drop(&mut self) {
+        self.destroy();
+    }
+}

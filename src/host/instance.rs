@@ -1,0 +1,174 @@
+//! One widget on a page (F17, F21; issue 5, "Three ways to embed, one build"): where its elements
+//! are and how it reaches the page around it. Provided to the component tree as context
+//! ([`Instance`]), so two widgets on one page never see each other's commands, events, elements or
+//! drafts:
+//!
+//! - on the widget's own page, standalone: elements in the document, each completed entry a DOM
+//!   event on the document, the draft under `draft`;
+//! - the same page in an allowed host's iframe: as standalone, plus the host message protocol
+//!   ([`super::bridge`]);
+//! - mounted in a host's own page by `element.js` ([`super::element`]): elements in the widget's
+//!   shadow root, every event a DOM event on the host element, commands from the host's script,
+//!   the draft under `draft:<instance>`.
+//!
+//! Components never ask which: they call [`Instance::current`] while they are built and use its
+//! methods, which do nothing once the widget is gone.
+
+use std::rc::Rc;
+
+use incident_engine::protocol::{HostCommand, HostEvent};
+use leptos::prelude::*;
+
+use super::bridge::{self, FrameLink};
+use super::clock;
+use super::drafts;
+use super::element::ElementLink;
+use super::page::{self, Root, Settled};
+
+/// How one widget reaches the page around it.
+pub enum HostLink {
+    /// None: the standalone page (completed entries are still a DOM event on the document).
+    None,
+    /// The host message protocol, in an iframe of an allowed host.
+    Frame(FrameLink),
+    /// DOM events on the host element, and commands from the host's script.
+    Element(Rc<ElementLink>),
+}
+
+/// What an [`Instance`] holds.
+struct Place {
+    root: Root,
+    link: HostLink,
+    draft_key: String,
+}
+
+/// The widget a component belongs to (see the module docs). `Copy`, so closures keep it; it lives
+/// as long as the widget's reactive owner.
+#[derive(Clone, Copy)]
+pub struct Instance(StoredValue<Rc<Place>, LocalStorage>);
+
+impl Instance {
+    fn new(place: Place) -> Instance {
+        Instance(StoredValue::new_local(Rc::new(place)))
+    }
+
+    /// The widget's own page, with no host link yet.
+    fn own_page(link: HostLink) -> Instance {
+        Instance::new(Place {
+            root: Root::Document,
+            link,
+            draft_key: drafts::draft_key(None),
+        })
+    }
+
+    /// Provides a widget mounted in `root`, a host page's shadow root, to the tree about to be
+    /// built (by `host::element`, before `App`).
+    pub(crate) fn provide_element(
+        root: web_sys::ShadowRoot,
+        link: Rc<ElementLink>,
+        draft_key: String,
+    ) {
+        provide_context(Instance::new(Place {
+            root: Root::Shadow(root),
+            link: HostLink::Element(link),
+            draft_key,
+        }));
+    }
+
+    /// The widget of the component being built: from context, or else the widget's own page with
+    /// no host link (a component mounted on its own, as in the browser tests).
+    pub fn current() -> Instance {
+        use_context::<Instance>().unwrap_or_else(|| Instance::own_page(HostLink::None))
+    }
+
+    /// For `App`: connects the widget to its host, the host's commands going to `on_command`.
+    /// Mounted in a host's page, the host element's link is already in context; on the widget's
+    /// own page this starts the iframe link when there is an allowed host around it
+    /// ([`bridge::start`]) and provides the instance to the tree.
+    pub fn connect(on_command: impl Fn(HostCommand) + 'static) -> Instance {
+        if let Some(instance) = use_context::<Instance>() {
+            if let Some(place) = instance.place() {
+                if let HostLink::Element(link) = &place.link {
+                    link.listen(on_command);
+                }
+            }
+            return instance;
+        }
+        let link = bridge::start(on_command).map_or(HostLink::None, HostLink::Frame);
+        let instance = Instance::own_page(link);
+        provide_context(instance);
+        instance
+    }
+
+    fn place(self) -> Option<Rc<Place>> {
+        self.0.try_get_value()
+    }
+
+    /// Tells the page a call closed, before its delivery: on the widget's own page the document's
+    /// DOM event (for a host in the same document). Mounted in a host's page, nothing: the outbox
+    /// emits `entry.completed` on the host element.
+    pub fn announce_completed(self, entry_json: &str) {
+        if let Some(place) = self.place() {
+            if !matches!(place.link, HostLink::Element(_)) {
+                bridge::document_entry_event(entry_json);
+            }
+        }
+    }
+
+    /// Whether the widget is mounted in a host's page (its host is always there).
+    pub fn is_element(self) -> bool {
+        self.place()
+            .is_some_and(|p| matches!(p.link, HostLink::Element(_)))
+    }
+
+    /// Sends `event` to the host, if there is one.
+    pub fn send(self, event: HostEvent) {
+        let Some(place) = self.place() else {
+            return;
+        };
+        match &place.link {
+            HostLink::None => {}
+            HostLink::Frame(link) => link.send(event),
+            HostLink::Element(link) => link.emit(&event),
+        }
+    }
+
+    /// Says the widget has settled ([`page::mark_settled`] on its own page; on the host element,
+    /// with `ready` the first time, in a host's page).
+    pub fn mark_settled(self, settled: Settled) {
+        let Some(place) = self.place() else {
+            return;
+        };
+        match &place.link {
+            HostLink::Element(link) => link.settled(settled),
+            _ => page::mark_settled(settled),
+        }
+    }
+
+    /// Moves focus to the element with `id` in this widget after the next render.
+    pub fn focus_soon(self, id: &'static str) {
+        if let Some(place) = self.place() {
+            page::focus_soon(place.root.clone(), id);
+        }
+    }
+
+    /// Shows this widget's modal dialog with `id`.
+    pub fn show_dialog(self, id: &str) {
+        if let Some(place) = self.place() {
+            clock::show_dialog(&place.root, id);
+        }
+    }
+
+    /// Closes this widget's dialog with `id`.
+    pub fn close_dialog(self, id: &str) {
+        if let Some(place) = self.place() {
+            clock::close_dialog(&place.root, id);
+        }
+    }
+
+    /// The key this widget keeps its call's draft under ([`drafts::draft_key`]).
+    pub fn draft_key(self) -> String {
+        self.place()
+            .map_or_else(|| drafts::draft_key(None), |p| p.draft_key.clone())
+    }
+}
