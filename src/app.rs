@@ -4,16 +4,26 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
-use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Origin};
+use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Origin, UnitUpdate};
+use incident_engine::resources::Availability;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::components::{CallScreen, Greeting, OutboxPanel, PackErrorPanel, PackPreview};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
-    drafts, instance::Instance, pack_source::fetch_pack, page::agent_id,
-    page::origin as page_origin, page::Settled,
+    drafts,
+    instance::Instance,
+    pack_source::fetch_pack,
+    page::agent_id,
+    page::origin as page_origin,
+    page::{self, Settled},
 };
+
+/// Each unit's status now: the pack's, as the host updates it (`resources.update`). Provided as
+/// context to the call screen.
+#[derive(Clone, Copy)]
+pub struct LiveUnits(pub RwSignal<Availability>);
 
 /// The whole widget.
 #[component]
@@ -57,13 +67,40 @@ pub fn App(
     // The widget's outbox lane, once connected (below); commands that need it wait for it.
     let lane = StoredValue::new_local(None::<delivery::Lane>);
     let me = StoredValue::new_local(None::<Instance>);
+    // Live unit statuses: every update the host has sent, applied to each pack as it loads.
+    let units = RwSignal::new(Availability::default());
+    let unit_updates = StoredValue::new(Vec::<UnitUpdate>::new());
+    provide_context(LiveUnits(units));
     let with_lane = move |f: &dyn Fn(&delivery::Lane)| lane.with_value(|l| l.as_ref().map(f));
     let instance = Instance::connect(move |command| match command {
         HostCommand::Configure(configure) => {
+            if !me
+                .try_get_value()
+                .flatten()
+                .is_some_and(Instance::is_element)
+            {
+                // In a host's page the element has set it on its `:host` already.
+                page::theme_own_page(&configure.theme);
+            }
             agent.set(configure.agent_id);
             with_lane(&|l| l.set_endpoint(configure.endpoint.clone()));
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
+        HostCommand::ResourcesUpdate(update) => {
+            unit_updates.update_value(|all| {
+                // The latest status of each unit the host has named.
+                all.retain(|old| update.units.iter().all(|new| new.id != old.id));
+                all.extend(update.units.iter().cloned());
+            });
+            let mut unknown = Vec::new();
+            units.update(|live| unknown = live.update(&update.units));
+            if !unknown.is_empty() && pack.get_untracked().is_some() {
+                host_status.set(Some(format!(
+                    "{} unit status(es) from the CRM are for units these procedures do not have; they were ignored.",
+                    unknown.len()
+                )));
+            }
+        }
         HostCommand::PackLoad(load) => {
             let own = page_origin().and_then(|o| Origin::parse(&o).ok());
             if own.is_some_and(|own| load.url.is_allowed_for(&own)) {
@@ -108,8 +145,8 @@ pub fn App(
                 }));
             });
         }
-        // The rest of the configuration (role, locale, theme, z-index), pack loading and live
-        // resources: not acted on yet (issue 5 continues); the engine has already checked them.
+        // `configure`'s role and locale are checked but not acted on yet: every role sees the
+        // handler's screen, and times are shown as the 24-hour clock.
         _ => {}
     });
 
@@ -136,6 +173,9 @@ pub fn App(
 
     Effect::new(move |_| match pack.get() {
         Some(Ok(pack)) => {
+            let mut live = Availability::of(&pack);
+            unit_updates.with_value(|all| live.update(all));
+            units.set(live);
             instance.mark_settled(Settled::Ready);
             instance.send(HostEvent::pack_loaded(&pack));
             host_status.update(|s| {

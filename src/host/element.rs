@@ -36,7 +36,6 @@ use std::rc::Rc;
 use incident_engine::protocol::{read_bare_command, Configure, HostCommand, HostEvent, InstanceId};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::drafts;
 use super::instance::Instance;
@@ -124,32 +123,10 @@ impl ElementLink {
         }
     }
 
-    /// The theme and z-index of `configure`, replacing the last ones: one `:host` rule, each
-    /// property set on its own (the engine has already allow-listed every value).
+    /// The theme and z-index of `configure`, replacing the last ones: one `:host` rule.
     fn set_look(&self, configure: &Configure) {
-        let sheet = &self.sheet;
-        let count = sheet.css_rules().map_or(0, |rules| rules.length());
-        for _ in 0..count {
-            let _ = sheet.delete_rule(0);
-        }
-        let Ok(index) = sheet.insert_rule(":host {}") else {
-            return;
-        };
-        let Some(rule) = sheet
-            .css_rules()
-            .ok()
-            .and_then(|rules| rules.item(index))
-            .and_then(|rule| rule.dyn_into::<web_sys::CssStyleRule>().ok())
-        else {
-            return;
-        };
-        let style = rule.style();
-        for (name, value) in configure.theme.properties() {
-            let _ = style.set_property(name, value);
-        }
-        if let Some(z_index) = configure.z_index {
-            let _ = style.set_property(Z_INDEX_PROPERTY, &z_index.to_string());
-        }
+        let z_index = configure.z_index.map(|z| (Z_INDEX_PROPERTY, z.to_string()));
+        page::set_look(&self.sheet, ":host", &configure.theme, z_index);
     }
 }
 

@@ -176,3 +176,63 @@ pub fn typing_in_a_field(event: &web_sys::KeyboardEvent) -> bool {
         _ => target.get_attribute("contenteditable").is_some(),
     }
 }
+
+/// Replaces what `sheet` holds with one `selector` rule setting the theme's custom properties
+/// (and `extra`), each on its own through the CSSOM: no style attribute, no CSS text parsed from
+/// the host (the engine has allow-listed every name and value). The widget's own page uses it for
+/// `:root` ([`theme_own_page`]), a widget in a host's page for its `:host`.
+pub fn set_look(
+    sheet: &web_sys::CssStyleSheet,
+    selector: &str,
+    theme: &incident_engine::protocol::Theme,
+    extra: Option<(&str, String)>,
+) {
+    use wasm_bindgen::JsCast;
+    let count = sheet.css_rules().map_or(0, |rules| rules.length());
+    for _ in 0..count {
+        let _ = sheet.delete_rule(0);
+    }
+    let Ok(index) = sheet.insert_rule(&format!("{selector} {{}}")) else {
+        return;
+    };
+    let Some(rule) = sheet
+        .css_rules()
+        .ok()
+        .and_then(|rules| rules.item(index))
+        .and_then(|rule| rule.dyn_into::<web_sys::CssStyleRule>().ok())
+    else {
+        return;
+    };
+    let style = rule.style();
+    for (name, value) in theme.properties() {
+        let _ = style.set_property(name, value);
+    }
+    if let Some((name, value)) = extra {
+        let _ = style.set_property(name, &value);
+    }
+}
+
+thread_local! {
+    /// The widget's own page's theme sheet, adopted by the document once.
+    static PAGE_THEME: std::cell::RefCell<Option<web_sys::CssStyleSheet>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The host's theme (`configure`) on the widget's own page: a constructable stylesheet adopted by
+/// the document, with one `:root` rule (allowed by `style-src 'self'`: no inline style).
+pub fn theme_own_page(theme: &incident_engine::protocol::Theme) {
+    let sheet = PAGE_THEME.with(|s| s.borrow().clone()).or_else(|| {
+        let document = web_sys::window()?.document()?;
+        let sheet = web_sys::CssStyleSheet::new().ok()?;
+        // `document.adoptedStyleSheets` (not in web-sys's stable API): a new array with ours last.
+        let adopted = js_sys::Reflect::get(&document, &"adoptedStyleSheets".into()).ok()?;
+        let list = js_sys::Array::from(&adopted);
+        list.push(&sheet);
+        js_sys::Reflect::set(&document, &"adoptedStyleSheets".into(), &list).ok()?;
+        PAGE_THEME.with(|s| *s.borrow_mut() = Some(sheet.clone()));
+        Some(sheet)
+    });
+    if let Some(sheet) = sheet {
+        set_look(&sheet, ":root", theme, None);
+    }
+}

@@ -297,10 +297,7 @@ test('context.set links the call to the CRM and prefills the number; the host he
   const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
   await host.connected();
   // The CRM's telephony says who is calling before the handler answers.
-  await page.evaluate(() => {
-    const link = window.__incidentDeskLink;
-    link.port.postMessage(link.envelope('context.set', { call_id: 'INT-42', contact_ref: 'C-7', caller_number: '07700 900456' }));
-  });
+  await host.send('context.set', { call_id: 'INT-42', contact_ref: 'C-7', caller_number: '07700 900456' });
   await quickCall(page, w);
   await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
   const [stored] = (await crm.state()).entries;
@@ -332,11 +329,7 @@ test('pack.load: new procedures between calls, never under an open call; another
   const host = new CrmHostPage(page);
   const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
   await host.connected();
-  const send = (type, payload) =>
-    page.evaluate(([type, payload]) => {
-      const link = window.__incidentDeskLink;
-      link.port.postMessage(link.envelope(type, payload));
-    }, [type, payload]);
+  const send = (type, payload) => host.send(type, payload);
   await expect(host.messagesOf('port', 'pack.loaded').or(host.messagesOf('window', 'pack.loaded'))).toHaveCount(1);
   const heading = w.getByRole('heading', { level: 1 });
   await expect(heading).toHaveText('Hillside Homes');
@@ -370,4 +363,42 @@ test('pack.load: new procedures between calls, never under an open call; another
   // The closed call was delivered under the procedures it was handled with.
   await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
   expect((await crm.state()).entries[0].body.pack.version).toBe('practice-quick-1');
+});
+
+test('resources.update: the units a code needs, readiest first, follow the CRM live', async ({ page, request }) => {
+  await new CrmEndpoint(request).reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  const send = (type, payload) => host.send(type, payload);
+  await send('resources.update', { units: [{ id: 'plumb-south', status: 'available' }, { id: 'no-such-unit', status: 'available' }] });
+  await expect(w.locator('.idk-host-status')).toHaveText(
+    "1 unit status(es) from the CRM are for units these procedures do not have; they were ignored.",
+  );
+  await w.getByRole('button', { name: 'Answer call' }).click();
+  const call = w.getByRole('region', { name: 'Call', exact: true });
+  await call.getByRole('button', { name: 'Start tree' }).click();
+  await expect(call.locator('#idk-question')).toBeFocused();
+  await page.keyboard.press('1');
+  const units = call.getByRole('list', { name: 'Units for this code, readiest first' }).getByRole('listitem');
+  await expect(units).toHaveText(['PLUMB 2 · South estates · Available', 'PLUMB 1 · North estates · On call']);
+  // The CRM commits PLUMB 2 elsewhere and frees PLUMB 1: the list follows at once.
+  await send('resources.update', { units: [{ id: 'plumb-south', status: 'committed' }, { id: 'plumb-north', status: 'available' }] });
+  await expect(units).toHaveText(['PLUMB 1 · North estates · Available', 'PLUMB 2 · South estates · Committed']);
+  await expectNoAxeViolations(host.widgetFrame());
+});
+
+test('configure themes the widget in its iframe with custom properties, never a style attribute', async ({ page }) => {
+  await recordCspViolations(page);
+  const host = new CrmHostPage(page);
+  await host.open(QUICK.replace('&', '?'));
+  await host.connected();
+  await host.send('configure', { agent_id: 'crm-agent-9', role: 'handler', theme: { '--idk-accent': '#0b5fff', '--idk-bg': '#fffdf5' } });
+  const frame = host.widgetFrame();
+  await expect
+    .poll(() => frame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--idk-accent').trim()))
+    .toBe('#0b5fff');
+  expect(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 253, 245)');
+  expect(await frame.evaluate(() => document.querySelectorAll('[style]').length)).toBe(0);
+  expect(await cspViolations(frame)).toEqual([]);
 });

@@ -178,6 +178,14 @@ export class CrmHostPage {
   widgetFrame() {
     return this.page.frames().find((f) => f !== this.page.mainFrame() && f.url().includes('/index.html'));
   }
+
+  /** Sends the widget one command over the port, as the host's script would (after `connected`). */
+  async send(type, payload) {
+    await this.page.evaluate(([type, payload]) => {
+      const link = window.__incidentDeskLink;
+      link.port.postMessage(link.envelope(type, payload));
+    }, [type, payload]);
+  }
 }
 
 /**

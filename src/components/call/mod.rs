@@ -366,6 +366,7 @@ pub fn CallScreen(
             {triage::tree_chooser(desk)}
             {triage::question_panel(desk)}
             {triage::decision_panel(desk)}
+            {triage::units_panel(desk)}
             {code_search::code_chooser(desk)}
             {advice::advice_panel(desk)}
             {handoff::handoff_panel(desk)}

@@ -8,6 +8,7 @@ use incident_engine::search::suggest_trees;
 use leptos::prelude::*;
 
 use super::{Desk, QUESTION_ID};
+use crate::app::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
     let pack = desk.pack.get_value();
@@ -263,6 +264,38 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
                 <p>{decision.reason.clone()}</p>
                 <h4>"Why this code"</h4>
                 <ul aria-label="Why this code">{why}</ul>
+            </section>
+        })
+    }
+}
+
+/// The units the code's response plan needs, readiest first, with their status now (the pack's,
+/// as the host updates it with `resources.update`): who could go, for the handoff (L2 2.1).
+pub(super) fn units_panel(desk: Desk) -> impl IntoView {
+    let live = use_context::<LiveUnits>();
+    let code = Memo::new(move |_| desk.call.with(|c| c.decision().map(|d| d.code.clone())));
+    move || {
+        let code = code.get()?;
+        let live = live?;
+        let pack = desk.pack.get_value();
+        let units = live.0.with(|a| a.for_code(&pack, &code));
+        if units.is_empty() {
+            return None;
+        }
+        let rows = units
+            .into_iter()
+            .map(|u| {
+                view! {
+                    <li>
+                        {format!("{} · {} · {}", u.unit.call_sign, u.unit.zone, u.status.label())}
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="idk-units" aria-labelledby="idk-units-heading">
+                <h3 id="idk-units-heading">"Units for this code"</h3>
+                <ul aria-label="Units for this code, readiest first">{rows}</ul>
             </section>
         })
     }
