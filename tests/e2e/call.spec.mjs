@@ -466,3 +466,28 @@ test('the host configures who is handling calls, and new calls are logged under 
   await expect.poll(() => readDraft(widget)).toContain('"handler":"crm-agent-42"');
   expect(await widget.locator('html').getAttribute('data-incident-desk-refused')).toBeNull();
 });
+
+test('a pack whose strings hold HTML and script shows them as text through a whole call', async ({ page }) => {
+  await recordCspViolations(page);
+  await new StandalonePage(page).open('/fixtures/packs/good/hostile-strings.json');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('<img src=x onerror="window.__xss=1">Hillside <b>Homes</b>');
+  await expect(page.getByRole('region', { name: 'Greeting' })).toContainText('<script>window.__xss=2</script>Hello,');
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await expect(desk.region).toContainText('Is anyone in danger <iframe src="javascript:window.__xss=6"></iframe>?');
+  await desk.safetyNet();
+  await desk.region.getByRole('button', { name: 'Start tree' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(desk.question()).toHaveText('Is this <button onclick="window.__xss=3">quick</button>?');
+  await desk.press(1);
+  await expect(desk.decision()).toContainText('QK-01 <svg onload="window.__xss=5">Quick</svg> test report');
+  await expect(desk.decision()).toContainText('Because <a href="javascript:window.__xss=4">this</a> is a test.');
+  await desk.close();
+  await expect(desk.region.getByRole('button', { name: 'Close call' })).toHaveCount(0);
+  // Nothing from the pack became an element, and nothing ran.
+  const injected = await page.locator('.idk').locator('img, script, svg, iframe, b, i, a[href^="javascript"], button[onclick]').count();
+  expect(injected).toBe(0);
+  expect(await page.evaluate(() => window.__xss)).toBeUndefined();
+  expect(await cspViolations(page)).toEqual([]);
+  await expectNoAxeViolations(page);
+});
