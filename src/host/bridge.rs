@@ -194,6 +194,33 @@ fn open_port(link: &Rc<RefCell<Link>>) {
     drop(state);
     // Entries waiting are due now, and this tab offers to deliver them.
     super::delivery::own_page().host_ready();
+    watch_height(link);
+}
+
+/// Tells the host the widget's content height (`resize`) now and whenever it changes, so the host
+/// can size the iframe to fit and the handler never scrolls inside a scrolling page.
+fn watch_height(link: &Rc<RefCell<Link>>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let last = Rc::new(std::cell::Cell::new(u32::MAX));
+    let measured = root.clone();
+    let link = link.clone();
+    let on_resize = Closure::<dyn Fn()>::new(move || {
+        let height = u32::try_from(measured.scroll_height()).unwrap_or(0);
+        if last.replace(height) != height {
+            FrameLink(link.clone()).send(HostEvent::resize(height));
+        }
+    });
+    if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+        observer.observe(&root);
+        // Both live as long as the page: the widget's height matters for as long as it is shown.
+        std::mem::forget(observer);
+        on_resize.forget();
+    }
 }
 
 /// Starts the link when the widget runs in an iframe of an allowed host: says `hello` and waits

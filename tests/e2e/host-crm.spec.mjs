@@ -402,3 +402,25 @@ test('configure themes the widget in its iframe with custom properties, never a 
   expect(await frame.evaluate(() => document.querySelectorAll('[style]').length)).toBe(0);
   expect(await cspViolations(frame)).toEqual([]);
 });
+
+test('resize: the host hears the widget\'s content height, and again when it grows', async ({ page }) => {
+  const host = new CrmHostPage(page);
+  const w = await host.open(QUICK.replace('&', '?')).then(() => host.widget.root);
+  await host.connected();
+  const heights = async () => {
+    const items = host.messagesOf('port', 'resize');
+    const all = [];
+    for (let i = 0; i < (await items.count()); i++) {
+      await items.nth(i).locator('summary').click();
+      all.push(JSON.parse(await items.nth(i).locator('pre').textContent()).payload.height_px);
+    }
+    return all;
+  };
+  await expect(host.messagesOf('port', 'resize').first()).toBeVisible();
+  const [first] = await heights();
+  const frame = host.widgetFrame();
+  expect(first).toBe(await frame.evaluate(() => document.documentElement.scrollHeight));
+  await w.getByRole('button', { name: 'Answer call' }).click();
+  await expect.poll(async () => Math.max(...(await heights()))).toBeGreaterThan(first);
+  expect(Math.max(...(await heights()))).toBe(await frame.evaluate(() => document.documentElement.scrollHeight));
+});
