@@ -4,12 +4,14 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
+use incident_engine::entry::iso8601;
 use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Origin, UnitUpdate};
 use incident_engine::resources::Availability;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::components::{CallScreen, Greeting, OutboxPanel, PackErrorPanel, PackPreview};
+use crate::host::clock::{now_ms, time_of_day};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
     drafts,
@@ -176,6 +178,9 @@ pub fn App(
             let mut live = Availability::of(&pack);
             unit_updates.with_value(|all| live.update(all));
             units.set(live);
+            if let Some(lane) = lane.try_get_value().flatten() {
+                lane.keep_delivered_for(pack.file().retention.delivered_ms());
+            }
             instance.mark_settled(Settled::Ready);
             instance.send(HostEvent::pack_loaded(&pack));
             host_status.update(|s| {
@@ -247,14 +252,29 @@ fn HandlerScreen(
     // A call in progress saved before a reload or a crash: resumed at once, field for field.
     let restored = StoredValue::new(None::<Call>);
     let draft_problem = RwSignal::new(None::<String>);
+    let retention_notice = RwSignal::new(None::<String>);
     let draft_pack = pack.clone();
     // This widget's draft (each widget on a page has its own); `try_` setters, as the widget may
     // have been unmounted (destroyed by its host) before the store answers.
     let draft_key = StoredValue::new(Instance::current().draft_key());
     let key = draft_key.get_value();
+    // Unfinished calls are kept only as long as the organisation says (F21).
+    let keep_ms = pack.file().retention.draft_ms();
+    let keep_hours = match pack.file().retention.draft_hours {
+        1 => "1 hour".to_owned(),
+        n => format!("{n} hours"),
+    };
     leptos::task::spawn_local(async move {
         match drafts::load(&key).await {
             Ok(Some(text)) => match Call::from_draft(&draft_pack, &text) {
+                Ok(call) if call.touched_at().saturating_add(keep_ms) < now_ms() => {
+                    let _ = drafts::discard(&key).await;
+                    retention_notice.try_set(Some(format!(
+                        "An unfinished call last changed at {} on {} was removed: your organisation keeps unfinished calls for {keep_hours}.",
+                        time_of_day(call.touched_at()),
+                        iso8601(call.touched_at()).get(..10).unwrap_or_default(),
+                    )));
+                }
                 Ok(call) if !call.is_closed() => {
                     restored.try_set_value(Some(call));
                     set_calls_answered.try_update(|n| *n += 1);
@@ -279,6 +299,7 @@ fn HandlerScreen(
         </header>
         <main class="idk-main">
             <Greeting organisation=organisation template=greeting />
+            <p class="idk-retention" role="status">{move || retention_notice.get()}</p>
             {move || {
                 draft_problem
                     .get()

@@ -70,6 +70,55 @@ pub struct PackFile {
     /// Targets for monitoring and review.
     #[serde(default)]
     pub targets: Targets,
+    /// How long the widget keeps personal data in the browser.
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// How long the widget keeps personal data in the browser (F21; the storage-limitation principle
+/// of UK GDPR): the organisation decides, within bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Hours an unfinished call saved in the browser (a draft) is kept after its last change; an
+    /// older one is removed when the widget next starts. 1 to 720; 24 if left out.
+    #[serde(default = "Retention::default_draft_hours")]
+    #[schemars(range(min = 1, max = 720))]
+    pub draft_hours: u32,
+    /// Days a delivered entry's idempotency key is remembered, so a late repeat is not sent again
+    /// (the entry itself is dropped on delivery). 1 to 90; 7 if left out.
+    #[serde(default = "Retention::default_delivered_days")]
+    #[schemars(range(min = 1, max = 90))]
+    pub delivered_days: u32,
+}
+
+impl Retention {
+    fn default_draft_hours() -> u32 {
+        24
+    }
+
+    fn default_delivered_days() -> u32 {
+        7
+    }
+
+    /// How long a draft is kept, in milliseconds.
+    pub fn draft_ms(&self) -> u64 {
+        u64::from(self.draft_hours) * 3_600_000
+    }
+
+    /// How long a delivered key is kept, in milliseconds.
+    pub fn delivered_ms(&self) -> u64 {
+        u64::from(self.delivered_days) * 86_400_000
+    }
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            draft_hours: Retention::default_draft_hours(),
+            delivered_days: Retention::default_delivered_days(),
+        }
+    }
 }
 
 /// The organisation that runs the contact centre.

@@ -372,6 +372,29 @@ impl<'a> Checker<'a> {
         self.check_resources();
         self.check_organisations_and_channels();
         self.check_legislation_and_complaints();
+        self.check_retention();
+    }
+
+    fn check_retention(&mut self) {
+        let retention = self.pack.retention;
+        if !(1..=720).contains(&retention.draft_hours) {
+            self.problem(
+                "retention.draft_hours",
+                format!(
+                    "{} hours is outside 1 to 720 (30 days): drafts must be kept long enough to finish a call, and not for ever",
+                    retention.draft_hours
+                ),
+            );
+        }
+        if !(1..=90).contains(&retention.delivered_days) {
+            self.problem(
+                "retention.delivered_days",
+                format!(
+                    "{} days is outside 1 to 90: delivered keys must be kept long enough to stop a late repeat, and not for ever",
+                    retention.delivered_days
+                ),
+            );
+        }
     }
 
     fn check_priorities(&mut self) {

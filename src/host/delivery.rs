@@ -171,6 +171,8 @@ struct Courier {
     listener: Option<Listener>,
     /// How this lane's widget reaches its host.
     sender: Option<Rc<dyn Fn(HostEvent)>>,
+    /// How long delivered keys are remembered (the pack's retention), applied at every change.
+    delivered_ms: Option<u64>,
     last_view: OutboxView,
     last_status_sent: Option<OutboxStatus>,
     channel: Option<web_sys::BroadcastChannel>,
@@ -252,6 +254,11 @@ async fn change_outbox<T: 'static>(
         let lane = &held;
         let (mut outbox, problem) = read(lane, &store).await?;
         let before = outbox.clone();
+        if let Some(ms) = with_courier(lane, |c| c.delivered_ms) {
+            let mut policy = *outbox.policy();
+            policy.tombstone_retention_ms = ms;
+            let _ = outbox.set_policy(policy);
+        }
         let result = change(&mut outbox);
         let mut changes = Vec::new();
         if outbox.entries().is_empty() && outbox.tombstones().is_empty() {
@@ -467,6 +474,21 @@ impl Lane {
     /// See [`host_ready`].
     pub fn host_ready(&self) {
         host_ready(self);
+    }
+
+    /// How long delivered keys are remembered (the pack's retention); older ones go at once.
+    pub fn keep_delivered_for(&self, ms: u64) {
+        with_courier(self, |c| c.delivered_ms = Some(ms));
+        let lane = self.clone();
+        leptos::task::spawn_local(async move {
+            let changed = change_outbox(&lane, Vec::new(), move |o| {
+                o.purge(now_ms());
+            })
+            .await;
+            if let Err(e) = changed {
+                report_problem(&lane, e.to_string());
+            }
+        });
     }
 
     /// See [`teardown`].
@@ -849,6 +871,7 @@ pub async fn teardown(lane: &Lane) -> Result<usize, StoreError> {
             return Ok(0);
         }
         let mut kept = Outbox::default();
+        let _ = kept.set_policy(*outbox.policy());
         for entry in &waiting {
             kept.enqueue_with_key(entry.key.clone(), entry.payload.clone(), entry.enqueued_at);
         }

@@ -491,3 +491,31 @@ test('a pack whose strings hold HTML and script shows them as text through a who
   expect(await cspViolations(page)).toEqual([]);
   await expectNoAxeViolations(page);
 });
+
+test('an unfinished call older than the pack\'s retention is removed, and the handler is told', async ({ page }) => {
+  const answered = new Date('2026-11-29T08:00:00Z');
+  await page.clock.setFixedTime(answered);
+  const standalone = new StandalonePage(page);
+  await standalone.open('/fixtures/packs/good/short-retention.json');
+  const desk = new CallDesk(page);
+  await desk.answer();
+  await desk.safetyNet();
+  await expect.poll(async () => (await storedData(page, 'draft')).value).not.toBeNull();
+
+  // Within the hour the pack allows, it comes back…
+  await page.clock.setFixedTime(new Date(answered.getTime() + 50 * 60_000));
+  await page.reload();
+  await standalone.widget.settled();
+  await expect(desk.region).toBeVisible();
+
+  // …after it, it is gone, and the screen says so.
+  await page.clock.setFixedTime(new Date(answered.getTime() + 2 * 3_600_000));
+  await page.reload();
+  await standalone.widget.settled();
+  await expect(page.getByRole('status').filter({ hasText: 'unfinished call' })).toHaveText(
+    /^An unfinished call last changed at 08:00:\d\d on 2026-11-29 was removed: your organisation keeps unfinished calls for 1 hour\.$/,
+  );
+  await expect(desk.region).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Answer call' })).toBeVisible();
+  expect((await storedData(page, 'draft')).value).toBeNull();
+});

@@ -666,6 +666,7 @@ fn generate(settings: &Settings) -> PackFile {
             acknowledge_minutes: Some(5),
             update_interval_minutes: Some(30),
         },
+        retention: Default::default(),
     }
 }
 
