@@ -3,8 +3,8 @@
 // element to be defined, and lists each `incident-desk:entry.completed` event it hears (they
 // bubble and are composed, so the document hears them), as text.
 //
-// /element.js is built in a parallel branch. Until it lands, the import fails and the status line
-// says so; this page then shows an empty <incident-desk> and no events.
+// If /element.js cannot be loaded (a build without it, or the widget's server down), the status
+// line says so; this page then shows an empty <incident-desk> and no events.
 const status = document.getElementById('crm-element-status');
 const list = document.getElementById('crm-events');
 const empty = document.getElementById('crm-events-empty');
@@ -48,5 +48,5 @@ try {
   await Promise.race([defined, late]);
   status.textContent = 'The widget element is loaded.';
 } catch (error) {
-  status.textContent = `The widget element is not available (${error.message}). It comes from dist/element.js, built in a parallel branch.`;
+  status.textContent = `The widget element is not available (${error.message}). It comes from dist/element.js.`;
 }
