@@ -19,28 +19,9 @@ use web_sys::{Element, HtmlElement, ShadowRoot};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, document, text_content as text};
+use dom::{all, blob_url, document, sleep, text_content as text};
 
 const DEFAULT_PACK: &[u8] = include_bytes!("../packs/council-out-of-hours.json");
-
-fn blob_url(bytes: &[u8]) -> String {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
-    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
 
 /// A mounted widget: its host element, shadow root and handle, and the events heard on the host.
 struct Mounted {

@@ -9,37 +9,17 @@ use incident_desk::App;
 use incident_engine::MAX_PACK_BYTES;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, button, container, text_content, visible_text as text};
+use dom::{all, blob_url, button, container, sleep, text_content, visible_text as text};
 
 const DEFAULT_PACK: &[u8] = include_bytes!("../packs/council-out-of-hours.json");
 
 /// A `blob:` URL serving `bytes` as JSON, fetched by the widget like any other address.
-fn blob_url(bytes: &[u8]) -> String {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
-    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
 /// Waits (up to 10 s) until the widget in `root` has left its loading state.
 async fn settled(root: &HtmlElement) {
     for _ in 0..1000 {

@@ -50,3 +50,24 @@ pub fn button(root: &Element, name: &str) -> Option<HtmlElement> {
         .find(|b| text_content(b) == name)
         .map(|b| b.unchecked_into())
 }
+
+/// A `blob:` URL serving `bytes` as JSON (a pack the test makes up).
+pub fn blob_url(bytes: &[u8]) -> String {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).unwrap();
+    web_sys::Url::create_object_url_with_blob(&blob).unwrap()
+}
+
+/// Waits `ms` milliseconds (the widget's timers run meanwhile).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
