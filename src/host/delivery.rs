@@ -27,6 +27,7 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
+use incident_engine::call::Millis;
 use incident_engine::outbox::{
     Acked, Attempt, AttemptId, EntryState, Failure, IdempotencyKey, Outbox, OutboxStatus,
 };
@@ -351,13 +352,20 @@ fn publish_memory(lane: &Lane) {
     }
 }
 
-fn republish_route(lane: &Lane) {
-    let (listener, mut view) = with_courier(lane, |c| (c.listener.clone(), c.last_view.clone()));
-    view.route = route(lane);
-    with_courier(lane, |c| c.last_view = view.clone());
+/// Changes the view last shown as `amend` says, keeps it, and shows it.
+fn amend_view(lane: &Lane, amend: impl FnOnce(&mut OutboxView)) {
+    let (listener, view) = with_courier(lane, |c| {
+        amend(&mut c.last_view);
+        (c.listener.clone(), c.last_view.clone())
+    });
     if let Some(listener) = listener {
         listener(view);
     }
+}
+
+fn republish_route(lane: &Lane) {
+    let now = route(lane);
+    amend_view(lane, |view| view.route = now);
 }
 
 fn broadcast_change(lane: &Lane) {
@@ -380,10 +388,14 @@ async fn reread(lane: &Lane) {
 }
 
 fn report_problem(lane: &Lane, problem: String) {
-    let (listener, mut view) = with_courier(lane, |c| (c.listener.clone(), c.last_view.clone()));
-    view.problem = Some(problem);
-    if let Some(listener) = listener {
-        listener(view);
+    amend_view(lane, |view| view.problem = Some(problem));
+}
+
+/// Makes waiting entries due now as `make_due` says (the network is back, the host is ready, a
+/// tab took over delivery, the route changed); the caller then kicks.
+async fn due_now(lane: &Lane, make_due: fn(&mut Outbox, Millis) -> usize) {
+    if let Err(e) = change_outbox(lane, Vec::new(), move |o| make_due(o, now_ms())).await {
+        report_problem(lane, e.to_string());
     }
 }
 
@@ -420,9 +432,7 @@ pub fn start(
     let on_online = Closure::<dyn Fn()>::new(move || {
         let lane = online.clone();
         leptos::task::spawn_local(async move {
-            if let Err(e) = change_outbox(&lane, Vec::new(), |o| o.online(now_ms())).await {
-                report_problem(&lane, e.to_string());
-            }
+            due_now(&lane, Outbox::online).await;
             kick(&lane);
         });
     });
@@ -525,12 +535,9 @@ pub fn host_ready(lane: &Lane) {
     with_courier(lane, |c| c.port_ready = true);
     let owned = lane.clone();
     leptos::task::spawn_local(async move {
-        let lane = &owned;
-        if let Err(e) = change_outbox(lane, Vec::new(), |o| o.host_ready(now_ms())).await {
-            report_problem(lane, e.to_string());
-        }
-        offer_to_deliver(lane);
-        kick(lane);
+        due_now(&owned, Outbox::host_ready).await;
+        offer_to_deliver(&owned);
+        kick(&owned);
     });
 }
 
@@ -551,11 +558,8 @@ pub fn set_endpoint(lane: &Lane, endpoint: Option<Endpoint>) {
         // never comes): send what is in flight again, the new way, under the same keys.
         let owned = lane.clone();
         leptos::task::spawn_local(async move {
-            let lane = &owned;
-            if let Err(e) = change_outbox(lane, Vec::new(), |o| o.reloaded(now_ms())).await {
-                report_problem(lane, e.to_string());
-            }
-            kick(lane);
+            due_now(&owned, Outbox::reloaded).await;
+            kick(&owned);
         });
     } else {
         kick(lane);
@@ -598,11 +602,8 @@ fn became_deliverer(lane: &Lane) {
     with_courier(lane, |c| c.delivering = true);
     let owned = lane.clone();
     leptos::task::spawn_local(async move {
-        let lane = &owned;
-        if let Err(e) = change_outbox(lane, Vec::new(), |o| o.reloaded(now_ms())).await {
-            report_problem(lane, e.to_string());
-        }
-        kick(lane);
+        due_now(&owned, Outbox::reloaded).await;
+        kick(&owned);
     });
 }
 
