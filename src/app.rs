@@ -25,7 +25,7 @@ use crate::host::{
 /// Each unit's status now: the pack's, as the host updates it (`resources.update`). Provided as
 /// context to the call screen.
 #[derive(Clone, Copy)]
-pub struct LiveUnits(pub RwSignal<Availability>);
+pub struct LiveUnits(pub Memo<Availability>);
 
 /// The whole widget.
 #[component]
@@ -69,9 +69,16 @@ pub fn App(
     // The widget's outbox lane, once connected (below); commands that need it wait for it.
     let lane = StoredValue::new_local(None::<delivery::Lane>);
     let me = StoredValue::new_local(None::<Instance>);
-    // Live unit statuses: every update the host has sent, applied to each pack as it loads.
-    let units = RwSignal::new(Availability::default());
-    let unit_updates = StoredValue::new(Vec::<UnitUpdate>::new());
+    // Live unit statuses: the pack's, with the latest status the host has sent for each unit.
+    let unit_updates = RwSignal::new(Vec::<UnitUpdate>::new());
+    let units = Memo::new(move |_| {
+        let mut live = match pack.get() {
+            Some(Ok(pack)) => Availability::of(&pack),
+            _ => Availability::default(),
+        };
+        unit_updates.with(|all| live.update(all));
+        live
+    });
     provide_context(LiveUnits(units));
     let with_lane = move |f: &dyn Fn(&delivery::Lane)| lane.with_value(|l| l.as_ref().map(f));
     let instance = Instance::connect(move |command| match command {
@@ -89,13 +96,12 @@ pub fn App(
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
         HostCommand::ResourcesUpdate(update) => {
-            unit_updates.update_value(|all| {
+            let unknown = units.with_untracked(|live| live.clone().update(&update.units));
+            unit_updates.update(|all| {
                 // The latest status of each unit the host has named.
                 all.retain(|old| update.units.iter().all(|new| new.id != old.id));
                 all.extend(update.units.iter().cloned());
             });
-            let mut unknown = Vec::new();
-            units.update(|live| unknown = live.update(&update.units));
             if !unknown.is_empty() && pack.get_untracked().is_some() {
                 host_status.set(Some(format!(
                     "{} unit status(es) from the CRM are for units these procedures do not have; they were ignored.",
@@ -175,9 +181,6 @@ pub fn App(
 
     Effect::new(move |_| match pack.get() {
         Some(Ok(pack)) => {
-            let mut live = Availability::of(&pack);
-            unit_updates.with_value(|all| live.update(all));
-            units.set(live);
             if let Some(lane) = lane.try_get_value().flatten() {
                 lane.keep_delivered_for(pack.file().retention.delivered_ms());
             }
