@@ -4,14 +4,15 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
-use incident_engine::entry::iso8601;
-use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Origin, UnitUpdate};
+use incident_engine::protocol::{
+    ContextSet, HostCommand, HostEvent, Locale, Origin, Role, UnitUpdate,
+};
 use incident_engine::resources::Availability;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::components::{CallScreen, Greeting, OutboxPanel, PackErrorPanel, PackPreview};
-use crate::host::clock::{now_ms, time_of_day};
+use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
     drafts,
@@ -47,6 +48,11 @@ pub fn App(
     let host_status = RwSignal::new(None::<String>);
     // Who is handling calls: `?agent=` until the host configures it; stamps each new call's log.
     let agent = RwSignal::new(agent_id());
+    // What they are signed in as, recorded with each call (`configure`'s role; not said until then).
+    let role = RwSignal::new(None::<Role>);
+    // How times are shown to them (`configure`'s locale; the browser's until then).
+    let locale = RwSignal::new(None::<Locale>);
+    provide_context(ShownLocale(locale.into()));
     // Closed calls on their way to the CRM (host::delivery), and whether the browser keeps them.
     let outbox = RwSignal::new(OutboxView::default());
     let storage = RwSignal::new(None::<StorageView>);
@@ -92,6 +98,17 @@ pub fn App(
                 page::theme_own_page(&configure.theme);
             }
             agent.set(configure.agent_id);
+            role.set(Some(configure.role));
+            match configure.locale {
+                Some(tag) if !locale_is_known(&tag) => {
+                    host_status.set(Some(format!(
+                        "This browser does not know the locale {}; times are shown its own way.",
+                        tag.as_str()
+                    )));
+                    locale.set(None);
+                }
+                given => locale.set(given),
+            }
             with_lane(&|l| l.set_endpoint(configure.endpoint.clone()));
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
@@ -153,9 +170,8 @@ pub fn App(
                 }));
             });
         }
-        // `configure`'s role and locale are checked but not acted on yet: every role sees the
-        // handler's screen, and times are shown as the 24-hour clock.
-        _ => {}
+        // The handshake is the bridge's; nothing else is left.
+        HostCommand::Welcome(_) => {}
     });
 
     me.set_value(Some(instance));
@@ -177,6 +193,28 @@ pub fn App(
     lane.set_value(Some(started));
     delivery::ask_to_persist(move |view| {
         storage.try_set(Some(view));
+    });
+    // Storage fills as entries wait: how full it is is asked again whenever the outbox holds more.
+    let held = Memo::new(move |_| {
+        outbox.with(|v| {
+            v.status
+                .map_or(0, |s| s.pending + s.in_flight + s.dead_letters)
+        })
+    });
+    Effect::new(move |previous: Option<usize>| {
+        let now = held.get();
+        if previous.is_some_and(|before| now > before) {
+            leptos::task::spawn_local(async move {
+                if let Some(usage) = delivery::storage_usage().await {
+                    storage.try_update(|s| {
+                        if let Some(s) = s {
+                            s.usage = Some(usage);
+                        }
+                    });
+                }
+            });
+        }
+        now
     });
 
     Effect::new(move |_| match pack.get() {
@@ -211,7 +249,7 @@ pub fn App(
                 Some(Ok(pack)) => {
                     signed_in.track();
                     view! {
-                        <HandlerScreen pack=pack agent=agent crm_context=crm_context in_progress=in_progress />
+                        <HandlerScreen pack=pack agent=agent role=role crm_context=crm_context in_progress=in_progress />
                         <OutboxPanel outbox=outbox storage=storage />
                     }
                         .into_any()
@@ -237,6 +275,8 @@ fn HandlerScreen(
     pack: Arc<Pack>,
     /// The handler's id, for each new call's log.
     agent: RwSignal<String>,
+    /// What they are signed in as, if the host said; recorded with each new call.
+    role: RwSignal<Option<Role>>,
     /// The CRM's context for the next or open call.
     crm_context: RwSignal<Option<ContextSet>>,
     /// Whether a call is open: a new one cannot be answered over it (it would be lost), and new
@@ -273,9 +313,8 @@ fn HandlerScreen(
                 Ok(call) if call.touched_at().saturating_add(keep_ms) < now_ms() => {
                     let _ = drafts::discard(&key).await;
                     retention_notice.try_set(Some(format!(
-                        "An unfinished call last changed at {} on {} was removed: your organisation keeps unfinished calls for {keep_hours}.",
-                        time_of_day(call.touched_at()),
-                        iso8601(call.touched_at()).get(..10).unwrap_or_default(),
+                        "An unfinished call last changed on {} was removed: your organisation keeps unfinished calls for {keep_hours}.",
+                        date_and_time(call.touched_at(), shown_locale().get_untracked().as_ref()),
                     )));
                 }
                 Ok(call) if !call.is_closed() => {
@@ -299,6 +338,11 @@ fn HandlerScreen(
         <header class="idk-header">
             <h1 class="idk-title">{organisation.clone()}</h1>
             <p class="idk-subtitle">"Incident Desk · procedures version " {version}</p>
+            <p class="idk-signed-in">
+                "Calls logged as "
+                {move || agent.get()}
+                {move || role.get().map(|r| format!(" · {}", role_label(r)))}
+            </p>
         </header>
         <main class="idk-main">
             <Greeting organisation=organisation template=greeting />
@@ -352,6 +396,7 @@ fn HandlerScreen(
                 <CallScreen
                     pack=call_pack.clone()
                     agent=agent.get_untracked()
+                    role=role.get_untracked()
                     history=history
                     in_progress=in_progress
                     restored=restored.try_update_value(Option::take).flatten()
@@ -375,5 +420,15 @@ fn HandlerScreen(
                 </Show>
             </div>
         </main>
+    }
+}
+
+/// How a role reads on screen.
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Handler => "call handler",
+        Role::Supervisor => "supervisor",
+        Role::Trainee => "trainee",
+        Role::Assessor => "assessor",
     }
 }

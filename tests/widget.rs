@@ -308,3 +308,30 @@ async fn a_valid_pack_can_be_browsed_and_its_codes_filtered() {
     leptos::task::tick().await;
     assert!(heading(&root, 2, "Procedures: Fixture Council").is_none());
 }
+
+#[wasm_bindgen_test]
+fn times_follow_the_locale_and_fall_back_when_the_browser_refuses_it() {
+    use incident_desk::host::clock::{date_and_time, locale_is_known, time_of_day};
+    use incident_engine::protocol::Locale;
+    // 2026-11-29 14:02:09 UTC.
+    let at = 1_795_960_929_000;
+    let us = Locale::parse("en-US").unwrap();
+    let gb = Locale::parse("en-GB").unwrap();
+    assert!(locale_is_known(&us) && locale_is_known(&gb));
+    let us_time = time_of_day(at, Some(&us));
+    assert!(
+        us_time.ends_with("AM") || us_time.ends_with("PM"),
+        "{us_time}"
+    );
+    let gb_time = time_of_day(at, Some(&gb));
+    assert_eq!(gb_time.len(), 8, "{gb_time}");
+    assert!(date_and_time(at, Some(&gb)).contains("2026"));
+    // Shaped like a tag, refused by Intl: no exception reaches the widget, and the time is UTC.
+    let refused = Locale::parse("en-a").unwrap();
+    assert!(!locale_is_known(&refused));
+    assert_eq!(time_of_day(at, Some(&refused)), "14:02:09");
+    assert_eq!(
+        date_and_time(at, Some(&refused)),
+        "2026-11-29T14:02:09.000Z"
+    );
+}

@@ -18,6 +18,7 @@ use crate::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, MessageStructure,
     Next, TriggerCondition,
 };
+use crate::protocol::Role;
 use crate::validate::Pack;
 
 /// Milliseconds since the Unix epoch, from the caller's clock.
@@ -479,6 +480,8 @@ pub(crate) struct SafetyYes {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub(crate) handler: String,
+    /// What the handler was signed in as (`configure`'s role), if the host said.
+    pub(crate) role: Option<Role>,
     pub(crate) opened_at: Millis,
     pub(crate) closed: bool,
     pub(crate) log: Vec<LogEvent>,
@@ -497,8 +500,14 @@ pub struct Call {
 impl Call {
     /// Answers a call under `pack`, by `handler`, at `at`.
     pub fn open(pack: &Pack, handler: &str, at: Millis) -> Call {
+        Call::open_as(pack, handler, None, at)
+    }
+
+    /// Answers a call under `pack`, by `handler` signed in as `role` (if the host said), at `at`.
+    pub fn open_as(pack: &Pack, handler: &str, role: Option<Role>, at: Millis) -> Call {
         let mut call = Call {
             handler: handler.to_owned(),
+            role,
             opened_at: at,
             closed: false,
             log: Vec::new(),
@@ -566,6 +575,11 @@ impl Call {
     /// The handler's id.
     pub fn handler(&self) -> &str {
         &self.handler
+    }
+
+    /// What the handler was signed in as, if the host said.
+    pub fn handler_role(&self) -> Option<Role> {
+        self.role
     }
 
     /// The answer given to a safety-net question, if it has been asked.

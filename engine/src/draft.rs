@@ -34,6 +34,7 @@ use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, M
 use crate::json_path::ReadFailure;
 use crate::load::{human_bytes, Problem};
 use crate::pack::{DecisionTree, LogField};
+use crate::protocol::Role;
 use crate::validate::Pack;
 
 /// The draft format's identifier; the version after `@` changes whenever the draft's shape or a
@@ -206,6 +207,9 @@ struct DraftV1 {
     format: String,
     pack: DraftPack,
     handler: String,
+    /// Added after the first drafts were saved: those read as "not said".
+    #[serde(default)]
+    handler_role: Option<Role>,
     opened_at: Millis,
     closed: bool,
     fields: BTreeMap<LogField, String>,
@@ -286,6 +290,7 @@ impl Call {
         // has a place for it.
         let Call {
             handler,
+            role,
             opened_at,
             closed,
             log,
@@ -313,6 +318,7 @@ impl Call {
             format: DRAFT_FORMAT.to_owned(),
             pack,
             handler: handler.clone(),
+            handler_role: *role,
             opened_at: *opened_at,
             closed: *closed,
             fields: fields.clone(),
@@ -447,6 +453,7 @@ impl DraftV1 {
             format: _,
             pack: _,
             handler,
+            handler_role,
             opened_at,
             closed,
             fields,
@@ -461,6 +468,7 @@ impl DraftV1 {
         } = self;
         Call {
             handler,
+            role: handler_role,
             opened_at,
             closed,
             log: log.into_iter().map(LogEvent::from).collect(),

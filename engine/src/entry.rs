@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::call::{Call, ComplianceIssue, Event, MajorIncident, Millis};
 use crate::pack::LogField;
+use crate::protocol::Role;
 use crate::validate::Pack;
 
 /// The log entry format's identifier; the version changes whenever a field's meaning does.
@@ -27,6 +28,8 @@ pub struct LogEntry {
     pub pack: PackRef,
     /// The handler's id.
     pub handler: String,
+    /// What the handler was signed in as (the host's `configure`), if it said.
+    pub handler_role: Option<Role>,
     /// When the call was answered.
     pub opened_at: String,
     /// When it was closed, if it has been.
@@ -154,6 +157,7 @@ impl LogEntry {
                 version: file.version.clone(),
             },
             handler: call.handler().to_owned(),
+            handler_role: call.handler_role(),
             opened_at: iso8601(call.opened_at()),
             closed_at,
             fields,

@@ -86,7 +86,7 @@ use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::entry::LogEntry;
@@ -607,8 +607,9 @@ fn list(problems: &[FieldProblem]) -> String {
 // Validated values in commands
 // ---------------------------------------------------------------------------------------------
 
-/// What the person at the widget does, from `configure`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+/// What the person at the widget does, from `configure`. Recorded with each call they answer
+/// (`handler_role` in the log entry), so a CRM can tell a trainee's call from a handler's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A call handler taking calls.
@@ -634,6 +635,14 @@ impl Role {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, r)| *r)
+    }
+
+    /// The role's name on the wire (`handler`, `supervisor`, `trainee`, `assessor`).
+    pub fn name(self) -> &'static str {
+        Role::NAMES
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map_or("handler", |(n, _)| n)
     }
 }
 

@@ -8,6 +8,7 @@ use incident_engine::call::{AnswerValue, Call, Command, Effect, Missing, Refusal
 use incident_engine::draft::{DraftError, DRAFT_FORMAT, MAX_DRAFT_BYTES};
 use incident_engine::entry::LogEntry;
 use incident_engine::pack::{Answer, LogField};
+use incident_engine::protocol::Role;
 use incident_engine::{parse_pack, Pack};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -137,6 +138,23 @@ fn a_call_just_opened_round_trips_and_continues() {
     let call = Call::open(council(), "agent-7", T0);
     assert_eq!(call.touched_at(), T0);
     continues_alike(&call, tree("gas-smell"));
+}
+
+#[test]
+fn a_trainees_call_keeps_the_role_and_a_draft_saved_before_roles_reads_as_not_said() {
+    let call = Call::open_as(council(), "trainee-3", Some(Role::Trainee), T0);
+    assert_eq!(call.handler_role(), Some(Role::Trainee));
+    continues_alike(&call, tree("gas-smell"));
+    // Drafts saved before the role was recorded have no `handler_role`.
+    let mut old = draft_value(&call);
+    old.as_object_mut().unwrap().remove("handler_role");
+    let restored = restore(&old).unwrap();
+    assert_eq!(restored.handler_role(), None);
+    assert_eq!(restored.handler(), "trainee-3");
+    // A role that is not one of the four is refused at its place.
+    let mut wrong = draft_value(&call);
+    wrong["handler_role"] = json!("manager");
+    assert_eq!(restore(&wrong).unwrap_err().path(), Some("handler_role"));
 }
 
 #[test]
@@ -645,6 +663,7 @@ fn a_draft_looks_like_this() {
             "format": "incident-desk/call-draft@1",
             "pack": {"id": "northbridge-council", "version": "2026.11.1"},
             "handler": "agent-7",
+            "handler_role": null,
             "opened_at": T0,
             "closed": false,
             "fields": {"location": "Mill Lane"},

@@ -4,6 +4,7 @@
 use incident_engine::call::{AnswerValue, Call, Command};
 use incident_engine::entry::{LogEntry, LOG_ENTRY_FORMAT};
 use incident_engine::pack::LogField;
+use incident_engine::protocol::Role;
 use incident_engine::{parse_pack, Pack};
 use serde_json::{json, Value};
 
@@ -184,6 +185,17 @@ fn the_crm_link_from_the_host_is_in_the_entry_and_the_latest_link_wins() {
     // A draft keeps the link.
     let restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
     assert_eq!(restored, call);
+}
+
+#[test]
+fn the_handlers_role_is_in_the_entry_when_the_host_said_it() {
+    let pack = council();
+    let said = Call::open_as(&pack, "agent-7", Some(Role::Trainee), T0);
+    let entry: Value = serde_json::from_str(&LogEntry::of(&pack, &said).to_json()).unwrap();
+    assert_eq!(entry["handler_role"], "trainee");
+    let unsaid = Call::open(&pack, "agent-7", T0);
+    let entry: Value = serde_json::from_str(&LogEntry::of(&pack, &unsaid).to_json()).unwrap();
+    assert_eq!(entry["handler_role"], Value::Null);
 }
 
 #[test]

@@ -2,10 +2,11 @@
 //! reached the CRM, what is waiting and why, the entries the CRM refused (each can be read and sent
 //! again: nothing is dropped), and whether the browser will keep unsent entries.
 
+use incident_engine::entry::iso8601;
 use incident_engine::outbox::{IdempotencyKey, OutboxStatus};
 use leptos::prelude::*;
 
-use crate::host::clock::time_of_day;
+use crate::host::clock::{date_and_time, shown_locale};
 use crate::host::delivery::{self, DeadLetterView, Lane, OutboxView, Route, StorageView};
 
 fn entries(n: usize) -> String {
@@ -138,6 +139,8 @@ fn DeadLetterRow(
     on_send_again: impl Fn(IdempotencyKey) + 'static,
 ) -> impl IntoView {
     let reason_id = format!("idk-dead-{}", letter.key);
+    let locale = shown_locale();
+    let at = letter.at;
     let key = letter.key.clone();
     let attempts = if letter.attempts == 1 {
         "1 attempt".to_owned()
@@ -147,7 +150,7 @@ fn DeadLetterRow(
     view! {
         <li class="idk-dead-letter">
             <p id=reason_id.clone()>
-                "Refused at " {time_of_day(letter.at)} " after " {attempts} ": " {letter.reason}
+                "Refused on " <time datetime=iso8601(at)>{move || locale.with(|l| date_and_time(at, l.as_ref()))}</time> " after " {attempts} ": " {letter.reason}
             </p>
             <details>
                 <summary>"The log entry as sent"</summary>

@@ -1,7 +1,82 @@
-//! The time, for stamping the incident log. The engine takes time as an argument; this is where
-//! the widget reads it.
+//! The time, for stamping the incident log, and times as the person at the widget reads them. The
+//! engine takes time as an argument and records it as UTC; this is where the widget reads the
+//! clock, and where a logged time is shown in the handler's time zone and in the locale the host
+//! configured (`configure`'s `locale`, else the browser's), through the browser's `Intl` (F17).
+
+use incident_engine::protocol::Locale;
+use leptos::prelude::{use_context, Signal};
+use wasm_bindgen::prelude::*;
 
 use super::page::Root;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `Date`, bound here for its locale formatters with their exceptions caught: they throw
+    /// (a `RangeError`) for a tag this browser cannot read, which must not unwind the widget.
+    #[wasm_bindgen(js_name = Date)]
+    type LoggedTime;
+
+    #[wasm_bindgen(constructor, js_class = "Date")]
+    fn new(ms: f64) -> LoggedTime;
+
+    /// `Date.prototype.toLocaleTimeString`.
+    #[wasm_bindgen(method, catch, js_class = "Date", js_name = toLocaleTimeString)]
+    fn time_text(
+        this: &LoggedTime,
+        locales: &JsValue,
+        options: &JsValue,
+    ) -> Result<js_sys::JsString, JsValue>;
+
+    /// `Date.prototype.toLocaleString`.
+    #[wasm_bindgen(method, catch, js_class = "Date", js_name = toLocaleString)]
+    fn date_time_text(
+        this: &LoggedTime,
+        locales: &JsValue,
+        options: &JsValue,
+    ) -> Result<js_sys::JsString, JsValue>;
+}
+
+/// The locale the host configured for showing times, if it did (provided as context by the app;
+/// `None` shows them the browser's way).
+#[derive(Clone, Copy)]
+pub struct ShownLocale(pub Signal<Option<Locale>>);
+
+/// The locale times are shown in: the app's, or the browser's where there is no app around (a
+/// component mounted on its own).
+pub fn shown_locale() -> Signal<Option<Locale>> {
+    use_context::<ShownLocale>().map_or_else(|| Signal::stored(None), |l| l.0)
+}
+
+/// Whether this browser can show times in `locale` (a tag the engine has checked for shape can
+/// still be one the browser's `Intl` refuses).
+pub fn locale_is_known(locale: &Locale) -> bool {
+    LoggedTime::new(0.0)
+        .time_text(&JsValue::from_str(locale.as_str()), &JsValue::UNDEFINED)
+        .is_ok()
+}
+
+/// `at_ms` through one of `Date`'s locale formatters with these `parts` (`[name, value]` of the
+/// `Intl.DateTimeFormat` options); `None` if the browser refuses.
+fn localised(
+    at_ms: u64,
+    locale: Option<&Locale>,
+    parts: &[(&str, &str)],
+    format: fn(&LoggedTime, &JsValue, &JsValue) -> Result<js_sys::JsString, JsValue>,
+) -> Option<String> {
+    let date = LoggedTime::new(at_ms as f64);
+    let options = js_sys::Object::new();
+    for (name, value) in parts {
+        js_sys::Reflect::set(&options, &(*name).into(), &(*value).into()).ok()?;
+    }
+    let locales = locale.map_or(JsValue::UNDEFINED, |l| JsValue::from_str(l.as_str()));
+    format(&date, &locales, &options).ok().map(String::from)
+}
+
+const TIME_PARTS: [(&str, &str); 3] = [
+    ("hour", "2-digit"),
+    ("minute", "2-digit"),
+    ("second", "2-digit"),
+];
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
@@ -50,8 +125,30 @@ pub fn close_dialog(root: &Root, id: &str) {
     }
 }
 
-/// `hh:mm:ss` (UTC) of a log time, for the log review.
-pub fn time_of_day(at_ms: u64) -> String {
+/// The time of day of a logged time, in the handler's time zone and `locale` (`14:02:09` in
+/// `en-GB`, `2:02:09 PM` in `en-US`); the UTC `hh:mm:ss` if the browser cannot say.
+pub fn time_of_day(at_ms: u64, locale: Option<&Locale>) -> String {
+    localised(at_ms, locale, &TIME_PARTS, LoggedTime::time_text)
+        .unwrap_or_else(|| utc_time_of_day(at_ms))
+}
+
+/// The date and time of a logged time, in the handler's time zone and `locale` (`29 Nov 2026,
+/// 14:02:09` in `en-GB`); ISO 8601 UTC if the browser cannot say.
+pub fn date_and_time(at_ms: u64, locale: Option<&Locale>) -> String {
+    const PARTS: [(&str, &str); 6] = [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        TIME_PARTS[0],
+        TIME_PARTS[1],
+        TIME_PARTS[2],
+    ];
+    localised(at_ms, locale, &PARTS, LoggedTime::date_time_text)
+        .unwrap_or_else(|| incident_engine::entry::iso8601(at_ms))
+}
+
+/// `hh:mm:ss` (UTC).
+fn utc_time_of_day(at_ms: u64) -> String {
     let seconds = (at_ms / 1000) % 86_400;
     format!(
         "{:02}:{:02}:{:02}",

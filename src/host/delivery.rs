@@ -911,14 +911,15 @@ pub fn ask_to_persist(answer: impl Fn(StorageView) + 'static) {
         if let Ok(promise) = storage.persist() {
             view.persisted = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool());
         }
-        if let Ok(promise) = storage.estimate() {
-            if let Ok(estimate) = JsFuture::from(promise).await {
-                let estimate: web_sys::StorageEstimate = estimate.unchecked_into();
-                if let (Some(used), Some(quota)) = (estimate.get_usage(), estimate.get_quota()) {
-                    view.usage = Some((used, quota));
-                }
-            }
-        }
+        view.usage = storage_usage().await;
         answer(view);
     });
+}
+
+/// Bytes this site uses and its quota (`navigator.storage.estimate()`), when the browser says.
+/// Asked again as the outbox grows, since that is when storage fills.
+pub async fn storage_usage() -> Option<(f64, f64)> {
+    let promise = web_sys::window()?.navigator().storage().estimate().ok()?;
+    let estimate: web_sys::StorageEstimate = JsFuture::from(promise).await.ok()?.unchecked_into();
+    Some((estimate.get_usage()?, estimate.get_quota()?))
 }

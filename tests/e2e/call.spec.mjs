@@ -513,7 +513,7 @@ test('an unfinished call older than the pack\'s retention is removed, and the ha
   await page.reload();
   await standalone.widget.settled();
   await expect(page.getByRole('status').filter({ hasText: 'unfinished call' })).toHaveText(
-    /^An unfinished call last changed at 08:00:\d\d on 2026-11-29 was removed: your organisation keeps unfinished calls for 1 hour\.$/,
+    /^An unfinished call last changed on 29 Nov 2026, 08:00:\d\d was removed: your organisation keeps unfinished calls for 1 hour\.$/,
   );
   await expect(desk.region).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Answer call' })).toBeVisible();

@@ -238,6 +238,27 @@ test('a rejected entry is a dead letter the handler can read and send again; not
   expect(await crm.keys()).toHaveLength(1);
 });
 
+test('storage nearly full is warned about, and asked again as closed calls wait', async ({ page }) => {
+  // A test cannot fill the disk: the browser's estimate is replaced (in every frame) by one that
+  // reports 70 MB of a 100 MB quota the first time it is asked and 90 MB after that.
+  await page.addInitScript(() => {
+    let asked = 0;
+    StorageManager.prototype.estimate = async () => ({ usage: asked++ === 0 ? 70e6 : 90e6, quota: 100e6 });
+  });
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  const panel = w.getByRole('region', { name: 'Closed calls and the CRM' });
+  await expect(panel.locator('.idk-outbox-storage')).not.toBeEmpty();
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  // A closed call waits for the CRM (which does not answer here): storage is asked again.
+  await quickCall(page, w);
+  await expect(panel.getByRole('alert')).toHaveText(
+    'Storage is nearly full: 90 MB of 100 MB used. Unsent entries may be lost: ask your supervisor to free space.',
+  );
+  await expectNoAxeViolations(page);
+});
+
 test('an entry closed but not yet acknowledged survives a reload and is delivered under its first key', async ({ page, request }) => {
   const crm = new CrmEndpoint(request);
   await crm.reset();
@@ -322,6 +343,58 @@ test('context.set links the call to the CRM and prefills the number; the host he
   expect(JSON.parse(await required.locator('pre').textContent()).payload).toMatchObject({ level: 'duty-supervisor' });
   await page.waitForTimeout(1_500); // the one-second tick re-evaluates proposals: still once
   await expect(required).toHaveCount(1);
+});
+
+test('configure: the role is shown and recorded with each call; times follow the locale, else the browser\'s', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0${QUICK}`).then(() => host.widget.root);
+  await host.connected();
+  // The example page configures a handler on connect, without a locale: times are the browser's
+  // (en-GB here).
+  await expect(w.locator('.idk-signed-in')).toHaveText('Calls logged as crm-agent-1 · call handler');
+  const review = async () => {
+    await w.getByRole('button', { name: /^Answer (next )?call$/ }).click();
+    const call = w.getByRole('region', { name: 'Call', exact: true });
+    await call.getByRole('button', { name: 'Close call' }).click();
+    const dialog = w.getByRole('dialog', { name: 'Review and close the call' });
+    const opened = dialog.getByRole('listitem').filter({ hasText: 'Call answered' }).locator('time');
+    const shown = { text: await opened.textContent(), at: await opened.getAttribute('datetime') };
+    await dialog.getByRole('button', { name: 'Keep the call open' }).click();
+    await call.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'No', exact: true }).check();
+    return shown;
+  };
+  const before = await review();
+  expect(before.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  expect(before.text).toMatch(/^\d\d:\d\d:\d\d$/); // en-GB: the 24-hour clock
+  await host.configure({ agent: 'trainee-0007', role: 'trainee', locale: 'en-US' });
+  await expect(host.configureStatus()).toContainText('Sent');
+  await expect(w.locator('.idk-signed-in')).toHaveText('Calls logged as trainee-0007 · trainee');
+  // The open call was answered before: it keeps who answered it. Times already shown follow the
+  // new locale (en-US: the 12-hour clock).
+  await w.getByRole('region', { name: 'Call', exact: true }).getByRole('button', { name: 'Close call' }).click();
+  const dialog = w.getByRole('dialog', { name: 'Review and close the call' });
+  await expect(dialog.getByRole('listitem').filter({ hasText: 'Call answered' }).locator('time')).toHaveText(/^\d{1,2}:\d\d:\d\d\s?[AP]M$/);
+  await dialog.getByRole('button', { name: 'Keep the call open' }).click();
+  const call = w.getByRole('region', { name: 'Call', exact: true });
+  await call.getByRole('button', { name: 'Start tree' }).click();
+  await expect(call.locator('#idk-question')).toBeFocused();
+  await page.keyboard.press('1');
+  await expect(call.getByRole('region', { name: 'Code and priority' })).toContainText('QK-01');
+  await call.getByRole('button', { name: 'Close call' }).click();
+  await dialog.getByRole('button', { name: 'Confirm close' }).click();
+  await quickCall(page, w);
+  await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
+  const [first, second] = (await crm.state()).entries.map((e) => e.body);
+  expect(first.handler).toBe('crm-agent-1');
+  expect(first.handler_role).toBe('handler');
+  expect(second.handler).toBe('trainee-0007');
+  expect(second.handler_role).toBe('trainee');
+  // A locale this browser's Intl refuses (shaped like a tag, but a lone extension singleton) is
+  // said, and times are shown the browser's way.
+  await host.configure({ locale: 'en-a' });
+  await expect(w.locator('.idk-host-status')).toHaveText('This browser does not know the locale en-a; times are shown its own way.');
+  await expectNoAxeViolations(page);
 });
 
 test('pack.load: new procedures between calls, never under an open call; another site refused', async ({ page, request }) => {

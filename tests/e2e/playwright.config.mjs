@@ -16,6 +16,10 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
+    // A UK handler's browser, whatever the machine's own settings: times the widget shows follow
+    // the browser's locale and time zone until the host configures a locale.
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
     launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS },
   },
   webServer: {

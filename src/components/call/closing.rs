@@ -3,10 +3,11 @@
 //! call and hands its entry to the host.
 
 use incident_engine::call::{AnswerValue, Command, Event};
+use incident_engine::entry::iso8601;
 use leptos::prelude::*;
 
 use super::{missing_label, Desk};
-use crate::host::clock::time_of_day;
+use crate::host::clock::{shown_locale, time_of_day};
 
 /// The closing dialog: the log for review and what is still needed.
 const CLOSE_DIALOG_ID: &str = "idk-close";
@@ -101,6 +102,7 @@ fn answer_text(value: &AnswerValue) -> String {
 /// The review dialog. Its log and what is missing are built only while it is open (`reviewing`),
 /// so the rest of the call does not pay for them on every change.
 fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
+    let locale = shown_locale();
     let events = move || {
         if !reviewing.get() {
             return None;
@@ -108,9 +110,18 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
         Some(desk.call.with(|c| {
             c.log()
                 .iter()
-                .map(
-                    |e| view! { <li><time>{time_of_day(e.at)}</time> " " {describe(&e.what)}</li> },
-                )
+                .map(|e| {
+                    let at = e.at;
+                    view! {
+                        <li>
+                            <time datetime=iso8601(at)>
+                                {move || locale.with(|l| time_of_day(at, l.as_ref()))}
+                            </time>
+                            " "
+                            {describe(&e.what)}
+                        </li>
+                    }
+                })
                 .collect_view()
         }))
     };

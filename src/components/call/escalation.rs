@@ -6,7 +6,7 @@ use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
 use super::Desk;
-use crate::host::clock::time_of_day;
+use crate::host::clock::{shown_locale, time_of_day};
 
 /// Escalations the procedures propose (role=alert, never dismissed by itself): each accepted, or
 /// declined with a reason; either decision is logged (L2 1.7).
@@ -114,12 +114,14 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let access = RwSignal::new(String::new());
     let services = RwSignal::new(String::new());
+    let locale = shown_locale();
     let declared = Memo::new(move |_| {
+        let locale = locale.get();
         desk.call.with(|c| {
             c.major_incident().map(|m| {
                 format!(
                     "Major incident declared at {}: {}",
-                    time_of_day(m.at),
+                    time_of_day(m.at, locale.as_ref()),
                     m.reason
                 )
             })

@@ -26,11 +26,11 @@ use incident_engine::call::{Call, Command, Effect, Missing, PriorCall, Refusal};
 use incident_engine::entry::LogEntry;
 use incident_engine::keys::answer_key;
 use incident_engine::pack::{DecisionTree, LogField};
-use incident_engine::protocol::{ContextSet, HostEvent};
+use incident_engine::protocol::{ContextSet, HostEvent, Role};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::clock::{clock_text, every_second, now_ms, time_of_day};
+use crate::host::clock::{clock_text, every_second, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
 use crate::host::drafts::DraftSaver;
 use crate::host::instance::Instance;
@@ -219,6 +219,9 @@ pub fn CallScreen(
     /// The handler's id, for the log.
     #[prop(into)]
     agent: String,
+    /// What the handler is signed in as, if the host said (recorded with the call).
+    #[prop(optional_no_strip)]
+    role: Option<Role>,
     /// Earlier calls handled in this session, for repeat-caller triggers; the call adds itself
     /// when it closes.
     history: RwSignal<Vec<PriorCall>>,
@@ -233,7 +236,7 @@ pub fn CallScreen(
     crm_context: Option<RwSignal<Option<ContextSet>>>,
 ) -> impl IntoView {
     let resumed = restored.is_some();
-    let call = restored.unwrap_or_else(|| Call::open(&pack, &agent, now_ms()));
+    let call = restored.unwrap_or_else(|| Call::open_as(&pack, &agent, role, now_ms()));
     let opened = call.opened_at();
     let call = RwSignal::new(call);
     let now = RwSignal::new(now_ms());
@@ -299,7 +302,10 @@ pub fn CallScreen(
     if resumed {
         desk.announcement.set(format!(
             "Call resumed as it was at {}",
-            time_of_day(call.with_untracked(Call::touched_at))
+            time_of_day(
+                call.with_untracked(Call::touched_at),
+                shown_locale().get_untracked().as_ref()
+            )
         ));
     }
     // Digits answer the current question from anywhere in the call except where typing means text.
