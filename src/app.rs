@@ -176,10 +176,8 @@ pub fn App(
 
     me.set_value(Some(instance));
     // The widget's outbox: the page's own (`""`), or this named widget's in a host's page.
-    let name = instance.draft_key();
-    let name = name.strip_prefix(drafts::DRAFT_KEY).unwrap_or_default();
     let started = delivery::start(
-        name,
+        delivery::Lane::of(instance.name().as_deref()),
         move |event| instance.send(event),
         move |view| {
             outbox.try_set(view);
@@ -299,8 +297,10 @@ fn HandlerScreen(
     let draft_pack = pack.clone();
     // This widget's draft (each widget on a page has its own); `try_` setters, as the widget may
     // have been unmounted (destroyed by its host) before the store answers.
-    let draft_key = StoredValue::new(Instance::current().draft_key());
-    let key = draft_key.get_value();
+    let me = Instance::current();
+    let draft_key = StoredValue::new(me.draft_key());
+    // "Answer call" waits until any saved call has been looked for (it would be resumed instead).
+    let looked = RwSignal::new(false);
     // Unfinished calls are kept only as long as the organisation says (F21).
     let keep_ms = pack.file().retention.draft_ms();
     let keep_hours = match pack.file().retention.draft_hours {
@@ -308,6 +308,12 @@ fn HandlerScreen(
         n => format!("{n} hours"),
     };
     leptos::task::spawn_local(async move {
+        // This tab's drafts, and a call a closed tab left unfinished, become this tab's. A failure
+        // here is the store's, which loading the draft then reports.
+        let _ = drafts::claim(me.name().as_deref()).await;
+        // The key may have changed (a duplicated tab takes a new id).
+        let key = me.draft_key();
+        draft_key.try_set_value(key.clone());
         match drafts::load(&key).await {
             Ok(Some(text)) => match Call::from_draft(&draft_pack, &text) {
                 Ok(call) if call.touched_at().saturating_add(keep_ms) < now_ms() => {
@@ -333,6 +339,7 @@ fn HandlerScreen(
                 draft_problem.try_set(Some(e.to_string()));
             }
         }
+        looked.try_set(true);
     });
     view! {
         <header class="idk-header">
@@ -375,7 +382,7 @@ fn HandlerScreen(
                         }
                     })
             }}
-            <Show when=move || !in_progress.get()>
+            <Show when=move || looked.get() && !in_progress.get()>
                 <div>
                     <button
                         type="button"

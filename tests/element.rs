@@ -116,6 +116,22 @@ fn shadow_button(root: &ShadowRoot, name: &str) -> HtmlElement {
         .unchecked_into()
 }
 
+/// Answers a call on `widget` once it offers to (after it has looked for a saved call).
+async fn answer(widget: &Mounted) {
+    for _ in 0..1000 {
+        leptos::task::tick().await;
+        let offered = shadow_all(&widget.root, "button")
+            .into_iter()
+            .find(|b| text(b) == "Answer call");
+        if let Some(button) = offered {
+            button.unchecked_into::<HtmlElement>().click();
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("the widget never offered to answer a call");
+}
+
 const HANDLER: &str = r#"{"agent_id":"agent-1","role":"handler"}"#;
 
 #[wasm_bindgen_test]
@@ -149,7 +165,7 @@ async fn two_widgets_keep_their_elements_and_events_apart_and_one_can_go() {
         .is_none());
 
     // A's call opens in A's shadow root only; its ids are not in the document.
-    shadow_button(&a.root, "Answer call").click();
+    answer(&a).await;
     leptos::task::tick().await;
     assert_eq!(shadow_all(&a.root, "#idk-call-heading").len(), 1);
     assert!(shadow_all(&b.root, "#idk-call-heading").is_empty());
@@ -217,7 +233,7 @@ async fn two_widgets_keep_their_elements_and_events_apart_and_one_can_go() {
     a.handle.destroy();
 
     // B carries on.
-    shadow_button(&b.root, "Answer call").click();
+    answer(&b).await;
     leptos::task::tick().await;
     assert_eq!(shadow_all(&b.root, "#idk-call-heading").len(), 1);
     b.handle.destroy();
@@ -258,7 +274,7 @@ fn log_field(root: &ShadowRoot, label: &str) -> web_sys::HtmlInputElement {
 async fn destroying_a_widget_disposes_it_and_writes_its_pending_draft_at_once() {
     let d = mount("wbt-d", HANDLER).unwrap();
     ready(&d).await;
-    shadow_button(&d.root, "Answer call").click();
+    answer(&d).await;
     leptos::task::tick().await;
     // The first draft is written within 300 ms of answering.
     sleep(400).await;
@@ -273,12 +289,14 @@ async fn destroying_a_widget_disposes_it_and_writes_its_pending_draft_at_once() 
     d.handle.destroy();
     sleep(100).await;
     let store = incident_desk::host::store::Store::open().await.unwrap();
-    let draft = store.get("draft:wbt-d").await.unwrap().expect("a draft");
+    let key = incident_desk::host::drafts::draft_key(Some("wbt-d"));
+    let draft = store.get(&key).await.unwrap().expect("a draft");
     assert!(draft.contains("Ada Stone"), "{draft}");
     // Nothing of it is left in the page, and it is not under another widget's key.
     assert_eq!(
         d.root.first_element_child().unwrap().child_element_count(),
         0
     );
-    assert!(store.get("draft").await.unwrap().is_none());
+    let own_page = incident_desk::host::drafts::draft_key(None);
+    assert!(store.get(&own_page).await.unwrap().is_none());
 }

@@ -282,6 +282,21 @@ struct FormatProbe {
     format: Option<String>,
 }
 
+/// When the call saved in `text` last changed (its latest logged time), without the pack it was
+/// taken under: to pick the newest of several drafts. `None` if `text` is not a draft's shape.
+pub fn last_change(text: &str) -> Option<Millis> {
+    if text.len() > MAX_DRAFT_BYTES {
+        return None;
+    }
+    let draft: serde_json::Value = serde_json::from_str(text).ok()?;
+    draft
+        .get("log")?
+        .as_array()?
+        .iter()
+        .filter_map(|event| event.get("at")?.as_u64())
+        .max()
+}
+
 impl Call {
     /// The call as a draft: JSON text in the format [`DRAFT_FORMAT`], to be saved as it is and
     /// given back to [`Call::from_draft`]. Records the pack the call was answered under.

@@ -158,6 +158,24 @@ fn a_trainees_call_keeps_the_role_and_a_draft_saved_before_roles_reads_as_not_sa
 }
 
 #[test]
+fn the_last_change_of_a_draft_is_read_without_its_pack() {
+    let call = mid_tree();
+    assert_eq!(
+        incident_engine::draft::last_change(&call.to_draft()),
+        Some(call.touched_at())
+    );
+    for text in [
+        "",
+        "[]",
+        "{\"log\": 3}",
+        "{\"log\": [{\"at\": -1}]}",
+        "nonsense",
+    ] {
+        assert_eq!(incident_engine::draft::last_change(text), None, "{text}");
+    }
+}
+
+#[test]
 fn a_call_mid_tree_with_safety_answers_and_fields_round_trips_and_continues() {
     let call = mid_tree();
     assert_eq!(call.current_question(), Some("q-gully"));

@@ -24,7 +24,6 @@
 //! Entries hold personal data: nothing here writes them to the console.
 
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 
 use incident_engine::call::Millis;
@@ -32,15 +31,14 @@ use incident_engine::outbox::{
     Acked, Attempt, AttemptId, EntryState, Failure, IdempotencyKey, Outbox, OutboxStatus,
 };
 use incident_engine::protocol::{Endpoint, EntryNack, HostEvent};
-use js_sys::{Function, Promise};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::bridge::BrowserRandom;
 use super::clock::now_ms;
+use super::locks::{self, holding};
 use super::page::js_error_text;
 use super::store::{Change, Store, StoreError};
 
@@ -58,42 +56,6 @@ const CHANNEL: &str = "incident-desk:outbox";
 
 /// Storage use above this share of the quota is warned about.
 const PRESSURE_RATIO: f64 = 0.8;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `navigator.locks` (web-sys offers it only as an unstable API).
-    type LockManager;
-
-    #[wasm_bindgen(method, catch, js_name = request)]
-    fn request(this: &LockManager, name: &str, callback: &Function) -> Result<Promise, JsValue>;
-}
-
-fn lock_manager() -> Option<LockManager> {
-    let navigator = web_sys::window()?.navigator();
-    let locks = js_sys::Reflect::get(&navigator, &"locks".into()).ok()?;
-    (!locks.is_undefined() && !locks.is_null()).then(|| locks.unchecked_into())
-}
-
-/// Runs `work` while holding the exclusive Web Lock `name`, released when it finishes. Without
-/// Web Locks (an old browser) it runs at once; `None` if the browser refused the lock.
-async fn holding<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
-    let Some(locks) = lock_manager() else {
-        return Some(work.await);
-    };
-    let result = Rc::new(RefCell::new(None));
-    let slot = result.clone();
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
-        future_to_promise(async move {
-            let value = work.await;
-            *slot.borrow_mut() = Some(value);
-            Ok(JsValue::UNDEFINED)
-        })
-    });
-    let promise = locks.request(name, callback.unchecked_ref()).ok()?;
-    JsFuture::from(promise).await.ok()?;
-    let value = result.borrow_mut().take();
-    value
-}
 
 /// What the handler sees of the outbox.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -192,6 +154,14 @@ thread_local! {
 pub struct Lane(std::sync::Arc<str>);
 
 impl Lane {
+    /// The lane of the widget instance named `instance` in a host's page, or (`None`) the widget's
+    /// own page's.
+    pub fn of(instance: Option<&str>) -> Lane {
+        Lane(std::sync::Arc::from(
+            instance.map_or_else(String::new, |name| format!(":{name}")),
+        ))
+    }
+
     fn key(&self) -> String {
         format!("{OUTBOX_KEY}{}", self.0)
     }
@@ -410,11 +380,10 @@ async fn backing() -> Option<Store> {
 /// network coming back and for other tabs' changes. `sender` reaches the widget's host; `listener`
 /// hears every change. A second start of the same lane only replaces the sender and listener.
 pub fn start(
-    name: &str,
+    lane: Lane,
     sender: impl Fn(HostEvent) + 'static,
     listener: impl Fn(OutboxView) + 'static,
 ) -> Lane {
-    let lane = Lane(std::sync::Arc::from(name));
     let first = with_courier(&lane, |c| {
         c.listener = Some(Rc::new(listener));
         c.sender = Some(Rc::new(sender));
@@ -462,7 +431,7 @@ fn emit(lane: &Lane, event: HostEvent) {
 
 /// The widget's own page's lane: the one an iframe's host link delivers on.
 pub fn own_page() -> Lane {
-    Lane(std::sync::Arc::from(""))
+    Lane::of(None)
 }
 
 impl Lane {
@@ -579,20 +548,11 @@ fn offer_to_deliver(lane: &Lane) {
         return;
     }
     republish_route(lane);
-    let Some(locks) = lock_manager() else {
-        became_deliverer(lane);
-        return;
-    };
-    // Held for the page's life: the callback's promise never settles.
     let granted = lane.clone();
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
-        became_deliverer(&granted);
-        Promise::new(&mut |_resolve, _reject| {})
-    });
-    if locks
-        .request(&lane.lock(DELIVERY_LOCK), callback.unchecked_ref())
-        .is_err()
-    {
+    if !locks::hold_for_life(&lane.lock(DELIVERY_LOCK), move || {
+        became_deliverer(&granted)
+    }) {
+        // No Web Locks (an old browser): this tab delivers.
         became_deliverer(lane);
     }
 }
@@ -867,7 +827,16 @@ pub async fn teardown(lane: &Lane) -> Result<usize, StoreError> {
         let lane = &held;
         let (outbox, _) = read(lane, &store).await?;
         let waiting = outbox.entries().to_vec();
-        store.clear().await?;
+        // Everything goes (every tab's drafts, this lane's delivered keys) but other widgets'
+        // outboxes: their entries are incident records, and their widgets deliver them.
+        let gone: Vec<Change> = store
+            .keys()
+            .await?
+            .into_iter()
+            .filter(|key| *key == lane.key() || !key.starts_with(OUTBOX_KEY))
+            .map(Change::Delete)
+            .collect();
+        store.write(&gone).await?;
         if waiting.is_empty() {
             return Ok(0);
         }

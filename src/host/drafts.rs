@@ -4,30 +4,183 @@
 //! page is hidden or about to go, and never after the call has closed. Draft text is never
 //! logged: it holds personal data.
 //!
-//! Each widget instance keeps its draft under its own key ([`draft_key`]): `draft` for the
-//! widget's own page (standalone or in an iframe, as before instances existed, so drafts saved
-//! then still load), `draft:<instance>` for a widget mounted in a host's page, so two widgets on
-//! one page never resume each other's call.
+//! Each widget instance keeps its draft under its own key, and so does each tab ([`draft_key`]):
+//! `draft@<tab>` on the widget's own page (standalone or in an iframe), `draft:<instance>@<tab>`
+//! for a widget mounted in a host's page. Two widgets on one page, or the same CRM page open in
+//! two tabs, never resume or overwrite each other's call.
+//!
+//! A tab's id is kept in its session storage, so a reload finds the tab's draft at once. The tab
+//! holds the Web Lock `incident-desk:tab:<tab>` while it lives ([`claim`]); a tab opened after
+//! another closed (or crashed) takes over the call the closed tab left ("adopts" it: the newest
+//! draft whose tab holds no lock, moved under the new tab's key in one transaction, under the lock
+//! `incident-desk:drafts`, so two new tabs never take the same call). A duplicated tab copies its
+//! session storage: it finds its id held by the original and takes a new one. Drafts saved
+//! before tabs had ids (`draft`, `draft:<instance>`) are adopted like a closed tab's.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use incident_engine::outbox::Random;
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use super::bridge::BrowserRandom;
+use super::locks;
 use super::store::{Change, StoreError};
 
-/// The key the open call's draft is stored under on the widget's own page.
+/// What every draft key starts with.
 pub const DRAFT_KEY: &str = "draft";
 
-/// The key a widget instance keeps its draft under: [`DRAFT_KEY`] on the widget's own page
-/// (`None`), `draft:<instance>` for a named instance in a host's page.
-pub fn draft_key(instance: Option<&str>) -> String {
+/// Where a tab keeps its id (session storage: per tab, kept across reloads).
+const TAB_ID_KEY: &str = "incident-desk:tab";
+
+thread_local! {
+    /// This tab's id, once read or made.
+    static TAB: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// The tab's claim on its id, started once, awaited by every widget in the tab.
+    static CLAIM: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// This tab's id: from its session storage, else made now (and kept there).
+pub fn tab() -> String {
+    if let Some(id) = TAB.with(|t| t.borrow().clone()) {
+        return id;
+    }
+    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    let kept = session
+        .as_ref()
+        .and_then(|s| s.get_item(TAB_ID_KEY).ok().flatten())
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()));
+    let id = kept.unwrap_or_else(new_tab);
+    TAB.with(|t| *t.borrow_mut() = Some(id.clone()));
+    id
+}
+
+/// A new id for this tab, kept in its session storage.
+fn new_tab() -> String {
+    let id = format!("{:016x}", BrowserRandom.next_u64());
+    if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = session.set_item(TAB_ID_KEY, &id);
+    }
+    TAB.with(|t| *t.borrow_mut() = Some(id.clone()));
+    id
+}
+
+/// The key shared by the drafts of one widget instance in every tab: [`DRAFT_KEY`] on the widget's
+/// own page (`None`), `draft:<instance>` for a named instance in a host's page.
+fn instance_key(instance: Option<&str>) -> String {
     match instance {
         None => DRAFT_KEY.to_owned(),
         Some(name) => format!("{DRAFT_KEY}:{name}"),
     }
+}
+
+/// The key a widget instance keeps its draft under in this tab.
+pub fn draft_key(instance: Option<&str>) -> String {
+    format!("{}@{}", instance_key(instance), tab())
+}
+
+fn tab_lock(tab: &str) -> String {
+    format!("incident-desk:tab:{tab}")
+}
+
+/// Makes this tab's drafts its own for as long as it lives, and, if it has no draft for this
+/// instance, gives it the newest one a closed tab left. Call before loading the draft.
+pub async fn claim(instance: Option<&str>) -> Result<(), StoreError> {
+    let claim = CLAIM.with(|c| {
+        c.borrow_mut()
+            .get_or_insert_with(|| {
+                wasm_bindgen_futures::future_to_promise(async {
+                    hold_tab().await;
+                    Ok(wasm_bindgen::JsValue::UNDEFINED)
+                })
+            })
+            .clone()
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(claim).await;
+    adopt(instance).await
+}
+
+/// Takes the lock of this tab's id. If another live tab holds it for more than a moment (a reload
+/// lets go of it within milliseconds; a duplicated tab never does), this tab takes a new id.
+async fn hold_tab() {
+    const TRIES: u32 = 20;
+    for _ in 0..TRIES {
+        match locks::hold_for_life_if_free(&tab_lock(&tab())).await {
+            Some(false) => sleep_ms(100).await,
+            // Held now, or no Web Locks (then every tab keeps the id it has).
+            Some(true) | None => return,
+        }
+    }
+    let id = new_tab();
+    let _ = locks::hold_for_life_if_free(&tab_lock(&id)).await;
+}
+
+async fn sleep_ms(ms: i32) {
+    let slept = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(slept).await;
+}
+
+/// If this tab has no draft for `instance`, moves the newest draft of a tab that is gone to this
+/// tab's key. Without Web Locks no tab can tell which others are alive, and the newest draft of
+/// another tab is taken, as a single shared draft was before tabs had ids.
+async fn adopt(instance: Option<&str>) -> Result<(), StoreError> {
+    let own = draft_key(instance);
+    if store().await?.get(&own).await?.is_some() {
+        return Ok(());
+    }
+    let shared = instance_key(instance);
+    let work = async move {
+        let live = locks::held().await;
+        let store = store().await?;
+        let mut newest: Option<(u64, String, String)> = None;
+        for key in store.keys().await? {
+            let tab = match key.strip_prefix(shared.as_str()) {
+                Some("") => None,
+                Some(rest) => match rest.strip_prefix('@') {
+                    Some(tab) => Some(tab),
+                    None => continue,
+                },
+                None => continue,
+            };
+            let alive = tab.is_some_and(|tab| {
+                tab == self::tab()
+                    || live
+                        .as_ref()
+                        .is_some_and(|held| held.contains(&tab_lock(tab)))
+            });
+            if alive {
+                continue;
+            }
+            let Some(text) = store.get(&key).await? else {
+                continue;
+            };
+            let changed = incident_engine::draft::last_change(&text).unwrap_or(0);
+            if newest.as_ref().is_none_or(|(at, ..)| changed > *at) {
+                newest = Some((changed, key, text));
+            }
+        }
+        if let Some((_, key, text)) = newest {
+            store
+                .write(&[
+                    Change::Put {
+                        key: own,
+                        value: text,
+                    },
+                    Change::Delete(key),
+                ])
+                .await?;
+        }
+        Ok(())
+    };
+    locks::holding("incident-desk:drafts", work)
+        .await
+        .unwrap_or_else(|| Err(StoreError("the browser refused the drafts lock".into())))
 }
 
 /// How long after a change the draft is written, at most.

@@ -37,7 +37,6 @@ use incident_engine::protocol::{read_bare_command, Configure, HostCommand, HostE
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
-use super::drafts;
 use super::instance::Instance;
 use super::page::{self, Settled, SETTLED_ATTRIBUTE};
 use crate::App;
@@ -190,10 +189,10 @@ pub fn mount_widget(
         ready: Cell::new(false),
         destroyed: Cell::new(false),
     });
-    let draft_key = drafts::draft_key(Some(&name));
-    let app_link = link.clone();
+
+    let (app_link, app_name) = (link.clone(), name.clone());
     let mounted = leptos::mount::mount_to(container, move || {
-        Instance::provide_element(root, app_link, draft_key);
+        Instance::provide_element(root, app_link, app_name);
         view! { <App pack_url=pack_url /> }
     });
     NAMES.with(|names| names.borrow_mut().insert(name.clone()));

@@ -39,7 +39,8 @@ pub enum HostLink {
 struct Place {
     root: Root,
     link: HostLink,
-    draft_key: String,
+    /// The instance's name in a host's page; `None` on the widget's own page.
+    name: Option<String>,
 }
 
 /// The widget a component belongs to (see the module docs). `Copy`, so closures keep it; it lives
@@ -57,21 +58,17 @@ impl Instance {
         Instance::new(Place {
             root: Root::Document,
             link,
-            draft_key: drafts::draft_key(None),
+            name: None,
         })
     }
 
     /// Provides a widget mounted in `root`, a host page's shadow root, to the tree about to be
     /// built (by `host::element`, before `App`).
-    pub(crate) fn provide_element(
-        root: web_sys::ShadowRoot,
-        link: Rc<ElementLink>,
-        draft_key: String,
-    ) {
+    pub(crate) fn provide_element(root: web_sys::ShadowRoot, link: Rc<ElementLink>, name: String) {
         provide_context(Instance::new(Place {
             root: Root::Shadow(root),
             link: HostLink::Element(link),
-            draft_key,
+            name: Some(name),
         }));
     }
 
@@ -166,9 +163,14 @@ impl Instance {
         }
     }
 
+    /// The instance's name in a host's page (`None` on the widget's own page), which keeps its
+    /// draft and its outbox apart from other widgets'.
+    pub fn name(self) -> Option<String> {
+        self.place().and_then(|p| p.name.clone())
+    }
+
     /// The key this widget keeps its call's draft under ([`drafts::draft_key`]).
     pub fn draft_key(self) -> String {
-        self.place()
-            .map_or_else(|| drafts::draft_key(None), |p| p.draft_key.clone())
+        drafts::draft_key(self.name().as_deref())
     }
 }

@@ -2,7 +2,8 @@
 //! signals), the clock, the network (fetching the procedure pack) and the host page around the
 //! widget (handing over completed entries: `bridge` in an iframe, `element` mounted in a host's
 //! page, `instance` for which of them a widget has), storage (IndexedDB: the call in progress, the
-//! outbox) and delivery of closed calls to the CRM (over the host link or by HTTP). Everything here
+//! outbox), Web Locks between tabs (`locks`) and delivery of closed calls to the CRM (over the host
+//! link or by HTTP). Everything here
 //! turns browser values into engine values at the boundary.
 
 pub mod bridge;
@@ -11,6 +12,7 @@ pub mod delivery;
 pub mod drafts;
 pub mod element;
 pub mod instance;
+pub mod locks;
 pub mod pack_source;
 pub mod page;
 pub mod store;

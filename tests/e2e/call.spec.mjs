@@ -321,7 +321,7 @@ test('choosing a code by search needs a reason, and the reason is the why', asyn
 
 /** The saved draft of the call in progress, read from the widget's IndexedDB in `page`. */
 async function readDraft(page) {
-  return (await storedData(page, 'draft')).value;
+  return (await storedData(page)).value;
 }
 
 test('a call in progress survives a reload and a new tab, byte for byte', async ({ page, context }) => {
@@ -376,6 +376,56 @@ test('a call in progress survives a reload and a new tab, byte for byte', async 
   await second.keyboard.press('2'); // nobody still inside
   await expect(resumed.decision()).toContainText('UT-GAS-01');
   await expect.poll(() => readDraft(second)).toContain('"decision":{');
+});
+
+test('two tabs keep their own calls; a duplicated tab takes its own id; a closed tab\'s call goes to the next tab opened', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const name = (target) => new CallDesk(target).region.getByLabel("Caller's name", { exact: true });
+  const takeCall = async (target, caller) => {
+    await new StandalonePage(target).open();
+    const desk = new CallDesk(target);
+    await desk.answer();
+    await desk.type("Caller's name", caller);
+    await expect.poll(() => readDraft(target)).toContain(caller);
+  };
+  const reopen = async (target) => {
+    await target.reload();
+    await new StandalonePage(target).widget.settled();
+  };
+  await takeCall(page, 'Ann Archer');
+  // A second tab of the same page: tab A is alive, so its call stays A's.
+  const other = await context.newPage();
+  await takeCall(other, 'Ben Baker');
+  // Each tab's reload resumes its own call, not the one written last.
+  await reopen(page);
+  await expect(name(page)).toHaveValue('Ann Archer');
+  await reopen(other);
+  await expect(name(other)).toHaveValue('Ben Baker');
+  await reopen(page);
+  await expect(name(page)).toHaveValue('Ann Archer');
+
+  // A duplicated tab starts with a copy of tab A's session, so A's id: A holds it, and the copy
+  // takes its own, resuming nothing and overwriting nothing.
+  const id = await page.evaluate(() => sessionStorage.getItem('incident-desk:tab'));
+  const copy = await context.newPage();
+  await copy.addInitScript((id) => {
+    if (!sessionStorage.getItem('incident-desk:tab')) sessionStorage.setItem('incident-desk:tab', id);
+  }, id);
+  await new StandalonePage(copy).open();
+  await expect(copy.getByRole('button', { name: 'Answer call' })).toBeVisible({ timeout: 15_000 });
+  expect(await copy.evaluate(() => sessionStorage.getItem('incident-desk:tab'))).toMatch(/^[0-9a-f]{16}$/);
+  expect(await copy.evaluate(() => sessionStorage.getItem('incident-desk:tab'))).not.toBe(id);
+  expect(await readDraft(page)).toContain('Ann Archer');
+
+  // Tab B closes with its call open: the next tab opened takes that call over (A's stays A's).
+  await other.close();
+  const next = await context.newPage();
+  await new StandalonePage(next).open();
+  await expect(name(next)).toHaveValue('Ben Baker');
+  expect(await readDraft(next)).toContain('Ben Baker');
+  await reopen(page);
+  await expect(name(page)).toHaveValue('Ann Archer');
+  await expectNoAxeViolations(next);
 });
 
 test('host messages from another origin or window, with an invalid payload, or replayed, change nothing and are reported', async ({ page }) => {
@@ -500,7 +550,7 @@ test('an unfinished call older than the pack\'s retention is removed, and the ha
   const desk = new CallDesk(page);
   await desk.answer();
   await desk.safetyNet();
-  await expect.poll(async () => (await storedData(page, 'draft')).value).not.toBeNull();
+  await expect.poll(async () => (await storedData(page)).value).not.toBeNull();
 
   // Within the hour the pack allows, it comes back…
   await page.clock.setFixedTime(new Date(answered.getTime() + 50 * 60_000));
@@ -517,5 +567,5 @@ test('an unfinished call older than the pack\'s retention is removed, and the ha
   );
   await expect(desk.region).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Answer call' })).toBeVisible();
-  expect((await storedData(page, 'draft')).value).toBeNull();
+  expect((await storedData(page)).value).toBeNull();
 });

@@ -484,8 +484,10 @@ export class CrmEndpoint {
  * the keys in its IndexedDB store, the number of localStorage items, and the text stored under
  * `key` (or null).
  */
-export async function storedData(target, key = 'draft') {
+export async function storedData(target, key = undefined) {
   return target.evaluate(async (key) => {
+    // By default, the draft of the widget's own page in this tab (`draft@<tab>`).
+    key ??= `draft@${sessionStorage.getItem('incident-desk:tab')}`;
     const read = await new Promise((resolve, reject) => {
       const open = indexedDB.open('incident-desk');
       open.onerror = () => reject(open.error);
@@ -507,5 +509,5 @@ export async function storedData(target, key = 'draft') {
       };
     });
     return { ...read, localStorage: localStorage.length };
-  }, key);
+  }, key ?? null);
 }
