@@ -16,7 +16,10 @@
 //!   [`AttemptId`], and a new attempt is only made after the previous one failed or timed out.
 //! - Entries go in the order they were enqueued, at most `max_in_flight` at a time (1 by default):
 //!   while the oldest waits for its retry, those behind it wait too, so an outage costs one
-//!   request per wait rather than one per entry. A dead letter steps out of the line.
+//!   request per wait rather than one per entry. A dead letter steps out of the line, and so does
+//!   an entry that has failed [`STEP_ASIDE_AFTER`] times, while it waits for its next retry: one
+//!   entry the CRM keeps failing (a body its server chokes on) cannot hold up every call closed
+//!   after it. Those then may arrive out of order; each keeps its key, so none arrives twice.
 //! - Retries wait a delay drawn uniformly from `[0, min(cap, base × 2ⁿ)]` (capped exponential
 //!   backoff with full jitter, n = 0 for the first retry), and happen at once when the browser comes
 //!   back online or the host says it is ready. Retryable failures are retried for ever; only a
@@ -32,6 +35,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::call::Millis;
+
+/// Failed attempts after which an entry waiting for its retry lets the entries behind it be sent.
+pub const STEP_ASIDE_AFTER: u32 = 3;
 
 /// The version of the persisted outbox's JSON; a stored outbox of another version is refused.
 pub const OUTBOX_FORMAT: u32 = 1;
@@ -386,6 +392,15 @@ pub struct Entry {
     pub state: EntryState,
 }
 
+impl Entry {
+    /// Whether it has failed [`STEP_ASIDE_AFTER`] times and waits for its next retry at `now`, out
+    /// of the line, so the entries behind it can be sent.
+    fn steps_aside(&self, now: Millis) -> bool {
+        matches!(self.state, EntryState::Pending { since, due_at }
+            if self.attempts >= STEP_ASIDE_AFTER && due_at > now && since <= now)
+    }
+}
+
 /// One send the widget should make now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
@@ -687,15 +702,18 @@ impl Outbox {
         (self.policy.max_in_flight as usize).saturating_sub(self.in_flight())
     }
 
-    /// Whether each entry is at the head of the line: among the first `max_in_flight` entries
-    /// that are not dead letters. Only those may be sent, so while the oldest waits for its retry
-    /// the ones behind it wait too: an outage costs one request per wait, not one per entry.
-    fn at_head(&self) -> Vec<bool> {
+    /// Whether each entry is at the head of the line at `now`: among the first `max_in_flight`
+    /// entries in the line. Only those may be sent, so while the oldest waits for its retry the
+    /// ones behind it wait too: an outage costs one request per wait, not one per entry. Out of
+    /// the line: dead letters, and entries that have failed [`STEP_ASIDE_AFTER`] times while they
+    /// wait for their next retry.
+    fn at_head(&self, now: Millis) -> Vec<bool> {
         let mut room = self.policy.max_in_flight as usize;
         self.entries
             .iter()
             .map(|e| {
-                let head = room > 0 && !matches!(e.state, EntryState::DeadLetter { .. });
+                let aside = matches!(e.state, EntryState::DeadLetter { .. }) || e.steps_aside(now);
+                let head = room > 0 && !aside;
                 room -= usize::from(head);
                 head
             })
@@ -709,9 +727,10 @@ impl Outbox {
         let free = self.free_slots() > 0;
         self.entries
             .iter()
-            .zip(self.at_head())
+            .zip(self.at_head(now))
             .filter_map(|(e, head)| match e.state {
-                EntryState::Pending { since, due_at } if free && head => {
+                // One stepped aside is back in the line when its retry is due.
+                EntryState::Pending { since, due_at } if free && (head || e.steps_aside(now)) => {
                     Some(if since > now { now } else { due_at.max(now) })
                 }
                 EntryState::InFlight {
@@ -747,7 +766,7 @@ impl Outbox {
             }
         }
         let mut free = self.free_slots();
-        let at_head = self.at_head();
+        let at_head = self.at_head(now);
         let mut attempts = Vec::new();
         for (entry, head) in self.entries.iter_mut().zip(at_head) {
             if free == 0 {

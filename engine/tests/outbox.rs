@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use incident_engine::outbox::{
     Acked, Attempt, AttemptId, Enqueued, EntryState, Failed, Failure, IdempotencyKey, Outbox,
-    PolicyProblem, Random, RetryPolicy, SplitMix64,
+    PolicyProblem, Random, RetryPolicy, SplitMix64, STEP_ASIDE_AFTER,
 };
 use proptest::prelude::*;
 
@@ -574,6 +574,41 @@ fn entries_go_one_at_a_time_in_order_unless_the_policy_allows_more() {
 }
 
 #[test]
+fn an_entry_that_keeps_failing_steps_aside_and_the_ones_behind_it_go() {
+    let mut outbox = outbox();
+    let mut rng = SplitMix64::new(19);
+    let stuck = outbox.enqueue("a body the CRM chokes on".into(), T0, &mut rng);
+    let behind = outbox.enqueue("entry 1".into(), T0, &mut rng);
+    // Until it has failed STEP_ASIDE_AFTER times, the one behind waits while it waits.
+    let (mut now, mut failures) = (T0, 0);
+    let retry_at = loop {
+        let attempt = send_one(&mut outbox, now, &mut rng);
+        assert_eq!(attempt.key, stuck, "the one behind went before its turn");
+        failures += 1;
+        let Failed::Retry { at, .. } =
+            outbox.failed(&stuck, attempt.attempt, http(503), now, &mut rng)
+        else {
+            panic!("retried");
+        };
+        if failures >= STEP_ASIDE_AFTER && at > now {
+            break at;
+        }
+        if at > now {
+            assert!(outbox.due(now, &mut rng).is_empty(), "sent out of turn");
+        }
+        now = at;
+    };
+    // Now it waits out of the line: the one behind goes, and is delivered.
+    let next = send_one(&mut outbox, now, &mut rng);
+    assert_eq!(next.key, behind);
+    assert_eq!(outbox.acked(&behind, now), Acked::Delivered);
+    // The stuck one is not forgotten: it is tried again when due, under its key.
+    assert_eq!(outbox.next_wake(now), Some(retry_at));
+    let again = send_one(&mut outbox, retry_at, &mut rng);
+    assert_eq!((&again.key, again.number), (&stuck, failures + 1));
+}
+
+#[test]
 fn after_a_reload_attempts_in_flight_are_due_again_under_their_keys() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(18);
@@ -921,14 +956,22 @@ fn checked_due(
         .iter()
         .map(|e| (e.key.clone(), e.payload.clone()))
         .collect();
+    let attempts = outbox.due(now, rng);
+    // The line after (those just sent are in flight, so in it): no dead letters, and none that has
+    // failed STEP_ASIDE_AFTER times and waits for its retry.
     let head: BTreeSet<IdempotencyKey> = outbox
         .entries()
         .iter()
-        .filter(|e| !matches!(e.state, EntryState::DeadLetter { .. }))
+        .filter(|e| match e.state {
+            EntryState::DeadLetter { .. } => false,
+            EntryState::Pending { since, due_at } => {
+                e.attempts < STEP_ASIDE_AFTER || due_at <= now || since > now
+            }
+            _ => true,
+        })
         .take(outbox.policy().max_in_flight as usize)
         .map(|e| e.key.clone())
         .collect();
-    let attempts = outbox.due(now, rng);
     let mut keys = BTreeSet::new();
     for attempt in &attempts {
         assert!(
