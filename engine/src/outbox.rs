@@ -17,9 +17,10 @@
 //! - Entries go in the order they were enqueued, at most `max_in_flight` at a time (1 by default):
 //!   while the oldest waits for its retry, those behind it wait too, so an outage costs one
 //!   request per wait rather than one per entry. A dead letter steps out of the line, and so does
-//!   an entry that has failed [`STEP_ASIDE_AFTER`] times, while it waits for its next retry: one
-//!   entry the CRM keeps failing (a body its server chokes on) cannot hold up every call closed
-//!   after it. Those then may arrive out of order; each keeps its key, so none arrives twice.
+//!   the first entry that has failed [`STEP_ASIDE_AFTER`] times, while it waits for its next
+//!   retry: one entry the CRM keeps failing (a body its server chokes on) cannot hold up every
+//!   call closed after it. Those then may arrive out of order; each keeps its key, so none arrives
+//!   twice. Only one steps aside at a time, so an outage costs about two requests per wait.
 //! - Retries wait a delay drawn uniformly from `[0, min(cap, base × 2ⁿ)]` (capped exponential
 //!   backoff with full jitter, n = 0 for the first retry), and happen at once when the browser comes
 //!   back online or the host says it is ready. Retryable failures are retried for ever; only a
@@ -392,6 +393,17 @@ pub struct Entry {
     pub state: EntryState,
 }
 
+/// Where an entry is in the line ([`Outbox::line`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// Among the first `max_in_flight`: it may be sent.
+    Head,
+    /// Stepped out of the line while it waits for its retry.
+    Aside,
+    /// Behind the head, or a dead letter.
+    Behind,
+}
+
 impl Entry {
     /// Whether it has failed [`STEP_ASIDE_AFTER`] times and waits for its next retry at `now`, out
     /// of the line, so the entries behind it can be sent.
@@ -702,20 +714,31 @@ impl Outbox {
         (self.policy.max_in_flight as usize).saturating_sub(self.in_flight())
     }
 
-    /// Whether each entry is at the head of the line at `now`: among the first `max_in_flight`
-    /// entries in the line. Only those may be sent, so while the oldest waits for its retry the
-    /// ones behind it wait too: an outage costs one request per wait, not one per entry. Out of
-    /// the line: dead letters, and entries that have failed [`STEP_ASIDE_AFTER`] times while they
-    /// wait for their next retry.
-    fn at_head(&self, now: Millis) -> Vec<bool> {
+    /// Where each entry is in the line at `now`. Only the first `max_in_flight` entries in the
+    /// line may be sent, so while the oldest waits for its retry the ones behind it wait too: an
+    /// outage costs one request per wait, not one per entry. Out of the line: dead letters, and the
+    /// first entry that has failed [`STEP_ASIDE_AFTER`] times, while it waits for its next retry.
+    /// Only one steps aside at a time: in an outage every entry fails, and the line then costs
+    /// about two requests per wait, not three per entry.
+    fn line(&self, now: Millis) -> Vec<Place> {
         let mut room = self.policy.max_in_flight as usize;
+        let mut one_aside = false;
         self.entries
             .iter()
             .map(|e| {
-                let aside = matches!(e.state, EntryState::DeadLetter { .. }) || e.steps_aside(now);
-                let head = room > 0 && !aside;
-                room -= usize::from(head);
-                head
+                if matches!(e.state, EntryState::DeadLetter { .. }) {
+                    return Place::Behind;
+                }
+                if !one_aside && e.steps_aside(now) {
+                    one_aside = true;
+                    return Place::Aside;
+                }
+                if room > 0 {
+                    room -= 1;
+                    Place::Head
+                } else {
+                    Place::Behind
+                }
             })
             .collect()
     }
@@ -727,10 +750,10 @@ impl Outbox {
         let free = self.free_slots() > 0;
         self.entries
             .iter()
-            .zip(self.at_head(now))
-            .filter_map(|(e, head)| match e.state {
-                // One stepped aside is back in the line when its retry is due.
-                EntryState::Pending { since, due_at } if free && (head || e.steps_aside(now)) => {
+            .zip(self.line(now))
+            .filter_map(|(e, place)| match e.state {
+                // The one stepped aside is back in the line when its retry is due.
+                EntryState::Pending { since, due_at } if free && place != Place::Behind => {
                     Some(if since > now { now } else { due_at.max(now) })
                 }
                 EntryState::InFlight {
@@ -766,13 +789,13 @@ impl Outbox {
             }
         }
         let mut free = self.free_slots();
-        let at_head = self.at_head(now);
+        let line = self.line(now);
         let mut attempts = Vec::new();
-        for (entry, head) in self.entries.iter_mut().zip(at_head) {
+        for (entry, place) in self.entries.iter_mut().zip(line) {
             if free == 0 {
                 break;
             }
-            if !head {
+            if place != Place::Head {
                 continue;
             }
             if let EntryState::Pending { since, due_at } = entry.state {

@@ -609,6 +609,39 @@ fn an_entry_that_keeps_failing_steps_aside_and_the_ones_behind_it_go() {
 }
 
 #[test]
+fn only_one_entry_steps_aside_at_a_time_so_an_outage_stays_cheap() {
+    let mut outbox = outbox();
+    let mut rng = SplitMix64::new(20);
+    let keys: Vec<_> = (0..3)
+        .map(|i| outbox.enqueue(format!("entry {i}"), T0, &mut rng))
+        .collect();
+    // An outage: every send fails. The first steps aside after three failures and the second is
+    // tried; the second then holds the line, so the third is never tried.
+    let mut now = T0;
+    let mut tried = Vec::new();
+    for _ in 0..40 {
+        for attempt in outbox.due(now, &mut rng) {
+            tried.push(attempt.key.clone());
+            outbox.failed(&attempt.key, attempt.attempt, http(503), now, &mut rng);
+        }
+        now = outbox.next_wake(now).expect("entries wait");
+    }
+    assert!(tried.contains(&keys[0]) && tried.contains(&keys[1]));
+    assert!(!tried.contains(&keys[2]), "an outage tried every entry");
+    // The CRM is back: every entry is delivered, the third among them.
+    for _ in 0..40 {
+        for attempt in outbox.due(now, &mut rng) {
+            outbox.acked(&attempt.key, now);
+        }
+        match outbox.next_wake(now) {
+            Some(wake) => now = wake,
+            None => break,
+        }
+    }
+    assert_eq!(outbox.status(now).delivered, 3);
+}
+
+#[test]
 fn after_a_reload_attempts_in_flight_are_due_again_under_their_keys() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(18);
@@ -957,15 +990,19 @@ fn checked_due(
         .map(|e| (e.key.clone(), e.payload.clone()))
         .collect();
     let attempts = outbox.due(now, rng);
-    // The line after (those just sent are in flight, so in it): no dead letters, and none that has
-    // failed STEP_ASIDE_AFTER times and waits for its retry.
+    // The line after (those just sent are in flight, so in it): no dead letters, and not the first
+    // entry that has failed STEP_ASIDE_AFTER times and waits for its retry.
+    let mut one_aside = false;
     let head: BTreeSet<IdempotencyKey> = outbox
         .entries()
         .iter()
         .filter(|e| match e.state {
             EntryState::DeadLetter { .. } => false,
-            EntryState::Pending { since, due_at } => {
-                e.attempts < STEP_ASIDE_AFTER || due_at <= now || since > now
+            EntryState::Pending { since, due_at }
+                if !one_aside && e.attempts >= STEP_ASIDE_AFTER && due_at > now && since <= now =>
+            {
+                one_aside = true;
+                false
             }
             _ => true,
         })
