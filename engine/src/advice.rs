@@ -13,19 +13,63 @@ use crate::pack::AdviceLimit;
 pub struct LimitBreach<'p> {
     /// The limit broken.
     pub limit: &'p AdviceLimit,
-    /// The pattern that matched.
+    /// The pattern that matched (the first of the limit's patterns that did).
     pub pattern: &'p str,
     /// The words of the advice that matched it, as written.
     pub matched: String,
 }
 
-/// The words of `text`, each with its lower-case form and where it is.
-fn words(text: &str) -> Vec<(String, &str)> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
-        .map(|w| (w.trim_matches('\'').to_lowercase(), w))
-        .filter(|(lower, _)| !lower.is_empty())
-        .collect()
+/// Text split into words for phrase matching: each word's lower-case form and the word as
+/// written. Apostrophes stay inside words ("we'll"); everything else that is not a letter or a
+/// digit separates them.
+#[derive(Debug, Clone)]
+pub struct Words<'t>(Vec<(String, &'t str)>);
+
+impl<'t> Words<'t> {
+    /// The words of `text`.
+    pub fn of(text: &'t str) -> Words<'t> {
+        Words(
+            text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .filter(|w| !w.is_empty())
+                .map(|w| (w.trim_matches('\'').to_lowercase(), w))
+                .filter(|(lower, _)| !lower.is_empty())
+                .collect(),
+        )
+    }
+
+    /// Where `phrase` first occurs as whole words, case-insensitively, as written in the text. A
+    /// phrase word ending in `*` matches any word that starts with it. An empty phrase never
+    /// matches.
+    pub fn find(&self, phrase: &str) -> Option<String> {
+        let phrase: Vec<String> = phrase
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '*'))
+            .map(|w| w.trim_matches('\'').to_lowercase())
+            .filter(|w| !w.is_empty() && w != "*")
+            .collect();
+        if phrase.is_empty() || phrase.len() > self.0.len() {
+            return None;
+        }
+        self.0
+            .windows(phrase.len())
+            .find(|window| {
+                window
+                    .iter()
+                    .zip(&phrase)
+                    .all(|((word, _), p)| word_matches(p, word))
+            })
+            .map(|window| {
+                window
+                    .iter()
+                    .map(|(_, original)| *original)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+    }
+
+    /// Whether `phrase` occurs as whole words.
+    pub fn contain(&self, phrase: &str) -> bool {
+        self.find(phrase).is_some()
+    }
 }
 
 fn word_matches(pattern_word: &str, word: &str) -> bool {
@@ -35,41 +79,25 @@ fn word_matches(pattern_word: &str, word: &str) -> bool {
     }
 }
 
-/// The first of `limits` that `text` breaks, with the pattern and the words that matched.
+/// Every one of `limits` that `text` breaks, in the order given, each with the first of its
+/// patterns that matched: a handler whose words break two rules is told both.
 pub fn check_advice<'p>(
     text: &str,
     limits: impl IntoIterator<Item = &'p AdviceLimit>,
-) -> Option<LimitBreach<'p>> {
-    let text_words = words(text);
-    for limit in limits {
-        for pattern in &limit.patterns {
-            let pattern_words: Vec<String> =
-                pattern.split_whitespace().map(str::to_lowercase).collect();
-            if pattern_words.is_empty() || pattern_words.len() > text_words.len() {
-                continue;
-            }
-            for start in 0..=(text_words.len() - pattern_words.len()) {
-                let window = &text_words[start..start + pattern_words.len()];
-                if window
-                    .iter()
-                    .zip(&pattern_words)
-                    .all(|((word, _), p)| word_matches(p, word))
-                {
-                    let matched = window
-                        .iter()
-                        .map(|(_, original)| *original)
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    return Some(LimitBreach {
-                        limit,
-                        pattern,
-                        matched,
-                    });
-                }
-            }
-        }
-    }
-    None
+) -> Vec<LimitBreach<'p>> {
+    let words = Words::of(text);
+    limits
+        .into_iter()
+        .filter_map(|limit| {
+            limit.patterns.iter().find_map(|pattern| {
+                words.find(pattern).map(|matched| LimitBreach {
+                    limit,
+                    pattern,
+                    matched,
+                })
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -90,47 +118,58 @@ mod tests {
     #[test]
     fn matches_whole_words_case_insensitively() {
         let limits = [limit("safe", &["it is safe", "safe to"])];
-        let breach = check_advice("Don't worry, IT is SAFE now.", &limits).unwrap();
+        let breach = check_advice("Don't worry, IT is SAFE now.", &limits).remove(0);
         assert_eq!(breach.limit.id, "safe");
         assert_eq!(breach.pattern, "it is safe");
         assert_eq!(breach.matched, "IT is SAFE");
-        assert!(check_advice("It is unsafe, stay away", &limits).is_none());
-        assert!(check_advice("the safety cordon", &limits).is_none());
+        assert!(check_advice("It is unsafe, stay away", &limits).is_empty());
+        assert!(check_advice("the safety cordon", &limits).is_empty());
     }
 
     #[test]
     fn a_trailing_star_matches_any_ending() {
         let limits = [limit("evac", &["evacuat*"])];
         assert_eq!(
-            check_advice("You should evacuation now", &limits)
-                .unwrap()
-                .matched,
+            check_advice("You should evacuation now", &limits)[0].matched,
             "evacuation"
         );
         assert_eq!(
-            check_advice("Evacuate the house", &limits).unwrap().matched,
+            check_advice("Evacuate the house", &limits)[0].matched,
             "Evacuate"
         );
-        assert!(check_advice("the vacuum", &limits).is_none());
+        assert!(check_advice("the vacuum", &limits).is_empty());
     }
 
     #[test]
     fn apostrophes_stay_inside_words() {
         let limits = [limit("promise", &["we'll be there"])];
-        assert!(check_advice("Don't panic, we'll be there soon", &limits).is_some());
-        assert!(check_advice("we will be there", &limits).is_none());
+        assert!(!check_advice("Don't panic, we'll be there soon", &limits).is_empty());
+        assert!(check_advice("we will be there", &limits).is_empty());
     }
 
     #[test]
-    fn the_first_limit_broken_is_reported() {
-        let limits = [limit("a", &["switch"]), limit("b", &["light"])];
-        assert_eq!(
-            check_advice("turn on the light switch", &limits)
-                .unwrap()
-                .limit
-                .id,
-            "a"
-        );
-        assert!(check_advice("", &limits).is_none());
+    fn every_limit_broken_is_reported_in_order() {
+        let limits = [
+            limit("a", &["switch"]),
+            limit("b", &["light", "lamp"]),
+            limit("c", &["stay inside"]),
+        ];
+        let breaches = check_advice("turn on the light switch and stay inside", &limits);
+        let ids: Vec<&str> = breaches.iter().map(|b| b.limit.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(breaches[1].pattern, "light");
+        assert!(check_advice("", &limits).is_empty());
+    }
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        let words = Words::of("Reported by a resident of Camp Road, near the lamp post; damp.");
+        assert!(!words.contain("MP"));
+        assert!(words.contain("camp road"));
+        assert!(!words.contain("road near the lamp post damp extra"));
+        assert!(Words::of("Our MP, Ms Smith, was told").contain("mp"));
+        assert!(Words::of("going to the press!").contain("going to the press"));
+        assert!(!Words::of("anything").contain(""));
+        assert!(!Words::of("anything").contain("  "));
     }
 }

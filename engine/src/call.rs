@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::advice::check_advice;
+use crate::advice::{check_advice, Words};
 use crate::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, MessageStructure,
     Next, TriggerCondition,
@@ -79,14 +79,19 @@ pub enum Command {
         /// The words.
         text: String,
     },
-    /// Escalate to a level.
+    /// Escalate to a level, on a proposal or on the handler's own judgement (L2 1.7): to whom,
+    /// how, why, and what they said.
     Escalate {
         /// The escalation level's id.
         level: String,
-        /// How it was done (channel, person).
+        /// How it was done: the channel used.
         how: String,
         /// Why.
         why: String,
+        /// Who was contacted (name or role); required.
+        contact: String,
+        /// What they said or decided, if anything yet.
+        response: String,
     },
     /// Record that an external organisation was told, by one of its contacts (F7; L2 2.1).
     NotifyOrganisation {
@@ -94,6 +99,10 @@ pub enum Command {
         organisation: String,
         /// The channel used (one of the organisation's contacts).
         channel: String,
+        /// The organisation's reference for the report (incident or log number), if given.
+        reference: String,
+        /// The name of the person spoken to, if any.
+        spoken_to: String,
     },
     /// Pass the handoff message to those who act (F4; L2 1.5, 2.2, 2.3).
     SendHandoff {
@@ -146,8 +155,20 @@ pub enum Command {
         /// The CRM's reference to the contact (not a name), if it gave one.
         contact_ref: Option<String>,
     },
-    /// Close the call.
-    Close,
+    /// Explain a deviation from the procedure before closing (F13; L3 1.6): the deviation's
+    /// key (`Deviation::key`) and why. A later explanation replaces an earlier one.
+    ExplainDeviation {
+        /// The deviation's key.
+        deviation: String,
+        /// Why; required.
+        reason: String,
+    },
+    /// Close the call. `prior` are the earlier calls known (as for `Call::proposals`), so that a
+    /// repeat-caller proposal the handler has not decided on also holds the close.
+    Close {
+        /// Earlier calls, for repeat-caller triggers.
+        prior: Vec<PriorCall>,
+    },
     /// Correct a field after it has been recorded; appended, never overwriting.
     Correct {
         /// The field.
@@ -195,20 +216,12 @@ pub enum Refusal {
     /// An override or a correction needs a reason.
     #[error("a reason is required")]
     ReasonRequired,
-    /// Free-text advice breaks a limit.
-    #[error("this advice breaks the rule \"{rule}\" (it says \"{matched}\")")]
-    AdviceOverLimit {
-        /// The limit's id.
-        limit: String,
-        /// The rule as the handler is shown it.
-        rule: String,
-        /// The words that broke it.
-        matched: String,
-        /// Approved wording to offer instead.
-        instead: Option<String>,
-        /// The escalation level that may go further.
-        may_go_further: Option<String>,
-    },
+    /// An escalation must say who was contacted.
+    #[error("say who was contacted")]
+    ContactRequired,
+    /// Free-text advice breaks one or more limits: every limit broken, in the pack's order.
+    #[error("this advice breaks {}", .0.iter().map(|b| format!("the rule \"{}\" (it says \"{}\")", b.rule, b.matched)).collect::<Vec<_>>().join(" and "))]
+    AdviceOverLimit(Vec<Breach>),
     /// A message on a spoken channel must be read back before it counts as passed.
     #[error("on {0}, ask the recipient to read the message back and confirm it before recording it as sent")]
     ReadBackNeeded(String),
@@ -220,6 +233,21 @@ pub enum Refusal {
     MissingFields(Vec<Missing>),
 }
 
+/// A limit that free-text advice breaks, as the handler is told it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    /// The limit's id.
+    pub limit: String,
+    /// The rule as the handler is shown it.
+    pub rule: String,
+    /// The words that broke it.
+    pub matched: String,
+    /// Approved wording to offer instead.
+    pub instead: Option<String>,
+    /// The escalation level that may go further.
+    pub may_go_further: Option<String>,
+}
+
 /// Something the log needs before the call can close.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Missing {
@@ -229,6 +257,10 @@ pub enum Missing {
     Field(LogField),
     /// A safety-net question not asked yet (its id).
     SafetyNet(String),
+    /// A proposed escalation neither made nor declined (the level's id).
+    Decision(String),
+    /// A deviation from the procedure without a reason (its key).
+    Explanation(String),
 }
 
 /// What the widget should do after a command.
@@ -302,7 +334,7 @@ pub enum Event {
         /// The words given.
         text: String,
     },
-    /// Free-text advice was refused because it broke a limit.
+    /// Free-text advice was refused because it broke a limit (one event per limit broken).
     AdviceRefused {
         /// The limit.
         limit: String,
@@ -311,10 +343,16 @@ pub enum Event {
     Escalated {
         /// The level.
         level: String,
-        /// How.
+        /// How: the channel used.
         how: String,
         /// Why.
         why: String,
+        /// Who was contacted.
+        #[serde(default)]
+        contact: String,
+        /// What they said or decided.
+        #[serde(default)]
+        response: String,
     },
     /// A field was corrected.
     Corrected {
@@ -340,6 +378,12 @@ pub enum Event {
         channel: String,
         /// The number or address used.
         address: String,
+        /// The organisation's reference for the report, if given.
+        #[serde(default)]
+        reference: String,
+        /// The person spoken to, if any.
+        #[serde(default)]
+        spoken_to: String,
     },
     /// A handoff was sent.
     HandoffSent {
@@ -391,6 +435,13 @@ pub enum Event {
         /// The CRM's reference to the contact.
         contact_ref: Option<String>,
     },
+    /// A deviation from the procedure was explained before closing.
+    DeviationExplained {
+        /// The deviation's key.
+        deviation: String,
+        /// Why.
+        reason: String,
+    },
     /// The call was closed.
     Closed,
 }
@@ -410,6 +461,38 @@ pub enum ComplianceIssue {
     MandatoryAdviceMissing(String),
     /// A checklist item from legislation that applies to the code was not done.
     ChecklistNotDone(String),
+    /// A proposed escalation was declined (with the reason given).
+    EscalationDeclined {
+        /// The level proposed.
+        level: String,
+        /// The reason recorded.
+        why: String,
+    },
+}
+
+impl ComplianceIssue {
+    /// A stable key for the issue within its call: what `Command::ExplainDeviation` names.
+    pub fn key(&self) -> String {
+        match self {
+            ComplianceIssue::TreeNotCompleted => "tree_not_completed".to_owned(),
+            ComplianceIssue::Overridden { .. } => "overridden".to_owned(),
+            ComplianceIssue::MandatoryAdviceMissing(item) => format!("advice:{item}"),
+            ComplianceIssue::ChecklistNotDone(item) => format!("checklist:{item}"),
+            ComplianceIssue::EscalationDeclined { level, .. } => format!("declined:{level}"),
+        }
+    }
+}
+
+/// A deviation from the procedure and the reason recorded for it (F13; L3 1.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deviation {
+    /// What the call did not do as the pack says.
+    pub issue: ComplianceIssue,
+    /// Its key (`ComplianceIssue::key`).
+    pub key: String,
+    /// The reason recorded: the override's or the decline's own, or an explanation given
+    /// before closing. `None` holds the close.
+    pub reason: Option<String>,
 }
 
 /// The code and priority decided, and why.
@@ -602,19 +685,42 @@ impl Call {
                 .is_some_and(|v| !v.trim().is_empty())
     }
 
-    /// Advice a safety-net "yes" calls for that has not been given yet, oldest first.
-    pub fn advice_due(&self) -> Vec<&str> {
+    /// Advice to give now that has not been given yet, in the order it became due: what a
+    /// safety-net "yes" calls for, what the chosen tree names to give at once (`give_now`), and
+    /// what each question reached so far names.
+    pub fn advice_due<'a>(&'a self, pack: &'a Pack) -> Vec<&'a str> {
+        let tree = self.tree.as_deref().and_then(|t| pack.tree(t));
+        let reached = self
+            .answers
+            .iter()
+            .map(|(node, _)| node.as_str())
+            .chain(self.current.as_deref());
+        let from_tree = tree.into_iter().flat_map(move |tree| {
+            let nodes = reached
+                .clone()
+                .filter_map(|id| tree.nodes.iter().find(|n| n.id == id))
+                .flat_map(|n| n.give_now.iter());
+            tree.give_now.iter().chain(nodes)
+        });
         let mut due: Vec<&str> = Vec::new();
-        for item in self.safety_yes.iter().filter_map(|y| y.advice.as_deref()) {
-            let given = self
-                .log
-                .iter()
-                .any(|e| matches!(&e.what, Event::AdviceGiven { item: Some(i), .. } if i == item));
-            if !given && !due.contains(&item) {
+        let wanted = self
+            .safety_yes
+            .iter()
+            .filter_map(|y| y.advice.as_deref())
+            .chain(from_tree.map(String::as_str));
+        for item in wanted {
+            if !self.advice_given(item) && !due.contains(&item) {
                 due.push(item);
             }
         }
         due
+    }
+
+    /// Whether the approved advice item was given on this call.
+    pub fn advice_given(&self, item: &str) -> bool {
+        self.log
+            .iter()
+            .any(|e| matches!(&e.what, Event::AdviceGiven { item: Some(i), .. } if i == item))
     }
 
     /// This call as an earlier call for repeat-caller triggers on the next one.
@@ -706,6 +812,9 @@ impl Call {
                     })?
                     .text
                     .clone();
+                // The words as said: the pack's placeholders filled (the validator allows only
+                // {organisation} in advice, which the pack itself can fill).
+                let text = fill_pack_placeholders(pack, &text);
                 self.record(
                     at,
                     Event::AdviceGiven {
@@ -717,22 +826,33 @@ impl Call {
             }
             Command::GiveFreeTextAdvice { text } => {
                 let limits = self.limits_in_force(pack);
-                if let Some(breach) = check_advice(&text, limits) {
-                    let refusal = Refusal::AdviceOverLimit {
-                        limit: breach.limit.id.clone(),
-                        rule: breach.limit.rule.clone(),
-                        matched: breach.matched,
-                        instead: breach.limit.instead.clone(),
-                        may_go_further: breach.limit.may_go_further.clone(),
-                    };
-                    let limit = breach.limit.id.clone();
-                    self.record(at, Event::AdviceRefused { limit });
-                    return Err(refusal);
+                let breaches: Vec<Breach> = check_advice(&text, limits)
+                    .into_iter()
+                    .map(|b| Breach {
+                        limit: b.limit.id.clone(),
+                        rule: b.limit.rule.clone(),
+                        matched: b.matched,
+                        instead: b.limit.instead.clone(),
+                        may_go_further: b.limit.may_go_further.clone(),
+                    })
+                    .collect();
+                if !breaches.is_empty() {
+                    for breach in &breaches {
+                        let limit = breach.limit.clone();
+                        self.record(at, Event::AdviceRefused { limit });
+                    }
+                    return Err(Refusal::AdviceOverLimit(breaches));
                 }
                 self.record(at, Event::AdviceGiven { item: None, text });
                 Ok(vec![])
             }
-            Command::Escalate { level, how, why } => {
+            Command::Escalate {
+                level,
+                how,
+                why,
+                contact,
+                response,
+            } => {
                 let found = pack.file().escalation.levels.iter().find(|l| l.id == level);
                 let name = found
                     .ok_or_else(|| Refusal::Unknown {
@@ -744,12 +864,26 @@ impl Call {
                 if why.trim().is_empty() {
                     return Err(Refusal::ReasonRequired);
                 }
-                self.record(at, Event::Escalated { level, how, why });
+                if contact.trim().is_empty() {
+                    return Err(Refusal::ContactRequired);
+                }
+                self.record(
+                    at,
+                    Event::Escalated {
+                        level,
+                        how,
+                        why,
+                        contact,
+                        response,
+                    },
+                );
                 Ok(vec![Effect::Announce(format!("Escalated to {name}"))])
             }
             Command::NotifyOrganisation {
                 organisation,
                 channel,
+                reference,
+                spoken_to,
             } => {
                 let file = pack.file();
                 let org = file
@@ -775,6 +909,8 @@ impl Call {
                         organisation,
                         channel,
                         address,
+                        reference: reference.trim().to_owned(),
+                        spoken_to: spoken_to.trim().to_owned(),
                     },
                 );
                 Ok(vec![Effect::Announce(format!("{name} notified"))])
@@ -875,8 +1011,21 @@ impl Call {
                 );
                 Ok(vec![])
             }
-            Command::Close => {
-                let missing = self.missing(pack);
+            Command::ExplainDeviation { deviation, reason } => {
+                if reason.trim().is_empty() {
+                    return Err(Refusal::ReasonRequired);
+                }
+                if !self.compliance(pack).iter().any(|i| i.key() == deviation) {
+                    return Err(Refusal::Unknown {
+                        what: "deviation",
+                        id: deviation,
+                    });
+                }
+                self.record(at, Event::DeviationExplained { deviation, reason });
+                Ok(vec![])
+            }
+            Command::Close { prior } => {
+                let missing = self.missing(pack, at, &prior);
                 if !missing.is_empty() {
                     return Err(Refusal::MissingFields(missing));
                 }
@@ -907,8 +1056,10 @@ impl Call {
     }
 
     /// What closing needs that the log does not have yet: every safety-net question asked, a
-    /// code, and the fields the code requires.
-    pub fn missing(&self, pack: &Pack) -> Vec<Missing> {
+    /// code, the fields the code requires, a decision (escalate or decline) on every escalation
+    /// proposed now (`now` and `prior` as for `proposals`), and a reason for every deviation from
+    /// the procedure.
+    pub fn missing(&self, pack: &Pack, now: Millis, prior: &[PriorCall]) -> Vec<Missing> {
         let mut missing: Vec<Missing> = pack
             .file()
             .safety_net
@@ -930,7 +1081,68 @@ impl Call {
                 .filter(|f| self.fields.get(f).is_none_or(|v| v.trim().is_empty()))
                 .map(|f| Missing::Field(*f)),
         );
+        missing.extend(
+            self.undecided(pack, now, prior)
+                .into_iter()
+                .map(|p| Missing::Decision(p.level)),
+        );
+        missing.extend(
+            self.deviations(pack)
+                .into_iter()
+                .filter(|d| d.reason.is_none())
+                .map(|d| Missing::Explanation(d.key)),
+        );
         missing
+    }
+
+    /// Whether an escalation to `level` was made or declined on this call.
+    pub fn decided(&self, level: &str) -> bool {
+        self.log.iter().any(|e| match &e.what {
+            Event::Escalated { level: l, .. } | Event::EscalationDeclined { level: l, .. } => {
+                l == level
+            }
+            _ => false,
+        })
+    }
+
+    /// The escalations proposed now that the handler has neither made nor declined.
+    pub fn undecided(&self, pack: &Pack, now: Millis, prior: &[PriorCall]) -> Vec<Proposal> {
+        self.proposals(pack, now, prior)
+            .into_iter()
+            .filter(|p| !self.decided(&p.level))
+            .collect()
+    }
+
+    /// Every deviation from the procedure, with the reason recorded for it, if any: an override
+    /// and a declined escalation carry their own; the others need an explanation before closing.
+    pub fn deviations(&self, pack: &Pack) -> Vec<Deviation> {
+        let explained = |key: &str| {
+            self.log.iter().rev().find_map(|e| match &e.what {
+                Event::DeviationExplained { deviation, reason } if deviation == key => {
+                    Some(reason.clone())
+                }
+                _ => None,
+            })
+        };
+        let overridden = self
+            .decision
+            .as_ref()
+            .filter(|d| d.overridden)
+            .map(|d| d.reason.clone());
+        self.compliance(pack)
+            .into_iter()
+            .map(|issue| {
+                let key = issue.key();
+                let own = match &issue {
+                    ComplianceIssue::Overridden { reason } => Some(reason.clone()),
+                    ComplianceIssue::TreeNotCompleted => overridden.clone(),
+                    ComplianceIssue::EscalationDeclined { why, .. } => Some(why.clone()),
+                    _ => None,
+                };
+                let reason = explained(&key).or(own);
+                Deviation { issue, key, reason }
+            })
+            .collect()
     }
 
     /// How the call measured up against the pack: what a supervisor reviewing it should look at.
@@ -989,6 +1201,24 @@ impl Call {
                 }
             }
         }
+        // A decline counts once per level, with its latest reason; escalating after all (to that
+        // level) undoes it.
+        let mut declined: Vec<(String, String)> = Vec::new();
+        for event in &self.log {
+            match &event.what {
+                Event::EscalationDeclined { level, why } => {
+                    declined.retain(|(l, _)| l != level);
+                    declined.push((level.clone(), why.clone()));
+                }
+                Event::Escalated { level, .. } => declined.retain(|(l, _)| l != level),
+                _ => {}
+            }
+        }
+        issues.extend(
+            declined
+                .into_iter()
+                .map(|(level, why)| ComplianceIssue::EscalationDeclined { level, why }),
+        );
         issues
     }
 
@@ -1016,16 +1246,16 @@ impl Call {
                 propose(level, &yes.reason);
             }
         }
-        let words: String = self
+        let said: Vec<&str> = self
             .fields
             .values()
+            .map(String::as_str)
             .chain(self.answers.iter().filter_map(|(_, v)| match v {
-                AnswerValue::Text(t) => Some(t),
+                AnswerValue::Text(t) => Some(t.as_str()),
                 _ => None,
             }))
-            .map(|v| v.to_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
+            .collect();
+        let said: Vec<Words> = said.into_iter().map(Words::of).collect();
         let rank = self
             .decision
             .as_ref()
@@ -1036,7 +1266,8 @@ impl Call {
                     matches!((rank, pack.priority_rank(p)), (Some(r), Some(t)) if r <= t)
                 }
                 TriggerCondition::Keywords(keywords) => {
-                    keywords.iter().any(|k| words.contains(&k.to_lowercase()))
+                    // Whole words and phrases: "MP" is not in "Camp Road" or "lamp post".
+                    keywords.iter().any(|k| said.iter().any(|w| w.contain(k)))
                 }
                 TriggerCondition::ElapsedMinutes(m) => {
                     now.saturating_sub(self.opened_at) >= u64::from(*m) * 60_000
@@ -1369,4 +1600,10 @@ fn words(text: &str) -> String {
         .map(str::to_lowercase)
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `text` with the placeholders the pack itself can fill ({organisation}) filled; the others are
+/// left as written (the validator allows only {organisation} where this is used).
+pub fn fill_pack_placeholders(pack: &Pack, text: &str) -> String {
+    text.replace("{organisation}", &pack.file().organisation.name)
 }

@@ -759,7 +759,11 @@ impl<'p> Consistency<'p> {
         for (i, event) in draft.log.iter().enumerate() {
             let at = |key: &str| format!("log[{i}].what.{key}");
             match &event.what {
-                Event::Opened { .. } | Event::CrmLinked { .. } => {}
+                // A deviation's key names something only the whole call can say; an unknown one
+                // is harmless (it explains nothing) and was checked when it was given.
+                Event::Opened { .. }
+                | Event::CrmLinked { .. }
+                | Event::DeviationExplained { .. } => {}
                 Event::Field { field, value } | Event::Corrected { field, value, .. } => {
                     says.fields.insert(*field, value);
                 }

@@ -48,6 +48,24 @@ pub struct LogEntry {
     pub events: Vec<EntryEvent>,
     /// Where the call did not follow the pack, for review (F13).
     pub compliance: Vec<ComplianceIssue>,
+    /// The same deviations, each with the reason the handler recorded before closing (L3 1.6):
+    /// an override's and a decline's own reason, or the explanation given at the close.
+    pub deviations: Vec<EntryDeviation>,
+    /// Which of `fields` are personal data (F21; NOS K2): the caller's name, callback number,
+    /// connection to the incident, a vehicle registration and vulnerability, where recorded.
+    pub personal_fields: Vec<LogField>,
+}
+
+/// A deviation from the procedure and why (F13; L3 1.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct EntryDeviation {
+    /// The deviation's key within the call (`advice:<item>`, `checklist:<item>`,
+    /// `declined:<level>`, `overridden`, `tree_not_completed`).
+    pub key: String,
+    /// What it is.
+    pub issue: ComplianceIssue,
+    /// The reason recorded, if any (a closed call always has one).
+    pub reason: Option<String>,
 }
 
 /// The CRM's ids for the call and the contact, as the host gave them (the latest link).
@@ -118,10 +136,11 @@ impl LogEntry {
             .rev()
             .find(|e| matches!(e.what, Event::Closed))
             .map(|e| iso8601(e.at));
-        let fields = LogField::ALL
+        let fields: BTreeMap<LogField, String> = LogField::ALL
             .iter()
             .filter_map(|f| call.field(*f).map(|v| (*f, v.to_owned())))
             .collect();
+        let personal_fields = fields.keys().copied().filter(|f| f.is_personal()).collect();
         let decision = call.decision().map(|d| EntryDecision {
             code: d.code.clone(),
             title: pack
@@ -175,6 +194,16 @@ impl LogEntry {
                 })
                 .collect(),
             compliance: call.compliance(pack),
+            deviations: call
+                .deviations(pack)
+                .into_iter()
+                .map(|d| EntryDeviation {
+                    key: d.key,
+                    issue: d.issue,
+                    reason: d.reason,
+                })
+                .collect(),
+            personal_fields,
         }
     }
 

@@ -25,6 +25,75 @@ pub struct Handoff {
     pub shortened: bool,
     /// Banned abbreviations that were replaced.
     pub replaced: Vec<String>,
+    /// Personal fields recorded on the call that this channel may not carry (its `may_carry`),
+    /// so were left out of the message (F21).
+    pub left_out: Vec<LogField>,
+}
+
+/// The channel proposed for a handoff, and why (F8; L2 2.2, K6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelProposal {
+    /// The channel's id.
+    pub channel: String,
+    /// Why, in the handler's words.
+    pub why: String,
+}
+
+/// Proposes a channel for a handoff of `call` to a recipient who can be reached on `offered`
+/// (channel ids, the recipient's preferred first; every channel of the pack when the recipient is
+/// not one the pack knows). The rule, first that applies:
+///
+/// 1. a channel the pack names for the call's priority (`preferred_for`), in the recipient's
+///    order;
+/// 2. for a call of the most urgent priority, the first spoken channel (radio, phone, voice): it
+///    is heard at once and read back;
+/// 3. for any other call, the first written channel (data, e-mail, SMS): it leaves a record and
+///    does not interrupt;
+/// 4. the recipient's first channel.
+///
+/// M/ETHANE channels are proposed only once a major incident is declared. `None` when nothing is
+/// offered.
+pub fn propose_channel(pack: &Pack, call: &Call, offered: &[String]) -> Option<ChannelProposal> {
+    let file = pack.file();
+    let usable: Vec<&Channel> = offered
+        .iter()
+        .filter_map(|id| file.channels.iter().find(|c| &c.id == id))
+        .filter(|c| c.structure != MessageStructure::Methane || call.major_incident().is_some())
+        .collect();
+    let priority = call.decision().map(|d| d.priority.as_str());
+    let most_urgent = priority.and_then(|p| pack.priority_rank(p)) == Some(0);
+    let spoken = |c: &&&Channel| matches!(c.medium, Medium::Radio | Medium::Phone | Medium::Voice);
+    let (channel, why) = if let Some(c) = priority.and_then(|p| {
+        usable
+            .iter()
+            .find(|c| c.preferred_for.iter().any(|f| f == p))
+    }) {
+        let p = priority.unwrap_or_default();
+        (c, format!("the procedure's first choice for {p} calls"))
+    } else if let Some(c) = usable.iter().find(|c| most_urgent && spoken(c)) {
+        let p = priority.unwrap_or_default();
+        (
+            c,
+            format!(
+                "{p} is the most urgent priority: a spoken channel is heard at once and read back"
+            ),
+        )
+    } else if let Some(c) = usable
+        .iter()
+        .find(|c| !most_urgent && priority.is_some() && !spoken(c))
+    {
+        (
+            c,
+            "not the most urgent priority: a written channel leaves a record and does not interrupt"
+                .to_owned(),
+        )
+    } else {
+        (usable.first()?, "the recipient's first channel".to_owned())
+    };
+    Some(ChannelProposal {
+        channel: channel.id.clone(),
+        why: format!("{}: {why}", channel.name),
+    })
 }
 
 const NATO: [&str; 26] = [
@@ -63,6 +132,8 @@ struct Facts {
     people: String,
     registration: String,
     callback: String,
+    caller: String,
+    vulnerability: String,
 }
 
 fn facts(pack: &Pack, call: &Call) -> Facts {
@@ -82,6 +153,8 @@ fn facts(pack: &Pack, call: &Call) -> Facts {
         people: field(LogField::PeopleAffected),
         registration: field(LogField::VehicleRegistration),
         callback: field(LogField::CallbackNumber),
+        caller: field(LogField::CallerName),
+        vulnerability: field(LogField::Vulnerability),
     }
 }
 
@@ -91,12 +164,29 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
     // structure (which for a data channel is JSON and must stay valid).
     let mut replaced = Vec::new();
     let mut f = facts(pack, call);
+    // Personal fields the channel may not carry are dropped before anything is composed, so no
+    // structure below can let one through.
+    let mut left_out = Vec::new();
+    if let Some(may) = &channel.may_carry {
+        for (field, value) in [
+            (LogField::CallerName, &mut f.caller),
+            (LogField::CallbackNumber, &mut f.callback),
+            (LogField::VehicleRegistration, &mut f.registration),
+            (LogField::Vulnerability, &mut f.vulnerability),
+        ] {
+            if !value.is_empty() && !may.contains(&field) {
+                value.clear();
+                left_out.push(field);
+            }
+        }
+    }
     for value in [
         &mut f.title,
         &mut f.location,
         &mut f.narrative,
         &mut f.hazards,
         &mut f.people,
+        &mut f.vulnerability,
     ] {
         let (text, hits) = replace_banned(value, &channel.banned_abbreviations);
         *value = text;
@@ -126,7 +216,9 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         ("Details", &f.narrative),
         ("Hazards", &f.hazards),
         ("People", &f.people),
+        ("Vulnerable", &f.vulnerability),
         ("Vehicle", &registration),
+        ("Caller", &f.caller),
     ]);
     let text = match (channel.structure, channel.medium) {
         (MessageStructure::Methane, _) => {
@@ -205,6 +297,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         limit: channel.max_length,
         shortened,
         replaced,
+        left_out,
     }
 }
 
@@ -225,7 +318,10 @@ fn data_json(f: &Facts) -> String {
         "details": f.narrative,
         "hazards": f.hazards,
         "people_affected": f.people,
+        "vulnerability": f.vulnerability,
         "vehicle_registration": f.registration,
+        "caller_name": f.caller,
+        "callback_number": f.callback,
     })
     .to_string()
 }

@@ -277,6 +277,41 @@ pub enum LogField {
     StartTime,
 }
 
+impl LogField {
+    /// The fields that are personal data about the caller or someone they name (F21; NOS K2):
+    /// who they are, how to reach them, how they are connected, their vehicle and whether they are
+    /// vulnerable (special category data when it is about health). A channel's `may_carry` can
+    /// hold only these. The incident's location is not on the list: every responder needs it.
+    pub const PERSONAL: [LogField; 5] = [
+        LogField::CallerName,
+        LogField::CallbackNumber,
+        LogField::CallerRelationship,
+        LogField::VehicleRegistration,
+        LogField::Vulnerability,
+    ];
+
+    /// Whether the field is personal data (see `PERSONAL`).
+    pub fn is_personal(self) -> bool {
+        LogField::PERSONAL.contains(&self)
+    }
+
+    /// The field's name in packs, drafts and entries (`caller_name`).
+    pub fn name(self) -> &'static str {
+        match self {
+            LogField::CallerName => "caller_name",
+            LogField::CallbackNumber => "callback_number",
+            LogField::CallerRelationship => "caller_relationship",
+            LogField::Location => "location",
+            LogField::Narrative => "narrative",
+            LogField::Hazards => "hazards",
+            LogField::PeopleAffected => "people_affected",
+            LogField::VehicleRegistration => "vehicle_registration",
+            LogField::Vulnerability => "vulnerability",
+            LogField::StartTime => "start_time",
+        }
+    }
+}
+
 /// A decision tree: questions with answers, ending in outcomes (L2 1.4, 3.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -290,6 +325,11 @@ pub struct DecisionTree {
     pub keywords: Vec<String>,
     /// The first question's node id.
     pub start: String,
+    /// Advice items to give the moment the tree is chosen, before any question (life-safety
+    /// advice such as "leave the building now" on a gas call). Shown marked "give now" and
+    /// logged when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub give_now: Vec<String>,
     /// The questions.
     pub nodes: Vec<TreeNode>,
     /// Where the tree can end.
@@ -313,6 +353,10 @@ pub struct TreeNode {
     /// Where to go when `ask_if` does not hold. Required with `ask_if`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_to: Option<Next>,
+    /// Advice items to give as soon as this question is reached (asked or skipped past), before
+    /// it is answered: for example fresh-air advice once a carbon monoxide alarm is mentioned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub give_now: Vec<String>,
     /// The kind of answer and where each leads.
     pub answer: Answer,
 }
@@ -727,6 +771,16 @@ pub struct Channel {
     /// Abbreviations not to use, with what to say instead.
     #[serde(default)]
     pub banned_abbreviations: Vec<BannedAbbreviation>,
+    /// The personal fields (F21) a message on this channel may carry; the others are left out
+    /// of its handoffs, and the handler is told which. Absent: every personal field may go.
+    /// An empty list: none may (an SMS to a contractor, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub may_carry: Option<Vec<LogField>>,
+    /// The priorities for which this channel is the one to use first (the pack's channel rule):
+    /// a handoff for a call of one of these priorities proposes this channel when the recipient
+    /// has it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preferred_for: Vec<String>,
 }
 
 /// A communication medium.

@@ -373,6 +373,53 @@ impl<'a> Checker<'a> {
         self.check_organisations_and_channels();
         self.check_legislation_and_complaints();
         self.check_retention();
+        self.check_give_now_and_channel_rules();
+    }
+
+    /// Advice to give at once names real advice items; a channel's rules name real priorities
+    /// and only personal fields.
+    fn check_give_now_and_channel_rules(&mut self) {
+        let pack = self.pack;
+        for (t, tree) in pack.trees.iter().enumerate() {
+            for (k, item) in tree.give_now.iter().enumerate() {
+                self.reference(
+                    format_args!("trees[{t}].give_now[{k}]"),
+                    |c| &c.advice_items,
+                    item,
+                );
+            }
+            for (n, node) in tree.nodes.iter().enumerate() {
+                for (k, item) in node.give_now.iter().enumerate() {
+                    self.reference(
+                        format_args!("trees[{t}].nodes[{n}].give_now[{k}]"),
+                        |c| &c.advice_items,
+                        item,
+                    );
+                }
+            }
+        }
+        for (c, channel) in pack.channels.iter().enumerate() {
+            for (k, priority) in channel.preferred_for.iter().enumerate() {
+                self.reference(
+                    format_args!("channels[{c}].preferred_for[{k}]"),
+                    |c| &c.priorities,
+                    priority,
+                );
+            }
+            for (k, field) in channel.may_carry.iter().flatten().enumerate() {
+                if !field.is_personal() {
+                    let personal: Vec<&str> = LogField::PERSONAL.iter().map(|f| f.name()).collect();
+                    self.problem(
+                        format_args!("channels[{c}].may_carry[{k}]"),
+                        format!(
+                            "{} is not personal data, so it always goes; may_carry lists only the personal fields a message may include: {}",
+                            field.name(),
+                            personal.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     fn check_retention(&mut self) {

@@ -3,7 +3,7 @@
 //! answering a question not asked, a command after close).
 
 use incident_engine::call::{
-    AnswerValue, Call, Command, Effect, Event, Missing, PriorCall, Proposal, Refusal,
+    AnswerValue, Breach, Call, Command, Effect, Event, Missing, PriorCall, Proposal, Refusal,
 };
 use incident_engine::pack::LogField;
 use incident_engine::{parse_pack, Pack};
@@ -263,12 +263,13 @@ fn free_text_advice_over_a_limit_is_refused_with_the_rule_and_the_approved_wordi
         },
     );
     match refused {
-        Err(Refusal::AdviceOverLimit {
-            limit,
-            matched,
-            instead,
-            ..
-        }) => {
+        Err(Refusal::AdviceOverLimit(breaches)) => {
+            let Breach {
+                limit,
+                matched,
+                instead,
+                ..
+            } = &breaches[0];
             assert_eq!(limit, "lim-gas-ignition");
             assert_eq!(matched, "switch on");
             assert_eq!(instead.as_deref(), Some("adv-gas-leave"));
@@ -330,7 +331,7 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
     let mut expected: Vec<Missing> = safety_net.iter().cloned().map(Missing::SafetyNet).collect();
     expected.push(Missing::Code);
     assert_eq!(
-        call.apply(&pack, T0, Command::Close),
+        call.apply(&pack, T0, Command::Close { prior: vec![] }),
         Err(Refusal::MissingFields(expected))
     );
     for question in safety_net {
@@ -345,7 +346,7 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
         .unwrap();
     }
     assert_eq!(
-        call.apply(&pack, T0, Command::Close),
+        call.apply(&pack, T0, Command::Close { prior: vec![] }),
         Err(Refusal::MissingFields(vec![Missing::Code]))
     );
     call.apply(
@@ -366,14 +367,19 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
         .unwrap();
     call.apply(&pack, T0, set(LogField::CallerName, "Sam Taylor"))
         .unwrap();
+    let Err(Refusal::MissingFields(missing)) =
+        call.apply(&pack, T0, Command::Close { prior: vec![] })
+    else {
+        panic!("the close should be held");
+    };
     assert_eq!(
-        call.apply(&pack, T0, Command::Close),
-        Err(Refusal::MissingFields(vec![
+        missing[..4],
+        [
             Missing::Field(LogField::CallbackNumber),
             Missing::Field(LogField::Location),
             Missing::Field(LogField::Narrative),
             Missing::Field(LogField::PeopleAffected),
-        ]))
+        ]
     );
     for (field, value) in [
         (LogField::CallbackNumber, "07700 900123"),
@@ -383,8 +389,42 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
     ] {
         call.apply(&pack, T0, set(field, value)).unwrap();
     }
+    // What is left: the P1 proposal to decide on, and a reason for each deviation (must-say advice
+    // not given, checklist items not done).
+    let Err(Refusal::MissingFields(left)) = call.apply(&pack, T0, Command::Close { prior: vec![] })
+    else {
+        panic!("the close should still be held");
+    };
+    assert_eq!(left[0], Missing::Decision("duty-supervisor".into()));
+    assert!(left[1..]
+        .iter()
+        .all(|m| matches!(m, Missing::Explanation(key) if key.starts_with("advice:") || key.starts_with("checklist:"))));
+    assert!(left.len() > 2, "{left:?}");
+    call.apply(
+        &pack,
+        T0,
+        Command::Escalate {
+            level: "duty-supervisor".into(),
+            how: "phone".into(),
+            why: "P1 gas escape".into(),
+            contact: "Duty supervisor J. Ahmed".into(),
+            response: "Aware; keep them informed".into(),
+        },
+    )
+    .unwrap();
+    for missing in &left[1..] {
+        let Missing::Explanation(key) = missing else {
+            unreachable!()
+        };
+        let command = match key.split_once(':') {
+            Some(("advice", item)) => Command::GiveAdvice { item: item.into() },
+            Some(("checklist", item)) => Command::TickChecklist { item: item.into() },
+            _ => unreachable!(),
+        };
+        call.apply(&pack, T0, command).unwrap();
+    }
     assert_eq!(
-        call.apply(&pack, T0 + 60_000, Command::Close),
+        call.apply(&pack, T0 + 60_000, Command::Close { prior: vec![] }),
         Ok(vec![Effect::Completed])
     );
     assert!(call.is_closed());
@@ -398,7 +438,10 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
         ),
         Err(Refusal::Closed)
     );
-    assert_eq!(call.apply(&pack, T0, Command::Close), Err(Refusal::Closed));
+    assert_eq!(
+        call.apply(&pack, T0, Command::Close { prior: vec![] }),
+        Err(Refusal::Closed)
+    );
 }
 
 #[test]
@@ -451,6 +494,8 @@ fn escalation_needs_a_known_level_and_a_reason_and_is_logged() {
         level: level.into(),
         how: "phone".into(),
         why: why.into(),
+        contact: "Duty officer".into(),
+        response: String::new(),
     };
     assert!(matches!(
         call.apply(&pack, T0, esc("nobody", "x")),
@@ -613,6 +658,8 @@ fn notifying_an_external_organisation_uses_one_of_its_contacts() {
     let notify = |organisation: &str, channel: &str| Command::NotifyOrganisation {
         organisation: organisation.into(),
         channel: channel.into(),
+        reference: String::new(),
+        spoken_to: String::new(),
     };
     assert!(matches!(
         call.apply(&pack, T0, notify("nobody", "phone")),
@@ -628,14 +675,25 @@ fn notifying_an_external_organisation_uses_one_of_its_contacts() {
             ..
         })
     ));
-    call.apply(&pack, T0, notify(&id, &contact.channel))
-        .unwrap();
+    call.apply(
+        &pack,
+        T0,
+        Command::NotifyOrganisation {
+            organisation: id.clone(),
+            channel: contact.channel.clone(),
+            reference: " CAD-1234 ".into(),
+            spoken_to: "Sgt Khan".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(
         call.log().last().unwrap().what,
         Event::Notified {
             organisation: id,
             channel: contact.channel,
-            address: contact.address
+            address: contact.address,
+            reference: "CAD-1234".into(),
+            spoken_to: "Sgt Khan".into(),
         }
     );
 }
@@ -725,7 +783,7 @@ fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
     assert!(
         matches!(&effects[..], [Effect::Announce(text)] if text.starts_with("Priority raised to P1"))
     );
-    assert_eq!(call.advice_due(), ["adv-gen-999-transfer"]);
+    assert_eq!(call.advice_due(&pack), ["adv-gen-999-transfer"]);
     let proposals = call.proposals(&pack, T0, &[]);
     assert!(
         proposals.iter().any(|p| p.level == "duty-supervisor"),
@@ -739,7 +797,7 @@ fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
         },
     )
     .unwrap();
-    assert!(call.advice_due().is_empty());
+    assert!(call.advice_due(&pack).is_empty());
     // A later "no" never lowers what the "yes" raised.
     call.apply(&pack, T0, safety("sn-danger", false)).unwrap();
     assert_eq!(call.safety_answer("sn-danger"), Some(false));

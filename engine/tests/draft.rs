@@ -224,6 +224,8 @@ fn a_decided_call_with_safety_net_raises_round_trips_and_continues() {
             level: "duty-supervisor".into(),
             how: "phone".into(),
             why: "danger to life".into(),
+            contact: "Duty officer".into(),
+            response: String::new(),
         },
     );
 }
@@ -248,6 +250,8 @@ fn a_call_with_a_major_incident_round_trips_and_continues() {
         Command::NotifyOrganisation {
             organisation: "environment-agency".into(),
             channel: "phone".into(),
+            reference: String::new(),
+            spoken_to: String::new(),
         },
     ]);
     assert!(call.major_incident().is_some());
@@ -269,7 +273,7 @@ fn an_overridden_call_round_trips_and_continues() {
         },
     ]);
     assert!(call.decision().unwrap().overridden);
-    continues_alike(&call, Command::Close);
+    continues_alike(&call, Command::Close { prior: vec![] });
 }
 
 #[test]
@@ -282,6 +286,8 @@ fn an_escalated_and_declined_call_round_trips_and_continues() {
             level: "duty-supervisor".into(),
             how: "Radio to the duty supervisor".into(),
             why: "People still inside".into(),
+            contact: "Duty officer".into(),
+            response: String::new(),
         },
         Command::DeclineEscalation {
             level: "duty-manager".into(),
@@ -312,13 +318,25 @@ fn closed_and_corrected() -> Call {
         at += 1_000;
         call.apply(pack, at, safety(&question.id, false)).unwrap();
     }
-    for missing in call.missing(pack) {
-        if let Missing::Field(field) = missing {
-            at += 1_000;
-            call.apply(pack, at, set(field, "as given")).unwrap();
-        }
+    for missing in call.missing(pack, at, &[]) {
+        at += 1_000;
+        let command = match missing {
+            Missing::Field(field) => set(field, "as given"),
+            Missing::Decision(level) => Command::DeclineEscalation {
+                level,
+                why: "Handled on this call".into(),
+            },
+            Missing::Explanation(deviation) => Command::ExplainDeviation {
+                deviation,
+                reason: "Explained at the close".into(),
+            },
+            Missing::Code | Missing::SafetyNet(_) => continue,
+        };
+        call.apply(pack, at, command).unwrap();
     }
-    let effects = call.apply(pack, at + 1_000, Command::Close).unwrap();
+    let effects = call
+        .apply(pack, at + 1_000, Command::Close { prior: vec![] })
+        .unwrap();
     assert_eq!(effects, vec![Effect::Completed]);
     call.apply(
         pack,
@@ -782,15 +800,15 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(code, priority, reason)| Step::Do(Command::OverrideCode { code, priority, reason })),
         1 => pick(&["adv-gen-999-transfer", "adv-fld-no-enter", "adv-nope"]).prop_map(|item| Step::Do(Command::GiveAdvice { item })),
         1 => text().prop_map(|text| Step::Do(Command::GiveFreeTextAdvice { text })),
-        1 => (levels(), text()).prop_map(|(level, why)| Step::Do(Command::Escalate { level, how: "phone".into(), why })),
+        1 => (levels(), text()).prop_map(|(level, why)| Step::Do(Command::Escalate { level, how: "phone".into(), why, contact: "Duty officer".into(), response: String::new() })),
         1 => (levels(), text()).prop_map(|(level, why)| Step::Do(Command::DeclineEscalation { level, why })),
         1 => (pick(&["police", "rspca", "nobody"]), pick(&["phone", "email", "pigeon"]))
-            .prop_map(|(organisation, channel)| Step::Do(Command::NotifyOrganisation { organisation, channel })),
+            .prop_map(|(organisation, channel)| Step::Do(Command::NotifyOrganisation { organisation, channel, reference: String::new(), spoken_to: String::new() })),
         1 => (pick(&["voice", "sms", "major-incident", "telex"]), any::<bool>())
             .prop_map(|(channel, read_back)| Step::Do(Command::SendHandoff { channel, recipient: None, text: "go".into(), read_back })),
         1 => pick(&["ck-cca-time", "ck-fw-source", "ck-none"]).prop_map(|item| Step::Do(Command::TickChecklist { item })),
         1 => text().prop_map(|reason| Step::Do(Command::DeclareMajorIncident { reason, access: "A61".into(), services: String::new() })),
-        1 => Just(Step::Do(Command::Close)),
+        1 => Just(Step::Do(Command::Close { prior: vec![] })),
         1 => Just(Step::Finish),
         1 => (field, text(), text()).prop_map(|(field, value, reason)| Step::Do(Command::Correct { field, value, reason })),
     ]
@@ -803,15 +821,23 @@ fn commands(pack: &Pack, call: &Call, step: Step) -> Vec<Command> {
         Step::AnswerCurrent(seed, n) => (seed as usize, n),
         Step::Finish => {
             let mut out: Vec<Command> = call
-                .missing(pack)
+                .missing(pack, call.touched_at(), &[])
                 .into_iter()
                 .map(|missing| match missing {
                     Missing::Field(field) => set(field, "as given"),
                     Missing::SafetyNet(question) => safety(&question, false),
-                    Missing::Code => Command::Close,
+                    Missing::Code => Command::Close { prior: vec![] },
+                    Missing::Decision(level) => Command::DeclineEscalation {
+                        level,
+                        why: "Handled on this call".into(),
+                    },
+                    Missing::Explanation(deviation) => Command::ExplainDeviation {
+                        deviation,
+                        reason: "Explained at the close".into(),
+                    },
                 })
                 .collect();
-            out.push(Command::Close);
+            out.push(Command::Close { prior: vec![] });
             return out;
         }
     };
@@ -843,7 +869,7 @@ fn accepted_is_stable(call: &Call) {
     let mut going_on = again;
     let at = going_on.touched_at().saturating_add(1);
     let _ = going_on.apply(pack, at, safety("sn-worse", true));
-    let _ = going_on.apply(pack, at, Command::Close);
+    let _ = going_on.apply(pack, at, Command::Close { prior: vec![] });
 }
 
 fn arbitrary_json() -> impl Strategy<Value = Value> {
@@ -934,6 +960,8 @@ fn rich() -> Call {
             level: "duty-manager".into(),
             how: "phone".into(),
             why: "P1".into(),
+            contact: "Duty officer".into(),
+            response: String::new(),
         },
     ]
     .into_iter()

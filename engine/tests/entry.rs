@@ -1,7 +1,7 @@
 //! The completed log entry the host receives: everything the call recorded, in the published
 //! format (schema/log-entry.schema.json).
 
-use incident_engine::call::{AnswerValue, Call, Command};
+use incident_engine::call::{AnswerValue, Call, Command, Missing};
 use incident_engine::entry::{LogEntry, LOG_ENTRY_FORMAT};
 use incident_engine::pack::LogField;
 use incident_engine::protocol::Role;
@@ -67,7 +67,22 @@ fn closed_gas_call(pack: &Pack) -> Call {
             },
         );
     }
-    run(&mut call, Command::Close);
+    // Decide on every proposal and explain every deviation, as the closing review asks.
+    for missing in call.missing(pack, call.touched_at(), &[]) {
+        let command = match missing {
+            Missing::Decision(level) => Command::DeclineEscalation {
+                level,
+                why: "Supervisor already on the line".into(),
+            },
+            Missing::Explanation(deviation) => Command::ExplainDeviation {
+                deviation,
+                reason: "Caller hung up before the advice".into(),
+            },
+            other => panic!("not expected before the close: {other:?}"),
+        };
+        run(&mut call, command);
+    }
+    run(&mut call, Command::Close { prior: vec![] });
     run(
         &mut call,
         Command::Correct {
@@ -133,6 +148,29 @@ fn a_closed_call_becomes_an_entry_with_everything_it_recorded() {
         .unwrap()
         .iter()
         .any(|c| c["type"] == "mandatory_advice_missing"));
+    // Each deviation carries the reason the handler recorded before closing: the explanations
+    // given, and the decline's own reason.
+    let deviations = json["deviations"].as_array().unwrap();
+    assert_eq!(
+        deviations.len(),
+        json["compliance"].as_array().unwrap().len()
+    );
+    let advice = deviations
+        .iter()
+        .find(|d| d["issue"]["type"] == "mandatory_advice_missing")
+        .unwrap();
+    assert!(advice["key"].as_str().unwrap().starts_with("advice:"));
+    assert_eq!(advice["reason"], "Caller hung up before the advice");
+    let declined = deviations
+        .iter()
+        .find(|d| d["issue"]["type"] == "escalation_declined")
+        .unwrap();
+    assert_eq!(declined["reason"], "Supervisor already on the line");
+    // The personal fields recorded are marked as such; the location and narrative are not.
+    assert_eq!(
+        json["personal_fields"],
+        json!(["caller_name", "callback_number"])
+    );
 }
 
 #[test]

@@ -623,6 +623,8 @@ fn generate(settings: &Settings) -> PackFile {
                 } else {
                     Vec::new()
                 },
+                may_carry: None,
+                preferred_for: Vec::new(),
             })
             .collect(),
         legislation: LEGISLATION
@@ -1293,6 +1295,7 @@ fn tree(
             TreeNode {
                 id: format!("q{}", i + 1),
                 question: questions[i].clone(),
+                give_now: Vec::new(),
                 guidance: if rng.chance(25) {
                     Some(rng.pick(&GUIDANCE).to_string())
                 } else {
@@ -1350,6 +1353,7 @@ fn tree(
             .chain(std::iter::once(place_word.to_owned()))
             .collect(),
         start: "q1".to_owned(),
+        give_now: Vec::new(),
         nodes,
         outcomes,
     }

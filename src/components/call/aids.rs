@@ -9,26 +9,37 @@ use leptos::prelude::*;
 use super::{Desk, KEYS_DIALOG_ID};
 use crate::components::PackPreview;
 
-/// The control phrases (F1; L2 1.2, K5), always on screen while the call is open.
-pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
-    let file = pack.file();
+/// Words the pack gives the handler to say, placeholders filled: `{organisation}` from the pack,
+/// `{agent}` from the handler's name once the host has said it; an unknown value stays a visible
+/// slot ("[your name]") so the handler sees what to say there.
+pub(super) fn spoken(pack: &Pack, agent: Option<&str>, text: &str) -> String {
     let values = PlaceholderValues {
-        agent: None,
-        organisation: Some(file.organisation.name.clone()),
+        agent: agent.map(str::to_owned),
+        organisation: Some(pack.file().organisation.name.clone()),
     };
+    fill(text, &values)
+        .unwrap_or_else(|_| vec![Segment::Text(text.to_owned())])
+        .into_iter()
+        .map(|s| match s {
+            Segment::Text(t) => t,
+            Segment::Slot(p) => format!("[{}]", p.label()),
+        })
+        .collect()
+}
+
+/// Where "p" takes the handler: the control phrases' heading.
+pub(super) const PHRASES_ID: &str = "idk-phrases-heading";
+
+/// The control phrases (F1; L2 1.2, K5), on screen for the whole call, without opening anything;
+/// "p" moves to them.
+pub(super) fn control_phrases(pack: &Pack, agent: Option<&str>) -> impl IntoView {
+    let file = pack.file();
     let items = file
         .wording
         .control_phrases
         .iter()
         .map(|phrase| {
-            let words: String = fill(&phrase.text, &values)
-                .unwrap_or_else(|_| vec![Segment::Text(phrase.text.clone())])
-                .into_iter()
-                .map(|s| match s {
-                    Segment::Text(t) => t,
-                    Segment::Slot(p) => format!("[{}]", p.label()),
-                })
-                .collect();
+            let words = spoken(pack, agent, &phrase.text);
             view! {
                 <li>
                     <span class="idk-advice-kind">{phrase.kind.label()}</span>
@@ -38,12 +49,14 @@ pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <details class="idk-section idk-phrases">
-            <summary>"Control phrases"</summary>
-            <ul aria-label="Control phrases">{items}</ul>
-        </details>
-    }
+    (!file.wording.control_phrases.is_empty()).then(|| {
+        view! {
+            <section class="idk-section idk-phrases" aria-labelledby=PHRASES_ID>
+                <h3 id=PHRASES_ID tabindex="-1">"Control phrases"</h3>
+                <ul aria-label="Control phrases">{items}</ul>
+            </section>
+        }
+    })
 }
 
 /// What the keys do (opened with "?").
@@ -58,6 +71,7 @@ pub(super) fn keys_dialog() -> impl IntoView {
             "Enter",
             "In \u{201c}Find a code\u{201d}: choose the highlighted code",
         ),
+        ("p", "Go to the control phrases"),
         ("?", "Show these shortcuts"),
         ("Tab, Shift+Tab", "Move between fields and buttons"),
         ("Enter or Space", "Press the focused button"),

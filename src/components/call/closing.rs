@@ -2,20 +2,33 @@
 //! modal dialog (focus trapped by the browser and returned to "Close call"); confirming closes the
 //! call and hands its entry to the host.
 
-use incident_engine::call::{AnswerValue, Command, Event};
+use incident_engine::call::{AnswerValue, Command, Event, Missing};
 use incident_engine::entry::iso8601;
+use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use super::{missing_label, Desk};
+use incident_engine::call::fill_pack_placeholders;
+
+use super::{deviation_label, missing_label, Desk};
+
+/// The "call closed" line, where focus goes once the call is closed.
+const CLOSED_ID: &str = "idk-call-closed";
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// The closing dialog: the log for review and what is still needed.
 const CLOSE_DIALOG_ID: &str = "idk-close";
 
-fn describe(event: &Event) -> String {
+/// One log event in words. `was` is the field's value before, for a field recorded again or
+/// corrected, so the review shows the amended value beside the original.
+fn describe(event: &Event, was: Option<&str>) -> String {
+    let before = |was: Option<&str>| {
+        was.filter(|w| !w.is_empty())
+            .map(|w| format!(" (was \u{201c}{w}\u{201d})"))
+            .unwrap_or_default()
+    };
     match event {
         Event::Opened { pack, version } => format!("Call answered (procedures {pack} {version})"),
-        Event::Field { field, value } => format!("{}: {value}", field.label()),
+        Event::Field { field, value } => format!("{}: {value}{}", field.label(), before(was)),
         Event::TreeChosen { tree } => format!("Decision tree started: {tree}"),
         Event::Answered {
             question, value, ..
@@ -40,12 +53,41 @@ fn describe(event: &Event) -> String {
         Event::EscalationDeclined { level, why } => {
             format!("Escalation to {level} declined: {why}")
         }
-        Event::Escalated { level, how, why } => format!("Escalated to {level} ({how}): {why}"),
+        Event::Escalated {
+            level,
+            how,
+            why,
+            contact,
+            response,
+        } => {
+            let mut text = format!("Escalated to {level} ({how}): {why}");
+            if !contact.is_empty() {
+                text.push_str(&format!("; spoke to {contact}"));
+            }
+            if !response.is_empty() {
+                text.push_str(&format!(", who said \u{201c}{response}\u{201d}"));
+            }
+            text
+        }
         Event::Notified {
             organisation,
             channel,
             address,
-        } => format!("Notified {organisation} by {channel} ({address})"),
+            reference,
+            spoken_to,
+        } => {
+            let mut text = format!("Notified {organisation} by {channel} ({address})");
+            if !spoken_to.is_empty() {
+                text.push_str(&format!("; spoke to {spoken_to}"));
+            }
+            if !reference.is_empty() {
+                text.push_str(&format!("; their reference {reference}"));
+            }
+            text
+        }
+        Event::DeviationExplained { deviation, reason } => {
+            format!("Reason recorded for {deviation}: {reason}")
+        }
         Event::HandoffSent {
             channel,
             recipient,
@@ -74,7 +116,11 @@ fn describe(event: &Event) -> String {
             field,
             value,
             reason,
-        } => format!("Corrected {}: {value} ({reason})", field.label()),
+        } => format!(
+            "Corrected {}: {value}{} because {reason}",
+            field.label(),
+            before(was)
+        ),
         Event::CrmLinked {
             call_id,
             contact_ref,
@@ -108,29 +154,47 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
             return None;
         }
         Some(desk.call.with(|c| {
+            let mut values: std::collections::BTreeMap<LogField, String> = Default::default();
             c.log()
                 .iter()
                 .map(|e| {
                     let at = e.at;
+                    let was = match &e.what {
+                        Event::Field { field, value } | Event::Corrected { field, value, .. } => {
+                            values.insert(*field, value.clone())
+                        }
+                        _ => None,
+                    };
                     view! {
                         <li>
                             <time datetime=iso8601(at)>
                                 {move || locale.with(|l| time_of_day(at, l.as_ref()))}
                             </time>
                             " "
-                            {describe(&e.what)}
+                            {describe(&e.what, was.as_deref())}
+                            {format!(" ({})", e.by)}
                         </li>
                     }
                 })
                 .collect_view()
         }))
     };
+    // Reasons typed for deviations, by key; recorded when the handler confirms the close.
+    let reasons = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
     let missing = move || {
         if !reviewing.get() {
             return None;
         }
         let pack = desk.pack.get_value();
-        let missing = desk.call.with(|c| c.missing(&pack));
+        let now = desk.now.get();
+        let missing = desk
+            .call
+            .with(|c| desk.history.with(|h| c.missing(&pack, now, h)));
+        // Deviations are asked for below, each with its own field.
+        let missing: Vec<_> = missing
+            .into_iter()
+            .filter(|m| !matches!(m, Missing::Explanation(_)))
+            .collect();
         (!missing.is_empty()).then(|| {
             let items = missing
                 .iter()
@@ -145,6 +209,84 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
             }
         })
     };
+    // Every deviation from the procedure, each with the reason recorded or a field for one
+    // (F13; L3 1.6): the close is held until each has one.
+    let deviations = move || {
+        if !reviewing.get() {
+            return None;
+        }
+        let pack = desk.pack.get_value();
+        let deviations = desk.call.with(|c| c.deviations(&pack));
+        if deviations.is_empty() {
+            return None;
+        }
+        let rows = deviations
+            .into_iter()
+            .map(|d| {
+                let label = deviation_label(&pack, &d.key);
+                match d.reason {
+                    Some(reason) => view! {
+                        <li>{format!("{label}. Reason: {reason}")}</li>
+                    }
+                    .into_any(),
+                    None => {
+                        let key = d.key.clone();
+                        let shown = d.key.clone();
+                        view! {
+                            <li>
+                                <label class="idk-field idk-field-wide">
+                                    {format!("Why: {label} (required)")}
+                                    <input
+                                        type="text"
+                                        autocomplete="off"
+                                        prop:value=move || reasons.with(|r| r.get(&shown).cloned().unwrap_or_default())
+                                        on:input=move |ev| {
+                                            let value = event_target_value(&ev);
+                                            reasons.update(|r| {
+                                                r.insert(key.clone(), value);
+                                            });
+                                        }
+                                    />
+                                </label>
+                            </li>
+                        }
+                        .into_any()
+                    }
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <h3>"Deviations from the procedure"</h3>
+            <ul aria-label="Deviations from the procedure" class="idk-deviations">{rows}</ul>
+        })
+    };
+    // The closing words, with the pack's placeholders filled.
+    let closing_words = {
+        let pack = desk.pack.get_value();
+        fill_pack_placeholders(&pack, &pack.file().wording.closing)
+    };
+    let confirm = move || {
+        let typed = reasons.get_untracked();
+        for (deviation, reason) in typed {
+            if reason.trim().is_empty() {
+                continue;
+            }
+            let pending = desk.call.with_untracked(|c| {
+                c.deviations(&desk.pack.get_value())
+                    .iter()
+                    .any(|d| d.key == deviation && d.reason.is_none())
+            });
+            if pending && !desk.dispatch(Command::ExplainDeviation { deviation, reason }) {
+                return;
+            }
+        }
+        let prior = desk.history.get_untracked();
+        if desk.dispatch(Command::Close { prior }) {
+            reasons.set(Default::default());
+            desk.instance.close_dialog(CLOSE_DIALOG_ID);
+            desk.instance.focus_soon(CLOSED_ID);
+        }
+    };
     view! {
         <dialog
             id=CLOSE_DIALOG_ID
@@ -153,7 +295,13 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
             on:close=move |_| reviewing.set(false)
         >
             <h2 id="idk-close-heading">"Review and close the call"</h2>
+            <p class="idk-closing-words">
+                <span class="idk-advice-kind">"Say to close"</span>
+                " "
+                {closing_words}
+            </p>
             {missing}
+            {deviations}
             <h3>"Incident log"</h3>
             <ol aria-label="Incident log" class="idk-log" tabindex="0">{events}</ol>
             <div class="idk-dialog-actions">
@@ -161,11 +309,7 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
                     type="button"
                     class="idk-button"
                     autofocus=true
-                    on:click=move |_| {
-                        if desk.dispatch(Command::Close) {
-                            desk.instance.close_dialog(CLOSE_DIALOG_ID);
-                        }
-                    }
+                    on:click=move |_| confirm()
                 >
                     "Confirm close"
                 </button>
@@ -184,7 +328,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     let closed = Memo::new(move |_| desk.call.with(|c| c.is_closed().then(|| c.log().len())));
     let panel = move || {
         if let Some(events) = closed.get() {
-            view! { <p class="idk-closed">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
+            view! { <p id=CLOSED_ID class="idk-closed" tabindex="-1">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
         } else {
             view! {
                 <button type="button" class="idk-button" on:click=move |_| {

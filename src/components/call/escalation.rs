@@ -8,29 +8,21 @@ use leptos::prelude::*;
 use super::Desk;
 use crate::host::clock::{shown_locale, time_of_day};
 
-/// Escalations the procedures propose (role=alert, never dismissed by itself): each accepted, or
-/// declined with a reason; either decision is logged (L2 1.7).
+/// Escalations the procedures propose (role=alert, never dismissed by itself): each escalated,
+/// saying who was contacted, how and what they said, or declined with a reason; either decision
+/// is logged (L2 1.7). An undecided proposal holds the close; none is shown once the call is
+/// closed.
 pub(super) fn banner(desk: Desk) -> impl IntoView {
     // A memo, so the one-second tick re-renders nothing unless the proposals change: a handler
     // typing a reason must not lose it.
     let proposals = Memo::new(move |_| {
         let pack = desk.pack.get_value();
-        let decided: Vec<String> = desk.call.with(|c| {
-            c.log()
-                .iter()
-                .filter_map(|e| match &e.what {
-                    Event::Escalated { level, .. } | Event::EscalationDeclined { level, .. } => {
-                        Some(level.clone())
-                    }
-                    _ => None,
-                })
-                .collect()
-        });
-        desk.call
-            .with(|c| desk.history.with(|h| c.proposals(&pack, desk.now.get(), h)))
-            .into_iter()
-            .filter(|p| !decided.contains(&p.level))
-            .collect::<Vec<_>>()
+        desk.call.with(|c| {
+            if c.is_closed() {
+                return Vec::new();
+            }
+            desk.history.with(|h| c.undecided(&pack, desk.now.get(), h))
+        })
     });
     // The host hears of each level proposed, once per call (`escalation.required`).
     let told = StoredValue::new(std::collections::BTreeSet::<String>::new());
@@ -46,51 +38,33 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
     });
     let row = move |p: incident_engine::call::Proposal| {
         let pack = desk.pack.get_value();
-
-        let name = pack
-            .file()
-            .escalation
-            .levels
-            .iter()
-            .find(|l| l.id == p.level)
-            .map(|l| l.name.clone())
-            .unwrap_or_else(|| p.level.clone());
-        let (level, why) = (p.level.clone(), p.reason.clone());
+        let name = level_name(&pack, &p.level);
         let declined_level = p.level.clone();
         let reason = RwSignal::new(String::new());
+        let level = Signal::stored(p.level.clone());
+        let why = Signal::stored(p.reason.clone());
         view! {
-            <li>
-                {format!("Escalate to {name}: {}", p.reason)}
-                " "
-                <button
-                    type="button"
-                    class="idk-button"
-                    on:click=move |_| {
-                        desk.dispatch(Command::Escalate {
-                            level: level.clone(),
-                            how: "as proposed by the procedures".to_owned(),
-                            why: why.clone(),
-                        });
-                    }
-                >
-                    {format!("Escalate to {name}")}
-                </button>
-                <label class="idk-field">
-                    {format!("Reason for not escalating to {name}")}
-                    <input type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-                </label>
-                <button
-                    type="button"
-                    class="idk-button idk-button-secondary"
-                    on:click=move |_| {
-                        desk.dispatch(Command::DeclineEscalation {
-                            level: declined_level.clone(),
-                            why: reason.get_untracked(),
-                        });
-                    }
-                >
-                    "Do not escalate"
-                </button>
+            <li class="idk-proposal">
+                <p class="idk-proposal-title">{format!("Escalate to {name}: {}", p.reason)}</p>
+                <EscalateForm desk=desk level=level why=why />
+                <div class="idk-inline-form">
+                    <label class="idk-field">
+                        {format!("Reason for not escalating to {name}")}
+                        <input type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    </label>
+                    <button
+                        type="button"
+                        class="idk-button idk-button-secondary"
+                        on:click=move |_| {
+                            desk.dispatch(Command::DeclineEscalation {
+                                level: declined_level.clone(),
+                                why: reason.get_untracked(),
+                            });
+                        }
+                    >
+                        "Do not escalate"
+                    </button>
+                </div>
             </li>
         }
     };
@@ -105,6 +79,193 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                 </ul>
             </div>
         </Show>
+    }
+}
+
+/// An escalation level's name, or its id.
+fn level_name(pack: &incident_engine::Pack, level: &str) -> String {
+    pack.file()
+        .escalation
+        .levels
+        .iter()
+        .find(|l| l.id == level)
+        .map_or_else(|| level.to_owned(), |l| l.name.clone())
+}
+
+/// Escalating to `level` for `why`: who was contacted (required), the channel (the level's own,
+/// preferred first; every channel of the pack if it names none) and what they said (L2 1.7).
+#[component]
+fn EscalateForm(
+    /// The call's desk.
+    desk: Desk,
+    /// The level to escalate to.
+    #[prop(into)]
+    level: Signal<String>,
+    /// Why (the proposal's reason, or what the handler wrote).
+    #[prop(into)]
+    why: Signal<String>,
+) -> impl IntoView {
+    let contact = RwSignal::new(String::new());
+    let response = RwSignal::new(String::new());
+    let channels = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        let file = pack.file();
+        let named = level.with(|level| {
+            file.escalation
+                .levels
+                .iter()
+                .find(|l| &l.id == level)
+                .map(|l| l.channels.clone())
+                .unwrap_or_default()
+        });
+        let ids: Vec<String> = if named.is_empty() {
+            file.channels.iter().map(|c| c.id.clone()).collect()
+        } else {
+            named
+        };
+        ids.into_iter()
+            .map(|id| {
+                let name = file
+                    .channels
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map_or_else(|| id.clone(), |c| c.name.clone());
+                (id, name)
+            })
+            .collect::<Vec<_>>()
+    });
+    let channel = RwSignal::new(String::new());
+    // The level's preferred channel until the handler picks another.
+    Effect::new(move |_| {
+        let first = channels.with(|c| c.first().map(|c| c.0.clone()).unwrap_or_default());
+        if !channels.with(|c| {
+            c.iter()
+                .any(|(id, _)| channel.with_untracked(|ch| ch == id))
+        }) {
+            channel.set(first);
+        }
+    });
+    let name = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        level.with(|l| level_name(&pack, l))
+    });
+    view! {
+        <div class="idk-inline-form">
+            <label class="idk-field">
+                "Who you spoke to (required)"
+                <input type="text" autocomplete="off" prop:value=move || contact.get() on:input=move |ev| contact.set(event_target_value(&ev)) />
+            </label>
+            <label class="idk-field">
+                "Channel"
+                <select prop:value=move || channel.get() on:change=move |ev| channel.set(event_target_value(&ev))>
+                    {move || {
+                        channels
+                            .get()
+                            .into_iter()
+                            .map(|(id, name)| view! { <option value=id>{name}</option> })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            <label class="idk-field">
+                "What they said"
+                <input type="text" autocomplete="off" prop:value=move || response.get() on:input=move |ev| response.set(event_target_value(&ev)) />
+            </label>
+            <button
+                type="button"
+                class="idk-button"
+                on:click=move |_| {
+                    if desk.dispatch(Command::Escalate {
+                        level: level.get_untracked(),
+                        how: channel.get_untracked(),
+                        why: why.get_untracked(),
+                        contact: contact.get_untracked(),
+                        response: response.get_untracked(),
+                    }) {
+                        contact.set(String::new());
+                        response.set(String::new());
+                    }
+                }
+            >
+                {move || format!("Escalate to {}", name.get())}
+            </button>
+        </div>
+    }
+}
+
+/// Escalating on the handler's own judgement, at any point (L2 1.7): pick the level, say why, who
+/// was contacted, how and what they said. The escalations made so far are listed.
+pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let levels: Vec<(String, String, String)> = pack
+        .file()
+        .escalation
+        .levels
+        .iter()
+        .map(|l| (l.id.clone(), l.name.clone(), l.boundary.clone()))
+        .collect();
+    let level = RwSignal::new(levels.first().map(|l| l.0.clone()).unwrap_or_default());
+    let why = RwSignal::new(String::new());
+    let boundary = {
+        let levels = levels.clone();
+        move || {
+            level.with(|id| {
+                levels
+                    .iter()
+                    .find(|l| &l.0 == id)
+                    .map(|l| format!("When: {}", l.2))
+                    .unwrap_or_default()
+            })
+        }
+    };
+    let made = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        desk.call.with(|c| {
+            c.log()
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Event::Escalated {
+                        level,
+                        contact,
+                        response,
+                        ..
+                    } => Some(format!(
+                        "Escalated to {} (spoke to {contact}){}",
+                        level_name(&pack, level),
+                        if response.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": \u{201c}{response}\u{201d}")
+                        }
+                    )),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let options = levels
+        .into_iter()
+        .map(|(id, name, _)| view! { <option value=id>{name}</option> })
+        .collect_view();
+    view! {
+        <details class="idk-section idk-own-escalation">
+            <summary>"Escalate on your own judgement"</summary>
+            <ul aria-label="Escalations made">
+                {move || made.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+            </ul>
+            <label class="idk-field">
+                "Level"
+                <select prop:value=move || level.get() on:change=move |ev| level.set(event_target_value(&ev))>
+                    {options}
+                </select>
+            </label>
+            <p class="idk-muted">{boundary}</p>
+            <label class="idk-field idk-field-wide">
+                "Why (required)"
+                <input type="text" autocomplete="off" prop:value=move || why.get() on:input=move |ev| why.set(event_target_value(&ev)) />
+            </label>
+            <EscalateForm desk=desk level=level why=why />
+        </details>
     }
 }
 

@@ -2,15 +2,17 @@
 //! external organisations with their procedures and contacts.
 
 use incident_engine::call::{Command, Event};
-use incident_engine::handoff::compose;
+use incident_engine::handoff::{compose, propose_channel};
 use incident_engine::pack::MessageStructure;
 use leptos::prelude::*;
 
 use super::Desk;
 
-/// The handoff composer (F4; L2 1.5, 2.2, 2.3): each channel's message generated from the log, its
-/// length against the channel's limit, and a read-back tick on spoken channels. M/ETHANE
-/// channels open once a major incident is declared.
+/// The handoff composer (F4; L2 1.5, 2.2, 2.3, K6; F21): each channel's message generated from
+/// the log, its length against the channel's limit, the personal fields the channel may not carry
+/// left out (and said), a read-back tick on spoken channels. The channel is proposed from the
+/// recipient's channels, the call's priority and the pack's channel rules, with why; the handler
+/// may pick another. M/ETHANE channels open once a major incident is declared.
 pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
     let pack = desk.pack.get_value();
     let channels: Vec<(String, String, bool)> = pack
@@ -22,11 +24,53 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
             (c.id.clone(), c.name.clone(), major_only)
         })
         .collect();
-    let first = channels.iter().find(|c| !c.2).or(channels.first());
-    let channel = RwSignal::new(first.map(|c| c.0.clone()).unwrap_or_default());
     let recipient = RwSignal::new(String::new());
     let read_back = RwSignal::new(false);
+    // The handler's own pick, once they make one; until then the proposal stands.
+    let picked = RwSignal::new(None::<String>);
     let declared = Memo::new(move |_| desk.call.with(|c| c.major_incident().is_some()));
+    // The units the code's response plan asks for: offered as recipients.
+    let units = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        let code = desk.call.with(|c| c.decision().map(|d| d.code.clone()));
+        let types: Vec<String> = code
+            .and_then(|code| pack.code(&code).cloned())
+            .map(|c| {
+                c.response_plan
+                    .iter()
+                    .map(|p| p.resource_type.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        pack.file()
+            .resources
+            .units
+            .iter()
+            .filter(|u| types.contains(&u.resource_type))
+            .map(|u| u.call_sign.clone())
+            .collect::<Vec<_>>()
+    });
+    let proposal = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        let file = pack.file();
+        let to = recipient.get();
+        let to = to.trim();
+        let offered: Vec<String> = file
+            .resources
+            .units
+            .iter()
+            .find(|u| !to.is_empty() && u.call_sign.eq_ignore_ascii_case(to))
+            .map(|u| u.channels.clone())
+            .unwrap_or_else(|| file.channels.iter().map(|c| c.id.clone()).collect());
+        desk.call
+            .with(|call| propose_channel(&pack, call, &offered))
+    });
+    let channel = Memo::new(move |_| {
+        picked
+            .get()
+            .or_else(|| proposal.get().map(|p| p.channel))
+            .unwrap_or_default()
+    });
     let options = move || {
         channels
             .iter()
@@ -50,6 +94,29 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         let to = Some(to.trim()).filter(|t| !t.is_empty());
         Some(desk.call.with(|call| compose(&pack, call, found, to)))
     });
+    let why = move || {
+        let proposal = proposal.get()?;
+        let own = picked.get().filter(|p| *p != proposal.channel);
+        Some(match own {
+            Some(_) => format!("Proposed: {} You chose another.", proposal.why),
+            None => format!("Proposed: {}", proposal.why),
+        })
+    };
+    let left_out = move || {
+        let handoff = composed.get()?;
+        if handoff.left_out.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = handoff.left_out.iter().map(|f| f.label()).collect();
+        Some(view! {
+            <p class="idk-left-out">
+                {format!(
+                    "Left out, as this channel may not carry them: {}. Give them another way if the recipient needs them.",
+                    names.join(", ")
+                )}
+            </p>
+        })
+    };
     // Shown once there is a code; a memo, so other changes to the call do not rebuild it.
     let decided = Memo::new(move |_| desk.call.with(|c| c.decision().is_some()));
     move || {
@@ -57,24 +124,36 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
             view! {
                 <section class="idk-handoff" aria-labelledby="idk-handoff-heading">
                     <h3 id="idk-handoff-heading">"Handoff"</h3>
+                    <label class="idk-field">
+                        "Unit call sign or recipient"
+                        <input
+                            type="text"
+                            list="idk-handoff-units"
+                            autocomplete="off"
+                            prop:value=move || recipient.get()
+                            on:change=move |ev| recipient.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <datalist id="idk-handoff-units">
+                        {move || units.get().into_iter().map(|u| view! { <option value=u></option> }).collect_view()}
+                    </datalist>
                     <div class="idk-field">
                         <label for="idk-handoff-channel">"Channel"</label>
                         <select
                             id="idk-handoff-channel"
+                            aria-describedby="idk-handoff-why"
                             prop:value=move || channel.get()
-                            on:change=move |ev| channel.set(event_target_value(&ev))
+                            on:change=move |ev| picked.set(Some(event_target_value(&ev)))
                         >
                             {options.clone()}
                         </select>
                     </div>
-                    <label class="idk-field">
-                        "Unit call sign or recipient"
-                        <input type="text" prop:value=move || recipient.get() on:change=move |ev| recipient.set(event_target_value(&ev)) />
-                    </label>
+                    <p id="idk-handoff-why" class="idk-muted">{why}</p>
                     <label class="idk-field idk-field-wide">
                         "Message"
                         <textarea class="idk-handoff-text" rows="6" readonly prop:value=move || composed.get().map(|h| h.text).unwrap_or_default()></textarea>
                     </label>
+                    {left_out}
                     <p class="idk-muted">
                         {move || {
                             composed
@@ -136,11 +215,16 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                 .and_then(|d| pack.code(&d.code))
                 .map(|c| c.notify.clone())
                 .unwrap_or_default();
-            let notified: Vec<String> = c
+            let notified: Vec<(String, String, String)> = c
                 .log()
                 .iter()
                 .filter_map(|e| match &e.what {
-                    Event::Notified { organisation, .. } => Some(organisation.clone()),
+                    Event::Notified {
+                        organisation,
+                        reference,
+                        spoken_to,
+                        ..
+                    } => Some((organisation.clone(), reference.clone(), spoken_to.clone())),
                     _ => None,
                 })
                 .collect();
@@ -157,7 +241,10 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
             .into_iter()
             .map(|org| {
                 let for_code = notify.contains(&org.id);
-                let done = notified.contains(&org.id);
+                let done = notified.iter().find(|n| n.0 == org.id).cloned();
+                // The partner's reference and who was spoken to, recorded with the notification.
+                let reference = RwSignal::new(String::new());
+                let spoken_to = RwSignal::new(String::new());
                 let steps = org
                     .procedure
                     .iter()
@@ -182,10 +269,17 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                                     type="button"
                                     class="idk-button idk-button-secondary"
                                     on:click=move |_| {
-                                        desk.dispatch(Command::NotifyOrganisation {
+                                        if desk.dispatch(Command::NotifyOrganisation {
                                             organisation: organisation.clone(),
                                             channel: channel.clone(),
-                                        });
+                                            reference: reference.get_untracked(),
+                                            spoken_to: spoken_to.get_untracked(),
+                                        }) {
+                                            reference.set(String::new());
+                                            spoken_to.set(String::new());
+                                            // The panel is drawn again: keep the handler there.
+                                            desk.instance.focus_soon("idk-organisations-heading");
+                                        }
                                     }
                                 >
                                     {label}
@@ -194,16 +288,30 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                         }
                     })
                     .collect_view();
-                let status = match (for_code, done) {
-                    (_, true) => " (notified)",
-                    (true, false) => " (to notify for this code)",
-                    _ => "",
+                let status = match (for_code, &done) {
+                    (_, Some((_, reference, _))) if !reference.is_empty() => {
+                        format!(" (notified, their reference {reference})")
+                    }
+                    (_, Some(_)) => " (notified)".to_owned(),
+                    (true, None) => " (to notify for this code)".to_owned(),
+                    _ => String::new(),
                 };
+                let name = org.name.clone();
                 view! {
-                    <details class="idk-section" open=for_code && !done>
+                    <details class="idk-section" open=for_code && done.is_none()>
                         <summary>{format!("{}{status}", org.name)}</summary>
                         <p>{org.when.clone()}</p>
                         <ol>{steps}</ol>
+                        <div class="idk-inline-form">
+                            <label class="idk-field">
+                                {format!("{name}'s reference")}
+                                <input type="text" autocomplete="off" prop:value=move || reference.get() on:input=move |ev| reference.set(event_target_value(&ev)) />
+                            </label>
+                            <label class="idk-field">
+                                "Name of the person spoken to"
+                                <input type="text" autocomplete="off" prop:value=move || spoken_to.get() on:input=move |ev| spoken_to.set(event_target_value(&ev)) />
+                            </label>
+                        </div>
                         <ul class="idk-contacts">{contacts}</ul>
                     </details>
                 }
@@ -211,7 +319,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
             .collect_view();
         view! {
             <section class="idk-organisations" aria-labelledby="idk-organisations-heading">
-                <h3 id="idk-organisations-heading">"External organisations"</h3>
+                <h3 id="idk-organisations-heading" tabindex="-1">"External organisations"</h3>
                 {items}
             </section>
         }

@@ -13,6 +13,7 @@
 
 mod advice;
 mod aids;
+mod checklist;
 mod closing;
 mod code_search;
 mod escalation;
@@ -22,7 +23,9 @@ mod triage;
 
 use std::sync::Arc;
 
-use incident_engine::call::{Call, Command, Effect, Missing, PriorCall, Refusal};
+use incident_engine::call::{
+    fill_pack_placeholders, Call, Command, Effect, Missing, PriorCall, Refusal,
+};
 use incident_engine::entry::LogEntry;
 use incident_engine::keys::answer_key;
 use incident_engine::pack::{DecisionTree, LogField};
@@ -162,31 +165,33 @@ fn explain(pack: &Pack, refusal: Refusal) -> Notice {
         other => format!("Not done: {other}"),
     };
     let detail = match refusal {
-        Refusal::AdviceOverLimit {
-            rule,
-            matched,
-            instead,
-            may_go_further,
-            ..
-        } => {
+        Refusal::AdviceOverLimit(breaches) => {
             let file = pack.file();
-            let mut lines = vec![
-                format!("Rule: {rule}"),
-                format!("It says: \u{201c}{matched}\u{201d}"),
-            ];
-            if let Some(text) = instead
-                .and_then(|id| file.advice.items.iter().find(|a| a.id == id))
-                .map(|a| a.text.clone())
-            {
-                lines.push(format!("Say instead: {text}"));
-            }
-            if let Some(level) =
-                may_go_further.and_then(|id| file.escalation.levels.iter().find(|l| l.id == id))
-            {
+            let mut lines = Vec::new();
+            for breach in breaches {
                 lines.push(format!(
-                    "{} may go further: escalate if the caller needs more.",
-                    level.name
+                    "Rule: {} It says: \u{201c}{}\u{201d}",
+                    breach.rule, breach.matched
                 ));
+                if let Some(text) = breach
+                    .instead
+                    .and_then(|id| file.advice.items.iter().find(|a| a.id == id))
+                    .map(|a| fill_pack_placeholders(pack, &a.text))
+                {
+                    let line = format!("Say instead: {text}");
+                    if !lines.contains(&line) {
+                        lines.push(line);
+                    }
+                }
+                if let Some(level) = breach
+                    .may_go_further
+                    .and_then(|id| file.escalation.levels.iter().find(|l| l.id == id))
+                {
+                    lines.push(format!(
+                        "{} may go further: escalate if the caller needs more.",
+                        level.name
+                    ));
+                }
             }
             lines
         }
@@ -208,6 +213,55 @@ fn missing_label(pack: &Pack, missing: &Missing) -> String {
                 asked.map_or(id.as_str(), |q| q.question.as_str())
             )
         }
+        Missing::Decision(level) => format!(
+            "A decision on the proposed escalation to {}: escalate, or record why not",
+            level_name(pack, level)
+        ),
+        Missing::Explanation(key) => format!("A reason for: {}", deviation_label(pack, key)),
+    }
+}
+
+/// An escalation level's name, or its id if the pack has no such level.
+fn level_name(pack: &Pack, level: &str) -> String {
+    pack.file()
+        .escalation
+        .levels
+        .iter()
+        .find(|l| l.id == level)
+        .map_or_else(|| level.to_owned(), |l| l.name.clone())
+}
+
+/// A deviation from the procedure, as the handler reads it (its key is `ComplianceIssue::key`).
+fn deviation_label(pack: &Pack, key: &str) -> String {
+    let file = pack.file();
+    match key.split_once(':') {
+        Some(("advice", item)) => {
+            let text = file.advice.items.iter().find(|a| a.id == item);
+            format!(
+                "must-say advice not given: \u{201c}{}\u{201d}",
+                text.map_or_else(
+                    || item.to_owned(),
+                    |a| fill_pack_placeholders(pack, &a.text)
+                )
+            )
+        }
+        Some(("checklist", item)) => {
+            let text = file
+                .legislation
+                .iter()
+                .flat_map(|l| &l.checklist)
+                .find(|c| c.id == item);
+            format!(
+                "checklist not done: {}",
+                text.map_or(item, |c| c.text.as_str())
+            )
+        }
+        Some(("declined", level)) => {
+            format!("escalation to {} declined", level_name(pack, level))
+        }
+        _ if key == "overridden" => "the tree's code was overridden".to_owned(),
+        _ if key == "tree_not_completed" => "the decision tree was not completed".to_owned(),
+        _ => key.to_owned(),
     }
 }
 
@@ -244,7 +298,7 @@ pub fn CallScreen(
     if let Some(timer) = every_second(move || now.set(now_ms())) {
         on_cleanup(move || timer.clear());
     }
-    let phrases = aids::control_phrases(&pack);
+    let phrases = aids::control_phrases(&pack, None);
     let desk = Desk {
         pack: StoredValue::new(pack),
         call,
@@ -318,6 +372,11 @@ pub fn CallScreen(
             desk.instance.show_dialog(KEYS_DIALOG_ID);
             return;
         }
+        if ev.key() == "p" {
+            ev.prevent_default();
+            desk.instance.focus_soon(aids::PHRASES_ID);
+            return;
+        }
         let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
             return;
         };
@@ -370,11 +429,14 @@ pub fn CallScreen(
             {record::safety_net(desk)}
             {record::log_fields(desk)}
             {triage::tree_chooser(desk)}
+            {advice::give_now_panel(desk)}
             {triage::question_panel(desk)}
             {triage::decision_panel(desk)}
             {triage::units_panel(desk)}
             {code_search::code_chooser(desk)}
             {advice::advice_panel(desk)}
+            {checklist::checklist_panel(desk)}
+            {escalation::own_judgement(desk)}
             {handoff::handoff_panel(desk)}
             {handoff::organisations_panel(desk)}
             {aids::reference(desk)}

@@ -1,0 +1,116 @@
+//! The legislation checklist for the call's code (F9, F13; L3 1.6; NOS P3): each item of each law
+//! the code names, ticked with Space (or a click) as it is done. A tick is logged with who and
+//! when and stays: the log is append-only, so a ticked item is not unticked (a mistaken tick is
+//! explained at the close instead).
+
+use incident_engine::call::{Command, Event};
+use leptos::prelude::*;
+
+use super::Desk;
+use crate::host::clock::{shown_locale, time_of_day};
+
+/// One checklist item as shown: its id, text and the law's title.
+#[derive(Debug, Clone, PartialEq)]
+struct Item {
+    id: String,
+    text: String,
+    law: String,
+}
+
+pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
+    // The items change only with the code; the ticks are read per item, so ticking one keeps its
+    // checkbox (and the focus on it) in place.
+    let items = Memo::new(move |_| {
+        let pack = desk.pack.get_value();
+        let file = pack.file();
+        let code = desk
+            .call
+            .with(|c| c.decision().map(|d| d.code.clone()))
+            .and_then(|code| pack.code(&code).cloned());
+        let Some(code) = code else {
+            return Vec::new();
+        };
+        code.legislation
+            .iter()
+            .filter_map(|law| file.legislation.iter().find(|l| &l.id == law))
+            .flat_map(|law| {
+                law.checklist.iter().map(|item| Item {
+                    id: item.id.clone(),
+                    text: item.text.clone(),
+                    law: law.title.clone(),
+                })
+            })
+            .collect::<Vec<_>>()
+    });
+    let ticks = Memo::new(move |_| {
+        desk.call.with(|c| {
+            c.log()
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Event::ChecklistTicked { item } => Some((item.clone(), e.at, e.by.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let done_of = move |id: &str| {
+        ticks.with(|t| {
+            t.iter()
+                .find(|(item, _, _)| item == id)
+                .map(|(_, at, by)| (*at, by.clone()))
+        })
+    };
+    let locale = shown_locale();
+    let count = move || {
+        let total = items.with(Vec::len);
+        let done = items.with(|i| i.iter().filter(|i| done_of(&i.id).is_some()).count());
+        format!("{done} of {total} done. Space ticks the focused item.")
+    };
+    let row = move |item: Item| {
+        let id = item.id.clone();
+        let key = item.id.clone();
+        let ticked = Memo::new(move |_| done_of(&key).is_some());
+        let key = item.id.clone();
+        let when = move || {
+            done_of(&key).map(|(at, by)| {
+                locale
+                    .with(|l| format!(" \u{2713} done at {} by {by}", time_of_day(at, l.as_ref())))
+            })
+        };
+        view! {
+            <li>
+                <label class="idk-check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || ticked.get()
+                        aria-readonly=move || ticked.get().then_some("true")
+                        on:change=move |ev| {
+                            if ticked.get_untracked() {
+                                // Logged already; the tick stays.
+                                event_target::<web_sys::HtmlInputElement>(&ev).set_checked(true);
+                                return;
+                            }
+                            desk.dispatch(Command::TickChecklist { item: id.clone() });
+                        }
+                    />
+                    {item.text}
+                    <span class="idk-muted">{format!(" ({})", item.law)}</span>
+                </label>
+                <span class="idk-done">{when}</span>
+            </li>
+        }
+    };
+    view! {
+        <Show when=move || !items.with(Vec::is_empty)>
+            <fieldset class="idk-group idk-checklist">
+                <legend>"Legislation checklist"</legend>
+                <p class="idk-muted">{count}</p>
+                <ul class="idk-checklist-items">
+                    <For each=move || items.get() key=|i| i.id.clone() let(item)>
+                        {row(item)}
+                    </For>
+                </ul>
+            </fieldset>
+        </Show>
+    }
+}
