@@ -1,0 +1,325 @@
+//! The housing association pack (packs/housing-repairs.json) ships as an example organisations
+//! copy, so its safety advice, routing and legislation are pinned here: each test would fail on
+//! the pack as it was before the review recorded in docs/sources/housing-repairs.md.
+
+use incident_engine::advice::check_advice;
+use incident_engine::call::{AnswerValue, Call, Command, Refusal};
+use incident_engine::pack::{
+    AdviceLimit, AdviceSet, Answer, Condition, DecisionTree, IncidentCode, Next, Outcome, Priority,
+};
+use incident_engine::{parse_pack, Pack};
+
+const T0: u64 = 1_800_000_000_000;
+const MINUTES_PER_DAY: u32 = 24 * 60;
+
+fn housing() -> Pack {
+    let path = format!("{}/../packs/housing-repairs.json", env!("CARGO_MANIFEST_DIR"));
+    parse_pack(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+fn advice_text<'p>(pack: &'p Pack, id: &str) -> &'p str {
+    &pack
+        .file()
+        .advice
+        .items
+        .iter()
+        .find(|a| a.id == id)
+        .unwrap_or_else(|| panic!("no advice item {id}"))
+        .text
+}
+
+fn set<'p>(pack: &'p Pack, id: &str) -> &'p AdviceSet {
+    pack.file()
+        .advice
+        .sets
+        .iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no advice set {id}"))
+}
+
+fn set_texts(pack: &Pack, id: &str) -> Vec<String> {
+    set(pack, id)
+        .items
+        .iter()
+        .map(|i| advice_text(pack, i).to_lowercase())
+        .collect()
+}
+
+fn code<'p>(pack: &'p Pack, code: &str) -> &'p IncidentCode {
+    pack.code(code)
+        .unwrap_or_else(|| panic!("no incident code {code}"))
+}
+
+fn priority<'p>(pack: &'p Pack, id: &str) -> &'p Priority {
+    pack.file()
+        .priorities
+        .iter()
+        .find(|p| p.id == id)
+        .unwrap_or_else(|| panic!("no priority {id}"))
+}
+
+fn tree<'p>(pack: &'p Pack, id: &str) -> &'p DecisionTree {
+    pack.tree(id).unwrap_or_else(|| panic!("no tree {id}"))
+}
+
+fn outcome<'p>(tree: &'p DecisionTree, id: &str) -> &'p Outcome {
+    tree.outcomes
+        .iter()
+        .find(|o| o.id == id)
+        .unwrap_or_else(|| panic!("no outcome {id} in {}", tree.id))
+}
+
+/// Every (tree, outcome) pair in the pack.
+fn outcomes(pack: &Pack) -> impl Iterator<Item = (&DecisionTree, &Outcome)> {
+    pack.file()
+        .trees
+        .iter()
+        .flat_map(|t| t.outcomes.iter().map(move |o| (t, o)))
+}
+
+/// The priorities a code can end up with: its default and every outcome's that uses it.
+fn priorities_of<'p>(pack: &'p Pack, code: &str) -> Vec<&'p Priority> {
+    let mut ids = vec![self::code(pack, code).default_priority.as_str()];
+    ids.extend(
+        outcomes(pack)
+            .filter(|(_, o)| o.code == code)
+            .map(|(_, o)| o.priority.as_str()),
+    );
+    ids.sort();
+    ids.dedup();
+    ids.into_iter().map(|id| priority(pack, id)).collect()
+}
+
+/// The advice sets that can be in force with a code: its own and every outcome's that uses it.
+fn sets_of<'p>(pack: &'p Pack, code: &str) -> Vec<&'p AdviceSet> {
+    let mut ids: Vec<&str> = self::code(pack, code).advice_set.iter().map(String::as_str).collect();
+    ids.extend(
+        outcomes(pack)
+            .filter(|(_, o)| o.code == code)
+            .filter_map(|(_, o)| o.advice_set.as_deref()),
+    );
+    ids.sort();
+    ids.dedup();
+    ids.into_iter().map(|id| set(pack, id)).collect()
+}
+
+fn limits_for<'p>(pack: &'p Pack, set: &AdviceSet) -> Vec<&'p AdviceLimit> {
+    pack.file()
+        .advice
+        .limits
+        .iter()
+        .filter(|l| l.everywhere || set.limits.contains(&l.id))
+        .collect()
+}
+
+/// Walks a tree with the answers given and returns the call, decided.
+fn walk(pack: &Pack, tree: &str, answers: &[(&str, AnswerValue)]) -> Call {
+    let mut call = Call::open(pack, "tester", T0);
+    call.apply(pack, T0, Command::ChooseTree { tree: tree.into() })
+        .unwrap();
+    for (node, value) in answers {
+        assert_eq!(call.current_question(), Some(*node), "walking {tree}");
+        call.apply(
+            pack,
+            T0,
+            Command::Answer {
+                node: (*node).to_owned(),
+                value: value.clone(),
+            },
+        )
+        .unwrap_or_else(|e| panic!("answering {node}: {e}"));
+    }
+    call
+}
+
+fn option(id: &str) -> AnswerValue {
+    AnswerValue::Option(id.to_owned())
+}
+
+/// The words of `text` before the first mention of `needle`, lower-cased.
+fn before<'t>(text: &'t str, needle: &str) -> &'t str {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {text:?}"));
+    &text[..at]
+}
+
+// --- Gas and carbon monoxide ---------------------------------------------------------------
+
+#[test]
+fn the_first_safety_net_question_is_gas_and_sends_the_caller_out_then_to_0800_111_999() {
+    let pack = housing();
+    let net = &pack.file().safety_net;
+    let first = &net[0];
+    assert!(first.question.to_lowercase().contains("gas"), "{}", first.question);
+    assert!(first.question.to_lowercase().contains("carbon monoxide"));
+    for question in net.iter().filter(|q| q.question.to_lowercase().contains("gas")) {
+        let item = question
+            .if_yes
+            .advice
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} gives no advice at once", question.id));
+        assert_ne!(item, "a-999", "a gas caller is not sent off to 999 first");
+        let text = advice_text(&pack, item).to_lowercase();
+        assert!(text.contains("0800 111 999"), "{text}");
+        // 999 is not given before the gas emergency number, and the evacuation comes first.
+        let first_999 = text.find("999").unwrap();
+        assert_eq!(first_999, text.find("0800 111 999").unwrap() + "0800 111 ".len());
+        let advice_first = before(&text, "0800 111 999");
+        assert!(advice_first.contains("get everyone out"), "{text}");
+        assert!(advice_first.contains("switches"), "{text}");
+        assert!(advice_first.contains("flame"), "{text}");
+        assert!(advice_first.contains("doors and windows"), "{text}");
+        assert!(advice_first.contains("cellar or basement"), "{text}");
+        assert!(advice_first.contains("outside"), "{text}");
+    }
+    // 999 remains the danger question's answer, for fire and injury.
+    let danger = net.iter().find(|q| q.id == "sn-danger").unwrap();
+    assert!(danger.question.contains("fire"));
+    assert!(!danger.question.to_lowercase().contains("gas"));
+    assert_eq!(danger.if_yes.advice.as_deref(), Some("a-999"));
+}
+
+#[test]
+fn gas_and_carbon_monoxide_advice_tells_everyone_to_get_out() {
+    let pack = housing();
+    let gas = set_texts(&pack, &code(&pack, "HH-GAS-01").advice_set.clone().unwrap());
+    assert!(gas.iter().any(|t| t.contains("get everyone out")), "{gas:?}");
+    assert!(gas.iter().any(|t| t.contains("0800 111 999")));
+    // The meter is turned off only where it is not in a cellar or basement.
+    for text in gas.iter().filter(|t| t.contains("meter")) {
+        assert!(text.contains("cellar or basement"), "{text}");
+    }
+    assert!(gas.iter().any(|t| t.contains("stay outside")));
+
+    let co_code = pack
+        .file()
+        .codes
+        .iter()
+        .find(|c| c.title.to_lowercase().contains("carbon monoxide"))
+        .expect("a carbon monoxide code");
+    let co = set_texts(&pack, co_code.advice_set.as_deref().unwrap());
+    let all = co.join(" ");
+    assert!(all.contains("get everyone out") && all.contains("fresh air"), "{all}");
+    assert!(all.contains("open doors and windows"), "{all}");
+    assert!(all.contains("turn off the boiler"), "{all}");
+    assert!(all.contains("0800 111 999"), "{all}");
+    assert!(all.contains("nhs 111") && all.contains("gp"), "{all}");
+    assert!(all.contains("loses consciousness") && all.contains("call 999"), "{all}");
+    // A headache is NHS 111, not 999 (the old advice sent every headache to 999).
+    let unwell = co.iter().find(|t| t.contains("headache")).unwrap();
+    assert!(before(unwell, "999").contains("nhs 111"), "{unwell}");
+    assert!(co_code.notify.contains(&"national-gas".to_owned()));
+}
+
+#[test]
+fn the_heating_tree_sends_gas_and_carbon_monoxide_to_their_own_codes() {
+    let pack = housing();
+    let gas = walk(&pack, "heating-and-gas", &[("h1", option("gas"))]);
+    assert_eq!(gas.decision().unwrap().code, "HH-GAS-01");
+    let co = walk(&pack, "heating-and-gas", &[("h1", option("co"))]);
+    assert_eq!(co.decision().unwrap().code, "HH-CO-01");
+    assert_eq!(co.advice_set(&pack).unwrap().id, "co");
+}
+
+/// Advice the gas limits must refuse on a gas or carbon monoxide call: every source of ignition
+/// and every suggestion to stay in or go back in.
+const BAD_GAS_ADVICE: &[&str] = &[
+    "Please stay in the house until the engineer arrives",
+    "You can use your lighter to check",
+    "Stay inside with the windows open",
+    "Stay indoors and wait for the engineer",
+    "Wait inside until they come",
+    "Keep waiting in the kitchen",
+    "You can go back in now",
+    "There's no need to leave the flat",
+    "Light a match so you can see",
+    "Strike a match near the meter",
+    "Light a candle if it's dark",
+    "Have a cigarette to calm your nerves",
+    "It's fine to smoke in the garden",
+    "Smoking outside is fine",
+    "Turn on the light so you can see",
+    "Switch the lights on",
+    "Switch off the lights before you go",
+    "Use the light switch in the hall",
+    "Flick the switch on the wall",
+    "Ring your neighbour's doorbell to warn them",
+    "Press the buzzer for the flat above",
+    "Use your phone inside to call them",
+    "Call them from inside the house",
+    "Ring us back on your landline",
+    "Stay on the line while you look around",
+    "Put the kettle on and wait",
+    "Check the boiler and turn it back on",
+    "Relight the pilot light",
+    "Look for the leak around the cooker",
+    "A naked flame is fine if you're careful",
+];
+
+#[test]
+fn gas_limits_refuse_ignition_sources_and_staying_in_on_gas_and_co_calls() {
+    let pack = housing();
+    for (tree_answer, code) in [("gas", "HH-GAS-01"), ("co", "HH-CO-01")] {
+        let call = walk(&pack, "heating-and-gas", &[("h1", option(tree_answer))]);
+        assert_eq!(call.decision().unwrap().code, code);
+        let limits = call.limits_in_force(&pack);
+        for bad in BAD_GAS_ADVICE {
+            assert!(
+                check_advice(bad, limits.iter().copied()).is_some(),
+                "{code}: {bad:?} was not caught"
+            );
+        }
+        // Through the call itself, as the handler would meet it.
+        let mut call = call;
+        for bad in [
+            "Please stay in the house until the engineer arrives",
+            "You can use your lighter to check",
+        ] {
+            let refused = call.apply(
+                &pack,
+                T0,
+                Command::GiveFreeTextAdvice {
+                    text: bad.to_owned(),
+                },
+            );
+            assert!(
+                matches!(refused, Err(Refusal::AdviceOverLimit { .. })),
+                "{code}: {bad:?} gave {refused:?}"
+            );
+        }
+    }
+}
+
+// --- Every code's advice within its limits ---------------------------------------------------
+
+#[test]
+fn every_advice_item_allowed_for_a_code_is_within_the_limits_in_force_for_it() {
+    let pack = housing();
+    for code in &pack.file().codes {
+        for set in sets_of(&pack, &code.code) {
+            let limits = limits_for(&pack, set);
+            for item in &set.items {
+                let text = advice_text(&pack, item);
+                if let Some(breach) = check_advice(text, limits.iter().copied()) {
+                    panic!(
+                        "{}: advice {item} in set {} breaks {} (\"{}\")",
+                        code.code, set.id, breach.limit.id, breach.matched
+                    );
+                }
+            }
+        }
+    }
+    // Safety-net advice is given at once, whatever the code; it must be within the limits of
+    // every set (the gas advice is given on gas calls above all).
+    for question in &pack.file().safety_net {
+        let Some(item) = &question.if_yes.advice else {
+            continue;
+        };
+        let text = advice_text(&pack, item);
+        for set in &pack.file().advice.sets {
+            let breach = check_advice(text, limits_for(&pack, set).iter().copied());
+            assert!(breach.is_none(), "{item} breaks {breach:?} in set {}", set.id);
+        }
+    }
+}
