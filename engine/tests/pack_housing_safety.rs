@@ -323,3 +323,67 @@ fn every_advice_item_allowed_for_a_code_is_within_the_limits_in_force_for_it() {
         }
     }
 }
+
+// --- Fire not confirmed out -----------------------------------------------------------------
+
+#[test]
+fn a_fire_not_confirmed_out_is_999_with_no_trades_sent() {
+    let pack = housing();
+    let call = walk(
+        &pack,
+        "security-storm-and-fire",
+        &[("s1", option("fire")), ("s6", AnswerValue::YesNo(false))],
+    );
+    let decision = call.decision().unwrap();
+    let fire_out = code(&pack, &decision.code);
+    assert_ne!(fire_out.code, "HH-FIRE-01", "HH-FIRE-01 is for after the fire service has left");
+    assert!(
+        !fire_out.title.to_lowercase().contains("after the fire service has left"),
+        "{}",
+        fire_out.title
+    );
+    assert!(fire_out.response_plan.is_empty(), "no trades: {:?}", fire_out.response_plan);
+    assert_eq!(priority(&pack, &decision.priority).id, "E1");
+    let advice = set_texts(&pack, &call.advice_set(&pack).unwrap().id).join(" ");
+    assert!(advice.contains("hang up and call 999 now"), "{advice}");
+    assert!(advice.contains("get everyone out") && advice.contains("stay out"), "{advice}");
+    assert!(advice.contains("fire action notice"), "the building's strategy: {advice}");
+    // Every outcome anywhere that means "fire now" uses the same code, never a trade's.
+    for (tree, o) in outcomes(&pack).filter(|(_, o)| o.code == fire_out.code) {
+        assert_eq!(o.priority, "E1", "{}:{}", tree.id, o.id);
+    }
+    // The make-safe code still sends the trades once the fire service has gone.
+    assert!(!code(&pack, "HH-FIRE-01").response_plan.is_empty());
+}
+
+// --- Lifts ----------------------------------------------------------------------------------
+
+#[test]
+fn the_stairs_question_is_asked_for_every_floor_above_ground() {
+    let pack = housing();
+    let lifts = tree(&pack, "lifts-damp-and-asb");
+    let stairs = lifts.nodes.iter().find(|n| n.id == "b4").unwrap();
+    match &stairs.ask_if {
+        Some(Condition::AtLeast { node, value }) => {
+            assert_eq!(node, "b3");
+            assert!(*value <= 1.0, "asked only from floor {value}");
+        }
+        other => panic!("b4 is asked on {other:?}"),
+    }
+    let question = stairs.question.to_lowercase();
+    assert!(question.contains("wheelchair") && question.contains("without the lift"), "{question}");
+    for floor in [1.0, 2.0] {
+        let call = walk(
+            &pack,
+            "lifts-damp-and-asb",
+            &[
+                ("b1", option("lift")),
+                ("b2", AnswerValue::YesNo(false)),
+                ("b3", AnswerValue::Number(floor)),
+                ("b4", AnswerValue::YesNo(false)),
+            ],
+        );
+        let decision = call.decision().unwrap();
+        assert_eq!((decision.code.as_str(), decision.priority.as_str()), ("HH-LIFT-01", "E1"));
+    }
+}
