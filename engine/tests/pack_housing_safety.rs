@@ -387,3 +387,123 @@ fn the_stairs_question_is_asked_for_every_floor_above_ground() {
         assert_eq!((decision.code.as_str(), decision.priority.as_str()), ("HH-LIFT-01", "E1"));
     }
 }
+
+// --- Damp and mould under Awaab's Law -------------------------------------------------------
+
+/// 10 working days are never shorter than 12 calendar days (reported on a Sunday, the tenth
+/// working day is the Friday of the week after next); a target within 12 days is always within
+/// the law, whatever the weekends and bank holidays.
+const TEN_WORKING_DAYS_AT_LEAST: u32 = 12 * MINUTES_PER_DAY;
+
+fn is_damp(code: &IncidentCode) -> bool {
+    let words = format!("{} {}", code.title, code.keywords.join(" ")).to_lowercase();
+    words.contains("mould") || words.contains("damp")
+}
+
+#[test]
+fn damp_and_mould_is_investigated_within_awaabs_law_timescales() {
+    let pack = housing();
+    let damp: Vec<&IncidentCode> = pack.file().codes.iter().filter(|c| is_damp(c)).collect();
+    assert!(damp.len() >= 2);
+    for code in &damp {
+        for p in priorities_of(&pack, &code.code) {
+            assert!(
+                p.attend_within_minutes <= TEN_WORKING_DAYS_AT_LEAST,
+                "{} can be {} ({} minutes): beyond 10 working days",
+                code.code,
+                p.id,
+                p.attend_within_minutes
+            );
+        }
+    }
+    let significant = code(&pack, "HH-DAMP-02");
+    let significant_p = priority(&pack, &significant.default_priority);
+    assert!(significant_p.name.contains("10 working days"), "{}", significant_p.name);
+    assert!(significant_p.description.contains("3 working days"));
+    assert!(significant_p.description.contains("5 working days"));
+    let emergency = code(&pack, "HH-DAMP-01");
+    for p in priorities_of(&pack, "HH-DAMP-01") {
+        assert!(p.attend_within_minutes <= MINUTES_PER_DAY, "{}: {}", emergency.code, p.id);
+        assert!(p.deploy_within_minutes <= p.attend_within_minutes);
+    }
+
+    // The tree: worsening health is an emergency; nobody at risk is still significant, never
+    // the routine 28 days.
+    let worse = walk(
+        &pack,
+        "lifts-damp-and-asb",
+        &[("b1", option("damp")), ("b5", AnswerValue::YesNo(true))],
+    );
+    let decision = worse.decision().unwrap();
+    assert_eq!(decision.code, "HH-DAMP-01");
+    assert!(priority(&pack, &decision.priority).attend_within_minutes <= MINUTES_PER_DAY);
+    let nobody_at_risk = walk(
+        &pack,
+        "lifts-damp-and-asb",
+        &[
+            ("b1", option("damp")),
+            ("b5", AnswerValue::YesNo(false)),
+            ("b6", AnswerValue::YesNo(false)),
+        ],
+    );
+    let decision = nobody_at_risk.decision().unwrap();
+    assert_eq!(decision.code, "HH-DAMP-02");
+    assert!(
+        priority(&pack, &decision.priority).attend_within_minutes <= TEN_WORKING_DAYS_AT_LEAST
+    );
+
+    // The law's numbers are in the legislation the handler sees.
+    let awaab = pack
+        .file()
+        .legislation
+        .iter()
+        .find(|l| l.title.contains("Hazards in Social Housing"))
+        .unwrap();
+    for words in ["24 hours", "10 working days", "3 working days", "5 working days", "27 October 2025"] {
+        assert!(awaab.effect.contains(words), "Awaab's Law effect lacks {words:?}");
+    }
+    let damp_advice = set_texts(&pack, "damp").join(" ");
+    assert!(damp_advice.contains("10 working days") && damp_advice.contains("3 working days"));
+}
+
+/// A unit type that works daytime only (said so in its description until the engine's unit
+/// `hours` field arrives).
+fn daytime_only(pack: &Pack, resource_type: &str) -> bool {
+    pack.file()
+        .resources
+        .types
+        .iter()
+        .find(|t| t.id == resource_type)
+        .is_some_and(|t| t.description.to_lowercase().contains("daytime only"))
+}
+
+#[test]
+fn every_target_of_24_hours_or_less_has_a_unit_that_works_out_of_hours() {
+    let pack = housing();
+    for code in &pack.file().codes {
+        let tightest = priorities_of(&pack, &code.code)
+            .iter()
+            .map(|p| p.attend_within_minutes)
+            .min()
+            .unwrap();
+        if tightest > MINUTES_PER_DAY {
+            continue;
+        }
+        for item in &code.response_plan {
+            assert!(
+                !daytime_only(&pack, &item.resource_type),
+                "{} has a {tightest}-minute target but sends {}, which works daytime only",
+                code.code,
+                item.resource_type
+            );
+            let units = pack
+                .file()
+                .resources
+                .units
+                .iter()
+                .filter(|u| u.resource_type == item.resource_type)
+                .count();
+            assert!(units >= 1, "{}: no unit of type {}", code.code, item.resource_type);
+        }
+    }
+}
