@@ -286,6 +286,22 @@ const BAD_GAS_ADVICE: &[&str] = &[
 #[test]
 fn gas_limits_refuse_ignition_sources_and_staying_in_on_gas_and_co_calls() {
     let pack = housing();
+    // The limits of the gas and carbon monoxide codes' own advice sets.
+    for code in ["HH-GAS-01", "HH-CO-01"] {
+        let set = set(
+            &pack,
+            self::code(&pack, code).advice_set.as_deref().unwrap(),
+        );
+        let limits = limits_for(&pack, set);
+        for bad in BAD_GAS_ADVICE {
+            assert!(
+                check_advice(bad, limits.iter().copied()).is_some(),
+                "{code} ({}): {bad:?} was not caught",
+                set.id
+            );
+        }
+    }
+    // And as a call in progress has them, after the heating and gas tree.
     for (tree_answer, code) in [("gas", "HH-GAS-01"), ("co", "HH-CO-01")] {
         let call = walk(&pack, "heating-and-gas", &[("h1", option(tree_answer))]);
         assert_eq!(call.decision().unwrap().code, code);
