@@ -725,7 +725,7 @@ fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
     assert!(
         matches!(&effects[..], [Effect::Announce(text)] if text.starts_with("Priority raised to P1"))
     );
-    assert_eq!(call.advice_due(), ["adv-gen-999-transfer"]);
+    assert_eq!(call.advice_due(), ["adv-gen-999-dial"]);
     let proposals = call.proposals(&pack, T0, &[]);
     assert!(
         proposals.iter().any(|p| p.level == "duty-supervisor"),
@@ -735,7 +735,7 @@ fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
         &pack,
         T0,
         Command::GiveAdvice {
-            item: "adv-gen-999-transfer".into(),
+            item: "adv-gen-999-dial".into(),
         },
     )
     .unwrap();
