@@ -266,6 +266,7 @@ fn the_more_serious_outcome_keeps_what_its_sibling_carries() {
         ("safeguarding", "o-adult-p1", "o-adult-p2", true),
         ("rough-sleeper", "o-unwell", "o-swep", false),
         ("rough-sleeper", "o-unwell", "o-outreach", true),
+        ("rough-sleeper", "o-unwell-child", "o-child", true),
         ("noise", "o-violence", "o-home-p3", true),
         ("chemical", "o-affected", "o-chem-p1", true),
         ("major-incident", "o-danger", "o-assess", true),
