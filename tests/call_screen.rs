@@ -323,7 +323,7 @@ async fn a_safety_net_yes_calls_for_advice_now_and_proposes_escalation() {
         .map(text)
         .collect();
     assert_eq!(now.len(), 1, "{now:?}");
-    assert!(now[0].contains("connecting you to 999"), "{now:?}");
+    assert!(now[0].contains("hang up now and dial 999"), "{now:?}");
     assert!(
         alert_text(&root).contains("Escalation proposed"),
         "{}",

@@ -272,7 +272,7 @@ fn free_text_advice_over_a_limit_is_refused_with_the_rule_and_the_approved_wordi
             } = &breaches[0];
             assert_eq!(limit, "lim-gas-ignition");
             assert_eq!(matched, "switch on");
-            assert_eq!(instead.as_deref(), Some("adv-gas-leave"));
+            assert_eq!(instead.as_deref(), Some("adv-gas-no-spark"));
         }
         other => panic!("expected the advice to be refused, got {other:?}"),
     }
@@ -562,20 +562,14 @@ fn compliance_lists_missing_mandatory_advice_and_checklist_items_until_done() {
     assert_eq!(
         call.compliance(&pack),
         vec![
-            ComplianceIssue::MandatoryAdviceMissing("adv-gas-leave".into()),
-            ComplianceIssue::MandatoryAdviceMissing("adv-gas-no-spark".into()),
+            ComplianceIssue::MandatoryAdviceMissing("adv-gas-street-away".into()),
             ComplianceIssue::MandatoryAdviceMissing("adv-gas-ngs".into()),
             ComplianceIssue::MandatoryAdviceMissing("adv-gen-reference".into()),
             ComplianceIssue::ChecklistNotDone("ck-gas-advice".into()),
             ComplianceIssue::ChecklistNotDone("ck-gas-reference".into()),
         ]
     );
-    for item in [
-        "adv-gas-leave",
-        "adv-gas-no-spark",
-        "adv-gas-ngs",
-        "adv-gen-reference",
-    ] {
+    for item in ["adv-gas-street-away", "adv-gas-ngs", "adv-gen-reference"] {
         call.apply(&pack, T0, Command::GiveAdvice { item: item.into() })
             .unwrap();
     }
@@ -783,7 +777,7 @@ fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
     assert!(
         matches!(&effects[..], [Effect::Announce(text)] if text.starts_with("Priority raised to P1"))
     );
-    assert_eq!(call.advice_due(&pack), ["adv-gen-999-transfer"]);
+    assert_eq!(call.advice_due(&pack), ["adv-gen-999-dial"]);
     let proposals = call.proposals(&pack, T0, &[]);
     assert!(
         proposals.iter().any(|p| p.level == "duty-supervisor"),
@@ -793,7 +787,7 @@ fn a_safety_net_yes_after_the_code_raises_it_announces_and_calls_for_advice() {
         &pack,
         T0,
         Command::GiveAdvice {
-            item: "adv-gen-999-transfer".into(),
+            item: "adv-gen-999-dial".into(),
         },
     )
     .unwrap();

@@ -204,7 +204,7 @@ fn a_decided_call_with_safety_net_raises_round_trips_and_continues() {
         answer("q-inside", option("outside")),
         safety("sn-danger", true),
         Command::GiveAdvice {
-            item: "adv-gen-999-transfer".into(),
+            item: "adv-gen-999-dial".into(),
         },
     ]);
     let decision = call.decision().unwrap();
@@ -798,7 +798,7 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(node, yes)| Step::Do(Command::Answer { node, value: AnswerValue::YesNo(yes) })),
         1 => (pick(&["FL-PRP-01", "UT-GAS-01", "XX-000"]), pick(&["P1", "P3", "P9"]), text())
             .prop_map(|(code, priority, reason)| Step::Do(Command::OverrideCode { code, priority, reason })),
-        1 => pick(&["adv-gen-999-transfer", "adv-fld-no-enter", "adv-nope"]).prop_map(|item| Step::Do(Command::GiveAdvice { item })),
+        1 => pick(&["adv-gen-999-dial", "adv-fld-no-enter", "adv-nope"]).prop_map(|item| Step::Do(Command::GiveAdvice { item })),
         1 => text().prop_map(|text| Step::Do(Command::GiveFreeTextAdvice { text })),
         1 => (levels(), text()).prop_map(|(level, why)| Step::Do(Command::Escalate { level, how: "phone".into(), why, contact: "Duty officer".into(), response: String::new() })),
         1 => (levels(), text()).prop_map(|(level, why)| Step::Do(Command::DeclineEscalation { level, why })),
@@ -949,7 +949,7 @@ fn rich() -> Call {
         answer("q-gully", AnswerValue::YesNo(true)),
         safety("sn-danger", true),
         Command::GiveAdvice {
-            item: "adv-gen-999-transfer".into(),
+            item: "adv-gen-999-dial".into(),
         },
         Command::DeclareMajorIncident {
             reason: "Spreading".into(),

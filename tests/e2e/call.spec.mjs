@@ -80,7 +80,7 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await page.keyboard.press('Enter');
   await expect(desk.alert()).toContainText('This advice cannot be given');
   await expect(desk.alert()).toContainText('switch on');
-  await expect(desk.alert()).toContainText('Say instead: Please leave the building now.');
+  await expect(desk.alert()).toContainText("Say instead: Don't do anything that could make a spark or a flame.");
   await scan();
 
   const advice = desk.region.getByRole('list', { name: 'Approved advice' });
@@ -122,7 +122,7 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await desk.close();
   await expect(desk.stillNeeded()).toContainText('Callback number');
   const log = desk.closeDialog().getByRole('list', { name: 'Incident log' });
-  await expect(log).toContainText('Advice given: Please leave the building now.');
+  await expect(log).toContainText('Advice given: Please move well away from where you can smell the gas');
   await expect(log).toContainText('Notified gas-emergency by phone (0800 111 999)');
   await expect(log).toContainText('Handoff on radio to HW1, read back');
   await expect(log).toContainText('declined: Gas emergency service already attending');
