@@ -399,7 +399,7 @@ fn the_meter_advice_says_not_in_a_cellar_or_basement() {
 }
 
 #[test]
-fn the_gas_tree_gives_the_words_to_say_first_not_a_promise_the_screen_cannot_keep() {
+fn the_gas_tree_shows_the_words_to_say_first_before_any_question_or_code() {
     let pack = council();
     let gas = tree(&pack, "gas-smell");
     let start = gas.nodes.iter().find(|n| n.id == gas.start).unwrap();
@@ -408,11 +408,34 @@ fn the_gas_tree_gives_the_words_to_say_first_not_a_promise_the_screen_cannot_kee
         !guidance.contains("before any other question"),
         "{guidance}"
     );
-    for words in ["leave the building", "switches", "0800 111 999"] {
-        assert!(guidance.contains(words), "{words}: {guidance}");
-    }
-    let co = gas.nodes.iter().find(|n| n.id == "q-unwell").unwrap();
-    assert!(co.guidance.as_deref().unwrap().contains("fresh air"));
+    assert!(guidance.contains("Give now"), "{guidance}");
+    // The moment the tree starts: no spark or flame, before the first question is answered.
+    let mut call = Call::open(&pack, "a", 1);
+    call.apply(
+        &pack,
+        1,
+        Command::ChooseTree {
+            tree: "gas-smell".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(call.advice_due(&pack), ["adv-gas-no-spark"]);
+    // Inside: leave and call the gas emergency service from outside, still before any code.
+    let inside = walk(&pack, "gas-smell", &[A::Opt("inside")]);
+    assert!(inside.decision().is_none());
+    assert_eq!(
+        inside.advice_due(&pack),
+        ["adv-gas-no-spark", "adv-gas-leave", "adv-gas-ngs"]
+    );
+    // A carbon monoxide alarm: fresh air and the symptoms to watch, before the code.
+    let co = walk(&pack, "gas-smell", &[A::Opt("co-alarm")]);
+    assert!(co.decision().is_none());
+    let due = co.advice_due(&pack);
+    assert!(
+        due.contains(&"adv-co-air") && due.contains(&"adv-co-symptoms"),
+        "{due:?}"
+    );
+    assert!(item_text(&pack, "adv-co-air").contains("fresh air"));
 }
 
 #[test]
