@@ -24,9 +24,11 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   const scan = async () => expectNoAxeViolations(host.widgetFrame());
   await desk.answer();
   await expect(desk.region.getByRole('timer')).toHaveText(/^\d\d:\d\d$/);
-  await desk.region.getByText('Control phrases', { exact: true }).focus();
-  await page.keyboard.press('Enter');
+  // The control phrases are on screen without opening anything, and "p" goes to them.
   await expect(desk.region.getByRole('list', { name: 'Control phrases' }).getByRole('listitem').first()).toContainText('Calming');
+  await desk.region.getByRole('button', { name: 'Keyboard shortcuts (?)' }).focus();
+  await page.keyboard.press('p');
+  await expect(desk.region.getByRole('heading', { name: 'Control phrases' })).toBeFocused();
   await scan();
 
   // "?" shows the keyboard map in a modal dialog; Escape closes it and focus comes back.
@@ -48,11 +50,26 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await page.keyboard.press('Enter');
   await expect(desk.question()).toHaveText(/^Where can you smell the gas/);
   await expect(desk.question()).toBeFocused();
+  // Life-safety advice shows the moment the tree starts, before the first answer and any code.
+  const giveNow = desk.region.getByRole('list', { name: 'Give now' });
+  await expect(giveNow.getByRole('listitem')).toHaveCount(1);
+  await expect(giveNow).toContainText("Don't do anything that could make a spark or a flame.");
+  await expect(desk.decision()).toHaveCount(0);
   await scan();
 
   await page.keyboard.press('2'); // Outside in the street
   await expect(desk.question()).toHaveText(/./);
   await expect(desk.question()).toBeFocused();
+  // Where the smell is decides what else to say at once: move away, and the gas emergency number.
+  await expect(giveNow).toContainText('Please move well away from where you can smell the gas');
+  await expect(giveNow).toContainText('0800 111 999');
+  // Given, one by one, by keyboard: each leaves the list, and focus stays in the list's place.
+  for (let left = 3; left > 0; left--) {
+    await giveNow.getByRole('listitem').first().getByRole('button', { name: /^Given/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect(giveNow.getByRole('listitem')).toHaveCount(left - 1);
+    await expect(left > 1 ? desk.region.getByRole('heading', { name: 'Give now' }) : desk.question()).toBeFocused();
+  }
   const second = await desk.question().innerText();
   expect(second).not.toMatch(/^Where can you smell the gas/);
   await page.keyboard.press('2');
@@ -67,7 +84,7 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   const proposals = desk.escalation().getByRole('listitem');
   const proposed = await proposals.count();
   expect(proposed).toBeGreaterThan(0);
-  await desk.escalation().getByRole('textbox').first().focus();
+  await desk.escalation().getByRole('textbox', { name: /^Reason for not escalating/ }).first().focus();
   await page.keyboard.type('Gas emergency service already attending');
   await desk.escalation().getByRole('button', { name: 'Do not escalate' }).first().focus();
   await page.keyboard.press('Enter');
@@ -82,10 +99,28 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await expect(desk.alert()).toContainText('switch on');
   await expect(desk.alert()).toContainText("Say instead: Don't do anything that could make a spark or a flame.");
   await scan();
-
-  const advice = desk.region.getByRole('list', { name: 'Approved advice' });
-  await advice.getByRole('listitem').first().getByRole('button', { name: 'Given' }).focus();
+  // Words that break two rules are refused with both.
+  await desk.region.getByLabel('Advice in your own words').fill('');
+  await desk.region.getByLabel('Advice in your own words').focus();
+  await page.keyboard.type('Stay in the house and use your lighter to check');
+  await desk.region.getByRole('button', { name: 'Check and record advice' }).focus();
   await page.keyboard.press('Enter');
+  await expect(desk.alert().getByRole('listitem')).toHaveCount(3); // two rules, one wording to use
+  await expect(desk.alert()).toContainText('lighter');
+  await expect(desk.alert()).toContainText('Stay in the house');
+
+  // The advice given at once counts: the approved list says so, and when.
+  const advice = desk.region.getByRole('list', { name: 'Approved advice' });
+  await expect(advice.getByText(/^✓ Given at \d\d:\d\d/)).toHaveCount(2); // move away, and the number
+
+  // The legislation checklist for the code, ticked with Space; the tick is logged with who and when.
+  const checklist = desk.region.getByRole('group', { name: 'Legislation checklist' });
+  const firstCheck = checklist.getByRole('checkbox').first();
+  await firstCheck.focus();
+  await page.keyboard.press('Space');
+  await expect(firstCheck).toBeChecked();
+  await expect(firstCheck).toBeFocused();
+  await expect(checklist).toContainText(/done at \d\d:\d\d by /);
 
   // Handoffs: the radio message spells the call sign and is refused until read back; the SMS fits.
   const handoff = desk.region.getByRole('region', { name: 'Handoff' });
@@ -114,16 +149,21 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   // The code says who to notify: the gas emergency service, with its procedure and number.
   const organisations = desk.region.getByRole('region', { name: 'External organisations' });
   await expect(organisations.getByText('National Gas Emergency Service (to notify for this code)')).toBeVisible();
+  await organisations.getByRole('textbox', { name: "National Gas Emergency Service's reference" }).focus();
+  await page.keyboard.type('NGES-48213');
+  await organisations.getByRole('textbox', { name: 'Name of the person spoken to' }).first().focus();
+  await page.keyboard.type('Priya, control room');
   await organisations.getByRole('button', { name: 'Record notified by Telephone: 0800 111 999' }).focus();
   await page.keyboard.press('Enter');
-  await expect(organisations.getByText('National Gas Emergency Service (notified)')).toBeVisible();
+  await expect(organisations.getByText('National Gas Emergency Service (notified, their reference NGES-48213)')).toBeVisible();
+  await expect(organisations.getByRole('heading', { name: 'External organisations' })).toBeFocused();
 
   // Closing before the log is complete: the review lists what is still needed and the log.
   await desk.close();
   await expect(desk.stillNeeded()).toContainText('Callback number');
   const log = desk.closeDialog().getByRole('list', { name: 'Incident log' });
   await expect(log).toContainText('Advice given: Please move well away from where you can smell the gas');
-  await expect(log).toContainText('Notified gas-emergency by phone (0800 111 999)');
+  await expect(log).toContainText('Notified gas-emergency by phone (0800 111 999); spoke to Priya, control room; their reference NGES-48213');
   await expect(log).toContainText('Handoff on radio to HW1, read back');
   await expect(log).toContainText('declined: Gas emergency service already attending');
   await expect(desk.closeDialog()).toBeVisible();
@@ -134,9 +174,25 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await desk.type('Callback number', '07700 900123');
   await desk.type('Location', 'Outside 14 Mill Lane, Northbridge');
   await desk.type('People affected', '0');
+  // A proposal still undecided holds the close: the review lists it.
   await desk.close();
+  if ((await desk.escalation().getByRole('listitem').count()) > 0) {
+    await expect(desk.stillNeeded()).toContainText('A decision on the proposed escalation');
+  }
+  await desk.keepOpen();
+  await desk.declineProposals('Gas emergency service is dealing with it');
+  // Every deviation from the procedure needs a reason before the close.
+  await desk.close();
+  await expect(desk.closeDialog()).toBeVisible();
+  await expect(desk.closeDialog()).toContainText('Say to close');
+  await expect(desk.deviations()).toContainText('declined. Reason: Gas emergency service already attending');
+  await expect(desk.deviations()).toContainText('checklist not done');
+  await desk.keepOpen();
+  await desk.close({ reason: 'Caller rang off once outside' });
   await expect(desk.closeDialog()).toBeHidden();
   await expect(desk.region).toContainText('Call closed.');
+  await expect(desk.region.getByText(/^Call closed\./)).toBeFocused();
+  await expect(desk.escalation()).toHaveCount(0);
   await scan();
 
   // The host page received the completed entry over the protocol, once, and acknowledged it.
@@ -154,6 +210,11 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   expect(handoffs[0].text).toMatch(/^HW1 \(Hotel Whiskey One\), this is Control\. Priority P1, /);
   expect(entry.events.filter((e) => e.type === 'safety_net_answered')).toHaveLength(6);
   expect(entry.events.find((e) => e.type === 'escalation_declined').why).toBe('Gas emergency service already attending');
+  expect(entry.events.find((e) => e.type === 'notified')).toMatchObject({ organisation: 'gas-emergency', reference: 'NGES-48213', spoken_to: 'Priya, control room' });
+  expect(entry.deviations.length).toBeGreaterThan(1);
+  expect(entry.deviations.every((d) => d.reason)).toBe(true);
+  expect(entry.deviations.filter((d) => d.reason === 'Caller rang off once outside').length).toBeGreaterThan(0);
+  expect(entry.personal_fields).toEqual(['caller_name', 'callback_number']);
   expect(entry.events.every((e) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(e.at))).toBe(true);
   await expectNoAxeViolations(page);
 

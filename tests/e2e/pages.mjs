@@ -327,13 +327,44 @@ export class CallDesk {
     await expect(this.region).toContainText(`${count} of ${count} asked`);
   }
 
-  /** Opens the closing dialog and confirms; the dialog stays open if something is still needed. */
-  async close() {
+  /**
+   * Opens the closing dialog and confirms; the dialog stays open if something is still needed.
+   * With `reason`, first types it as the reason for every deviation from the procedure that has
+   * none yet.
+   */
+  async close({ reason } = {}) {
     await this.region.getByRole('button', { name: 'Close call' }).focus();
     await this.page.keyboard.press('Enter');
     await expect(this.closeDialog()).toBeVisible();
-    await expect(this.closeDialog().getByRole('button', { name: 'Confirm close' })).toBeFocused();
+    const confirm = this.closeDialog().getByRole('button', { name: 'Confirm close' });
+    await expect(confirm).toBeFocused();
+    if (reason) {
+      const fields = this.deviations().getByRole('textbox');
+      for (let i = 0; i < (await fields.count()); i++) {
+        await fields.nth(i).focus();
+        await this.page.keyboard.type(reason);
+      }
+      await confirm.focus();
+    }
     await this.page.keyboard.press('Enter');
+  }
+
+  /** The closing dialog's list of deviations from the procedure. */
+  deviations() {
+    return this.closeDialog().getByRole('list', { name: 'Deviations from the procedure' });
+  }
+
+  /** Declines every escalation proposed, by keyboard, with `reason`. */
+  async declineProposals(reason) {
+    const proposals = this.escalation().getByRole('listitem');
+    while ((await proposals.count()) > 0) {
+      const before = await proposals.count();
+      await proposals.first().getByRole('textbox', { name: /^Reason for not escalating/ }).focus();
+      await this.page.keyboard.type(reason);
+      await proposals.first().getByRole('button', { name: 'Do not escalate' }).focus();
+      await this.page.keyboard.press('Enter');
+      await expect(proposals).toHaveCount(before - 1);
+    }
   }
 
   stillNeeded() {

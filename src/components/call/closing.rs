@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use incident_engine::call::fill_pack_placeholders;
 
-use super::{deviation_label, missing_label, Desk};
+use super::{deviation_label, missing_label, Desk, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
 const CLOSED_ID: &str = "idk-call-closed";
@@ -147,7 +147,8 @@ fn answer_text(value: &AnswerValue) -> String {
 
 /// The review dialog. Its log and what is missing are built only while it is open (`reviewing`),
 /// so the rest of the call does not pay for them on every change.
-fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
+fn close_dialog_view(desk: Desk) -> impl IntoView {
+    let reviewing = desk.reviewing;
     let locale = shown_locale();
     let events = move || {
         if !reviewing.get() {
@@ -170,9 +171,8 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
                             <time datetime=iso8601(at)>
                                 {move || locale.with(|l| time_of_day(at, l.as_ref()))}
                             </time>
-                            " "
+                            {format!(" {}: ", e.by)}
                             {describe(&e.what, was.as_deref())}
-                            {format!(" ({})", e.by)}
                         </li>
                     }
                 })
@@ -190,15 +190,26 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
         let missing = desk
             .call
             .with(|c| desk.history.with(|h| c.missing(&pack, now, h)));
-        // Deviations are asked for below, each with its own field.
-        let missing: Vec<_> = missing
-            .into_iter()
+        // Deviations are asked for below, each with its own field: one line says how many.
+        let unexplained = missing
+            .iter()
+            .filter(|m| matches!(m, Missing::Explanation(_)))
+            .count();
+        let mut lines: Vec<String> = missing
+            .iter()
             .filter(|m| !matches!(m, Missing::Explanation(_)))
+            .map(|m| missing_label(&pack, m))
             .collect();
-        (!missing.is_empty()).then(|| {
-            let items = missing
-                .iter()
-                .map(|m| missing_label(&pack, m))
+        match unexplained {
+            0 => {}
+            1 => lines.push("A reason for the deviation from the procedure below".to_owned()),
+            n => lines.push(format!(
+                "A reason for each of the {n} deviations from the procedure below"
+            )),
+        }
+        (!lines.is_empty()).then(|| {
+            let items = lines
+                .into_iter()
                 .map(|m| view! { <li>{m}</li> })
                 .collect_view();
             view! {
@@ -300,6 +311,20 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
                 " "
                 {closing_words}
             </p>
+            {move || {
+                // What closing still needs is listed below, kept up to date; other refusals here.
+                desk.notice
+                    .get()
+                    .filter(|n| reviewing.get() && n.title != MISSING_TITLE)
+                    .map(|notice| {
+                        view! {
+                            <div class="idk-notice" role="alert">
+                                <p class="idk-notice-title">{notice.title}</p>
+                                <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                            </div>
+                        }
+                    })
+            }}
             {missing}
             {deviations}
             <h3>"Incident log"</h3>
@@ -323,7 +348,7 @@ fn close_dialog_view(desk: Desk, reviewing: RwSignal<bool>) -> impl IntoView {
 
 /// "Close call" opens the review dialog; once closed, says so.
 pub(super) fn close_panel(desk: Desk) -> impl IntoView {
-    let reviewing = RwSignal::new(false);
+    let reviewing = desk.reviewing;
     // A memo, so only closing (or a correction after it) rebuilds this, not every change.
     let closed = Memo::new(move |_| desk.call.with(|c| c.is_closed().then(|| c.log().len())));
     let panel = move || {
@@ -332,6 +357,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
         } else {
             view! {
                 <button type="button" class="idk-button" on:click=move |_| {
+                    desk.notice.set(None);
                     reviewing.set(true);
                     desk.instance.show_dialog(CLOSE_DIALOG_ID);
                 }>
@@ -343,6 +369,6 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     };
     view! {
         {panel}
-        {close_dialog_view(desk, reviewing)}
+        {close_dialog_view(desk)}
     }
 }

@@ -42,6 +42,9 @@ use crate::host::page::typing_in_a_field;
 /// The keyboard map dialog.
 const KEYS_DIALOG_ID: &str = "idk-keys";
 
+/// The title of a refused close.
+const MISSING_TITLE: &str = "The call cannot be closed yet";
+
 /// The current question's heading, focused after each answer.
 const QUESTION_ID: &str = "idk-question";
 
@@ -69,6 +72,9 @@ struct Desk {
     instance: Instance,
     /// The widget's outbox, where the call goes when it closes.
     lane: StoredValue<Option<Lane>, LocalStorage>,
+    /// Whether the closing review is open: a refusal is shown there, beside the button that
+    /// caused it, not behind the modal dialog.
+    reviewing: RwSignal<bool>,
 }
 
 impl Desk {
@@ -161,7 +167,7 @@ fn link_to_crm(desk: Desk, given: ContextSet) {
 fn explain(pack: &Pack, refusal: Refusal) -> Notice {
     let title = match &refusal {
         Refusal::AdviceOverLimit { .. } => "This advice cannot be given".to_owned(),
-        Refusal::MissingFields(_) => "The call cannot be closed yet".to_owned(),
+        Refusal::MissingFields(_) => MISSING_TITLE.to_owned(),
         other => format!("Not done: {other}"),
     };
     let detail = match refusal {
@@ -309,6 +315,7 @@ pub fn CallScreen(
         in_progress,
         instance: Instance::current(),
         lane: StoredValue::new_local(use_context::<Lane>()),
+        reviewing: RwSignal::new(false),
     };
     // The draft: written within 300 ms of each change and at once when the page is hidden, so a
     // reload or a crash loses nothing; removed when the call closes (Desk::completed).
@@ -415,6 +422,7 @@ pub fn CallScreen(
             {move || {
                 desk.notice
                     .get()
+                    .filter(|_| !desk.reviewing.get())
                     .map(|notice| {
                         view! {
                             <div class="idk-notice" role="alert">

@@ -110,6 +110,86 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
         <fieldset class="idk-group idk-log-fields">
             <legend>"Incident log"</legend>
             {fields}
+            {correction(desk)}
         </fieldset>
+    }
+}
+
+/// Correcting a recorded field with a reason (F2; L2 1.3): appended to the log as a correction,
+/// never overwriting; the review shows the new value beside the original, with who and when.
+fn correction(desk: Desk) -> impl IntoView {
+    let recorded = Memo::new(move |_| {
+        desk.call.with(|c| {
+            LogField::ALL
+                .into_iter()
+                .filter(|f| c.field(*f).is_some_and(|v| !v.trim().is_empty()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let field = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let chosen = move || {
+        let name = field.get();
+        recorded.with(|r| {
+            r.iter()
+                .copied()
+                .find(|f| f.name() == name)
+                .or(r.first().copied())
+        })
+    };
+    let current = move || {
+        chosen()
+            .and_then(|f| {
+                desk.call
+                    .with(|c| c.field(f).map(|v| format!("Recorded now: {v}")))
+            })
+            .unwrap_or_default()
+    };
+    view! {
+        <Show when=move || !recorded.with(Vec::is_empty)>
+                <details class="idk-section idk-field-wide idk-correction">
+                    <summary>"Correct a recorded field"</summary>
+                    <label class="idk-field">
+                        "Field to correct"
+                        <select prop:value=move || chosen().map(|f| f.name()).unwrap_or_default() on:change=move |ev| field.set(event_target_value(&ev))>
+                            {move || {
+                                recorded
+                                    .get()
+                                    .into_iter()
+                                    .map(|f| view! { <option value=f.name()>{f.label()}</option> })
+                                    .collect_view()
+                            }}
+                        </select>
+                    </label>
+                    <p class="idk-muted">{current}</p>
+                    <label class="idk-field">
+                        "Corrected value"
+                        <input type="text" autocomplete="off" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                    </label>
+                    <label class="idk-field">
+                        "Why it is corrected (required)"
+                        <input type="text" autocomplete="off" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                    </label>
+                    <button
+                        type="button"
+                        class="idk-button idk-button-secondary"
+                        on:click=move |_| {
+                            let Some(field) = chosen() else { return };
+                            if desk.dispatch(Command::Correct {
+                                field,
+                                value: value.get_untracked(),
+                                reason: reason.get_untracked(),
+                            }) {
+                                value.set(String::new());
+                                reason.set(String::new());
+                                desk.announcement.set(format!("{} corrected", field.label()));
+                            }
+                        }
+                    >
+                        "Record correction"
+                    </button>
+                </details>
+        </Show>
     }
 }
