@@ -52,7 +52,7 @@ test('a carbon monoxide call: fresh-air advice before the code, the gas service 
   await page.keyboard.press('Enter');
   await own.getByRole('combobox', { name: 'Level' }).selectOption({ label: 'Duty manager' });
   await expect(own).toContainText('When: ');
-  await own.getByRole('textbox', { name: 'Why (required)' }).focus();
+  await own.getByRole('textbox', { name: 'Why you are escalating (required)' }).focus();
   await page.keyboard.type('Caller says a local councillor lives next door');
   await own.getByRole('button', { name: 'Escalate to Duty manager' }).focus();
   await page.keyboard.press('Enter');
@@ -106,8 +106,13 @@ test('a carbon monoxide call: fresh-air advice before the code, the gas service 
   await expect(handoff).not.toContainText('Left out');
   await scan();
 
-  // Closing: any proposal decided, then each deviation needs its reason.
+  // Closing: a proposal still undecided holds the close, and the review says so.
+  await expect(desk.escalation().getByRole('listitem')).not.toHaveCount(0);
+  await desk.close();
+  await expect(desk.stillNeeded()).toContainText('A decision on the proposed escalation to Duty supervisor');
+  await desk.keepOpen();
   await desk.declineProposals('The duty manager already has it');
+  // Then each deviation needs its reason.
   await desk.close();
   await expect(desk.closeDialog()).toContainText('Thank you for calling Northbridge Borough Council');
   const log = desk.closeDialog().getByRole('list', { name: 'Incident log' });

@@ -68,7 +68,7 @@ async function completeCall(desk, name) {
   await desk.type('Callback number', '01632 960777');
   await desk.type('Location', '3 Elm Court');
   await desk.type('What is happening', 'Wants to know about bin collections');
-  await desk.close();
+  await desk.close({ reason: 'Information call: nothing to give or tick' });
   await expect(desk.region).toContainText('Call closed.');
 }
 

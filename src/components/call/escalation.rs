@@ -261,7 +261,7 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
             </label>
             <p class="idk-muted">{boundary}</p>
             <label class="idk-field idk-field-wide">
-                "Why (required)"
+                "Why you are escalating (required)"
                 <input type="text" autocomplete="off" prop:value=move || why.get() on:input=move |ev| why.set(event_target_value(&ev)) />
             </label>
             <EscalateForm desk=desk level=level why=why />
