@@ -98,8 +98,8 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         let proposal = proposal.get()?;
         let own = picked.get().filter(|p| *p != proposal.channel);
         Some(match own {
-            Some(_) => format!("Proposed: {} You chose another.", proposal.why),
-            None => format!("Proposed: {}", proposal.why),
+            Some(_) => format!("Proposed: {}. You chose another.", proposal.why),
+            None => format!("Proposed: {}.", proposal.why),
         })
     };
     let left_out = move || {

@@ -1,0 +1,98 @@
+// Screenshots of the call screen at 1366×768 (the common contact-centre desktop), taken as a handler
+// would move through a carbon monoxide call by keyboard: what is on screen at each step, not the
+// whole page. Writes docs/screens/<name>.png. Run after a release build:
+//
+//   node tests/support/screens.mjs
+//
+// A record to look at, not a test: it fails only if a step cannot be done.
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const out = `${root}docs/screens`;
+const port = 4180 + Math.floor(Math.random() * 500);
+const server = spawn('node', ['tests/support/static-server.mjs', '--port', String(port), '--mount', '/=dist'], { cwd: root, stdio: 'ignore' });
+
+async function waitForServer() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/index.html`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the static server did not start');
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+try {
+  await waitForServer();
+  await mkdir(out, { recursive: true });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const shot = async (name) => {
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `${out}/${name}.png` });
+    console.log(`docs/screens/${name}.png`);
+  };
+  const focus = async (locator) => {
+    await locator.focus();
+    await locator.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  };
+  await page.goto(`http://127.0.0.1:${port}/index.html`);
+  await page.getByRole('button', { name: 'Answer call' }).focus();
+  await page.keyboard.press('Enter');
+  const call = page.getByRole('region', { name: 'Call', exact: true });
+  const groups = call.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radiogroup');
+  for (let i = 0; i < (await groups.count()); i++) {
+    await groups.nth(i).getByRole('radio', { name: 'No', exact: true }).focus();
+    await page.keyboard.press('Space');
+  }
+  await call.getByLabel('What is happening', { exact: true }).focus();
+  await page.keyboard.type('The carbon monoxide alarm in the kitchen is going off');
+  await page.keyboard.press('Tab');
+  await call.getByRole('button', { name: 'Start: Smell of gas or carbon monoxide' }).focus();
+  await page.keyboard.press('Enter');
+  await shot('1-tree-started-give-now');
+  await page.keyboard.press('3');
+  await shot('2-co-alarm-fresh-air-before-the-code');
+  const giveNow = call.getByRole('list', { name: 'Give now' });
+  for (let left = await giveNow.getByRole('listitem').count(); left > 0; left--) {
+    await giveNow.getByRole('listitem').first().getByRole('button', { name: /^Given/ }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(100);
+  }
+  await page.keyboard.press('2');
+  await focus(call.getByRole('region', { name: 'Code and priority' }));
+  await shot('3-coded-with-escalation-proposed');
+  await focus(call.getByRole('group', { name: 'Legislation checklist' }).getByRole('checkbox').first());
+  await page.keyboard.press('Space');
+  await shot('4-checklist-ticked');
+  const own = call.locator('details', { has: page.locator('summary', { hasText: 'Escalate on your own judgement' }) });
+  await focus(own.locator('summary'));
+  await page.keyboard.press('Enter');
+  await shot('5-escalate-on-own-judgement');
+  for (const [label, text] of [["Caller's name", 'Sam Taylor'], ['Callback number', '07700 900123'], ['Location', '16 Mill Lane'], ['Vulnerability', 'Caller is 8 months pregnant'], ['People affected', '3']]) {
+    await call.getByLabel(label, { exact: true }).focus();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Tab');
+  }
+  const handoff = call.getByRole('region', { name: 'Handoff' });
+  await handoff.getByLabel('Unit call sign or recipient').focus();
+  await page.keyboard.type('REPAIRS 1');
+  await page.keyboard.press('Tab');
+  await handoff.getByRole('combobox', { name: 'Channel', exact: true }).selectOption({ label: 'Text message' });
+  await focus(handoff.getByRole('combobox', { name: 'Channel', exact: true }));
+  await shot('6-sms-to-a-contractor-leaves-out-personal-fields');
+  const organisations = call.getByRole('region', { name: 'External organisations' });
+  await focus(organisations.getByRole('textbox', { name: "National Gas Emergency Service's reference" }));
+  await page.keyboard.type('NGES-77120');
+  await shot('7-partner-reference');
+  await call.getByRole('button', { name: 'Close call' }).focus();
+  await page.keyboard.press('Enter');
+  await shot('8-closing-review-deviations');
+} finally {
+  await browser.close();
+  server.kill();
+}
