@@ -6,7 +6,10 @@
 //! catches "evacuate" and "evacuation"). Matching is on words, not characters, so "unsafe" does
 //! not break a rule about "safe".
 
-use crate::pack::AdviceLimit;
+use std::collections::HashMap;
+
+use crate::pack::{Advice, AdviceItem, AdviceKind, AdviceLimit, AdviceSet};
+use crate::wording::{fill, PlaceholderValues, Segment};
 
 /// A limit that free text breaks, and the words that broke it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,36 +43,180 @@ pub fn check_advice<'p>(
     text: &str,
     limits: impl IntoIterator<Item = &'p AdviceLimit>,
 ) -> Option<LimitBreach<'p>> {
-    let text_words = words(text);
-    for limit in limits {
-        for pattern in &limit.patterns {
-            let pattern_words: Vec<String> =
-                pattern.split_whitespace().map(str::to_lowercase).collect();
-            if pattern_words.is_empty() || pattern_words.len() > text_words.len() {
-                continue;
-            }
-            for start in 0..=(text_words.len() - pattern_words.len()) {
-                let window = &text_words[start..start + pattern_words.len()];
-                if window
-                    .iter()
-                    .zip(&pattern_words)
-                    .all(|((word, _), p)| word_matches(p, word))
-                {
-                    let matched = window
+    AdviceWords::of(text).breach(limits)
+}
+
+/// The words of a text, read once so the text can be checked against many limits.
+#[derive(Debug, Clone)]
+pub struct AdviceWords<'t> {
+    words: Vec<(String, &'t str)>,
+}
+
+impl<'t> AdviceWords<'t> {
+    /// The words of `text`.
+    pub fn of(text: &'t str) -> Self {
+        AdviceWords { words: words(text) }
+    }
+
+    /// The first of `limits` the text breaks, with the pattern and the words that matched.
+    pub fn breach<'p>(
+        &self,
+        limits: impl IntoIterator<Item = &'p AdviceLimit>,
+    ) -> Option<LimitBreach<'p>> {
+        let text_words = &self.words;
+        for limit in limits {
+            for pattern in &limit.patterns {
+                let pattern_words: Vec<String> =
+                    pattern.split_whitespace().map(str::to_lowercase).collect();
+                if pattern_words.is_empty() || pattern_words.len() > text_words.len() {
+                    continue;
+                }
+                for start in 0..=(text_words.len() - pattern_words.len()) {
+                    let window = &text_words[start..start + pattern_words.len()];
+                    if window
                         .iter()
-                        .map(|(_, original)| *original)
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    return Some(LimitBreach {
-                        limit,
-                        pattern,
-                        matched,
+                        .zip(&pattern_words)
+                        .all(|((word, _), p)| word_matches(p, word))
+                    {
+                        let matched = window
+                            .iter()
+                            .map(|(_, original)| *original)
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        return Some(LimitBreach {
+                            limit,
+                            pattern,
+                            matched,
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The advice limits in force with an advice set: those that apply everywhere, and those the set
+/// names. With no set, those that apply everywhere. The same rule holds on a call (`Call::
+/// limits_in_force`) and when a pack is checked.
+pub fn limits_in_force<'p>(
+    advice: &'p Advice,
+    set: Option<&'p AdviceSet>,
+) -> impl Iterator<Item = &'p AdviceLimit> + 'p {
+    let named: &[String] = set.map(|s| s.limits.as_slice()).unwrap_or_default();
+    advice
+        .limits
+        .iter()
+        .filter(move |l| l.everywhere || named.contains(&l.id))
+}
+
+/// An approved advice item in a set that a limit in force with the same set forbids: the handler is
+/// given words to say that they must not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetConflict<'p> {
+    /// The set's index in `advice.sets`.
+    pub set: usize,
+    /// The item's place in the set's `items`.
+    pub position: usize,
+    /// The advice item.
+    pub item: &'p AdviceItem,
+    /// The limit it breaks, and how.
+    pub breach: LimitBreach<'p>,
+}
+
+impl SetConflict<'_> {
+    /// The JSON path of the item within its set, e.g. `advice.sets[2].items[1]`.
+    pub fn path(&self) -> String {
+        format!("advice.sets[{}].items[{}]", self.set, self.position)
+    }
+
+    /// What is wrong, for a contact-centre manager.
+    pub fn message(&self) -> String {
+        let LimitBreach {
+            limit,
+            pattern,
+            matched,
+        } = &self.breach;
+        let (kind, consequence, fix) = match self.item.kind {
+            AdviceKind::MustSay => (
+                "must-say",
+                "the handler must say words they must not say",
+                "reword the advice, or change the limit's patterns",
+            ),
+            AdviceKind::MaySay => (
+                "may-say",
+                "the handler is offered words they must not say",
+                "reword the advice, take it out of this set, or change the limit's patterns",
+            ),
+        };
+        let scope = if limit.everywhere {
+            "which applies on every call"
+        } else {
+            "which applies with this set"
+        };
+        format!(
+            "{kind} advice \"{}\" breaks advice limit \"{}\", {scope}: its words \"{matched}\" match the pattern \"{pattern}\", so {consequence}; {fix}",
+            self.item.id, limit.id
+        )
+    }
+}
+
+/// Every advice item in a set that a limit in force with that set forbids, in the order of the
+/// sets and their items; one per item and limit broken. Placeholders in the advice are read as
+/// they are said: `{organisation}` as `organisation_name`, `{agent}` as nothing. Items and limits
+/// that do not exist are passed over (the checker reports them).
+pub fn set_conflicts<'p>(advice: &'p Advice, organisation_name: &str) -> Vec<SetConflict<'p>> {
+    let spoken: Vec<String> = advice
+        .items
+        .iter()
+        .map(|item| spoken(&item.text, organisation_name))
+        .collect();
+    let words: Vec<AdviceWords<'_>> = spoken.iter().map(|t| AdviceWords::of(t)).collect();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(advice.items.len());
+    for (i, item) in advice.items.iter().enumerate() {
+        index.entry(item.id.as_str()).or_insert(i);
+    }
+    let mut out = Vec::new();
+    for (s, set) in advice.sets.iter().enumerate() {
+        let limits: Vec<&AdviceLimit> = limits_in_force(advice, Some(set)).collect();
+        if limits.is_empty() {
+            continue;
+        }
+        for (position, id) in set.items.iter().enumerate() {
+            let Some(&i) = index.get(id.as_str()) else {
+                continue;
+            };
+            for limit in &limits {
+                if let Some(breach) = words[i].breach([*limit]) {
+                    out.push(SetConflict {
+                        set: s,
+                        position,
+                        item: &advice.items[i],
+                        breach,
                     });
                 }
             }
         }
     }
-    None
+    out
+}
+
+/// Advice as the handler says it: placeholders filled (`{agent}` left out).
+fn spoken(text: &str, organisation_name: &str) -> String {
+    let values = PlaceholderValues {
+        agent: None,
+        organisation: Some(organisation_name.to_owned()),
+    };
+    match fill(text, &values) {
+        Ok(segments) => segments
+            .into_iter()
+            .map(|segment| match segment {
+                Segment::Text(text) => text,
+                Segment::Slot(_) => " ".to_owned(),
+            })
+            .collect(),
+        Err(_) => text.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -1149,16 +1149,7 @@ impl Call {
     /// The advice limits that apply now: those that apply everywhere, and those of the call's
     /// advice set.
     pub fn limits_in_force<'p>(&self, pack: &'p Pack) -> Vec<&'p AdviceLimit> {
-        let set_limits: &[String] = self
-            .advice_set(pack)
-            .map(|s| s.limits.as_slice())
-            .unwrap_or_default();
-        pack.file()
-            .advice
-            .limits
-            .iter()
-            .filter(|l| l.everywhere || set_limits.contains(&l.id))
-            .collect()
+        crate::advice::limits_in_force(&pack.file().advice, self.advice_set(pack)).collect()
     }
 
     fn answer(

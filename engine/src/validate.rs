@@ -15,8 +15,12 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
+use crate::advice::set_conflicts;
+use crate::hours::parse_time;
+use crate::lint::lint;
 use crate::load::Problem;
 use crate::pack::*;
+use crate::texts::for_each_text;
 use crate::wording::check_placeholders;
 
 /// Most incident codes a pack may hold.
@@ -40,6 +44,7 @@ pub struct Pack {
     priority_rank: HashMap<String, usize>,
     codes: HashMap<String, usize>,
     trees: HashMap<String, usize>,
+    warnings: Vec<Problem>,
 }
 
 impl Pack {
@@ -62,6 +67,14 @@ impl Pack {
     pub fn tree(&self, id: &str) -> Option<&DecisionTree> {
         self.trees.get(id).map(|&i| &self.file.trees[i])
     }
+
+    /// What in the pack is probably a mistake although the pack can be used: a unit type whose
+    /// hours leave a gap longer than a priority allows, an outcome that drops what the rest of its
+    /// tree notifies or advises, may-say advice a limit forbids (see `lint`). Found when the pack
+    /// was checked, in document order.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
 }
 
 /// Checks `file`, returning the checked pack or every problem found, in document order.
@@ -80,7 +93,9 @@ pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
             .map(|(i, id)| (id.to_owned(), i))
             .collect()
     };
+    let warnings = lint(&file);
     Ok(Pack {
+        warnings,
         priority_rank: index(file.priorities.iter().map(|p| p.id.as_str()).collect()),
         codes: index(file.codes.iter().map(|c| c.code.as_str()).collect()),
         trees: index(file.trees.iter().map(|t| t.id.as_str()).collect()),
@@ -373,6 +388,25 @@ impl<'a> Checker<'a> {
         self.check_organisations_and_channels();
         self.check_legislation_and_complaints();
         self.check_retention();
+        self.check_placeholder_places();
+    }
+
+    /// A placeholder in a text where placeholders are not filled would reach the handler as
+    /// written, braces and all. (Where they are filled, `wording` checks them.)
+    fn check_placeholder_places(&mut self) {
+        let mut found = Vec::new();
+        for_each_text(self.pack, |path, text| {
+            if !text.contains('{') || fills_placeholders(path) {
+                return;
+            }
+            if let Some(name) = first_placeholder(text) {
+                found.push(Problem {
+                    path: path.to_owned(),
+                    message: format!("{{{name}}} is not filled in here: placeholders are filled only in wording, advice and questions; write the words out here"),
+                });
+            }
+        });
+        self.problems.extend(found);
     }
 
     fn check_retention(&mut self) {
@@ -643,12 +677,17 @@ impl<'a> Checker<'a> {
                             format!("the range {min} to {max} is empty"),
                         );
                     }
+                    let range_ok = min.is_finite() && max.is_finite() && min <= max;
                     for (k, branch) in branches.iter().enumerate() {
                         if branch.at_least.is_none() && branch.below.is_none() {
                             self.problem(
                                 format_args!("{here}.answer.branches[{k}]"),
                                 "a branch needs at_least, below or both",
                             );
+                        } else if range_ok {
+                            if let Some(message) = branch_never_holds(branch, *min, *max, unit) {
+                                self.problem(format_args!("{here}.answer.branches[{k}]"), message);
+                            }
                         }
                     }
                 }
@@ -955,6 +994,12 @@ impl<'a> Checker<'a> {
                 self.reference(format_args!("{at}.may_go_further"), |c| &c.levels, level);
             }
         }
+        // May-say advice a limit forbids is a warning (`lint`): the handler can leave it out.
+        for conflict in set_conflicts(advice, &self.pack.organisation.name) {
+            if conflict.item.kind == AdviceKind::MustSay {
+                self.problem(conflict.path(), conflict.message());
+            }
+        }
     }
 
     fn check_escalation(&mut self) {
@@ -1058,6 +1103,44 @@ impl<'a> Checker<'a> {
             for (k, channel) in unit.channels.iter().enumerate() {
                 self.reference(format_args!("{at}.channels[{k}]"), |c| &c.channels, channel);
             }
+            if let Some(hours) = &unit.hours {
+                self.check_hours(&format!("{at}.hours"), hours);
+            }
+        }
+    }
+
+    /// A unit's hours: at least one window, each on at least one day, each day once, and times of
+    /// day that read.
+    fn check_hours(&mut self, at: &str, hours: &[HoursWindow]) {
+        if hours.is_empty() {
+            self.problem(at, "an empty list of hours means the unit can never be sent; add a window, or leave hours out if it can be sent at any time");
+        }
+        for (k, window) in hours.iter().enumerate() {
+            if window.days.is_empty() {
+                self.problem(
+                    format_args!("{at}[{k}].days"),
+                    "a window needs at least one day: \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\"",
+                );
+            }
+            for (d, day) in window.days.iter().enumerate() {
+                if let Some(first) = window.days[..d].iter().position(|x| x == day) {
+                    self.problem(
+                        format_args!("{at}[{k}].days[{d}]"),
+                        format!(
+                            "duplicate day \"{}\"; also listed at {at}[{k}].days[{first}]",
+                            day.name()
+                        ),
+                    );
+                }
+            }
+            for (field, time) in [("from", &window.from), ("to", &window.to)] {
+                if parse_time(time).is_none() {
+                    self.problem(
+                        format_args!("{at}[{k}].{field}"),
+                        format!("\"{time}\" is not a time of day: write HH:MM on the 24-hour clock, 00:00 to 23:59 (a window that ends at midnight ends at 00:00)"),
+                    );
+                }
+            }
         }
     }
 
@@ -1143,6 +1226,87 @@ impl<'a> Checker<'a> {
             );
         }
     }
+}
+
+/// Why a number question's branch can never be taken, given the answers the question accepts
+/// (`min` to `max`, a range that is not empty); `None` if some answer in the range meets it.
+/// (Whether an earlier branch takes every such answer first is not checked.)
+fn branch_never_holds(branch: &NumberBranch, min: f64, max: f64, unit: &str) -> Option<String> {
+    let unit = if unit.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" {}", unit.trim())
+    };
+    match (branch.at_least, branch.below) {
+        (Some(at_least), _) if at_least > max => Some(format!(
+            "this branch holds only for answers of at least {at_least}{unit}, but the question accepts no answer above {max}{unit} (its max), so no call can take it; lower at_least or raise the question's max"
+        )),
+        (_, Some(below)) if below <= min => Some(format!(
+            "this branch holds only for answers below {below}{unit}, but the question accepts no answer below {min}{unit} (its min), so no call can take it; raise below or lower the question's min"
+        )),
+        (Some(at_least), Some(below)) if at_least >= below => Some(format!(
+            "this branch holds only for answers of at least {at_least}{unit} and below {below}{unit}, and no number is both, so no call can take it; at_least must be smaller than below"
+        )),
+        _ => None,
+    }
+}
+
+/// Whether the text at `path` is words for the handler to say, where `{agent}` and
+/// `{organisation}` are filled in: the greeting, the closing, control phrases, advice items, tree
+/// questions and safety-net questions.
+fn fills_placeholders(path: &str) -> bool {
+    const FILLED: [&str; 6] = [
+        "wording.greeting",
+        "wording.closing",
+        "wording.control_phrases[].text",
+        "advice.items[].text",
+        "trees[].nodes[].question",
+        "safety_net[].question",
+    ];
+    // Quick refusal before the indices are taken out.
+    let last = path.rsplit('.').next().unwrap_or(path);
+    if !matches!(last, "greeting" | "closing" | "text" | "question") {
+        return false;
+    }
+    let mut shape = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                shape.push('[');
+            }
+            ']' => {
+                in_index = false;
+                shape.push(']');
+            }
+            _ if in_index => {}
+            c => shape.push(c),
+        }
+    }
+    FILLED.contains(&shape.as_str())
+}
+
+/// The name of the first placeholder-like `{name}` in `text`: braces around a word of letters,
+/// digits, `_` and `-` that starts with a letter or `_`.
+fn first_placeholder(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        let name = &after[..end];
+        let starts_well = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if starts_well && after[end..].starts_with('}') {
+            return Some(name);
+        }
+        rest = after;
+    }
+    None
 }
 
 /// Every place a question can lead, with the JSON path of each (under `here`).
