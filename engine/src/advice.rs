@@ -63,36 +63,64 @@ impl<'t> AdviceWords<'t> {
         &self,
         limits: impl IntoIterator<Item = &'p AdviceLimit>,
     ) -> Option<LimitBreach<'p>> {
+        limits
+            .into_iter()
+            .find_map(|limit| self.breach_of(&Compiled::of(limit)))
+    }
+
+    /// How the text breaks one limit, if it does.
+    fn breach_of<'p>(&self, compiled: &Compiled<'p>) -> Option<LimitBreach<'p>> {
         let text_words = &self.words;
-        for limit in limits {
-            for pattern in &limit.patterns {
-                let pattern_words: Vec<String> =
-                    pattern.split_whitespace().map(str::to_lowercase).collect();
-                if pattern_words.is_empty() || pattern_words.len() > text_words.len() {
-                    continue;
-                }
-                for start in 0..=(text_words.len() - pattern_words.len()) {
-                    let window = &text_words[start..start + pattern_words.len()];
-                    if window
+        for (pattern, pattern_words) in &compiled.patterns {
+            if pattern_words.is_empty() || pattern_words.len() > text_words.len() {
+                continue;
+            }
+            for start in 0..=(text_words.len() - pattern_words.len()) {
+                let window = &text_words[start..start + pattern_words.len()];
+                if window
+                    .iter()
+                    .zip(pattern_words)
+                    .all(|((word, _), p)| word_matches(p, word))
+                {
+                    let matched = window
                         .iter()
-                        .zip(&pattern_words)
-                        .all(|((word, _), p)| word_matches(p, word))
-                    {
-                        let matched = window
-                            .iter()
-                            .map(|(_, original)| *original)
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        return Some(LimitBreach {
-                            limit,
-                            pattern,
-                            matched,
-                        });
-                    }
+                        .map(|(_, original)| *original)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    return Some(LimitBreach {
+                        limit: compiled.limit,
+                        pattern,
+                        matched,
+                    });
                 }
             }
         }
         None
+    }
+}
+
+/// A limit with its patterns lower-cased and split into words, once however many texts it is
+/// checked against.
+struct Compiled<'p> {
+    limit: &'p AdviceLimit,
+    patterns: Vec<(&'p str, Vec<String>)>,
+}
+
+impl<'p> Compiled<'p> {
+    fn of(limit: &'p AdviceLimit) -> Self {
+        Compiled {
+            limit,
+            patterns: limit
+                .patterns
+                .iter()
+                .map(|p| {
+                    (
+                        p.as_str(),
+                        p.split_whitespace().map(str::to_lowercase).collect(),
+                    )
+                })
+                .collect(),
+        }
     }
 }
 
@@ -176,26 +204,50 @@ pub fn set_conflicts<'p>(advice: &'p Advice, organisation_name: &str) -> Vec<Set
     for (i, item) in advice.items.iter().enumerate() {
         index.entry(item.id.as_str()).or_insert(i);
     }
+    let compiled: Vec<Compiled<'p>> = advice.limits.iter().map(Compiled::of).collect();
+    let everywhere: Vec<usize> = (0..compiled.len())
+        .filter(|&l| compiled[l].limit.everywhere)
+        .collect();
+    // item → how it breaks the limits that apply everywhere, as (limit index, breach): the same in
+    // every set, so found once.
+    let mut everywhere_breaches: Vec<Option<Vec<(usize, LimitBreach<'p>)>>> =
+        vec![None; advice.items.len()];
     let mut out = Vec::new();
     for (s, set) in advice.sets.iter().enumerate() {
-        let limits: Vec<&AdviceLimit> = limits_in_force(advice, Some(set)).collect();
-        if limits.is_empty() {
+        // With `everywhere`, the limits in force (`limits_in_force`).
+        let named: Vec<usize> = (0..compiled.len())
+            .filter(|&l| {
+                !compiled[l].limit.everywhere && set.limits.contains(&compiled[l].limit.id)
+            })
+            .collect();
+        if everywhere.is_empty() && named.is_empty() {
             continue;
         }
         for (position, id) in set.items.iter().enumerate() {
             let Some(&i) = index.get(id.as_str()) else {
                 continue;
             };
-            for limit in &limits {
-                if let Some(breach) = words[i].breach([*limit]) {
-                    out.push(SetConflict {
-                        set: s,
-                        position,
-                        item: &advice.items[i],
-                        breach,
-                    });
-                }
-            }
+            let mut breaches: Vec<(usize, LimitBreach<'p>)> = everywhere_breaches[i]
+                .get_or_insert_with(|| {
+                    everywhere
+                        .iter()
+                        .filter_map(|&l| words[i].breach_of(&compiled[l]).map(|b| (l, b)))
+                        .collect()
+                })
+                .clone();
+            breaches.extend(
+                named
+                    .iter()
+                    .filter_map(|&l| words[i].breach_of(&compiled[l]).map(|b| (l, b))),
+            );
+            // In the order the limits are written.
+            breaches.sort_by_key(|(l, _)| *l);
+            out.extend(breaches.into_iter().map(|(_, breach)| SetConflict {
+                set: s,
+                position,
+                item: &advice.items[i],
+                breach,
+            }));
         }
     }
     out

@@ -41,16 +41,22 @@ use std::collections::HashMap;
 use crate::advice::set_conflicts;
 use crate::hours::{duration, longest_gap, week_time, Gap, MINUTES_PER_WEEK};
 use crate::load::Problem;
-use crate::pack::{AdviceKind, AdviceSet, IncidentCode, PackFile, Priority, ResourceUnit};
+use crate::pack::{AdviceKind, IncidentCode, PackFile, Priority, ResourceUnit};
 
 /// Every warning about `file`, in document order: codes, then trees, then advice. Meant for a pack
 /// that passed `validate` (which calls it); on any other it passes over what does not resolve and
 /// never panics.
 pub fn lint(file: &PackFile) -> Vec<Problem> {
+    lint_with(file, may_say_over_limits(file))
+}
+
+/// As `lint`, with the may-say advice over limits already found (by `validate`, which matches
+/// every advice set's items against its limits for the must-say ones).
+pub(crate) fn lint_with(file: &PackFile, may_say_over_limits: Vec<Problem>) -> Vec<Problem> {
     let mut out = Vec::new();
     unmet_targets(file, &mut out);
     dropped_on_recoding(file, &mut out);
-    may_say_over_limits(file, &mut out);
+    out.extend(may_say_over_limits);
     out
 }
 
@@ -122,11 +128,11 @@ fn unmet_targets(file: &PackFile, out: &mut Vec<Problem>) {
                     Some(gap) => Cover::Gap(gap),
                 },
             });
-            let path = format!("codes[{i}].response_plan[{j}]");
+            let path = || format!("codes[{i}].response_plan[{j}]");
             match cover {
                 Cover::Always => {}
                 Cover::NoUnits => out.push(Problem {
-                    path,
+                    path: path(),
                     message: format!(
                         "no unit of type \"{kind}\" is in the pack, so this response plan can never be met; add units of this type to resources.units, or change the response plan"
                     ),
@@ -153,7 +159,7 @@ fn unmet_targets(file: &PackFile, out: &mut Vec<Problem>) {
                         )
                     };
                     out.push(Problem {
-                        path,
+                        path: path(),
                         message: format!(
                             "{} must attend within {}{given}, but no {} is available {when}; give units of this type hours that cover that time, or add a unit that is available then",
                             priority.id,
@@ -189,11 +195,11 @@ fn type_label(file: &PackFile, id: &str) -> String {
 }
 
 /// What one outcome of a tree carries.
-struct Carried<'p> {
+struct Carried<'p, 's> {
     code: &'p str,
     set: Option<&'p str>,
     notify: Vec<&'p str>,
-    advice: Vec<&'p str>,
+    advice: &'s [&'p str],
 }
 
 fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
@@ -201,17 +207,19 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
     for code in &file.codes {
         codes.entry(code.code.as_str()).or_insert(code);
     }
-    let mut sets: HashMap<&str, &AdviceSet> = HashMap::new();
+    // Each advice set's items, each once.
+    let mut sets: HashMap<&str, Vec<&str>> = HashMap::new();
     for set in &file.advice.sets {
-        sets.entry(set.id.as_str()).or_insert(set);
+        sets.entry(set.id.as_str()).or_insert_with(|| {
+            let mut items: Vec<&str> = set.items.iter().map(String::as_str).collect();
+            dedup_in_order(&mut items);
+            items
+        });
     }
-    let set_items = |id: Option<&str>| -> Vec<&str> {
-        let mut items: Vec<&str> = id
-            .and_then(|id| sets.get(id))
-            .map(|s| s.items.iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        dedup_in_order(&mut items);
-        items
+    let set_items = |id: Option<&str>| -> &[&str] {
+        id.and_then(|id| sets.get(id))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     };
     // General advice: in the advice sets of more than half the pack's codes.
     let mut codes_with: HashMap<&str, usize> = HashMap::new();
@@ -231,7 +239,7 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
         if n < 3 {
             continue;
         }
-        let carried: Vec<Carried<'_>> = tree
+        let carried: Vec<Carried<'_, '_>> = tree
             .outcomes
             .iter()
             .map(|o| {
@@ -262,7 +270,7 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
             for org in &c.notify {
                 *notify_count.entry(org).or_default() += 1;
             }
-            for item in &c.advice {
+            for item in c.advice {
                 *advice_count.entry(item).or_default() += 1;
             }
         }
@@ -350,15 +358,15 @@ fn dedup_in_order(list: &mut Vec<&str>) {
     });
 }
 
-fn may_say_over_limits(file: &PackFile, out: &mut Vec<Problem>) {
-    for conflict in set_conflicts(&file.advice, &file.organisation.name) {
-        if conflict.item.kind == AdviceKind::MaySay {
-            out.push(Problem {
-                path: conflict.path(),
-                message: conflict.message(),
-            });
-        }
-    }
+fn may_say_over_limits(file: &PackFile) -> Vec<Problem> {
+    set_conflicts(&file.advice, &file.organisation.name)
+        .into_iter()
+        .filter(|c| c.item.kind == AdviceKind::MaySay)
+        .map(|c| Problem {
+            path: c.path(),
+            message: c.message(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //!
 //! The pack is walked through its own `Serialize` implementation, so a field added to the pack is
 //! walked without this module changing, and the paths are the ones written in the file
-//! (`resources.units[2].type`, `trees[0].nodes[1].answer.yes.node`). Nothing is built but the path:
-//! no copy of the pack, no `serde_json::Value`.
+//! (`resources.units[2].type`, `trees[0].nodes[1].answer.yes.node`). Nothing is built: no copy of
+//! the pack, no `serde_json::Value`, and a path is written out only when a visitor asks for it.
 
 use std::fmt;
 
@@ -14,32 +14,75 @@ use crate::pack::PackFile;
 /// Calls `visit(path, text)` for every string in `file`, in document order. Map keys (the pack has
 /// none) are part of paths, not texts; the fixed words of enumerations (`"must_say"`) are not
 /// visited.
-pub fn for_each_text(file: &PackFile, visit: impl FnMut(&str, &str)) {
+pub fn for_each_text(file: &PackFile, visit: impl FnMut(&TextPath, &str)) {
     let mut walker = Walker {
-        path: String::new(),
+        path: TextPath(Vec::new()),
         visit,
     };
     // The walker itself never fails; a custom error from a `Serialize` impl would only end the walk.
     let _ = file.serialize(&mut walker);
 }
 
-struct Walker<F> {
-    path: String,
-    visit: F,
+/// Where a text is, as it would be written: `trees[0].nodes[1].question`. Kept as steps, and
+/// written out (`Display`) only when needed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextPath(Vec<Step>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    Key(&'static str),
+    OwnedKey(String),
+    Index(usize),
 }
 
-impl<F> Walker<F> {
-    fn push_key(&mut self, key: &str) {
-        if !self.path.is_empty() {
-            self.path.push('.');
-        }
-        self.path.push_str(key);
+impl TextPath {
+    /// The last field name on the path (`question` in `trees[0].nodes[1].question`).
+    pub fn last_key(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(|step| match step {
+            Step::Key(k) => Some(*k),
+            Step::OwnedKey(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        })
     }
 
-    fn push_index(&mut self, index: usize) {
-        use fmt::Write;
-        let _ = write!(self.path, "[{index}]");
+    /// The path with its indices left out, e.g. `trees[].nodes[].question`.
+    pub fn shape(&self) -> String {
+        let mut out = String::new();
+        for step in &self.0 {
+            match step {
+                Step::Key(k) => push_key(&mut out, k),
+                Step::OwnedKey(k) => push_key(&mut out, k),
+                Step::Index(_) => out.push_str("[]"),
+            }
+        }
+        out
     }
+}
+
+fn push_key(out: &mut String, key: &str) {
+    if !out.is_empty() {
+        out.push('.');
+    }
+    out.push_str(key);
+}
+
+impl fmt::Display for TextPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.0.iter().enumerate() {
+            let dot = if i == 0 { "" } else { "." };
+            match step {
+                Step::Key(k) => write!(f, "{dot}{k}")?,
+                Step::OwnedKey(k) => write!(f, "{dot}{k}")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Walker<F> {
+    path: TextPath,
+    visit: F,
 }
 
 /// The walker's error: never produced by the walker itself.
@@ -60,8 +103,8 @@ impl ser::Error for WalkError {
     }
 }
 
-/// A list, object or enum variant being walked: its elements or fields go below `base`, and the
-/// path is cut back to `restore` when it ends.
+/// A list, object or enum variant being walked: its elements or fields go below `base` steps, and
+/// the path is cut back to `restore` steps when it ends.
 pub struct Compound<'w, F> {
     walker: &'w mut Walker<F>,
     base: usize,
@@ -70,13 +113,13 @@ pub struct Compound<'w, F> {
     key: Option<String>,
 }
 
-impl<'w, F: FnMut(&str, &str)> Compound<'w, F> {
-    fn new(walker: &'w mut Walker<F>, variant: Option<&str>) -> Self {
-        let restore = walker.path.len();
+impl<'w, F: FnMut(&TextPath, &str)> Compound<'w, F> {
+    fn new(walker: &'w mut Walker<F>, variant: Option<&'static str>) -> Self {
+        let restore = walker.path.0.len();
         if let Some(variant) = variant {
-            walker.push_key(variant);
+            walker.path.0.push(Step::Key(variant));
         }
-        let base = walker.path.len();
+        let base = walker.path.0.len();
         Compound {
             walker,
             base,
@@ -86,30 +129,27 @@ impl<'w, F: FnMut(&str, &str)> Compound<'w, F> {
         }
     }
 
-    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.walker.path.truncate(self.base);
-        self.walker.push_index(self.index);
-        self.index += 1;
-        value.serialize(&mut *self.walker)?;
-        self.walker.path.truncate(self.base);
-        Ok(())
+    fn below<T: Serialize + ?Sized>(&mut self, step: Step, value: &T) -> Result<(), WalkError> {
+        self.walker.path.0.truncate(self.base);
+        self.walker.path.0.push(step);
+        let result = value.serialize(&mut *self.walker);
+        self.walker.path.0.truncate(self.base);
+        result
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), WalkError> {
-        self.walker.path.truncate(self.base);
-        self.walker.push_key(key);
-        value.serialize(&mut *self.walker)?;
-        self.walker.path.truncate(self.base);
-        Ok(())
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
+        let index = self.index;
+        self.index += 1;
+        self.below(Step::Index(index), value)
     }
 
     fn finish(self) -> Result<(), WalkError> {
-        self.walker.path.truncate(self.restore);
+        self.walker.path.0.truncate(self.restore);
         Ok(())
     }
 }
 
-impl<'w, F: FnMut(&str, &str)> ser::Serializer for &'w mut Walker<F> {
+impl<'w, F: FnMut(&TextPath, &str)> ser::Serializer for &'w mut Walker<F> {
     type Ok = ();
     type Error = WalkError;
     type SerializeSeq = Compound<'w, F>;
@@ -198,11 +238,11 @@ impl<'w, F: FnMut(&str, &str)> ser::Serializer for &'w mut Walker<F> {
         variant: &'static str,
         value: &T,
     ) -> Result<(), WalkError> {
-        let restore = self.path.len();
-        self.push_key(variant);
-        value.serialize(&mut *self)?;
-        self.path.truncate(restore);
-        Ok(())
+        let restore = self.path.0.len();
+        self.path.0.push(Step::Key(variant));
+        let result = value.serialize(&mut *self);
+        self.path.0.truncate(restore);
+        result
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'w, F>, WalkError> {
         Ok(Compound::new(self, None))
@@ -243,7 +283,7 @@ impl<'w, F: FnMut(&str, &str)> ser::Serializer for &'w mut Walker<F> {
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeSeq for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeSeq for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
@@ -254,7 +294,7 @@ impl<F: FnMut(&str, &str)> ser::SerializeSeq for Compound<'_, F> {
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeTuple for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeTuple for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
@@ -265,7 +305,7 @@ impl<F: FnMut(&str, &str)> ser::SerializeTuple for Compound<'_, F> {
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeTupleStruct for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeTupleStruct for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
@@ -276,7 +316,7 @@ impl<F: FnMut(&str, &str)> ser::SerializeTupleStruct for Compound<'_, F> {
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeTupleVariant for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeTupleVariant for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
@@ -287,7 +327,7 @@ impl<F: FnMut(&str, &str)> ser::SerializeTupleVariant for Compound<'_, F> {
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeMap for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeMap for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), WalkError> {
@@ -301,14 +341,14 @@ impl<F: FnMut(&str, &str)> ser::SerializeMap for Compound<'_, F> {
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
         let key = self.key.take().unwrap_or_default();
-        self.field(&key, value)
+        self.below(Step::OwnedKey(key), value)
     }
     fn end(self) -> Result<(), WalkError> {
         self.finish()
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeStruct for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeStruct for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -316,14 +356,14 @@ impl<F: FnMut(&str, &str)> ser::SerializeStruct for Compound<'_, F> {
         key: &'static str,
         value: &T,
     ) -> Result<(), WalkError> {
-        self.field(key, value)
+        self.below(Step::Key(key), value)
     }
     fn end(self) -> Result<(), WalkError> {
         self.finish()
     }
 }
 
-impl<F: FnMut(&str, &str)> ser::SerializeStructVariant for Compound<'_, F> {
+impl<F: FnMut(&TextPath, &str)> ser::SerializeStructVariant for Compound<'_, F> {
     type Ok = ();
     type Error = WalkError;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -331,7 +371,7 @@ impl<F: FnMut(&str, &str)> ser::SerializeStructVariant for Compound<'_, F> {
         key: &'static str,
         value: &T,
     ) -> Result<(), WalkError> {
-        self.field(key, value)
+        self.below(Step::Key(key), value)
     }
     fn end(self) -> Result<(), WalkError> {
         self.finish()
@@ -350,7 +390,11 @@ mod tests {
         ))
         .unwrap();
         let mut seen = Vec::new();
-        for_each_text(&file, |path, text| seen.push(format!("{path}={text}")));
+        let mut shapes = Vec::new();
+        for_each_text(&file, |path, text| {
+            seen.push(format!("{path}={text}"));
+            shapes.push((path.shape(), path.last_key().map(str::to_owned)));
+        });
         for expected in [
             "format=incident-desk/pack@1",
             "organisation.services[0].description=Roads and pavements",
@@ -366,5 +410,16 @@ mod tests {
         // Document order.
         assert_eq!(seen[0], "format=incident-desk/pack@1");
         assert_eq!(seen[1], "version=1.0");
+        let at = seen
+            .iter()
+            .position(|s| s == "trees[0].nodes[1].answer.branches[0].next.outcome=deep")
+            .unwrap();
+        assert_eq!(
+            shapes[at],
+            (
+                "trees[].nodes[].answer.branches[].next.outcome".to_owned(),
+                Some("outcome".to_owned())
+            )
+        );
     }
 }

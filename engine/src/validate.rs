@@ -17,10 +17,10 @@ use std::fmt::{self, Display};
 
 use crate::advice::set_conflicts;
 use crate::hours::parse_time;
-use crate::lint::lint;
+use crate::lint::lint_with;
 use crate::load::Problem;
 use crate::pack::*;
-use crate::texts::for_each_text;
+use crate::texts::{for_each_text, TextPath};
 use crate::wording::check_placeholders;
 
 /// Most incident codes a pack may hold.
@@ -79,10 +79,10 @@ impl Pack {
 
 /// Checks `file`, returning the checked pack or every problem found, in document order.
 pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
-    let problems = {
+    let (problems, may_say_over_limits) = {
         let mut checker = Checker::new(&file);
         checker.run();
-        checker.problems
+        (checker.problems, checker.may_say_over_limits)
     };
     if !problems.is_empty() {
         return Err(problems);
@@ -93,7 +93,7 @@ pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
             .map(|(i, id)| (id.to_owned(), i))
             .collect()
     };
-    let warnings = lint(&file);
+    let warnings = lint_with(&file, may_say_over_limits);
     Ok(Pack {
         warnings,
         priority_rank: index(file.priorities.iter().map(|p| p.id.as_str()).collect()),
@@ -199,6 +199,8 @@ struct Checker<'a> {
     legislation: Ids<'a>,
     /// code → (trigger id, priority it requires), for `codes` triggers that name a priority.
     code_triggers: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// Warnings found on the way: may-say advice that a limit in force with its set forbids.
+    may_say_over_limits: Vec<Problem>,
 }
 
 impl<'a> Checker<'a> {
@@ -303,6 +305,7 @@ impl<'a> Checker<'a> {
             organisations,
             channels,
             legislation,
+            may_say_over_limits: Vec::new(),
         }
     }
 
@@ -401,7 +404,7 @@ impl<'a> Checker<'a> {
             }
             if let Some(name) = first_placeholder(text) {
                 found.push(Problem {
-                    path: path.to_owned(),
+                    path: path.to_string(),
                     message: format!("{{{name}}} is not filled in here: placeholders are filled only in wording, advice and questions; write the words out here"),
                 });
             }
@@ -994,10 +997,16 @@ impl<'a> Checker<'a> {
                 self.reference(format_args!("{at}.may_go_further"), |c| &c.levels, level);
             }
         }
-        // May-say advice a limit forbids is a warning (`lint`): the handler can leave it out.
+        // May-say advice a limit forbids is a warning (see `lint`): the handler can leave it out.
+        // Kept for the warnings, so the advice is not matched against the limits twice.
         for conflict in set_conflicts(advice, &self.pack.organisation.name) {
-            if conflict.item.kind == AdviceKind::MustSay {
-                self.problem(conflict.path(), conflict.message());
+            let problem = Problem {
+                path: conflict.path(),
+                message: conflict.message(),
+            };
+            match conflict.item.kind {
+                AdviceKind::MustSay => self.problems.push(problem),
+                AdviceKind::MaySay => self.may_say_over_limits.push(problem),
             }
         }
     }
@@ -1254,7 +1263,7 @@ fn branch_never_holds(branch: &NumberBranch, min: f64, max: f64, unit: &str) -> 
 /// Whether the text at `path` is words for the handler to say, where `{agent}` and
 /// `{organisation}` are filled in: the greeting, the closing, control phrases, advice items, tree
 /// questions and safety-net questions.
-fn fills_placeholders(path: &str) -> bool {
+fn fills_placeholders(path: &TextPath) -> bool {
     const FILLED: [&str; 6] = [
         "wording.greeting",
         "wording.closing",
@@ -1263,28 +1272,10 @@ fn fills_placeholders(path: &str) -> bool {
         "trees[].nodes[].question",
         "safety_net[].question",
     ];
-    // Quick refusal before the indices are taken out.
-    let last = path.rsplit('.').next().unwrap_or(path);
-    if !matches!(last, "greeting" | "closing" | "text" | "question") {
-        return false;
-    }
-    let mut shape = String::with_capacity(path.len());
-    let mut in_index = false;
-    for c in path.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                shape.push('[');
-            }
-            ']' => {
-                in_index = false;
-                shape.push(']');
-            }
-            _ if in_index => {}
-            c => shape.push(c),
-        }
-    }
-    FILLED.contains(&shape.as_str())
+    matches!(
+        path.last_key(),
+        Some("greeting" | "closing" | "text" | "question")
+    ) && FILLED.contains(&path.shape().as_str())
 }
 
 /// The name of the first placeholder-like `{name}` in `text`: braces around a word of letters,
