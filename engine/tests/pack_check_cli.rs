@@ -45,7 +45,8 @@ fn every_problem_is_a_file_path_message_line_and_the_exit_code_is_1() {
         "no/such/file.json",
     ]);
     assert_eq!(code, 1, "{out}");
-    let lines: Vec<&str> = out.lines().collect();
+    // A shipped pack's warnings, if any, are not what this test is about.
+    let lines: Vec<&str> = out.lines().filter(|l| !l.contains(": warning: ")).collect();
     assert!(
         lines[0].starts_with("packs/housing-repairs.json: ok: "),
         "{out}"
