@@ -310,6 +310,37 @@ async fn a_valid_pack_can_be_browsed_and_its_codes_filtered() {
 }
 
 #[wasm_bindgen_test]
+async fn the_preview_lists_the_packs_warnings_as_text() {
+    let (root, _handle) = mount_app(blob_url(include_bytes!(
+        "fixtures/packs/problems/warning-may-say-over-limit.json"
+    )))
+    .await;
+    button(&root, "Browse procedures")
+        .expect("a Browse procedures button")
+        .click();
+    leptos::task::tick().await;
+    let preview = heading(&root, 2, "Procedures: Fixture Council")
+        .and_then(|h| h.parent_element())
+        .expect("the preview");
+    let summaries: Vec<String> = all(&preview, "summary").iter().map(text_content).collect();
+    assert_eq!(
+        summaries.first().map(String::as_str),
+        Some("Warnings (1)"),
+        "{summaries:?}"
+    );
+    let items: Vec<String> = all(&preview, "details li")
+        .iter()
+        .map(text_content)
+        .collect();
+    assert!(
+        items.iter().any(|i| i.starts_with(
+            "advice.sets[0].items[1]: may-say advice \"adv-wall\" breaks advice limit \"no-safety-verdict\""
+        )),
+        "{items:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 fn times_follow_the_locale_and_fall_back_when_the_browser_refuses_it() {
     use incident_desk::host::clock::{date_and_time, locale_is_known, time_of_day};
     use incident_engine::protocol::Locale;

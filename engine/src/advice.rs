@@ -6,7 +6,10 @@
 //! catches "evacuate" and "evacuation"). Matching is on words, not characters, so "unsafe" does
 //! not break a rule about "safe".
 
-use crate::pack::AdviceLimit;
+use std::collections::HashMap;
+
+use crate::pack::{Advice, AdviceItem, AdviceKind, AdviceLimit, AdviceSet};
+use crate::wording::{fill, PlaceholderValues, Segment};
 
 /// A limit that free text breaks, and the words that broke it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,11 +44,11 @@ impl<'t> Words<'t> {
     /// phrase word ending in `*` matches any word that starts with it. An empty phrase never
     /// matches.
     pub fn find(&self, phrase: &str) -> Option<String> {
-        let phrase: Vec<String> = phrase
-            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '*'))
-            .map(|w| w.trim_matches('\'').to_lowercase())
-            .filter(|w| !w.is_empty() && w != "*")
-            .collect();
+        self.find_words(&phrase_words(phrase))
+    }
+
+    /// Where the phrase, already split by `phrase_words`, first occurs, as written.
+    fn find_words(&self, phrase: &[String]) -> Option<String> {
         if phrase.is_empty() || phrase.len() > self.0.len() {
             return None;
         }
@@ -54,7 +57,7 @@ impl<'t> Words<'t> {
             .find(|window| {
                 window
                     .iter()
-                    .zip(&phrase)
+                    .zip(phrase)
                     .all(|((word, _), p)| word_matches(p, word))
             })
             .map(|window| {
@@ -72,6 +75,16 @@ impl<'t> Words<'t> {
     }
 }
 
+/// A phrase (a pattern or a keyword) split into lower-case words as the text is, keeping a
+/// word's trailing `*`.
+fn phrase_words(phrase: &str) -> Vec<String> {
+    phrase
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '*'))
+        .map(|w| w.trim_matches('\'').to_lowercase())
+        .filter(|w| !w.is_empty() && w != "*")
+        .collect()
+}
+
 fn word_matches(pattern_word: &str, word: &str) -> bool {
     match pattern_word.strip_suffix('*') {
         Some(stem) => word.starts_with(stem),
@@ -85,19 +98,208 @@ pub fn check_advice<'p>(
     text: &str,
     limits: impl IntoIterator<Item = &'p AdviceLimit>,
 ) -> Vec<LimitBreach<'p>> {
-    let words = Words::of(text);
-    limits
-        .into_iter()
-        .filter_map(|limit| {
-            limit.patterns.iter().find_map(|pattern| {
-                words.find(pattern).map(|matched| LimitBreach {
-                    limit,
-                    pattern,
-                    matched,
-                })
+    Words::of(text).breaches(limits)
+}
+
+impl Words<'_> {
+    /// The first of `limits` the text breaks, with the pattern and the words that matched.
+    pub fn breach<'p>(
+        &self,
+        limits: impl IntoIterator<Item = &'p AdviceLimit>,
+    ) -> Option<LimitBreach<'p>> {
+        limits
+            .into_iter()
+            .find_map(|limit| self.breach_of(&Compiled::of(limit)))
+    }
+
+    /// Every one of `limits` the text breaks, in the order given.
+    pub fn breaches<'p>(
+        &self,
+        limits: impl IntoIterator<Item = &'p AdviceLimit>,
+    ) -> Vec<LimitBreach<'p>> {
+        limits
+            .into_iter()
+            .filter_map(|limit| self.breach_of(&Compiled::of(limit)))
+            .collect()
+    }
+
+    /// How the text breaks one limit, if it does: the first of its patterns found.
+    fn breach_of<'p>(&self, compiled: &Compiled<'p>) -> Option<LimitBreach<'p>> {
+        compiled.patterns.iter().find_map(|(pattern, words)| {
+            self.find_words(words).map(|matched| LimitBreach {
+                limit: compiled.limit,
+                pattern,
+                matched,
             })
         })
-        .collect()
+    }
+}
+
+/// A limit with its patterns lower-cased and split into words, once however many texts it is
+/// checked against.
+struct Compiled<'p> {
+    limit: &'p AdviceLimit,
+    patterns: Vec<(&'p str, Vec<String>)>,
+}
+
+impl<'p> Compiled<'p> {
+    fn of(limit: &'p AdviceLimit) -> Self {
+        Compiled {
+            limit,
+            patterns: limit
+                .patterns
+                .iter()
+                .map(|p| (p.as_str(), phrase_words(p)))
+                .collect(),
+        }
+    }
+}
+
+/// The advice limits in force with an advice set: those that apply everywhere, and those the set
+/// names. With no set, those that apply everywhere. The same rule holds on a call (`Call::
+/// limits_in_force`) and when a pack is checked.
+pub fn limits_in_force<'p>(
+    advice: &'p Advice,
+    set: Option<&'p AdviceSet>,
+) -> impl Iterator<Item = &'p AdviceLimit> + 'p {
+    let named: &[String] = set.map(|s| s.limits.as_slice()).unwrap_or_default();
+    advice
+        .limits
+        .iter()
+        .filter(move |l| l.everywhere || named.contains(&l.id))
+}
+
+/// An approved advice item in a set that a limit in force with the same set forbids: the handler is
+/// given words to say that they must not say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetConflict<'p> {
+    /// The set's index in `advice.sets`.
+    pub set: usize,
+    /// The item's place in the set's `items`.
+    pub position: usize,
+    /// The advice item.
+    pub item: &'p AdviceItem,
+    /// The limit it breaks, and how.
+    pub breach: LimitBreach<'p>,
+}
+
+impl SetConflict<'_> {
+    /// The JSON path of the item within its set, e.g. `advice.sets[2].items[1]`.
+    pub fn path(&self) -> String {
+        format!("advice.sets[{}].items[{}]", self.set, self.position)
+    }
+
+    /// What is wrong, for a contact-centre manager.
+    pub fn message(&self) -> String {
+        let LimitBreach {
+            limit,
+            pattern,
+            matched,
+        } = &self.breach;
+        let (kind, consequence, fix) = match self.item.kind {
+            AdviceKind::MustSay => (
+                "must-say",
+                "the handler must say words they must not say",
+                "reword the advice, or change the limit's patterns",
+            ),
+            AdviceKind::MaySay => (
+                "may-say",
+                "the handler is offered words they must not say",
+                "reword the advice, take it out of this set, or change the limit's patterns",
+            ),
+        };
+        let scope = if limit.everywhere {
+            "which applies on every call"
+        } else {
+            "which applies with this set"
+        };
+        format!(
+            "{kind} advice \"{}\" breaks advice limit \"{}\", {scope}: its words \"{matched}\" match the pattern \"{pattern}\", so {consequence}; {fix}",
+            self.item.id, limit.id
+        )
+    }
+}
+
+/// Every advice item in a set that a limit in force with that set forbids, in the order of the
+/// sets and their items; one per item and limit broken. Placeholders in the advice are read as
+/// they are said: `{organisation}` as `organisation_name`, `{agent}` as nothing. Items and limits
+/// that do not exist are passed over (the checker reports them).
+pub fn set_conflicts<'p>(advice: &'p Advice, organisation_name: &str) -> Vec<SetConflict<'p>> {
+    let spoken: Vec<String> = advice
+        .items
+        .iter()
+        .map(|item| spoken(&item.text, organisation_name))
+        .collect();
+    let words: Vec<Words<'_>> = spoken.iter().map(|t| Words::of(t)).collect();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(advice.items.len());
+    for (i, item) in advice.items.iter().enumerate() {
+        index.entry(item.id.as_str()).or_insert(i);
+    }
+    let compiled: Vec<Compiled<'p>> = advice.limits.iter().map(Compiled::of).collect();
+    let everywhere: Vec<usize> = (0..compiled.len())
+        .filter(|&l| compiled[l].limit.everywhere)
+        .collect();
+    // item → how it breaks the limits that apply everywhere, as (limit index, breach): the same in
+    // every set, so found once.
+    let mut everywhere_breaches: Vec<Option<Vec<(usize, LimitBreach<'p>)>>> =
+        vec![None; advice.items.len()];
+    let mut out = Vec::new();
+    for (s, set) in advice.sets.iter().enumerate() {
+        // With `everywhere`, the limits in force (`limits_in_force`).
+        let named: Vec<usize> = (0..compiled.len())
+            .filter(|&l| {
+                !compiled[l].limit.everywhere && set.limits.contains(&compiled[l].limit.id)
+            })
+            .collect();
+        if everywhere.is_empty() && named.is_empty() {
+            continue;
+        }
+        for (position, id) in set.items.iter().enumerate() {
+            let Some(&i) = index.get(id.as_str()) else {
+                continue;
+            };
+            let mut breaches: Vec<(usize, LimitBreach<'p>)> = everywhere_breaches[i]
+                .get_or_insert_with(|| {
+                    everywhere
+                        .iter()
+                        .filter_map(|&l| words[i].breach_of(&compiled[l]).map(|b| (l, b)))
+                        .collect()
+                })
+                .clone();
+            breaches.extend(
+                named
+                    .iter()
+                    .filter_map(|&l| words[i].breach_of(&compiled[l]).map(|b| (l, b))),
+            );
+            // In the order the limits are written.
+            breaches.sort_by_key(|(l, _)| *l);
+            out.extend(breaches.into_iter().map(|(_, breach)| SetConflict {
+                set: s,
+                position,
+                item: &advice.items[i],
+                breach,
+            }));
+        }
+    }
+    out
+}
+
+/// Advice as the handler says it: placeholders filled (`{agent}` left out).
+fn spoken(text: &str, organisation_name: &str) -> String {
+    let values = PlaceholderValues {
+        agent: None,
+        organisation: Some(organisation_name.to_owned()),
+    };
+    match fill(text, &values) {
+        Ok(segments) => segments
+            .into_iter()
+            .map(|segment| match segment {
+                Segment::Text(text) => text,
+                Segment::Slot(_) => " ".to_owned(),
+            })
+            .collect(),
+        Err(_) => text.to_owned(),
+    }
 }
 
 #[cfg(test)]

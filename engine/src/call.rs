@@ -1322,7 +1322,7 @@ impl Call {
             what: "safety-net question",
             id: question.clone(),
         })?;
-        let asked = found.question.clone();
+        let asked = fill_pack_placeholders(pack, &found.question);
         let action = found.if_yes.clone();
         self.safety.insert(question.clone(), yes);
         self.record(
@@ -1380,16 +1380,7 @@ impl Call {
     /// The advice limits that apply now: those that apply everywhere, and those of the call's
     /// advice set.
     pub fn limits_in_force<'p>(&self, pack: &'p Pack) -> Vec<&'p AdviceLimit> {
-        let set_limits: &[String] = self
-            .advice_set(pack)
-            .map(|s| s.limits.as_slice())
-            .unwrap_or_default();
-        pack.file()
-            .advice
-            .limits
-            .iter()
-            .filter(|l| l.everywhere || set_limits.contains(&l.id))
-            .collect()
+        crate::advice::limits_in_force(&pack.file().advice, self.advice_set(pack)).collect()
     }
 
     fn answer(
@@ -1457,7 +1448,7 @@ impl Call {
             }
             _ => return Err(misfit("the question takes a different kind of answer")),
         };
-        let asked = question.question.clone();
+        let asked = fill_pack_placeholders(pack, &question.question);
         self.answers.push((node.clone(), value.clone()));
         self.record(
             at,

@@ -17,8 +17,10 @@ pub mod call;
 pub mod draft;
 pub mod entry;
 pub mod handoff;
+pub mod hours;
 pub mod json_path;
 pub mod keys;
+pub mod lint;
 pub mod load;
 pub mod outbox;
 pub mod pack;
@@ -26,6 +28,7 @@ pub mod protocol;
 pub mod resources;
 pub mod schema;
 pub mod search;
+mod texts;
 pub mod validate;
 pub mod wording;
 

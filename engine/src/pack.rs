@@ -705,6 +705,91 @@ pub struct ResourceUnit {
     pub status: UnitStatus,
     /// How to reach it: channel ids, preferred first.
     pub channels: Vec<String>,
+    /// When it can be sent, as weekly windows. Left out, it can be sent at any time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<Vec<HoursWindow>>,
+}
+
+/// A weekly window in which a unit can be sent, e.g. weekdays 08:00 to 18:00.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoursWindow {
+    /// The days the window starts on, each at most once.
+    #[schemars(length(min = 1))]
+    pub days: Vec<Weekday>,
+    /// When it starts, "HH:MM" on the 24-hour clock (00:00 to 23:59).
+    #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub from: String,
+    /// When it ends, "HH:MM". Earlier than `from`, it ends the next day ("18:00" to "08:00" is
+    /// overnight); equal to `from`, the window is 24 hours.
+    #[schemars(regex(pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"))]
+    pub to: String,
+}
+
+/// A day of the week.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Weekday {
+    /// Monday.
+    Mon,
+    /// Tuesday.
+    Tue,
+    /// Wednesday.
+    Wed,
+    /// Thursday.
+    Thu,
+    /// Friday.
+    Fri,
+    /// Saturday.
+    Sat,
+    /// Sunday.
+    Sun,
+}
+
+impl Weekday {
+    /// Every day, Monday first (the week the engine counts in starts on Monday at 00:00).
+    pub const ALL: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
+    /// The day's place in the week, Monday being 0.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The day's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Weekday::Mon => "Monday",
+            Weekday::Tue => "Tuesday",
+            Weekday::Wed => "Wednesday",
+            Weekday::Thu => "Thursday",
+            Weekday::Fri => "Friday",
+            Weekday::Sat => "Saturday",
+            Weekday::Sun => "Sunday",
+        }
+    }
+
+    /// The name written in a pack, e.g. "mon".
+    pub fn name(self) -> &'static str {
+        match self {
+            Weekday::Mon => "mon",
+            Weekday::Tue => "tue",
+            Weekday::Wed => "wed",
+            Weekday::Thu => "thu",
+            Weekday::Fri => "fri",
+            Weekday::Sat => "sat",
+            Weekday::Sun => "sun",
+        }
+    }
 }
 
 /// Whether a unit can be deployed.

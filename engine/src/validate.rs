@@ -15,8 +15,12 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
+use crate::advice::set_conflicts;
+use crate::hours::parse_time;
+use crate::lint::lint_with;
 use crate::load::Problem;
 use crate::pack::*;
+use crate::texts::{for_each_text, TextPath};
 use crate::wording::check_placeholders;
 
 /// Most incident codes a pack may hold.
@@ -40,6 +44,7 @@ pub struct Pack {
     priority_rank: HashMap<String, usize>,
     codes: HashMap<String, usize>,
     trees: HashMap<String, usize>,
+    warnings: Vec<Problem>,
 }
 
 impl Pack {
@@ -62,14 +67,22 @@ impl Pack {
     pub fn tree(&self, id: &str) -> Option<&DecisionTree> {
         self.trees.get(id).map(|&i| &self.file.trees[i])
     }
+
+    /// What in the pack is probably a mistake although the pack can be used: a unit type whose
+    /// hours leave a gap longer than a priority allows, an outcome that drops what the rest of its
+    /// tree notifies or advises, may-say advice a limit forbids (see `lint`). Found when the pack
+    /// was checked, in document order.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
+    }
 }
 
 /// Checks `file`, returning the checked pack or every problem found, in document order.
 pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
-    let problems = {
+    let (problems, may_say_over_limits) = {
         let mut checker = Checker::new(&file);
         checker.run();
-        checker.problems
+        (checker.problems, checker.may_say_over_limits)
     };
     if !problems.is_empty() {
         return Err(problems);
@@ -80,7 +93,9 @@ pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
             .map(|(i, id)| (id.to_owned(), i))
             .collect()
     };
+    let warnings = lint_with(&file, may_say_over_limits);
     Ok(Pack {
+        warnings,
         priority_rank: index(file.priorities.iter().map(|p| p.id.as_str()).collect()),
         codes: index(file.codes.iter().map(|c| c.code.as_str()).collect()),
         trees: index(file.trees.iter().map(|t| t.id.as_str()).collect()),
@@ -184,6 +199,8 @@ struct Checker<'a> {
     legislation: Ids<'a>,
     /// code → (trigger id, priority it requires), for `codes` triggers that name a priority.
     code_triggers: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
+    /// Warnings found on the way: may-say advice that a limit in force with its set forbids.
+    may_say_over_limits: Vec<Problem>,
 }
 
 impl<'a> Checker<'a> {
@@ -288,6 +305,7 @@ impl<'a> Checker<'a> {
             organisations,
             channels,
             legislation,
+            may_say_over_limits: Vec::new(),
         }
     }
 
@@ -317,6 +335,20 @@ impl<'a> Checker<'a> {
         self.text(&path, value);
         if let Err(e) = check_placeholders(value) {
             self.problem(path, e.to_string());
+        }
+    }
+
+    /// Words the handler says that the log records as said (advice, questions): only the
+    /// placeholders the pack itself can fill. `{agent}` is filled in the greeting, the closing and
+    /// the control phrases on screen, but the log of advice and questions is written from the
+    /// pack's own words, so there it would stay a placeholder.
+    fn said(&mut self, path: impl Display, value: &str) {
+        self.wording(&path, value);
+        if value.contains("{agent}") {
+            self.problem(
+                path,
+                "{agent} is filled only in the greeting, the closing and the control phrases; in advice and questions the log would keep it as written: write the words without it (the handler's name is logged with every event anyway)",
+            );
         }
     }
 
@@ -374,6 +406,7 @@ impl<'a> Checker<'a> {
         self.check_legislation_and_complaints();
         self.check_retention();
         self.check_give_now_and_channel_rules();
+        self.check_placeholder_places();
     }
 
     /// Advice to give at once names real advice items; a channel's rules name real priorities
@@ -420,6 +453,24 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// A placeholder in a text where placeholders are not filled would reach the handler as
+    /// written, braces and all. (Where they are filled, `wording` checks them.)
+    fn check_placeholder_places(&mut self) {
+        let mut found = Vec::new();
+        for_each_text(self.pack, |path, text| {
+            if !text.contains('{') || fills_placeholders(path) {
+                return;
+            }
+            if let Some(name) = first_placeholder(text) {
+                found.push(Problem {
+                    path: path.to_string(),
+                    message: format!("{{{name}}} is not filled in here: placeholders are filled only in wording, advice and questions; write the words out here"),
+                });
+            }
+        });
+        self.problems.extend(found);
     }
 
     fn check_retention(&mut self) {
@@ -643,7 +694,7 @@ impl<'a> Checker<'a> {
         }
         for (j, node) in tree.nodes.iter().enumerate() {
             let here = format!("{at}.nodes[{j}]");
-            self.wording(format_args!("{here}.question"), &node.question);
+            self.said(format_args!("{here}.question"), &node.question);
             match (&node.ask_if, &node.skip_to) {
                 (Some(_), None) => self.problem(format_args!("{here}.skip_to"),
                     "a question with ask_if needs skip_to: where the tree goes when the question is not asked",
@@ -690,12 +741,17 @@ impl<'a> Checker<'a> {
                             format!("the range {min} to {max} is empty"),
                         );
                     }
+                    let range_ok = min.is_finite() && max.is_finite() && min <= max;
                     for (k, branch) in branches.iter().enumerate() {
                         if branch.at_least.is_none() && branch.below.is_none() {
                             self.problem(
                                 format_args!("{here}.answer.branches[{k}]"),
                                 "a branch needs at_least, below or both",
                             );
+                        } else if range_ok {
+                            if let Some(message) = branch_never_holds(branch, *min, *max, unit) {
+                                self.problem(format_args!("{here}.answer.branches[{k}]"), message);
+                            }
                         }
                     }
                 }
@@ -934,7 +990,7 @@ impl<'a> Checker<'a> {
         );
         for (i, question) in pack.safety_net.iter().enumerate() {
             let at = format!("safety_net[{i}]");
-            self.wording(format_args!("{at}.question"), &question.question);
+            self.said(format_args!("{at}.question"), &question.question);
             let action = &question.if_yes;
             if let Some(p) = &action.priority {
                 self.reference(format_args!("{at}.if_yes.priority"), |c| &c.priorities, p);
@@ -956,7 +1012,7 @@ impl<'a> Checker<'a> {
     fn check_advice(&mut self) {
         let advice = &self.pack.advice;
         for (i, item) in advice.items.iter().enumerate() {
-            self.wording(format_args!("advice.items[{i}].text"), &item.text);
+            self.said(format_args!("advice.items[{i}].text"), &item.text);
         }
         for (i, set) in advice.sets.iter().enumerate() {
             self.text(format_args!("advice.sets[{i}].title"), &set.title);
@@ -1000,6 +1056,18 @@ impl<'a> Checker<'a> {
             }
             if let Some(level) = &limit.may_go_further {
                 self.reference(format_args!("{at}.may_go_further"), |c| &c.levels, level);
+            }
+        }
+        // May-say advice a limit forbids is a warning (see `lint`): the handler can leave it out.
+        // Kept for the warnings, so the advice is not matched against the limits twice.
+        for conflict in set_conflicts(advice, &self.pack.organisation.name) {
+            let problem = Problem {
+                path: conflict.path(),
+                message: conflict.message(),
+            };
+            match conflict.item.kind {
+                AdviceKind::MustSay => self.problems.push(problem),
+                AdviceKind::MaySay => self.may_say_over_limits.push(problem),
             }
         }
     }
@@ -1105,6 +1173,44 @@ impl<'a> Checker<'a> {
             for (k, channel) in unit.channels.iter().enumerate() {
                 self.reference(format_args!("{at}.channels[{k}]"), |c| &c.channels, channel);
             }
+            if let Some(hours) = &unit.hours {
+                self.check_hours(&format!("{at}.hours"), hours);
+            }
+        }
+    }
+
+    /// A unit's hours: at least one window, each on at least one day, each day once, and times of
+    /// day that read.
+    fn check_hours(&mut self, at: &str, hours: &[HoursWindow]) {
+        if hours.is_empty() {
+            self.problem(at, "an empty list of hours means the unit can never be sent; add a window, or leave hours out if it can be sent at any time");
+        }
+        for (k, window) in hours.iter().enumerate() {
+            if window.days.is_empty() {
+                self.problem(
+                    format_args!("{at}[{k}].days"),
+                    "a window needs at least one day: \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\"",
+                );
+            }
+            for (d, day) in window.days.iter().enumerate() {
+                if let Some(first) = window.days[..d].iter().position(|x| x == day) {
+                    self.problem(
+                        format_args!("{at}[{k}].days[{d}]"),
+                        format!(
+                            "duplicate day \"{}\"; also listed at {at}[{k}].days[{first}]",
+                            day.name()
+                        ),
+                    );
+                }
+            }
+            for (field, time) in [("from", &window.from), ("to", &window.to)] {
+                if parse_time(time).is_none() {
+                    self.problem(
+                        format_args!("{at}[{k}].{field}"),
+                        format!("\"{time}\" is not a time of day: write HH:MM on the 24-hour clock, 00:00 to 23:59 (a window that ends at midnight ends at 00:00)"),
+                    );
+                }
+            }
         }
     }
 
@@ -1190,6 +1296,69 @@ impl<'a> Checker<'a> {
             );
         }
     }
+}
+
+/// Why a number question's branch can never be taken, given the answers the question accepts
+/// (`min` to `max`, a range that is not empty); `None` if some answer in the range meets it.
+/// (Whether an earlier branch takes every such answer first is not checked.)
+fn branch_never_holds(branch: &NumberBranch, min: f64, max: f64, unit: &str) -> Option<String> {
+    let unit = if unit.trim().is_empty() {
+        String::new()
+    } else {
+        format!(" {}", unit.trim())
+    };
+    match (branch.at_least, branch.below) {
+        (Some(at_least), _) if at_least > max => Some(format!(
+            "this branch holds only for answers of at least {at_least}{unit}, but the question accepts no answer above {max}{unit} (its max), so no call can take it; lower at_least or raise the question's max"
+        )),
+        (_, Some(below)) if below <= min => Some(format!(
+            "this branch holds only for answers below {below}{unit}, but the question accepts no answer below {min}{unit} (its min), so no call can take it; raise below or lower the question's min"
+        )),
+        (Some(at_least), Some(below)) if at_least >= below => Some(format!(
+            "this branch holds only for answers of at least {at_least}{unit} and below {below}{unit}, and no number is both, so no call can take it; at_least must be smaller than below"
+        )),
+        _ => None,
+    }
+}
+
+/// Whether the text at `path` is words for the handler to say, where `{agent}` and
+/// `{organisation}` are filled in: the greeting, the closing, control phrases, advice items, tree
+/// questions and safety-net questions.
+fn fills_placeholders(path: &TextPath) -> bool {
+    const FILLED: [&str; 6] = [
+        "wording.greeting",
+        "wording.closing",
+        "wording.control_phrases[].text",
+        "advice.items[].text",
+        "trees[].nodes[].question",
+        "safety_net[].question",
+    ];
+    matches!(
+        path.last_key(),
+        Some("greeting" | "closing" | "text" | "question")
+    ) && FILLED.contains(&path.shape().as_str())
+}
+
+/// The name of the first placeholder-like `{name}` in `text`: braces around a word of letters,
+/// digits, `_` and `-` that starts with a letter or `_`.
+fn first_placeholder(text: &str) -> Option<&str> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(after.len());
+        let name = &after[..end];
+        let starts_well = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if starts_well && after[end..].starts_with('}') {
+            return Some(name);
+        }
+        rest = after;
+    }
+    None
 }
 
 /// Every place a question can lead, with the JSON path of each (under `here`).

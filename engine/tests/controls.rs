@@ -486,3 +486,36 @@ fn a_channel_may_carry_only_personal_fields_and_give_now_names_real_advice() {
         .message
         .starts_with("location is not personal data"));
 }
+
+#[test]
+fn agent_is_refused_where_the_log_keeps_the_pack_s_words_and_organisation_is_filled_there() {
+    let text = std::fs::read_to_string(format!(
+        "{}/../tests/fixtures/packs/good/controls.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["advice"]["items"][2]["text"] = "{agent} has logged this.".into();
+    let problems = match parse_pack(json.to_string().as_bytes()) {
+        Err(incident_engine::PackLoadError::Invalid { problems }) => problems,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].path, "advice.items[2].text");
+    assert!(problems[0]
+        .message
+        .starts_with("{agent} is filled only in the greeting"));
+    // {organisation} in a question is filled where the question is logged.
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["trees"][1]["nodes"][0]["question"] = "Is the smell in a {organisation} home?".into();
+    let pack = parse_pack(json.to_string().as_bytes()).unwrap();
+    let call = gas_call(&pack, false);
+    let asked = call.log().iter().find_map(|e| match &e.what {
+        Event::Answered { question, .. } => Some(question.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        asked.as_deref(),
+        Some("Is the smell in a Fixture Council home?")
+    );
+}

@@ -21,7 +21,8 @@ fn shipped_packs_pass_with_a_summary_line_each() {
         "packs/housing-repairs.json",
     ]);
     assert_eq!(code, 0, "{out}");
-    let lines: Vec<&str> = out.lines().collect();
+    // Warnings follow their pack's summary line; they do not fail it without --deny-warnings.
+    let lines: Vec<&str> = out.lines().filter(|l| !l.contains(": warning: ")).collect();
     assert_eq!(lines.len(), 2, "{out}");
     assert!(
         lines[0].starts_with(
@@ -44,7 +45,8 @@ fn every_problem_is_a_file_path_message_line_and_the_exit_code_is_1() {
         "no/such/file.json",
     ]);
     assert_eq!(code, 1, "{out}");
-    let lines: Vec<&str> = out.lines().collect();
+    // A shipped pack's warnings, if any, are not what this test is about.
+    let lines: Vec<&str> = out.lines().filter(|l| !l.contains(": warning: ")).collect();
     assert!(
         lines[0].starts_with("packs/housing-repairs.json: ok: "),
         "{out}"
@@ -61,6 +63,34 @@ fn every_problem_is_a_file_path_message_line_and_the_exit_code_is_1() {
         lines[4].starts_with("no/such/file.json: cannot read the file: "),
         "{out}"
     );
+}
+
+#[test]
+fn warnings_are_listed_and_fail_only_with_deny_warnings() {
+    let file = "tests/fixtures/packs/problems/warning-may-say-over-limit.json";
+    let summary = format!("{file}: ok: Fixture Council 1.0 (incident-desk/pack@1), 2 codes, 1 trees (2 questions), 2 advice items, 1 escalation levels, 0 units, 1 warning");
+    let warning = format!("{file}: warning: advice.sets[0].items[1]: may-say advice \"adv-wall\" breaks advice limit \"no-safety-verdict\", which applies on every call: its words \"is safe\" match the pattern \"is safe\", so the handler is offered words they must not say; reword the advice, take it out of this set, or change the limit's patterns");
+    let clean = "tests/fixtures/packs/problems/valid.json";
+    let clean_summary = format!("{clean}: ok: Fixture Council 1.0 (incident-desk/pack@1), 2 codes, 1 trees (2 questions), 0 advice items, 1 escalation levels, 0 units, 0 warnings");
+
+    let (code, out) = pack_check(&[file, clean]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [&summary, &warning, &clean_summary]
+    );
+
+    // The flag may come anywhere; the output is the same, and the exit code 1.
+    let (code, denied) = pack_check(&[file, "--deny-warnings", clean]);
+    assert_eq!(code, 1, "{denied}");
+    assert_eq!(denied, out);
+
+    // A pack without warnings passes with the flag.
+    let (code, out) = pack_check(&["--deny-warnings", clean]);
+    assert_eq!((code, out.trim_end()), (0, clean_summary.as_str()));
+
+    // The flag alone names no file.
+    assert_eq!(pack_check(&["--deny-warnings"]).0, 2);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Every class of pack problem the validator knows has a fixture in tests/fixtures/packs/problems/
 //! (each a small change to `valid.json`), and each fixture's exact paths and messages are asserted
-//! here, so a change to a message or a missed problem fails a test.
+//! here, so a change to a message or a missed problem fails a test. Warnings (a pack that can be
+//! used, with something probably wrong in it) have fixtures of their own, `warning-*.json`, and
+//! their exact paths and messages are asserted through `Pack::warnings`.
 
 use std::path::PathBuf;
 
@@ -20,6 +22,33 @@ fn problems_in(name: &str) -> Vec<(String, String)> {
     }
 }
 
+fn fixture_bytes(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../tests/fixtures/packs/problems/{name}.json"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The warnings of a fixture that must be a usable pack.
+fn warnings_in(bytes: &[u8]) -> Vec<(String, String)> {
+    match parse_pack(bytes) {
+        Ok(pack) => pack
+            .warnings()
+            .iter()
+            .map(|p| (p.path.clone(), p.message.clone()))
+            .collect(),
+        Err(e) => panic!("expected a usable pack, got {e}"),
+    }
+}
+
+fn assert_warnings(name: &str, expected: &[(&str, &str)]) {
+    let got = warnings_in(&fixture_bytes(name));
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(p, m)| (p.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(got, expected, "fixture {name}");
+}
+
 fn assert_problems(name: &str, expected: &[(&str, &str)]) {
     let got = problems_in(name);
     let expected: Vec<(String, String)> = expected
@@ -32,6 +61,7 @@ fn assert_problems(name: &str, expected: &[(&str, &str)]) {
 #[test]
 fn the_base_fixture_is_valid() {
     assert_problems("valid", &[]);
+    assert_warnings("valid", &[]);
 }
 
 #[test]
@@ -206,6 +236,194 @@ fn condition_nested_too_deep() {
     assert_problems(
         "condition-too-deep",
         &[(path.as_str(), "conditions are nested more than 16 deep")],
+    );
+}
+
+#[test]
+fn units_hours_that_do_not_read() {
+    let time = "is not a time of day: write HH:MM on the 24-hour clock, 00:00 to 23:59 (a window that ends at midnight ends at 00:00)";
+    assert_problems(
+        "bad-hours",
+        &[
+            (
+                "resources.units[0].hours[0].days",
+                "a window needs at least one day: \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\"",
+            ),
+            ("resources.units[0].hours[0].to", &format!("\"25:00\" {time}")),
+            (
+                "resources.units[0].hours[1].days[2]",
+                "duplicate day \"mon\"; also listed at resources.units[0].hours[1].days[0]",
+            ),
+            ("resources.units[0].hours[1].from", &format!("\"8:00\" {time}")),
+            (
+                "resources.units[1].hours",
+                "an empty list of hours means the unit can never be sent; add a window, or leave hours out if it can be sent at any time",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn units_hours_on_an_unknown_day() {
+    assert_problems(
+        "unknown-day",
+        &[(
+            "resources.units[0].hours[0].days[1]",
+            "unknown variant `funday`, expected one of `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`",
+        )],
+    );
+}
+
+#[test]
+fn must_say_advice_that_a_limit_in_force_forbids() {
+    assert_problems(
+        "must-say-over-limit",
+        &[(
+            "advice.sets[0].items[1]",
+            "must-say advice \"adv-evacuate\" breaks advice limit \"no-evacuation\", which applies with this set: its words \"evacuate\" match the pattern \"evacuat*\", so the handler must say words they must not say; reword the advice, or change the limit's patterns",
+        )],
+    );
+}
+
+#[test]
+fn number_branches_no_answer_can_take() {
+    assert_problems(
+        "number-branch-never-holds",
+        &[
+            (
+                "trees[0].nodes[1].answer.branches[0]",
+                "this branch holds only for answers of at least 400 cm, but the question accepts no answer above 300 cm (its max), so no call can take it; lower at_least or raise the question's max",
+            ),
+            (
+                "trees[0].nodes[1].answer.branches[1]",
+                "this branch holds only for answers below 0 cm, but the question accepts no answer below 0 cm (its min), so no call can take it; raise below or lower the question's min",
+            ),
+            (
+                "trees[0].nodes[1].answer.branches[2]",
+                "this branch holds only for answers of at least 50 cm and below 20 cm, and no number is both, so no call can take it; at_least must be smaller than below",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn placeholders_only_where_they_are_filled() {
+    let elsewhere = "is not filled in here: placeholders are filled only in wording, advice and questions; write the words out here";
+    assert_problems(
+        "placeholder-outside-wording",
+        &[
+            (
+                "advice.items[0].text",
+                "unknown placeholder {caller} at character 13; the placeholders are {agent} and {organisation}",
+            ),
+            ("trees[0].nodes[0].guidance", &format!("{{agent}} {elsewhere}")),
+            (
+                "trees[0].outcomes[0].reason",
+                &format!("{{organisation}} {elsewhere}"),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn warning_a_response_plan_the_units_hours_cannot_meet() {
+    let gap = "no surveyor is available from Friday 18:00 to Monday 08:00 (62 hours); give units of this type hours that cover that time, or add a unit that is available then";
+    assert_warnings(
+        "warning-hours-gap",
+        &[
+            (
+                "codes[0].response_plan[0]",
+                &format!("P1 must attend within 1 hour (trees[0].outcomes[0] gives this code P1), but {gap}"),
+            ),
+            (
+                "codes[1].response_plan[0]",
+                &format!("P2 must attend within 24 hours, but {gap}"),
+            ),
+            (
+                "codes[1].response_plan[1]",
+                "no unit of type \"crew\" is in the pack, so this response plan can never be met; add units of this type to resources.units, or change the response plan",
+            ),
+        ],
+    );
+}
+
+/// The same pack, with the surveyor's hours changed: covering the gap, or a unit with no hours.
+#[test]
+fn no_warning_when_the_hours_cover_the_targets() {
+    let mut pack: serde_json::Value =
+        serde_json::from_slice(&fixture_bytes("warning-hours-gap")).unwrap();
+    pack["codes"][1]["response_plan"] =
+        serde_json::json!([{ "resource_type": "surveyor", "count": 1 }]);
+    let unit = pack["resources"]["units"][0].clone();
+    let mut nights = unit.clone();
+    nights["id"] = "sv2".into();
+    // Every night, 18:00 to 08:00 the next day, and all weekend: with weekdays 08:00-18:00 the
+    // whole week is covered.
+    nights["hours"] = serde_json::json!([
+        { "days": ["mon", "tue", "wed", "thu", "fri"], "from": "18:00", "to": "08:00" },
+        { "days": ["sat", "sun"], "from": "08:00", "to": "08:00" }
+    ]);
+    pack["resources"]["units"] = serde_json::json!([unit.clone(), nights]);
+    assert_eq!(warnings_in(&serde_json::to_vec(&pack).unwrap()), vec![]);
+
+    let mut always = unit;
+    always["id"] = "sv3".into();
+    always.as_object_mut().unwrap().remove("hours");
+    pack["resources"]["units"][1] = always;
+    assert_eq!(warnings_in(&serde_json::to_vec(&pack).unwrap()), vec![]);
+}
+
+#[test]
+fn warning_an_outcome_that_drops_what_the_rest_of_its_tree_carries() {
+    assert_warnings(
+        "warning-dropped-on-recoding",
+        &[(
+            "trees[1].outcomes[2].code",
+            "code \"EM-999-01\" drops notify gas-emergency and advice adv-co-fresh-air, which every other outcome of this tree carries; if callers who reach this outcome need them too, add the organisation to the code's notify and the advice to its advice set, or give the outcome an advice_set with the advice",
+        )],
+    );
+}
+
+/// Trees whose outcomes legitimately differ, and outcomes that are not the only one lacking something,
+/// are not warned about.
+#[test]
+fn no_warning_unless_one_outcome_is_the_odd_one_out() {
+    let base: serde_json::Value =
+        serde_json::from_slice(&fixture_bytes("warning-dropped-on-recoding")).unwrap();
+
+    // The carbon monoxide code no longer notifies the gas service: nothing is common to all the
+    // other outcomes of the unwell one, and the gas outcome is not the odd one out either.
+    let mut pack = base.clone();
+    pack["codes"][3]["notify"] = serde_json::json!([]);
+    pack["advice"]["sets"][2]["items"] = serde_json::json!(["adv-reference"]);
+    assert_eq!(warnings_in(&serde_json::to_vec(&pack).unwrap()), vec![]);
+
+    // Two outcomes recoded alike: neither is the odd one out.
+    let mut pack = base.clone();
+    pack["trees"][1]["outcomes"][1]["code"] = "EM-999-01".into();
+    assert_eq!(warnings_in(&serde_json::to_vec(&pack).unwrap()), vec![]);
+
+    // The outcome brings the advice itself (its own advice set), and its code notifies the gas
+    // service: nothing is dropped.
+    let mut pack = base.clone();
+    pack["codes"][4]["notify"] = serde_json::json!(["gas-emergency"]);
+    pack["trees"][1]["outcomes"][2]["advice_set"] = "set-co".into();
+    assert_eq!(warnings_in(&serde_json::to_vec(&pack).unwrap()), vec![]);
+
+    // The other outcomes share one code: what that code carries is the code's, not the tree's.
+    let mut pack = base;
+    pack["trees"][1]["outcomes"][1]["code"] = "UT-GAS-01".into();
+    assert_eq!(warnings_in(&serde_json::to_vec(&pack).unwrap()), vec![]);
+}
+
+#[test]
+fn warning_may_say_advice_that_a_limit_in_force_forbids() {
+    assert_warnings(
+        "warning-may-say-over-limit",
+        &[(
+            "advice.sets[0].items[1]",
+            "may-say advice \"adv-wall\" breaks advice limit \"no-safety-verdict\", which applies on every call: its words \"is safe\" match the pattern \"is safe\", so the handler is offered words they must not say; reword the advice, take it out of this set, or change the limit's patterns",
+        )],
     );
 }
 

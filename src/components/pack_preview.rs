@@ -3,7 +3,8 @@
 //! allocation, 3.5 escalation boundaries, 3.6 advice limits, 3.7 codes and wording, 3.8 resources).
 //!
 //! Every section is a native disclosure (`details`), so it works by keyboard and screen reader
-//! without script; tables have captions and column headers. All text is rendered as text.
+//! without script; tables have captions and column headers. All text is rendered as text. The
+//! pack's warnings (`Pack::warnings`), if any, come first.
 
 use std::sync::Arc;
 
@@ -29,6 +30,7 @@ pub fn PackPreview(
             <p class="idk-muted">
                 {format!("Pack version {} ({}).", f.version, f.format)}
             </p>
+            {warnings(&pack)}
             {sections(f)}
             <CodeSection pack=pack.clone() />
         </section>
@@ -70,6 +72,23 @@ fn section(title: &str, count: usize, body: AnyView) -> AnyView {
         </details>
     }
     .into_any()
+}
+
+/// The pack's warnings, each `PATH: message` as text; nothing when there are none.
+fn warnings(pack: &Pack) -> Option<AnyView> {
+    let warnings = pack.warnings();
+    if warnings.is_empty() {
+        return None;
+    }
+    let items = warnings
+        .iter()
+        .map(|w| view! { <li>{w.to_string()}</li> })
+        .collect_view();
+    Some(section(
+        "Warnings",
+        warnings.len(),
+        view! { <ul>{items}</ul> }.into_any(),
+    ))
 }
 
 fn join(items: &[String]) -> String {

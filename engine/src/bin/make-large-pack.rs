@@ -991,6 +991,7 @@ fn resources(rng: &mut Rng, codes: usize, channel_ids: &[String]) -> Resources {
                 zone: rng.pick(&ZONES).to_string(),
                 status,
                 channels,
+                hours: None,
             }
         })
         .collect();

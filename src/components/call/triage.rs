@@ -2,7 +2,7 @@
 //! question with its answers (a radio group, or a number or text field), and the code and
 //! priority with "why" (F3, F5; L2 1.4, 3.3; NOS P2).
 
-use incident_engine::call::{AnswerValue, Command};
+use incident_engine::call::{fill_pack_placeholders, AnswerValue, Command};
 use incident_engine::pack::{Answer, LogField, TreeNode};
 use incident_engine::search::suggest_trees;
 use leptos::prelude::*;
@@ -204,7 +204,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
         };
         Some(view! {
             <section class="idk-question" aria-labelledby="idk-question">
-                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{node.question.clone()}</h3>
+                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{fill_pack_placeholders(&desk.pack.get_value(), &node.question)}</h3>
                 {guidance}
                 {body}
             </section>
