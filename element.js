@@ -36,6 +36,7 @@ function configureOf(options) {
     agent_id: options.agentId ?? 'handler',
     role: options.role ?? 'handler',
   };
+  if (options.agentName != null) configure.agent_name = options.agentName;
   if (options.locale != null) configure.locale = options.locale;
   if (options.theme != null) configure.theme = options.theme;
   if (options.zIndex != null) configure.z_index = options.zIndex;
@@ -46,7 +47,7 @@ function configureOf(options) {
  * Mounts a widget in `element` (in its open shadow root, made if it has none) and returns
  * `{ element, on(type, callback), command(name, payload), destroy() }`. Options: `pack` (the
  * procedure pack's address, relative to the page; the widget's default pack if left out),
- * `agentId`, `role`, `locale`, `theme` (`--idk-*` custom properties), `zIndex`, and `instance`
+ * `agentId`, `agentName` (the name callers hear, for `{agent}` in the pack's wording), `role`, `locale`, `theme` (`--idk-*` custom properties), `zIndex`, and `instance`
  * (a name per widget on the page: its saved call is kept under it). Throws an Error saying what
  * is wrong with the options; nothing is mounted then.
  */
@@ -122,11 +123,11 @@ export const IncidentDesk = Object.freeze({ mount });
 
 /** The attributes `<incident-desk>` reads. A new `pack` or `instance` mounts the widget afresh; the
  * others are sent as `configure`, so a call in progress carries on. */
-const ATTRIBUTES = ['pack', 'agent', 'agent-role', 'locale', 'instance', 'z-index'];
+const ATTRIBUTES = ['pack', 'agent', 'agent-name', 'agent-role', 'locale', 'instance', 'z-index'];
 const REMOUNT = new Set(['pack', 'instance']);
 
 /**
- * `<incident-desk pack="…" agent="…" agent-role="…" locale="…" instance="…" z-index="…">`: a
+ * `<incident-desk pack="…" agent="…" agent-name="…" agent-role="…" locale="…" instance="…" z-index="…">`: a
  * widget mounted in the element's shadow root while the element is in the document. (The
  * handler's role is `agent-role`: `role` is every element's ARIA role, and "handler" is none.) `element.desk` is
  * the object `IncidentDesk.mount` returned (null when not mounted, or when the attributes were
@@ -170,6 +171,7 @@ class IncidentDeskElement extends HTMLElement {
     return {
       pack: this.getAttribute('pack') ?? undefined,
       agentId: this.getAttribute('agent') ?? undefined,
+      agentName: this.getAttribute('agent-name') ?? undefined,
       role: this.getAttribute('agent-role') ?? undefined,
       locale: this.getAttribute('locale') ?? undefined,
       instance: this.getAttribute('instance') ?? undefined,

@@ -28,6 +28,16 @@ use crate::host::{
 #[derive(Clone, Copy)]
 pub struct LiveUnits(pub Memo<Availability>);
 
+/// The handler's name as callers hear it, for `{agent}` in the greeting, the closing and the
+/// control phrases; `None` until the host (or `?agent_name=`) says.
+#[derive(Clone, Copy)]
+pub struct AgentName(pub Signal<Option<String>>);
+
+/// The handler's name, from context (none when the widget is mounted without an `App`).
+pub fn agent_name() -> Signal<Option<String>> {
+    use_context::<AgentName>().map_or_else(|| Signal::stored(None), |n| n.0)
+}
+
 /// The whole widget.
 #[component]
 pub fn App(
@@ -53,6 +63,9 @@ pub fn App(
     // How times are shown to them (`configure`'s locale; the browser's until then).
     let locale = RwSignal::new(None::<Locale>);
     provide_context(ShownLocale(locale.into()));
+    // The name they give callers (`configure`'s agent_name, else `?agent_name=`): fills {agent}.
+    let agent_name = RwSignal::new(page::agent_name());
+    provide_context(AgentName(agent_name.into()));
     // Closed calls on their way to the CRM (host::delivery), and whether the browser keeps them.
     let outbox = RwSignal::new(OutboxView::default());
     let storage = RwSignal::new(None::<StorageView>);
@@ -98,6 +111,7 @@ pub fn App(
                 page::theme_own_page(&configure.theme);
             }
             agent.set(configure.agent_id);
+            agent_name.set(configure.agent_name);
             role.set(Some(configure.role));
             match configure.locale {
                 Some(tag) if !locale_is_known(&tag) => {

@@ -1140,6 +1140,11 @@ pub struct Configure {
     /// The signed-in person's id in the CRM: it stamps every log event.
     #[schemars(length(min = 1, max = 128))]
     pub agent_id: String,
+    /// The name they give callers, which fills `{agent}` in the greeting, the closing and the
+    /// control phrases; absent: those show a "your name" gap to fill by voice.
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 128))]
+    pub agent_name: Option<String>,
     /// What they do.
     pub role: Role,
     /// Their locale, for dates and numbers; the pack's wording is the pack's.
@@ -2261,11 +2266,22 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
     let p = r.object(
         payload,
         path,
-        &["agent_id", "role", "locale", "theme", "z_index", "endpoint"],
+        &[
+            "agent_id",
+            "agent_name",
+            "role",
+            "locale",
+            "theme",
+            "z_index",
+            "endpoint",
+        ],
     )?;
     let agent_id = r
         .required(p, path, "agent_id")
         .and_then(|v| r.label(v, &child(path, "agent_id"), MAX_LABEL_CHARS));
+    let agent_name = optional(field(p, "agent_name"), |v| {
+        r.label(v, &child(path, "agent_name"), MAX_LABEL_CHARS)
+    });
     let role_path = child(path, "role");
     let role = r
         .required(p, path, "role")
@@ -2307,13 +2323,21 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
             .map_err(|problem| r.report(&endpoint_path, problem.to_string()))
             .ok()
     });
-    let (Some(agent_id), Some(role), Some(locale), Some(theme), Some(z_index), Some(endpoint)) =
-        (agent_id, role, locale, theme, z_index, endpoint)
+    let (
+        Some(agent_id),
+        Some(agent_name),
+        Some(role),
+        Some(locale),
+        Some(theme),
+        Some(z_index),
+        Some(endpoint),
+    ) = (agent_id, agent_name, role, locale, theme, z_index, endpoint)
     else {
         return None;
     };
     Some(HostCommand::Configure(Configure {
         agent_id,
+        agent_name,
         role,
         locale,
         theme,

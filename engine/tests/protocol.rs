@@ -1544,3 +1544,29 @@ proptest! {
         prop_assert_eq!(accepted, expected);
     }
 }
+
+#[test]
+fn configure_takes_the_name_callers_hear_and_refuses_a_bad_one() {
+    let read = |payload: serde_json::Value| read_bare_command("configure", &payload.to_string());
+    match read(json!({ "agent_id": "agent-7", "agent_name": "Sam", "role": "handler" })) {
+        Ok(HostCommand::Configure(c)) => {
+            assert_eq!(c.agent_id, "agent-7");
+            assert_eq!(c.agent_name.as_deref(), Some("Sam"));
+        }
+        other => panic!("{other:?}"),
+    }
+    match read(json!({ "agent_id": "agent-7", "role": "handler" })) {
+        Ok(HostCommand::Configure(c)) => assert_eq!(c.agent_name, None),
+        other => panic!("{other:?}"),
+    }
+    for bad in [json!(""), json!(7), json!("x".repeat(129))] {
+        let rejection =
+            read(json!({ "agent_id": "a", "agent_name": bad, "role": "handler" })).unwrap_err();
+        let paths: Vec<&str> = rejection
+            .problems()
+            .iter()
+            .map(|p| p.path.as_str())
+            .collect();
+        assert_eq!(paths, ["$.agent_name"], "{bad}");
+    }
+}

@@ -125,6 +125,8 @@ function onWindowMessage(event) {
 function configurePayload() {
   const data = new FormData(configureForm);
   const payload = { agent_id: String(data.get('agent_id')), role: String(data.get('role')) };
+  const name = String(data.get('agent_name')).trim();
+  if (name) payload.agent_name = name;
   const locale = String(data.get('locale')).trim();
   if (locale) payload.locale = locale;
   const endpoint = String(data.get('endpoint')).trim();

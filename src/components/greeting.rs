@@ -15,23 +15,26 @@ pub fn Greeting(
     #[prop(into)]
     template: String,
 ) -> impl IntoView {
-    let values = PlaceholderValues {
-        agent: None,
-        organisation: Some(organisation),
+    let name = crate::app::agent_name();
+    let words = move || {
+        let values = PlaceholderValues {
+            agent: name.get(),
+            organisation: Some(organisation.clone()),
+        };
+        // The pack was checked on load, so an unknown placeholder cannot reach here; if one did,
+        // the handler still sees the words as written rather than nothing.
+        let segments =
+            fill(&template, &values).unwrap_or_else(|_| vec![Segment::Text(template.clone())]);
+        segments
+            .into_iter()
+            .map(|segment| match segment {
+                Segment::Text(text) => view! { <span>{text}</span> }.into_any(),
+                Segment::Slot(placeholder) => {
+                    view! { <span class="idk-slot">"[" {placeholder.label()} "]"</span> }.into_any()
+                }
+            })
+            .collect_view()
     };
-    // The pack was checked on load, so an unknown placeholder cannot reach here; if one did, the
-    // handler still sees the words as written rather than nothing.
-    let segments =
-        fill(&template, &values).unwrap_or_else(|_| vec![Segment::Text(template.clone())]);
-    let words = segments
-        .into_iter()
-        .map(|segment| match segment {
-            Segment::Text(text) => view! { <span>{text}</span> }.into_any(),
-            Segment::Slot(placeholder) => {
-                view! { <span class="idk-slot">"[" {placeholder.label()} "]"</span> }.into_any()
-            }
-        })
-        .collect_view();
     view! {
         <section class="idk-card idk-greeting" aria-labelledby="idk-greeting-heading">
             <h2 id="idk-greeting-heading" class="idk-card-title">"Greeting"</h2>

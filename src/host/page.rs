@@ -136,6 +136,13 @@ pub fn measured<T>(name: &str, work: impl FnOnce() -> T) -> T {
 }
 
 /// The handler's id for the log: the page's `?agent=` parameter until the host configures it.
+pub fn agent_name() -> Option<String> {
+    query_param("agent_name")
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The handler's id from `?agent=`, until the host configures one.
 pub fn agent_id() -> String {
     query_param("agent")
         .filter(|v| !v.trim().is_empty())

@@ -4,7 +4,7 @@
 // contractor without personal fields, and a close with its deviations explained. axe on every
 // screen.
 import { test, expect } from '@playwright/test';
-import { CallDesk, DemoHostPage, expectNoAxeViolations } from './pages.mjs';
+import { CallDesk, CrmHostPage, DemoHostPage, expectNoAxeViolations } from './pages.mjs';
 
 test('a carbon monoxide call: fresh-air advice before the code, the gas service notified with its reference, escalated on judgement, corrected, handed off and closed with reasons', async ({ page }) => {
   const host = new DemoHostPage(page);
@@ -150,4 +150,22 @@ test('a carbon monoxide call: fresh-air advice before the code, the gas service 
   expect(entry.personal_fields).toEqual(['caller_name', 'callback_number', 'vulnerability']);
   const given = entry.events.filter((e) => e.type === 'advice_given').map((e) => e.item);
   expect(given).toContain('adv-co-air');
+});
+
+test('the name callers hear fills {agent} in the greeting, the control phrases and the closing words, from the host\'s configure', async ({ page }) => {
+  const host = new CrmHostPage(page);
+  const w = await host.open().then(() => host.widget.root);
+  await host.connected();
+  const greeting = w.getByRole('region', { name: 'Greeting' });
+  await expect(greeting).toContainText('[your name] speaking');
+  await host.configure({ agentName: 'Priya' });
+  await expect(greeting).toContainText('Priya speaking');
+  await expect(greeting).not.toContainText('[your name]');
+  await w.getByRole('button', { name: 'Answer call' }).click();
+  const call = w.getByRole('region', { name: 'Call', exact: true });
+  await expect(call.getByRole('list', { name: 'Control phrases' })).toContainText('Northbridge Borough Council, Priya speaking');
+  // The name is shown, never logged: the log carries the agent id.
+  await call.getByRole('button', { name: 'Close call' }).click();
+  await expect(w.getByRole('dialog', { name: 'Review and close the call' }).getByRole('listitem').filter({ hasText: 'Call answered' })).toContainText('crm-agent-1:');
+  await expectNoAxeViolations(host.widgetFrame());
 });

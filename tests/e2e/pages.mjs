@@ -138,8 +138,9 @@ export class CrmHostPage {
   }
 
   /** Fills the configure form (any of agent, role, locale, endpoint) and sends it. */
-  async configure({ agent, role, locale, endpoint } = {}) {
+  async configure({ agent, agentName, role, locale, endpoint } = {}) {
     if (agent !== undefined) await this.page.getByLabel('Agent id').fill(agent);
+    if (agentName !== undefined) await this.page.getByLabel('Name callers hear (optional)').fill(agentName);
     if (role !== undefined) await this.page.getByLabel('Role').selectOption(role);
     if (locale !== undefined) await this.page.getByLabel('Locale (optional)').fill(locale);
     if (endpoint !== undefined) await this.page.getByLabel(/^HTTP endpoint/).fill(endpoint ?? '');

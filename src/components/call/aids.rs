@@ -13,9 +13,14 @@ use crate::components::PackPreview;
 /// `{agent}` from the handler's name once the host has said it; an unknown value stays a visible
 /// slot ("[your name]") so the handler sees what to say there.
 pub(super) fn spoken(pack: &Pack, agent: Option<&str>, text: &str) -> String {
+    spoken_for(&pack.file().organisation.name, agent, text)
+}
+
+/// `spoken`, given the organisation's name.
+fn spoken_for(organisation: &str, agent: Option<&str>, text: &str) -> String {
     let values = PlaceholderValues {
         agent: agent.map(str::to_owned),
-        organisation: Some(pack.file().organisation.name.clone()),
+        organisation: Some(organisation.to_owned()),
     };
     fill(text, &values)
         .unwrap_or_else(|_| vec![Segment::Text(text.to_owned())])
@@ -32,24 +37,34 @@ pub(super) const PHRASES_ID: &str = "idk-phrases-heading";
 
 /// The control phrases (F1; L2 1.2, K5), on screen for the whole call, without opening anything;
 /// "p" moves to them.
-pub(super) fn control_phrases(pack: &Pack, agent: Option<&str>) -> impl IntoView {
+pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
     let file = pack.file();
-    let items = file
+    let name = crate::app::agent_name();
+    let phrases: Vec<(&'static str, String)> = file
         .wording
         .control_phrases
         .iter()
-        .map(|phrase| {
-            let words = spoken(pack, agent, &phrase.text);
-            view! {
-                <li>
-                    <span class="idk-advice-kind">{phrase.kind.label()}</span>
-                    ": "
-                    {words}
-                </li>
-            }
-        })
-        .collect_view();
-    (!file.wording.control_phrases.is_empty()).then(|| {
+        .map(|p| (p.kind.label(), p.text.clone()))
+        .collect();
+    let organisation = file.organisation.name.clone();
+    let empty = phrases.is_empty();
+    let items = move || {
+        let agent = name.get();
+        phrases
+            .iter()
+            .map(|(kind, text)| {
+                let words = spoken_for(&organisation, agent.as_deref(), text);
+                view! {
+                    <li>
+                        <span class="idk-advice-kind">{*kind}</span>
+                        ": "
+                        {words}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    (!empty).then(|| {
         view! {
             <section class="idk-section idk-phrases" aria-labelledby=PHRASES_ID>
                 <h3 id=PHRASES_ID tabindex="-1">"Control phrases"</h3>

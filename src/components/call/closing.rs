@@ -7,8 +7,6 @@ use incident_engine::entry::iso8601;
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use incident_engine::call::fill_pack_placeholders;
-
 use super::{deviation_label, missing_label, Desk, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
@@ -271,10 +269,11 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
             <ul aria-label="Deviations from the procedure" class="idk-deviations">{rows}</ul>
         })
     };
-    // The closing words, with the pack's placeholders filled.
-    let closing_words = {
+    // The closing words, with the placeholders filled ({agent} once the handler's name is known).
+    let name = crate::app::agent_name();
+    let closing_words = move || {
         let pack = desk.pack.get_value();
-        fill_pack_placeholders(&pack, &pack.file().wording.closing)
+        super::aids::spoken(&pack, name.get().as_deref(), &pack.file().wording.closing)
     };
     let confirm = move || {
         let typed = reasons.get_untracked();

@@ -304,7 +304,7 @@ pub fn CallScreen(
     if let Some(timer) = every_second(move || now.set(now_ms())) {
         on_cleanup(move || timer.clear());
     }
-    let phrases = aids::control_phrases(&pack, None);
+    let phrases = aids::control_phrases(&pack);
     let desk = Desk {
         pack: StoredValue::new(pack),
         call,
