@@ -89,6 +89,8 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await desk.escalation().getByRole('button', { name: 'Do not escalate' }).first().focus();
   await page.keyboard.press('Enter');
   await expect(proposals).toHaveCount(proposed - 1);
+  // The decided row is gone; focus goes back to the call, not to the page's body.
+  await expect(desk.region.getByRole('heading', { name: 'Call', exact: true })).toBeFocused();
 
   // Advice in the handler's own words that breaks a limit is refused, with the approved wording.
   await desk.region.getByLabel('Advice in your own words').focus();

@@ -365,6 +365,8 @@ export class CallDesk {
       await proposals.first().getByRole('button', { name: 'Do not escalate' }).focus();
       await this.page.keyboard.press('Enter');
       await expect(proposals).toHaveCount(before - 1);
+      // Focus moves on to the next proposal, or back to the call: never to the page's body.
+      await expect(this.region.locator(':focus')).toHaveCount(1);
     }
   }
 

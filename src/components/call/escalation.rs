@@ -46,7 +46,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
         view! {
             <li class="idk-proposal">
                 <p class="idk-proposal-title">{format!("Escalate to {name}: {}", p.reason)}</p>
-                <EscalateForm desk=desk level=level why=why />
+                <EscalateForm desk=desk level=level why=why proposed=true />
                 <div class="idk-inline-form">
                     <label class="idk-field">
                         {format!("Reason for not escalating to {name}")}
@@ -56,10 +56,12 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                         type="button"
                         class="idk-button idk-button-secondary"
                         on:click=move |_| {
-                            desk.dispatch(Command::DeclineEscalation {
+                            if desk.dispatch(Command::DeclineEscalation {
                                 level: declined_level.clone(),
                                 why: reason.get_untracked(),
-                            });
+                            }) {
+                                after_decision(desk);
+                            }
                         }
                     >
                         "Do not escalate"
@@ -71,7 +73,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
     view! {
         <Show when=move || !proposals.with(Vec::is_empty)>
             <div class="idk-escalation" role="alert">
-                <p class="idk-notice-title">"Escalation proposed"</p>
+                <p id=PROPOSED_ID class="idk-notice-title" tabindex="-1">"Escalation proposed"</p>
                 <ul>
                     <For each=move || proposals.get() key=|p| p.level.clone() let(p)>
                         {row(p)}
@@ -80,6 +82,27 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
             </div>
         </Show>
     }
+}
+
+/// The banner's title, where focus goes when one of several proposals is decided.
+const PROPOSED_ID: &str = "idk-escalation-title";
+
+/// A proposal was decided and its row is gone: focus goes to the next proposal if there is one,
+/// else back to the call's work (the question being asked, or the call's heading), never to the
+/// page's body.
+fn after_decision(desk: Desk) {
+    let pack = desk.pack.get_value();
+    let (more, asking) = desk.call.with_untracked(|c| {
+        let more = desk
+            .history
+            .with_untracked(|h| !c.undecided(&pack, desk.now.get_untracked(), h).is_empty());
+        (more, c.current_question().is_some())
+    });
+    desk.instance.focus_soon(match (more, asking) {
+        (true, _) => PROPOSED_ID,
+        (false, true) => super::QUESTION_ID,
+        (false, false) => super::CALL_HEADING_ID,
+    });
 }
 
 /// An escalation level's name, or its id.
@@ -104,6 +127,9 @@ fn EscalateForm(
     /// Why (the proposal's reason, or what the handler wrote).
     #[prop(into)]
     why: Signal<String>,
+    /// Whether this decides a proposal (its row goes once decided, so focus moves on).
+    #[prop(optional)]
+    proposed: bool,
 ) -> impl IntoView {
     let contact = RwSignal::new(String::new());
     let response = RwSignal::new(String::new());
@@ -184,6 +210,9 @@ fn EscalateForm(
                     }) {
                         contact.set(String::new());
                         response.set(String::new());
+                        if proposed {
+                            after_decision(desk);
+                        }
                     }
                 }
             >

@@ -45,6 +45,9 @@ const KEYS_DIALOG_ID: &str = "idk-keys";
 /// The title of a refused close.
 const MISSING_TITLE: &str = "The call cannot be closed yet";
 
+/// The call's heading, where focus goes when nothing more particular is left to work on.
+const CALL_HEADING_ID: &str = "idk-call-heading";
+
 /// The current question's heading, focused after each answer.
 const QUESTION_ID: &str = "idk-question";
 
@@ -405,9 +408,9 @@ pub fn CallScreen(
         }
     };
     view! {
-        <section class="idk-card idk-call" aria-labelledby="idk-call-heading" on:keydown=on_keydown>
+        <section class="idk-card idk-call" aria-labelledby=CALL_HEADING_ID on:keydown=on_keydown>
             <div class="idk-call-bar">
-                <h2 id="idk-call-heading" class="idk-card-title">"Call"</h2>
+                <h2 id=CALL_HEADING_ID class="idk-card-title" tabindex="-1">"Call"</h2>
                 <p class="idk-timer">
                     "Call time "
                     <span role="timer">{move || clock_text(now.get().saturating_sub(opened))}</span>
