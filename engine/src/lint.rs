@@ -29,7 +29,9 @@
 //! nothing in common and is not warned about; nor is an outcome that is one of two or more
 //! lacking the same thing (it is then not the odd one out). Advice in the advice sets of more than
 //! half the pack's codes (a general "quote your reference") is general, not the hazard's, and is
-//! not compared.
+//! not compared. An advice item the outcome's advice stands in for (an item's `replaces`: "I am
+//! reporting this to the gas emergency service for you" for "call the gas emergency service")
+//! counts as carried.
 //!
 //! **May-say advice a limit forbids** (at `advice.sets[i].items[k]`): a may-say item of a set
 //! whose words break a limit in force with that set (one the set names, or one that applies
@@ -234,6 +236,19 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
             .is_some_and(|&n| 2 * n > file.codes.len())
     };
 
+    // Advice items and what each stands in for.
+    let replaced: HashMap<&str, Vec<&str>> = file
+        .advice
+        .items
+        .iter()
+        .filter(|a| !a.replaces.is_empty())
+        .map(|a| {
+            (
+                a.id.as_str(),
+                a.replaces.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
     for (i, tree) in file.trees.iter().enumerate() {
         let n = tree.outcomes.len();
         if n < 3 {
@@ -275,6 +290,14 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
             }
         }
         for (j, this) in carried.iter().enumerate() {
+            // What this outcome's advice stands in for counts as carried (`replaces`).
+            let covers = |item: &str| {
+                this.advice.contains(&item)
+                    || this
+                        .advice
+                        .iter()
+                        .any(|own| replaced.get(own).is_some_and(|r| r.contains(&item)))
+            };
             let alone = |count: Option<&usize>| usize::from(count == Some(&1));
             let other_codes = code_count.len() - alone(code_count.get(this.code));
             if other_codes < 2 {
@@ -300,9 +323,7 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
                     .iter()
                     .copied()
                     .filter(|item| {
-                        advice_count.get(item) == Some(&(n - 1))
-                            && !this.advice.contains(item)
-                            && !general(item)
+                        advice_count.get(item) == Some(&(n - 1)) && !covers(item) && !general(item)
                     })
                     .collect()
             };

@@ -537,6 +537,11 @@ pub struct AdviceItem {
     pub kind: AdviceKind,
     /// The words, with placeholders.
     pub text: String,
+    /// Advice items this one stands in for where it is given: "I am reporting this to the gas
+    /// emergency service for you" stands in for "call the gas emergency service". An outcome
+    /// whose advice has this item is not warned about for lacking those.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<String>,
 }
 
 /// Whether advice is mandatory.

@@ -1013,6 +1013,14 @@ impl<'a> Checker<'a> {
         let advice = &self.pack.advice;
         for (i, item) in advice.items.iter().enumerate() {
             self.said(format_args!("advice.items[{i}].text"), &item.text);
+            for (k, replaced) in item.replaces.iter().enumerate() {
+                let at = format_args!("advice.items[{i}].replaces[{k}]");
+                if *replaced == item.id {
+                    self.problem(at, "an advice item cannot stand in for itself");
+                } else {
+                    self.reference(at, |c| &c.advice_items, replaced);
+                }
+            }
         }
         for (i, set) in advice.sets.iter().enumerate() {
             self.text(format_args!("advice.sets[{i}].title"), &set.title);

@@ -519,3 +519,59 @@ fn agent_is_refused_where_the_log_keeps_the_pack_s_words_and_organisation_is_fil
         Some("Is the smell in a Fixture Council home?")
     );
 }
+
+#[test]
+fn an_advice_item_that_stands_in_for_another_keeps_an_outcome_from_being_warned_about() {
+    let path = format!(
+        "{}/../packs/council-out-of-hours.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let pack = parse_pack(text.as_bytes()).unwrap();
+    assert!(pack.warnings().is_empty(), "{:?}", pack.warnings());
+    // "I am reporting this to the gas emergency service for you" stands in for "call them
+    // yourself" on the carbon monoxide casualty's code; without that, the outcome is flagged.
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let items = json["advice"]["items"].as_array_mut().unwrap();
+    let item = items
+        .iter_mut()
+        .find(|a| a["id"] == "adv-co-ngs-for-you")
+        .unwrap();
+    item.as_object_mut().unwrap().remove("replaces");
+    let pack = parse_pack(json.to_string().as_bytes()).unwrap();
+    let warned: Vec<(&str, &str)> = pack
+        .warnings()
+        .iter()
+        .map(|p| (p.path.as_str(), p.message.as_str()))
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].1.contains("drops advice adv-gas-ngs"),
+        "{warned:?}"
+    );
+    // An item cannot stand in for itself, nor for one that does not exist.
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let items = json["advice"]["items"].as_array_mut().unwrap();
+    let (i, item) = items
+        .iter_mut()
+        .enumerate()
+        .find(|(_, a)| a["id"] == "adv-co-ngs-for-you")
+        .unwrap();
+    item["replaces"] = serde_json::json!(["adv-co-ngs-for-you", "adv-nothing"]);
+    let problems = match parse_pack(json.to_string().as_bytes()) {
+        Err(incident_engine::PackLoadError::Invalid { problems }) => problems,
+        other => panic!("{other:?}"),
+    };
+    let paths: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            format!("advice.items[{i}].replaces[0]"),
+            format!("advice.items[{i}].replaces[1]")
+        ]
+    );
+    assert_eq!(
+        problems[0].message,
+        "an advice item cannot stand in for itself"
+    );
+}

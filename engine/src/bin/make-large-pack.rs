@@ -701,6 +701,7 @@ fn advice(rng: &mut Rng, codes: usize, level_ids: &[String]) -> Advice {
         id: "adv-0000".to_owned(),
         kind: AdviceKind::MustSay,
         text: "If anyone is in danger, hang up and call 999 now.".to_owned(),
+        replaces: Vec::new(),
     }];
     for i in 1..item_count {
         let template = rng.pick(&ADVICE_TEMPLATES);
@@ -715,6 +716,7 @@ fn advice(rng: &mut Rng, codes: usize, level_ids: &[String]) -> Advice {
                 AdviceKind::MaySay
             },
             text,
+            replaces: Vec::new(),
         });
     }
 
