@@ -425,7 +425,12 @@ fn the_gas_tree_shows_the_words_to_say_first_before_any_question_or_code() {
     assert!(inside.decision().is_none());
     assert_eq!(
         inside.advice_due(&pack),
-        ["adv-gas-no-spark", "adv-gas-leave", "adv-gas-ngs"]
+        [
+            "adv-gas-no-spark",
+            "adv-gas-windows",
+            "adv-gas-leave",
+            "adv-gas-ngs"
+        ]
     );
     // A carbon monoxide alarm: fresh air and the symptoms to watch, before the code.
     let co = walk(&pack, "gas-smell", &[A::Opt("co-alarm")]);
