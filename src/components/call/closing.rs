@@ -7,7 +7,7 @@ use incident_engine::entry::iso8601;
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use super::{deviation_label, missing_label, Desk, MISSING_TITLE};
+use super::{deviation_label, missing_label, notice_view, Desk, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
 const CLOSED_ID: &str = "idk-call-closed";
@@ -276,17 +276,19 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         super::aids::spoken(&pack, name.get().as_deref(), &pack.file().wording.closing)
     };
     let confirm = move || {
-        let typed = reasons.get_untracked();
-        for (deviation, reason) in typed {
-            if reason.trim().is_empty() {
+        // Reasons typed for deviations that still lack one (explaining one changes no other).
+        let pending: Vec<String> = desk.call.with_untracked(|c| {
+            c.deviations(&desk.pack.get_value())
+                .into_iter()
+                .filter(|d| d.reason.is_none())
+                .map(|d| d.key)
+                .collect()
+        });
+        for (deviation, reason) in reasons.get_untracked() {
+            if reason.trim().is_empty() || !pending.contains(&deviation) {
                 continue;
             }
-            let pending = desk.call.with_untracked(|c| {
-                c.deviations(&desk.pack.get_value())
-                    .iter()
-                    .any(|d| d.key == deviation && d.reason.is_none())
-            });
-            if pending && !desk.dispatch(Command::ExplainDeviation { deviation, reason }) {
+            if !desk.dispatch(Command::ExplainDeviation { deviation, reason }) {
                 return;
             }
         }
@@ -315,14 +317,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 desk.notice
                     .get()
                     .filter(|n| reviewing.get() && n.title != MISSING_TITLE)
-                    .map(|notice| {
-                        view! {
-                            <div class="idk-notice" role="alert">
-                                <p class="idk-notice-title">{notice.title}</p>
-                                <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
-                            </div>
-                        }
-                    })
+                    .map(notice_view)
             }}
             {missing}
             {deviations}

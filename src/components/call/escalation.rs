@@ -5,7 +5,7 @@
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
-use super::Desk;
+use super::{level_name, Desk};
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// Escalations the procedures propose (role=alert, never dismissed by itself): each escalated,
@@ -103,16 +103,6 @@ fn after_decision(desk: Desk) {
         (false, true) => super::QUESTION_ID,
         (false, false) => super::CALL_HEADING_ID,
     });
-}
-
-/// An escalation level's name, or its id.
-fn level_name(pack: &incident_engine::Pack, level: &str) -> String {
-    pack.file()
-        .escalation
-        .levels
-        .iter()
-        .find(|l| l.id == level)
-        .map_or_else(|| level.to_owned(), |l| l.name.clone())
 }
 
 /// Escalating to `level` for `why`: who was contacted (required), the channel (the level's own,

@@ -210,6 +210,16 @@ fn explain(pack: &Pack, refusal: Refusal) -> Notice {
     Notice { title, detail }
 }
 
+/// A refusal as the handler sees it: an alert with its title and what to do.
+fn notice_view(notice: Notice) -> impl IntoView {
+    view! {
+        <div class="idk-notice" role="alert">
+            <p class="idk-notice-title">{notice.title}</p>
+            <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+        </div>
+    }
+}
+
 /// What closing still needs, as the handler reads it.
 fn missing_label(pack: &Pack, missing: &Missing) -> String {
     match missing {
@@ -426,14 +436,7 @@ pub fn CallScreen(
                 desk.notice
                     .get()
                     .filter(|_| !desk.reviewing.get())
-                    .map(|notice| {
-                        view! {
-                            <div class="idk-notice" role="alert">
-                                <p class="idk-notice-title">{notice.title}</p>
-                                <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
-                            </div>
-                        }
-                    })
+                    .map(notice_view)
             }}
             {escalation::banner(desk)}
             {escalation::major_incident(desk)}
