@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 import { CHROMIUM } from '../tests/support/chromium.mjs';
 import { QUERIES, measureInteraction } from './interaction.mjs';
+import { QUICK_PACK_URL, measureShift } from './shift.mjs';
 import { PRECOMPRESS, brotli, gzip, machineFacts, precompressTree, withServerAndBrowser } from './support.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -31,6 +32,10 @@ const READY_ATTRIBUTE = 'data-incident-desk';
 const BUDGET_GZIP_BYTES = 120_000; // 120 KB, 1 KB = 1000 bytes
 const REFERENCE_NOTE = 'reference: Amazon Connect Streams ~190 KB gzip';
 const THROTTLES = [1, 4];
+// The shift needs the demo host's origin on the widget's host allow-list, which names port 8080.
+const BENCH_PORT = 8080;
+const SHIFT_CHECKPOINTS = [50, 200]; // calls after which the heap is measured
+const QUICK_PACK = path.join(BENCH_DIR, '..', 'tests', 'fixtures', 'packs', 'good', 'quick-close.json');
 const WAIT_MS = 60_000;
 const PAGES = {
   widget: '/index.html',
@@ -135,6 +140,7 @@ async function prepareServeDir(dist, largePack) {
   if (!(await stat(pack).catch(() => null))?.isFile()) {
     throw new BenchError(`the build has no ${path.relative(SERVE_DIR, pack)} (the default pack both pages load)`);
   }
+  await cp(QUICK_PACK, path.join(SERVE_DIR, QUICK_PACK_URL.slice(1)));
   if (largePack) {
     if (!(await stat(largePack).catch(() => null))?.isFile()) {
       throw new BenchError(`no such file: ${largePack} (scripts/bench generates it with make-large-pack)`);
@@ -377,7 +383,7 @@ function bytesHuman(n) {
 }
 
 function render(report) {
-  const { sizes, tti, ratio, memory, budget, machine, runs, largePack, interaction } = report;
+  const { sizes, tti, ratio, memory, shift, budget, machine, runs, largePack, interaction } = report;
   const rows = [];
   const head = (...cells) => rows.push({ cells, head: true });
   const row = (...cells) => rows.push({ cells });
@@ -408,6 +414,18 @@ function render(report) {
     row(label, bytesHuman(memory[name].jsHeapUsedBytes), bytesHuman(memory[name].wasmMemoryBytes), '');
   }
   note('KB = 1000 bytes, MB = 1,000,000 bytes');
+  rule();
+  head('A shift: quick calls in the demo host (1x CPU)', 'JS heap (after GC)', 'wasm memory', 'DOM nodes');
+  row('after load', bytesHuman(shift.atLoad.jsHeapBytes), bytesHuman(shift.atLoad.wasmBytes), int(shift.atLoad.domNodes));
+  for (const point of shift.points) {
+    row(`after ${point.calls} calls`, bytesHuman(point.jsHeapBytes), bytesHuman(point.wasmBytes), int(point.domNodes));
+  }
+  let since = 0;
+  for (const point of shift.points) {
+    row(`growth per call, calls ${since + 1}–${point.calls}`, `${int(point.perCallBytes)} B`, '', '');
+    since = point.calls;
+  }
+  note(`entries the host received: ${shift.delivered}; baseline: the same page after load (growth 0 B per call would be no leak)`);
   if (largePack) {
     rule();
     head(`Pack parse + validate (large pack; ms, ${runs} cold loads)`, 'median', 'min–max', 'spread');
@@ -505,7 +523,7 @@ async function main() {
   };
   await prepareServeDir(dist, largePackFile);
 
-  await withServerAndBrowser({ serveDir: SERVE_DIR, label: 'bench', onStop: () => (stopping = true) }, async ({ browser, origin }) => {
+  await withServerAndBrowser({ serveDir: SERVE_DIR, label: 'bench', port: BENCH_PORT, onStop: () => (stopping = true) }, async ({ browser, origin }) => {
     const machine = machineFacts(browser);
     process.stderr.write(
       `bench: serving ${path.relative(process.cwd(), SERVE_DIR)} on ${origin}; ${runs} rounds of 4 cold loads` +
@@ -522,6 +540,8 @@ async function main() {
       process.stderr.write('bench: call screen interactions (code search with the large pack, tree steps)\n');
       interaction = await measureInteraction({ browser, origin, largePackUrl: LARGE_PACK_URL, rates: THROTTLES });
     }
+    process.stderr.write(`bench: a shift of ${SHIFT_CHECKPOINTS.at(-1)} calls through the demo host page (heap per call)\n`);
+    const shift = await measureShift({ browser, origin, checkpoints: SHIFT_CHECKPOINTS });
     const report = {
       dist: path.relative(process.cwd(), dist) || dist,
       machine,
@@ -531,6 +551,7 @@ async function main() {
       tti,
       ratio,
       memory,
+      shift,
       ...(largePack ? { largePack } : {}),
       ...(interaction ? { interaction } : {}),
     };

@@ -61,11 +61,11 @@ export function machineFacts(browser) {
 }
 
 /**
- * Serves `serveDir` (precompressed) on a loopback port, launches Debian's Chromium, and runs
+ * Serves `serveDir` (precompressed) on a loopback port (`port`, or any free one), launches Debian's Chromium, and runs
  * `work({ browser, origin })`; both are closed afterwards, and on SIGINT/SIGTERM (then the process
  * exits 130, after calling `onStop` so the caller can stay quiet about the failures that follow).
  */
-export async function withServerAndBrowser({ serveDir, label, onStop = () => {} }, work) {
+export async function withServerAndBrowser({ serveDir, label, onStop = () => {}, port = 0 }, work) {
   let server;
   let browser;
   const cleanup = async () => {
@@ -85,7 +85,7 @@ export async function withServerAndBrowser({ serveDir, label, onStop = () => {} 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startServer({ port: 0, mounts: { '/': serveDir }, precompressed: true });
+    server = await startServer({ port, mounts: { '/': serveDir }, precompressed: true });
     const origin = `http://127.0.0.1:${server.address().port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     return await work({ browser, origin });

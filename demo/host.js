@@ -16,6 +16,11 @@ const list = document.getElementById('crm-entries');
 const empty = document.getElementById('crm-entries-empty');
 const status = document.getElementById('crm-link');
 
+// ?keep=0 counts the entries without listing them, as a CRM that stores them elsewhere would (the
+// benchmark's shift uses it, so the host's own list does not count as the widget's memory).
+const keep = new URLSearchParams(location.search).get('keep') !== '0';
+let received = 0;
+
 let seq = 0;
 let link = null; // { session, instance, port }
 
@@ -35,6 +40,11 @@ function envelope(type, payload, correlation = null) {
 }
 
 function showEntry(entry) {
+  received += 1;
+  if (!keep) {
+    empty.textContent = `${received} log entries received (not listed).`;
+    return;
+  }
   const decision = entry.decision ?? {};
   const item = document.createElement('li');
   const summary = document.createElement('p');

@@ -72,58 +72,73 @@ pub struct Store {
 }
 
 /// Resolves when `request` succeeds (with its result) or fails.
+///
+/// The handlers are owned here and removed from the request once it settles, then dropped: a
+/// handler left on a request (or a closure leaked with `forget`) would keep the request, its
+/// transaction and the text it read or wrote alive for the life of the page (about 4 KB of
+/// outbox per save, measured as a heap that grew by 26 KB per call).
 async fn settle(request: &IdbRequest, what: &str) -> Result<JsValue, StoreError> {
+    let done: Rc<RefCell<Option<(Function, Function)>>> = Rc::new(RefCell::new(None));
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
-        let ok_request = request.clone();
-        let on_success = Closure::once_into_js(move || {
-            let _ = resolve.call1(
-                &JsValue::NULL,
-                &ok_request.result().unwrap_or(JsValue::NULL),
-            );
-        });
-        let err_request = request.clone();
-        let on_error = Closure::once_into_js(move || {
-            let error = err_request
-                .error()
+        *done.borrow_mut() = Some((resolve, reject));
+    });
+    let ok = done.clone();
+    let on_success = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        if let Some((resolve, _)) = ok.borrow_mut().take() {
+            let result = js_sys::Reflect::get(&event, &"target".into())
                 .ok()
-                .flatten()
-                .map(JsValue::from)
+                .and_then(|target| js_sys::Reflect::get(&target, &"result".into()).ok())
+                .unwrap_or(JsValue::NULL);
+            let _ = resolve.call1(&JsValue::NULL, &result);
+        }
+    });
+    let failed = done.clone();
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        if let Some((_, reject)) = failed.borrow_mut().take() {
+            let error = js_sys::Reflect::get(&event, &"target".into())
+                .ok()
+                .and_then(|target| js_sys::Reflect::get(&target, &"error".into()).ok())
                 .unwrap_or(JsValue::NULL);
             let _ = reject.call1(&JsValue::NULL, &error);
-        });
-        request.set_onsuccess(Some(on_success.unchecked_ref()));
-        request.set_onerror(Some(on_error.unchecked_ref()));
+        }
     });
-    JsFuture::from(promise).await.map_err(|e| fail(what, &e))
+    request.set_onsuccess(Some(on_success.as_ref().unchecked_ref()));
+    request.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let outcome = JsFuture::from(promise).await;
+    request.set_onsuccess(None);
+    request.set_onerror(None);
+    drop((on_success, on_error));
+    outcome.map_err(|e| fail(what, &e))
 }
 
-/// Resolves when `tx` has committed (durably, for a `strict` transaction), or fails.
+/// Resolves when `tx` has committed (durably, for a `strict` transaction), or fails. Its handlers
+/// are removed and dropped once it has (see [`settle`]).
 async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
+    let done: Rc<RefCell<Option<(Function, Function)>>> = Rc::new(RefCell::new(None));
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
-        let on_complete = Closure::once_into_js(move || {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let reject = Rc::new(RefCell::new(Some(reject)));
-        let abort_reject = reject.clone();
-        let on_error = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-            if let Some(reject) = reject.borrow_mut().take() {
-                let _ = reject.call1(&JsValue::NULL, &e);
-            }
-        });
-        let on_abort = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
-            if let Some(reject) = abort_reject.borrow_mut().take() {
-                let _ = reject.call1(&JsValue::NULL, &e);
-            }
-        });
-        tx.set_oncomplete(Some(on_complete.unchecked_ref()));
-        tx.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        tx.set_onabort(Some(on_abort.as_ref().unchecked_ref()));
-        // The transaction outlives this function; so must its handlers.
-        on_error.forget();
-        on_abort.forget();
+        *done.borrow_mut() = Some((resolve, reject));
     });
-    JsFuture::from(promise)
-        .await
+    let complete = done.clone();
+    let on_complete = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        if let Some((resolve, _)) = complete.borrow_mut().take() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let failed = done.clone();
+    let on_failure = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
+        if let Some((_, reject)) = failed.borrow_mut().take() {
+            let _ = reject.call1(&JsValue::NULL, &event);
+        }
+    });
+    tx.set_oncomplete(Some(on_complete.as_ref().unchecked_ref()));
+    tx.set_onerror(Some(on_failure.as_ref().unchecked_ref()));
+    tx.set_onabort(Some(on_failure.as_ref().unchecked_ref()));
+    let outcome = JsFuture::from(promise).await;
+    tx.set_oncomplete(None);
+    tx.set_onerror(None);
+    tx.set_onabort(None);
+    drop((on_complete, on_failure));
+    outcome
         .map(|_| ())
         .map_err(|e| fail("the write did not complete", &e))
 }
