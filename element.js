@@ -30,6 +30,9 @@ await init({ module_or_path: new URL('incident-desk_bg.wasm', HERE) });
 /** The widgets mounted, by element: kept until destroyed, or until their element is gone. */
 const mounted = new WeakMap();
 
+/** Each desk's wasm handle, for the element's attribute changes (not part of the desk's API). */
+const handles = new WeakMap();
+
 /** The `configure` payload the engine checks for the mount options. */
 function configureOf(options) {
   const configure = {
@@ -116,13 +119,15 @@ function mount(element, options = {}) {
     },
   };
   mounted.set(element, desk);
+  handles.set(desk, handle);
   return desk;
 }
 
 export const IncidentDesk = Object.freeze({ mount });
 
-/** The attributes `<incident-desk>` reads. A new `pack` or `instance` mounts the widget afresh; the
- * others are sent as `configure`, so a call in progress carries on. */
+/** The attributes `<incident-desk>` reads. A new `pack` or `instance` mounts the widget afresh; a
+ * change to the others is merged into the configuration in force (the endpoint, token and theme a
+ * script configured stay), so a call in progress carries on. */
 const ATTRIBUTES = ['pack', 'agent', 'agent-name', 'agent-role', 'locale', 'instance', 'z-index'];
 const REMOUNT = new Set(['pack', 'instance']);
 
@@ -156,8 +161,9 @@ class IncidentDeskElement extends HTMLElement {
       this.#unmount();
       this.#mount();
     } else {
+      // Merged into the configuration in force: an endpoint or token a script configured stays.
       // A refusal is also an `incident-desk:error` event on the element.
-      this.desk.command('configure', configureOf(this.#options())).catch(() => {});
+      handles.get(this.desk)?.attributes(JSON.stringify(configureOf(this.#options()))).catch(() => {});
     }
   }
 

@@ -69,6 +69,9 @@ pub struct ElementLink {
     on_command: RefCell<Option<OnCommand>>,
     ready: Cell<bool>,
     destroyed: Cell<bool>,
+    /// The configuration in force: an attribute change is merged into it (see
+    /// [`WidgetHandle::attributes`]), so the endpoint and token a script configured stay.
+    last: RefCell<Option<Configure>>,
 }
 
 impl ElementLink {
@@ -113,8 +116,14 @@ impl ElementLink {
 
     /// Acts on a checked command: the look here, the rest in the app.
     fn deliver(&self, command: HostCommand) {
-        if let HostCommand::Configure(configure) = &command {
-            self.set_look(configure);
+        match &command {
+            HostCommand::Configure(configure) => {
+                self.set_look(configure);
+                *self.last.borrow_mut() = Some(configure.clone());
+            }
+            // Signed out: the next attribute change starts from the attributes alone.
+            HostCommand::Teardown(_) => *self.last.borrow_mut() = None,
+            _ => {}
         }
         let on_command = self.on_command.borrow().clone();
         if let Some(on_command) = on_command {
@@ -188,6 +197,7 @@ pub fn mount_widget(
         on_command: RefCell::new(None),
         ready: Cell::new(false),
         destroyed: Cell::new(false),
+        last: RefCell::new(None),
     });
 
     let (app_link, app_name) = (link.clone(), name.clone());
@@ -240,6 +250,35 @@ impl WidgetHandle {
 
     /// Unmounts the widget and lets go of everything it holds on the page (see the module docs).
     /// Safe to call more than once.
+    /// The element's attributes changed (`element.js`): `configure_json` is the configuration the
+    /// attributes alone make (agent_id, agent_name, role, locale, z_index). It is merged into the
+    /// configuration in force, so what a script configured and the attributes cannot say (the
+    /// endpoint, the token, the theme) stays as it was. Resolves or rejects as
+    /// [`WidgetHandle::command`] does.
+    pub fn attributes(&self, configure_json: &str) -> js_sys::Promise {
+        let from_attributes = match read_bare_command("configure", configure_json) {
+            Ok(HostCommand::Configure(configure)) => configure,
+            Ok(_) => return js_sys::Promise::resolve(&JsValue::UNDEFINED),
+            Err(_) => return self.command("configure", configure_json),
+        };
+        let merged = match self.link.last.borrow().clone() {
+            Some(last) => Configure {
+                agent_id: from_attributes.agent_id,
+                agent_name: from_attributes.agent_name,
+                role: from_attributes.role,
+                locale: from_attributes.locale,
+                z_index: from_attributes.z_index,
+                ..last
+            },
+            None => from_attributes,
+        };
+        if self.link.destroyed.get() {
+            return self.command("configure", configure_json);
+        }
+        self.link.deliver(HostCommand::Configure(merged));
+        js_sys::Promise::resolve(&JsValue::UNDEFINED)
+    }
+
     pub fn destroy(&self) {
         if self.link.destroyed.replace(true) {
             return;
