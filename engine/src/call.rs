@@ -231,6 +231,10 @@ pub enum Refusal {
     /// Closing needs these fields first.
     #[error("the call cannot be closed yet; missing: {}", .0.iter().map(|f| format!("{f:?}")).collect::<Vec<_>>().join(", "))]
     MissingFields(Vec<Missing>),
+    /// The call is already linked to other CRM records: a second link would give one call's log
+    /// another call's records (the CRM's details are for another call).
+    #[error("the call is already linked to the CRM's records ({0}); it is not linked again")]
+    AlreadyLinked(String),
 }
 
 /// A limit that free-text advice breaks, as the handler is told it.
@@ -655,6 +659,19 @@ impl Call {
         self.log.last().map_or(self.opened_at, |e| e.at)
     }
 
+    /// The CRM records the call is linked to (`context.set`): its call id and contact reference,
+    /// each if given; `None` while it is not linked. A call is linked once (`Refusal::AlreadyLinked`).
+    pub fn crm_link(&self) -> Option<(Option<&str>, Option<&str>)> {
+        // The latest: drafts from before links were refused may hold more than one.
+        self.log.iter().rev().find_map(|e| match &e.what {
+            Event::CrmLinked {
+                call_id,
+                contact_ref,
+            } => Some((call_id.as_deref(), contact_ref.as_deref())),
+            _ => None,
+        })
+    }
+
     /// The handler's id.
     pub fn handler(&self) -> &str {
         &self.handler
@@ -1002,6 +1019,24 @@ impl Call {
                 call_id,
                 contact_ref,
             } => {
+                if let Some((linked_call, linked_contact)) = self.crm_link() {
+                    let same = |given: &Option<String>, linked: Option<&str>| {
+                        given.is_none() || given.as_deref() == linked
+                    };
+                    if same(&call_id, linked_call) && same(&contact_ref, linked_contact) {
+                        // The same link again (a CRM page reloaded): nothing new to log.
+                        return Ok(vec![]);
+                    }
+                    let shown = [
+                        linked_call.map(|c| format!("call {c}")),
+                        linked_contact.map(|c| format!("contact {c}")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                    return Err(Refusal::AlreadyLinked(shown));
+                }
                 self.record(
                     at,
                     Event::CrmLinked {

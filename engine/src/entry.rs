@@ -159,15 +159,9 @@ impl LogEntry {
                 access: m.access.clone(),
                 services: m.services.clone(),
             });
-        let crm = call.log().iter().rev().find_map(|e| match &e.what {
-            Event::CrmLinked {
-                call_id,
-                contact_ref,
-            } => Some(EntryCrm {
-                call_id: call_id.clone(),
-                contact_ref: contact_ref.clone(),
-            }),
-            _ => None,
+        let crm = call.crm_link().map(|(call_id, contact_ref)| EntryCrm {
+            call_id: call_id.map(str::to_owned),
+            contact_ref: contact_ref.map(str::to_owned),
         });
         LogEntry {
             format: LOG_ENTRY_FORMAT,

@@ -1,7 +1,7 @@
 //! The completed log entry the host receives: everything the call recorded, in the published
 //! format (schema/log-entry.schema.json).
 
-use incident_engine::call::{AnswerValue, Call, Command, Missing};
+use incident_engine::call::{AnswerValue, Call, Command, Missing, Refusal};
 use incident_engine::entry::{LogEntry, LOG_ENTRY_FORMAT};
 use incident_engine::pack::LogField;
 use incident_engine::protocol::Role;
@@ -184,7 +184,7 @@ fn an_open_call_has_no_closing_time() {
 }
 
 #[test]
-fn the_crm_link_from_the_host_is_in_the_entry_and_the_latest_link_wins() {
+fn the_crm_link_from_the_host_is_in_the_entry_and_a_second_link_is_refused() {
     let pack = council();
     let mut call = Call::open(&pack, "agent-7", T0);
     assert_eq!(LogEntry::of(&pack, &call).crm, None);
@@ -197,28 +197,31 @@ fn the_crm_link_from_the_host_is_in_the_entry_and_the_latest_link_wins() {
         },
     )
     .unwrap();
-    call.apply(
+    // Another call's details (issue 12: one record got another call's content).
+    let refused = call.apply(
         &pack,
         T0 + 2,
         Command::LinkCrm {
             call_id: Some("INT-2".into()),
             contact_ref: Some("C-99".into()),
         },
-    )
-    .unwrap();
+    );
+    assert!(
+        matches!(refused, Err(Refusal::AlreadyLinked(_))),
+        "{refused:?}"
+    );
     let entry: Value = serde_json::from_str(&LogEntry::of(&pack, &call).to_json()).unwrap();
     assert_eq!(
         entry["crm"],
-        json!({"call_id": "INT-2", "contact_ref": "C-99"})
+        json!({"call_id": "INT-1", "contact_ref": null})
     );
-    // Both links are in the log, in order.
     let links: Vec<&Value> = entry["events"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["type"] == "crm_linked")
         .collect();
-    assert_eq!(links.len(), 2);
+    assert_eq!(links.len(), 1);
     assert_eq!(links[0]["call_id"], "INT-1");
     // A draft keeps the link.
     let restored = Call::from_draft(&pack, &call.to_draft()).unwrap();

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::{deviation_label, missing_label, notice_view, Desk, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
-const CLOSED_ID: &str = "idk-call-closed";
+pub(super) const CLOSED_ID: &str = "idk-call-closed";
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// The closing dialog: the log for review and what is still needed.
@@ -294,9 +294,9 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         }
         let prior = desk.history.get_untracked();
         if desk.dispatch(Command::Close { prior }) {
+            // Being saved: the call is shown closed, and focus moves to say so, once it is.
             reasons.set(Default::default());
             desk.instance.close_dialog(CLOSE_DIALOG_ID);
-            desk.instance.focus_soon(CLOSED_ID);
         }
     };
     view! {
@@ -348,6 +348,8 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     let panel = move || {
         if let Some(events) = closed.get() {
             view! { <p id=CLOSED_ID class="idk-closed" tabindex="-1">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
+        } else if desk.saving.get() {
+            view! { <p class="idk-closed">"Saving the closed call…"</p> }.into_any()
         } else {
             view! {
                 <button type="button" class="idk-button" on:click=move |_| {

@@ -78,11 +78,26 @@ struct Desk {
     /// Whether the closing review is open: a refusal is shown there, beside the button that
     /// caused it, not behind the modal dialog.
     reviewing: RwSignal<bool>,
+    /// Set while a close is being saved: the call is shown closed (and the host told) only once
+    /// its entry is in the outbox and its draft gone, in one transaction; nothing else is applied
+    /// meanwhile.
+    saving: RwSignal<bool>,
+    /// The call's draft writer (set once the screen has made it).
+    saver: StoredValue<Option<DraftSaver>, LocalStorage>,
 }
 
 impl Desk {
-    /// Sends `command` to the call; returns whether it was applied.
+    /// Sends `command` to the call; returns whether it was applied (for a close: whether it is
+    /// being saved, see [`Desk::close`]).
     fn dispatch(self, command: Command) -> bool {
+        if self.saving.get_untracked() {
+            self.announcement
+                .set("The call is being saved as closed; wait a moment.".to_owned());
+            return false;
+        }
+        if matches!(command, Command::Close { .. }) {
+            return self.close(command);
+        }
         let pack = self.pack.get_value();
         let mut outcome = None;
         self.call
@@ -93,7 +108,8 @@ impl Desk {
                 for effect in effects {
                     match effect {
                         Effect::Announce(text) => self.announcement.set(text),
-                        Effect::Completed => self.completed(&pack),
+                        // Only a close completes a call, and a close goes through `close`.
+                        Effect::Completed => {}
                     }
                 }
                 true
@@ -106,21 +122,35 @@ impl Desk {
         }
     }
 
-    /// The call is closed: its entry moves to the outbox (which removes its draft in the same
-    /// write) on its way to the CRM, and the call joins the history.
-    fn completed(self, pack: &Pack) {
-        let (entry, prior) = self
-            .call
-            .with_untracked(|c| (LogEntry::of(pack, c).to_json(), c.as_prior()));
-        self.instance.announce_completed(&entry);
-        self.history.update(|h| h.push(prior));
-        self.in_progress.set(false);
-        self.announcement.set("Call closed".to_owned());
-        let (notice, draft_key) = (self.notice, self.instance.draft_key());
+    /// Closes the call, saved before it is shown. The engine checks the close on a copy of the
+    /// call; the draft as it stands is written, then the entry joins the outbox and the draft is
+    /// removed in one strict transaction (`delivery::enqueue_closed`). Only once that has
+    /// committed is the call shown closed, the host told (`entry.completed` in the same document)
+    /// and the call added to the history. If it cannot be saved, the call stays open, its draft
+    /// is written again, and the handler is told. A reload at any moment therefore finds either
+    /// the open call with everything typed, or the closed call in the outbox: never both, never
+    /// neither.
+    fn close(self, command: Command) -> bool {
+        let pack = self.pack.get_value();
+        let mut closed = self.call.get_untracked();
+        let effects = match closed.apply(&pack, now_ms(), command) {
+            Ok(effects) => effects,
+            Err(refusal) => {
+                self.notice.set(Some(explain(&pack, refusal)));
+                return false;
+            }
+        };
+        self.notice.set(None);
+        self.saver.with_value(|s| s.as_ref().map(DraftSaver::flush));
+        self.saving.set(true);
+        self.announcement.set("Saving the closed call…".to_owned());
+        let entry = LogEntry::of(&pack, &closed).to_json();
+        let prior = closed.as_prior();
+        let draft_key = self.instance.draft_key();
         let lane = self.lane.get_value();
         leptos::task::spawn_local(async move {
             let queued = match lane {
-                Some(lane) => delivery::enqueue_closed(&lane, entry, draft_key)
+                Some(lane) => delivery::enqueue_closed(&lane, entry.clone(), draft_key)
                     .await
                     .map(|_| ()),
                 None => Err(crate::host::store::StoreError(
@@ -128,16 +158,36 @@ impl Desk {
                 )),
             };
             if let Err(e) = queued {
-                notice.try_set(Some(Notice {
-                    title: "The closed call could not be queued for the CRM".to_owned(),
+                self.saving.try_set(false);
+                self.notice.try_set(Some(Notice {
+                    title: "The call could not be saved as closed: it is still open".to_owned(),
                     detail: vec![
                         e.to_string(),
-                        "Its draft is kept in this browser; tell your supervisor before closing the page."
+                        "Nothing is lost: the call is kept in this browser. Try \u{201c}Close call\u{201d} again; if it fails again, tell your supervisor before closing the page."
                             .to_owned(),
                     ],
                 }));
+                self.saver
+                    .try_with_value(|s| s.as_ref().map(DraftSaver::changed));
+                return;
             }
+            if self.call.try_set(closed).is_some() {
+                // The screen was gone (signed out): the entry is saved, nothing to show.
+                return;
+            }
+            self.saving.try_set(false);
+            self.instance.announce_completed(&entry);
+            self.history.try_update(|h| h.push(prior));
+            self.in_progress.try_set(false);
+            for effect in effects {
+                if let Effect::Announce(text) = effect {
+                    self.announcement.try_set(text);
+                }
+            }
+            self.announcement.try_set("Call closed".to_owned());
+            self.instance.focus_soon(closing::CLOSED_ID);
         });
+        true
     }
 
     fn tree(self) -> Option<DecisionTree> {
@@ -148,23 +198,36 @@ impl Desk {
 }
 
 /// Applies the CRM's `context.set` to the open call: the link (logged), and the caller's number
-/// as the callback number unless the handler has already recorded one.
-fn link_to_crm(desk: Desk, given: ContextSet) {
+/// as the callback number unless the handler has already recorded one. Returns false, taking
+/// nothing, when the context is not this call's: the call is linked to other CRM records (the
+/// engine refuses a second link), or it was resumed from its draft and is not linked to these (a
+/// reloaded CRM's next context is for its next call). The context then waits for the next call.
+fn link_to_crm(desk: Desk, given: &ContextSet, resumed: bool) -> bool {
+    let link = Command::LinkCrm {
+        call_id: given.call_id.clone(),
+        contact_ref: given.contact_ref.clone(),
+    };
+    let pack = desk.pack.get_value();
+    let mut probe = desk.call.get_untracked();
+    let unlinked = probe.crm_link().is_none();
+    match probe.apply(&pack, now_ms(), link.clone()) {
+        Err(Refusal::AlreadyLinked(_)) => return false,
+        _ if resumed && unlinked => return false,
+        _ => {}
+    }
     if given.call_id.is_some() || given.contact_ref.is_some() {
-        desk.dispatch(Command::LinkCrm {
-            call_id: given.call_id,
-            contact_ref: given.contact_ref,
-        });
+        desk.dispatch(link);
     }
     let empty = desk
         .call
         .with_untracked(|c| c.field(LogField::CallbackNumber).is_none());
-    if let (Some(number), true) = (given.caller_number, empty) {
+    if let (Some(number), true) = (given.caller_number.clone(), empty) {
         desk.dispatch(Command::SetField {
             field: LogField::CallbackNumber,
             value: number,
         });
     }
+    true
 }
 
 fn explain(pack: &Pack, refusal: Refusal) -> Notice {
@@ -329,13 +392,17 @@ pub fn CallScreen(
         instance: Instance::current(),
         lane: StoredValue::new_local(use_context::<Lane>()),
         reviewing: RwSignal::new(false),
+        saving: RwSignal::new(false),
+        saver: StoredValue::new_local(None),
     };
     // The draft: written within 300 ms of each change and at once when the page is hidden, so a
     // reload or a crash loses nothing; removed when the call closes (Desk::completed).
     let saver = DraftSaver::new(
         desk.instance.draft_key(),
         move || {
-            call.try_with_untracked(|c| (!c.is_closed()).then(|| c.to_draft()))
+            // Nothing once closed, nor while the close is saved (it removes the draft).
+            let saving = desk.saving.try_get_untracked().unwrap_or(true);
+            call.try_with_untracked(|c| (!c.is_closed() && !saving).then(|| c.to_draft()))
                 .flatten()
         },
         move |e| {
@@ -363,16 +430,25 @@ pub fn CallScreen(
             if call.with_untracked(Call::is_closed) {
                 return;
             }
-            context.set(None);
-            link_to_crm(desk, given);
+            if link_to_crm(desk, &given, resumed) {
+                context.set(None);
+            } else {
+                desk.announcement.set(
+                    "The CRM sent the details of another call; they are kept for the next call."
+                        .to_owned(),
+                );
+            }
         });
     }
-    let saver = StoredValue::new_local(saver);
+    desk.saver.set_value(Some(saver));
+    let saver = desk.saver;
     leptos::prelude::Effect::new(move |_| {
         call.track();
-        saver.with_value(DraftSaver::changed);
+        saver.with_value(|s| s.as_ref().map(DraftSaver::changed));
     });
-    on_cleanup(move || saver.with_value(DraftSaver::flush));
+    on_cleanup(move || {
+        saver.try_with_value(|s| s.as_ref().map(DraftSaver::flush));
+    });
     if resumed {
         desk.announcement.set(format!(
             "Call resumed as it was at {}",
