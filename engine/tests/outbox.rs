@@ -16,8 +16,10 @@ use proptest::prelude::*;
 const T0: u64 = 1_800_000_000_000;
 const SECOND: u64 = 1_000;
 
+/// An outbox sending one entry at a time (the default sends eight), where the rules about the
+/// line and its order are easiest to see.
 fn outbox() -> Outbox {
-    Outbox::new(RetryPolicy::default()).unwrap()
+    Outbox::new(policy_with(1)).unwrap()
 }
 
 fn policy_with(max_in_flight: u32) -> RetryPolicy {
@@ -1097,7 +1099,7 @@ fn a_busy_outbox_survives_a_json_round_trip_and_carries_on() {
 
 #[test]
 fn a_damaged_stored_outbox_is_refused_with_every_problem() {
-    let mut outbox = Outbox::new(RetryPolicy::default()).unwrap();
+    let mut outbox = outbox();
     let mut rng = SplitMix64::new(23);
     let a = outbox.enqueue("a".into(), None, T0, &mut rng);
     outbox.enqueue("b".into(), None, T0, &mut rng);
@@ -1163,7 +1165,7 @@ fn nonsense_policies_are_refused_with_every_problem() {
     );
     let mut outbox = outbox();
     assert!(outbox.set_policy(inverted).is_err());
-    assert_eq!(outbox.policy(), &RetryPolicy::default(), "old policy kept");
+    assert_eq!(outbox.policy(), &policy_with(1), "old policy kept");
     assert!(outbox.set_policy(policy_with(3)).is_ok());
     assert_eq!(outbox.policy().max_in_flight, 3);
 }
@@ -1702,13 +1704,66 @@ fn the_default_outbox_is_empty_with_the_default_policy_and_its_json_reads_back_e
     let mut rng = SplitMix64::new(7);
     let mut outbox = Outbox::default();
     let first = outbox.enqueue("{\"n\":1}".into(), None, 10, &mut rng);
-    outbox.enqueue("{\"n\":2}".into(), None, 11, &mut rng);
-    let attempt = send_one(&mut outbox, 12, &mut rng);
-    assert_eq!(attempt.key, first);
+    let second = outbox.enqueue("{\"n\":2}".into(), None, 11, &mut rng);
+    let attempts = outbox.due(12, &mut rng);
+    let keys: Vec<_> = attempts.iter().map(|a| &a.key).collect();
+    assert_eq!(keys, [&first, &second], "up to eight at once, in order");
     let text = outbox.to_json();
     assert_eq!(Outbox::from_json(&text).as_ref(), Ok(&outbox));
     // The same bytes again: a stored outbox read and written back does not drift.
     assert_eq!(Outbox::from_json(&text).unwrap().to_json(), text);
+}
+
+#[test]
+fn the_default_sends_eight_at_once_and_keeps_a_generous_attempt_timeout() {
+    let policy = RetryPolicy::default();
+    assert_eq!(policy.max_in_flight, 8);
+    assert_eq!(policy.attempt_timeout_ms, 30 * SECOND);
+    let mut rng = SplitMix64::new(8);
+    let mut outbox = Outbox::default();
+    for i in 0..10 {
+        outbox.enqueue(format!("entry {i}"), None, T0, &mut rng);
+    }
+    assert_eq!(outbox.due(T0, &mut rng).len(), 8);
+    assert!(
+        outbox.due(T0 + 1, &mut rng).is_empty(),
+        "eight in flight at most"
+    );
+}
+
+#[test]
+fn a_stored_outbox_keeps_its_policy_until_it_adopts_the_current_one_with_its_own_retention() {
+    let old = RetryPolicy {
+        max_in_flight: 1,
+        tombstone_retention_ms: 24 * 60 * 60 * SECOND,
+        ..RetryPolicy::default()
+    };
+    let mut rng = SplitMix64::new(9);
+    let mut stored = Outbox::new(old).unwrap();
+    for i in 0..3 {
+        stored.enqueue(format!("entry {i}"), None, T0, &mut rng);
+    }
+    let mut outbox = Outbox::from_json(&stored.to_json()).unwrap();
+    assert_eq!(outbox.policy(), &old, "a stored outbox keeps its policy");
+    outbox.adopt_policy(RetryPolicy::default()).unwrap();
+    assert_eq!(
+        outbox.policy(),
+        &RetryPolicy {
+            tombstone_retention_ms: 24 * 60 * 60 * SECOND,
+            ..RetryPolicy::default()
+        }
+    );
+    assert_eq!(outbox.due(T0, &mut rng).len(), 3);
+    let nonsense = RetryPolicy {
+        max_in_flight: 0,
+        ..RetryPolicy::default()
+    };
+    let before = outbox.clone();
+    assert!(outbox.adopt_policy(nonsense).is_err());
+    assert_eq!(
+        outbox, before,
+        "a policy that cannot be used changes nothing"
+    );
 }
 
 #[test]
