@@ -313,8 +313,10 @@ fn has_dot_segment(path: &str) -> bool {
     })
 }
 
-/// The file as written, for its JSON Schema only (reading is by hand, to report every problem
-/// with its path).
+// The file as written, for its JSON Schema only: reading is by hand, to report every problem
+// with its path.
+/// The organisation's deployment settings (deployment.json, served with the build): the host pages
+/// that may embed the widget and the endpoints it may deliver entries to.
 #[derive(JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "Incident Desk deployment settings, version 1")]

@@ -4,8 +4,9 @@
 //!
 //! Why it exists: with one entry in flight at a time, every lost acknowledgement holds the whole
 //! line for an attempt timeout, so a backlog of a few hundred calls (a CRM back from an outage, a
-//! shared PC reopened after a weekend) took the better part of an hour to drain. The choice of
-//! [`RetryPolicy::default`] rests on these figures; `outbox-bench` prints them and a test pins them.
+//! shared PC reopened after a weekend) took 18 to 30 minutes to drain. The choice of
+//! [`RetryPolicy::default`] rests on these figures; `outbox-bench` prints them, and
+//! engine/tests/drain.rs pins them.
 //!
 //! The simulation drives a real [`Outbox`] exactly as the browser does (`due`, `acked`,
 //! `next_wake`, an attempt past its deadline counted as failed by `due`), on a simulated clock
