@@ -14,13 +14,22 @@
 //!   whose answer was lost can be repeated and the CRM can keep the first copy.
 //! - An entry is never in flight twice at once: each send is an [`Attempt`] with its own
 //!   [`AttemptId`], and a new attempt is only made after the previous one failed or timed out.
-//! - Entries go in the order they were enqueued, at most `max_in_flight` at a time (1 by default):
-//!   while the oldest waits for its retry, those behind it wait too, so an outage costs one
-//!   request per wait rather than one per entry. A dead letter steps out of the line, and so does
-//!   the first entry that has failed [`STEP_ASIDE_AFTER`] times, while it waits for its next
-//!   retry: one entry the CRM keeps failing (a body its server chokes on) cannot hold up every
-//!   call closed after it. Those then may arrive out of order; each keeps its key, so none arrives
-//!   twice. Only one steps aside at a time, so an outage costs about two requests per wait.
+//! - Each entry keeps the route it was queued for ([`Entry::endpoint`]: an HTTP endpoint, or the
+//!   host page over the port), whatever is configured later, and only an answer from that route
+//!   counts ([`Via`]): an entry queued for the CRM's endpoint is not delivered because the host
+//!   page said entry.ack, nor refused because it said entry.nack.
+//! - Entries go in the order they were enqueued, at most `max_in_flight` at a time (8 by default,
+//!   see [`RetryPolicy::default`]): only the first `max_in_flight` entries in the line may be
+//!   sent, so while they wait for their retries those behind them wait too, and an outage costs
+//!   a few requests per wait rather than one per entry. With more than one in flight, entries may
+//!   arrive out of order; each keeps its key, so none arrives twice. A dead letter steps out of
+//!   the line, and so does the first entry that has failed [`STEP_ASIDE_AFTER`] times, while it
+//!   waits for its next retry: one entry the CRM keeps failing (a body its server chokes on)
+//!   cannot hold up every call closed after it. Only one steps aside at a time, so an outage
+//!   costs about `max_in_flight + 1` requests per wait.
+//! - A stored outbox keeps the policy it was stored with; the widget brings it up to the current
+//!   default with [`Outbox::adopt_policy`] when it reads it, keeping the deployment's tombstone
+//!   retention.
 //! - Retries wait a delay drawn uniformly from `[0, min(cap, base × 2ⁿ)]` (capped exponential
 //!   backoff with full jitter, n = 0 for the first retry), and happen at once when the browser comes
 //!   back online or the host says it is ready. Retryable failures are retried for ever; only a
@@ -28,6 +37,24 @@
 //!   handler sees and can send again.
 //! - A late answer is handled: an acknowledgement of the key is good news whatever attempt it
 //!   answers; a failure for an attempt that is no longer the current one is ignored.
+//!
+//! # Stale and repeated acknowledgements
+//!
+//! An acknowledgement names a key, not an attempt, and the CRM keeps the first copy of a key, so:
+//! - an acknowledgement from the entry's own route delivers it whether it is in flight, pending
+//!   (a stale ack arriving after its attempt timed out and the entry went back to wait for its
+//!   retry) or a dead letter: an acknowledgement of the key is good news whatever attempt it
+//!   answers ([`Acked::Delivered`]);
+//! - a repeat, for a key already delivered, changes nothing ([`Acked::AlreadyDelivered`]): the
+//!   widget does not tell the host twice;
+//! - one from another route changes nothing ([`Acked::WrongRoute`]): the host page cannot speak
+//!   for the CRM's endpoint, nor the endpoint for the host page;
+//! - one for a key the outbox does not know (never enqueued here, or delivered so long ago that
+//!   its tombstone was purged) changes nothing ([`Acked::UnknownKey`]).
+//!
+//! A lost acknowledgement costs one attempt timeout and one repeated send, which the CRM
+//! recognises by its key; with `max_in_flight` above 1 it holds up one place in the line, not the
+//! whole line ([`crate::drain`] measures a backlog draining under lost acknowledgements).
 //! - Nothing panics: unknown keys and attempts are reported as such and change nothing.
 
 use std::collections::BTreeMap;
@@ -191,14 +218,23 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 1 s base, 5 min cap, 30 s per attempt, tombstones kept 7 days, one entry at a time.
+    /// 1 s base, 5 min cap, 30 s per attempt, tombstones kept 7 days, 8 entries in flight at once.
+    ///
+    /// Eight rather than one (the default until issue 12): with one in flight, each lost
+    /// acknowledgement held the whole line for an attempt timeout, and a backlog of 400 entries
+    /// with one acknowledgement in ten lost took 18 to 30 minutes to drain; with eight, 2.5 to 4
+    /// minutes (simulated in [`crate::drain`]; `outbox-bench` prints the figures). The attempt
+    /// timeout stays at 30 s, which halving would roughly halve again: a CRM slow under the load
+    /// of a backlog should not have its requests abandoned and sent again, adding to that load.
+    /// The price of eight is that entries may reach the CRM out of order (each keeps its key, so
+    /// none twice), and that in an outage each wait costs up to nine requests rather than two.
     fn default() -> Self {
         RetryPolicy {
             base_ms: 1_000,
             cap_ms: 5 * 60 * 1_000,
             attempt_timeout_ms: 30 * 1_000,
             tombstone_retention_ms: 7 * 24 * 60 * 60 * 1_000,
-            max_in_flight: 1,
+            max_in_flight: 8,
         }
     }
 }
@@ -303,22 +339,61 @@ pub enum Failure {
         /// The host's reason.
         reason: String,
     },
+    /// The endpoint answered with a redirect, which the widget refuses to follow: typically an
+    /// expired sign-in sending the POST to a login page. Retried; the entry waits.
+    Redirected,
+    /// The endpoint answered 2xx, but its body does not acknowledge the entry's key (see
+    /// [`acknowledges`]): a proxy or a login page may have answered instead of the CRM. Retried.
+    NotAcknowledged {
+        /// Why the answer is not an acknowledgement, from [`acknowledges`].
+        reason: String,
+    },
+    /// The endpoint asks for a sign-in (HTTP 401 or the like). Retried; the entry waits for a new
+    /// token from the host's configure.
+    SignInNeeded {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// The entry's endpoint is no longer in the deployment's allow-list, so it will not be sent
+    /// there: a dead letter, for the handler to see.
+    EndpointNotAllowed {
+        /// The entry's endpoint.
+        endpoint: String,
+    },
 }
 
 impl Failure {
     /// Whether retrying the same entry cannot help. Among HTTP statuses only a 4xx is permanent,
-    /// except 408 (timeout), 409 (the same key is still being processed, in the IETF
-    /// Idempotency-Key draft), 425 (too early) and 429 (too many requests), which say "later".
-    /// Anything else unexpected is retried: a wrongly retried entry costs one more request, while
-    /// a wrongly dead-lettered one waits for a person.
+    /// except 401 (sign in, then it will be accepted), 408 (timeout), 409 (the same key is still
+    /// being processed, in the IETF Idempotency-Key draft), 425 (too early) and 429 (too many
+    /// requests), which say "later"; 403 (signed in, but not allowed) stays permanent. A redirect,
+    /// an answer that does not acknowledge the key and a request for a sign-in are retried: the
+    /// entry waits, nothing is lost. An endpoint taken off the deployment's allow-list is
+    /// permanent: the handler sees it. Anything else unexpected is retried: a wrongly retried
+    /// entry costs one more request, while a wrongly dead-lettered one waits for a person.
     pub fn is_permanent(&self) -> bool {
         match self {
-            Failure::Network { .. } | Failure::Timeout => false,
+            Failure::Network { .. }
+            | Failure::Timeout
+            | Failure::Redirected
+            | Failure::NotAcknowledged { .. }
+            | Failure::SignInNeeded { .. } => false,
             Failure::Http { status, .. } => {
-                (400..500).contains(status) && !matches!(status, 408 | 409 | 425 | 429)
+                (400..500).contains(status) && !matches!(status, 401 | 408 | 409 | 425 | 429)
             }
             Failure::HostNack { permanent, .. } => *permanent,
+            Failure::EndpointNotAllowed { .. } => true,
         }
+    }
+
+    /// Whether the endpoint wants a new sign-in (a redirect, [`Failure::SignInNeeded`], or HTTP
+    /// 401): the browser tells the host page (delivery.sign_in_needed), which answers with a
+    /// configure carrying a new token.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(
+            self,
+            Failure::Redirected | Failure::SignInNeeded { .. } | Failure::Http { status: 401, .. }
+        )
     }
 
     /// A short description for the handler, such as "HTTP 503: Service Unavailable".
@@ -331,6 +406,19 @@ impl Failure {
             Failure::Http { status, reason } => format!("HTTP {status}: {reason}"),
             Failure::Timeout => "no answer in time".to_owned(),
             Failure::HostNack { reason, .. } => format!("the host refused it: {reason}"),
+            Failure::Redirected => {
+                "the endpoint redirected the entry (often an expired sign-in); it will be sent again"
+                    .to_owned()
+            }
+            Failure::NotAcknowledged { reason } => format!(
+                "the endpoint answered without acknowledging this entry's key ({reason}); it will be sent again"
+            ),
+            Failure::SignInNeeded { status } => format!(
+                "the endpoint asks for a sign-in (HTTP {status}): the entry waits for a new token"
+            ),
+            Failure::EndpointNotAllowed { endpoint } => format!(
+                "the entry's endpoint {endpoint} is no longer allowed by the deployment settings, so it was not sent"
+            ),
         };
         cut(&text)
     }
@@ -343,6 +431,40 @@ fn cut(text: &str) -> String {
         let mut short: String = text.chars().take(MAX_REASON_CHARS - 1).collect();
         short.push('…');
         short
+    }
+}
+
+/// The largest answer body [`acknowledges`] reads, in bytes: an acknowledgement is a few dozen
+/// bytes, and a larger body (a web page, an error dump) is refused without being parsed.
+pub const MAX_ACK_BYTES: usize = 64 * 1024;
+
+/// The acknowledgement contract of HTTP delivery: whether the body of a 2xx answer to the POST of
+/// the entry with `key` acknowledges it. It does when it is a JSON object whose `"key"` is that key
+/// (compared as [`IdempotencyKey::parse`] reads keys, so in either case); other fields are the
+/// CRM's business. A 2xx alone is not enough: a proxy, a captive portal or a login page can answer
+/// 200 without the CRM having stored anything. Otherwise says why in a few words, for
+/// [`Failure::NotAcknowledged`]; the body itself is never repeated.
+pub fn acknowledges(body: &str, key: &IdempotencyKey) -> Result<(), String> {
+    if body.len() > MAX_ACK_BYTES {
+        return Err(format!(
+            "the answer is larger than {} KiB",
+            MAX_ACK_BYTES / 1024
+        ));
+    }
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Err("the answer is not JSON".to_owned());
+    };
+    let Some(object) = value.as_object() else {
+        return Err("the answer is not a JSON object".to_owned());
+    };
+    match object.get("key") {
+        None | Some(serde_json::Value::Null) => Err("the answer has no \"key\"".to_owned()),
+        Some(serde_json::Value::String(text)) => match IdempotencyKey::parse(text) {
+            Ok(answered) if &answered == key => Ok(()),
+            Ok(_) => Err("the answer acknowledges another key".to_owned()),
+            Err(_) => Err("the answer's \"key\" is not an idempotency key".to_owned()),
+        },
+        Some(_) => Err("the answer's \"key\" is not text".to_owned()),
     }
 }
 
@@ -391,6 +513,34 @@ pub struct Entry {
     pub last_failure: Option<String>,
     /// Where it is.
     pub state: EntryState,
+    /// Where it goes, fixed when it was enqueued: the absolute address of the HTTP endpoint it
+    /// was queued for, or `None` for the host page over the port. Absent in outboxes stored
+    /// before routes were kept, which were all for the host page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+}
+
+/// The route an answer came by, for [`Outbox::acked`]: only an answer from the route an entry was
+/// queued for counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via<'a> {
+    /// The host page, over the port (entry.ack).
+    Host,
+    /// The HTTP endpoint at this address (a 2xx answer that [`acknowledges`] the key). The address
+    /// is compared exactly with the entry's [`Entry::endpoint`], so give back the attempt's
+    /// [`Attempt::endpoint`] unchanged.
+    Endpoint(&'a str),
+}
+
+impl Via<'_> {
+    /// Whether this is the route of an entry queued for `endpoint`.
+    fn is_route_of(self, endpoint: Option<&str>) -> bool {
+        match (self, endpoint) {
+            (Via::Host, None) => true,
+            (Via::Endpoint(url), Some(endpoint)) => url == endpoint,
+            _ => false,
+        }
+    }
 }
 
 /// Where an entry is in the line ([`Outbox::line`]).
@@ -426,6 +576,9 @@ pub struct Attempt {
     pub payload: String,
     /// When the outbox will count this attempt as failed if unanswered.
     pub deadline: Millis,
+    /// Where to send it: the entry's own route ([`Entry::endpoint`]), an HTTP endpoint's address,
+    /// or `None` for the host page over the port.
+    pub endpoint: Option<String>,
 }
 
 /// A dead-lettered entry, for the handler's list.
@@ -478,6 +631,10 @@ pub enum Acked {
     AlreadyDelivered,
     /// No entry has this key (or its tombstone has been purged): nothing changed.
     UnknownKey,
+    /// The acknowledgement came by another route than the entry's own (the host page for an
+    /// entry queued for an endpoint, another endpoint, or an endpoint for an entry queued for
+    /// the host page): nothing changed.
+    WrongRoute,
 }
 
 /// What [`Outbox::failed`] did.
@@ -501,6 +658,9 @@ pub enum Failed {
     AlreadyDelivered,
     /// No entry has this key: ignored.
     UnknownKey,
+    /// The host page refused an entry queued for an HTTP endpoint, which only the endpoint can
+    /// answer for: ignored.
+    WrongRoute,
 }
 
 /// A stored outbox that cannot be restored, with every problem in it.
@@ -637,11 +797,25 @@ impl Outbox {
         Ok(())
     }
 
+    /// Takes the schedule of `policy` (backoff, attempt timeout, `max_in_flight`) and keeps this
+    /// outbox's own tombstone retention, which the deployment chose (F21). A stored outbox keeps
+    /// the policy it was made with, so the widget calls this with [`RetryPolicy::default`] each
+    /// time it reads one: an outbox stored with the old default (one entry at a time) is brought up
+    /// to the current one. Attempts in flight keep their deadlines; waits already drawn stand.
+    pub fn adopt_policy(&mut self, policy: RetryPolicy) -> Result<(), InvalidPolicy> {
+        self.set_policy(RetryPolicy {
+            tombstone_retention_ms: self.policy.tombstone_retention_ms,
+            ..policy
+        })
+    }
+
     /// Adds a completed log entry with a new key, due at once, and returns the key (for the
-    /// entry.completed event).
+    /// entry.completed event). `endpoint` is its route for good: the absolute address of the HTTP
+    /// endpoint configured when it was queued, or `None` for the host page over the port.
     pub fn enqueue<R: Random + ?Sized>(
         &mut self,
         payload: String,
+        endpoint: Option<String>,
         now: Millis,
         rng: &mut R,
     ) -> IdempotencyKey {
@@ -657,24 +831,28 @@ impl Outbox {
                 IdempotencyKey::v4_from_bits(rng.next_u64(), tries)
             };
         }
-        self.entries.push(Entry::new(key.clone(), payload, now));
+        self.entries
+            .push(Entry::new(key.clone(), payload, endpoint, now));
         key
     }
 
-    /// Adds an entry under a key made earlier (adopting a record from an older store). The same
-    /// key twice adds nothing, and keeps the first payload: a key names one entry for good.
+    /// Adds an entry under a key made earlier (adopting a record from an older store, keeping its
+    /// route and when it was first enqueued). The same key twice adds nothing, and keeps the first
+    /// payload and route: a key names one entry for good.
     pub fn enqueue_with_key(
         &mut self,
         key: IdempotencyKey,
         payload: String,
-        now: Millis,
+        endpoint: Option<String>,
+        enqueued_at: Millis,
     ) -> Enqueued {
         if self.tombstones.contains_key(&key) {
             Enqueued::AlreadyDelivered
         } else if self.entry(&key).is_some() {
             Enqueued::AlreadyQueued
         } else {
-            self.entries.push(Entry::new(key, payload, now));
+            self.entries
+                .push(Entry::new(key, payload, endpoint, enqueued_at));
             Enqueued::Added
         }
     }
@@ -817,6 +995,7 @@ impl Outbox {
                         number: entry.attempts,
                         payload: entry.payload.clone(),
                         deadline,
+                        endpoint: entry.endpoint.clone(),
                     });
                     free -= 1;
                 }
@@ -825,20 +1004,51 @@ impl Outbox {
         attempts
     }
 
-    /// The host or the endpoint accepted the entry with this key. Whichever attempt the answer
-    /// belongs to, even one given up on, the CRM has the entry: it becomes a tombstone, and a
-    /// dead letter is taken off the list.
-    pub fn acked(&mut self, key: &IdempotencyKey, now: Millis) -> Acked {
+    /// The host page (entry.ack) or the endpoint (a 2xx that [`acknowledges`] the key) accepted
+    /// the entry with this key, by the route `via`. An acknowledgement of the key is good news
+    /// whatever attempt it answers: in flight, pending after a timeout (a stale ack), or a dead
+    /// letter, the CRM has the entry, so it becomes a tombstone. From another route than the
+    /// entry's own it changes nothing ([`Acked::WrongRoute`]); for a key already delivered it
+    /// changes nothing either ([`Acked::AlreadyDelivered`], whatever the route).
+    pub fn acked(&mut self, key: &IdempotencyKey, via: Via<'_>, now: Millis) -> Acked {
         if self.tombstones.contains_key(key) {
             return Acked::AlreadyDelivered;
         }
         match self.entries.iter().position(|e| &e.key == key) {
+            Some(i) if !via.is_route_of(self.entries[i].endpoint.as_deref()) => Acked::WrongRoute,
             Some(i) => {
                 let entry = self.entries.remove(i);
                 self.tombstones.insert(entry.key, now);
                 Acked::Delivered
             }
             None => Acked::UnknownKey,
+        }
+    }
+
+    /// The host page refused the entry with this key (entry.nack). The host answers each
+    /// entry.completed it is sent, so the refusal is taken as the answer to the entry's current
+    /// attempt, and counts as [`Outbox::failed`] would. It applies only to an entry routed to the
+    /// host page: for one queued for an HTTP endpoint it changes nothing ([`Failed::WrongRoute`]),
+    /// and for one not in flight (no attempt to answer) neither ([`Failed::StaleAttempt`]).
+    pub fn nacked_by_host<R: Random + ?Sized>(
+        &mut self,
+        key: &IdempotencyKey,
+        failure: Failure,
+        now: Millis,
+        rng: &mut R,
+    ) -> Failed {
+        if self.tombstones.contains_key(key) {
+            return Failed::AlreadyDelivered;
+        }
+        let Some(entry) = self.entry(key) else {
+            return Failed::UnknownKey;
+        };
+        if entry.endpoint.is_some() {
+            return Failed::WrongRoute;
+        }
+        match entry.state {
+            EntryState::InFlight { attempt, .. } => self.failed(key, attempt, failure, now, rng),
+            _ => Failed::StaleAttempt,
         }
     }
 
@@ -885,6 +1095,25 @@ impl Outbox {
     /// The host said ready: every pending entry is due now. Returns how many.
     pub fn host_ready(&mut self, now: Millis) -> usize {
         self.all_pending_due(now)
+    }
+
+    /// The host sent a new sign-in token (configure with `token`): every pending entry queued for
+    /// `endpoint` is due now, rather than at the end of a wait drawn while the endpoint refused
+    /// the old one. Returns how many.
+    pub fn signed_in(&mut self, endpoint: &str, now: Millis) -> usize {
+        let mut count = 0;
+        for entry in &mut self.entries {
+            if entry.endpoint.as_deref() == Some(endpoint)
+                && matches!(entry.state, EntryState::Pending { .. })
+            {
+                entry.state = EntryState::Pending {
+                    since: now,
+                    due_at: now,
+                };
+                count += 1;
+            }
+        }
+        count
     }
 
     fn all_pending_due(&mut self, now: Millis) -> usize {
@@ -995,7 +1224,7 @@ impl Outbox {
 }
 
 impl Entry {
-    fn new(key: IdempotencyKey, payload: String, now: Millis) -> Self {
+    fn new(key: IdempotencyKey, payload: String, endpoint: Option<String>, now: Millis) -> Self {
         Entry {
             key,
             payload,
@@ -1006,6 +1235,7 @@ impl Entry {
                 since: now,
                 due_at: now,
             },
+            endpoint,
         }
     }
 

@@ -240,6 +240,10 @@ pub enum OriginError {
     /// A port that is not a number from 1 to 65535.
     #[error("the port must be a number from 1 to 65535")]
     BadPort,
+    /// Plain http for a host other than this machine, in an allow-list: the page could be served
+    /// or altered by anyone on the network between it and the browser.
+    #[error("a host origin must use https (plain http is allowed only for localhost, 127.0.0.0/8 and [::1])")]
+    Insecure,
 }
 
 impl Origin {
@@ -471,13 +475,20 @@ pub struct AllowListError {
 }
 
 impl AllowList {
-    /// The allow-list of these configured origins, or every entry that is not one. Repeats (after
-    /// normalisation) are kept once.
+    /// The allow-list of these configured origins, or every entry that is not one. Each must be
+    /// https, except on this machine ([`Origin::is_loopback`]), which may be plain http. Repeats
+    /// (after normalisation) are kept once.
     pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<AllowList, AllowListError> {
         let mut origins: Vec<Origin> = Vec::new();
         let mut problems = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
             match Origin::parse(entry.as_ref()) {
+                Ok(origin) if origin.scheme() == Scheme::Http && !origin.is_loopback() => {
+                    problems.push(AllowListProblem {
+                        index,
+                        error: OriginError::Insecure,
+                    });
+                }
                 Ok(origin) if origins.contains(&origin) => {}
                 Ok(origin) => origins.push(origin),
                 Err(error) => problems.push(AllowListProblem { index, error }),
@@ -674,6 +685,70 @@ impl Locale {
     /// The tag as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// The longest bearer token taken, in characters: signed tokens (JWTs) run to a few hundred
+/// characters, and one over this is a mistake.
+pub const MAX_TOKEN_CHARS: usize = 4_096;
+
+const TOKEN_RULE: &str = "must be a bearer token: 1 to 4096 letters, digits and - . _ ~ + /, then any number of = (RFC 6750 b64token)";
+
+/// A bearer token for the HTTP endpoint, from `configure` (RFC 6750): the browser sends it as
+/// `Authorization: Bearer <token>` with each POST ([`BearerToken::as_header_value`]). It is a
+/// credential, so it never leaves the widget any other way: its `Debug` prints
+/// `BearerToken(…redacted…)`, serialising it (a [`Configure`] turned back into a message, for a
+/// test or a log) writes `"[redacted]"`, which is not a token and so cannot be read back as one,
+/// and a refused token is never repeated. Nothing stores it: the widget keeps it in memory, and
+/// after a reload the host sends it again with its configure.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerToken(String);
+
+impl BearerToken {
+    /// The token, if `text` is an RFC 6750 `b64token` (letters, digits and `- . _ ~ + /`, then
+    /// any `=` padding) of 1 to [`MAX_TOKEN_CHARS`] characters.
+    pub fn parse(text: &str) -> Option<BearerToken> {
+        let body = text.trim_end_matches('=');
+        let ok = text.len() <= MAX_TOKEN_CHARS
+            && !body.is_empty()
+            && body.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+            });
+        ok.then(|| BearerToken(text.to_owned()))
+    }
+
+    /// The `Authorization` header's value: `Bearer <token>`.
+    pub fn as_header_value(&self) -> String {
+        format!("Bearer {}", self.0)
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BearerToken(…redacted…)")
+    }
+}
+
+impl Serialize for BearerToken {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("[redacted]")
+    }
+}
+
+impl JsonSchema for BearerToken {
+    fn schema_name() -> Cow<'static, str> {
+        "BearerToken".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A bearer token for the HTTP endpoint (RFC 6750 b64token), sent as Authorization: Bearer <token> with each POST. Write-only: the widget never stores it, logs it or sends it back; send it again after a reload.",
+            "type": "string",
+            "writeOnly": true,
+            "minLength": 1,
+            "maxLength": MAX_TOKEN_CHARS,
+            "pattern": "^[A-Za-z0-9._~+/-]+=*$"
+        })
     }
 }
 
@@ -1161,6 +1236,11 @@ pub struct Configure {
     /// for postMessage only.
     #[serde(default)]
     pub endpoint: Option<Endpoint>,
+    /// The bearer token for the endpoint (`Authorization: Bearer <token>`); `null` or absent for
+    /// none. Never stored, logged or sent back; send it again after a reload, and send a new one
+    /// when the widget says delivery.sign_in_needed.
+    #[serde(default)]
+    pub token: Option<BearerToken>,
 }
 
 /// The `context.set` payload; every field may be left out or `null`.
@@ -1304,6 +1384,10 @@ pub enum HostEvent {
     /// The handler answered a call.
     #[serde(rename = "call.started")]
     CallStarted(CallStarted),
+    /// A call was restored from its draft after a reload, with its CRM link: the CRM re-attaches
+    /// it to the interaction it already has rather than sending context for a new call.
+    #[serde(rename = "call.resumed")]
+    CallResumed(CallResumed),
     /// The call must be escalated.
     #[serde(rename = "escalation.required")]
     EscalationRequired(EscalationRequired),
@@ -1315,6 +1399,10 @@ pub enum HostEvent {
     /// An entry's delivery is confirmed (by the host's ack or the HTTP endpoint).
     #[serde(rename = "entry.delivered")]
     EntryDelivered(EntryDelivered),
+    /// The HTTP endpoint redirected a POST or answered 401: its sign-in has expired. Entries for
+    /// it wait, nothing is lost; send configure with a new token.
+    #[serde(rename = "delivery.sign_in_needed")]
+    DeliverySignInNeeded(DeliverySignInNeeded),
     /// The outbox's counts.
     #[serde(rename = "outbox.status")]
     OutboxStatus(#[schemars(with = "OutboxCounts")] OutboxStatus),
@@ -1324,6 +1412,10 @@ pub enum HostEvent {
     /// A message from the host was refused and not acted on.
     #[serde(rename = "error")]
     Error(ErrorReport),
+    /// The host's teardown is finished: every call draft and delivered key was erased; entries
+    /// not yet delivered are kept (nothing is ever dropped) and counted.
+    #[serde(rename = "teardown.done")]
+    TeardownDone(TeardownDone),
 }
 
 /// The `hello` payload.
@@ -1360,6 +1452,34 @@ pub struct PackError {
 pub struct CallStarted {
     /// The call's id (the CRM's from `context.set`, or the widget's own).
     pub call_id: String,
+}
+
+/// The `call.resumed` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct CallResumed {
+    /// The call's id in the widget (as in its `call.started`).
+    pub call_id: String,
+    /// The CRM's id for the call, from the `context.set` it was started with, or `null`.
+    pub crm_call_id: Option<String>,
+    /// The CRM's reference to the contact, from that `context.set`, or `null`.
+    pub contact_ref: Option<String>,
+}
+
+/// The `delivery.sign_in_needed` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct DeliverySignInNeeded {
+    /// The endpoint that wants a sign-in.
+    #[schemars(extend("format" = "uri"))]
+    pub endpoint: String,
+    /// What it answered, in a few words ("redirected", "HTTP 401").
+    pub reason: String,
+}
+
+/// The `teardown.done` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TeardownDone {
+    /// How many entries not yet delivered were kept.
+    pub kept: usize,
 }
 
 /// The `escalation.required` payload.
@@ -1479,6 +1599,34 @@ impl HostEvent {
         })
     }
 
+    /// `call.resumed` for the call `call_id`, restored from its draft, with the CRM's call id and
+    /// contact reference it was started with, if any.
+    pub fn call_resumed(
+        call_id: &str,
+        crm_call_id: Option<&str>,
+        contact_ref: Option<&str>,
+    ) -> HostEvent {
+        HostEvent::CallResumed(CallResumed {
+            call_id: call_id.to_owned(),
+            crm_call_id: crm_call_id.map(str::to_owned),
+            contact_ref: contact_ref.map(str::to_owned),
+        })
+    }
+
+    /// `delivery.sign_in_needed` for `endpoint`, which answered so (`reason`: a few words, such as
+    /// "the endpoint redirected the entry" or "HTTP 401"; never a response body).
+    pub fn delivery_sign_in_needed(endpoint: &str, reason: &str) -> HostEvent {
+        HostEvent::DeliverySignInNeeded(DeliverySignInNeeded {
+            endpoint: endpoint.to_owned(),
+            reason: reason.to_owned(),
+        })
+    }
+
+    /// `teardown.done`, with how many undelivered entries were kept.
+    pub fn teardown_done(kept: usize) -> HostEvent {
+        HostEvent::TeardownDone(TeardownDone { kept })
+    }
+
     /// `escalation.required` to this level, for this reason.
     pub fn escalation_required(level: &str, reason: &str) -> HostEvent {
         HostEvent::EscalationRequired(EscalationRequired {
@@ -1555,12 +1703,15 @@ impl HostEvent {
             HostEvent::PackLoaded(_) => "pack.loaded",
             HostEvent::PackError(_) => "pack.error",
             HostEvent::CallStarted(_) => "call.started",
+            HostEvent::CallResumed(_) => "call.resumed",
             HostEvent::EscalationRequired(_) => "escalation.required",
             HostEvent::EntryCompleted(_) => "entry.completed",
             HostEvent::EntryDelivered(_) => "entry.delivered",
+            HostEvent::DeliverySignInNeeded(_) => "delivery.sign_in_needed",
             HostEvent::OutboxStatus(_) => "outbox.status",
             HostEvent::Resize(_) => "resize",
             HostEvent::Error(_) => "error",
+            HostEvent::TeardownDone(_) => "teardown.done",
         }
     }
 }
@@ -2274,6 +2425,7 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
             "theme",
             "z_index",
             "endpoint",
+            "token",
         ],
     )?;
     let agent_id = r
@@ -2323,6 +2475,16 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
             .map_err(|problem| r.report(&endpoint_path, problem.to_string()))
             .ok()
     });
+    let token_path = child(path, "token");
+    let token = optional(field(p, "token"), |v| {
+        let text = r.string(v, &token_path)?;
+        // The rule alone is said: a token is a credential, even a malformed one.
+        let token = BearerToken::parse(text);
+        if token.is_none() {
+            r.report(&token_path, TOKEN_RULE);
+        }
+        token
+    });
     let (
         Some(agent_id),
         Some(agent_name),
@@ -2331,7 +2493,10 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
         Some(theme),
         Some(z_index),
         Some(endpoint),
-    ) = (agent_id, agent_name, role, locale, theme, z_index, endpoint)
+        Some(token),
+    ) = (
+        agent_id, agent_name, role, locale, theme, z_index, endpoint, token,
+    )
     else {
         return None;
     };
@@ -2343,6 +2508,7 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
         theme,
         z_index,
         endpoint,
+        token,
     }))
 }
 

@@ -1,8 +1,9 @@
 //! The published JSON Schemas, generated from the types: the procedure pack's (F18), so editors can
 //! check and complete packs as they are written, and the completed log entry's (F17), so a host CRM
-//! knows exactly what it receives, and the host message protocol's (F17, F21). Committed as
-//! schema/pack.schema.json, schema/log-entry.schema.json and schema/protocol.schema.json; a test
-//! fails when any no longer matches the types.
+//! knows exactly what it receives, the host message protocol's (F17, F21), and the deployment
+//! settings' (deployment.json). Committed as schema/pack.schema.json, schema/log-entry.schema.json,
+//! schema/protocol.schema.json and schema/deployment.schema.json; a test fails when any no longer
+//! matches the types.
 
 use schemars::JsonSchema;
 
@@ -23,6 +24,12 @@ pub fn log_entry_schema_json() -> String {
 /// newline. Defined beside the protocol, in `protocol.rs`.
 pub fn protocol_schema_json() -> String {
     crate::protocol::protocol_schema_json()
+}
+
+/// The deployment settings' (deployment.json) JSON Schema, pretty-printed, ending in a newline.
+/// Defined beside the settings, in `deployment.rs`.
+pub fn deployment_schema_json() -> String {
+    crate::deployment::deployment_schema_json()
 }
 
 fn schema_json<T: JsonSchema>() -> String {

@@ -8,16 +8,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use incident_engine::outbox::{
-    Acked, Attempt, AttemptId, Enqueued, EntryState, Failed, Failure, IdempotencyKey, Outbox,
-    PolicyProblem, Random, RetryPolicy, SplitMix64, STEP_ASIDE_AFTER,
+    acknowledges, Acked, Attempt, AttemptId, Enqueued, EntryState, Failed, Failure, IdempotencyKey,
+    Outbox, PolicyProblem, Random, RetryPolicy, SplitMix64, Via, MAX_ACK_BYTES, STEP_ASIDE_AFTER,
 };
 use proptest::prelude::*;
 
 const T0: u64 = 1_800_000_000_000;
 const SECOND: u64 = 1_000;
 
+/// An outbox sending one entry at a time (the default sends eight), where the rules about the
+/// line and its order are easiest to see.
 fn outbox() -> Outbox {
-    Outbox::new(RetryPolicy::default()).unwrap()
+    Outbox::new(policy_with(1)).unwrap()
 }
 
 fn policy_with(max_in_flight: u32) -> RetryPolicy {
@@ -116,7 +118,7 @@ fn a_broken_random_source_still_gives_every_entry_its_own_key() {
     let mut outbox = outbox();
     let mut stuck = Stuck(7);
     let keys: BTreeSet<_> = (0..40)
-        .map(|i| outbox.enqueue(format!("entry {i}"), T0, &mut stuck))
+        .map(|i| outbox.enqueue(format!("entry {i}"), None, T0, &mut stuck))
         .collect();
     assert_eq!(keys.len(), 40);
     assert_eq!(outbox.entries().len(), 40);
@@ -144,7 +146,7 @@ fn the_backoff_ceiling_doubles_from_the_base_up_to_the_cap() {
 fn each_retry_waits_within_its_ceiling_and_the_cap() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(3);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let mut now = T0;
     for number in 1..=20u32 {
         let attempt = send_one(&mut outbox, now, &mut rng);
@@ -175,7 +177,7 @@ fn jitter_varies_with_the_seed_repeats_with_it_and_spreads_over_the_range() {
     let delay_for = |seed: u64| {
         let mut outbox = outbox();
         let mut rng = SplitMix64::new(seed);
-        let key = outbox.enqueue("entry".into(), T0, &mut rng);
+        let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
         let mut now = T0;
         loop {
             let attempt = send_one(&mut outbox, now, &mut rng);
@@ -210,7 +212,7 @@ fn jitter_varies_with_the_seed_repeats_with_it_and_spreads_over_the_range() {
 fn an_unanswered_attempt_times_out_and_is_retried_under_the_same_key() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(1);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let first = send_one(&mut outbox, T0, &mut rng);
     assert_eq!(first.deadline, T0 + 30 * SECOND);
     assert_eq!(outbox.next_wake(T0), Some(first.deadline));
@@ -236,7 +238,7 @@ fn coming_online_or_the_host_saying_ready_makes_waiting_entries_due_at_once() {
     for trigger in ["online", "host ready"] {
         let mut outbox = outbox();
         let mut rng = SplitMix64::new(9);
-        let key = outbox.enqueue("entry".into(), T0, &mut rng);
+        let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
         // Fail enough times that the next wait is minutes long.
         let mut now = T0;
         for _ in 0..10 {
@@ -273,14 +275,14 @@ fn coming_online_or_the_host_saying_ready_makes_waiting_entries_due_at_once() {
 fn online_leaves_attempts_in_flight_and_dead_letters_alone() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(2);
-    let sent = outbox.enqueue("sent".into(), T0, &mut rng);
-    let rejected = outbox.enqueue("rejected".into(), T0, &mut rng);
+    let sent = outbox.enqueue("sent".into(), None, T0, &mut rng);
+    let rejected = outbox.enqueue("rejected".into(), None, T0, &mut rng);
     let first = send_one(&mut outbox, T0, &mut rng);
     assert_eq!(first.key, sent);
-    outbox.acked(&sent, T0 + 1);
+    outbox.acked(&sent, Via::Host, T0 + 1);
     let second = send_one(&mut outbox, T0 + 1, &mut rng);
     outbox.failed(&rejected, second.attempt, http(400), T0 + 2, &mut rng);
-    let third = outbox.enqueue("third".into(), T0 + 3, &mut rng);
+    let third = outbox.enqueue("third".into(), None, T0 + 3, &mut rng);
     let in_flight = send_one(&mut outbox, T0 + 3, &mut rng);
     assert_eq!(in_flight.key, third);
     assert_eq!(outbox.online(T0 + 4), 0);
@@ -298,10 +300,12 @@ fn online_leaves_attempts_in_flight_and_dead_letters_alone() {
 
 #[test]
 fn which_failures_are_permanent() {
-    for status in [400, 401, 403, 404, 405, 410, 413, 415, 422, 451, 499] {
+    for status in [400, 403, 404, 405, 410, 413, 415, 422, 451, 499] {
         assert!(http(status).is_permanent(), "{status}");
     }
-    for status in [408, 409, 425, 429, 500, 502, 503, 504, 599, 301, 200, 0] {
+    for status in [
+        401, 408, 409, 425, 429, 500, 502, 503, 504, 599, 301, 200, 0,
+    ] {
         assert!(!http(status).is_permanent(), "{status}");
     }
     let network = Failure::Network {
@@ -315,13 +319,305 @@ fn which_failures_are_permanent() {
     };
     assert!(nack(true).is_permanent());
     assert!(!nack(false).is_permanent());
+    // A sign-in that expired, a redirect or an answer that is not an acknowledgement: the entry
+    // waits, nothing is lost. An endpoint taken off the allow-list: the handler sees it.
+    assert!(!Failure::Redirected.is_permanent());
+    assert!(!Failure::SignInNeeded { status: 401 }.is_permanent());
+    let unacknowledged = Failure::NotAcknowledged {
+        reason: "the answer is not JSON".into(),
+    };
+    assert!(!unacknowledged.is_permanent());
+    let not_allowed = Failure::EndpointNotAllowed {
+        endpoint: "https://old-crm.example/api".into(),
+    };
+    assert!(not_allowed.is_permanent());
+}
+
+#[test]
+fn a_redirect_a_401_or_a_sign_in_request_needs_a_sign_in_and_nothing_else_does() {
+    assert!(Failure::Redirected.needs_sign_in());
+    assert!(Failure::SignInNeeded { status: 401 }.needs_sign_in());
+    assert!(http(401).needs_sign_in());
+    for other in [
+        http(403),
+        http(503),
+        Failure::Timeout,
+        Failure::NotAcknowledged { reason: "x".into() },
+        Failure::EndpointNotAllowed {
+            endpoint: "https://crm.example/api".into(),
+        },
+    ] {
+        assert!(!other.needs_sign_in(), "{other:?}");
+    }
+}
+
+#[test]
+fn the_new_failures_are_described_in_plain_english() {
+    assert_eq!(
+        Failure::Redirected.describe(),
+        "the endpoint redirected the entry (often an expired sign-in); it will be sent again"
+    );
+    assert_eq!(
+        Failure::SignInNeeded { status: 401 }.describe(),
+        "the endpoint asks for a sign-in (HTTP 401): the entry waits for a new token"
+    );
+    assert!(Failure::NotAcknowledged {
+        reason: "the answer acknowledges another key".into()
+    }
+    .describe()
+    .starts_with("the endpoint answered without acknowledging this entry's key"));
+    assert!(Failure::EndpointNotAllowed {
+        endpoint: "https://old-crm.example/api".into()
+    }
+    .describe()
+    .contains("https://old-crm.example/api is no longer allowed by the deployment settings"));
+}
+
+#[test]
+fn an_endpoint_no_longer_allowed_is_a_dead_letter_and_a_sign_in_is_waited_for() {
+    let mut outbox = outbox();
+    let mut rng = SplitMix64::new(21);
+    let api = "https://crm.example/api/incidents".to_owned();
+    let key = outbox.enqueue("entry".into(), Some(api.clone()), T0, &mut rng);
+    let attempt = send_one(&mut outbox, T0, &mut rng);
+    let Failed::Retry { at, .. } = outbox.failed(
+        &key,
+        attempt.attempt,
+        Failure::SignInNeeded { status: 401 },
+        T0 + 1,
+        &mut rng,
+    ) else {
+        panic!("a sign-in is waited for");
+    };
+    // A new token: the entry is due at once rather than at the end of its wait.
+    assert!(at > T0);
+    assert_eq!(outbox.signed_in("https://other.example/api", T0 + 2), 0);
+    assert_eq!(outbox.signed_in(&api, T0 + 2), 1);
+    let attempt = send_one(&mut outbox, T0 + 2, &mut rng);
+    assert_eq!(attempt.endpoint.as_deref(), Some(api.as_str()));
+    let not_allowed = Failure::EndpointNotAllowed {
+        endpoint: api.clone(),
+    };
+    assert_eq!(
+        outbox.failed(&key, attempt.attempt, not_allowed, T0 + 3, &mut rng),
+        Failed::DeadLettered
+    );
+    assert_eq!(outbox.dead_letters().len(), 1);
+}
+
+// Routes
+
+#[test]
+fn each_entry_keeps_the_route_it_was_queued_for() {
+    let mut outbox = Outbox::new(policy_with(4)).unwrap();
+    let mut rng = SplitMix64::new(22);
+    let old = "https://crm.example/api/v1".to_owned();
+    let new = "https://crm.example/api/v2".to_owned();
+    let a = outbox.enqueue("a".into(), Some(old.clone()), T0, &mut rng);
+    let b = outbox.enqueue("b".into(), None, T0, &mut rng);
+    let c = outbox.enqueue("c".into(), Some(new.clone()), T0, &mut rng);
+    let routes: Vec<_> = outbox
+        .due(T0, &mut rng)
+        .into_iter()
+        .map(|attempt| (attempt.key, attempt.endpoint))
+        .collect();
+    assert_eq!(
+        routes,
+        [(a.clone(), Some(old.clone())), (b, None), (c, Some(new))]
+    );
+    assert_eq!(outbox.entry(&a).unwrap().endpoint, Some(old.clone()));
+    // And across storage.
+    let restored = Outbox::from_json(&outbox.to_json()).unwrap();
+    assert_eq!(restored.entry(&a).unwrap().endpoint, Some(old));
+}
+
+#[test]
+fn an_acknowledgement_counts_only_from_the_entry_s_own_route() {
+    let mut outbox = Outbox::new(policy_with(4)).unwrap();
+    let mut rng = SplitMix64::new(23);
+    let api = "https://crm.example/api/incidents";
+    let posted = outbox.enqueue("posted".into(), Some(api.into()), T0, &mut rng);
+    let ported = outbox.enqueue("ported".into(), None, T0, &mut rng);
+    outbox.due(T0, &mut rng);
+    let before = outbox.clone();
+    assert_eq!(outbox.acked(&posted, Via::Host, T0 + 1), Acked::WrongRoute);
+    assert_eq!(
+        outbox.acked(&posted, Via::Endpoint("https://crm.example/other"), T0 + 1),
+        Acked::WrongRoute
+    );
+    assert_eq!(
+        outbox.acked(&ported, Via::Endpoint(api), T0 + 1),
+        Acked::WrongRoute
+    );
+    assert_eq!(outbox, before, "an ack by another route changes nothing");
+    assert_eq!(
+        outbox.acked(&posted, Via::Endpoint(api), T0 + 2),
+        Acked::Delivered
+    );
+    assert_eq!(outbox.acked(&ported, Via::Host, T0 + 2), Acked::Delivered);
+    // A repeat is a repeat, whichever route it comes by.
+    assert_eq!(
+        outbox.acked(&posted, Via::Host, T0 + 3),
+        Acked::AlreadyDelivered
+    );
+    assert_eq!(
+        outbox.acked(&ported, Via::Endpoint(api), T0 + 3),
+        Acked::AlreadyDelivered
+    );
+}
+
+#[test]
+fn a_stale_ack_for_a_pending_entry_still_delivers_it() {
+    let mut outbox = outbox();
+    let mut rng = SplitMix64::new(24);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
+    let first = send_one(&mut outbox, T0, &mut rng);
+    // The attempt times out: the entry waits for its retry, and nothing is in flight.
+    assert!(outbox.due(first.deadline, &mut rng).is_empty());
+    assert!(
+        matches!(state(&outbox, &key), EntryState::Pending { due_at, .. } if due_at > first.deadline)
+    );
+    // Then the answer to the timed-out attempt arrives: an acknowledgement of the key is good
+    // news whatever attempt it answers.
+    assert_eq!(
+        outbox.acked(&key, Via::Host, first.deadline + 1),
+        Acked::Delivered
+    );
+    assert!(outbox.next_wake(first.deadline + 1).is_none());
+}
+
+#[test]
+fn a_host_nack_answers_the_current_attempt_of_a_host_routed_entry_only() {
+    let mut outbox = Outbox::new(policy_with(4)).unwrap();
+    let mut rng = SplitMix64::new(25);
+    let api = "https://crm.example/api/incidents";
+    let posted = outbox.enqueue("posted".into(), Some(api.into()), T0, &mut rng);
+    let ported = outbox.enqueue("ported".into(), None, T0, &mut rng);
+    let waiting = outbox.enqueue("waiting".into(), None, T0, &mut rng);
+    let busy = || Failure::HostNack {
+        permanent: false,
+        reason: "busy".into(),
+    };
+    // Not in flight yet: there is no attempt to answer.
+    assert_eq!(
+        outbox.nacked_by_host(&waiting, busy(), T0, &mut rng),
+        Failed::StaleAttempt
+    );
+    outbox.due(T0, &mut rng);
+    let before = outbox.clone();
+    assert_eq!(
+        outbox.nacked_by_host(&posted, busy(), T0 + 1, &mut rng),
+        Failed::WrongRoute
+    );
+    assert_eq!(outbox, before);
+    assert!(matches!(
+        outbox.nacked_by_host(&ported, busy(), T0 + 1, &mut rng),
+        Failed::Retry { .. }
+    ));
+    assert!(matches!(
+        state(&outbox, &ported),
+        EntryState::Pending { .. }
+    ));
+    let stranger = IdempotencyKey::new_v4(&mut SplitMix64::new(999));
+    assert_eq!(
+        outbox.nacked_by_host(&stranger, busy(), T0 + 2, &mut rng),
+        Failed::UnknownKey
+    );
+    let attempts = outbox.due(T0 + 10 * SECOND, &mut rng);
+    assert!(attempts.iter().any(|a| a.key == ported));
+    let refused = Failure::HostNack {
+        permanent: true,
+        reason: "unknown contact".into(),
+    };
+    assert_eq!(
+        outbox.nacked_by_host(&ported, refused, T0 + 11 * SECOND, &mut rng),
+        Failed::DeadLettered
+    );
+    outbox.acked(&waiting, Via::Host, T0 + 12 * SECOND);
+    assert_eq!(
+        outbox.nacked_by_host(&waiting, busy(), T0 + 13 * SECOND, &mut rng),
+        Failed::AlreadyDelivered
+    );
+}
+
+#[test]
+fn a_format_1_outbox_stored_before_routes_were_kept_still_loads_for_the_host_page() {
+    let stored = r#"{"format":1,"policy":{"base_ms":1000,"cap_ms":300000,"attempt_timeout_ms":30000,"tombstone_retention_ms":604800000,"max_in_flight":1},"entries":[{"key":"0b9e2c7a-4d1f-4c3e-9a8b-1f2e3d4c5b6a","payload":"{}","enqueued_at":1800000000000,"attempts":1,"last_failure":null,"state":{"is":"in_flight","attempt":0,"started_at":1800000000000,"deadline":1800000030000}}],"tombstones":{},"next_attempt":1}"#;
+    let mut outbox = Outbox::from_json(stored).unwrap();
+    let key = IdempotencyKey::parse("0b9e2c7a-4d1f-4c3e-9a8b-1f2e3d4c5b6a").unwrap();
+    assert_eq!(outbox.entry(&key).unwrap().endpoint, None);
+    // Written again, it has no endpoint field: an older widget can still read it.
+    assert!(!outbox.to_json().contains("endpoint"));
+    // It is the host page's to acknowledge.
+    assert_eq!(
+        outbox.acked(&key, Via::Endpoint("https://crm.example/api"), T0),
+        Acked::WrongRoute
+    );
+    assert_eq!(outbox.acked(&key, Via::Host, T0), Acked::Delivered);
+}
+
+// The acknowledgement contract
+
+#[test]
+fn an_answer_acknowledges_only_the_entry_s_own_key() {
+    let key = IdempotencyKey::parse("0b9e2c7a-4d1f-4c3e-9a8b-1f2e3d4c5b6a").unwrap();
+    assert_eq!(
+        acknowledges(r#"{"key":"0b9e2c7a-4d1f-4c3e-9a8b-1f2e3d4c5b6a"}"#, &key),
+        Ok(())
+    );
+    assert_eq!(
+        acknowledges(
+            r#"{"key":"0B9E2C7A-4D1F-4C3E-9A8B-1F2E3D4C5B6A","id":"INC-1","stored":true}"#,
+            &key
+        ),
+        Ok(()),
+        "keys compare in either case; other fields are the CRM's business"
+    );
+    let refusals = [
+        (
+            "<!doctype html><title>Sign in</title>",
+            "the answer is not JSON",
+        ),
+        ("", "the answer is not JSON"),
+        ("[]", "the answer is not a JSON object"),
+        ("{}", "the answer has no \"key\""),
+        (r#"{"key":null}"#, "the answer has no \"key\""),
+        (r#"{"key":42}"#, "the answer's \"key\" is not text"),
+        (
+            r#"{"key":"not-a-key"}"#,
+            "the answer's \"key\" is not an idempotency key",
+        ),
+        (
+            r#"{"key":"11111111-2222-4333-8444-555555555555"}"#,
+            "the answer acknowledges another key",
+        ),
+    ];
+    for (body, reason) in refusals {
+        assert_eq!(acknowledges(body, &key), Err(reason.to_owned()), "{body}");
+    }
+}
+
+#[test]
+fn an_answer_over_64_kib_is_refused_unread() {
+    let key = IdempotencyKey::parse("0b9e2c7a-4d1f-4c3e-9a8b-1f2e3d4c5b6a").unwrap();
+    let padding = " ".repeat(MAX_ACK_BYTES);
+    let body = format!(r#"{{"key":"{key}"}}{padding}"#);
+    assert_eq!(
+        acknowledges(&body, &key),
+        Err("the answer is larger than 64 KiB".to_owned())
+    );
+    let nested = "[".repeat(10_000);
+    assert!(
+        acknowledges(&nested, &key).is_err(),
+        "deep nesting is an error, not a crash"
+    );
 }
 
 #[test]
 fn a_permanent_rejection_is_a_dead_letter_until_the_handler_sends_it_again() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(5);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let attempt = send_one(&mut outbox, T0, &mut rng);
     let failure = Failure::Http {
         status: 422,
@@ -353,7 +649,7 @@ fn a_permanent_rejection_is_a_dead_letter_until_the_handler_sends_it_again() {
     );
     let again = send_one(&mut outbox, T0 + 10, &mut rng);
     assert_eq!((&again.key, again.number), (&key, 1));
-    assert_eq!(outbox.acked(&key, T0 + 11), Acked::Delivered);
+    assert_eq!(outbox.acked(&key, Via::Host, T0 + 11), Acked::Delivered);
     assert!(outbox.dead_letters().is_empty());
 }
 
@@ -361,15 +657,15 @@ fn a_permanent_rejection_is_a_dead_letter_until_the_handler_sends_it_again() {
 fn a_dead_letter_sent_again_waits_for_the_entry_in_flight() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(7);
-    let first = outbox.enqueue("first".into(), T0, &mut rng);
-    let second = outbox.enqueue("second".into(), T0, &mut rng);
+    let first = outbox.enqueue("first".into(), None, T0, &mut rng);
+    let second = outbox.enqueue("second".into(), None, T0, &mut rng);
     let attempt = send_one(&mut outbox, T0, &mut rng);
     outbox.failed(&first, attempt.attempt, http(400), T0, &mut rng);
     assert_eq!(send_one(&mut outbox, T0, &mut rng).key, second);
     // Back at the head of the line, but one is already in flight.
     assert!(outbox.retry_dead_letter(&first, T0 + 1));
     assert!(outbox.due(T0 + 1, &mut rng).is_empty(), "two in flight");
-    assert_eq!(outbox.acked(&second, T0 + 2), Acked::Delivered);
+    assert_eq!(outbox.acked(&second, Via::Host, T0 + 2), Acked::Delivered);
     assert_eq!(send_one(&mut outbox, T0 + 2, &mut rng).key, first);
 }
 
@@ -377,7 +673,7 @@ fn a_dead_letter_sent_again_waits_for_the_entry_in_flight() {
 fn a_permanent_host_nack_is_a_dead_letter_and_a_retryable_one_is_retried() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(6);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let attempt = send_one(&mut outbox, T0, &mut rng);
     let busy = Failure::HostNack {
         permanent: false,
@@ -407,20 +703,23 @@ fn a_permanent_host_nack_is_a_dead_letter_and_a_retryable_one_is_retried() {
 fn a_late_ack_for_a_timed_out_attempt_still_delivers() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(11);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let first = send_one(&mut outbox, T0, &mut rng);
     let second = resend_after(&mut outbox, first.deadline, &mut rng);
     let wake = first.deadline + SECOND;
     assert_ne!(second.attempt, first.attempt);
     // The answer to the first attempt arrives now: the CRM has the entry.
-    assert_eq!(outbox.acked(&key, wake + 1), Acked::Delivered);
+    assert_eq!(outbox.acked(&key, Via::Host, wake + 1), Acked::Delivered);
     assert!(outbox.is_delivered(&key));
     assert!(outbox.entry(&key).is_none(), "the payload is dropped");
     assert_eq!(
         outbox.failed(&key, second.attempt, http(503), wake + 2, &mut rng),
         Failed::AlreadyDelivered
     );
-    assert_eq!(outbox.acked(&key, wake + 3), Acked::AlreadyDelivered);
+    assert_eq!(
+        outbox.acked(&key, Via::Host, wake + 3),
+        Acked::AlreadyDelivered
+    );
     assert_eq!(outbox.tombstones().get(&key), Some(&(wake + 1)));
 }
 
@@ -428,10 +727,10 @@ fn a_late_ack_for_a_timed_out_attempt_still_delivers() {
 fn a_late_ack_for_a_dead_letter_delivers_it() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(12);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let first = send_one(&mut outbox, T0, &mut rng);
     outbox.failed(&key, first.attempt, http(400), T0 + 1, &mut rng);
-    assert_eq!(outbox.acked(&key, T0 + 2), Acked::Delivered);
+    assert_eq!(outbox.acked(&key, Via::Host, T0 + 2), Acked::Delivered);
     assert!(outbox.dead_letters().is_empty());
 }
 
@@ -439,7 +738,7 @@ fn a_late_ack_for_a_dead_letter_delivers_it() {
 fn a_failure_for_a_superseded_attempt_is_ignored() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(13);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let first = send_one(&mut outbox, T0, &mut rng);
     let second = resend_after(&mut outbox, first.deadline, &mut rng);
     let wake = first.deadline + SECOND;
@@ -463,11 +762,11 @@ fn a_failure_for_a_superseded_attempt_is_ignored() {
 fn unknown_keys_and_attempts_change_nothing() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(14);
-    outbox.enqueue("entry".into(), T0, &mut rng);
+    outbox.enqueue("entry".into(), None, T0, &mut rng);
     send_one(&mut outbox, T0, &mut rng);
     let before = outbox.clone();
     let stranger = IdempotencyKey::new_v4(&mut SplitMix64::new(999));
-    assert_eq!(outbox.acked(&stranger, T0), Acked::UnknownKey);
+    assert_eq!(outbox.acked(&stranger, Via::Host, T0), Acked::UnknownKey);
     assert_eq!(
         outbox.failed(&stranger, AttemptId(0), http(400), T0, &mut rng),
         Failed::UnknownKey
@@ -482,10 +781,10 @@ fn unknown_keys_and_attempts_change_nothing() {
 fn tombstones_last_their_retention_and_then_purge_forgets_them() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(15);
-    let key = outbox.enqueue("Mrs Example, 12 High Street".into(), T0, &mut rng);
+    let key = outbox.enqueue("Mrs Example, 12 High Street".into(), None, T0, &mut rng);
     send_one(&mut outbox, T0, &mut rng);
     let delivered = T0 + 200;
-    outbox.acked(&key, delivered);
+    outbox.acked(&key, Via::Host, delivered);
     let json = serde_json::to_string(&outbox).unwrap();
     assert!(!json.contains("High Street"), "payload dropped on delivery");
     let retention = RetryPolicy::default().tombstone_retention_ms;
@@ -496,24 +795,27 @@ fn tombstones_last_their_retention_and_then_purge_forgets_them() {
     assert_eq!(outbox.purge(delivered + retention), 1);
     assert!(!outbox.is_delivered(&key));
     assert_eq!(outbox.next_purge(), None);
-    assert_eq!(outbox.acked(&key, delivered + retention), Acked::UnknownKey);
+    assert_eq!(
+        outbox.acked(&key, Via::Host, delivered + retention),
+        Acked::UnknownKey
+    );
 }
 
 #[test]
 fn a_delivered_key_enqueued_again_is_not_sent_again() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(16);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     assert_eq!(
-        outbox.enqueue_with_key(key.clone(), "other".into(), T0 + 1),
+        outbox.enqueue_with_key(key.clone(), "other".into(), None, T0 + 1),
         Enqueued::AlreadyQueued
     );
     assert_eq!(outbox.entries().len(), 1);
     assert_eq!(outbox.entry(&key).unwrap().payload, "entry", "first kept");
     send_one(&mut outbox, T0 + 1, &mut rng);
-    outbox.acked(&key, T0 + 2);
+    outbox.acked(&key, Via::Host, T0 + 2);
     assert_eq!(
-        outbox.enqueue_with_key(key.clone(), "entry".into(), T0 + 3),
+        outbox.enqueue_with_key(key.clone(), "entry".into(), None, T0 + 3),
         Enqueued::AlreadyDelivered
     );
     assert!(outbox.entries().is_empty());
@@ -521,7 +823,7 @@ fn a_delivered_key_enqueued_again_is_not_sent_again() {
     // A key made elsewhere is adopted once.
     let adopted = IdempotencyKey::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap();
     assert_eq!(
-        outbox.enqueue_with_key(adopted.clone(), "restored".into(), T0 + 4),
+        outbox.enqueue_with_key(adopted.clone(), "restored".into(), None, T0 + 4),
         Enqueued::Added
     );
     assert_eq!(send_one(&mut outbox, T0 + 4, &mut rng).key, adopted);
@@ -534,7 +836,7 @@ fn entries_go_one_at_a_time_in_order_unless_the_policy_allows_more() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(17);
     let keys: Vec<_> = (0..3)
-        .map(|i| outbox.enqueue(format!("entry {i}"), T0 + i, &mut rng))
+        .map(|i| outbox.enqueue(format!("entry {i}"), None, T0 + i, &mut rng))
         .collect();
     let first = outbox.due(T0 + 5, &mut rng);
     assert_eq!(first.len(), 1);
@@ -544,7 +846,7 @@ fn entries_go_one_at_a_time_in_order_unless_the_policy_allows_more() {
         "one in flight at a time"
     );
     assert_eq!(outbox.next_wake(T0 + 6), Some(first[0].deadline));
-    outbox.acked(&keys[0], T0 + 7);
+    outbox.acked(&keys[0], Via::Host, T0 + 7);
     assert_eq!(outbox.next_wake(T0 + 7), Some(T0 + 7));
     let second = send_one(&mut outbox, T0 + 7, &mut rng);
     assert_eq!(second.key, keys[1]);
@@ -567,7 +869,7 @@ fn entries_go_one_at_a_time_in_order_unless_the_policy_allows_more() {
 
     let mut wide = Outbox::new(policy_with(2)).unwrap();
     for i in 0..3 {
-        wide.enqueue(format!("entry {i}"), T0, &mut rng);
+        wide.enqueue(format!("entry {i}"), None, T0, &mut rng);
     }
     assert_eq!(wide.due(T0, &mut rng).len(), 2);
     assert_eq!(wide.status(T0).in_flight, 2);
@@ -577,8 +879,8 @@ fn entries_go_one_at_a_time_in_order_unless_the_policy_allows_more() {
 fn an_entry_that_keeps_failing_steps_aside_and_the_ones_behind_it_go() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(19);
-    let stuck = outbox.enqueue("a body the CRM chokes on".into(), T0, &mut rng);
-    let behind = outbox.enqueue("entry 1".into(), T0, &mut rng);
+    let stuck = outbox.enqueue("a body the CRM chokes on".into(), None, T0, &mut rng);
+    let behind = outbox.enqueue("entry 1".into(), None, T0, &mut rng);
     // Until it has failed STEP_ASIDE_AFTER times, the one behind waits while it waits.
     let (mut now, mut failures) = (T0, 0);
     let retry_at = loop {
@@ -601,7 +903,7 @@ fn an_entry_that_keeps_failing_steps_aside_and_the_ones_behind_it_go() {
     // Now it waits out of the line: the one behind goes, and is delivered.
     let next = send_one(&mut outbox, now, &mut rng);
     assert_eq!(next.key, behind);
-    assert_eq!(outbox.acked(&behind, now), Acked::Delivered);
+    assert_eq!(outbox.acked(&behind, Via::Host, now), Acked::Delivered);
     // The stuck one is not forgotten: it is tried again when due, under its key.
     assert_eq!(outbox.next_wake(now), Some(retry_at));
     let again = send_one(&mut outbox, retry_at, &mut rng);
@@ -613,7 +915,7 @@ fn only_one_entry_steps_aside_at_a_time_so_an_outage_stays_cheap() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(20);
     let keys: Vec<_> = (0..3)
-        .map(|i| outbox.enqueue(format!("entry {i}"), T0, &mut rng))
+        .map(|i| outbox.enqueue(format!("entry {i}"), None, T0, &mut rng))
         .collect();
     // An outage: every send fails. The first steps aside after three failures and the second is
     // tried; the second then holds the line, so the third is never tried.
@@ -631,7 +933,7 @@ fn only_one_entry_steps_aside_at_a_time_so_an_outage_stays_cheap() {
     // The CRM is back: every entry is delivered, the third among them.
     for _ in 0..40 {
         for attempt in outbox.due(now, &mut rng) {
-            outbox.acked(&attempt.key, now);
+            outbox.acked(&attempt.key, Via::Host, now);
         }
         match outbox.next_wake(now) {
             Some(wake) => now = wake,
@@ -645,7 +947,7 @@ fn only_one_entry_steps_aside_at_a_time_so_an_outage_stays_cheap() {
 fn after_a_reload_attempts_in_flight_are_due_again_under_their_keys() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(18);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let before = send_one(&mut outbox, T0, &mut rng);
     let stored = serde_json::to_string(&outbox).unwrap();
     let mut restored: Outbox = serde_json::from_str(&stored).unwrap();
@@ -667,7 +969,7 @@ fn after_a_reload_attempts_in_flight_are_due_again_under_their_keys() {
 fn a_clock_that_goes_back_does_not_strand_an_entry() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(19);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let attempt = send_one(&mut outbox, T0, &mut rng);
     // The clock jumps back an hour while the attempt is out: it is given up and sent again
     // within the first retry's wait, not an hour and a deadline later.
@@ -706,15 +1008,15 @@ fn status_counts_each_state_and_the_oldest_wait() {
         (0, 0, 0, 0)
     );
     assert_eq!(empty.oldest_pending_age_ms, None);
-    let a = outbox.enqueue("a".into(), T0, &mut rng);
-    let b = outbox.enqueue("b".into(), T0 + 1_000, &mut rng);
+    let a = outbox.enqueue("a".into(), None, T0, &mut rng);
+    let b = outbox.enqueue("b".into(), None, T0 + 1_000, &mut rng);
     let sent = outbox.due(T0 + 1_500, &mut rng);
     assert_eq!(sent.len(), 2);
-    outbox.enqueue("c".into(), T0 + 2_000, &mut rng);
-    outbox.acked(&a, T0 + 2_500);
+    outbox.enqueue("c".into(), None, T0 + 2_000, &mut rng);
+    outbox.acked(&a, Via::Host, T0 + 2_500);
     outbox.failed(&b, sent[1].attempt, http(404), T0 + 2_600, &mut rng);
     assert_eq!(send_one(&mut outbox, T0 + 3_000, &mut rng).payload, "c");
-    outbox.enqueue("d".into(), T0 + 3_000, &mut rng);
+    outbox.enqueue("d".into(), None, T0 + 3_000, &mut rng);
     let status = outbox.status(T0 + 10_000);
     assert_eq!(
         (
@@ -735,7 +1037,7 @@ fn status_counts_each_state_and_the_oldest_wait() {
 fn failure_reasons_are_kept_short() {
     let mut outbox = outbox();
     let mut rng = SplitMix64::new(21);
-    let key = outbox.enqueue("entry".into(), T0, &mut rng);
+    let key = outbox.enqueue("entry".into(), None, T0, &mut rng);
     let attempt = send_one(&mut outbox, T0, &mut rng);
     let failure = Failure::Http {
         status: 400,
@@ -757,13 +1059,14 @@ fn a_busy_outbox_survives_a_json_round_trip_and_carries_on() {
         .map(|i| {
             outbox.enqueue(
                 format!("{{\"entry\":{i},\"text\":\"\\\"é\\\"\"}}"),
+                None,
                 T0,
                 &mut rng,
             )
         })
         .collect();
     let sent = outbox.due(T0, &mut rng);
-    outbox.acked(&keys[0], T0 + 1);
+    outbox.acked(&keys[0], Via::Host, T0 + 1);
     outbox.failed(&keys[1], sent[1].attempt, http(403), T0 + 2, &mut rng);
     let sent = outbox.due(T0 + 3, &mut rng);
     outbox.failed(&keys[2], sent[0].attempt, http(503), T0 + 4, &mut rng);
@@ -784,22 +1087,22 @@ fn a_busy_outbox_survives_a_json_round_trip_and_carries_on() {
         (3, 1, 1, 1)
     );
     assert_eq!(
-        restored.acked(&in_flight.key, T0 + 6),
+        restored.acked(&in_flight.key, Via::Host, T0 + 6),
         Acked::Delivered,
         "an answer to an attempt sent before the save still counts"
     );
     assert_eq!(
-        restored.enqueue_with_key(keys[0].clone(), "again".into(), T0 + 7),
+        restored.enqueue_with_key(keys[0].clone(), "again".into(), None, T0 + 7),
         Enqueued::AlreadyDelivered
     );
 }
 
 #[test]
 fn a_damaged_stored_outbox_is_refused_with_every_problem() {
-    let mut outbox = Outbox::new(RetryPolicy::default()).unwrap();
+    let mut outbox = outbox();
     let mut rng = SplitMix64::new(23);
-    let a = outbox.enqueue("a".into(), T0, &mut rng);
-    outbox.enqueue("b".into(), T0, &mut rng);
+    let a = outbox.enqueue("a".into(), None, T0, &mut rng);
+    outbox.enqueue("b".into(), None, T0, &mut rng);
     send_one(&mut outbox, T0, &mut rng);
     let mut json = serde_json::to_value(&outbox).unwrap();
     json["format"] = 2.into();
@@ -862,7 +1165,7 @@ fn nonsense_policies_are_refused_with_every_problem() {
     );
     let mut outbox = outbox();
     assert!(outbox.set_policy(inverted).is_err());
-    assert_eq!(outbox.policy(), &RetryPolicy::default(), "old policy kept");
+    assert_eq!(outbox.policy(), &policy_with(1), "old policy kept");
     assert!(outbox.set_policy(policy_with(3)).is_ok());
     assert_eq!(outbox.policy().max_in_flight, 3);
 }
@@ -1107,7 +1410,7 @@ proptest! {
             match op {
                 Op::Enqueue => {
                     let payload = format!("entry {}", order.len());
-                    let key = outbox.enqueue(payload.clone(), now, &mut rng);
+                    let key = outbox.enqueue(payload.clone(), None, now, &mut rng);
                     prop_assert!(!enqueued.contains_key(&key));
                     enqueued.insert(key.clone(), payload);
                     order.push(key);
@@ -1127,7 +1430,7 @@ proptest! {
                         purged.remove(&key);
                         Enqueued::Added
                     };
-                    prop_assert_eq!(outbox.enqueue_with_key(key, payload, now), expected);
+                    prop_assert_eq!(outbox.enqueue_with_key(key, payload, None, now), expected);
                 }
                 Op::Advance(ms) => now += ms,
                 Op::Due => {
@@ -1160,7 +1463,7 @@ proptest! {
                             } else {
                                 Acked::UnknownKey
                             };
-                            prop_assert_eq!(outbox.acked(key, now), expected);
+                            prop_assert_eq!(outbox.acked(key, Via::Host, now), expected);
                         }
                         Reply::Retryable => {
                             let entry_attempts = outbox.entry(key).map(|e| e.attempts);
@@ -1271,7 +1574,7 @@ fn simulate(seed: u64, count: usize, max_in_flight: u32, outage: (u64, u64)) -> 
         while arrivals.last().is_some_and(|at| *at <= now) {
             arrivals.pop();
             let payload = format!("entry {}", enqueued.len());
-            let key = outbox.enqueue(payload.clone(), now, &mut rng);
+            let key = outbox.enqueue(payload.clone(), None, now, &mut rng);
             enqueued.insert(key, payload);
         }
         if !back_online_told && now >= outage_end {
@@ -1286,7 +1589,7 @@ fn simulate(seed: u64, count: usize, max_in_flight: u32, outage: (u64, u64)) -> 
             }
             match answer {
                 Answer::Ack => {
-                    let outcome = outbox.acked(&attempt.key, now);
+                    let outcome = outbox.acked(&attempt.key, Via::Host, now);
                     assert!(matches!(
                         outcome,
                         Acked::Delivered | Acked::AlreadyDelivered
@@ -1400,14 +1703,67 @@ fn the_default_outbox_is_empty_with_the_default_policy_and_its_json_reads_back_e
 
     let mut rng = SplitMix64::new(7);
     let mut outbox = Outbox::default();
-    let first = outbox.enqueue("{\"n\":1}".into(), 10, &mut rng);
-    outbox.enqueue("{\"n\":2}".into(), 11, &mut rng);
-    let attempt = send_one(&mut outbox, 12, &mut rng);
-    assert_eq!(attempt.key, first);
+    let first = outbox.enqueue("{\"n\":1}".into(), None, 10, &mut rng);
+    let second = outbox.enqueue("{\"n\":2}".into(), None, 11, &mut rng);
+    let attempts = outbox.due(12, &mut rng);
+    let keys: Vec<_> = attempts.iter().map(|a| &a.key).collect();
+    assert_eq!(keys, [&first, &second], "up to eight at once, in order");
     let text = outbox.to_json();
     assert_eq!(Outbox::from_json(&text).as_ref(), Ok(&outbox));
     // The same bytes again: a stored outbox read and written back does not drift.
     assert_eq!(Outbox::from_json(&text).unwrap().to_json(), text);
+}
+
+#[test]
+fn the_default_sends_eight_at_once_and_keeps_a_generous_attempt_timeout() {
+    let policy = RetryPolicy::default();
+    assert_eq!(policy.max_in_flight, 8);
+    assert_eq!(policy.attempt_timeout_ms, 30 * SECOND);
+    let mut rng = SplitMix64::new(8);
+    let mut outbox = Outbox::default();
+    for i in 0..10 {
+        outbox.enqueue(format!("entry {i}"), None, T0, &mut rng);
+    }
+    assert_eq!(outbox.due(T0, &mut rng).len(), 8);
+    assert!(
+        outbox.due(T0 + 1, &mut rng).is_empty(),
+        "eight in flight at most"
+    );
+}
+
+#[test]
+fn a_stored_outbox_keeps_its_policy_until_it_adopts_the_current_one_with_its_own_retention() {
+    let old = RetryPolicy {
+        max_in_flight: 1,
+        tombstone_retention_ms: 24 * 60 * 60 * SECOND,
+        ..RetryPolicy::default()
+    };
+    let mut rng = SplitMix64::new(9);
+    let mut stored = Outbox::new(old).unwrap();
+    for i in 0..3 {
+        stored.enqueue(format!("entry {i}"), None, T0, &mut rng);
+    }
+    let mut outbox = Outbox::from_json(&stored.to_json()).unwrap();
+    assert_eq!(outbox.policy(), &old, "a stored outbox keeps its policy");
+    outbox.adopt_policy(RetryPolicy::default()).unwrap();
+    assert_eq!(
+        outbox.policy(),
+        &RetryPolicy {
+            tombstone_retention_ms: 24 * 60 * 60 * SECOND,
+            ..RetryPolicy::default()
+        }
+    );
+    assert_eq!(outbox.due(T0, &mut rng).len(), 3);
+    let nonsense = RetryPolicy {
+        max_in_flight: 0,
+        ..RetryPolicy::default()
+    };
+    let before = outbox.clone();
+    assert!(outbox.adopt_policy(nonsense).is_err());
+    assert_eq!(
+        outbox, before,
+        "a policy that cannot be used changes nothing"
+    );
 }
 
 #[test]

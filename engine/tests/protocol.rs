@@ -12,9 +12,10 @@ use incident_engine::entry::LogEntry;
 use incident_engine::outbox::{Failure, IdempotencyKey, OutboxStatus};
 use incident_engine::pack::UnitStatus;
 use incident_engine::protocol::{
-    protocol_schema_json, read_bare_command, AllowList, Endpoint, Handshake, HostCommand,
-    HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError, Outbound, PackUrl,
-    RejectReason, Rejection, Role, SessionId, Theme, UrlProblem, MAX_MESSAGE_BYTES, MAX_SEQ,
+    protocol_schema_json, read_bare_command, AllowList, BearerToken, Endpoint, Handshake,
+    HostCommand, HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError,
+    Outbound, PackUrl, RejectReason, Rejection, Role, SessionId, Theme, UrlProblem,
+    MAX_MESSAGE_BYTES, MAX_SEQ,
 };
 use incident_engine::{parse_pack, Pack, PackLoadError};
 use proptest::prelude::*;
@@ -255,6 +256,44 @@ fn the_allow_list_reports_every_bad_entry_with_its_index() {
         "{text}"
     );
     assert!(text.contains("entry [3]: an origin has no path"), "{text}");
+}
+
+#[test]
+fn the_allow_list_takes_plain_http_only_for_this_machine() {
+    let error = AllowList::parse(&[
+        "https://crm.example.org",
+        "http://crm.example.org",
+        "http://10.0.0.5:8080",
+        "http://127.0.0.1:4173",
+        "http://127.8.9.10",
+        "http://localhost:3000",
+        "http://desk.localhost",
+        "http://[::1]:8080",
+    ])
+    .unwrap_err();
+    let found: Vec<(usize, OriginError)> = error
+        .problems
+        .iter()
+        .map(|p| (p.index, p.error.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(1, OriginError::Insecure), (2, OriginError::Insecure)]
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("entry [1]: a host origin must use https"),
+        "{error}"
+    );
+    let loopback = AllowList::parse(&[
+        "http://127.0.0.1:4173",
+        "http://127.8.9.10",
+        "http://localhost:3000",
+        "http://[::1]:8080",
+    ])
+    .unwrap();
+    assert_eq!(loopback.origins().len(), 4);
 }
 
 #[test]
@@ -611,6 +650,26 @@ fn every_event_has_its_type_and_payload_fields() {
             HostEvent::call_started("INT-2027-000123"),
             "call.started",
             json!({ "call_id": "INT-2027-000123" }),
+        ),
+        (
+            HostEvent::call_resumed("call-7", Some("INT-2027-000123"), Some("contact/88231")),
+            "call.resumed",
+            json!({ "call_id": "call-7", "crm_call_id": "INT-2027-000123", "contact_ref": "contact/88231" }),
+        ),
+        (
+            HostEvent::call_resumed("call-8", None, None),
+            "call.resumed",
+            json!({ "call_id": "call-8", "crm_call_id": null, "contact_ref": null }),
+        ),
+        (
+            HostEvent::delivery_sign_in_needed("https://crm.example/api/incidents", "HTTP 401"),
+            "delivery.sign_in_needed",
+            json!({ "endpoint": "https://crm.example/api/incidents", "reason": "HTTP 401" }),
+        ),
+        (
+            HostEvent::teardown_done(3),
+            "teardown.done",
+            json!({ "kept": 3 }),
         ),
         (
             HostEvent::escalation_required("duty-manager", "Vulnerable caller"),
@@ -1200,12 +1259,15 @@ fn the_schema_describes_both_directions() {
             "pack.loaded",
             "pack.error",
             "call.started",
+            "call.resumed",
             "escalation.required",
             "entry.completed",
             "entry.delivered",
+            "delivery.sign_in_needed",
             "outbox.status",
             "resize",
-            "error"
+            "error",
+            "teardown.done"
         ]
     );
     // The schema's outbox.status fields are those OutboxStatus serialises.
@@ -1569,4 +1631,102 @@ fn configure_takes_the_name_callers_hear_and_refuses_a_bad_one() {
             .collect();
         assert_eq!(paths, ["$.agent_name"], "{bad}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bearer token in configure
+// ---------------------------------------------------------------------------------------------
+
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudC0wMDQyIn0.c2lnbmF0dXJl-_~+/==";
+
+fn configure_with_token(token: Value) -> Result<HostCommand, Rejection> {
+    read_bare_command(
+        "configure",
+        &json!({
+            "agent_id": "agent-0042",
+            "role": "handler",
+            "endpoint": "https://crm.example/api/incident-log",
+            "token": token
+        })
+        .to_string(),
+    )
+}
+
+#[test]
+fn configure_takes_a_bearer_token_and_gives_it_only_as_a_header() {
+    let Ok(HostCommand::Configure(configure)) = configure_with_token(json!(TOKEN)) else {
+        panic!("configure with a token is read");
+    };
+    let token = configure.token.clone().expect("a token");
+    assert_eq!(token.as_header_value(), format!("Bearer {TOKEN}"));
+    assert_eq!(token, BearerToken::parse(TOKEN).unwrap());
+    // Absent or null: none.
+    let Ok(HostCommand::Configure(without)) = configure_with_token(Value::Null) else {
+        panic!("configure without a token is read");
+    };
+    assert_eq!(without.token, None);
+}
+
+#[test]
+fn a_bearer_token_is_never_printed_or_serialised_in_clear() {
+    let Ok(command) = configure_with_token(json!(TOKEN)) else {
+        panic!("configure with a token is read");
+    };
+    let debug = format!("{command:?}");
+    assert!(!debug.contains("eyJ"), "{debug}");
+    assert!(debug.contains("BearerToken(…redacted…)"), "{debug}");
+    let serialised = serde_json::to_string(&command).unwrap();
+    assert!(!serialised.contains("eyJ"), "{serialised}");
+    assert!(
+        serialised.contains("\"token\":\"[redacted]\""),
+        "{serialised}"
+    );
+    // A message made from it carries no token either, and "[redacted]" cannot pass for one.
+    let mut session = open();
+    let text = message(
+        &session,
+        2,
+        "configure",
+        json!({
+            "agent_id": "agent-0042", "role": "handler", "token": TOKEN
+        }),
+        None,
+    );
+    let accepted = session.accept(&text).unwrap();
+    let again = accepted.to_json();
+    assert!(!again.contains("eyJ"), "{again}");
+    let rejection = Inbound::parse(&again).unwrap_err();
+    assert_eq!(rejection.problems()[0].path, "$.payload.token");
+}
+
+#[test]
+fn a_malformed_token_is_refused_at_its_path_without_repeating_it() {
+    for bad in [
+        json!(""),
+        json!("Bearer eyJhbGciOiJIUzI1NiJ9"),
+        json!("secret\"token"),
+        json!("=abc"),
+        json!("abc=def"),
+        json!("tökén"),
+        json!("x".repeat(4_097)),
+        json!(42),
+    ] {
+        let rejection = configure_with_token(bad.clone()).unwrap_err();
+        let problems = rejection.problems();
+        assert_eq!(problems.len(), 1, "{bad}");
+        assert_eq!(problems[0].path, "$.token", "{bad}");
+        let text = rejection.to_string();
+        assert!(!text.contains("secret") && !text.contains("eyJ"), "{text}");
+    }
+    assert!(BearerToken::parse(&"x".repeat(4_096)).is_some());
+    assert!(BearerToken::parse("abc==").is_some());
+}
+
+#[test]
+fn the_schema_describes_the_token_as_write_only_text() {
+    let schema: Value = serde_json::from_str(&protocol_schema_json()).unwrap();
+    let token = &schema["$defs"]["BearerToken"];
+    assert_eq!(token["type"], "string");
+    assert_eq!(token["writeOnly"], true);
+    assert_eq!(token["maxLength"], 4096);
 }

@@ -1,5 +1,5 @@
-//! The committed JSON Schemas (schema/pack.schema.json, schema/log-entry.schema.json) must match
-//! the types.
+//! The committed JSON Schemas (schema/pack.schema.json, schema/log-entry.schema.json,
+//! schema/protocol.schema.json, schema/deployment.schema.json) must match the types.
 
 fn check(file: &str, generated: String, flag: &str) {
     let path = format!("{}/../schema/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -35,5 +35,14 @@ fn committed_protocol_schema_matches_the_code() {
         "protocol.schema.json",
         incident_engine::schema::protocol_schema_json(),
         "--protocol-schema",
+    );
+}
+
+#[test]
+fn committed_deployment_schema_matches_the_code() {
+    check(
+        "deployment.schema.json",
+        incident_engine::schema::deployment_schema_json(),
+        "--deployment-schema",
     );
 }

@@ -5,7 +5,8 @@
 //! message` for each warning, and exits 0, or 1 with `--deny-warnings` if any file has a warning.
 //! `--schema` prints the pack's JSON Schema instead (the one committed as schema/pack.schema.json),
 //! and `--entry-schema` the completed log entry's (schema/log-entry.schema.json), and
-//! `--protocol-schema` the host message protocol's (schema/protocol.schema.json).
+//! `--protocol-schema` the host message protocol's (schema/protocol.schema.json), and
+//! `--deployment-schema` the deployment settings' (schema/deployment.schema.json).
 
 use std::process::ExitCode;
 
@@ -16,12 +17,16 @@ fn main() -> ExitCode {
     // No files (`--deny-warnings` alone names none) is a usage error.
     let no_files = args.iter().all(|a| a == "--deny-warnings");
     if args.iter().any(|a| a == "--help" || a == "-h") || no_files {
-        eprintln!("usage: pack-check [--deny-warnings] FILE...   check procedure packs (warnings fail them with --deny-warnings)\n       pack-check --schema     print the pack JSON Schema\n       pack-check --entry-schema  print the log entry JSON Schema\n       pack-check --protocol-schema  print the host message protocol JSON Schema");
+        eprintln!("usage: pack-check [--deny-warnings] FILE...   check procedure packs (warnings fail them with --deny-warnings)\n       pack-check --schema     print the pack JSON Schema\n       pack-check --entry-schema  print the log entry JSON Schema\n       pack-check --protocol-schema  print the host message protocol JSON Schema\n       pack-check --deployment-schema  print the deployment settings JSON Schema");
         return if no_files {
             ExitCode::from(2)
         } else {
             ExitCode::SUCCESS
         };
+    }
+    if args.iter().any(|a| a == "--deployment-schema") {
+        print!("{}", incident_engine::schema::deployment_schema_json());
+        return ExitCode::SUCCESS;
     }
     if args.iter().any(|a| a == "--protocol-schema") {
         print!("{}", incident_engine::schema::protocol_schema_json());
