@@ -1,6 +1,7 @@
 //! Fetching a procedure pack (F18). Reads the body as a stream and stops at the size limit, so an
 //! oversized or endless response cannot stall the handler's browser; the bytes then go to the
-//! engine, which decides whether they are a pack.
+//! engine, which decides whether they are a pack. The same limited read fetches the deployment
+//! settings (`host::deployment`).
 
 use incident_engine::{parse_pack, Pack, PackLoadError, MAX_PACK_BYTES};
 use js_sys::{Reflect, Uint8Array};
@@ -12,33 +13,75 @@ use super::page::{js_error_text, measured, PACK_PARSE_MEASURE};
 
 /// Fetches the pack at `url` (relative to the page) and reads it.
 pub async fn fetch_pack(url: &str) -> Result<Pack, PackLoadError> {
-    let bytes = fetch_bytes(url, MAX_PACK_BYTES).await?;
+    let bytes = fetch_bytes(url, None, MAX_PACK_BYTES)
+        .await
+        .map_err(|error| match error {
+            FetchError::Unreachable { detail } => PackLoadError::Unreachable { detail },
+            FetchError::NotFound { status } => PackLoadError::NotFound { status },
+            FetchError::Http { status } => PackLoadError::Http { status },
+            FetchError::TooLarge { bytes, limit } => PackLoadError::TooLarge { bytes, limit },
+        })?;
     measured(PACK_PARSE_MEASURE, || parse_pack(&bytes))
 }
 
-fn unreachable(error: &JsValue) -> PackLoadError {
-    PackLoadError::Unreachable {
+/// Why [`fetch_bytes`] did not give a whole body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum FetchError {
+    /// No answer (offline, refused by the page's policy or by CORS); the browser's words.
+    Unreachable {
+        /// What the browser said.
+        detail: String,
+    },
+    /// 404 or 410.
+    NotFound {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Any other status that is not a success.
+    Http {
+        /// The HTTP status.
+        status: u16,
+    },
+    /// Over the limit (declared, or counted while reading).
+    TooLarge {
+        /// The bytes declared or read so far.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+fn unreachable(error: &JsValue) -> FetchError {
+    FetchError::Unreachable {
         detail: js_error_text(error),
     }
 }
 
-/// The body at `url`, refused once it passes `limit` bytes.
-async fn fetch_bytes(url: &str, limit: usize) -> Result<Vec<u8>, PackLoadError> {
-    let window = web_sys::window().ok_or(PackLoadError::Unreachable {
+/// The body at `url` (fetched with `init` when given), refused once it passes `limit` bytes.
+pub(crate) async fn fetch_bytes(
+    url: &str,
+    init: Option<&web_sys::RequestInit>,
+    limit: usize,
+) -> Result<Vec<u8>, FetchError> {
+    let window = web_sys::window().ok_or(FetchError::Unreachable {
         detail: "no browser window".to_owned(),
     })?;
-    let response: Response = JsFuture::from(window.fetch_with_str(url))
+    let request = match init {
+        Some(init) => window.fetch_with_str_and_init(url, init),
+        None => window.fetch_with_str(url),
+    };
+    let response: Response = JsFuture::from(request)
         .await
         .map_err(|e| unreachable(&e))?
         .dyn_into()
         .map_err(|e| unreachable(&e))?;
     match response.status() {
         404 | 410 => {
-            return Err(PackLoadError::NotFound {
+            return Err(FetchError::NotFound {
                 status: response.status(),
             })
         }
-        status if !response.ok() => return Err(PackLoadError::Http { status }),
+        status if !response.ok() => return Err(FetchError::Http { status }),
         _ => {}
     }
     let declared = response
@@ -48,7 +91,7 @@ async fn fetch_bytes(url: &str, limit: usize) -> Result<Vec<u8>, PackLoadError> 
         .flatten()
         .and_then(|v| v.trim().parse::<usize>().ok());
     if let Some(bytes) = declared.filter(|&n| n > limit) {
-        return Err(PackLoadError::TooLarge { bytes, limit });
+        return Err(FetchError::TooLarge { bytes, limit });
     }
     let Some(body) = response.body() else {
         return Ok(Vec::new());
@@ -75,7 +118,7 @@ async fn fetch_bytes(url: &str, limit: usize) -> Result<Vec<u8>, PackLoadError> 
         let length = array.length() as usize;
         if bytes.len() + length > limit {
             let _ = reader.cancel();
-            return Err(PackLoadError::TooLarge {
+            return Err(FetchError::TooLarge {
                 bytes: bytes.len() + length,
                 limit,
             });
