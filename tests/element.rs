@@ -68,6 +68,7 @@ fn mount(instance: &str, configure: &str) -> Result<Mounted, String> {
         blob_url(DEFAULT_PACK),
         Some(instance.to_owned()),
         configure,
+        None,
     )
     .map_err(|e| {
         JsValue::from(e)

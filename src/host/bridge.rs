@@ -5,18 +5,19 @@
 //!   ([`document_entry_event`]).
 //!   Delivery itself (the outbox, `entry.completed` until acknowledged) is `host::delivery`'s.
 //! - In an iframe: the host message protocol (`incident_engine::protocol`). The allowed host
-//!   origins are configured by the organisation in the widget's own page (`<meta
-//!   name="incident-desk-hosts">` in index.html, exact `scheme://host:port`, never a wildcard).
-//!   The widget says `hello` only to its parent, and only when the parent's origin is on that
-//!   list, with that exact origin as the target; it accepts `welcome` only from that origin and
+//!   origins are the organisation's deployment settings (`hosts` in deployment.json, read by
+//!   `host::deployment`: exact `scheme://host:port`, never a wildcard). Nothing is said or heard
+//!   until they are read; then the widget says `hello` only to its parent, and only when the
+//!   parent's origin is on that list, with that exact origin as the target; if the origin is not
+//!   on it, or the settings cannot be used, the link stays closed for the page's life; it accepts `welcome` only from that origin and
 //!   from the parent window itself; then all traffic moves to a `MessageChannel` port, handed over
 //!   with `ready`. The engine checks every message (envelope, session, sequence, payload) and
 //!   refuses what does not fit; a refusal is answered with an `error` event and counted on the
 //!   root element (`data-incident-desk-refused`) for the host's and the tests' eyes. Messages from
 //!   another origin or window are never acted on.
 //!
-//! The link is one widget instance's ([`FrameLink`], returned by [`start`] and held by
-//! `host::instance`), not the page's: a widget mounted in a host's own page
+//! The link is one widget instance's ([`FrameLink`], returned by [`start`] at once and held by
+//! `host::instance`; events sent before the handshake wait for the port), not the page's: a widget mounted in a host's own page
 //! (`host::element`) never starts one.
 //!
 //! Entries and messages hold personal data, so nothing here writes them to the console.
@@ -26,7 +27,7 @@ use std::rc::Rc;
 
 use incident_engine::outbox::{Random, SplitMix64};
 use incident_engine::protocol::{
-    AllowList, HostCommand, HostEvent, HostSession, InstanceId, Origin, Outbound,
+    HostCommand, HostEvent, HostSession, InstanceId, Origin, Outbound,
 };
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -39,9 +40,6 @@ const WIDGET_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// How many times `hello` is repeated, a second apart, while no `welcome` has come.
 const HELLO_ATTEMPTS: u32 = 30;
-
-/// The meta element that lists the allowed host origins.
-const HOSTS_META: &str = "meta[name=incident-desk-hosts]";
 
 /// Random numbers from the browser's cryptographic source, for session ids and keys.
 pub struct BrowserRandom;
@@ -68,7 +66,10 @@ struct Link {
     session: HostSession,
     host: Origin,
     port: Option<web_sys::MessagePort>,
-    /// Events waiting for the port.
+    /// The parent's origin is not an allowed host, or the deployment settings cannot be used:
+    /// nothing is said or heard, ever.
+    closed: bool,
+    /// Events waiting for the port (none once closed).
     queued: Vec<Outbound>,
     on_command: Rc<dyn Fn(HostCommand)>,
 }
@@ -76,21 +77,6 @@ struct Link {
 /// The host message protocol link of the widget in an iframe, from [`start`].
 #[derive(Clone)]
 pub struct FrameLink(Rc<RefCell<Link>>);
-
-/// The allowed host origins from the page's meta element (entries that are not exact origins are
-/// left out: the list never widens).
-fn allow_list() -> Option<AllowList> {
-    let content = web_sys::window()?
-        .document()?
-        .query_selector(HOSTS_META)
-        .ok()??
-        .get_attribute("content")?;
-    let valid: Vec<&str> = content
-        .split_whitespace()
-        .filter(|entry| Origin::parse(entry).is_ok())
-        .collect();
-    AllowList::parse(&valid).ok().filter(|l| !l.is_empty())
-}
 
 /// The parent page's origin, as the browser reports it.
 fn parent_origin(window: &web_sys::Window) -> Option<String> {
@@ -223,30 +209,56 @@ fn watch_height(link: &Rc<RefCell<Link>>) {
     }
 }
 
-/// Starts the link when the widget runs in an iframe of an allowed host: says `hello` and waits
-/// for `welcome`. Host commands go to `on_command`. Does nothing (and returns `None`) otherwise.
+/// Starts the link when the widget runs in an iframe: returns it at once, and says `hello` once
+/// the deployment settings are read and allow the parent's origin (then waits for `welcome`).
+/// Host commands go to `on_command`. Returns `None` outside an iframe, or when the parent's
+/// origin cannot be known.
 pub fn start(on_command: impl Fn(HostCommand) + 'static) -> Option<FrameLink> {
     let window = web_sys::window()?;
     let parent = window.parent().ok()??;
     if parent == window {
         return None;
     }
-    let (allowed, origin) = (allow_list()?, parent_origin(&window)?);
-    let host = Origin::parse(&origin).ok()?;
-    if !allowed.allows(&host) {
-        return None;
-    }
+    let host = Origin::parse(&parent_origin(&window)?).ok()?;
     let mut random = BrowserRandom;
     let instance = InstanceId::new_v4(&mut random);
     let mut session = HostSession::new(instance, random.next_u64());
+    // Made now, as the session's first message, though sent only once the host is allowed.
     let hello = session.hello(WIDGET_VERSION);
     let link = Rc::new(RefCell::new(Link {
         session,
         host: host.clone(),
         port: None,
+        closed: false,
         queued: Vec::new(),
         on_command: Rc::new(on_command),
     }));
+    let waiting = link.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match super::deployment::loaded().await {
+            Ok(deployment) if deployment.allows_host(&host) => {
+                handshake(&waiting, &window, parent, &hello);
+            }
+            // Not an allowed host, or no usable settings (the page says so: host::deployment).
+            _ => {
+                let mut state = waiting.borrow_mut();
+                state.closed = true;
+                state.queued.clear();
+            }
+        }
+    });
+    Some(FrameLink(link))
+}
+
+/// With the parent's origin allowed: listens to the parent, says `hello`, and repeats it until
+/// `welcome`.
+fn handshake(
+    link: &Rc<RefCell<Link>>,
+    window: &web_sys::Window,
+    parent: web_sys::Window,
+    hello: &Outbound,
+) {
+    let host = link.borrow().host.clone();
     // Before the port: only the parent, from the allowed origin, and only to say welcome.
     let on_window = {
         let link = link.clone();
@@ -304,13 +316,16 @@ pub fn start(on_command: impl Fn(HostCommand) + 'static) -> Option<FrameLink> {
     )
     .ok();
     *repeat.borrow_mut() = handle;
-    Some(FrameLink(link))
 }
 
 impl FrameLink {
-    /// Sends `event` to the host over the port (queued until the handshake is done).
+    /// Sends `event` to the host over the port (queued until the handshake is done; dropped when
+    /// the link is closed).
     pub fn send(&self, event: HostEvent) {
         let mut state = self.0.borrow_mut();
+        if state.closed {
+            return;
+        }
         let message = state.session.send(event);
         match &state.port {
             Some(port) => post_to_port(port, &message),

@@ -142,7 +142,10 @@ impl ElementLink {
 /// `element.js`. `pack_url` is where to fetch the procedure pack; `instance` names the widget
 /// (its draft's key; [`DEFAULT_INSTANCE`] when absent); `configure_json` is the mount options as a
 /// `configure` payload (`agent_id`, `role`, `locale`, `theme`, `z_index`), checked by the engine
-/// before anything is mounted. Throws an `Error` saying what is wrong otherwise.
+/// before anything is mounted; `deployment_url` is where the organisation's deployment settings
+/// are (`deployment.json` beside `element.js`; used by the first widget mounted on the page, as
+/// the settings are read once per page: [`super::deployment`]). Throws an `Error` saying what is
+/// wrong otherwise.
 #[wasm_bindgen]
 pub fn mount_widget(
     host: web_sys::Element,
@@ -151,7 +154,11 @@ pub fn mount_widget(
     pack_url: String,
     instance: Option<String>,
     configure_json: &str,
+    deployment_url: Option<String>,
 ) -> Result<WidgetHandle, JsError> {
+    if let Some(url) = deployment_url.filter(|url| !url.is_empty()) {
+        super::deployment::set_url(url);
+    }
     let name = match instance.filter(|name| !name.is_empty()) {
         None => DEFAULT_INSTANCE.to_owned(),
         Some(name) => InstanceId::parse(&name)

@@ -5,8 +5,8 @@
 //!
 //! - on the widget's own page, standalone: elements in the document, each completed entry a DOM
 //!   event on the document, the draft under `draft`;
-//! - the same page in an allowed host's iframe: as standalone, plus the host message protocol
-//!   ([`super::bridge`]);
+//! - the same page in a host's iframe: as standalone, plus the host message protocol
+//!   ([`super::bridge`]) when the deployment settings allow the host;
 //! - mounted in a host's own page by `element.js` ([`super::element`]): elements in the widget's
 //!   shadow root, every event a DOM event on the host element, commands from the host's script,
 //!   the draft under `draft:<instance>`.
@@ -21,6 +21,7 @@ use leptos::prelude::*;
 
 use super::bridge::{self, FrameLink};
 use super::clock;
+use super::deployment;
 use super::drafts;
 use super::element::ElementLink;
 use super::page::{self, Root, Settled};
@@ -29,7 +30,7 @@ use super::page::{self, Root, Settled};
 pub enum HostLink {
     /// None: the standalone page (completed entries are still a DOM event on the document).
     None,
-    /// The host message protocol, in an iframe of an allowed host.
+    /// The host message protocol, in an iframe (closed unless the deployment allows its host).
     Frame(FrameLink),
     /// DOM events on the host element, and commands from the host's script.
     Element(Rc<ElementLink>),
@@ -78,11 +79,14 @@ impl Instance {
         use_context::<Instance>().unwrap_or_else(|| Instance::own_page(HostLink::None))
     }
 
-    /// For `App`: connects the widget to its host, the host's commands going to `on_command`.
-    /// Mounted in a host's page, the host element's link is already in context; on the widget's
-    /// own page this starts the iframe link when there is an allowed host around it
-    /// ([`bridge::start`]) and provides the instance to the tree.
+    /// For `App`: connects the widget to its host, the host's commands going to `on_command`, and
+    /// starts reading the deployment settings ([`deployment::preload`]). Mounted in a host's
+    /// page, the host element's link is already in context; on the widget's own page this starts
+    /// the iframe link when there is a parent page around it ([`bridge::start`]: the handshake
+    /// waits for the settings, and happens only with an allowed host) and provides the instance
+    /// to the tree.
     pub fn connect(on_command: impl Fn(HostCommand) + 'static) -> Instance {
+        deployment::preload();
         if let Some(instance) = use_context::<Instance>() {
             if let Some(place) = instance.place() {
                 if let HostLink::Element(link) = &place.link {
