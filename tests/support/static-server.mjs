@@ -6,6 +6,12 @@
 // encoding (the benchmark measures what a production server would send). Paths are resolved inside
 // their mount and never escape it.
 //
+// The widget's pages (`/` and `/index.html` of the `/` mount) are sent with a Content-Security-Policy
+// header: index.html's own meta policy plus `frame-ancestors` from the deployment settings served
+// beside it (deployment.json: `'self'` and each host origin; only `'self'` when the file is missing
+// or not usable). A meta policy cannot say frame-ancestors, so without the header any site could
+// frame the widget (docs/deployment.md). Both files are read once, at start-up.
+//
 // With --crm it also answers /crm/ with the test CRM endpoint (examples/host-crm/crm-endpoint.mjs),
 // on the same origin as the widget, whose Content Security Policy allows only its own origin.
 // --crm-origin ORIGIN (repeatable) lets a page on another origin POST entries (CORS allow-list),
@@ -14,6 +20,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const TYPES = {
@@ -26,6 +33,77 @@ const TYPES = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
+
+/** The deployment settings' format this server reads (engine/src/deployment.rs). */
+const DEPLOYMENT_FORMAT = 'incident-desk/deployment@1';
+
+/** Whether `hostname` (as URL gives it) is this machine: plain http is allowed only there. */
+function isLoopback(hostname) {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * The host origins of a deployment file's text, checked as the widget's engine checks them
+ * (exact `scheme://host[:port]`, https except on this machine), or why they cannot be used: the
+ * widget refuses a whole file with any problem, so does this.
+ */
+export function deploymentHosts(text) {
+  let settings;
+  try {
+    settings = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch {
+    return { error: 'deployment.json is not valid JSON' };
+  }
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) return { error: 'not a JSON object' };
+  const unknown = Object.keys(settings).filter((k) => !['format', 'hosts', 'endpoints'].includes(k));
+  if (unknown.length) return { error: `unknown fields: ${unknown.join(', ')}` };
+  if (settings.format !== DEPLOYMENT_FORMAT) return { error: `format must be "${DEPLOYMENT_FORMAT}"` };
+  if (!Array.isArray(settings.endpoints) || !settings.endpoints.every((e) => typeof e === 'string')) {
+    return { error: 'endpoints must be a list of addresses' };
+  }
+  if (!Array.isArray(settings.hosts)) return { error: 'hosts must be a list of origins' };
+  const hosts = [];
+  for (const [i, host] of settings.hosts.entries()) {
+    let url;
+    try {
+      url = typeof host === 'string' && !/[\s*]/.test(host) ? new URL(host) : null;
+    } catch {
+      url = null;
+    }
+    const exact = url && ['http:', 'https:'].includes(url.protocol) && url.origin === host.toLowerCase().replace(/\/$/, '');
+    if (!exact || host.endsWith('/')) return { error: `hosts[${i}] is not an exact origin (scheme://host[:port])` };
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) return { error: `hosts[${i}] must be https (plain http only on this machine)` };
+    if (!hosts.includes(url.origin)) hosts.push(url.origin);
+  }
+  return { hosts };
+}
+
+/**
+ * The Content-Security-Policy header for the widget's page in `dir`: its meta policy plus
+ * `frame-ancestors 'self'` and the deployment's host origins. `null` when the directory has no
+ * widget page with a meta policy. `warning` says why the deployment's hosts were left out.
+ */
+export function widgetPagePolicy(dir) {
+  let page;
+  try {
+    page = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  } catch {
+    return null;
+  }
+  const meta = page.match(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/i);
+  if (!meta) return null;
+  let deployment;
+  try {
+    deployment = deploymentHosts(readFileSync(path.join(dir, 'deployment.json'), 'utf8'));
+  } catch {
+    deployment = { error: 'deployment.json is missing' };
+  }
+  const sources = ["'self'", ...(deployment.hosts ?? [])].join(' ');
+  return {
+    policy: `${meta[1].trim().replace(/;$/, '')}; frame-ancestors ${sources}`,
+    warning: deployment.error ? `${deployment.error}: the widget page may be framed by its own origin only` : null,
+  };
+}
 
 /**
  * Starts the server on 127.0.0.1. `crm`: false, true, or the options of `createCrmHandler`; the
@@ -41,6 +119,8 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, path.resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
+  const widgetPage = mounts['/'] ? widgetPagePolicy(path.resolve(mounts['/'])) : null;
+  if (widgetPage?.warning) console.warn(`static-server: ${widgetPage.warning}`);
 
   const server = createServer(async (req, res) => {
     if (crmHandler?.(req, res)) return;
@@ -53,6 +133,10 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
       const mount = table.find(([prefix]) => pathname.startsWith(prefix));
       if (!mount) return notFound(res);
       const [prefix, dir] = mount;
+      const policy =
+        widgetPage && prefix === '/' && (pathname === '/' || pathname === '/index.html')
+          ? { 'content-security-policy': widgetPage.policy }
+          : {};
       let file = path.resolve(dir, '.' + path.posix.normalize('/' + pathname.slice(prefix.length)));
       if (!file.startsWith(dir)) return notFound(res);
       let info = await stat(file).catch(() => null);
@@ -82,6 +166,7 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
         'content-length': body.length,
         'cache-control': 'no-store',
         ...(encoding ? { 'content-encoding': encoding, vary: 'accept-encoding' } : {}),
+        ...policy,
         ...headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
