@@ -543,11 +543,14 @@ test('host messages from another origin or window, with an invalid payload, or r
 });
 
 test('a host page on an origin not on the allow-list gets no hello', async ({ page }) => {
-  // The allow-list names 127.0.0.1:<port>; localhost is the same server on another origin.
+  // The deployment's hosts name 127.0.0.1:<port>; localhost is the same server on another origin.
+  // Its frame-ancestors allow the page (the widget is framed by its own origin, 'self'), so this is
+  // the widget's own check: the settings loaded, and this host is not in them.
   const { port } = new URL(test.info().project.use.baseURL);
   await page.goto(`http://localhost:${port}/demo/host.html`);
   const host = new DemoHostPage(page);
   await host.widget.settled();
+  await expect(page.frameLocator('iframe[title="Incident Desk call handling"]').locator('html')).toHaveAttribute('data-incident-desk-deployment', 'loaded');
   // The widget works, but says nothing to this host: no handshake, so no port and no entries.
   await page.waitForTimeout(1000);
   await expect(page.getByRole('status').filter({ hasText: 'Waiting for the widget…' })).toHaveCount(1);
