@@ -76,6 +76,12 @@ function onPortMessage(event) {
     link.port.postMessage(envelope('entry.ack', { key: message.payload.key }, message.id));
   } else if (message.type === 'error') {
     status.textContent = `The widget refused a message: ${message.payload.code}`;
+  } else if (message.type === 'teardown.done') {
+    // Signed out: the widget starts a new session with a new hello, answered as the first was.
+    link.port.onmessage = null;
+    link.port.close();
+    link = null;
+    status.textContent = 'Signed out; waiting for the widget.';
   }
 }
 

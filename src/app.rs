@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
+use incident_engine::deployment::Deployment;
 use incident_engine::protocol::{
     ContextSet, HostCommand, HostEvent, Locale, Origin, Role, UnitUpdate,
 };
@@ -100,6 +101,16 @@ pub fn App(
     });
     provide_context(LiveUnits(units));
     let with_lane = move |f: &dyn Fn(&delivery::Lane)| lane.with_value(|l| l.as_ref().map(f));
+    // Signed out (here, or in another tab of this origin): the call on screen goes, and with it
+    // who was signed in and the CRM's context; the next handler starts from the page's defaults.
+    let signed_out = move || {
+        in_progress.try_set(false);
+        signed_in.try_update(|n| *n += 1);
+        agent.try_set(agent_id());
+        agent_name.try_set(page::agent_name());
+        role.try_set(None);
+        crm_context.try_set(None);
+    };
     let instance = Instance::connect(move |command| match command {
         HostCommand::Configure(configure) => {
             if !me
@@ -123,7 +134,32 @@ pub fn App(
                 }
                 given => locale.set(given),
             }
-            with_lane(&|l| l.set_endpoint(configure.endpoint.clone()));
+            // The endpoint only where the deployment lists it: the page may not send entries
+            // anywhere the organisation has not (a refused one changes nothing, and is said).
+            let (endpoint, token) = (configure.endpoint.clone(), configure.token.clone());
+            leptos::task::spawn_local(async move {
+                let refused = match (&endpoint, crate::host::deployment::loaded().await) {
+                    (None, _) => None,
+                    (Some(_), Ok(deployment)) => deployment.refuse_endpoint(endpoint.as_ref()),
+                    (Some(e), Err(_)) => Deployment::default().refuse_endpoint(Some(e)),
+                };
+                match refused {
+                    Some(rejection) => {
+                        if let Some(me) = me.try_get_value().flatten() {
+                            me.send(HostEvent::error(&rejection));
+                        }
+                        host_status.try_set(Some(
+                            "The CRM asked to send closed calls to an address this deployment does not allow; they go where they went."
+                                .to_owned(),
+                        ));
+                    }
+                    None => {
+                        if let Some(lane) = lane.try_get_value().flatten() {
+                            lane.set_endpoint(endpoint, token);
+                        }
+                    }
+                }
+            });
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
         HostCommand::ResourcesUpdate(update) => {
@@ -168,13 +204,15 @@ pub fn App(
         }
         HostCommand::Teardown(_) => {
             leptos::task::spawn_local(async move {
-                let Some(lane) = lane.try_get_value().flatten() else {
+                let (Some(lane), Some(me)) =
+                    (lane.try_get_value().flatten(), me.try_get_value().flatten())
+                else {
                     return;
                 };
-                let cleared = lane.teardown().await;
-                // A fresh screen: the call that was on it is gone with the data.
-                in_progress.try_set(false);
-                signed_in.try_update(|n| *n += 1);
+                let cleared = lane.teardown(me.name().as_deref()).await;
+                // A fresh screen for the next handler: nothing of the last one's is left.
+                signed_out();
+                let kept = cleared.as_ref().map_or(0, |kept| *kept);
                 host_status.try_set(Some(match cleared {
                     Ok(0) => "Signed out: this browser holds no call data.".to_owned(),
                     Ok(kept) => format!(
@@ -182,6 +220,8 @@ pub fn App(
                     ),
                     Err(e) => format!("Signed out, but local data could not be cleared: {e}"),
                 }));
+                // Said only now, once the erasing has committed; then a new session starts.
+                me.teardown_done(kept);
             });
         }
         // The handshake is the bridge's; nothing else is left.
@@ -189,6 +229,16 @@ pub fn App(
     });
 
     me.set_value(Some(instance));
+    // Another tab signed this widget out: its call is dropped here too, never written back.
+    let elsewhere =
+        crate::host::drafts::on_teardown_elsewhere(instance.name().as_deref(), move || {
+            signed_out();
+            host_status.try_set(Some(
+                "Signed out in another tab: the call on this screen was cleared.".to_owned(),
+            ));
+        });
+    let elsewhere = StoredValue::new_local(elsewhere);
+    on_cleanup(move || drop(elsewhere.try_update_value(Option::take)));
     // The widget's outbox: the page's own (`""`), or this named widget's in a host's page.
     let started = delivery::start(
         delivery::Lane::of(instance.name().as_deref()),

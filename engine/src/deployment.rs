@@ -31,7 +31,7 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 use crate::load::{human_bytes, Problem};
-use crate::protocol::{AllowList, Endpoint, Origin};
+use crate::protocol::{AllowList, Endpoint, FieldProblem, Origin, RejectReason, Rejection};
 
 /// The `format` of this version of the file.
 pub const DEPLOYMENT_FORMAT: &str = "incident-desk/deployment@1";
@@ -42,8 +42,9 @@ pub const MAX_DEPLOYMENT_BYTES: usize = 64 * 1024;
 /// The fields of the file.
 const FIELDS: [&str; 3] = ["format", "hosts", "endpoints"];
 
-/// The deployment settings, checked: every host origin and endpoint rule is usable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The deployment settings, checked: every host origin and endpoint rule is usable. The default
+/// allows nothing (no host, no endpoint): what the widget uses when the file cannot be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deployment {
     hosts: AllowList,
     endpoints: Vec<EndpointRule>,
@@ -228,6 +229,29 @@ impl Deployment {
     /// false if it is not an endpoint address at all.
     pub fn allows_endpoint_str(&self, url: &str) -> bool {
         Endpoint::parse(url).is_ok_and(|endpoint| self.allows_endpoint(&endpoint))
+    }
+
+    /// The refusal of a `configure` whose endpoint this deployment does not list (at
+    /// `$.payload.endpoint`), or `None` when it has no endpoint or the endpoint is allowed. The
+    /// page around the widget may not send entries anywhere the organisation has not listed.
+    pub fn refuse_endpoint(&self, endpoint: Option<&Endpoint>) -> Option<Rejection> {
+        let endpoint = endpoint?;
+        if self.allows_endpoint(endpoint) {
+            return None;
+        }
+        Some(Rejection {
+            reason: RejectReason::InvalidPayload {
+                command: "configure",
+                problems: vec![FieldProblem {
+                    path: "$.payload.endpoint".to_owned(),
+                    message: format!(
+                        "{} is not among the endpoints this deployment allows (\"endpoints\" in its deployment.json); entries keep going where they went",
+                        endpoint.as_str()
+                    ),
+                }],
+            },
+            correlation: None,
+        })
     }
 
     /// The source list for the widget page's CSP `frame-ancestors`: `'self'` and each host

@@ -221,3 +221,20 @@ fn the_schema_describes_the_file() {
     required.sort();
     assert_eq!(required, ["endpoints", "format", "hosts"]);
 }
+
+#[test]
+fn a_configure_to_an_endpoint_the_deployment_does_not_list_is_refused_at_its_path() {
+    let deployment = example();
+    assert!(deployment.refuse_endpoint(None).is_none());
+    let listed = Endpoint::parse("https://crm.example.org/intake/calls").unwrap();
+    assert!(deployment.refuse_endpoint(Some(&listed)).is_none());
+    let elsewhere = Endpoint::parse("https://attacker.example/collect").unwrap();
+    let refusal = deployment.refuse_endpoint(Some(&elsewhere)).unwrap();
+    assert_eq!(refusal.code(), "invalid_payload");
+    let problems = refusal.problems();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "$.payload.endpoint");
+    assert!(problems[0]
+        .message
+        .contains("not among the endpoints this deployment allows"));
+}

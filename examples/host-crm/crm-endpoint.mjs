@@ -33,9 +33,9 @@ const MAX_LATENCY_MS = 60_000;
 const LOG_LIMIT = 10_000;
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 /** The request headers a cross-origin page may send (preflight): nothing else is needed. */
-const CORS_HEADERS = ['idempotency-key', 'content-type'];
+const CORS_HEADERS = ['idempotency-key', 'content-type', 'authorization'];
 
-const DEFAULTS = { failRate: 0, dropRate: 0, offline: false, latencyMs: 0, seed: 1 };
+const DEFAULTS = { failRate: 0, dropRate: 0, offline: false, latencyMs: 0, seed: 1, redirect: false, token: null, reject: false };
 
 /**
  * mulberry32 (Tommy Ettinger, 2017): a tiny seeded generator of numbers in [0, 1). Not
@@ -118,6 +118,8 @@ const PROBLEMS = {
   'key-reused': [422, 'This Idempotency-Key was used for a different entry'],
   unavailable: [503, 'The CRM is unavailable (injected failure)'],
   'bad-control': [400, 'The control settings do not fit'],
+  unauthorised: [401, 'Sign in: a bearer token is needed'],
+  rejected: [422, 'The CRM refuses this entry (injected permanent rejection)'],
   internal: [500, 'Internal error'],
 };
 
@@ -187,7 +189,7 @@ function readControl(body) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { problems: ['the body must be a JSON object'] };
   }
-  const known = ['failRate', 'dropRate', 'offline', 'latencyMs', 'seed', 'reset'];
+  const known = ['failRate', 'dropRate', 'offline', 'latencyMs', 'seed', 'reset', 'redirect', 'token', 'reject'];
   for (const key of Object.keys(body)) {
     if (!known.includes(key)) problems.push(`unknown field ${JSON.stringify(key)} (known: ${known.join(', ')})`);
   }
@@ -196,7 +198,10 @@ function readControl(body) {
       problems.push(`${key} must be a number from 0 to 1`);
     }
   }
-  for (const key of ['offline', 'reset']) {
+  if ('token' in body && !(body.token === null || (typeof body.token === 'string' && /^[A-Za-z0-9._~+/-]{1,200}=*$/.test(body.token)))) {
+    problems.push('token must be null or a bearer token (letters, digits, - . _ ~ + /)');
+  }
+  for (const key of ['offline', 'reset', 'redirect', 'reject']) {
     if (key in body && typeof body[key] !== 'boolean') problems.push(`${key} must be true or false`);
   }
   if ('latencyMs' in body && !(Number.isInteger(body.latencyMs) && body.latencyMs >= 0 && body.latencyMs <= MAX_LATENCY_MS)) {
@@ -255,7 +260,7 @@ export function createCrmHandler(options = {}) {
     const { problems } = readControl(settings);
     if (problems.length) return { problems };
     if (settings.reset) reset();
-    for (const key of ['failRate', 'dropRate', 'offline', 'latencyMs']) {
+    for (const key of ['failRate', 'dropRate', 'offline', 'latencyMs', 'redirect', 'token', 'reject']) {
       if (key in settings) config[key] = settings[key];
     }
     if ('seed' in settings) {
@@ -267,7 +272,7 @@ export function createCrmHandler(options = {}) {
 
   function state({ summary = false } = {}) {
     return {
-      entries: [...store.values()].map(({ key, body, at }) => (summary ? { key, at } : { key, body, at })),
+      entries: [...store.values()].map(({ key, body, at, route }) => (summary ? { key, at, route } : { key, body, at, route })),
       requests: counters.requests,
       outcomes: { ...counters.outcomes },
       overlaps: counters.overlaps,
@@ -357,7 +362,7 @@ export function createCrmHandler(options = {}) {
     res.writeHead(204, {
       'access-control-allow-origin': origin,
       'access-control-allow-methods': 'POST',
-      'access-control-allow-headers': 'Idempotency-Key, Content-Type',
+      'access-control-allow-headers': 'Idempotency-Key, Content-Type, Authorization',
       'access-control-max-age': '600',
       // Chromium's Private Network Access asks before a public page reaches a private address.
       ...(req.headers['access-control-request-private-network'] === 'true'
@@ -369,8 +374,9 @@ export function createCrmHandler(options = {}) {
     res.end();
   }
 
-  async function entries(req, res) {
+  async function entries(req, res, route = 'entries') {
     const entry = record(req);
+    entry.route = route;
     entry.key = parseIdempotencyKey(req.headers['idempotency-key']);
     if (config.offline) {
       finish(entry, 'offline', null);
@@ -403,6 +409,23 @@ export function createCrmHandler(options = {}) {
       // The network went while this request was on its way.
       finish(entry, 'offline', null);
       return req.socket.destroy();
+    }
+    if (config.redirect) {
+      // An expired sign-in: the CRM sends the POST to its login page, which answers 200.
+      finish(entry, 'redirected', 302);
+      res.writeHead(302, { location: '/crm/login', 'cache-control': 'no-store', ...cors });
+      return res.end();
+    }
+    if (config.token !== null && req.headers.authorization !== `Bearer ${config.token}`) {
+      finish(entry, 'unauthorised', 401);
+      return sendProblem(res, 'unauthorised', 'send "Authorization: Bearer <token>" with the current token', {
+        'www-authenticate': 'Bearer',
+        ...cors,
+      });
+    }
+    if (config.reject) {
+      finish(entry, 'rejected', 422);
+      return sendProblem(res, 'rejected', 'this entry will never be accepted as it is', cors);
     }
     if (failRoll < config.failRate) {
       finish(entry, 'failed', 503);
@@ -441,7 +464,7 @@ export function createCrmHandler(options = {}) {
     let status;
     let answer;
     if (!stored) {
-      store.set(entry.key, { key: entry.key, body: parsed, canonical: text, at: new Date(now()).toISOString() });
+      store.set(entry.key, { key: entry.key, body: parsed, canonical: text, at: new Date(now()).toISOString(), route: entry.route });
       [outcome, status, answer] = ['stored', 201, { stored: true, key: entry.key }];
     } else if (stored.canonical === text) {
       counters.duplicatesRefused += 1;
@@ -494,10 +517,15 @@ export function createCrmHandler(options = {}) {
     if (!isLoopbackHost(req.headers.host)) {
       return sendProblem(res, 'not-loopback-host', 'use 127.0.0.1, [::1] or localhost', { connection: 'close' });
     }
-    if (rest === 'entries') return entries(req, res);
+    if (rest === 'entries' || rest === 'entries-b') return entries(req, res, rest);
+    if (rest === 'login') {
+      const page = '<!doctype html><title>Sign in</title><p>Sign in to the CRM.</p>';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(page);
+    }
     if (rest === 'state') return stateRoute(req, res, url);
     if (rest === 'control') return controlRoute(req, res);
-    return sendProblem(res, 'not-found', 'the routes are /crm/entries, /crm/state and /crm/control');
+    return sendProblem(res, 'not-found', 'the routes are /crm/entries, /crm/entries-b, /crm/login, /crm/state and /crm/control');
   }
 
   function handler(req, res) {

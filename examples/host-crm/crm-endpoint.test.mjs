@@ -448,7 +448,7 @@ describe('CORS', () => {
     assert.equal(res.status, 204);
     assert.equal(res.headers['access-control-allow-origin'], ALLOWED);
     assert.equal(res.headers['access-control-allow-methods'], 'POST');
-    assert.equal(res.headers['access-control-allow-headers'], 'Idempotency-Key, Content-Type');
+    assert.equal(res.headers['access-control-allow-headers'], 'Idempotency-Key, Content-Type, Authorization');
     assert.match(res.headers.vary, /\bOrigin\b/);
     assert.equal(res.headers['access-control-allow-credentials'], undefined);
     assert.equal(res.headers['access-control-allow-private-network'], undefined);
@@ -570,10 +570,10 @@ describe('loopback only, and control', () => {
     await post(crm.base);
     const set = await control(crm.base, { failRate: 0.5, dropRate: 0.25, latencyMs: 10, seed: 99, offline: false });
     assert.equal(set.status, 200);
-    assert.deepEqual((await set.json()).config, { failRate: 0.5, dropRate: 0.25, offline: false, latencyMs: 10, seed: 99 });
-    assert.deepEqual((await state(crm.base)).config, { failRate: 0.5, dropRate: 0.25, offline: false, latencyMs: 10, seed: 99 });
+    assert.deepEqual((await set.json()).config, { failRate: 0.5, dropRate: 0.25, offline: false, latencyMs: 10, seed: 99, redirect: false, token: null, reject: false });
+    assert.deepEqual((await state(crm.base)).config, { failRate: 0.5, dropRate: 0.25, offline: false, latencyMs: 10, seed: 99, redirect: false, token: null, reject: false });
     const reset = await control(crm.base, { reset: true });
-    assert.deepEqual((await reset.json()).config, { failRate: 0, dropRate: 0, offline: false, latencyMs: 0, seed: 1 });
+    assert.deepEqual((await reset.json()).config, { failRate: 0, dropRate: 0, offline: false, latencyMs: 0, seed: 1, redirect: false, token: null, reject: false });
     const s = await state(crm.base);
     assert.deepEqual([s.entries, s.requests, s.outcomes, s.overlaps, s.duplicatesRefused, s.log], [[], 0, {}, 0, 0, []]);
   });
@@ -612,7 +612,7 @@ describe('loopback only, and control', () => {
     const key = newKey();
     await post(crm.base, { key });
     const s = await (await fetch(`${crm.base}/crm/state?summary=1`)).json();
-    assert.deepEqual(Object.keys(s.entries[0]).sort(), ['at', 'key']);
+    assert.deepEqual(Object.keys(s.entries[0]).sort(), ['at', 'key', 'route']);
     assert.equal(s.entries[0].key, key);
     assert.equal(s.log, undefined);
     assert.equal(s.requests, 1);
@@ -690,4 +690,52 @@ test('parseIdempotencyKey', () => {
   assert.equal(parseIdempotencyKey(`"${key}`), null);
   assert.equal(parseIdempotencyKey(` ${key}`), null);
   assert.equal(parseIdempotencyKey(undefined), null);
+});
+
+describe('sign-in faults (issue 12)', () => {
+  let crm;
+  before(async () => (crm = await startCrm()));
+  after(() => crm.close());
+  beforeEach(async () => assert.equal((await control(crm.base, { reset: true })).status, 200));
+
+  test('redirect: every POST is sent to the login page (302), which answers 200 HTML; nothing is stored', async () => {
+    await control(crm.base, { redirect: true });
+    const res = await fetch(`${crm.base}/crm/entries`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/json', 'idempotency-key': newKey() },
+      body: JSON.stringify(entryBody()),
+    });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), '/crm/login');
+    const login = await fetch(`${crm.base}/crm/login`);
+    assert.equal(login.status, 200);
+    assert.match(await login.text(), /Sign in/);
+    const s = await state(crm.base);
+    assert.equal(s.entries.length, 0);
+    assert.equal(s.outcomes.redirected, 1);
+  });
+
+  test('token: a POST without the current bearer token is 401 and stores nothing; with it, stored under its route', async () => {
+    await control(crm.base, { token: 'abc.def' });
+    const send = (token, route = 'entries') =>
+      fetch(`${crm.base}/crm/${route}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': newKey(),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(entryBody()),
+      });
+    const none = await send(null);
+    assert.equal(none.status, 401);
+    assert.equal(none.headers.get('www-authenticate'), 'Bearer');
+    assert.equal((await send('old')).status, 401);
+    assert.equal((await send('abc.def', 'entries-b')).status, 201);
+    const s = await state(crm.base);
+    assert.deepEqual(s.entries.map((e) => e.route), ['entries-b']);
+    assert.equal(s.outcomes.unauthorised, 2);
+    assert.equal((await control(crm.base, { token: 'has space' })).status, 400);
+  });
 });

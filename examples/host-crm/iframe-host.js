@@ -98,6 +98,17 @@ function onPortMessage(event) {
     if (ackBox.checked) link.port.postMessage(envelope('entry.ack', { key: message.payload.key }, message.id));
   } else if (message.type === 'error') {
     linkStatus.textContent = `The widget refused a message: ${message.payload?.code}`;
+  } else if (message.type === 'teardown.done') {
+    // The session is over: the widget erased what it keeps and says hello again. The next
+    // handler's configure goes on the new session's port.
+    document.getElementById('crm-teardown-status').textContent =
+      `Teardown done: ${message.payload?.kept ?? 0} undelivered entries kept. Waiting for the widget's new hello…`;
+    link.port.onmessage = null;
+    link.port.close();
+    link = null;
+    linkStatus.textContent = 'Signed out; waiting for the widget.';
+    configureForm.querySelector('button[type="submit"]').disabled = true;
+    teardownButton.disabled = true;
   }
 }
 

@@ -287,11 +287,18 @@ fn handshake(
     };
     let _ = window.add_event_listener_with_callback("message", on_window.as_ref().unchecked_ref());
     on_window.forget();
+    say_hello(link, hello);
+}
+
+/// Says `hello` to the parent at the host's origin, and again every second until `welcome` opens
+/// the port, for half a minute (the host's script may not be listening yet).
+fn say_hello(link: &Rc<RefCell<Link>>, hello: &Outbound) {
+    let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
     if let Ok(value) = js_sys::JSON::parse(&hello.to_json()) {
-        let _ = parent.post_message(&value, &host.to_string());
+        let _ = parent.post_message(&value, &link.borrow().host.to_string());
     }
-    // The host's script may not be listening yet: say hello again every second until welcome,
-    // for half a minute.
     let again = link.clone();
     let attempts = Rc::new(std::cell::Cell::new(0u32));
     let repeat = Rc::new(RefCell::new(None::<leptos::prelude::IntervalHandle>));
@@ -319,6 +326,28 @@ fn handshake(
 }
 
 impl FrameLink {
+    /// After a teardown (and its `teardown.done`): the session is over. The port is closed, and a
+    /// new session starts with a new `hello`, so the next handler's host configures the widget
+    /// afresh and nothing of the last session's (agent, endpoint, token) carries over.
+    pub fn restart(&self) {
+        let hello = {
+            let mut state = self.0.borrow_mut();
+            if let Some(port) = state.port.take() {
+                port.set_onmessage(None);
+                port.close();
+            }
+            if state.closed {
+                return;
+            }
+            state.queued.clear();
+            let mut random = BrowserRandom;
+            let instance = InstanceId::new_v4(&mut random);
+            state.session = HostSession::new(instance, random.next_u64());
+            state.session.hello(WIDGET_VERSION)
+        };
+        say_hello(&self.0, &hello);
+    }
+
     /// Sends `event` to the host over the port (queued until the handshake is done; dropped when
     /// the link is closed).
     pub fn send(&self, event: HostEvent) {

@@ -28,9 +28,10 @@ use std::rc::Rc;
 
 use incident_engine::call::Millis;
 use incident_engine::outbox::{
-    Acked, Attempt, AttemptId, EntryState, Failure, IdempotencyKey, Outbox, OutboxStatus,
+    acknowledges, Acked, Attempt, AttemptId, Failure, IdempotencyKey, Outbox, OutboxStatus,
+    RetryPolicy, Via, MAX_ACK_BYTES,
 };
-use incident_engine::protocol::{Endpoint, EntryNack, HostEvent};
+use incident_engine::protocol::{BearerToken, Endpoint, EntryNack, HostEvent};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -124,7 +125,13 @@ type Listener = Rc<dyn Fn(OutboxView)>;
 struct Courier {
     /// The outbox when IndexedDB cannot be used: this tab only, lost with it (and said so).
     memory: Option<Outbox>,
+    /// Where entries closed from now on go (`configure`'s endpoint); each entry keeps the one it
+    /// was closed under.
     endpoint: Option<Endpoint>,
+    /// `configure`'s bearer token, in memory only: sent to the configured endpoint's origin.
+    token: Option<BearerToken>,
+    /// Whether the host has been told, since the last token, that the endpoint wants a sign-in.
+    sign_in_told: bool,
     port_ready: bool,
     lock_requested: bool,
     delivering: bool,
@@ -183,7 +190,7 @@ async fn read(lane: &Lane, store: &Store) -> Result<(Outbox, Option<String>), St
         Some(text) => match Outbox::from_json(&text) {
             Ok(outbox) => Ok((outbox, None)),
             Err(e) => {
-                let aside = format!("outbox-unreadable-{}", now_ms());
+                let aside = format!("{}-unreadable-{}", lane.key(), now_ms());
                 store
                     .write(&[
                         Change::Put {
@@ -225,6 +232,9 @@ async fn change_outbox<T: 'static>(
         let lane = &held;
         let (mut outbox, problem) = read(lane, &store).await?;
         let before = outbox.clone();
+        // The current schedule (an outbox stored by an older widget keeps its own), and the
+        // pack's retention for delivered keys.
+        let _ = outbox.adopt_policy(RetryPolicy::default());
         if let Some(ms) = with_courier(lane, |c| c.delivered_ms) {
             let mut policy = *outbox.policy();
             policy.tombstone_retention_ms = ms;
@@ -436,8 +446,8 @@ pub fn own_page() -> Lane {
 
 impl Lane {
     /// See [`set_endpoint`].
-    pub fn set_endpoint(&self, endpoint: Option<Endpoint>) {
-        set_endpoint(self, endpoint);
+    pub fn set_endpoint(&self, endpoint: Option<Endpoint>, token: Option<BearerToken>) {
+        set_endpoint(self, endpoint, token);
     }
 
     /// See [`host_acked`].
@@ -471,8 +481,8 @@ impl Lane {
     }
 
     /// See [`teardown`].
-    pub async fn teardown(&self) -> Result<usize, StoreError> {
-        teardown(self).await
+    pub async fn teardown(&self, instance: Option<&str>) -> Result<usize, StoreError> {
+        teardown(self, instance).await
     }
 }
 
@@ -484,12 +494,15 @@ pub async fn enqueue_closed(
     draft_key: String,
 ) -> Result<IdempotencyKey, StoreError> {
     let payload = entry_json.clone();
+    // The entry keeps the route it was closed under: a later configure never moves it.
+    let endpoint = with_courier(lane, |c| c.endpoint.as_ref().map(|e| e.as_str().to_owned()));
+    let has_endpoint = endpoint.is_some();
     let key = change_outbox(lane, vec![Change::Delete(draft_key)], move |outbox| {
-        outbox.enqueue(payload, now_ms(), &mut BrowserRandom)
+        outbox.enqueue(payload, endpoint, now_ms(), &mut BrowserRandom)
     })
     .await?;
     // With an endpoint, the endpoint's answer delivers; the host page hears of the entry once.
-    if with_courier(lane, |c| c.endpoint.is_some()) {
+    if has_endpoint {
         if let Ok(event) = HostEvent::entry_completed_json(&key, &entry_json) {
             emit(lane, event);
         }
@@ -510,28 +523,38 @@ pub fn host_ready(lane: &Lane) {
     });
 }
 
-/// The host configured an HTTP endpoint (or none, for postMessage only).
-pub fn set_endpoint(lane: &Lane, endpoint: Option<Endpoint>) {
+/// The host configured an HTTP endpoint (or none, for postMessage only) and its bearer token.
+/// Entries already queued keep the route they were closed under; a new token makes the entries
+/// waiting for the endpoint due at once (they may have waited for a sign-in).
+pub fn set_endpoint(lane: &Lane, endpoint: Option<Endpoint>, token: Option<BearerToken>) {
     let has = endpoint.is_some();
-    let (changed, delivering) = with_courier(lane, |c| {
-        let changed = c.endpoint != endpoint;
-        c.endpoint = endpoint;
-        (changed, c.delivering)
+    let new_token = with_courier(lane, |c| {
+        let new_token = token.is_some() && c.token != token;
+        c.endpoint = endpoint.clone();
+        c.token = token;
+        if new_token {
+            c.sign_in_told = false;
+        }
+        new_token
     });
     if has {
         offer_to_deliver(lane);
     }
     republish_route(lane);
-    if changed && delivering {
-        // An attempt made the old way will be answered the old way, which no longer counts (or
-        // never comes): send what is in flight again, the new way, under the same keys.
-        let owned = lane.clone();
-        leptos::task::spawn_local(async move {
-            due_now(&owned, Outbox::reloaded).await;
-            kick(&owned);
-        });
-    } else {
-        kick(lane);
+    match endpoint {
+        Some(endpoint) if new_token => {
+            let owned = lane.clone();
+            leptos::task::spawn_local(async move {
+                let url = endpoint.as_str().to_owned();
+                if let Err(e) =
+                    change_outbox(&owned, Vec::new(), move |o| o.signed_in(&url, now_ms())).await
+                {
+                    report_problem(&owned, e.to_string());
+                }
+                kick(&owned);
+            });
+        }
+        _ => kick(lane),
     }
 }
 
@@ -644,11 +667,10 @@ fn sleep_until(lane: &Lane, wake: Option<u64>) {
     });
 }
 
-/// Makes one attempt.
+/// Makes one attempt, by the route its entry was closed under.
 fn send(lane: &Lane, attempt: Attempt) {
-    let endpoint = with_courier(lane, |c| c.endpoint.clone());
     let owned = lane.clone();
-    match endpoint {
+    match attempt.endpoint.clone() {
         Some(endpoint) => {
             leptos::task::spawn_local(async move { post(&owned, endpoint, attempt).await });
         }
@@ -662,21 +684,63 @@ fn send(lane: &Lane, attempt: Attempt) {
                     reason: "the entry is not valid JSON".into(),
                 };
                 let outcome = Err((attempt.attempt, failure));
-                leptos::task::spawn_local(
-                    async move { answered(&owned, attempt.key, outcome).await },
-                );
+                leptos::task::spawn_local(async move {
+                    answered(&owned, attempt.key, None, outcome).await
+                });
             }
         },
     }
 }
 
-/// POSTs the entry to the endpoint with its idempotency key, giving up at the attempt's deadline.
-async fn post(lane: &Lane, endpoint: Endpoint, attempt: Attempt) {
-    let outcome = post_once(&endpoint, &attempt).await;
-    answered(lane, attempt.key, outcome.map_err(|f| (attempt.attempt, f))).await;
+/// POSTs the entry to its endpoint with its idempotency key, giving up at the attempt's deadline.
+/// An endpoint that has stopped being allowed is never sent to (the entry becomes a dead letter
+/// that says why); the host is told when the endpoint asks for a sign-in.
+async fn post(lane: &Lane, endpoint: String, attempt: Attempt) {
+    let outcome = match Endpoint::parse(&endpoint) {
+        Ok(parsed) if endpoint_allowed(&parsed) => {
+            let token = with_courier(lane, |c| {
+                let same_origin = c
+                    .endpoint
+                    .as_ref()
+                    .is_some_and(|e| e.origin() == parsed.origin());
+                c.token.clone().filter(|_| same_origin)
+            });
+            post_once(&parsed, token.as_ref(), &attempt).await
+        }
+        _ => Err(Failure::EndpointNotAllowed {
+            endpoint: endpoint.clone(),
+        }),
+    };
+    if let Err(failure) = &outcome {
+        let tell = failure.needs_sign_in()
+            && with_courier(lane, |c| !std::mem::replace(&mut c.sign_in_told, true));
+        if tell {
+            emit(
+                lane,
+                HostEvent::delivery_sign_in_needed(&endpoint, &failure.describe()),
+            );
+        }
+    }
+    let via = Some(endpoint);
+    answered(
+        lane,
+        attempt.key,
+        via,
+        outcome.map_err(|f| (attempt.attempt, f)),
+    )
+    .await;
 }
 
-async fn post_once(endpoint: &Endpoint, attempt: &Attempt) -> Result<(), Failure> {
+/// Whether the deployment lets entries go to `endpoint`.
+fn endpoint_allowed(endpoint: &Endpoint) -> bool {
+    super::deployment::current().is_some_and(|d| d.allows_endpoint(endpoint))
+}
+
+async fn post_once(
+    endpoint: &Endpoint,
+    token: Option<&BearerToken>,
+    attempt: &Attempt,
+) -> Result<(), Failure> {
     let network = |e: &JsValue| Failure::Network {
         reason: js_error_text(e),
     };
@@ -690,12 +754,20 @@ async fn post_once(endpoint: &Endpoint, attempt: &Attempt) -> Result<(), Failure
     headers
         .set("Idempotency-Key", attempt.key.as_str())
         .map_err(|e| network(&e))?;
+    if let Some(token) = token {
+        headers
+            .set("Authorization", &token.as_header_value())
+            .map_err(|e| network(&e))?;
+    }
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&JsValue::from_str(&attempt.payload));
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     init.set_cache(web_sys::RequestCache::NoStore);
+    // A redirect is never followed: an expired sign-in turns the POST into a redirect to a login
+    // page that answers 200, which would otherwise count as delivered.
+    init.set_redirect(web_sys::RequestRedirect::Manual);
     let abort = web_sys::AbortController::new().ok();
     if let Some(abort) = &abort {
         init.set_signal(Some(&abort.signal()));
@@ -728,23 +800,51 @@ async fn post_once(endpoint: &Endpoint, attempt: &Attempt) -> Result<(), Failure
             });
         }
     };
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(Failure::Http {
+    if response.type_() == web_sys::ResponseType::Opaqueredirect
+        || (300..400).contains(&response.status())
+    {
+        return Err(Failure::Redirected);
+    }
+    if response.status() == 401 {
+        return Err(Failure::SignInNeeded { status: 401 });
+    }
+    if !response.ok() {
+        return Err(Failure::Http {
             status: response.status(),
             reason: response.status_text(),
-        })
+        });
     }
+    // Delivered only when the answer names the entry's key (docs/embedding.md, "HTTP delivery").
+    let body = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if body.len() > MAX_ACK_BYTES {
+        return Err(Failure::NotAcknowledged {
+            reason: "the answer is too long to be an acknowledgement".into(),
+        });
+    }
+    acknowledges(&body, &attempt.key).map_err(|reason| Failure::NotAcknowledged { reason })
 }
 
-/// An attempt's answer: the entry is delivered, or the attempt failed.
-async fn answered(lane: &Lane, key: IdempotencyKey, outcome: Result<(), (AttemptId, Failure)>) {
+/// An attempt's answer: the entry is delivered, or the attempt failed. `endpoint` is the route
+/// the answer came by (`None`: the host page); an acknowledgement counts only from the entry's own.
+async fn answered(
+    lane: &Lane,
+    key: IdempotencyKey,
+    endpoint: Option<String>,
+    outcome: Result<(), (AttemptId, Failure)>,
+) {
     let result = match outcome {
         Ok(()) => {
             let acked_key = key.clone();
             change_outbox(lane, Vec::new(), move |o| {
-                o.acked(&acked_key, now_ms()) == Acked::Delivered
+                let via = endpoint.as_deref().map_or(Via::Host, Via::Endpoint);
+                o.acked(&acked_key, via, now_ms()) == Acked::Delivered
             })
             .await
             .map(|delivered| {
@@ -766,35 +866,23 @@ async fn answered(lane: &Lane, key: IdempotencyKey, outcome: Result<(), (Attempt
     kick(lane);
 }
 
-/// The host acknowledged an entry over the port. With an HTTP endpoint configured, only the
-/// endpoint's answer counts, and the acknowledgement changes nothing.
+/// The host acknowledged an entry over the port: it counts only for an entry routed to the host
+/// (an entry closed with an endpoint is delivered by the endpoint's answer alone).
 pub fn host_acked(lane: &Lane, key: IdempotencyKey) {
-    if with_courier(lane, |c| c.endpoint.is_some()) {
-        return;
-    }
     let owned = lane.clone();
-    leptos::task::spawn_local(async move { answered(&owned, key, Ok(())).await });
+    leptos::task::spawn_local(async move { answered(&owned, key, None, Ok(())).await });
 }
 
-/// The host refused an entry over the port: retried later, or a dead letter if it said so.
+/// The host refused an entry over the port: retried later, or a dead letter if it said so (for an
+/// entry routed to the host only).
 pub fn host_nacked(lane: &Lane, nack: EntryNack) {
-    if with_courier(lane, |c| c.endpoint.is_some()) {
-        return;
-    }
     let owned = lane.clone();
     leptos::task::spawn_local(async move {
         let lane = &owned;
         let key = nack.key.clone();
         let failure = nack.failure();
         let result = change_outbox(lane, Vec::new(), move |o| {
-            // The answer is to whatever attempt is current: the host answers each entry.completed.
-            let current = o.entry(&key).and_then(|e| match e.state {
-                EntryState::InFlight { attempt, .. } => Some(attempt),
-                _ => None,
-            });
-            if let Some(attempt) = current {
-                o.failed(&key, attempt, failure, now_ms(), &mut BrowserRandom);
-            }
+            o.nacked_by_host(&key, failure, now_ms(), &mut BrowserRandom);
         })
         .await;
         if let Err(e) = result {
@@ -814,58 +902,106 @@ pub async fn send_again(lane: &Lane, key: IdempotencyKey) -> Result<bool, StoreE
     Ok(again)
 }
 
-/// Teardown (logging out on a shared PC): every draft, delivered key and local setting goes. Entries
-/// not yet delivered are kept, because nothing is ever dropped; returns how many.
-pub async fn teardown(lane: &Lane) -> Result<usize, StoreError> {
-    super::drafts::silence_savers();
+/// Teardown (a handler signs out of a shared PC): this widget's drafts in every tab, its delivered
+/// keys and its unreadable outboxes are erased, and every other tab of the origin is told to drop
+/// the call on its screen and never write it back ([`drafts::announce_teardown`]). Entries not yet
+/// delivered are kept (they are incident records; nothing is ever dropped), each with the route it
+/// was closed under; returns how many. Resolves only once the erasing has committed. Other widgets'
+/// drafts and outboxes in the page are theirs and are left alone.
+pub async fn teardown(lane: &Lane, instance: Option<&str>) -> Result<usize, StoreError> {
+    use super::drafts;
+    drafts::silence_savers(instance);
+    drafts::announce_teardown(instance, drafts::TeardownPhase::Started);
     let Some(store) = backing().await else {
-        let kept = with_courier(lane, |c| c.memory.as_ref().map_or(0, |o| o.entries().len()));
+        let kept = with_courier(lane, |c| {
+            c.memory.as_mut().map_or(0, |o| {
+                o.purge(u64::MAX);
+                o.entries().len()
+            })
+        });
         return Ok(kept);
     };
-    let held = lane.clone();
-    let kept = holding(&lane.lock(OUTBOX_LOCK), async move {
-        let lane = &held;
-        let (outbox, _) = read(lane, &store).await?;
-        let waiting = outbox.entries().to_vec();
-        // Everything goes (every tab's drafts, this lane's delivered keys) but other widgets'
-        // outboxes: their entries are incident records, and their widgets deliver them.
-        let gone: Vec<Change> = store
-            .keys()
-            .await?
-            .into_iter()
-            .filter(|key| *key == lane.key() || !key.starts_with(OUTBOX_KEY))
-            .map(Change::Delete)
-            .collect();
-        store.write(&gone).await?;
-        if waiting.is_empty() {
-            return Ok(0);
-        }
-        let mut kept = Outbox::default();
-        let _ = kept.set_policy(*outbox.policy());
-        for entry in &waiting {
-            kept.enqueue_with_key(entry.key.clone(), entry.payload.clone(), entry.enqueued_at);
-        }
-        let text = kept.to_json();
-        store
-            .write(&[Change::Put {
-                key: lane.key(),
-                value: text,
-            }])
-            .await?;
-        Ok::<_, StoreError>(waiting.len())
-    })
-    .await
-    .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))?;
+    let kept = erase(lane, instance, &store).await?;
+    // A save another tab had begun before it heard of the teardown lands after the erasing: a
+    // second sweep, a moment later, takes it too.
+    drafts::sleep_ms(500).await;
+    erase(lane, instance, &store).await?;
     // On the widget's own page, its local storage too; in a host's page that storage is the host's.
     if super::page::is_widget_page() {
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = storage.clear();
         }
     }
+    // Erased: the other tabs may now start their screens again (they find nothing to resume).
+    drafts::announce_teardown(instance, drafts::TeardownPhase::Done);
+    with_courier(lane, |c| {
+        c.endpoint = None;
+        c.token = None;
+        c.sign_in_told = false;
+    });
+    republish_route(lane);
     broadcast_change(lane);
     let owned = lane.clone();
     leptos::task::spawn_local(async move { reread(&owned).await });
     Ok(kept)
+}
+
+/// One sweep of [`teardown`], holding the drafts lock and then the outbox lock.
+async fn erase(lane: &Lane, instance: Option<&str>, store: &Store) -> Result<usize, StoreError> {
+    let (held, store, instance) = (lane.clone(), store.clone(), instance.map(str::to_owned));
+    let work = async move {
+        let lock = held.lock(OUTBOX_LOCK);
+        holding(&lock, erase_held(held, instance, store))
+            .await
+            .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))
+    };
+    holding(super::drafts::DRAFTS_LOCK, work)
+        .await
+        .unwrap_or_else(|| Err(StoreError("the browser refused the drafts lock".into())))
+}
+
+/// The sweep itself, with both locks held: this instance's drafts (every tab's), this lane's
+/// delivered keys and unreadable outboxes go; its undelivered entries stay, with their routes.
+async fn erase_held(
+    lane: Lane,
+    instance: Option<String>,
+    store: Store,
+) -> Result<usize, StoreError> {
+    let (outbox, _) = read(&lane, &store).await?;
+    let waiting = outbox.entries().to_vec();
+    let unreadable = format!("{}-unreadable-", lane.key());
+    let mut changes: Vec<Change> = store
+        .keys()
+        .await?
+        .into_iter()
+        .filter(|key| {
+            *key == lane.key()
+                || key.starts_with(&unreadable)
+                || super::drafts::is_draft_of(key, instance.as_deref())
+        })
+        .map(Change::Delete)
+        .collect();
+    if !waiting.is_empty() {
+        let mut kept = Outbox::default();
+        let _ = kept.set_policy(*outbox.policy());
+        for entry in &waiting {
+            kept.enqueue_with_key(
+                entry.key.clone(),
+                entry.payload.clone(),
+                entry.endpoint.clone(),
+                entry.enqueued_at,
+            );
+        }
+        changes.retain(|c| *c != Change::Delete(lane.key()));
+        changes.push(Change::Put {
+            key: lane.key(),
+            value: kept.to_json(),
+        });
+    }
+    if !changes.is_empty() {
+        store.write(&changes).await?;
+    }
+    Ok(waiting.len())
 }
 
 /// Asks the browser to keep this site's data (`navigator.storage.persist()`) and how full storage

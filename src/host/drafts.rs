@@ -117,7 +117,7 @@ async fn hold_tab() {
     let _ = locks::hold_for_life_if_free(&tab_lock(&id)).await;
 }
 
-async fn sleep_ms(ms: i32) {
+pub(crate) async fn sleep_ms(ms: i32) {
     let slept = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
@@ -178,7 +178,7 @@ async fn adopt(instance: Option<&str>) -> Result<(), StoreError> {
         }
         Ok(())
     };
-    locks::holding("incident-desk:drafts", work)
+    locks::holding(DRAFTS_LOCK, work)
         .await
         .unwrap_or_else(|| Err(StoreError("the browser refused the drafts lock".into())))
 }
@@ -187,15 +187,121 @@ async fn adopt(instance: Option<&str>) -> Result<(), StoreError> {
 const DEBOUNCE_MS: u64 = 300;
 
 thread_local! {
-    /// Bumped by [`silence_savers`]: a saver made before writes nothing more.
-    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// Per widget instance ([`instance_key`]), bumped by [`silence_savers`]: a saver of that
+    /// instance made before writes nothing more. Another widget on the page keeps saving.
+    static GENERATIONS: RefCell<std::collections::BTreeMap<String, u64>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
-/// Stops every saver that exists now from writing again (teardown: the call on screen must not
-/// come back into storage when its screen goes or the page is hidden).
-pub fn silence_savers() {
-    GENERATION.with(|g| g.set(g.get().wrapping_add(1)));
+fn generation(instance_key: &str) -> u64 {
+    GENERATIONS.with(|g| g.borrow().get(instance_key).copied().unwrap_or(0))
 }
+
+/// Stops every saver of this widget instance that exists now from writing again (teardown: the
+/// call on screen must not come back into storage when its screen goes or the page is hidden).
+/// Savers made afterwards (the next handler's calls) save as usual.
+pub fn silence_savers(instance: Option<&str>) {
+    let key = instance_key(instance);
+    GENERATIONS.with(|g| {
+        let mut all = g.borrow_mut();
+        let next = all.get(&key).copied().unwrap_or(0).wrapping_add(1);
+        all.insert(key, next);
+    });
+}
+
+/// The channel on which a tab tells the others that a widget instance was torn down.
+const TEARDOWN_CHANNEL: &str = "incident-desk:teardown";
+
+/// Where a teardown is, as told to the other tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeardownPhase {
+    /// Begun: stop saving the call on screen (it is about to be erased).
+    Started,
+    /// Erased: start the screen again (nothing is left to resume).
+    Done,
+}
+
+impl TeardownPhase {
+    fn word(self) -> &'static str {
+        match self {
+            TeardownPhase::Started => "started",
+            TeardownPhase::Done => "done",
+        }
+    }
+}
+
+/// Tells every other tab of this origin where the teardown of `instance` is
+/// ([`on_teardown_elsewhere`]). The message names the phase, the instance and this tab, and
+/// nothing of the call.
+pub fn announce_teardown(instance: Option<&str>, phase: TeardownPhase) {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(TEARDOWN_CHANNEL) {
+        let message = format!("{} {} {}", phase.word(), instance_key(instance), tab());
+        let _ = channel.post_message(&wasm_bindgen::JsValue::from_str(&message));
+        channel.close();
+    }
+}
+
+/// Listens for another tab's teardown of `instance`: when it begins, this tab's savers of that
+/// instance are silenced (they never write the previous handler's call back); once it is done
+/// (erased), `then` runs, so the screen starts again with nothing to resume. This tab's own
+/// teardowns are its own widget's business and are ignored here. Dropping the returned listener
+/// stops it.
+pub fn on_teardown_elsewhere(
+    instance: Option<&str>,
+    then: impl Fn() + 'static,
+) -> Option<TeardownListener> {
+    let channel = web_sys::BroadcastChannel::new(TEARDOWN_CHANNEL).ok()?;
+    let (mine, name) = (instance_key(instance), instance.map(str::to_owned));
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            let mut words = text.split(' ');
+            let (Some(phase), Some(key), Some(from)) = (words.next(), words.next(), words.next())
+            else {
+                return;
+            };
+            if key != mine || from == tab() {
+                return;
+            }
+            if phase == TeardownPhase::Started.word() {
+                silence_savers(name.as_deref());
+            } else if phase == TeardownPhase::Done.word() {
+                silence_savers(name.as_deref());
+                then();
+            }
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    Some(TeardownListener {
+        channel,
+        _on_message: on_message,
+    })
+}
+
+/// A listener from [`on_teardown_elsewhere`]; closes its channel when dropped.
+pub struct TeardownListener {
+    channel: web_sys::BroadcastChannel,
+    _on_message: Closure<dyn Fn(web_sys::MessageEvent)>,
+}
+
+impl Drop for TeardownListener {
+    fn drop(&mut self) {
+        self.channel.set_onmessage(None);
+        self.channel.close();
+    }
+}
+
+/// Whether `key` is a draft of `instance` in any tab (or from before tabs had ids).
+pub fn is_draft_of(key: &str, instance: Option<&str>) -> bool {
+    let shared = instance_key(instance);
+    key.strip_prefix(shared.as_str())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('@'))
+}
+
+/// The drafts lock's name: held while drafts are adopted or erased, so a tab never adopts a
+/// draft a teardown is erasing.
+pub const DRAFTS_LOCK: &str = "incident-desk:drafts";
 
 use super::store::shared as store;
 
@@ -232,6 +338,8 @@ pub struct DraftSaver {
 
 struct Inner {
     generation: u64,
+    /// Its instance's shared key ([`instance_key`]), whose generation it checks.
+    instance_key: String,
     key: String,
     snapshot: Snapshot,
     on_error: OnError,
@@ -243,7 +351,7 @@ impl Inner {
         if let Some(timer) = self.timer.borrow_mut().take() {
             timer.clear();
         }
-        if GENERATION.with(std::cell::Cell::get) != self.generation {
+        if generation(&self.instance_key) != self.generation {
             return;
         }
         let Some(text) = (self.snapshot)() else {
@@ -266,8 +374,13 @@ impl DraftSaver {
         snapshot: impl Fn() -> Option<String> + 'static,
         on_error: impl Fn(StoreError) + 'static,
     ) -> DraftSaver {
+        // `draft:<instance>@<tab>` or `draft@<tab>`: the instance's key is before the tab.
+        let instance_key = key
+            .rsplit_once('@')
+            .map_or_else(|| key.clone(), |(shared, _)| shared.to_owned());
         let inner = Rc::new(Inner {
-            generation: GENERATION.with(std::cell::Cell::get),
+            generation: generation(&instance_key),
+            instance_key,
             key,
             snapshot: Rc::new(snapshot),
             on_error: Rc::new(on_error),

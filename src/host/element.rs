@@ -72,6 +72,8 @@ pub struct ElementLink {
     /// The configuration in force: an attribute change is merged into it (see
     /// [`WidgetHandle::attributes`]), so the endpoint and token a script configured stay.
     last: RefCell<Option<Configure>>,
+    /// The `command('teardown')` promises waiting for the teardown to finish.
+    teardowns: RefCell<Vec<(js_sys::Function, js_sys::Function)>>,
 }
 
 impl ElementLink {
@@ -132,6 +134,13 @@ impl ElementLink {
     }
 
     /// The theme and z-index of `configure`, replacing the last ones: one `:host` rule.
+    /// The teardown has finished (its erasing committed): resolves the waiting promises.
+    pub(crate) fn teardown_done(&self) {
+        for (resolve, _) in std::mem::take(&mut *self.teardowns.borrow_mut()) {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    }
+
     fn set_look(&self, configure: &Configure) {
         let z_index = configure.z_index.map(|z| (Z_INDEX_PROPERTY, z.to_string()));
         page::set_look(&self.sheet, ":host", &configure.theme, z_index);
@@ -205,6 +214,7 @@ pub fn mount_widget(
         ready: Cell::new(false),
         destroyed: Cell::new(false),
         last: RefCell::new(None),
+        teardowns: RefCell::new(Vec::new()),
     });
 
     let (app_link, app_name) = (link.clone(), name.clone());
@@ -244,6 +254,16 @@ impl WidgetHandle {
             return js_sys::Promise::reject(&error);
         }
         match read_bare_command(name, payload_json) {
+            Ok(HostCommand::Teardown(teardown)) => {
+                // Resolved once the teardown has erased what it erases, not before (a CRM that
+                // navigates away at once would abort the deletes).
+                let link = self.link.clone();
+                let waiting = js_sys::Promise::new(&mut |resolve, reject| {
+                    link.teardowns.borrow_mut().push((resolve, reject));
+                });
+                self.link.deliver(HostCommand::Teardown(teardown));
+                waiting
+            }
             Ok(command) => {
                 self.link.deliver(command);
                 js_sys::Promise::resolve(&JsValue::UNDEFINED)
@@ -291,6 +311,12 @@ impl WidgetHandle {
             return;
         }
         self.link.on_command.borrow_mut().take();
+        for (_, reject) in std::mem::take(&mut *self.link.teardowns.borrow_mut()) {
+            let error = js_sys::Error::new(
+                "IncidentDesk: the widget was destroyed before its teardown was done; mount it again and send teardown again.",
+            );
+            let _ = reject.call1(&JsValue::NULL, &error);
+        }
         let mounted = self.mounted.borrow_mut().take();
         drop(mounted);
         let _ = self.link.host.remove_attribute(SETTLED_ATTRIBUTE);

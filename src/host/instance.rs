@@ -134,6 +134,27 @@ impl Instance {
         }
     }
 
+    /// The widget has been torn down and everything it erases is erased: the host hears
+    /// `teardown.done` with how many undelivered entries were kept; the element's
+    /// `command('teardown')` promise resolves; an iframe's session ends and a new handshake
+    /// starts (a new `hello`), so the next handler's host configures the widget afresh.
+    pub fn teardown_done(self, kept: usize) {
+        let Some(place) = self.place() else {
+            return;
+        };
+        match &place.link {
+            HostLink::None => {}
+            HostLink::Frame(link) => {
+                link.send(HostEvent::teardown_done(kept));
+                link.restart();
+            }
+            HostLink::Element(link) => {
+                link.emit(&HostEvent::teardown_done(kept));
+                link.teardown_done();
+            }
+        }
+    }
+
     /// Says the widget has settled ([`page::mark_settled`] on its own page; on the host element,
     /// with `ready` the first time, in a host's page).
     pub fn mark_settled(self, settled: Settled) {

@@ -5,7 +5,7 @@
 // checked by the engine and a bad one is refused with its JSON path. No console errors, no
 // Content Security Policy violations, axe on every screen.
 import { test, expect } from '@playwright/test';
-import { CallDesk, CrmEndpoint, ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations } from './pages.mjs';
+import { CallDesk, ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations } from './pages.mjs';
 
 test.beforeEach(async ({ page }, testInfo) => {
   testInfo.errors = [];
@@ -298,31 +298,3 @@ test('<incident-desk> attributes: a refused one is an error event, a new z-index
   expect(lifecycle).toEqual({ kept: true, destroyed: true });
 });
 
-test('<incident-desk> attribute change keeps the endpoint a script configured: the entry still reaches the CRM', async ({ page, request }) => {
-  const crm = new CrmEndpoint(request);
-  await crm.reset();
-  const host = new ElementHostPage(page);
-  await host.open();
-  // Desk B on the quick pack, delivering by HTTP to the test CRM, as the CRM's script set it up.
-  await host.host('b').evaluate((element) => element.setAttribute('pack', '/fixtures/packs/good/quick-close.json'));
-  await host.settled('b');
-  await host.host('b').evaluate((element, endpoint) =>
-    element.desk.command('configure', { agent_id: 'a-1', role: 'handler', endpoint }),
-    new URL('/crm/entries', page.url()).href,
-  );
-  // The next handler signs in through the attribute only.
-  await host.host('b').evaluate((element) => element.setAttribute('agent', 'a-2'));
-  const w = host.host('b');
-  await w.getByRole('button', { name: 'Answer call' }).click();
-  const call = w.getByRole('region', { name: 'Call', exact: true });
-  await call.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'No', exact: true }).check();
-  await call.getByRole('button', { name: 'Start tree' }).click();
-  await expect(call.locator('#idk-question')).toBeFocused();
-  await page.keyboard.press('1');
-  await expect(call.getByRole('region', { name: 'Code and priority' })).toContainText('QK-01');
-  await call.getByRole('button', { name: 'Close call' }).click();
-  await w.getByRole('dialog', { name: 'Review and close the call' }).getByRole('button', { name: 'Confirm close' }).click();
-  await expect.poll(async () => (await crm.state()).entries.length, { timeout: 30_000 }).toBe(1);
-  const [stored] = (await crm.state()).entries;
-  expect(stored.body.handler).toBe('a-2');
-});

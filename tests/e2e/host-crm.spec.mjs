@@ -4,11 +4,14 @@
 // POSTed by the widget through faults) come with the widget's HTTP delivery.
 import { test, expect } from '@playwright/test';
 import {
+  CallDesk,
   CrmEndpoint,
   CrmHostPage,
+  ElementHostPage,
   cspViolations,
   expectInlineScriptRefused,
   expectNoAxeViolations,
+  quickCallToCode,
   recordCspViolations,
   storedData,
 } from './pages.mjs';
@@ -215,12 +218,13 @@ test('a rejected entry is a dead letter the handler can read and send again; not
   const host = new CrmHostPage(page);
   const w = await host.open(`?ack=0${QUICK}`).then(() => host.widget.root);
   await host.connected();
-  // An endpoint that refuses this widget's entries for good: a path the CRM does not have (404).
-  await host.configure({ endpoint: new URL('/crm/no-such-route', page.url()).href });
+  // A CRM that refuses this widget's entries for good (422).
+  await crm.configure({ reject: true });
+  await host.configure({ endpoint: CrmEndpoint.url(page.url()) });
   await quickCall(page, w);
   const refused = w.getByRole('region', { name: 'Closed calls and the CRM' });
   await expect(refused.getByRole('heading', { name: 'Refused by the CRM' })).toBeVisible();
-  await expect(refused.getByRole('listitem')).toContainText('after 1 attempt: HTTP 404');
+  await expect(refused.getByRole('listitem')).toContainText('after 1 attempt: HTTP 422');
   await refused.getByText('The log entry as sent').click();
   expect(JSON.parse(await refused.locator('pre').textContent())).toMatchObject({ format: 'incident-desk/log-entry@1' });
   await expect(outboxStatus(w)).toHaveText('Nothing is waiting, but the CRM refused some entries (below).');
@@ -229,8 +233,8 @@ test('a rejected entry is a dead letter the handler can read and send again; not
     /^(This browser keeps unsent entries until they are delivered \(persistent storage\)\.|Persistent storage was not granted: if the disk fills up, the browser may clear entries not yet sent\.)$/,
   );
   await expectNoAxeViolations(host.widgetFrame());
-  // The CRM is fixed; the handler sends it again, by keyboard.
-  await host.configure({ endpoint: CrmEndpoint.url(page.url()) });
+  // The CRM is fixed; the handler sends it again (to the endpoint it was closed under), by keyboard.
+  await crm.configure({ reject: false });
   await refused.getByRole('button', { name: 'Send again' }).focus();
   await page.keyboard.press('Enter');
   await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
@@ -274,17 +278,20 @@ test('an entry closed but not yet acknowledged survives a reload and is delivere
   expect(payload.key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   await expect(outboxStatus(w)).toContainText('1 log entry waiting for the CRM');
 
-  // The page goes before the CRM has it; it comes back, and the CRM now takes entries by HTTP.
+  // The page goes before the CRM has it; it comes back, and the host now acknowledges. The entry
+  // goes by the route it was closed under (the port), under its first key.
   await page.reload();
-  w = await host.open(`?ack=0${QUICK}`).then(() => host.widget.root);
+  w = await host.open(QUICK.replace('&', '?')).then(() => host.widget.root);
   await host.connected();
-  await expect(outboxStatus(w)).toContainText('1 log entry waiting for the CRM');
-  await host.configure({ endpoint: CrmEndpoint.url(page.url()) });
   await expect(outboxStatus(w)).toHaveText('Every closed call has reached the CRM.');
-  expect(await crm.keys()).toEqual([payload.key]);
-  expect((await crm.state()).entries[0].body).toEqual(payload.entry);
-  // The host is told it was delivered.
+  const again = host.messagesOf('port', 'entry.completed').first();
+  await again.locator('summary').click();
+  const resent = JSON.parse(await again.locator('pre').textContent()).payload;
+  expect(resent.key).toBe(payload.key);
+  expect(resent.entry).toEqual(payload.entry);
+  // The host is told it was delivered; nothing went to the HTTP endpoint.
   await expect(host.messagesOf('port', 'entry.delivered')).toHaveCount(1);
+  expect(await crm.keys()).toEqual([]);
 });
 
 test('teardown leaves no data in IndexedDB or localStorage, and the screen starts again', async ({ page, request }) => {
@@ -504,3 +511,202 @@ test('resize: the host hears the widget\'s content height, and again when it gro
   await expect(w.getByRole('region', { name: 'Call', exact: true })).toBeVisible();
   expect(await settled()).toBeGreaterThan(before);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: delivered means the CRM said so; signed out means gone (the stories that need the
+// test CRM are here, because its state is shared: this file's tests run one after another).
+// ---------------------------------------------------------------------------------------------
+
+const QUICK_PACK = '/fixtures/packs/good/quick-close.json';
+const ALL_DELIVERED = 'Every closed call has reached the CRM.';
+
+/** Closes the open call from the review dialog and waits until it is shown closed. */
+async function closeCall(desk) {
+  await desk.region.getByRole('button', { name: 'Close call' }).click();
+  await desk.closeDialog().getByRole('button', { name: 'Confirm close' }).click();
+  await expect(desk.region.getByText(/^Call closed\./)).toBeFocused();
+}
+
+/** The draft keys in the widget's store on `target` (a page or frame on the widget's origin). */
+async function draftKeys(target) {
+  return (await storedData(target)).keys.filter((k) => k.startsWith('draft'));
+}
+
+test('<incident-desk> attribute change keeps the endpoint a script configured: the entry still reaches the CRM', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new ElementHostPage(page);
+  await host.open();
+  // Desk B on the quick pack, delivering by HTTP to the test CRM, as the CRM's script set it up.
+  await host.host('b').evaluate((element) => element.setAttribute('pack', '/fixtures/packs/good/quick-close.json'));
+  await host.settled('b');
+  await host.host('b').evaluate((element, endpoint) =>
+    element.desk.command('configure', { agent_id: 'a-1', role: 'handler', endpoint }),
+    new URL('/crm/entries', page.url()).href,
+  );
+  // The next handler signs in through the attribute only.
+  await host.host('b').evaluate((element) => element.setAttribute('agent', 'a-2'));
+  await quickCall(page, host.host('b'));
+  await expect.poll(async () => (await crm.state()).entries.length, { timeout: 30_000 }).toBe(1);
+  const [stored] = (await crm.state()).entries;
+  expect(stored.body.handler).toBe('a-2');
+});
+
+test('context.set for another call does not re-link the open call; it waits for the next call', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await host.send('context.set', { call_id: 'INT-1', caller_number: '07700 900001' });
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'First Caller');
+  await expect(desk.region.getByLabel('Callback number', { exact: true })).toHaveValue('07700 900001');
+  // The CRM's telephony rings the next call while this one is still open.
+  await host.send('context.set', { call_id: 'INT-2', caller_number: '07700 900002' });
+  await expect(w.getByText('The CRM sent the details of another call; they are kept for the next call.')).toBeAttached();
+  await expect(desk.region.getByLabel('Callback number', { exact: true })).toHaveValue('07700 900001');
+  await desk.region.getByRole('button', { name: 'Close call' }).click();
+  await desk.closeDialog().getByRole('button', { name: 'Confirm close' }).click();
+  await expect(desk.region.getByText(/^Call closed\./)).toBeFocused();
+
+  // The next call takes the waiting context.
+  await w.getByRole('button', { name: 'Answer next call' }).click();
+  const next = new CallDesk(page, w);
+  await expect(next.region.getByLabel('Callback number', { exact: true })).toHaveValue('07700 900002');
+  await expect.poll(async () => (await crm.state()).entries.length, { timeout: 30_000 }).toBe(1);
+  const [first] = (await crm.state()).entries;
+  expect(first.body.crm).toEqual({ call_id: 'INT-1', contact_ref: null });
+  expect(first.body.fields.callback_number).toBe('07700 900001');
+  const started = host.messagesOf('port', 'call.started');
+  await expect(started).toHaveCount(2);
+  await started.nth(1).locator('summary').click();
+  expect(JSON.parse(await started.nth(1).locator('pre').textContent()).payload).toEqual({ call_id: 'INT-2' });
+});
+
+
+test('a redirecting endpoint (an expired sign-in) delivers nothing: the entry waits, the host is told, and it arrives once the CRM takes it', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  await crm.configure({ redirect: true });
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await expect(host.configureStatus()).toContainText('entries to');
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'Grace Hopper');
+  await closeCall(desk);
+  await expect(host.messagesOf('port', 'delivery.sign_in_needed')).toHaveCount(1);
+  await expect.poll(async () => (await crm.state()).outcomes.redirected ?? 0).toBeGreaterThan(0);
+  expect((await crm.state()).entries).toHaveLength(0);
+  await expect(outboxStatus(w)).not.toHaveText(ALL_DELIVERED);
+  await expect(host.messagesOf('port', 'entry.delivered')).toHaveCount(0);
+
+  // Signed in again: the retries carry the entry, once.
+  await crm.configure({ redirect: false });
+  await expect(outboxStatus(w)).toHaveText(ALL_DELIVERED, { timeout: 60_000 });
+  const { entries } = await crm.state();
+  expect(entries.map((e) => e.body.fields.caller_name)).toEqual(['Grace Hopper']);
+  await expect(host.messagesOf('port', 'entry.delivered')).toHaveCount(1);
+});
+
+
+test('an expired bearer token: the entry waits and the host is told; a configure with a new token sends it at once', async ({ page, request, baseURL }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  await crm.configure({ token: 'token-of-the-new-shift' });
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const endpoint = new URL('/crm/entries', baseURL).href;
+  await host.send('configure', { agent_id: 'a-1', role: 'handler', endpoint, token: 'token-of-the-last-shift' });
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'Katherine Johnson');
+  await closeCall(desk);
+  await expect(host.messagesOf('port', 'delivery.sign_in_needed')).toHaveCount(1);
+  await expect.poll(async () => (await crm.state()).outcomes.unauthorised ?? 0).toBeGreaterThan(0);
+  expect((await crm.state()).entries).toHaveLength(0);
+  // The token never appears in anything the widget sends to the host.
+  await expect(host.messages().filter({ hasText: 'token-of-the' })).toHaveCount(0);
+
+  await host.send('configure', { agent_id: 'a-1', role: 'handler', endpoint, token: 'token-of-the-new-shift' });
+  // At once, not after the backoff: a new token makes the waiting entries due.
+  await expect(outboxStatus(w)).toHaveText(ALL_DELIVERED, { timeout: 5_000 });
+  expect((await crm.state()).entries.map((e) => e.body.fields.caller_name)).toEqual(['Katherine Johnson']);
+});
+
+
+test('each entry keeps the endpoint it was closed under; an endpoint outside the deployment is refused', async ({ page, context, request, baseURL }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  await crm.configure({ offline: true });
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const a = new URL('/crm/entries', baseURL).href;
+  const b = new URL('/crm/entries-b', baseURL).href;
+  await host.send('configure', { agent_id: 'a-1', role: 'handler', endpoint: a });
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'Closed Under A');
+  await closeCall(desk);
+  await host.send('configure', { agent_id: 'a-1', role: 'handler', endpoint: b });
+  const next = new CallDesk(page, w);
+  await quickCallToCode(page, next, 'Closed Under B');
+  await closeCall(next);
+  // A page script points the widget somewhere the deployment does not list: refused, said why.
+  await host.send('configure', { agent_id: 'a-1', role: 'handler', endpoint: new URL('/crm/elsewhere', baseURL).href });
+  await expect(host.messagesOf('port', 'error').filter({ hasText: 'deployment' })).toHaveCount(1);
+
+  await crm.configure({ offline: false });
+  // The browser coming back online sends what waits at once, rather than after its backoff.
+  await context.setOffline(true);
+  await context.setOffline(false);
+  await expect(outboxStatus(w)).toHaveText(ALL_DELIVERED, { timeout: 60_000 });
+  const routes = Object.fromEntries((await crm.state()).entries.map((e) => [e.body.fields.caller_name, e.route]));
+  expect(routes).toEqual({ 'Closed Under A': 'entries', 'Closed Under B': 'entries-b' });
+});
+
+
+test('a shift change on one PC: teardown.done after the erasing, a new handshake, and the next handler\'s calls carry nothing of the last one\'s', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?endpoint=1&ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await host.configure({ agent: 'handler-one' });
+  await host.send('context.set', { call_id: 'INT-1', caller_number: '07700 900111' });
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'Previous Caller');
+  const frame = host.widgetFrame();
+  await expect.poll(() => draftKeys(frame)).toHaveLength(1);
+
+  await page.getByRole('button', { name: 'Sign the handler out (teardown)' }).click();
+  const done = host.messagesOf('port', 'teardown.done');
+  await expect(done).toHaveCount(1);
+  // Said once erased: nothing of the call is left when the host hears it.
+  expect(await draftKeys(frame)).toEqual([]);
+  await done.locator('summary').click();
+  expect(JSON.parse(await done.locator('pre').textContent()).payload).toEqual({ kept: 0 });
+  // A new session: a new hello, answered, and a new port.
+  await expect(host.messagesOf('window', 'ready')).toHaveCount(2);
+  await host.connected();
+
+  // The next handler signs in; their call has no trace of the last caller or handler.
+  await host.configure({ agent: 'handler-two' });
+  await w.getByRole('button', { name: 'Answer call' }).click();
+  const next = new CallDesk(page, w);
+  await expect(next.region.getByLabel('Callback number', { exact: true })).toHaveValue('');
+  await expect(next.region.getByLabel("Caller's name", { exact: true })).toHaveValue('');
+  await next.region.getByRole('group', { name: 'Safety questions (ask every caller)' }).getByRole('radio', { name: 'No', exact: true }).check();
+  await next.region.getByRole('button', { name: 'Start tree' }).click();
+  await expect(next.question()).toBeFocused();
+  await page.keyboard.press('1');
+  await closeCall(next);
+  await expect.poll(async () => (await crm.state()).entries.length, { timeout: 30_000 }).toBe(1);
+  const [entry] = (await crm.state()).entries;
+  expect(entry.body.handler).toBe('handler-two');
+  expect(entry.body.crm ?? null).toBeNull();
+  expect(JSON.stringify(entry.body)).not.toContain('handler-one');
+  expect(JSON.stringify(entry.body)).not.toContain('07700 900111');
+});
+

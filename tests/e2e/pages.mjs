@@ -382,6 +382,25 @@ export class CallDesk {
   }
 }
 
+/**
+ * Answers a call of the quick pack (tests/fixtures/packs/good/quick-close.json) on `desk` (a
+ * CallDesk) up to its code, and types the caller's `name`, leaving the field as a handler would.
+ */
+export async function quickCallToCode(page, desk, name) {
+  await desk.root.getByRole('button', { name: /^Answer (next )?call$/ }).click();
+  await expect(desk.region).toBeVisible();
+  await desk.region
+    .getByRole('group', { name: 'Safety questions (ask every caller)' })
+    .getByRole('radio', { name: 'No', exact: true })
+    .check();
+  await desk.region.getByRole('button', { name: 'Start tree' }).click();
+  await expect(desk.question()).toBeFocused();
+  await page.keyboard.press('1');
+  await expect(desk.decision()).toContainText('QK-01');
+  await desk.region.getByLabel("Caller's name", { exact: true }).fill(name);
+  await page.keyboard.press('Tab');
+}
+
 /** Chooses `code` in the code combobox by keyboard and uses it with `reason`. */
 export async function chooseCode(desk, code, reason) {
   const summary = desk.region.getByText('Choose or override the code', { exact: true });
