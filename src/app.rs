@@ -312,7 +312,7 @@ pub fn App(
                     signed_in.track();
                     view! {
                         <HandlerScreen pack=pack agent=agent role=role crm_context=crm_context in_progress=in_progress />
-                        <OutboxPanel outbox=outbox storage=storage />
+                        <OutboxPanel outbox=outbox storage=storage agent=agent />
                     }
                         .into_any()
                 }
@@ -393,6 +393,17 @@ fn HandlerScreen(
                 }
                 Ok(_) => {
                     let _ = drafts::discard(&key).await;
+                }
+                // One that cannot be resumed (another pack version) is kept for the handler to
+                // see, but no longer than any other unfinished call.
+                Err(_)
+                    if incident_engine::draft::last_change(&text)
+                        .is_some_and(|at| at.saturating_add(keep_ms) < now_ms()) =>
+                {
+                    let _ = drafts::discard(&key).await;
+                    retention_notice.try_set(Some(format!(
+                        "An unfinished call that could not be resumed was removed: your organisation keeps unfinished calls for {keep_hours}."
+                    )));
                 }
                 Err(e) => {
                     draft_problem.try_set(Some(format!("{}: {e}", e.title())));

@@ -32,6 +32,12 @@ fn mount_pack(bytes: &[u8]) -> (HtmlElement, Box<dyn std::any::Any>) {
     let root = container();
     let pack = Arc::new(incident_engine::parse_pack(bytes).unwrap());
     let handle = leptos::mount::mount_to(root.clone(), move || {
+        // The widget's outbox, where a closed call goes before it is shown closed.
+        provide_context(incident_desk::host::delivery::start(
+            incident_desk::host::delivery::Lane::of(Some("wbt-call-screen")),
+            |_| {},
+            |_| {},
+        ));
         let history = RwSignal::new(Vec::new());
         let in_progress = RwSignal::new(false);
         view! { <CallScreen pack=pack.clone() agent="tester" history=history in_progress=in_progress /> }
@@ -276,7 +282,13 @@ async fn code_search_is_a_combobox_chosen_by_keys_and_closing_hands_the_entry_to
     button(&root, "Close call").click();
     leptos::task::tick().await;
     button(&root, "Confirm close").click();
-    leptos::task::tick().await;
+    // Told once the entry is saved in the outbox (a few IndexedDB transactions later).
+    for _ in 0..100 {
+        if !received.borrow().is_empty() {
+            break;
+        }
+        dom::sleep(50).await;
+    }
     dom::document()
         .remove_event_listener_with_callback(
             incident_desk::host::bridge::ENTRY_COMPLETED_EVENT,

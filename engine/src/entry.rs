@@ -253,3 +253,16 @@ mod tests {
         assert_eq!(iso8601(4_102_444_799_999), "2099-12-31T23:59:59.999Z");
     }
 }
+
+/// The handler who closed the call of a published entry (its `handler`), read from the entry's
+/// JSON without reading the rest; `None` when the text is not an entry. The widget shows a refused
+/// entry's content only to that handler (F21).
+pub fn handler_of(entry_json: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Handler {
+        handler: String,
+    }
+    serde_json::from_str::<Handler>(entry_json)
+        .ok()
+        .map(|h| h.handler)
+}

@@ -76,6 +76,9 @@ pub fn OutboxPanel(
     outbox: RwSignal<OutboxView>,
     /// What the browser said about keeping data.
     storage: RwSignal<Option<StorageView>>,
+    /// Who is signed in: a refused entry's content is shown only to the handler who closed it.
+    #[prop(into)]
+    agent: Signal<String>,
 ) -> impl IntoView {
     let status = Memo::new(move |_| outbox.with(|v| summary(v.status, v.route)));
     let problem = Memo::new(move |_| outbox.with(|v| v.problem.clone()));
@@ -122,7 +125,7 @@ pub fn OutboxPanel(
                 <h3 class="idk-subsection-title">"Refused by the CRM"</h3>
                 <ul class="idk-dead-letters">
                     <For each=move || dead.get() key=|d| (d.key.clone(), d.at) let(d)>
-                        <DeadLetterRow letter=d on_send_again=send_again />
+                        <DeadLetterRow letter=d agent=agent on_send_again=send_again />
                     </For>
                 </ul>
             </Show>
@@ -135,6 +138,8 @@ pub fn OutboxPanel(
 fn DeadLetterRow(
     /// The refused entry.
     letter: DeadLetterView,
+    /// Who is signed in.
+    agent: Signal<String>,
     /// Sends it again.
     on_send_again: impl Fn(IdempotencyKey) + 'static,
 ) -> impl IntoView {
@@ -152,10 +157,25 @@ fn DeadLetterRow(
             <p id=reason_id.clone()>
                 "Refused on " <time datetime=iso8601(at)>{move || locale.with(|l| date_and_time(at, l.as_ref()))}</time> " after " {attempts} ": " {letter.reason}
             </p>
-            <details>
-                <summary>"The log entry as sent"</summary>
-                <pre class="idk-dead-letter-entry">{letter.entry}</pre>
-            </details>
+            {move || {
+                let theirs = letter.handler.as_deref() == Some(agent.get().as_str());
+                if theirs {
+                    view! {
+                        <details>
+                            <summary>"The log entry as sent"</summary>
+                            <pre class="idk-dead-letter-entry">{letter.entry.clone()}</pre>
+                        </details>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p class="idk-dead-letter-private">
+                            "Closed by another handler: its content is shown only to them."
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
             <button
                 type="button"
                 class="idk-button idk-button-secondary"

@@ -76,8 +76,10 @@ pub struct OutboxView {
 pub struct DeadLetterView {
     /// Its key.
     pub key: IdempotencyKey,
-    /// The entry's JSON, shown as text.
+    /// The entry's JSON, shown as text (only to the handler who closed it).
     pub entry: String,
+    /// The handler who closed the call (the entry's `handler`), if it can be read.
+    pub handler: Option<String>,
     /// Why it was refused.
     pub reason: String,
     /// When (ms since the epoch).
@@ -295,6 +297,7 @@ fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
             .map(|d| DeadLetterView {
                 key: d.key.clone(),
                 entry: d.payload.to_owned(),
+                handler: incident_engine::entry::handler_of(d.payload),
                 reason: d.reason.to_owned(),
                 at: d.at,
                 attempts: d.attempts,

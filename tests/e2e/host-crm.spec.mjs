@@ -233,6 +233,13 @@ test('a rejected entry is a dead letter the handler can read and send again; not
     /^(This browser keeps unsent entries until they are delivered \(persistent storage\)\.|Persistent storage was not granted: if the disk fills up, the browser may clear entries not yet sent\.)$/,
   );
   await expectNoAxeViolations(host.widgetFrame());
+  // The next handler to sign in sees that it was refused, but not what it says (F21).
+  const closedBy = await host.page.getByLabel('Agent id').inputValue();
+  await host.configure({ agent: 'another-handler' });
+  await expect(refused.getByText('Closed by another handler: its content is shown only to them.')).toBeVisible();
+  await expect(refused.locator('pre')).toHaveCount(0);
+  await host.configure({ agent: closedBy });
+  await expect(refused.getByText('The log entry as sent')).toBeVisible();
   // The CRM is fixed; the handler sends it again (to the endpoint it was closed under), by keyboard.
   await crm.configure({ reject: false });
   await refused.getByRole('button', { name: 'Send again' }).focus();

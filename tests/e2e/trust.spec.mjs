@@ -152,3 +152,31 @@ test('teardown reaches every tab: the other tab drops its call and never writes 
   await expect(t.getByRole('button', { name: 'Answer call' })).toBeVisible();
   await expect(t.getByRole('region', { name: 'Call', exact: true })).toHaveCount(0);
 });
+
+test('a call resumed after a reload is announced to the host with its CRM link, and keeps it', async ({ page }) => {
+  const host = new CrmHostPage(page);
+  let w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await host.send('context.set', { call_id: 'INT-9', contact_ref: 'C-9', caller_number: '07700 900009' });
+  await quickCallToCode(page, new CallDesk(page, w), 'Resumed Caller');
+  await expect.poll(async () => (await storedData(host.widgetFrame())).value?.includes('Resumed Caller') ?? false).toBe(true);
+
+  await page.reload();
+  w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const resumed = host.messagesOf('port', 'call.resumed');
+  await expect(resumed).toHaveCount(1);
+  await resumed.locator('summary').click();
+  expect(JSON.parse(await resumed.locator('pre').textContent()).payload).toEqual({
+    call_id: 'INT-9',
+    crm_call_id: 'INT-9',
+    contact_ref: 'C-9',
+  });
+  await expect(host.messagesOf('port', 'call.started')).toHaveCount(0);
+  // The reloaded CRM's context for its next call does not attach to the resumed one.
+  await host.send('context.set', { call_id: 'INT-10', caller_number: '07700 900010' });
+  const desk = new CallDesk(page, w);
+  await expect(w.getByText('The CRM sent the details of another call; they are kept for the next call.')).toBeAttached();
+  await expect(desk.region.getByLabel('Callback number', { exact: true })).toHaveValue('07700 900009');
+  await expect(desk.region.getByLabel("Caller's name", { exact: true })).toHaveValue('Resumed Caller');
+});

@@ -421,6 +421,21 @@ pub fn CallScreen(
             .and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())))
             .unwrap_or_else(|| format!("incident-desk-{opened}"));
         desk.instance.send(HostEvent::call_started(&call_id));
+    } else {
+        // Restored from its draft (a reload, a crash): the host re-attaches it, with its link,
+        // rather than sending context for a new call.
+        let (crm_call, contact) = call.with_untracked(|c| {
+            let (id, contact) = c.crm_link().unwrap_or((None, None));
+            (id.map(str::to_owned), contact.map(str::to_owned))
+        });
+        let call_id = crm_call
+            .clone()
+            .unwrap_or_else(|| format!("incident-desk-{opened}"));
+        desk.instance.send(HostEvent::call_resumed(
+            &call_id,
+            crm_call.as_deref(),
+            contact.as_deref(),
+        ));
     }
     if let Some(context) = crm_context {
         leptos::prelude::Effect::new(move |_| {
