@@ -241,19 +241,6 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::iso8601;
-
-    #[test]
-    fn iso8601_matches_known_instants() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
-        assert_eq!(iso8601(1_800_000_000_123), "2027-01-15T08:00:00.123Z");
-        assert_eq!(iso8601(4_102_444_799_999), "2099-12-31T23:59:59.999Z");
-    }
-}
-
 /// The handler who closed the call of a published entry (its `handler`), read from the entry's
 /// JSON without reading the rest; `None` when the text is not an entry. The widget shows a refused
 /// entry's content only to that handler (F21).
@@ -265,4 +252,27 @@ pub fn handler_of(entry_json: &str) -> Option<String> {
     serde_json::from_str::<Handler>(entry_json)
         .ok()
         .map(|h| h.handler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso8601;
+
+    #[test]
+    fn iso8601_matches_known_instants() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(iso8601(1_800_000_000_123), "2027-01-15T08:00:00.123Z");
+        assert_eq!(iso8601(4_102_444_799_999), "2099-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn the_handler_is_read_from_an_entry_and_nothing_from_anything_else() {
+        assert_eq!(
+            super::handler_of(r#"{"format":"incident-desk/log-entry@1","handler":"a-7"}"#),
+            Some("a-7".to_owned())
+        );
+        assert_eq!(super::handler_of("not json"), None);
+        assert_eq!(super::handler_of(r#"{"handler": 7}"#), None);
+    }
 }
