@@ -985,16 +985,10 @@ async fn erase_held(
         .map(Change::Delete)
         .collect();
     if !waiting.is_empty() {
-        let mut kept = Outbox::default();
-        let _ = kept.set_policy(*outbox.policy());
-        for entry in &waiting {
-            kept.enqueue_with_key(
-                entry.key.clone(),
-                entry.payload.clone(),
-                entry.endpoint.clone(),
-                entry.enqueued_at,
-            );
-        }
+        // The entries as they are (attempts in flight, dead letters, routes, attempt ids never
+        // reused); the delivered keys go.
+        let mut kept = outbox;
+        kept.purge(u64::MAX);
         changes.retain(|c| *c != Change::Delete(lane.key()));
         changes.push(Change::Put {
             key: lane.key(),

@@ -136,7 +136,7 @@ function outboxStatus(w) {
   return w.getByRole('region', { name: 'Closed calls and the CRM' }).getByRole('status');
 }
 
-test('200 calls through a failing, lossy, sometimes offline endpoint arrive exactly once each', async ({ page, context, request }) => {
+test('200 calls through a failing, lossy, sometimes offline, sometimes redirecting endpoint, with a sign-out midway, arrive exactly once each', async ({ page, context, request }) => {
   test.setTimeout(900_000);
   const crm = new CrmEndpoint(request);
   await crm.reset({ failRate: 0.3, dropRate: 0.1, seed: 20261129 });
@@ -151,6 +151,16 @@ test('200 calls through a failing, lossy, sometimes offline endpoint arrive exac
     if (n === 121) {
       await context.setOffline(false); // the browser says 'online': waiting entries are due at once
       await crm.configure({ offline: false });
+    }
+    if (n === 141) await crm.configure({ redirect: true }); // the CRM's sign-in expires…
+    if (n === 151) await crm.configure({ redirect: false }); // …and is renewed
+    if (n === 161) {
+      // A shift change: the handler signs out with entries waiting; they are kept, and go once
+      // the next handler's session is configured (the host page configures it again on ready).
+      await page.getByRole('button', { name: 'Sign the handler out (teardown)' }).click();
+      await expect(host.messagesOf('port', 'teardown.done')).toHaveCount(1);
+      await host.connected();
+      await expect(host.configureStatus()).toContainText('entries to');
     }
     await quickCall(page, w);
   }
@@ -174,6 +184,7 @@ test('200 calls through a failing, lossy, sometimes offline endpoint arrive exac
   expect(tried.some((l) => l.status === 503)).toBe(true);
   expect(tried.some((l) => l.dropped)).toBe(true);
   expect(state.duplicatesRefused, 'dropped answers were retried under the same key').toBeGreaterThan(0);
+  expect(tried.some((l) => l.status === 302), 'redirected POSTs were not counted as delivered').toBe(true);
   console.log(
     `200 calls in ${(taking / 1000).toFixed(1)} s; ${tried.length} POSTs: ${JSON.stringify(state.outcomes)}; duplicates refused ${state.duplicatesRefused}`,
   );

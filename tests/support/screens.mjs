@@ -1,6 +1,7 @@
 // Screenshots of the call screen at 1366×768 (the common contact-centre desktop), taken as a handler
 // would move through a carbon monoxide call by keyboard: what is on screen at each step, not the
-// whole page. Writes docs/screens/<name>.png. Run after a release build:
+// whole page; then a quick call closed while its save is held up (issue 12: shown closed only once
+// saved). Writes docs/screens/<name>.png. Run after a release build:
 //
 //   node tests/support/screens.mjs
 //
@@ -14,7 +15,10 @@ import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = `${root}docs/screens`;
 const port = 4180 + Math.floor(Math.random() * 500);
-const server = spawn('node', ['tests/support/static-server.mjs', '--port', String(port), '--mount', '/=dist'], { cwd: root, stdio: 'ignore' });
+const server = spawn('node', ['tests/support/static-server.mjs', '--port', String(port), '--mount', '/=dist', '--mount', '/fixtures/=tests/fixtures'], {
+  cwd: root,
+  stdio: 'ignore',
+});
 
 async function waitForServer() {
   for (let i = 0; i < 100; i++) {
@@ -92,6 +96,43 @@ try {
   await call.getByRole('button', { name: 'Close call' }).focus();
   await page.keyboard.press('Enter');
   await shot('8-closing-review-deviations');
+
+  // Issue 12: a call is shown closed only once it is saved. A quick call, closed while the outbox
+  // is held (as a slow disk would), then let go.
+  const quick = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  await quick.goto(`http://127.0.0.1:${port}/index.html?pack=/fixtures/packs/good/quick-close.json`);
+  await quick.getByRole('button', { name: 'Answer call' }).focus();
+  await quick.keyboard.press('Enter');
+  const quickCall = quick.getByRole('region', { name: 'Call', exact: true });
+  await quickCall.getByRole('radio', { name: 'No', exact: true }).first().focus();
+  await quick.keyboard.press('Space');
+  await quickCall.getByRole('button', { name: 'Start tree' }).focus();
+  await quick.keyboard.press('Enter');
+  await quick.keyboard.press('1');
+  await quickCall.getByLabel("Caller's name", { exact: true }).focus();
+  await quick.keyboard.type('Sam Taylor');
+  await quick.keyboard.press('Tab');
+  await quick.evaluate(
+    () =>
+      new Promise((held) => {
+        navigator.locks.request('incident-desk:outbox', () => {
+          held();
+          return new Promise((release) => (window.__release = release));
+        });
+      }),
+  );
+  await quickCall.getByRole('button', { name: 'Close call' }).focus();
+  await quick.keyboard.press('Enter');
+  await quick.getByRole('button', { name: 'Confirm close' }).focus();
+  await quick.keyboard.press('Enter');
+  await quick.waitForTimeout(300);
+  await quick.screenshot({ path: `${out}/9-closing-saved-before-shown.png` });
+  console.log('docs/screens/9-closing-saved-before-shown.png');
+  await quick.evaluate(() => window.__release());
+  await quickCall.getByText(/^Call closed\./).waitFor();
+  await quick.waitForTimeout(300);
+  await quick.screenshot({ path: `${out}/10-closed-once-saved.png` });
+  console.log('docs/screens/10-closed-once-saved.png');
 } finally {
   await browser.close();
   server.kill();
