@@ -57,7 +57,8 @@ test('a call is shown closed only once saved; a reload before that finds it open
   await holdOutbox(page);
   await desk.region.getByRole('button', { name: 'Close call' }).click();
   await desk.closeDialog().getByRole('button', { name: 'Confirm close' }).click();
-  await expect(desk.region.getByText('Saving the closed call…', { exact: true }).first()).toBeVisible();
+  await expect(desk.region.locator('#idk-call-saving')).toHaveText('Saving the closed call…');
+  await expect(desk.region.locator('#idk-call-saving')).toBeFocused();
   // Not closed while the close is not saved: held for a second, it still says so.
   await page.waitForTimeout(1_000);
   await expect(desk.region.getByText(/^Call closed\./)).toHaveCount(0);

@@ -11,6 +11,9 @@ use super::{deviation_label, missing_label, notice_view, Desk, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
 pub(super) const CLOSED_ID: &str = "idk-call-closed";
+
+/// The "saving the closed call" line, where focus waits while the close is saved.
+pub(super) const SAVING_ID: &str = "idk-call-saving";
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// The closing dialog: the log for review and what is still needed.
@@ -349,7 +352,8 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
         if let Some(events) = closed.get() {
             view! { <p id=CLOSED_ID class="idk-closed" tabindex="-1">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
         } else if desk.saving.get() {
-            view! { <p class="idk-closed">"Saving the closed call…"</p> }.into_any()
+            view! { <p id=SAVING_ID class="idk-closed" tabindex="-1">"Saving the closed call…"</p> }
+                .into_any()
         } else {
             view! {
                 <button type="button" class="idk-button" on:click=move |_| {

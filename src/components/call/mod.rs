@@ -144,6 +144,8 @@ impl Desk {
         self.saver.with_value(|s| s.as_ref().map(DraftSaver::flush));
         self.saving.set(true);
         self.announcement.set("Saving the closed call…".to_owned());
+        // Where "Close call" was, until the call is shown closed (never the page's body).
+        self.instance.focus_soon(closing::SAVING_ID);
         let entry = LogEntry::of(&pack, &closed).to_json();
         let prior = closed.as_prior();
         let draft_key = self.instance.draft_key();
