@@ -11,6 +11,7 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export CHROMIUM=/usr/bin/chromium
 
 TRUNK_VERSION=0.21.14
+CARGO_DENY_VERSION=0.20.2
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -46,6 +47,11 @@ setup() {
   if [[ $(trunk --version 2>/dev/null) != "trunk $TRUNK_VERSION" ]]; then
     step "installing trunk $TRUNK_VERSION (about 10 minutes on 2 cores)"
     cargo install --locked trunk --version "$TRUNK_VERSION"
+  fi
+
+  if [[ $(cargo deny --version 2>/dev/null) != "cargo-deny $CARGO_DENY_VERSION" ]]; then
+    step "installing cargo-deny $CARGO_DENY_VERSION (about 5 minutes on 2 cores)"
+    cargo install --locked cargo-deny --version "$CARGO_DENY_VERSION"
   fi
 
   local wbg
