@@ -11,6 +11,7 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 export CHROMIUM=/usr/bin/chromium
 
 TRUNK_VERSION=0.21.14
+CARGO_DENY_VERSION=0.20.2
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -18,9 +19,9 @@ as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }
 
-# The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
-locked_wasm_bindgen() {
-  awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+# The version a lock file pins for a package: locked_version NAME LOCKFILE.
+locked_version() {
+  awk -v want="name = \"$1\"" '$0 == want { getline; gsub(/version = |"/, ""); print; exit }' "$2"
 }
 
 setup() {
@@ -48,12 +49,28 @@ setup() {
     cargo install --locked trunk --version "$TRUNK_VERSION"
   fi
 
-  local wbg
-  wbg=$(locked_wasm_bindgen)
-  if [[ $(wasm-bindgen --version 2>/dev/null) != "wasm-bindgen $wbg" ]]; then
-    step "installing wasm-bindgen-cli $wbg (Cargo.lock's version)"
-    # Not --locked: its lockfile pins a webpki-roots version the registry here does not have.
-    cargo install wasm-bindgen-cli --version "$wbg" --force
+  if [[ $(cargo deny --version 2>/dev/null) != "cargo-deny $CARGO_DENY_VERSION" ]]; then
+    step "installing cargo-deny $CARGO_DENY_VERSION (about 5 minutes on 2 cores)"
+    cargo install --locked cargo-deny --version "$CARGO_DENY_VERSION"
+  fi
+
+  # wasm-bindgen-cli writes the JavaScript we ship: built from the lock file in
+  # tools/wasm-bindgen-cli/ (its Cargo.toml says why not `cargo install --locked wasm-bindgen-cli`),
+  # at exactly Cargo.lock's wasm-bindgen. An unlocked install of the same version is replaced.
+  local wbg tool=tools/wasm-bindgen-cli
+  wbg=$(locked_version wasm-bindgen Cargo.lock)
+  if [[ $(locked_version wasm-bindgen-cli "$tool/Cargo.lock") != "$wbg" ]]; then
+    echo "error: $tool/Cargo.lock does not lock wasm-bindgen-cli $wbg, Cargo.lock's wasm-bindgen;" \
+      "update it as $tool/Cargo.toml says" >&2
+    return 1
+  fi
+  if [[ $(wasm-bindgen --version 2>/dev/null) != "wasm-bindgen $wbg" ]] ||
+    ! grep -q "^incident-desk-wasm-bindgen-cli v" <<<"$(cargo install --list)"; then
+    step "installing wasm-bindgen-cli $wbg from $tool/Cargo.lock (about 4 minutes on 2 cores)"
+    local build
+    build=$(mktemp -d)
+    cargo install --locked --force --path "$tool" --target-dir "$build"
+    rm -rf "$build"
   fi
 
   local stamp=node_modules/.incident-desk-lock
