@@ -4,6 +4,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
 
@@ -85,7 +86,10 @@ export async function withServerAndBrowser({ serveDir, label, onStop = () => {},
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startServer({ port, mounts: { '/': serveDir }, precompressed: true });
+    // The development deployment settings (the build's own allow nothing): the demo host page on
+    // this machine may embed the widget.
+    const deployment = fileURLToPath(new URL('../deployment.dev.json', import.meta.url));
+    server = await startServer({ port, mounts: { '/': serveDir }, precompressed: true, deployment });
     const origin = `http://127.0.0.1:${server.address().port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     return await work({ browser, origin });

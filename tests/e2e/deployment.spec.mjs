@@ -6,6 +6,8 @@
 //   (the widget never loads in it, so it never says hello); the same page on an allowed origin can.
 // - Deployment settings that cannot be used (invalid, missing) allow no host: the widget works,
 //   says `data-incident-desk-deployment="error"` on its page, and a host on the list gets no hello.
+// - The release build's own deployment.json allows nothing (the test server serves
+//   deployment.dev.json in its place), and no built page names this machine.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { DemoHostPage, StandalonePage } from './pages.mjs';
@@ -117,3 +119,12 @@ for (const [what, answer] of [
     await expect(page.locator('html')).toHaveAttribute('data-incident-desk-deployment', 'error');
   });
 }
+
+test('the release build carries no development origin: its deployment.json allows nothing, and no page names this machine', async () => {
+  const shipped = JSON.parse(readFileSync(new URL('deployment.json', DIST), 'utf8'));
+  expect(shipped).toEqual({ format: 'incident-desk/deployment@1', hosts: [], endpoints: [] });
+  for (const file of ['index.html', 'element.js', 'boot.js']) {
+    const text = readFileSync(new URL(file, DIST), 'utf8');
+    expect(text, file).not.toMatch(/127\.0\.0\.1|localhost|\[::1\]/);
+  }
+});

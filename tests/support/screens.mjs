@@ -15,7 +15,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = `${root}docs/screens`;
 const port = 4180 + Math.floor(Math.random() * 500);
-const server = spawn('node', ['tests/support/static-server.mjs', '--port', String(port), '--mount', '/=dist', '--mount', '/fixtures/=tests/fixtures'], {
+const server = spawn('node', ['tests/support/static-server.mjs', '--port', String(port), '--mount', '/=dist', '--mount', '/fixtures/=tests/fixtures', '--deployment', 'deployment.dev.json'], {
   cwd: root,
   stdio: 'ignore',
 });

@@ -10,7 +10,9 @@
 // header: index.html's own meta policy plus `frame-ancestors` from the deployment settings served
 // beside it (deployment.json: `'self'` and each host origin; only `'self'` when the file is missing
 // or not usable). A meta policy cannot say frame-ancestors, so without the header any site could
-// frame the widget (docs/deployment.md). Both files are read once, at start-up.
+// frame the widget (docs/deployment.md). Both files are read once, at start-up. --deployment FILE
+// serves FILE as /deployment.json in place of the build's (deployment.dev.json, the development
+// settings: the build's own allows nothing).
 //
 // With --crm it also answers /crm/ with the test CRM endpoint (examples/host-crm/crm-endpoint.mjs),
 // on the same origin as the widget, whose Content Security Policy allows only its own origin.
@@ -83,7 +85,7 @@ export function deploymentHosts(text) {
  * `frame-ancestors 'self'` and the deployment's host origins. `null` when the directory has no
  * widget page with a meta policy. `warning` says why the deployment's hosts were left out.
  */
-export function widgetPagePolicy(dir) {
+export function widgetPagePolicy(dir, deploymentFile = path.join(dir, 'deployment.json')) {
   let page;
   try {
     page = readFileSync(path.join(dir, 'index.html'), 'utf8');
@@ -94,7 +96,7 @@ export function widgetPagePolicy(dir) {
   if (!meta) return null;
   let deployment;
   try {
-    deployment = deploymentHosts(readFileSync(path.join(dir, 'deployment.json'), 'utf8'));
+    deployment = deploymentHosts(readFileSync(deploymentFile, 'utf8'));
   } catch {
     deployment = { error: 'deployment.json is missing' };
   }
@@ -107,9 +109,11 @@ export function widgetPagePolicy(dir) {
 
 /**
  * Starts the server on 127.0.0.1. `crm`: false, true, or the options of `createCrmHandler`; the
- * handler is then `server.crm` (with `state()` and `control()`).
+ * handler is then `server.crm` (with `state()` and `control()`). `deployment`: a file served as
+ * `/deployment.json` in place of the build's (the development settings, deployment.dev.json: a
+ * release build carries settings that allow nothing until the organisation writes its own).
  */
-export async function startServer({ port = 0, mounts, precompressed = false, headers = {}, crm = false }) {
+export async function startServer({ port = 0, mounts, precompressed = false, headers = {}, crm = false, deployment = null }) {
   let crmHandler = null;
   if (crm) {
     // Imported only when asked for, so the benchmark's server does not depend on the example.
@@ -119,7 +123,8 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, path.resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
-  const widgetPage = mounts['/'] ? widgetPagePolicy(path.resolve(mounts['/'])) : null;
+  const deploymentFile = deployment ? path.resolve(deployment) : null;
+  const widgetPage = mounts['/'] ? widgetPagePolicy(path.resolve(mounts['/']), deploymentFile ?? undefined) : null;
   if (widgetPage?.warning) console.warn(`static-server: ${widgetPage.warning}`);
 
   const server = createServer(async (req, res) => {
@@ -139,6 +144,8 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
           : {};
       let file = path.resolve(dir, '.' + path.posix.normalize('/' + pathname.slice(prefix.length)));
       if (!file.startsWith(dir)) return notFound(res);
+      const overridden = deploymentFile && prefix === '/' && pathname === '/deployment.json';
+      if (overridden) file = deploymentFile;
       let info = await stat(file).catch(() => null);
       if (info?.isDirectory()) {
         file = path.join(file, 'index.html');
@@ -149,7 +156,7 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
       const accept = String(req.headers['accept-encoding'] ?? '');
       let body;
       let encoding;
-      if (precompressed) {
+      if (precompressed && !overridden) {
         for (const [ext, name] of [['.br', 'br'], ['.gz', 'gzip']]) {
           if (accept.includes(name)) {
             body = await readFile(file + ext).catch(() => null);
@@ -196,6 +203,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let crm = false;
   const crmOrigins = [];
   let crmSeed;
+  let deployment = null;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--port') port = Number(args[++i]);
     else if (args[i] === '--mount') {
@@ -203,6 +211,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       mounts[prefix] = dir;
     } else if (args[i] === '--precompressed') precompressed = true;
     else if (args[i] === '--crm') crm = true;
+    else if (args[i] === '--deployment') deployment = args[++i];
     else if (args[i] === '--crm-origin') crmOrigins.push(args[++i]);
     else if (args[i] === '--crm-seed') crmSeed = Number(args[++i]);
     else throw new Error(`unknown argument ${args[i]}`);
@@ -212,6 +221,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     port,
     mounts,
     precompressed,
+    deployment,
     crm: crm && { allowedOrigins: crmOrigins, ...(crmSeed !== undefined ? { seed: crmSeed } : {}) },
   });
   console.log(`serving on http://127.0.0.1:${server.address().port}/`);
