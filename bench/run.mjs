@@ -418,7 +418,7 @@ function render(report) {
   head('A shift: quick calls in the demo host (1x CPU)', 'JS heap (after GC)', 'wasm memory', 'DOM nodes');
   row('after load', bytesHuman(shift.atLoad.jsHeapBytes), bytesHuman(shift.atLoad.wasmBytes), int(shift.atLoad.domNodes));
   for (const point of shift.points) {
-    row(`after ${point.calls} calls`, bytesHuman(point.jsHeapBytes), bytesHuman(point.wasmBytes), int(point.domNodes));
+    row(`after ${point.calls} call${point.calls === 1 ? "" : "s"}`, bytesHuman(point.jsHeapBytes), bytesHuman(point.wasmBytes), int(point.domNodes));
   }
   let since = 0;
   for (const point of shift.points) {
