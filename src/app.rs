@@ -134,6 +134,28 @@ pub fn App(
                 }
                 given => locale.set(given),
             }
+            // The storage key (encryption at rest): once it is in, what was locked is read again:
+            // the outbox, and a saved call when none is on screen.
+            if let Some(key) = configure.storage_key.clone() {
+                leptos::task::spawn_local(async move {
+                    match crate::host::store::set_key(Some(key.bytes())).await {
+                        Ok(true) => {
+                            if let Some(lane) = lane.try_get_value().flatten() {
+                                lane.storage_unlocked();
+                            }
+                            if !in_progress.get_untracked() {
+                                signed_in.try_update(|n| *n += 1);
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(e) => {
+                            host_status.try_set(Some(format!(
+                                "The CRM's storage key could not be used, so call data is kept unencrypted: {e}"
+                            )));
+                        }
+                    }
+                });
+            }
             // The endpoint only where the deployment lists it: the page may not send entries
             // anywhere the organisation has not (a refused one changes nothing, and is said).
             let (endpoint, token) = (configure.endpoint.clone(), configure.token.clone());

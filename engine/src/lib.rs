@@ -14,6 +14,7 @@
 //! (`protocol`), with the organisation's deployment settings (`deployment`).
 
 pub mod advice;
+pub mod base64;
 pub mod call;
 pub mod deployment;
 pub mod draft;

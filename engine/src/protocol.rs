@@ -688,6 +688,24 @@ impl Locale {
     }
 }
 
+/// A secret from the host (a token, a key): its `Debug` prints `Name(…redacted…)` and serialising it
+/// writes `"[redacted]"`, so it never leaves the widget through a log or a message made from it.
+macro_rules! redacted_secret {
+    ($ty:ident) => {
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}(…redacted…)", stringify!($ty))
+            }
+        }
+
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str("[redacted]")
+            }
+        }
+    };
+}
+
 /// The longest bearer token taken, in characters: signed tokens (JWTs) run to a few hundred
 /// characters, and one over this is a mistake.
 pub const MAX_TOKEN_CHARS: usize = 4_096;
@@ -723,17 +741,7 @@ impl BearerToken {
     }
 }
 
-impl fmt::Debug for BearerToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BearerToken(…redacted…)")
-    }
-}
-
-impl Serialize for BearerToken {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str("[redacted]")
-    }
-}
+redacted_secret!(BearerToken);
 
 impl JsonSchema for BearerToken {
     fn schema_name() -> Cow<'static, str> {
@@ -748,6 +756,46 @@ impl JsonSchema for BearerToken {
             "minLength": 1,
             "maxLength": MAX_TOKEN_CHARS,
             "pattern": "^[A-Za-z0-9._~+/-]+=*$"
+        })
+    }
+}
+
+/// A key for encrypting what the widget keeps in the browser (drafts, the outbox), from
+/// `configure` (`storage_key`): 32 bytes (AES-256-GCM) as base64. The host supplies it at each
+/// sign-in; the widget keeps it in memory only. Like [`BearerToken`], it never leaves the widget:
+/// `Debug` prints `StorageKey(…redacted…)` and serialising it writes `"[redacted]"`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StorageKey([u8; 32]);
+
+const STORAGE_KEY_RULE: &str =
+    "must be a key of 32 bytes (256 bits) as base64, such as 44 characters ending in =";
+
+impl StorageKey {
+    /// The key, if `text` is 32 bytes as base64 (standard or URL-safe, padding optional).
+    pub fn parse(text: &str) -> Option<StorageKey> {
+        let bytes = crate::base64::decode(text)?;
+        <[u8; 32]>::try_from(bytes.as_slice()).ok().map(StorageKey)
+    }
+
+    /// The key's bytes, for the browser's `crypto.subtle.importKey`.
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+redacted_secret!(StorageKey);
+
+impl JsonSchema for StorageKey {
+    fn schema_name() -> Cow<'static, str> {
+        "StorageKey".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A key of 32 bytes (AES-256-GCM) as base64, with which the widget encrypts the drafts and the outbox it keeps in the browser. Write-only: kept in memory, never stored, logged or sent back; send it again at each sign-in and after a reload. Every handler of a deployment's PCs must be given the same key: what one stored, the next must read.",
+            "type": "string",
+            "writeOnly": true,
+            "pattern": "^[A-Za-z0-9+/_-]{43}=?$"
         })
     }
 }
@@ -1241,6 +1289,10 @@ pub struct Configure {
     /// when the widget says delivery.sign_in_needed.
     #[serde(default)]
     pub token: Option<BearerToken>,
+    /// The key the widget encrypts its drafts and outbox with (AES-256-GCM, 32 bytes as base64);
+    /// `null` or absent: stored as plain text. Memory only.
+    #[serde(default)]
+    pub storage_key: Option<StorageKey>,
 }
 
 /// The `context.set` payload; every field may be left out or `null`.
@@ -2426,6 +2478,7 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
             "z_index",
             "endpoint",
             "token",
+            "storage_key",
         ],
     )?;
     let agent_id = r
@@ -2485,6 +2538,16 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
         }
         token
     });
+    let key_path = child(path, "storage_key");
+    let storage_key = optional(field(p, "storage_key"), |v| {
+        let text = r.string(v, &key_path)?;
+        // The rule alone is said: a key is a secret, even a malformed one.
+        let key = StorageKey::parse(text);
+        if key.is_none() {
+            r.report(&key_path, STORAGE_KEY_RULE);
+        }
+        key
+    });
     let (
         Some(agent_id),
         Some(agent_name),
@@ -2494,8 +2557,17 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
         Some(z_index),
         Some(endpoint),
         Some(token),
+        Some(storage_key),
     ) = (
-        agent_id, agent_name, role, locale, theme, z_index, endpoint, token,
+        agent_id,
+        agent_name,
+        role,
+        locale,
+        theme,
+        z_index,
+        endpoint,
+        token,
+        storage_key,
     )
     else {
         return None;
@@ -2509,6 +2581,7 @@ fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCom
         z_index,
         endpoint,
         token,
+        storage_key,
     }))
 }
 

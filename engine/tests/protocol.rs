@@ -14,7 +14,7 @@ use incident_engine::pack::UnitStatus;
 use incident_engine::protocol::{
     protocol_schema_json, read_bare_command, AllowList, BearerToken, Endpoint, Handshake,
     HostCommand, HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError,
-    Outbound, PackUrl, RejectReason, Rejection, Role, SessionId, Theme, UrlProblem,
+    Outbound, PackUrl, RejectReason, Rejection, Role, SessionId, StorageKey, Theme, UrlProblem,
     MAX_MESSAGE_BYTES, MAX_SEQ,
 };
 use incident_engine::{parse_pack, Pack, PackLoadError};
@@ -1729,4 +1729,71 @@ fn the_schema_describes_the_token_as_write_only_text() {
     assert_eq!(token["type"], "string");
     assert_eq!(token["writeOnly"], true);
     assert_eq!(token["maxLength"], 4096);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The storage key in configure (encryption at rest)
+// ---------------------------------------------------------------------------------------------
+
+/// 32 bytes, 0 to 31, as base64.
+const STORAGE_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+fn configure_with_key(key: Value) -> Result<HostCommand, Rejection> {
+    read_bare_command(
+        "configure",
+        &json!({ "agent_id": "agent-0042", "role": "handler", "storage_key": key }).to_string(),
+    )
+}
+
+#[test]
+fn configure_takes_a_storage_key_of_32_bytes_and_never_shows_it() {
+    let Ok(command) = configure_with_key(json!(STORAGE_KEY)) else {
+        panic!("configure with a storage key is read");
+    };
+    let HostCommand::Configure(configure) = &command else {
+        panic!("a configure");
+    };
+    let key = configure.storage_key.clone().expect("a key");
+    let expected: Vec<u8> = (0..32).collect();
+    assert_eq!(key.bytes().as_slice(), expected.as_slice());
+    // URL-safe and unpadded are the same key.
+    assert_eq!(
+        StorageKey::parse("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"),
+        Some(key)
+    );
+    let debug = format!("{command:?}");
+    assert!(
+        debug.contains("StorageKey(…redacted…)") && !debug.contains("AAEC"),
+        "{debug}"
+    );
+    let serialised = serde_json::to_string(&command).unwrap();
+    assert!(
+        serialised.contains("\"storage_key\":\"[redacted]\""),
+        "{serialised}"
+    );
+    let Ok(HostCommand::Configure(without)) = configure_with_key(Value::Null) else {
+        panic!("configure without a key is read");
+    };
+    assert_eq!(without.storage_key, None);
+}
+
+#[test]
+fn a_storage_key_that_is_not_32_bytes_of_base64_is_refused_without_repeating_it() {
+    for bad in [
+        json!(""),
+        json!("c2VjcmV0"),
+        json!(format!("{STORAGE_KEY}AA")),
+        json!("secret key that is not base64 at all, forty-four"),
+        json!(7),
+    ] {
+        let rejection = configure_with_key(bad.clone()).unwrap_err();
+        let problems = rejection.problems();
+        assert_eq!(problems.len(), 1, "{bad}");
+        assert_eq!(problems[0].path, "$.storage_key", "{bad}");
+        let text = rejection.to_string();
+        assert!(
+            !text.contains("c2VjcmV0") && !text.contains("secret"),
+            "{text}"
+        );
+    }
 }

@@ -468,6 +468,13 @@ impl Lane {
         host_ready(self);
     }
 
+    /// The storage key arrived (or changed): the outbox, unreadable without it, is read again and
+    /// delivered.
+    pub fn storage_unlocked(&self) {
+        let lane = self.clone();
+        leptos::task::spawn_local(async move { reread(&lane).await });
+    }
+
     /// How long delivered keys are remembered (the pack's retention); older ones go at once.
     pub fn keep_delivered_for(&self, ms: u64) {
         with_courier(self, |c| c.delivered_ms = Some(ms));
@@ -937,6 +944,8 @@ pub async fn teardown(lane: &Lane, instance: Option<&str>) -> Result<usize, Stor
     }
     // Erased: the other tabs may now start their screens again (they find nothing to resume).
     drafts::announce_teardown(instance, drafts::TeardownPhase::Done);
+    // The next handler's sign-in brings its own key; until then nothing is sealed or opened.
+    let _ = super::store::set_key(None).await;
     with_courier(lane, |c| {
         c.endpoint = None;
         c.token = None;

@@ -5,6 +5,14 @@
 //! outbox atomically). Values are never logged: they hold personal data.
 //!
 //! Database `incident-desk`, version 1, one object store `kv` with out-of-line string keys.
+//!
+//! **Encryption at rest** (issue 12): when the host gives a key at sign-in (`configure`'s
+//! `storage_key`, [`set_key`]), every value written from then on is sealed with AES-256-GCM (Web
+//! Crypto, a fresh 96-bit IV per write) and stored as `incident-desk:aes-gcm@1:<base64 of IV and
+//! ciphertext>`. The key is imported non-extractable and kept in memory only. A sealed value read
+//! without the key, or with another, is an error that says so (never taken for a damaged record),
+//! so nothing is set aside or overwritten until the key is given again. Values written before a
+//! key was given stay plain text until next written.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -39,6 +47,113 @@ fn fail(what: &str, error: &JsValue) -> StoreError {
 
 thread_local! {
     static SHARED: RefCell<Option<Store>> = const { RefCell::new(None) };
+    /// The sign-in's storage key (a non-extractable `CryptoKey`), if the host gave one.
+    static KEY: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// What a sealed value starts with.
+const SEALED: &str = "incident-desk:aes-gcm@1:";
+
+/// The browser's `crypto.subtle`.
+fn subtle() -> Result<JsValue, StoreError> {
+    let crypto = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .ok_or_else(|| StoreError("this browser has no Web Crypto".into()))?;
+    js_sys::Reflect::get(&crypto, &"subtle".into())
+        .ok()
+        .filter(|s| !s.is_undefined())
+        .ok_or_else(|| StoreError("this page cannot use Web Crypto (it needs https)".into()))
+}
+
+/// Calls `crypto.subtle[method](...args)` and awaits it.
+async fn subtle_call(method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let subtle = subtle().map_err(|e| JsValue::from_str(&e.0))?;
+    let function: Function = js_sys::Reflect::get(&subtle, &method.into())?.dyn_into()?;
+    let promise: Promise =
+        js_sys::Reflect::apply(&function, &subtle, &args.iter().collect::<js_sys::Array>())?
+            .dyn_into()?;
+    JsFuture::from(promise).await
+}
+
+/// The sign-in's storage key (32 bytes), or `None` to stop sealing (teardown). Returns whether
+/// the key changed.
+pub async fn set_key(bytes: Option<&[u8; 32]>) -> Result<bool, StoreError> {
+    let Some(bytes) = bytes else {
+        return Ok(KEY.with(|k| k.borrow_mut().take()).is_some());
+    };
+    let usages = js_sys::Array::of2(&"encrypt".into(), &"decrypt".into());
+    let key = subtle_call(
+        "importKey",
+        &[
+            "raw".into(),
+            js_sys::Uint8Array::from(&bytes[..]).into(),
+            "AES-GCM".into(),
+            false.into(),
+            usages.into(),
+        ],
+    )
+    .await
+    .map_err(|e| fail("the storage key cannot be used", &e))?;
+    // Imported keys cannot be compared; a new key object counts as a change.
+    KEY.with(|k| *k.borrow_mut() = Some(key));
+    Ok(true)
+}
+
+fn aes_gcm(iv: &[u8]) -> JsValue {
+    let params = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&params, &"name".into(), &"AES-GCM".into());
+    let _ = js_sys::Reflect::set(&params, &"iv".into(), &js_sys::Uint8Array::from(iv).into());
+    params.into()
+}
+
+/// `text` sealed with the key, or as it is when there is none.
+async fn seal(text: &str) -> Result<String, StoreError> {
+    let Some(key) = KEY.with(|k| k.borrow().clone()) else {
+        return Ok(text.to_owned());
+    };
+    let mut iv = [0u8; 12];
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut iv).ok())
+        .ok_or_else(|| StoreError("this browser cannot make random numbers".into()))?;
+    let plain = js_sys::Uint8Array::from(text.as_bytes());
+    let sealed = subtle_call("encrypt", &[aes_gcm(&iv), key, plain.into()])
+        .await
+        .map_err(|e| fail("cannot encrypt", &e))?;
+    let mut bytes = iv.to_vec();
+    bytes.extend(js_sys::Uint8Array::new(&sealed).to_vec());
+    Ok(format!(
+        "{SEALED}{}",
+        incident_engine::base64::encode(&bytes)
+    ))
+}
+
+/// A stored value as text: opened with the key when it is sealed.
+async fn unseal(stored: String) -> Result<String, StoreError> {
+    let Some(body) = stored.strip_prefix(SEALED) else {
+        return Ok(stored);
+    };
+    let Some(key) = KEY.with(|k| k.borrow().clone()) else {
+        return Err(StoreError(
+            "the call data in this browser is locked: it opens with the key your CRM gives at sign-in".into(),
+        ));
+    };
+    let bytes = incident_engine::base64::decode(body)
+        .filter(|b| b.len() > 12)
+        .ok_or_else(|| StoreError("an encrypted record is damaged".into()))?;
+    let (iv, sealed) = bytes.split_at(12);
+    let plain = subtle_call(
+        "decrypt",
+        &[aes_gcm(iv), key, js_sys::Uint8Array::from(sealed).into()],
+    )
+    .await
+    .map_err(|_| {
+        StoreError(
+            "the call data in this browser was saved under another sign-in's key, so it cannot be opened with this one".into(),
+        )
+    })?;
+    String::from_utf8(js_sys::Uint8Array::new(&plain).to_vec())
+        .map_err(|_| StoreError("an encrypted record is damaged".into()))
 }
 
 /// The page's database, opened on first use and shared by the drafts and the outbox.
@@ -204,13 +319,27 @@ impl Store {
             .get(&JsValue::from_str(key))
             .map_err(|e| fail("cannot read", &e))?;
         let value = settle(&request, "cannot read").await?;
-        Ok(value.as_string())
+        match value.as_string() {
+            Some(stored) => unseal(stored).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Applies `changes` in one strict transaction: all of them, or none.
     pub async fn write(&self, changes: &[Change]) -> Result<(), StoreError> {
-        let (tx, store) = self.transaction(IdbTransactionMode::Readwrite)?;
+        // Sealed first: a transaction commits by itself at the first await that is not its own.
+        let mut sealed = Vec::with_capacity(changes.len());
         for change in changes {
+            sealed.push(match change {
+                Change::Put { key, value } => Change::Put {
+                    key: key.clone(),
+                    value: seal(value).await?,
+                },
+                Change::Delete(key) => Change::Delete(key.clone()),
+            });
+        }
+        let (tx, store) = self.transaction(IdbTransactionMode::Readwrite)?;
+        for change in &sealed {
             let queued = match change {
                 Change::Put { key, value } => {
                     store.put_with_key(&JsValue::from_str(value), &JsValue::from_str(key))

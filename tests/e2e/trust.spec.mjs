@@ -181,3 +181,48 @@ test('a call resumed after a reload is announced to the host with its CRM link, 
   await expect(desk.region.getByLabel('Callback number', { exact: true })).toHaveValue('07700 900009');
   await expect(desk.region.getByLabel("Caller's name", { exact: true })).toHaveValue('Resumed Caller');
 });
+
+test('encryption at rest: with the sign-in\'s storage key nothing is stored in clear; without it the call stays locked, with it it resumes', async ({ page }) => {
+  const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+  const OTHER = 'HxwdHhsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=';
+  const SEALED = 'incident-desk:aes-gcm@1:';
+  const signIn = (host, key) => host.send('configure', { agent_id: 'a-1', role: 'handler', storage_key: key });
+  const host = new CrmHostPage(page);
+  let w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await signIn(host, KEY);
+  await quickCallToCode(page, new CallDesk(page, w), 'Locked Caller');
+  // The draft is written within 300 ms of the last change; sealed, its content cannot be polled.
+  await page.waitForTimeout(1_500);
+  // What the browser holds is sealed: the caller's name is nowhere in it.
+  await expect
+    .poll(async () => {
+      const { value } = await storedData(host.widgetFrame());
+      return value !== null && value.startsWith(SEALED) && !value.includes('Locked Caller');
+    })
+    .toBe(true);
+  // The key never comes back to the host.
+  await expect(host.messages().filter({ hasText: KEY.slice(0, 12) })).toHaveCount(0);
+
+  // After a reload, without the key: the call is locked, not lost, and not shown.
+  await page.reload();
+  w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const problem = w.getByRole('alert').filter({ hasText: 'A saved call could not be resumed' });
+  await expect(problem).toContainText('locked');
+  await expect(w.getByRole('region', { name: 'Call', exact: true })).toHaveCount(0);
+  // Another sign-in's key opens nothing.
+  await signIn(host, OTHER);
+  await expect(problem).toContainText("another sign-in's key");
+  // The right key: the call resumes as it was.
+  await signIn(host, KEY);
+  const desk = new CallDesk(page, w);
+  await expect(desk.region.getByLabel("Caller's name", { exact: true })).toHaveValue('Locked Caller');
+  // Closed, it waits in the outbox sealed too.
+  await desk.region.getByRole('button', { name: 'Close call' }).click();
+  await desk.closeDialog().getByRole('button', { name: 'Confirm close' }).click();
+  await expect(desk.region.getByText(/^Call closed\./)).toBeFocused();
+  const outbox = await storedData(host.widgetFrame(), 'outbox');
+  expect(outbox.value.startsWith(SEALED)).toBe(true);
+  expect(outbox.value).not.toContain('Locked Caller');
+});
