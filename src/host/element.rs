@@ -283,10 +283,11 @@ impl WidgetHandle {
     /// endpoint, the token, the theme) stays as it was. Resolves or rejects as
     /// [`WidgetHandle::command`] does.
     pub fn attributes(&self, configure_json: &str) -> js_sys::Promise {
+        // Refused (with its reason and error event) as any configure is, when it does not fit or
+        // the widget is gone.
         let from_attributes = match read_bare_command("configure", configure_json) {
-            Ok(HostCommand::Configure(configure)) => configure,
-            Ok(_) => return js_sys::Promise::resolve(&JsValue::UNDEFINED),
-            Err(_) => return self.command("configure", configure_json),
+            Ok(HostCommand::Configure(configure)) if !self.link.destroyed.get() => configure,
+            _ => return self.command("configure", configure_json),
         };
         let merged = match self.link.last.borrow().clone() {
             Some(last) => Configure {
@@ -299,9 +300,6 @@ impl WidgetHandle {
             },
             None => from_attributes,
         };
-        if self.link.destroyed.get() {
-            return self.command("configure", configure_json);
-        }
         self.link.deliver(HostCommand::Configure(merged));
         js_sys::Promise::resolve(&JsValue::UNDEFINED)
     }

@@ -684,7 +684,6 @@ test('each entry keeps the endpoint it was closed under; an endpoint outside the
   expect(routes).toEqual({ 'Closed Under A': 'entries', 'Closed Under B': 'entries-b' });
 });
 
-
 test('a shift change on one PC: teardown.done after the erasing, a new handshake, and the next handler\'s calls carry nothing of the last one\'s', async ({ page, request }) => {
   const crm = new CrmEndpoint(request);
   await crm.reset();
