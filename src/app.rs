@@ -12,7 +12,9 @@ use incident_engine::resources::Availability;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::components::{CallScreen, Greeting, OutboxPanel, PackErrorPanel, PackPreview};
+use crate::components::{
+    CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, PackPreview,
+};
 use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
@@ -304,7 +306,7 @@ pub fn App(
     Effect::new(move |_| match pack.get() {
         Some(Ok(pack)) => {
             if let Some(lane) = lane.try_get_value().flatten() {
-                lane.keep_delivered_for(pack.file().retention.delivered_ms());
+                lane.apply_retention(pack.file().retention);
             }
             instance.mark_settled(Settled::Ready);
             instance.send(HostEvent::pack_loaded(&pack));
@@ -328,6 +330,7 @@ pub fn App(
     view! {
         <div class="idk">
             <p class="idk-host-status" role="status">{move || host_status.get()}</p>
+            <OverdueAlert outbox=outbox />
             {move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
                 Some(Ok(pack)) => {

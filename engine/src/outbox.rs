@@ -215,6 +215,11 @@ pub struct RetryPolicy {
     /// enqueued, and only the first `max_in_flight` that are not dead letters may be sent: with 1,
     /// one at a time, each waiting for the one before it.
     pub max_in_flight: u32,
+    /// How long an entry may wait undelivered before it is overdue: counted in
+    /// [`OutboxStatus::overdue`] so the host and the handler are alerted. It is never dropped for
+    /// age (it is an incident record). Absent in outboxes stored before issue 12: 24 hours.
+    #[serde(default = "RetryPolicy::default_overdue_after_ms")]
+    pub overdue_after_ms: Millis,
 }
 
 impl Default for RetryPolicy {
@@ -235,6 +240,7 @@ impl Default for RetryPolicy {
             attempt_timeout_ms: 30 * 1_000,
             tombstone_retention_ms: 7 * 24 * 60 * 60 * 1_000,
             max_in_flight: 8,
+            overdue_after_ms: RetryPolicy::default_overdue_after_ms(),
         }
     }
 }
@@ -265,6 +271,9 @@ pub enum PolicyProblem {
     /// Nothing could ever be sent.
     #[error("max_in_flight must be at least 1")]
     ZeroInFlight,
+    /// Every entry would be overdue the moment it was closed: an alarm that means nothing.
+    #[error("overdue_after_ms must be more than 0")]
+    ZeroOverdue,
 }
 
 /// A retry policy that cannot be used, with every problem in it.
@@ -276,6 +285,10 @@ pub struct InvalidPolicy {
 }
 
 impl RetryPolicy {
+    fn default_overdue_after_ms() -> Millis {
+        24 * 60 * 60 * 1_000
+    }
+
     /// Every problem with this policy, or `Ok` if it can be used.
     pub fn check(&self) -> Result<(), InvalidPolicy> {
         let mut problems = Vec::new();
@@ -298,6 +311,9 @@ impl RetryPolicy {
         }
         if self.max_in_flight == 0 {
             problems.push(PolicyProblem::ZeroInFlight);
+        }
+        if self.overdue_after_ms == 0 {
+            problems.push(PolicyProblem::ZeroOverdue);
         }
         if problems.is_empty() {
             Ok(())
@@ -609,6 +625,9 @@ pub struct OutboxStatus {
     pub delivered: usize,
     /// How long the oldest entry still on its way (pending or in flight) has waited.
     pub oldest_pending_age_ms: Option<Millis>,
+    /// Undelivered entries (dead letters included) that have waited longer than the policy's
+    /// [`RetryPolicy::overdue_after_ms`]: kept, but someone must see to the CRM connection.
+    pub overdue: usize,
 }
 
 /// What [`Outbox::enqueue_with_key`] did.
@@ -1188,8 +1207,12 @@ impl Outbox {
             dead_letters: 0,
             delivered: self.tombstones.len(),
             oldest_pending_age_ms: None,
+            overdue: 0,
         };
         for entry in &self.entries {
+            if self.is_overdue(entry, now) {
+                status.overdue += 1;
+            }
             match entry.state {
                 EntryState::Pending { .. } => status.pending += 1,
                 EntryState::InFlight { .. } => status.in_flight += 1,
@@ -1204,7 +1227,24 @@ impl Outbox {
         status
     }
 
-    /// Forgets delivered keys whose retention is over (F21). Returns how many.
+    fn is_overdue(&self, entry: &Entry, now: Millis) -> bool {
+        now >= entry
+            .enqueued_at
+            .saturating_add(self.policy.overdue_after_ms)
+    }
+
+    /// When the next entry not yet overdue becomes so, if any: when the status next changes
+    /// though nothing happens to the outbox.
+    pub fn next_overdue(&self, now: Millis) -> Option<Millis> {
+        self.entries
+            .iter()
+            .map(|e| e.enqueued_at.saturating_add(self.policy.overdue_after_ms))
+            .filter(|&at| at > now)
+            .min()
+    }
+
+    /// Forgets delivered keys whose retention is over (F21). Undelivered entries are never
+    /// dropped for age: past the alert time they are [`OutboxStatus::overdue`]. Returns how many.
     pub fn purge(&mut self, now: Millis) -> usize {
         let retention = self.policy.tombstone_retention_ms;
         let before = self.tombstones.len();

@@ -90,6 +90,13 @@ pub struct Retention {
     #[serde(default = "Retention::default_delivered_days")]
     #[schemars(range(min = 1, max = 90))]
     pub delivered_days: u32,
+    /// Hours a closed call's entry may wait undelivered (the CRM down, unreachable, refusing it,
+    /// or never connected) before the handler and the host are alerted that it is overdue. The
+    /// entry is never deleted for age: it is an incident record, kept until the CRM accepts it.
+    /// 1 to 720; 24 if left out.
+    #[serde(default = "Retention::default_undelivered_alert_hours")]
+    #[schemars(range(min = 1, max = 720))]
+    pub undelivered_alert_hours: u32,
 }
 
 impl Retention {
@@ -99,6 +106,15 @@ impl Retention {
 
     fn default_delivered_days() -> u32 {
         7
+    }
+
+    fn default_undelivered_alert_hours() -> u32 {
+        24
+    }
+
+    /// How long an entry may wait undelivered before it is overdue, in milliseconds.
+    pub fn undelivered_alert_ms(&self) -> u64 {
+        u64::from(self.undelivered_alert_hours) * 3_600_000
     }
 
     /// How long a draft is kept, in milliseconds.
@@ -117,6 +133,7 @@ impl Default for Retention {
         Retention {
             draft_hours: Retention::default_draft_hours(),
             delivered_days: Retention::default_delivered_days(),
+            undelivered_alert_hours: Retention::default_undelivered_alert_hours(),
         }
     }
 }

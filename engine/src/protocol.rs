@@ -1576,6 +1576,9 @@ struct OutboxCounts {
     delivered: usize,
     /// How long the oldest entry on its way has waited, in milliseconds.
     oldest_pending_age_ms: Option<u64>,
+    /// Undelivered entries (refused ones included) that have waited longer than the pack's
+    /// `retention.undelivered_alert_hours`. They are kept; above 0, see to the CRM connection.
+    overdue: usize,
 }
 
 /// The `resize` payload.

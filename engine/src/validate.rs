@@ -493,6 +493,15 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+        if !(1..=720).contains(&retention.undelivered_alert_hours) {
+            self.problem(
+                "retention.undelivered_alert_hours",
+                format!(
+                    "{} hours is outside 1 to 720 (30 days): an entry the CRM has not accepted must be noticed, at the latest after 30 days",
+                    retention.undelivered_alert_hours
+                ),
+            );
+        }
     }
 
     fn check_priorities(&mut self) {

@@ -1031,6 +1031,62 @@ fn status_counts_each_state_and_the_oldest_wait() {
     assert_eq!(status.oldest_pending_age_ms, Some(8_000));
     let event = serde_json::to_value(status).unwrap();
     assert_eq!(event["dead_letters"], 1);
+    assert_eq!(event["overdue"], 0);
+}
+
+/// Undelivered entries are incident records: never dropped for age, but an entry that has waited
+/// longer than the pack's `retention.undelivered_alert_hours` is overdue, counted in the status
+/// (which the host hears and the widget shows as an alert), dead letters included. The widget
+/// wakes when the next one becomes overdue.
+#[test]
+fn an_entry_waiting_past_the_alert_time_is_overdue_and_kept() {
+    let day = 24 * 60 * 60 * SECOND;
+    let mut outbox = Outbox::new(policy_with(1)).unwrap();
+    assert_eq!(outbox.policy().overdue_after_ms, day, "24 hours by default");
+    let mut rng = SplitMix64::new(21);
+    let a = outbox.enqueue("a".into(), None, T0, &mut rng);
+    let b = outbox.enqueue("b".into(), None, T0 + 1_000, &mut rng);
+    assert_eq!(outbox.next_overdue(T0), Some(T0 + day));
+    assert_eq!(outbox.status(T0 + day - 1).overdue, 0);
+    let sent = send_one(&mut outbox, T0 + 2_000, &mut rng);
+    outbox.failed(&a, sent.attempt, http(422), T0 + 3_000, &mut rng);
+    assert!(outbox.entry(&a).is_some());
+    // "a" is a dead letter: still an undelivered record, overdue all the same.
+    let at_a = outbox.status(T0 + day);
+    assert_eq!((at_a.overdue, at_a.dead_letters), (1, 1));
+    assert_eq!(outbox.next_overdue(T0 + day), Some(T0 + 1_000 + day));
+    assert_eq!(outbox.status(T0 + 1_000 + day).overdue, 2);
+    assert_eq!(outbox.next_overdue(T0 + 1_000 + day), None);
+    // Nothing is dropped for age, however long: a year on, both are still there.
+    let year = 365 * day;
+    outbox.purge(T0 + year);
+    assert_eq!(outbox.entries().len(), 2);
+    assert_eq!(outbox.status(T0 + year).overdue, 2);
+    // Delivered, it is no longer overdue.
+    let sent = send_one(&mut outbox, T0 + year, &mut rng);
+    assert_eq!(sent.key, b);
+    outbox.acked(&b, Via::Host, T0 + year + 1);
+    assert_eq!(outbox.status(T0 + year + 1).overdue, 1);
+    // The pack's alert time is the deployment's to choose.
+    outbox
+        .set_policy(RetryPolicy {
+            overdue_after_ms: 2 * day,
+            ..*outbox.policy()
+        })
+        .unwrap();
+    assert_eq!(outbox.status(T0 + day + 1).overdue, 0);
+    assert_eq!(outbox.next_overdue(T0 + day + 1), Some(T0 + 2 * day));
+}
+
+/// An outbox stored before the alert time existed reads with the default.
+#[test]
+fn a_stored_policy_without_an_alert_time_reads_with_the_default() {
+    let stored = r#"{"format":1,"policy":{"base_ms":1000,"cap_ms":300000,"attempt_timeout_ms":30000,"tombstone_retention_ms":604800000,"max_in_flight":1},"entries":[],"tombstones":{},"next_attempt":1}"#;
+    let outbox = Outbox::from_json(stored).unwrap();
+    assert_eq!(
+        outbox.policy().overdue_after_ms,
+        RetryPolicy::default().overdue_after_ms
+    );
 }
 
 #[test]
@@ -1141,6 +1197,7 @@ fn nonsense_policies_are_refused_with_every_problem() {
         attempt_timeout_ms: 0,
         tombstone_retention_ms: 0,
         max_in_flight: 0,
+        overdue_after_ms: 0,
     };
     let error = Outbox::new(zero).unwrap_err();
     assert_eq!(
@@ -1151,6 +1208,7 @@ fn nonsense_policies_are_refused_with_every_problem() {
             PolicyProblem::ZeroTimeout,
             PolicyProblem::ZeroRetention,
             PolicyProblem::ZeroInFlight,
+            PolicyProblem::ZeroOverdue,
         ]
     );
     let inverted = RetryPolicy {
@@ -1237,6 +1295,7 @@ fn small_policy() -> impl Strategy<Value = RetryPolicy> {
                 attempt_timeout_ms,
                 tombstone_retention_ms,
                 max_in_flight,
+                ..RetryPolicy::default()
             }
         },
     )

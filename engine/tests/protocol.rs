@@ -629,6 +629,7 @@ fn every_event_has_its_type_and_payload_fields() {
         dead_letters: 0,
         delivered: 5,
         oldest_pending_age_ms: Some(1_500),
+        overdue: 1,
     };
     let rejection = Rejection {
         reason: RejectReason::UnknownType,
@@ -684,7 +685,7 @@ fn every_event_has_its_type_and_payload_fields() {
         (
             HostEvent::outbox_status(status),
             "outbox.status",
-            json!({ "pending": 2, "in_flight": 1, "dead_letters": 0, "delivered": 5, "oldest_pending_age_ms": 1500 }),
+            json!({ "pending": 2, "in_flight": 1, "dead_letters": 0, "delivered": 5, "oldest_pending_age_ms": 1500, "overdue": 1 }),
         ),
         (
             HostEvent::resize(480),
@@ -1277,6 +1278,7 @@ fn the_schema_describes_both_directions() {
         dead_letters: 0,
         delivered: 0,
         oldest_pending_age_ms: None,
+        overdue: 0,
     })
     .unwrap();
     let mut serialised: Vec<&String> = status.as_object().unwrap().keys().collect();

@@ -86,9 +86,17 @@ fn a_codes_units_are_those_of_its_plans_types_readiest_first() {
 fn retention_defaults_to_a_day_for_drafts_and_a_week_for_delivered_keys_and_is_bounded() {
     let pack = council();
     let retention = pack.file().retention;
-    assert_eq!((retention.draft_hours, retention.delivered_days), (24, 7));
+    assert_eq!(
+        (
+            retention.draft_hours,
+            retention.delivered_days,
+            retention.undelivered_alert_hours
+        ),
+        (24, 7, 24)
+    );
     assert_eq!(retention.draft_ms(), 86_400_000);
     assert_eq!(retention.delivered_ms(), 7 * 86_400_000);
+    assert_eq!(retention.undelivered_alert_ms(), 86_400_000);
 
     let path = format!(
         "{}/../packs/council-out-of-hours.json",
@@ -96,12 +104,17 @@ fn retention_defaults_to_a_day_for_drafts_and_a_week_for_delivered_keys_and_is_b
     );
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    json["retention"] = serde_json::json!({"draft_hours": 0, "delivered_days": 400});
+    json["retention"] =
+        serde_json::json!({"draft_hours": 0, "delivered_days": 400, "undelivered_alert_hours": 0});
     let error = parse_pack(json.to_string().as_bytes())
         .unwrap_err()
         .to_string();
     assert!(error.contains("retention.draft_hours"), "{error}");
     assert!(error.contains("retention.delivered_days"), "{error}");
+    assert!(
+        error.contains("retention.undelivered_alert_hours"),
+        "{error}"
+    );
     json["retention"] = serde_json::json!({"draft_hours": 8});
     let pack = parse_pack(json.to_string().as_bytes()).unwrap();
     assert_eq!(pack.file().retention.draft_hours, 8);

@@ -8,6 +8,6 @@ mod pack_preview;
 
 pub use call::CallScreen;
 pub use greeting::Greeting;
-pub use outbox_panel::OutboxPanel;
+pub use outbox_panel::{OutboxPanel, OverdueAlert};
 pub use pack_error_panel::PackErrorPanel;
 pub use pack_preview::PackPreview;

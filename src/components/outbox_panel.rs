@@ -17,11 +17,20 @@ fn entries(n: usize) -> String {
     }
 }
 
-fn minutes(ms: u64) -> String {
+/// A wait in words: minutes under two hours, hours under two days, then days.
+fn waited(ms: u64) -> String {
+    let plural = |n: u64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
     match ms / 60_000 {
         0 => "less than a minute".to_owned(),
-        1 => "1 minute".to_owned(),
-        m => format!("{m} minutes"),
+        m if m < 120 => plural(m, "minute"),
+        m if m < 48 * 60 => plural(m / 60, "hour"),
+        m => plural(m / (24 * 60), "day"),
     }
 }
 
@@ -40,7 +49,7 @@ fn summary(status: Option<OutboxStatus>, route: Route) -> String {
     }
     let age = status
         .oldest_pending_age_ms
-        .map(|ms| format!("; the oldest has waited {}", minutes(ms)))
+        .map(|ms| format!("; the oldest has waited {}", waited(ms)))
         .unwrap_or_default();
     let how = match route {
         Route::Nowhere => "no CRM is connected to this page, so they are kept here until one is",
@@ -49,6 +58,29 @@ fn summary(status: Option<OutboxStatus>, route: Route) -> String {
         Route::Endpoint => "sending them to the CRM",
     };
     format!("{} waiting for the CRM: {how}{age}.", entries(waiting))
+}
+
+/// The alert for entries waiting past the pack's alert time, if any.
+fn overdue_text(view: &OutboxView) -> Option<String> {
+    let overdue = view.status?.overdue;
+    if overdue == 0 {
+        return None;
+    }
+    let hours = view.overdue_after_ms / 3_600_000;
+    let (what, kept) = if overdue == 1 {
+        (
+            "1 closed call has".to_owned(),
+            "It is an incident record and is kept here until the CRM accepts it",
+        )
+    } else {
+        (
+            format!("{overdue} closed calls have"),
+            "They are incident records and are kept here until the CRM accepts them",
+        )
+    };
+    Some(format!(
+        "{what} not reached the CRM for more than {hours} hours. {kept}: tell your supervisor now, so the connection to the CRM is put right."
+    ))
 }
 
 fn storage_text(storage: &StorageView) -> Option<String> {
@@ -67,6 +99,19 @@ fn storage_text(storage: &StorageView) -> Option<String> {
 
 fn megabytes(bytes: f64) -> String {
     format!("{:.0} MB", bytes / 1_000_000.0)
+}
+
+/// Closed calls that have waited past the pack's alert time, at the top of the widget where a
+/// handler starting a shift sees it: an alert until the CRM has them, never dismissed.
+#[component]
+pub fn OverdueAlert(
+    /// What the outbox holds (from `host::delivery`).
+    outbox: RwSignal<OutboxView>,
+) -> impl IntoView {
+    let overdue = Memo::new(move |_| outbox.with(overdue_text));
+    view! {
+        {move || overdue.get().map(|o| view! { <p class="idk-notice idk-outbox-overdue" role="alert">{o}</p> })}
+    }
 }
 
 /// The outbox as the handler sees it.

@@ -31,6 +31,7 @@ use incident_engine::outbox::{
     acknowledges, Acked, Attempt, AttemptId, Failure, IdempotencyKey, Outbox, OutboxStatus,
     RetryPolicy, Via, MAX_ACK_BYTES,
 };
+use incident_engine::pack::Retention;
 use incident_engine::protocol::{BearerToken, Endpoint, EntryNack, HostEvent};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
@@ -69,6 +70,8 @@ pub struct OutboxView {
     pub route: Route,
     /// A problem with the outbox itself (storage failing), for an alert.
     pub problem: Option<String>,
+    /// How long an entry may wait before it is overdue (the pack's alert time).
+    pub overdue_after_ms: u64,
 }
 
 /// A dead letter as the handler's list shows it.
@@ -143,8 +146,9 @@ struct Courier {
     listener: Option<Listener>,
     /// How this lane's widget reaches its host.
     sender: Option<Rc<dyn Fn(HostEvent)>>,
-    /// How long delivered keys are remembered (the pack's retention), applied at every change.
-    delivered_ms: Option<u64>,
+    /// The pack's retention: how long delivered keys are remembered, and how long an entry may
+    /// wait before it is overdue; applied at every change.
+    retention: Option<Retention>,
     last_view: OutboxView,
     last_status_sent: Option<OutboxStatus>,
     channel: Option<web_sys::BroadcastChannel>,
@@ -237,9 +241,10 @@ async fn change_outbox<T: 'static>(
         // The current schedule (an outbox stored by an older widget keeps its own), and the
         // pack's retention for delivered keys.
         let _ = outbox.adopt_policy(RetryPolicy::default());
-        if let Some(ms) = with_courier(lane, |c| c.delivered_ms) {
+        if let Some(retention) = with_courier(lane, |c| c.retention) {
             let mut policy = *outbox.policy();
-            policy.tombstone_retention_ms = ms;
+            policy.tombstone_retention_ms = retention.delivered_ms();
+            policy.overdue_after_ms = retention.undelivered_alert_ms();
             let _ = outbox.set_policy(policy);
         }
         let result = change(&mut outbox);
@@ -291,6 +296,7 @@ fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
     let status = outbox.status(now);
     let view = OutboxView {
         status: Some(status),
+        overdue_after_ms: outbox.policy().overdue_after_ms,
         dead_letters: outbox
             .dead_letters()
             .into_iter()
@@ -309,7 +315,15 @@ fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
     let (listener, send_status) = with_courier(lane, |c| {
         c.last_view = view.clone();
         // The age changes every millisecond: the host hears when the counts change.
-        let counts = |s: &OutboxStatus| (s.pending, s.in_flight, s.dead_letters, s.delivered);
+        let counts = |s: &OutboxStatus| {
+            (
+                s.pending,
+                s.in_flight,
+                s.dead_letters,
+                s.delivered,
+                s.overdue,
+            )
+        };
         let changed = c.last_status_sent.as_ref().map(counts) != Some(counts(&status));
         if changed {
             c.last_status_sent = Some(status);
@@ -475,9 +489,10 @@ impl Lane {
         leptos::task::spawn_local(async move { reread(&lane).await });
     }
 
-    /// How long delivered keys are remembered (the pack's retention); older ones go at once.
-    pub fn keep_delivered_for(&self, ms: u64) {
-        with_courier(self, |c| c.delivered_ms = Some(ms));
+    /// Applies the pack's retention: delivered keys older than it go at once, and entries waiting
+    /// longer than its alert time are counted overdue.
+    pub fn apply_retention(&self, retention: Retention) {
+        with_courier(self, |c| c.retention = Some(retention));
         let lane = self.clone();
         leptos::task::spawn_local(async move {
             let changed = change_outbox(&lane, Vec::new(), move |o| {
@@ -629,7 +644,13 @@ async fn run(lane: &Lane) {
             let now = now_ms();
             outbox.purge(now);
             let attempts = outbox.due(now, &mut BrowserRandom);
-            (attempts, outbox.next_wake(now_ms()))
+            let now = now_ms();
+            // Wake also when the next entry becomes overdue, so the alert is raised on time.
+            let wake = [outbox.next_wake(now), outbox.next_overdue(now)]
+                .into_iter()
+                .flatten()
+                .min();
+            (attempts, wake)
         })
         .await;
         let wake = match due {
@@ -662,7 +683,9 @@ fn sleep_until(lane: &Lane, wake: Option<u64>) {
     let Some(wake) = wake else {
         return;
     };
-    let delay = wake.saturating_sub(now_ms());
+    // At most a day: a browser's timer longer than 2^31 - 1 ms (24.8 days, within an alert time
+    // of 30) fires at once. Waking early is harmless: the run works out the next wake again.
+    let delay = wake.saturating_sub(now_ms()).min(86_400_000);
     // Only fails without a window; then the next event (online, host ready, a new entry) kicks.
     let waking = lane.clone();
     let timer = set_timeout_with_handle(

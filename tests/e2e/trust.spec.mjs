@@ -226,3 +226,78 @@ test('encryption at rest: with the sign-in\'s storage key nothing is stored in c
   expect(outbox.value.startsWith(SEALED)).toBe(true);
   expect(outbox.value).not.toContain('Locked Caller');
 });
+
+/** Ages every undelivered entry in the widget's stored outbox by `ms`, holding the outbox lock. */
+async function ageOutbox(frame, ms) {
+  await frame.evaluate(
+    (ms) =>
+      navigator.locks.request('incident-desk:outbox', () =>
+        new Promise((done, fail) => {
+          const open = indexedDB.open('incident-desk');
+          open.onerror = () => fail(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction('kv', 'readwrite');
+            const store = tx.objectStore('kv');
+            const read = store.get('outbox');
+            read.onsuccess = () => {
+              const outbox = JSON.parse(read.result);
+              for (const entry of outbox.entries) entry.enqueued_at -= ms;
+              store.put(JSON.stringify(outbox), 'outbox');
+            };
+            tx.oncomplete = () => {
+              db.close();
+              done();
+            };
+            tx.onerror = () => fail(tx.error);
+          };
+        }),
+      ),
+    ms,
+  );
+}
+
+test('an entry the CRM has not taken for longer than the pack\'s alert time is kept, shown at the top as an alert, and told to the host; delivered, the alert goes', async ({ page }) => {
+  const host = new CrmHostPage(page);
+  let w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'Overdue Caller');
+  await desk.region.getByRole('button', { name: 'Close call' }).click();
+  await desk.closeDialog().getByRole('button', { name: 'Confirm close' }).click();
+  await expect(w.getByText('1 log entry waiting for the CRM', { exact: false })).toBeVisible();
+  await expect(w.locator('.idk-outbox-overdue')).toHaveCount(0);
+
+  // A day and a minute pass with the CRM not taking it (the pack's alert time is 24 hours).
+  await ageOutbox(host.widgetFrame(), 24 * 3_600_000 + 60_000);
+  await page.reload();
+  w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const alert = w.getByRole('alert').filter({ hasText: 'not reached the CRM for more than 24 hours' });
+  await expect(alert).toHaveText(
+    '1 closed call has not reached the CRM for more than 24 hours. It is an incident record and is kept here until the CRM accepts it: tell your supervisor now, so the connection to the CRM is put right.',
+  );
+  // At the top of the widget, on screen at 1366×768 without scrolling.
+  const box = await alert.boundingBox();
+  expect(box.y + box.height).toBeLessThan(768);
+  // The host hears it in outbox.status, with no personal data.
+  const statuses = host.messagesOf('port', 'outbox.status');
+  await expect(statuses.last()).toBeAttached();
+  await statuses.last().locator('summary').click();
+  const status = JSON.parse(await statuses.last().locator('pre').textContent()).payload;
+  expect(status).toMatchObject({ overdue: 1, pending: expect.any(Number) });
+  expect(JSON.stringify(status)).not.toContain('Overdue Caller');
+  // Kept: the entry is still in the outbox, whole.
+  expect((await storedData(host.widgetFrame(), 'outbox')).value).toContain('Overdue Caller');
+
+  // The CRM comes back and takes it: the alert goes, and the host hears overdue 0.
+  await page.reload();
+  w = await host.open(`?pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await expect(host.receivedEntries()).toHaveCount(1);
+  await expect(w.getByText('Every closed call has reached the CRM.')).toBeVisible();
+  await expect(w.locator('.idk-outbox-overdue')).toHaveCount(0);
+  const last = host.messagesOf('port', 'outbox.status').last();
+  await last.locator('summary').click();
+  expect(JSON.parse(await last.locator('pre').textContent()).payload.overdue).toBe(0);
+});

@@ -1,7 +1,7 @@
 // Screenshots of the call screen at 1366×768 (the common contact-centre desktop), taken as a handler
 // would move through a carbon monoxide call by keyboard: what is on screen at each step, not the
 // whole page; then a quick call closed while its save is held up (issue 12: shown closed only once
-// saved). Writes docs/screens/<name>.png. Run after a release build:
+// saved), and the alert a day later that it has not reached a CRM (issue 12). Writes docs/screens/<name>.png. Run after a release build:
 //
 //   node tests/support/screens.mjs
 //
@@ -133,6 +133,30 @@ try {
   await quick.waitForTimeout(300);
   await quick.screenshot({ path: `${out}/10-closed-once-saved.png` });
   console.log('docs/screens/10-closed-once-saved.png');
+  // The closed call never reached a CRM (none is connected to the standalone page): a day later,
+  // the next handler starting a shift sees it at the top.
+  await quick.evaluate(
+    () =>
+      new Promise((done) => {
+        const open = indexedDB.open('incident-desk');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('kv', 'readwrite');
+          const store = tx.objectStore('kv');
+          const read = store.get('outbox');
+          read.onsuccess = () => {
+            const outbox = JSON.parse(read.result);
+            for (const entry of outbox.entries) entry.enqueued_at -= 25 * 3_600_000;
+            store.put(JSON.stringify(outbox), 'outbox');
+          };
+          tx.oncomplete = () => done();
+        };
+      }),
+  );
+  await quick.reload();
+  await quick.getByRole('alert').filter({ hasText: 'not reached the CRM' }).waitFor();
+  await quick.waitForTimeout(300);
+  await quick.screenshot({ path: `${out}/11-overdue-entry-alert.png` });
+  console.log('docs/screens/11-overdue-entry-alert.png');
 } finally {
   await browser.close();
   server.kill();
