@@ -483,7 +483,7 @@ fn HandlerScreen(
                     })
             }}
             <Show when=move || looked.get() && !in_progress.get()>
-                <div>
+                <div class="idk-answer">
                     <button
                         type="button"
                         class="idk-button"
@@ -510,7 +510,7 @@ fn HandlerScreen(
                     crm_context=crm_context
                 />
             </For>
-            <div>
+            <div class="idk-browse">
                 <button
                     type="button"
                     class="idk-button idk-button-secondary"
@@ -521,7 +521,7 @@ fn HandlerScreen(
                     "Browse procedures"
                 </button>
             </div>
-            <div id="idk-preview" hidden=move || !browsing.get()>
+            <div id="idk-preview" class="idk-browse" hidden=move || !browsing.get()>
                 <Show when=move || browsing.get()>
                     <PackPreview pack=pack.clone() />
                 </Show>

@@ -35,6 +35,7 @@ pub mod search;
 mod texts;
 pub mod validate;
 pub mod wording;
+pub mod workspace;
 
 pub use load::{human_bytes, parse_pack, PackLoadError, Problem, MAX_PACK_BYTES};
 pub use pack::{Organisation, PackFile, Wording, PACK_FORMAT};

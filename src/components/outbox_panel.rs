@@ -142,7 +142,7 @@ pub fn OutboxPanel(
         });
     };
     view! {
-        <section class="idk-outbox" aria-labelledby="idk-outbox-title">
+        <section class="idk-outbox" aria-labelledby="idk-outbox-title" tabindex="0">
             <h2 id="idk-outbox-title" class="idk-section-title">"Closed calls and the CRM"</h2>
             <p class="idk-outbox-status" role="status">{move || status.get()}</p>
             {move || problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> })}

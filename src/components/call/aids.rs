@@ -86,6 +86,7 @@ pub(super) fn keys_dialog() -> impl IntoView {
             "Enter",
             "In \u{201c}Find a code\u{201d}: choose the highlighted code",
         ),
+        ("n", "Go to the next step (shown in the call bar)"),
         ("p", "Go to the control phrases"),
         ("?", "Show these shortcuts"),
         ("Tab, Shift+Tab", "Move between fields and buttons"),

@@ -14,6 +14,9 @@ pub(super) const CLOSED_ID: &str = "idk-call-closed";
 
 /// The "saving the closed call" line, where focus waits while the close is saved.
 pub(super) const SAVING_ID: &str = "idk-call-saving";
+
+/// "Close call", where the call bar's "Go to it" leads once everything else is done.
+pub(super) const CLOSE_BUTTON_ID: &str = "idk-close-call";
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// The closing dialog: the log for review and what is still needed.
@@ -356,7 +359,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
                 .into_any()
         } else {
             view! {
-                <button type="button" class="idk-button" on:click=move |_| {
+                <button id=CLOSE_BUTTON_ID type="button" class="idk-button" on:click=move |_| {
                     desk.notice.set(None);
                     reviewing.set(true);
                     desk.instance.show_dialog(CLOSE_DIALOG_ID);

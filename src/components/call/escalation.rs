@@ -85,7 +85,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
 }
 
 /// The banner's title, where focus goes when one of several proposals is decided.
-const PROPOSED_ID: &str = "idk-escalation-title";
+pub(super) const PROPOSED_ID: &str = "idk-escalation-title";
 
 /// A proposal was decided and its row is gone: focus goes to the next proposal if there is one,
 /// else back to the call's work (the question being asked, or the call's heading), never to the

@@ -13,6 +13,7 @@
 
 mod advice;
 mod aids;
+mod call_bar;
 mod checklist;
 mod closing;
 mod code_search;
@@ -33,7 +34,7 @@ use incident_engine::protocol::{ContextSet, HostEvent, Role};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::clock::{clock_text, every_second, now_ms, shown_locale, time_of_day};
+use crate::host::clock::{every_second, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
 use crate::host::drafts::DraftSaver;
 use crate::host::instance::Instance;
@@ -490,6 +491,11 @@ pub fn CallScreen(
             desk.instance.focus_soon(aids::PHRASES_ID);
             return;
         }
+        if ev.key() == "n" {
+            ev.prevent_default();
+            call_bar::go_to_next_step(desk);
+            return;
+        }
         let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
             return;
         };
@@ -510,44 +516,54 @@ pub fn CallScreen(
             }
         }
     };
+    // Read-only once closed: the record stays on screen, nothing in it can be changed.
+    let closed = Memo::new(move |_| desk.call.with(Call::is_closed));
     view! {
         <section class="idk-card idk-call" aria-labelledby=CALL_HEADING_ID on:keydown=on_keydown>
-            <div class="idk-call-bar">
-                <h2 id=CALL_HEADING_ID class="idk-card-title" tabindex="-1">"Call"</h2>
-                <p class="idk-timer">
-                    "Call time "
-                    <span role="timer">{move || clock_text(now.get().saturating_sub(opened))}</span>
-                </p>
-                <button type="button" class="idk-button idk-button-secondary" on:click=move |_| desk.instance.show_dialog(KEYS_DIALOG_ID)>
-                    "Keyboard shortcuts (?)"
-                </button>
-            </div>
+            {call_bar::call_bar(desk)}
             {aids::keys_dialog()}
-            {phrases}
             <p class="idk-visually-hidden" role="status">{move || desk.announcement.get()}</p>
-            {move || {
-                desk.notice
-                    .get()
-                    .filter(|_| !desk.reviewing.get())
-                    .map(notice_view)
-            }}
-            {escalation::banner(desk)}
-            {escalation::major_incident(desk)}
-            {record::safety_net(desk)}
-            {record::log_fields(desk)}
-            {triage::tree_chooser(desk)}
-            {advice::give_now_panel(desk)}
-            {triage::question_panel(desk)}
-            {triage::decision_panel(desk)}
-            {triage::units_panel(desk)}
-            {code_search::code_chooser(desk)}
-            {advice::advice_panel(desk)}
-            {checklist::checklist_panel(desk)}
-            {escalation::own_judgement(desk)}
-            {handoff::handoff_panel(desk)}
-            {handoff::organisations_panel(desk)}
-            {aids::reference(desk)}
-            {closing::close_panel(desk)}
+            // Three panes side by side on a desktop (one column when narrow), each scrolling on
+            // its own: what to ask, what is recorded, and what to say and pass on.
+            <div class="idk-pane idk-pane-ask" role="region" tabindex="0" aria-label="Ask">
+                <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
+                    <legend class="idk-visually-hidden">"Ask"</legend>
+                    {move || {
+                        desk.notice
+                            .get()
+                            .filter(|_| !desk.reviewing.get())
+                            .map(notice_view)
+                    }}
+                    {record::safety_net(desk)}
+                    {triage::tree_chooser(desk)}
+                    {triage::question_panel(desk)}
+                    {triage::decision_panel(desk)}
+                    {code_search::code_chooser(desk)}
+                    {triage::units_panel(desk)}
+                </fieldset>
+            </div>
+            <div class="idk-pane idk-pane-record" role="region" tabindex="0" aria-label="Record">
+                <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
+                    <legend class="idk-visually-hidden">"Record"</legend>
+                    {record::log_fields(desk)}
+                </fieldset>
+                {closing::close_panel(desk)}
+            </div>
+            <div class="idk-pane idk-pane-say" role="region" tabindex="0" aria-label="Say and pass on">
+                <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
+                    <legend class="idk-visually-hidden">"Say and pass on"</legend>
+                    {escalation::banner(desk)}
+                    {escalation::major_incident(desk)}
+                    {advice::give_now_panel(desk)}
+                    {advice::advice_panel(desk)}
+                    {checklist::checklist_panel(desk)}
+                    {escalation::own_judgement(desk)}
+                    {handoff::handoff_panel(desk)}
+                    {handoff::organisations_panel(desk)}
+                </fieldset>
+                {phrases}
+                {aids::reference(desk)}
+            </div>
         </section>
     }
 }

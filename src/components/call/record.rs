@@ -5,6 +5,7 @@ use incident_engine::call::{fill_pack_placeholders, Command};
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
+use super::call_bar::record_id;
 use super::Desk;
 
 /// The safety-net questions, each answered yes or no (radio groups). A "yes" can raise the
@@ -24,9 +25,11 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 .into_iter()
                 .map(|(label, yes)| {
                     let (id, checked_id) = (id.clone(), id.clone());
+                    let input_id = format!("{group}-{}", label.to_lowercase());
                     view! {
                         <label class="idk-radio">
                             <input
+                                id=input_id
                                 type="radio"
                                 name=group.clone()
                                 prop:checked=move || {
@@ -91,15 +94,21 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
                 view! {
                     <label class="idk-field idk-field-wide">
                         {field.label()}
-                        <textarea rows="3" prop:value=value on:change=on_change></textarea>
+                        <textarea id=record_id(field) rows="3" prop:value=value on:change=on_change></textarea>
                     </label>
                 }
                 .into_any()
             } else {
+                // The location is an address: room for all of it.
+                let class = if field == LogField::Location {
+                    "idk-field idk-field-wide"
+                } else {
+                    "idk-field"
+                };
                 view! {
-                    <label class="idk-field">
+                    <label class=class>
                         {field.label()}
-                        <input type="text" prop:value=value on:change=on_change />
+                        <input id=record_id(field) type="text" prop:value=value on:change=on_change />
                     </label>
                 }
                 .into_any()
