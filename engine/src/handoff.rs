@@ -5,10 +5,22 @@
 //! the form: radio and voice spell call signs and registrations phonetically; a length limit is
 //! kept to (the text is shortened and the handoff says so); banned abbreviations are replaced with
 //! the pack's wording; M/ETHANE structure where the channel requires it; a data channel gets JSON.
+//!
+//! Every message also says what keeps people safe (issue 13): the safety net's "yes" answers and
+//! whether someone is vulnerable (`Call::safety_flags`), near the top so shortening never cuts
+//! them. The rule per channel is on `compose`.
 
 use crate::call::Call;
 use crate::pack::{BannedAbbreviation, Channel, LogField, Medium, MessageStructure};
+use crate::safety_flags::SafetyFlags;
 use crate::validate::Pack;
+
+/// What a channel that may not carry `vulnerability` says in its place: that someone is
+/// vulnerable, and where the details are, but nothing about who or why.
+pub const VULNERABLE_DETAILS_BY_PHONE: &str = "yes, details by phone from the control room";
+/// What a channel that may carry `vulnerability` says when a "yes" marked someone vulnerable but
+/// the handler wrote nothing in the field.
+pub const VULNERABLE_NO_DETAILS: &str = "yes, no details recorded";
 
 /// A message ready to send, with what the handler needs to check before sending it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +148,7 @@ struct Facts {
     vulnerability: String,
 }
 
-fn facts(pack: &Pack, call: &Call) -> Facts {
+fn facts(pack: &Pack, call: &Call, flags: &SafetyFlags) -> Facts {
     let field = |f: LogField| call.field(f).unwrap_or("").trim().to_owned();
     let decision = call.decision();
     let code = decision.map(|d| d.code.clone()).unwrap_or_default();
@@ -154,16 +166,42 @@ fn facts(pack: &Pack, call: &Call) -> Facts {
         registration: field(LogField::VehicleRegistration),
         callback: field(LogField::CallbackNumber),
         caller: field(LogField::CallerName),
-        vulnerability: field(LogField::Vulnerability),
+        // On one line: it goes into a line of its own, and must not break a structure.
+        vulnerability: flags.vulnerability.clone(),
     }
 }
 
 /// Composes the handoff for `channel` from `call`, addressed to `call_sign` when it is a unit.
+///
+/// What keeps people safe travels on every channel, right after the message's first line (so a
+/// length limit cuts the narrative, never the flags), and nothing is added when there is nothing
+/// to flag:
+///
+/// - `SAFETY: label; label`: the safety-net questions answered "yes" that are about the
+///   situation (someone in danger, threats, could get worse; each by its pack `label`, else the
+///   question). On **every** channel: they say what a responder walks into, not who someone is.
+/// - `VULNERABLE PERSON: …`, when someone is vulnerable (a "yes" that marks it, or the
+///   vulnerability field filled in). Vulnerability is personal data, often about health, so it
+///   follows the channel's `may_carry`: a channel that may carry `vulnerability` gets the field as
+///   written ("VULNERABLE PERSON: 82, lives alone"; [`VULNERABLE_NO_DETAILS`] when it is empty); any
+///   other (an SMS to a contractor, radio, M/ETHANE) gets only the flag,
+///   [`VULNERABLE_DETAILS_BY_PHONE`], and the field is listed in `left_out` when it was filled in.
+///
+/// Where they go: a line each on telephone, e-mail and voice; items after the first on SMS
+/// (` | `; when the flags make it too long, the code stands for its title so the location still
+/// fits) and radio (`. `); SBAR's Assessment; M/ETHANE's H (safety) and N (vulnerable person),
+/// keeping its seven lines; JSON fields `safety` (labels), `vulnerable` (true or false) and
+/// `vulnerability` (the same words as the text channels, empty when no one is vulnerable).
 pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&str>) -> Handoff {
     // Banned abbreviations are replaced in what the handler wrote, not in the message's own
     // structure (which for a data channel is JSON and must stay valid).
     let mut replaced = Vec::new();
-    let mut f = facts(pack, call);
+    let flags = call.safety_flags(pack);
+    let mut f = facts(pack, call, &flags);
+    let carries_vulnerability = channel
+        .may_carry
+        .as_ref()
+        .is_none_or(|may| may.contains(&LogField::Vulnerability));
     // Personal fields the channel may not carry are dropped before anything is composed, so no
     // structure below can let one through.
     let mut left_out = Vec::new();
@@ -180,6 +218,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             }
         }
     }
+    let mut situation: Vec<String> = flags.situation().map(|y| y.label.clone()).collect();
     for value in [
         &mut f.title,
         &mut f.location,
@@ -187,7 +226,10 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         &mut f.hazards,
         &mut f.people,
         &mut f.vulnerability,
-    ] {
+    ]
+    .into_iter()
+    .chain(situation.iter_mut())
+    {
         let (text, hits) = replace_banned(value, &channel.banned_abbreviations);
         *value = text;
         for hit in hits {
@@ -196,6 +238,18 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             }
         }
     }
+    let safety = situation.join("; ");
+    let mut vulnerable = if !flags.vulnerable {
+        ""
+    } else if !carries_vulnerability {
+        VULNERABLE_DETAILS_BY_PHONE
+    } else if f.vulnerability.is_empty() {
+        VULNERABLE_NO_DETAILS
+    } else {
+        f.vulnerability.as_str()
+    }
+    .to_owned();
+    let flagged = parts_of(&[("SAFETY", &safety), ("VULNERABLE PERSON", &vulnerable)]);
     let spoken = channel.phonetic;
     let registration = if f.registration.is_empty() {
         String::new()
@@ -204,22 +258,17 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
     } else {
         f.registration.clone()
     };
-    let parts = |items: &[(&str, &str)]| -> Vec<String> {
-        items
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| format!("{k}: {v}"))
-            .collect()
-    };
-    let body = parts(&[
+    let mut body = flagged.clone();
+    body.extend(parts_of(&[
         ("Location", &f.location),
         ("Details", &f.narrative),
         ("Hazards", &f.hazards),
         ("People", &f.people),
-        ("Vulnerable", &f.vulnerability),
         ("Vehicle", &registration),
         ("Caller", &f.caller),
-    ]);
+    ]));
+    // A data message is shortened field by field, so it stays JSON.
+    let mut data_cut = false;
     let text = match (channel.structure, channel.medium) {
         (MessageStructure::Methane, _) => {
             let major = call.major_incident();
@@ -236,13 +285,26 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
                 }
                 .to_owned()
             };
+            let with = |text: &str, label: &str, value: &str| {
+                if value.is_empty() {
+                    text.to_owned()
+                } else {
+                    format!("{text}. {label}: {value}")
+                }
+            };
             [
                 declared,
                 format!("E: Exact location: {}", or_unknown(&f.location)),
                 format!("T: Type of incident: {} {}", f.code, f.title),
-                format!("H: Hazards: {}", or_unknown(&f.hazards)),
+                format!(
+                    "H: Hazards: {}",
+                    with(or_unknown(&f.hazards), "SAFETY", &safety)
+                ),
                 format!("A: Access: {}", known(major.map(|m| m.access.as_str()))),
-                format!("N: Number of casualties: {}", or_unknown(&f.people)),
+                format!(
+                    "N: Number of casualties: {}",
+                    with(or_unknown(&f.people), "VULNERABLE PERSON", &vulnerable)
+                ),
                 format!(
                     "E: Emergency services: {}",
                     known(major.map(|m| m.services.as_str()))
@@ -253,10 +315,14 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         (MessageStructure::Sbar, _) => [
             format!("Situation: {} {}, priority {}", f.code, f.title, f.priority),
             format!("Background: {}", or_unknown(&f.narrative)),
-            format!(
-                "Assessment: {}",
-                parts(&[("Hazards", &f.hazards), ("People", &f.people)]).join("; ")
-            ),
+            format!("Assessment: {}", {
+                let mut assessment = flagged;
+                let seen = parts_of(&[("Hazards", &f.hazards), ("People", &f.people)]);
+                if !seen.is_empty() {
+                    assessment.push(seen.join("; "));
+                }
+                assessment.join(". ")
+            }),
             format!("Recommendation: attend {}", or_unknown(&f.location)),
         ]
         .join("\n"),
@@ -272,14 +338,41 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             )
         }
         (_, Medium::Sms) => {
-            let mut items = vec![format!("{} {} {}", f.priority, f.code, f.title)];
-            items.extend(body);
+            let mut tail = body;
             if !f.callback.is_empty() {
-                items.push(format!("Callback: {}", f.callback));
+                tail.push(format!("Callback: {}", f.callback));
             }
-            items.join(" | ")
+            let titled = format!("{} {} {}", f.priority, f.code, f.title);
+            let length: usize = [&titled]
+                .into_iter()
+                .chain(&tail)
+                .map(|i| i.chars().count() + 3)
+                .sum();
+            let limit = channel.max_length.map_or(usize::MAX, |l| l as usize);
+            // The flags take room the location needs: when the message would be shortened, the
+            // code stands for its title.
+            let head = if !flagged.is_empty() && length - 3 > limit {
+                format!("{} {}", f.priority, f.code)
+            } else {
+                titled
+            };
+            [head]
+                .into_iter()
+                .chain(tail)
+                .collect::<Vec<_>>()
+                .join(" | ")
         }
-        (_, Medium::Data) => data_json(&f),
+        (_, Medium::Data) => {
+            let (text, cut) = data_message(
+                &mut f,
+                &situation,
+                flags.vulnerable,
+                &mut vulnerable,
+                channel.max_length,
+            );
+            data_cut = cut;
+            text
+        }
         (_, Medium::Email) | (_, Medium::Phone) => {
             let mut lines = vec![format!("{} {} (priority {})", f.code, f.title, f.priority)];
             lines.extend(body);
@@ -289,7 +382,11 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             lines.join("\n")
         }
     };
-    let (text, shortened) = fit(text, channel.max_length);
+    let (text, shortened) = if channel.medium == Medium::Data {
+        (text, data_cut)
+    } else {
+        fit(text, channel.max_length)
+    };
     Handoff {
         channel: channel.id.clone(),
         length: text.chars().count(),
@@ -301,6 +398,15 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
     }
 }
 
+/// `label: value` for each item with a value, in order.
+fn parts_of(items: &[(&str, &str)]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect()
+}
+
 fn or_unknown(value: &str) -> &str {
     if value.is_empty() {
         "not known"
@@ -309,7 +415,45 @@ fn or_unknown(value: &str) -> &str {
     }
 }
 
-fn data_json(f: &Facts) -> String {
+/// The JSON of a data message within `limit` characters where it can be: the longest free-text
+/// value is shortened (ending in "…") until it fits, so the message stays valid JSON; over the
+/// limit only when its structure alone is. Returns whether anything was shortened.
+fn data_message(
+    f: &mut Facts,
+    safety: &[String],
+    is_vulnerable: bool,
+    vulnerable: &mut String,
+    limit: Option<u32>,
+) -> (String, bool) {
+    let mut shortened = false;
+    loop {
+        let text = data_json(f, safety, is_vulnerable, vulnerable);
+        let over = limit.map_or(0, |l| text.chars().count().saturating_sub(l as usize));
+        let longest = [
+            &mut f.narrative,
+            &mut f.hazards,
+            &mut f.people,
+            &mut f.location,
+            &mut f.title,
+            &mut f.caller,
+            &mut f.callback,
+            &mut f.registration,
+            &mut *vulnerable,
+        ]
+        .into_iter()
+        .max_by_key(|v| v.chars().count());
+        let Some(longest) = longest.filter(|v| over > 0 && v.chars().count() > 1) else {
+            return (text, shortened);
+        };
+        // Each pass takes at least `over` characters off the longest value (escapes only make the
+        // JSON shrink more), so this ends.
+        let keep = longest.chars().count().saturating_sub(over + 1);
+        *longest = format!("{}…", longest.chars().take(keep).collect::<String>());
+        shortened = true;
+    }
+}
+
+fn data_json(f: &Facts, safety: &[String], is_vulnerable: bool, vulnerable: &str) -> String {
     serde_json::json!({
         "code": f.code,
         "title": f.title,
@@ -318,7 +462,9 @@ fn data_json(f: &Facts) -> String {
         "details": f.narrative,
         "hazards": f.hazards,
         "people_affected": f.people,
-        "vulnerability": f.vulnerability,
+        "safety": safety,
+        "vulnerable": is_vulnerable,
+        "vulnerability": vulnerable,
         "vehicle_registration": f.registration,
         "caller_name": f.caller,
         "callback_number": f.callback,

@@ -30,6 +30,7 @@ pub mod outbox;
 pub mod pack;
 pub mod protocol;
 pub mod resources;
+pub mod safety_flags;
 pub mod schema;
 pub mod search;
 mod texts;

@@ -505,6 +505,10 @@ pub struct SafetyNetQuestion {
     pub id: String,
     /// The words to ask.
     pub question: String,
+    /// A few words for a "yes", shown where the question is too long: the call bar and handoff
+    /// messages ("Someone in danger now"). Absent: the question itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// What a "yes" means for the call.
     pub if_yes: SafetyNetAction,
 }

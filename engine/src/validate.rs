@@ -33,6 +33,8 @@ pub const MAX_NODES_PER_TREE: usize = 1_000;
 pub const MAX_CONDITION_DEPTH: usize = 16;
 /// Longest text in a pack, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
+/// The longest safety-net `label`, in characters: a few words for the call bar and handoffs.
+pub const MAX_SAFETY_LABEL_CHARS: usize = 60;
 
 const IN_TREE: &str = " in this tree";
 
@@ -1000,6 +1002,19 @@ impl<'a> Checker<'a> {
         for (i, question) in pack.safety_net.iter().enumerate() {
             let at = format!("safety_net[{i}]");
             self.said(format_args!("{at}.question"), &question.question);
+            if let Some(label) = &question.label {
+                if label.chars().count() > MAX_SAFETY_LABEL_CHARS {
+                    // It must fit the call bar and leave room in a 160-character text message.
+                    self.problem(
+                        format_args!("{at}.label"),
+                        format!(
+                            "is longer than {MAX_SAFETY_LABEL_CHARS} characters; a label is a few words (the question says the rest)"
+                        ),
+                    );
+                } else {
+                    self.text(format_args!("{at}.label"), label);
+                }
+            }
             let action = &question.if_yes;
             if let Some(p) = &action.priority {
                 self.reference(format_args!("{at}.if_yes.priority"), |c| &c.priorities, p);

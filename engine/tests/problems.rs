@@ -484,3 +484,17 @@ fn too_many_codes_and_too_many_questions_in_a_tree() {
         other => panic!("expected the question limit, got {other:?}"),
     }
 }
+
+#[test]
+fn safety_net_label_a_few_words() {
+    assert_problems(
+        "safety-label",
+        &[
+            ("safety_net[0].label", "must not be empty"),
+            (
+                "safety_net[1].label",
+                "is longer than 60 characters; a label is a few words (the question says the rest)",
+            ),
+        ],
+    );
+}

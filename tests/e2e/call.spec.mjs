@@ -236,6 +236,16 @@ test('a flooding call: number answers follow their branches, and the log closes 
   await expect(desk.decision()).toContainText('HW-FLD-01');
   await expect(desk.decision()).toContainText('priority P1');
   await expect(desk.why()).toHaveText([/^Where is the water.*On the road/, /how deep is the water.* 45$/i]);
+  // The "yes" to the vulnerable-person question travels with every handoff (issue 13): as written
+  // on the telephone (nothing written yet), only the flag on a text message.
+  const handoff = desk.region.getByRole('region', { name: 'Handoff' });
+  const channel = handoff.getByRole('combobox', { name: 'Channel', exact: true });
+  const message = handoff.getByRole('textbox', { name: 'Message', exact: true });
+  await channel.focus();
+  await channel.selectOption({ label: 'Telephone' });
+  await expect(message).toHaveValue(/^HW-FLD-01 [^\n]+\nVULNERABLE PERSON: yes, no details recorded\n/);
+  await channel.selectOption({ label: 'Text message' });
+  await expect(message).toHaveValue(/^P1 HW-FLD-01 [^|]*\| VULNERABLE PERSON: yes, details by phone from the control room/);
   await expectNoAxeViolations(page);
   await desk.close();
   await expect(desk.stillNeeded()).toContainText('Hazards');

@@ -98,11 +98,14 @@ test('a carbon monoxide call: fresh-air advice before the code, the gas service 
   for (const personal of ['Sam Taylor', '07700', 'pregnant']) {
     await expect(message).not.toHaveValue(new RegExp(personal));
   }
+  // Only the flag that someone is vulnerable, and where the details are (issue 13).
+  await expect(message).toHaveValue(/ \| VULNERABLE PERSON: yes, details by phone from the control room \| Location: 16 Mill Lane/);
   await expect(handoff).toContainText("Left out, as this channel may not carry them: Caller's name, Callback number, Vulnerability.");
   await expect(handoff).toContainText('You chose another.');
-  // The telephone may carry them all.
+  // The telephone may carry them all, the vulnerability as written right after the first line.
   await channel.selectOption({ label: 'Telephone' });
   await expect(message).toHaveValue(/Sam Taylor/);
+  await expect(message).toHaveValue(/^[^\n]+\nVULNERABLE PERSON: Caller is 8 months pregnant\n/);
   await expect(handoff).not.toContainText('Left out');
   await scan();
 

@@ -538,6 +538,7 @@ fn generate(settings: &Settings) -> PackFile {
             SafetyNetQuestion {
                 id: "danger".to_owned(),
                 question: "Is anyone in danger right now?".to_owned(),
+                label: Some("Someone in danger now".to_owned()),
                 if_yes: SafetyNetAction {
                     priority: Some("P1".to_owned()),
                     escalation: Some("duty-manager".to_owned()),
@@ -549,6 +550,7 @@ fn generate(settings: &Settings) -> PackFile {
             SafetyNetQuestion {
                 id: "vulnerable".to_owned(),
                 question: "Is anyone involved elderly, disabled, unwell or a child?".to_owned(),
+                label: Some("Vulnerable person".to_owned()),
                 if_yes: SafetyNetAction {
                     priority: None,
                     escalation: None,
@@ -560,6 +562,7 @@ fn generate(settings: &Settings) -> PackFile {
             SafetyNetQuestion {
                 id: "trapped".to_owned(),
                 question: "Is anyone trapped or unable to get out?".to_owned(),
+                label: None,
                 if_yes: SafetyNetAction {
                     priority: Some("P2".to_owned()),
                     escalation: None,
