@@ -205,14 +205,17 @@ pub(super) fn go_to_next_step(desk: Desk) {
 fn flag_list(desk: Desk, flags: &CallFlags) -> Option<impl IntoView> {
     let pack = desk.pack.get_value();
     let mut items: Vec<(&'static str, String)> = Vec::new();
+    let safety = desk.call.with(|c| c.safety_flags(&pack));
     if flags.vulnerable {
-        let detail = desk
-            .call
-            .with(|c| c.field(LogField::Vulnerability).map(str::to_owned))
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| format!("VULNERABLE: {v}"))
-            .unwrap_or_else(|| "VULNERABLE".to_owned());
+        let detail = if safety.vulnerability.trim().is_empty() {
+            "VULNERABLE".to_owned()
+        } else {
+            format!("VULNERABLE: {}", safety.vulnerability)
+        };
         items.push(("idk-flag idk-flag-danger", detail));
+    }
+    for yes in safety.situation() {
+        items.push(("idk-flag idk-flag-danger", format!("SAFETY: {}", yes.label)));
     }
     if flags.repeat_caller() {
         items.push((
