@@ -71,7 +71,7 @@ fn step_text(desk: Desk, step: &NextStep) -> String {
             "Record why the call departs from the procedure (in Review and close)".to_owned()
         }
         NextStep::Close => "Read the closing words, then review and close the call".to_owned(),
-        NextStep::Closed => "Call closed".to_owned(),
+        NextStep::Closed => "Call closed and saved: its log entry goes to the CRM (see \u{201c}Closed calls and the CRM\u{201d}). Answer the next call when it rings.".to_owned(),
     }
 }
 
