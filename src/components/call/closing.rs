@@ -34,6 +34,24 @@ fn describe(event: &Event, was: Option<&str>) -> String {
         Event::Answered {
             question, value, ..
         } => format!("{question} {}", answer_text(value)),
+        Event::AnswerRevised {
+            question,
+            value,
+            withdrawn,
+            ..
+        } => {
+            let mut text = format!(
+                "Went back to: {question} (the answer {} no longer counts)",
+                answer_text(value)
+            );
+            if let Some(w) = withdrawn {
+                text.push_str(&format!(
+                    "; code {}, priority {} withdrawn",
+                    w.code, w.priority
+                ));
+            }
+            text
+        }
         Event::Coded {
             code,
             priority,
@@ -157,9 +175,11 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         }
         Some(desk.call.with(|c| {
             let mut values: std::collections::BTreeMap<LogField, String> = Default::default();
+            let revised = c.revised_answers();
             c.log()
                 .iter()
-                .map(|e| {
+                .enumerate()
+                .map(|(i, e)| {
                     let at = e.at;
                     let was = match &e.what {
                         Event::Field { field, value } | Event::Corrected { field, value, .. } => {
@@ -174,6 +194,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                             </time>
                             {format!(" {}: ", e.by)}
                             {describe(&e.what, was.as_deref())}
+                            {revised.binary_search(&i).is_ok().then_some(" (revised)")}
                         </li>
                     }
                 })
