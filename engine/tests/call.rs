@@ -939,6 +939,12 @@ fn repeat_callers_are_counted_by_number_or_place_within_the_window() {
     assert_eq!((this.at, this.callback.as_str()), (now, "07700 900123"));
 }
 
+fn choose(tree: &str) -> Command {
+    Command::ChooseTree {
+        tree: tree.to_owned(),
+    }
+}
+
 fn revise(node: &str) -> Command {
     Command::ReviseAnswer {
         node: node.to_owned(),
@@ -947,14 +953,7 @@ fn revise(node: &str) -> Command {
 
 fn gas_call_to_code(pack: &Pack) -> Call {
     let mut call = Call::open(pack, "a", T0);
-    call.apply(
-        pack,
-        T0 + 1_000,
-        Command::ChooseTree {
-            tree: "gas-smell".into(),
-        },
-    )
-    .unwrap();
+    call.apply(pack, T0 + 1_000, choose("gas-smell")).unwrap();
     call.apply(
         pack,
         T0 + 2_000,
@@ -1027,14 +1026,7 @@ fn going_back_revises_the_last_answer_and_withdraws_the_code_it_led_to() {
 fn going_back_mid_tree_keeps_an_earlier_code_and_steps_back_one_question_at_a_time() {
     let pack = council();
     let mut call = Call::open(&pack, "a", T0);
-    call.apply(
-        &pack,
-        T0,
-        Command::ChooseTree {
-            tree: "gas-smell".into(),
-        },
-    )
-    .unwrap();
+    call.apply(&pack, T0, choose("gas-smell")).unwrap();
     assert_eq!(
         call.apply(&pack, T0, revise("q-where")),
         Err(Refusal::NothingToRevise)
