@@ -744,6 +744,15 @@ impl Call {
     /// safety-net "yes" calls for, what the chosen tree names to give at once (`give_now`), and
     /// what each question reached so far names.
     pub fn advice_due<'a>(&'a self, pack: &'a Pack) -> Vec<&'a str> {
+        let mut due = self.advice_called_for(pack);
+        due.retain(|item| !self.advice_given(item));
+        due
+    }
+
+    /// Advice called for at once on this call so far, given or not, in the order it became due
+    /// (what [`Call::advice_due`] lists until each is given): the widget keeps a given item in
+    /// place, marked given, rather than drop it from under the handler.
+    pub fn advice_called_for<'a>(&'a self, pack: &'a Pack) -> Vec<&'a str> {
         let tree = self.tree.as_deref().and_then(|t| pack.tree(t));
         let reached = self
             .answers
@@ -764,7 +773,7 @@ impl Call {
             .filter_map(|y| y.advice.as_deref())
             .chain(from_tree.map(String::as_str));
         for item in wanted {
-            if !self.advice_given(item) && !due.contains(&item) {
+            if !due.contains(&item) {
                 due.push(item);
             }
         }

@@ -151,13 +151,14 @@ pub fn agent_id() -> String {
 
 /// Moves keyboard focus to the element with `id` in `root` once the next render has happened
 /// (the element may be about to be replaced), so a new question is read out and keys keep working.
-pub fn focus_soon(root: Root, id: &'static str) {
+pub fn focus_soon(root: Root, id: impl Into<String>) {
+    let id: String = id.into();
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(window) = web_sys::window() else {
         return;
     };
     let focus = Closure::once_into_js(move || {
-        let element = root.element_by_id(id);
+        let element = root.element_by_id(&id);
         if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = element.focus();
         }

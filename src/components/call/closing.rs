@@ -7,7 +7,7 @@ use incident_engine::entry::iso8601;
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use super::{deviation_label, missing_label, notice_view, Desk, MISSING_TITLE};
+use super::{deviation_label, feedback, missing_label, notice_view, Desk, Place, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
 pub(super) const CLOSED_ID: &str = "idk-call-closed";
@@ -340,7 +340,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 // What closing still needs is listed below, kept up to date; other refusals here.
                 desk.notice
                     .get()
-                    .filter(|n| reviewing.get() && n.title != MISSING_TITLE)
+                    .filter(|n| reviewing.get() && n.place == Place::Close && n.title != MISSING_TITLE)
                     .map(notice_view)
             }}
             {missing}
@@ -390,6 +390,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     };
     view! {
         {panel}
+        {feedback(desk, Place::Close)}
         {close_dialog_view(desk)}
     }
 }

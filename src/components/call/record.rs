@@ -5,7 +5,7 @@ use incident_engine::call::{fill_pack_placeholders, Command};
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use super::Desk;
+use super::{feedback, Desk, Place, FIRST_SAFETY_ID};
 
 /// The safety-net questions, each answered yes or no (radio groups). A "yes" can raise the
 /// priority, propose an escalation, flag the caller as vulnerable and call for advice at once;
@@ -16,7 +16,8 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
         .file()
         .safety_net
         .iter()
-        .map(|q| {
+        .enumerate()
+        .map(|(n, q)| {
             let (id, asked) = (q.id.clone(), fill_pack_placeholders(&pack, &q.question));
             let group = format!("idk-sn-{}", q.id);
             let label_id = format!("{group}-q");
@@ -24,9 +25,12 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 .into_iter()
                 .map(|(label, yes)| {
                     let (id, checked_id) = (id.clone(), id.clone());
+                    // The first question's first answer, where focus lands on answering the call.
+                    let first = (n == 0 && yes).then_some(FIRST_SAFETY_ID);
                     view! {
                         <label class="idk-radio">
                             <input
+                                id=first
                                 type="radio"
                                 name=group.clone()
                                 prop:checked=move || {
@@ -69,6 +73,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 <legend>"Safety questions (ask every caller)"</legend>
                 <p class="idk-muted">{answered}</p>
                 <ol class="idk-safety-list">{questions}</ol>
+                {feedback(desk, Place::Safety)}
             </fieldset>
         }
     })
@@ -111,6 +116,7 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
             <legend>"Incident log"</legend>
             {fields}
             {correction(desk)}
+            {feedback(desk, Place::Fields)}
         </fieldset>
     }
 }
