@@ -295,6 +295,8 @@ test('a major incident: declared with a reason, escalation proposed, and the M/E
   await desk.region.getByRole('button', { name: 'Declare major incident' }).focus();
   await page.keyboard.press('Enter');
   await expect(desk.region.getByRole('status').filter({ hasText: /^Major incident declared at \d\d:\d\d/ })).toContainText('Explosion and fire');
+  // The form gave way to the declaration, and focus went there, not to the page's body.
+  await expect(desk.region.getByRole('status').filter({ hasText: /^Major incident declared at/ })).toBeFocused();
   await expect(desk.escalation()).toContainText('Escalate to Emergency planning officer');
   await desk.type('Location', 'Northbridge chemical works, Canal Road');
   await desk.type('Hazards', 'Fire, smoke, possible chemical release');

@@ -99,6 +99,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
                     on:click=move |_| {
                         if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
                             free_text.set(String::new());
+                            desk.confirm(Place::Advice, "Advice recorded");
                         }
                     }
                 >

@@ -214,6 +214,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                         desk.notice.set(Some(Notice { title: "Choose a code first".to_owned(), detail: vec![], place: Place::Code }));
                         return;
                     };
+                    let hit_code = hit.code.clone();
                     let applied = desk.dispatch(Command::OverrideCode {
                         code: hit.code,
                         priority: priority.get_untracked(),
@@ -221,6 +222,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     });
                     if applied {
                         reason.set(String::new());
+                        desk.confirm(Place::Code, &format!("Code {} used", hit_code));
                     }
                 }
             >

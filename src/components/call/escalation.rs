@@ -87,6 +87,9 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
     }
 }
 
+/// The major incident's declaration, focused once declared (its form is gone).
+const DECLARED_ID: &str = "idk-major-declared";
+
 /// The banner's title, where focus goes when one of several proposals is decided.
 const PROPOSED_ID: &str = "idk-escalation-title";
 
@@ -319,7 +322,7 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
     });
     move || {
         match declared.get() {
-        Some(text) => view! { <p class="idk-major" role="status">{text}</p> }.into_any(),
+        Some(text) => view! { <p id=DECLARED_ID class="idk-major" role="status" tabindex="-1">{text}</p> }.into_any(),
         None => view! {
             <details class="idk-section idk-major-declare">
                 <summary>"Declare a major incident"</summary>
@@ -339,11 +342,14 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
                     type="button"
                     class="idk-button idk-button-danger"
                     on:click=move |_| {
-                        desk.dispatch(Command::DeclareMajorIncident {
+                        if desk.dispatch(Command::DeclareMajorIncident {
                             reason: reason.get_untracked(),
                             access: access.get_untracked(),
                             services: services.get_untracked(),
-                        });
+                        }) {
+                            // The form gives way to the declaration: focus goes there, not the body.
+                            desk.instance.focus_soon(DECLARED_ID);
+                        }
                     }
                 >
                     "Declare major incident"

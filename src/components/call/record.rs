@@ -190,6 +190,7 @@ fn correction(desk: Desk) -> impl IntoView {
                                 value.set(String::new());
                                 reason.set(String::new());
                                 desk.announcement.set(format!("{} corrected", field.label()));
+                                desk.confirm(Place::Fields, &format!("{} corrected", field.label()));
                             }
                         }
                     >
