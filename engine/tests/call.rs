@@ -1126,3 +1126,20 @@ fn a_revised_call_survives_its_draft_and_its_entry_marks_the_revised_answer() {
     assert_eq!(revision["withdrawn"]["code"], "UT-GAS-01");
     assert_eq!(entry["decision"]["code"], "UT-GAS-01");
 }
+
+#[test]
+fn a_draft_saved_before_revisions_existed_restores_and_can_be_revised() {
+    // Written by the engine before `ReviseAnswer` (format @1, unchanged): a gas call coded P1.
+    let path = format!(
+        "{}/../tests/fixtures/drafts/gas-coded-before-revisions.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let pack = council();
+    let mut call = Call::from_draft(&pack, &text).unwrap();
+    assert_eq!(call.to_draft(), text);
+    assert_eq!(call.decision().map(|d| d.code.as_str()), Some("UT-GAS-01"));
+    call.apply(&pack, T0 + 10_000, revise("q-out")).unwrap();
+    assert_eq!(call.decision(), None);
+    assert_eq!(Call::from_draft(&pack, &call.to_draft()).unwrap(), call);
+}
