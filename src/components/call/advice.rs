@@ -42,6 +42,7 @@ pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
                         {item(id)}
                     </For>
                 </ul>
+                {feedback(desk, Place::GiveNow)}
             </section>
         </Show>
     }
@@ -158,7 +159,13 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
         if given_at.get_untracked().is_some() {
             return;
         }
-        if desk.dispatch(Command::GiveAdvice { item: id.clone() }) && list == GIVE_NOW_ID {
+        let place = if list == GIVE_NOW_ID {
+            Place::GiveNow
+        } else {
+            Place::Advice
+        };
+        if desk.dispatch_at(place, Command::GiveAdvice { item: id.clone() }) && list == GIVE_NOW_ID
+        {
             // Given now: on to the next item still to give, else the call's next step.
             let pack = desk.pack.get_value();
             let next = desk

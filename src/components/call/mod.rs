@@ -74,6 +74,8 @@ enum Place {
     /// The tree's question (and the code it reached).
     Question,
     Code,
+    /// The advice to give now, above the question.
+    GiveNow,
     Advice,
     Checklist,
     /// The proposed escalations.

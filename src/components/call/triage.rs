@@ -390,7 +390,8 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
                 <p>{decision.reason.clone()}</p>
                 <h4>"Why this code"</h4>
                 <ul aria-label="Why this code">{why}</ul>
-                {finished.then(|| back_button(desk))}
+                // Once the tree has ended, "Back" and what it says are here, not by a question.
+                {finished.then(|| view! { {back_button(desk)} {feedback(desk, Place::Question)} })}
             </section>
         })
     }
