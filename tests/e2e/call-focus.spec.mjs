@@ -186,4 +186,12 @@ test('Enter records a number answer', async ({ page }) => {
   await expectFocusUseful(page, 'a number answer');
   // A digit typed in the number field is the number, never an answer to a question.
   await expect(desk.why()).toHaveText([/^Where is the water.*On the road/, /how deep is the water.* 45$/i]);
+  // Backspace in a field where typing means text edits the text; it never revises an answer.
+  const narrative = desk.region.getByLabel('What is happening', { exact: true });
+  await narrative.focus();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await expect(narrative).toHaveValue('The road is flooding outside the schoo');
+  await expect(desk.decision()).toContainText('HW-FLD-01');
+  await expect(desk.why()).toHaveCount(2);
 });
