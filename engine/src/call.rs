@@ -60,6 +60,12 @@ pub enum Command {
         /// The answer.
         value: AnswerValue,
     },
+    /// Go back to the question whose answer was given last, to ask it again (issue 13): the answer
+    /// stays in the log, marked revised, and the code the tree reached with it is withdrawn.
+    ReviseAnswer {
+        /// The question answered last (must be it: a repeated key press revises one answer).
+        node: String,
+    },
     /// Choose a code and priority other than the tree's, with the reason.
     OverrideCode {
         /// The code.
@@ -197,6 +203,17 @@ pub enum Refusal {
         /// The question the answer was for.
         got: String,
     },
+    /// Going back with no answer in the tree to go back to.
+    #[error("there is no answer to go back to in this decision tree")]
+    NothingToRevise,
+    /// Going back from a question other than the one answered last.
+    #[error("question \"{got}\" is not the one answered last; that is \"{last}\"")]
+    NotTheLastAnswer {
+        /// The question answered last.
+        last: String,
+        /// The question named.
+        got: String,
+    },
     /// The answer does not fit the question (wrong kind, unknown option, out of range).
     #[error("that answer does not fit question \"{node}\": {why}")]
     AnswerDoesNotFit {
@@ -319,6 +336,18 @@ pub enum Event {
         question: String,
         /// The answer.
         value: AnswerValue,
+    },
+    /// The handler went back to a question to ask it again: its earlier answer (still in the log
+    /// before this, and marked `revised` in the published entry) no longer counts.
+    AnswerRevised {
+        /// The question's id.
+        node: String,
+        /// The question as asked.
+        question: String,
+        /// The answer revised.
+        value: AnswerValue,
+        /// The code and priority the tree had reached with that answer, now withdrawn.
+        withdrawn: Option<Withdrawn>,
     },
     /// The tree ended in an outcome.
     Coded {
@@ -448,6 +477,15 @@ pub enum Event {
     },
     /// The call was closed.
     Closed,
+}
+
+/// A code and priority withdrawn because the answer that led to it was revised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Withdrawn {
+    /// The code.
+    pub code: String,
+    /// The priority it had.
+    pub priority: String,
 }
 
 /// Where a closed call did not follow the pack (F13; L3 1.6; P3).
@@ -706,6 +744,15 @@ impl Call {
     /// safety-net "yes" calls for, what the chosen tree names to give at once (`give_now`), and
     /// what each question reached so far names.
     pub fn advice_due<'a>(&'a self, pack: &'a Pack) -> Vec<&'a str> {
+        let mut due = self.advice_called_for(pack);
+        due.retain(|item| !self.advice_given(item));
+        due
+    }
+
+    /// Advice called for at once on this call so far, given or not, in the order it became due
+    /// (what [`Call::advice_due`] lists until each is given): the widget keeps a given item in
+    /// place, marked given, rather than drop it from under the handler.
+    pub fn advice_called_for<'a>(&'a self, pack: &'a Pack) -> Vec<&'a str> {
         let tree = self.tree.as_deref().and_then(|t| pack.tree(t));
         let reached = self
             .answers
@@ -726,7 +773,7 @@ impl Call {
             .filter_map(|y| y.advice.as_deref())
             .chain(from_tree.map(String::as_str));
         for item in wanted {
-            if !self.advice_given(item) && !due.contains(&item) {
+            if !due.contains(&item) {
                 due.push(item);
             }
         }
@@ -790,6 +837,7 @@ impl Call {
                 Ok(self.go(pack, at, start))
             }
             Command::Answer { node, value } => self.answer(pack, at, node, value),
+            Command::ReviseAnswer { node } => self.revise(at, node),
             Command::OverrideCode {
                 code,
                 priority,
@@ -1494,6 +1542,102 @@ impl Call {
             },
         );
         Ok(self.go(pack, at, next))
+    }
+
+    /// Goes back to `node`, the question answered last: the answer no longer counts, and the code
+    /// is withdrawn if the tree reached it with that answer (a code the handler chose since, by
+    /// override, stays: it was not the answer's).
+    fn revise(&mut self, at: Millis, node: String) -> Result<Vec<Effect>, Refusal> {
+        let Some((last, _)) = self.answers.last() else {
+            return Err(Refusal::NothingToRevise);
+        };
+        if *last != node {
+            return Err(Refusal::NotTheLastAnswer {
+                last: last.clone(),
+                got: node,
+            });
+        }
+        let answered = self
+            .log
+            .iter()
+            .rposition(|e| matches!(&e.what, Event::Answered { node: n, .. } if *n == node));
+        let (question, value, led_to_code) = match answered.map(|i| (i, &self.log[i].what)) {
+            Some((
+                i,
+                Event::Answered {
+                    question, value, ..
+                },
+            )) => {
+                let coded = self.log[i..].iter().any(|e| {
+                    matches!(
+                        e.what,
+                        Event::Coded {
+                            overridden: false,
+                            ..
+                        }
+                    )
+                });
+                (question.clone(), value.clone(), coded)
+            }
+            // An answer kept without its event (not from `apply`): revise it all the same.
+            _ => (
+                node.clone(),
+                self.answers
+                    .last()
+                    .map(|a| a.1.clone())
+                    .unwrap_or(AnswerValue::Text(String::new())),
+                false,
+            ),
+        };
+        let withdrawn = match &self.decision {
+            Some(d) if led_to_code && !d.overridden => self.decision.take().map(|d| Withdrawn {
+                code: d.code,
+                priority: d.priority,
+            }),
+            _ => None,
+        };
+        self.answers.pop();
+        self.current = Some(node.clone());
+        let mut effects = Vec::new();
+        if let Some(w) = &withdrawn {
+            effects.push(Effect::Announce(format!(
+                "Code {}, priority {} withdrawn",
+                w.code, w.priority
+            )));
+        }
+        effects.push(Effect::Announce(format!("Back to: {question}")));
+        self.record(
+            at,
+            Event::AnswerRevised {
+                node,
+                question,
+                value,
+                withdrawn,
+            },
+        );
+        Ok(effects)
+    }
+
+    /// The positions in the log of the answers revised since (each by a later `AnswerRevised`):
+    /// they stay in the log, and the review and the published entry mark them.
+    pub fn revised_answers(&self) -> Vec<usize> {
+        let mut standing: Vec<usize> = Vec::new();
+        let mut revised = Vec::new();
+        for (i, event) in self.log.iter().enumerate() {
+            match &event.what {
+                Event::TreeChosen { .. } => standing.clear(),
+                Event::Answered { .. } => standing.push(i),
+                Event::AnswerRevised { .. } => revised.extend(standing.pop()),
+                _ => {}
+            }
+        }
+        revised.sort_unstable();
+        revised
+    }
+
+    /// The question answered last in the tree, which going back would ask again.
+    pub fn last_answered(&self) -> Option<&str> {
+        self.answers.last().map(|(node, _)| node.as_str())
     }
 
     /// Moves to `next`, skipping questions whose `ask_if` does not hold, and decides when the tree

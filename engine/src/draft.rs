@@ -785,6 +785,24 @@ impl<'p> Consistency<'p> {
                     }
                     says.answers.push((node.as_str(), value));
                 }
+                Event::AnswerRevised {
+                    node, withdrawn, ..
+                } => {
+                    match says.answers.last() {
+                        Some((last, _)) if last == node => {
+                            says.answers.pop();
+                        }
+                        _ => self.problem(
+                            at("node"),
+                            "an answer was revised that is not the last one given",
+                        ),
+                    }
+                    if let Some(withdrawn) = withdrawn {
+                        self.code(at("withdrawn.code"), &withdrawn.code);
+                        self.priority(at("withdrawn.priority"), &withdrawn.priority);
+                        says.decision = None;
+                    }
+                }
                 Event::Coded {
                     code,
                     priority,

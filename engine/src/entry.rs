@@ -124,6 +124,10 @@ pub struct EntryEvent {
     /// What happened; `type` names it.
     #[serde(flatten)]
     pub what: Event,
+    /// For an `answered` event: true once the handler went back and revised that answer (an
+    /// `answer_revised` event follows); the answer no longer counts. Absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub revised: bool,
 }
 
 impl LogEntry {
@@ -159,6 +163,7 @@ impl LogEntry {
                 access: m.access.clone(),
                 services: m.services.clone(),
             });
+        let revised = call.revised_answers();
         let crm = call.crm_link().map(|(call_id, contact_ref)| EntryCrm {
             call_id: call_id.map(str::to_owned),
             contact_ref: contact_ref.map(str::to_owned),
@@ -181,10 +186,12 @@ impl LogEntry {
             events: call
                 .log()
                 .iter()
-                .map(|e| EntryEvent {
+                .enumerate()
+                .map(|(i, e)| EntryEvent {
                     at: iso8601(e.at),
                     by: e.by.clone(),
                     what: e.what.clone(),
+                    revised: revised.binary_search(&i).is_ok(),
                 })
                 .collect(),
             compliance: call.compliance(pack),

@@ -938,3 +938,208 @@ fn repeat_callers_are_counted_by_number_or_place_within_the_window() {
     let this = call.as_prior();
     assert_eq!((this.at, this.callback.as_str()), (now, "07700 900123"));
 }
+
+fn choose(tree: &str) -> Command {
+    Command::ChooseTree {
+        tree: tree.to_owned(),
+    }
+}
+
+fn revise(node: &str) -> Command {
+    Command::ReviseAnswer {
+        node: node.to_owned(),
+    }
+}
+
+fn gas_call_to_code(pack: &Pack) -> Call {
+    let mut call = Call::open(pack, "a", T0);
+    call.apply(pack, T0 + 1_000, choose("gas-smell")).unwrap();
+    call.apply(
+        pack,
+        T0 + 2_000,
+        answer("q-where", AnswerValue::Option("inside".into())),
+    )
+    .unwrap();
+    call.apply(pack, T0 + 3_000, answer("q-out", AnswerValue::YesNo(false)))
+        .unwrap();
+    call
+}
+
+#[test]
+fn going_back_revises_the_last_answer_and_withdraws_the_code_it_led_to() {
+    let pack = council();
+    let mut call = gas_call_to_code(&pack);
+    assert_eq!(call.decision().map(|d| d.code.as_str()), Some("UT-GAS-01"));
+    let logged = call.log().len();
+    let effects = call.apply(&pack, T0 + 4_000, revise("q-out")).unwrap();
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::Announce(t) if t.contains("UT-GAS-01") && t.contains("withdrawn"))
+    ));
+    // Back on the question whose answer was revised; the code it led to is withdrawn.
+    assert_eq!(call.current_question(), Some("q-out"));
+    assert_eq!(call.decision(), None);
+    assert_eq!(
+        call.answers(),
+        [("q-where".to_owned(), AnswerValue::Option("inside".into()))]
+    );
+    // Nothing is erased: the earlier answer stays in the log, marked revised, and the revision
+    // is a new event saying what it withdrew.
+    assert_eq!(call.log().len(), logged + 1);
+    let revised = call
+        .log()
+        .iter()
+        .position(|e| matches!(&e.what, Event::Answered { node, .. } if node == "q-out"))
+        .unwrap();
+    assert_eq!(call.revised_answers(), vec![revised]);
+    match &call.log().last().unwrap().what {
+        Event::AnswerRevised {
+            node,
+            value,
+            withdrawn,
+            ..
+        } => {
+            assert_eq!(node, "q-out");
+            assert_eq!(value, &AnswerValue::YesNo(false));
+            let withdrawn = withdrawn.as_ref().unwrap();
+            assert_eq!(
+                (withdrawn.code.as_str(), withdrawn.priority.as_str()),
+                ("UT-GAS-01", "P1")
+            );
+        }
+        other => panic!("expected a revision, got {other:?}"),
+    }
+    assert!(call
+        .missing(&pack, T0 + 4_000, &[])
+        .contains(&Missing::Code));
+    // Answered again, the tree decides again.
+    call.apply(
+        &pack,
+        T0 + 5_000,
+        answer("q-out", AnswerValue::YesNo(false)),
+    )
+    .unwrap();
+    assert!(call.decision().is_some());
+    assert_eq!(call.revised_answers(), vec![revised]);
+}
+
+#[test]
+fn going_back_mid_tree_keeps_an_earlier_code_and_steps_back_one_question_at_a_time() {
+    let pack = council();
+    let mut call = Call::open(&pack, "a", T0);
+    call.apply(&pack, T0, choose("gas-smell")).unwrap();
+    assert_eq!(
+        call.apply(&pack, T0, revise("q-where")),
+        Err(Refusal::NothingToRevise)
+    );
+    call.apply(
+        &pack,
+        T0,
+        answer("q-where", AnswerValue::Option("inside".into())),
+    )
+    .unwrap();
+    // Only the last answer can be revised, named, so a repeated key press revises one.
+    assert_eq!(
+        call.apply(&pack, T0, revise("q-out")),
+        Err(Refusal::NotTheLastAnswer {
+            last: "q-where".into(),
+            got: "q-out".into()
+        })
+    );
+    let effects = call.apply(&pack, T0 + 1_000, revise("q-where")).unwrap();
+    assert!(!effects
+        .iter()
+        .any(|e| matches!(e, Effect::Announce(t) if t.contains("withdrawn"))));
+    assert_eq!(call.current_question(), Some("q-where"));
+    assert!(call.answers().is_empty());
+    assert!(matches!(
+        call.log().last().unwrap().what,
+        Event::AnswerRevised {
+            withdrawn: None,
+            ..
+        }
+    ));
+    assert_eq!(
+        call.apply(&pack, T0, revise("q-where")),
+        Err(Refusal::NothingToRevise)
+    );
+}
+
+#[test]
+fn going_back_after_an_override_keeps_the_handlers_code() {
+    let pack = council();
+    let mut call = gas_call_to_code(&pack);
+    call.apply(
+        &pack,
+        T0 + 4_000,
+        Command::OverrideCode {
+            code: "UT-GAS-01".into(),
+            priority: "P2".into(),
+            reason: "Supervisor's instruction".into(),
+        },
+    )
+    .unwrap();
+    call.apply(&pack, T0 + 5_000, revise("q-out")).unwrap();
+    let decision = call.decision().unwrap();
+    assert!(decision.overridden);
+    assert_eq!(decision.priority, "P2");
+    assert!(matches!(
+        call.log().last().unwrap().what,
+        Event::AnswerRevised {
+            withdrawn: None,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_revised_call_survives_its_draft_and_its_entry_marks_the_revised_answer() {
+    let pack = council();
+    let mut call = gas_call_to_code(&pack);
+    call.apply(&pack, T0 + 4_000, revise("q-out")).unwrap();
+    let restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(restored, call);
+    call.apply(
+        &pack,
+        T0 + 5_000,
+        answer("q-out", AnswerValue::YesNo(false)),
+    )
+    .unwrap();
+    let restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(restored, call);
+    let entry: serde_json::Value =
+        serde_json::from_str(&incident_engine::entry::LogEntry::of(&pack, &call).to_json())
+            .unwrap();
+    let events = entry["events"].as_array().unwrap();
+    let answered: Vec<(&str, bool)> = events
+        .iter()
+        .filter(|e| e["type"] == "answered")
+        .map(|e| (e["node"].as_str().unwrap(), e["revised"] == true))
+        .collect();
+    assert_eq!(
+        answered,
+        [("q-where", false), ("q-out", true), ("q-out", false)]
+    );
+    let revision = events
+        .iter()
+        .find(|e| e["type"] == "answer_revised")
+        .unwrap();
+    assert_eq!(revision["withdrawn"]["code"], "UT-GAS-01");
+    assert_eq!(entry["decision"]["code"], "UT-GAS-01");
+}
+
+#[test]
+fn a_draft_saved_before_revisions_existed_restores_and_can_be_revised() {
+    // Written by the engine before `ReviseAnswer` (format @1, unchanged): a gas call coded P1.
+    let path = format!(
+        "{}/../tests/fixtures/drafts/gas-coded-before-revisions.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let pack = council();
+    let mut call = Call::from_draft(&pack, &text).unwrap();
+    assert_eq!(call.to_draft(), text);
+    assert_eq!(call.decision().map(|d| d.code.as_str()), Some("UT-GAS-01"));
+    call.apply(&pack, T0 + 10_000, revise("q-out")).unwrap();
+    assert_eq!(call.decision(), None);
+    assert_eq!(Call::from_draft(&pack, &call.to_draft()).unwrap(), call);
+}

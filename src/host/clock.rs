@@ -132,6 +132,19 @@ pub fn time_of_day(at_ms: u64, locale: Option<&Locale>) -> String {
         .unwrap_or_else(|| utc_time_of_day(at_ms))
 }
 
+/// The hour and minute of a logged time on the 24-hour clock (`14:02`), in the handler's time
+/// zone whatever the locale's own habit (a UK contact centre reads 24-hour times; issue 13): for
+/// a confirmation beside a control ("Given ✓ 14:02"). The UTC `hh:mm` if the browser cannot say.
+pub fn hours_minutes(at_ms: u64, locale: Option<&Locale>) -> String {
+    const PARTS: [(&str, &str); 3] = [
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ];
+    localised(at_ms, locale, &PARTS, LoggedTime::time_text)
+        .unwrap_or_else(|| utc_time_of_day(at_ms)[..5].to_owned())
+}
+
 /// The date and time of a logged time, in the handler's time zone and `locale` (`29 Nov 2026,
 /// 14:02:09` in `en-GB`); ISO 8601 UTC if the browser cannot say.
 pub fn date_and_time(at_ms: u64, locale: Option<&Locale>) -> String {

@@ -168,7 +168,7 @@ impl Instance {
     }
 
     /// Moves focus to the element with `id` in this widget after the next render.
-    pub fn focus_soon(self, id: &str) {
+    pub fn focus_soon(self, id: impl Into<String>) {
         if let Some(place) = self.place() {
             page::focus_soon(place.root.clone(), id);
         }

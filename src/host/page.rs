@@ -151,9 +151,9 @@ pub fn agent_id() -> String {
 
 /// Moves keyboard focus to the element with `id` in `root` once the next render has happened
 /// (the element may be about to be replaced), so a new question is read out and keys keep working.
-pub fn focus_soon(root: Root, id: &str) {
+pub fn focus_soon(root: Root, id: impl Into<String>) {
+    let id: String = id.into();
     use wasm_bindgen::{closure::Closure, JsCast};
-    let id = id.to_owned();
     let Some(window) = web_sys::window() else {
         return;
     };

@@ -63,13 +63,20 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   // Where the smell is decides what else to say at once: move away, and the gas emergency number.
   await expect(giveNow).toContainText('Please move well away from where you can smell the gas');
   await expect(giveNow).toContainText('0800 111 999');
-  // Given, one by one, by keyboard: each leaves the list, and focus stays in the list's place.
+  // Given, one by one, by keyboard: each button says so and when, in place, and focus moves on to
+  // the next one still to give, then back to the question.
+  const toGive = giveNow.getByRole('button', { name: /^Given: / });
+  await expect(toGive).toHaveCount(3);
+  await toGive.first().focus();
   for (let left = 3; left > 0; left--) {
-    await giveNow.getByRole('listitem').first().getByRole('button', { name: /^Given/ }).focus();
     await page.keyboard.press('Enter');
-    await expect(giveNow.getByRole('listitem')).toHaveCount(left - 1);
-    await expect(left > 1 ? desk.region.getByRole('heading', { name: 'Give now' }) : desk.question()).toBeFocused();
+    await expect(toGive).toHaveCount(left - 1);
+    await expect(left > 1 ? toGive.first() : desk.question()).toBeFocused();
   }
+  const given = giveNow.getByRole('button', { name: /^Given ✓ \d\d:\d\d: / });
+  await expect(given).toHaveCount(3);
+  await expect(given.first()).toHaveText(/^Given ✓ \d\d:\d\d$/);
+  await expect(given.first()).toHaveAttribute('aria-disabled', 'true');
   const second = await desk.question().innerText();
   expect(second).not.toMatch(/^Where can you smell the gas/);
   await page.keyboard.press('2');
@@ -113,7 +120,7 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
 
   // The advice given at once counts: the approved list says so, and when.
   const advice = desk.region.getByRole('list', { name: 'Approved advice' });
-  await expect(advice.getByText(/^✓ Given at \d\d:\d\d/)).toHaveCount(2); // move away, and the number
+  await expect(advice.getByRole('button', { name: /^Given ✓ \d\d:\d\d: / })).toHaveCount(2); // move away, and the number
 
   // The legislation checklist for the code, ticked with Space; the tick is logged with who and when.
   const checklist = desk.region.getByRole('group', { name: 'Legislation checklist' });
@@ -298,6 +305,8 @@ test('a major incident: declared with a reason, escalation proposed, and the M/E
   await desk.region.getByRole('button', { name: 'Declare major incident' }).focus();
   await page.keyboard.press('Enter');
   await expect(desk.region.getByRole('status').filter({ hasText: /^Major incident declared at \d\d:\d\d/ })).toContainText('Explosion and fire');
+  // The form gave way to the declaration, and focus went there, not to the page's body.
+  await expect(desk.region.getByRole('status').filter({ hasText: /^Major incident declared at/ })).toBeFocused();
   await expect(desk.escalation()).toContainText('Escalate to Emergency planning officer');
   await desk.type('Location', 'Northbridge chemical works, Canal Road');
   await desk.type('Hazards', 'Fire, smoke, possible chemical release');

@@ -4,46 +4,47 @@ use incident_engine::call::{fill_pack_placeholders, Command, Event};
 use incident_engine::pack::AdviceItem;
 use leptos::prelude::*;
 
-use super::Desk;
-use crate::host::clock::{shown_locale, time_of_day};
+use super::{feedback, Desk, Place};
+use crate::host::clock::{hours_minutes, shown_locale};
 
 /// Advice to give now, before anything else (F5; L2 1.6): what the tree names the moment it starts
 /// and as each question is reached (`give_now`), and what a safety-net "yes" calls for. Shown above
-/// the question, before any code, each with "Given" to log it; it leaves the list once given.
+/// the question, before any code, each with "Given" to log it; a given item stays in its place,
+/// marked given and when, and focus moves on to the next one still to give, or to the call's next
+/// step.
 pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
-    let due = Memo::new(move |_| {
+    let called_for = Memo::new(move |_| {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
-            c.advice_due(&pack)
+            c.advice_called_for(&pack)
                 .into_iter()
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         })
     });
-    move || {
-        let due = due.get();
-        if due.is_empty() {
-            return None;
-        }
+    let item = move |id: String| {
         let pack = desk.pack.get_value();
-        let items = due
+        let item = pack
+            .file()
+            .advice
+            .items
             .iter()
-            .filter_map(|id| {
-                pack.file()
-                    .advice
-                    .items
-                    .iter()
-                    .find(|a| &a.id == id)
-                    .cloned()
-            })
-            .map(|item| advice_item(desk, item, None, GIVE_NOW_ID))
-            .collect_view();
-        Some(view! {
+            .find(|a| a.id == id)
+            .cloned();
+        item.map(|item| advice_item(desk, item, GIVE_NOW_ID))
+    };
+    view! {
+        <Show when=move || !called_for.with(Vec::is_empty)>
             <section class="idk-give-now" aria-labelledby=GIVE_NOW_ID>
                 <h3 id=GIVE_NOW_ID tabindex="-1">"Give now"</h3>
-                <ul aria-label="Give now">{items}</ul>
+                <ul aria-label="Give now">
+                    <For each=move || called_for.get() key=|id| id.clone() let(id)>
+                        {item(id)}
+                    </For>
+                </ul>
+                {feedback(desk, Place::GiveNow)}
             </section>
-        })
+        </Show>
     }
 }
 
@@ -61,26 +62,13 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
                 .into_iter()
                 .map(|l| l.rule.clone())
                 .collect();
-            let given: Vec<(String, u64)> = c
-                .log()
-                .iter()
-                .filter_map(|e| match &e.what {
-                    Event::AdviceGiven {
-                        item: Some(item), ..
-                    } => Some((item.clone(), e.at)),
-                    _ => None,
-                })
-                .collect();
-            (
-                c.decision().is_some(),
-                c.advice_set(&pack).cloned(),
-                limits,
-                given,
-            )
+            // Not what was given: each item follows that itself, so "Given" keeps its element
+            // (and focus) when it changes state.
+            (c.decision().is_some(), c.advice_set(&pack).cloned(), limits)
         })
     });
     move || {
-        let (decided, set, limits, given) = state.get();
+        let (decided, set, limits) = state.get();
         if !decided {
             return None;
         }
@@ -90,10 +78,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
             .iter()
             .flat_map(|s| s.items.iter())
             .filter_map(|id| file.advice.items.iter().find(|a| &a.id == id).cloned())
-            .map(|item| {
-                let at = given.iter().find(|(id, _)| *id == item.id).map(|g| g.1);
-                advice_item(desk, item, at, ADVICE_ID)
-            })
+            .map(|item| advice_item(desk, item, ADVICE_ID))
             .collect_view();
         let limits = limits
             .into_iter()
@@ -115,73 +100,102 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
                     on:click=move |_| {
                         if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
                             free_text.set(String::new());
+                            desk.confirm(Place::Advice, "Advice recorded");
                         }
                     }
                 >
                     "Check and record advice"
                 </button>
+                {feedback(desk, Place::Advice)}
             </section>
         })
     }
 }
 
-/// One approved advice item, its placeholders filled, with "Given" to record it verbatim; once
-/// given (at `given`), it says so and when, instead of the button.
-/// The "Give now" heading, where focus goes after one is given (the button it was on is gone).
-const GIVE_NOW_ID: &str = "idk-give-now-heading";
-/// The advice heading, likewise for the code's advice.
+/// The "Give now" heading.
+pub(super) const GIVE_NOW_ID: &str = "idk-give-now-heading";
+/// The advice heading.
 const ADVICE_ID: &str = "idk-advice-heading";
 
-fn advice_item(
-    desk: Desk,
-    item: AdviceItem,
-    given: Option<u64>,
-    then_focus: &'static str,
-) -> impl IntoView {
+/// The element id of an advice item's "Given" button in the list headed `list`.
+fn given_id(list: &str, item: &str) -> String {
+    format!("{list}-{item}")
+}
+
+/// One approved advice item, its placeholders filled, with "Given" to record it verbatim. Once
+/// given, the same button says so and when ("Given ✓ 14:02", `aria-disabled` with the reason in
+/// its name): it keeps its place and focus, and the handler sees the state change where they
+/// pressed.
+fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoView {
     let pack = desk.pack.get_value();
     let text = fill_pack_placeholders(&pack, &item.text);
     let id = item.id.clone();
     let locale = shown_locale();
-    let state = match given {
-        Some(at) => view! {
-            <span class="idk-done">
-                {move || locale.with(|l| format!("\u{2713} Given at {}", time_of_day(at, l.as_ref())))}
-            </span>
+    let given_at = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            desk.call.with(|c| {
+                c.log().iter().find_map(|e| match &e.what {
+                    Event::AdviceGiven { item: Some(i), .. } if *i == id => Some(e.at),
+                    _ => None,
+                })
+            })
+        })
+    };
+    let shown_at = move || {
+        given_at
+            .get()
+            .map(|at| locale.with(|l| hours_minutes(at, l.as_ref())))
+    };
+    let label = {
+        let text = text.clone();
+        move || match shown_at() {
+            // The visible words first (WCAG 2.5.3), then what was given.
+            Some(at) => format!("Given \u{2713} {at}: {text}"),
+            None => format!("Given: {text}"),
         }
-        .into_any(),
-        None => view! {
-            <button
-                type="button"
-                class="idk-button idk-button-secondary"
-                aria-label=format!("Given: {text}")
-                on:click=move |_| {
-                    if desk.dispatch(Command::GiveAdvice { item: id.clone() }) {
-                        // The list is drawn again without this button: keep the handler in place.
-                        let pack = desk.pack.get_value();
-                        let (still_due, asking) = desk.call.with_untracked(|c| {
-                            (!c.advice_due(&pack).is_empty(), c.current_question().is_some())
-                        });
-                        let to = match (then_focus == GIVE_NOW_ID, still_due, asking) {
-                            (true, false, true) => super::QUESTION_ID,
-                            (true, false, false) => ADVICE_ID,
-                            _ => then_focus,
-                        };
-                        desk.instance.focus_soon(to);
-                    }
-                }
-            >
-                "Given"
-            </button>
+    };
+    let on_click = move |_| {
+        if given_at.get_untracked().is_some() {
+            return;
         }
-        .into_any(),
+        let place = if list == GIVE_NOW_ID {
+            Place::GiveNow
+        } else {
+            Place::Advice
+        };
+        if desk.dispatch_at(place, Command::GiveAdvice { item: id.clone() }) && list == GIVE_NOW_ID
+        {
+            // Given now: on to the next item still to give, else the call's next step.
+            let pack = desk.pack.get_value();
+            let next = desk
+                .call
+                .with_untracked(|c| c.advice_due(&pack).first().map(|i| i.to_string()));
+            match next {
+                Some(next) => desk.instance.focus_soon(given_id(GIVE_NOW_ID, &next)),
+                None => desk.focus_next_step(),
+            }
+        }
     };
     view! {
-        <li>
+        <li class:idk-given=move || given_at.get().is_some()>
             <span class="idk-advice-kind">{item.kind.label()}</span>
             " "
             {text.clone()}
             " "
-            {state}
+            <button
+                id=given_id(list, &item.id)
+                type="button"
+                class="idk-button idk-button-secondary idk-given-button"
+                aria-label=label
+                aria-disabled=move || given_at.get().is_some().then_some("true")
+                on:click=on_click
+            >
+                {move || match shown_at() {
+                    Some(at) => format!("Given \u{2713} {at}"),
+                    None => "Given".to_owned(),
+                }}
+            </button>
         </li>
     }
 }

@@ -77,7 +77,15 @@ pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
 /// What the keys do (opened with "?").
 pub(super) fn keys_dialog() -> impl IntoView {
     let keys = [
-        ("1 to 9", "Answer the current question with that option"),
+        (
+            "1 to 9",
+            "Answer the current question with that option (from the question, or the call\u{2019}s heading)",
+        ),
+        (
+            "Backspace",
+            "Back to the previous question, to revise its answer (from the question or the code)",
+        ),
+        ("Enter", "In a number answer: record it"),
         (
             "Down, Up",
             "In \u{201c}Find a code\u{201d}: move through the matching codes",

@@ -110,6 +110,7 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
                         {row(item)}
                     </For>
                 </ul>
+                {super::feedback(desk, super::Place::Checklist)}
             </fieldset>
         </Show>
     }

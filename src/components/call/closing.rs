@@ -7,7 +7,7 @@ use incident_engine::entry::iso8601;
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use super::{deviation_label, missing_label, notice_view, Desk, MISSING_TITLE};
+use super::{deviation_label, feedback, missing_label, notice_view, Desk, Place, MISSING_TITLE};
 
 /// The "call closed" line, where focus goes once the call is closed.
 pub(super) const CLOSED_ID: &str = "idk-call-closed";
@@ -37,6 +37,24 @@ fn describe(event: &Event, was: Option<&str>) -> String {
         Event::Answered {
             question, value, ..
         } => format!("{question} {}", answer_text(value)),
+        Event::AnswerRevised {
+            question,
+            value,
+            withdrawn,
+            ..
+        } => {
+            let mut text = format!(
+                "Went back to: {question} (the answer {} no longer counts)",
+                answer_text(value)
+            );
+            if let Some(w) = withdrawn {
+                text.push_str(&format!(
+                    "; code {}, priority {} withdrawn",
+                    w.code, w.priority
+                ));
+            }
+            text
+        }
         Event::Coded {
             code,
             priority,
@@ -160,9 +178,11 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         }
         Some(desk.call.with(|c| {
             let mut values: std::collections::BTreeMap<LogField, String> = Default::default();
+            let revised = c.revised_answers();
             c.log()
                 .iter()
-                .map(|e| {
+                .enumerate()
+                .map(|(i, e)| {
                     let at = e.at;
                     let was = match &e.what {
                         Event::Field { field, value } | Event::Corrected { field, value, .. } => {
@@ -177,6 +197,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                             </time>
                             {format!(" {}: ", e.by)}
                             {describe(&e.what, was.as_deref())}
+                            {revised.binary_search(&i).is_ok().then_some(" (revised)")}
                         </li>
                     }
                 })
@@ -322,7 +343,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 // What closing still needs is listed below, kept up to date; other refusals here.
                 desk.notice
                     .get()
-                    .filter(|n| reviewing.get() && n.title != MISSING_TITLE)
+                    .filter(|n| reviewing.get() && n.place == Place::Close && n.title != MISSING_TITLE)
                     .map(notice_view)
             }}
             {missing}
@@ -372,6 +393,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     };
     view! {
         {panel}
+        {feedback(desk, Place::Close)}
         {close_dialog_view(desk)}
     }
 }

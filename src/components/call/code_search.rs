@@ -7,7 +7,7 @@ use incident_engine::call::Command;
 use incident_engine::search::CodeSearch;
 use leptos::prelude::*;
 
-use super::{Desk, Notice};
+use super::{feedback, Desk, Notice, Place};
 use crate::host::page::measured;
 
 /// Most codes listed for a search: few enough to read, and to render within a frame.
@@ -211,9 +211,10 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                 class="idk-button"
                 on:click=move |_| {
                     let Some(hit) = picked.get_untracked() else {
-                        desk.notice.set(Some(Notice { title: "Choose a code first".to_owned(), detail: vec![] }));
+                        desk.notice.set(Some(Notice { title: "Choose a code first".to_owned(), detail: vec![], place: Place::Code }));
                         return;
                     };
+                    let hit_code = hit.code.clone();
                     let applied = desk.dispatch(Command::OverrideCode {
                         code: hit.code,
                         priority: priority.get_untracked(),
@@ -221,11 +222,13 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     });
                     if applied {
                         reason.set(String::new());
+                        desk.confirm(Place::Code, &format!("Code {} used", hit_code));
                     }
                 }
             >
                 "Use this code"
             </button>
+            {feedback(desk, Place::Code)}
         </details>
     }
 }

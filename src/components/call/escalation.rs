@@ -5,7 +5,7 @@
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
-use super::{level_name, Desk};
+use super::{feedback, level_name, Desk, Place};
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// Escalations the procedures propose (role=alert, never dismissed by itself): each escalated,
@@ -60,6 +60,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                                 level: declined_level.clone(),
                                 why: reason.get_untracked(),
                             }) {
+                                desk.confirm(Place::Escalation, &format!("Not escalating to {name}: recorded"));
                                 after_decision(desk);
                             }
                         }
@@ -81,8 +82,13 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                 </ul>
             </div>
         </Show>
+        // Outside the banner: the decided row, and perhaps the banner, are gone.
+        {feedback(desk, Place::Escalation)}
     }
 }
+
+/// The major incident's declaration, focused once declared (its form is gone).
+const DECLARED_ID: &str = "idk-major-declared";
 
 /// The banner's title, where focus goes when one of several proposals is decided.
 pub(super) const PROPOSED_ID: &str = "idk-escalation-title";
@@ -121,6 +127,11 @@ fn EscalateForm(
     #[prop(optional)]
     proposed: bool,
 ) -> impl IntoView {
+    let place = if proposed {
+        Place::Escalation
+    } else {
+        Place::OwnEscalation
+    };
     let contact = RwSignal::new(String::new());
     let response = RwSignal::new(String::new());
     let channels = Memo::new(move |_| {
@@ -191,7 +202,7 @@ fn EscalateForm(
                 type="button"
                 class="idk-button"
                 on:click=move |_| {
-                    if desk.dispatch(Command::Escalate {
+                    if desk.dispatch_at(place, Command::Escalate {
                         level: level.get_untracked(),
                         how: channel.get_untracked(),
                         why: why.get_untracked(),
@@ -200,6 +211,7 @@ fn EscalateForm(
                     }) {
                         contact.set(String::new());
                         response.set(String::new());
+                        desk.confirm(place, &format!("Escalated to {}", name.get_untracked()));
                         if proposed {
                             after_decision(desk);
                         }
@@ -284,6 +296,7 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
                 <input type="text" autocomplete="off" prop:value=move || why.get() on:input=move |ev| why.set(event_target_value(&ev)) />
             </label>
             <EscalateForm desk=desk level=level why=why />
+            {feedback(desk, Place::OwnEscalation)}
         </details>
     }
 }
@@ -309,7 +322,7 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
     });
     move || {
         match declared.get() {
-        Some(text) => view! { <p class="idk-major" role="status">{text}</p> }.into_any(),
+        Some(text) => view! { <p id=DECLARED_ID class="idk-major" role="status" tabindex="-1">{text}</p> }.into_any(),
         None => view! {
             <details class="idk-section idk-major-declare">
                 <summary>"Declare a major incident"</summary>
@@ -329,15 +342,19 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
                     type="button"
                     class="idk-button idk-button-danger"
                     on:click=move |_| {
-                        desk.dispatch(Command::DeclareMajorIncident {
+                        if desk.dispatch(Command::DeclareMajorIncident {
                             reason: reason.get_untracked(),
                             access: access.get_untracked(),
                             services: services.get_untracked(),
-                        });
+                        }) {
+                            // The form gives way to the declaration: focus goes there, not the body.
+                            desk.instance.focus_soon(DECLARED_ID);
+                        }
                     }
                 >
                     "Declare major incident"
                 </button>
+                {feedback(desk, Place::Major)}
             </details>
         }
         .into_any(),

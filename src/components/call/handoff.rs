@@ -6,7 +6,7 @@ use incident_engine::handoff::{compose, propose_channel};
 use incident_engine::pack::MessageStructure;
 use leptos::prelude::*;
 
-use super::Desk;
+use super::{feedback, Desk, Place};
 
 /// The handoff composer (F4; L2 1.5, 2.2, 2.3, K6; F21): each channel's message generated from
 /// the log, its length against the channel's limit, the personal fields the channel may not carry
@@ -192,11 +192,13 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                             });
                             if sent {
                                 read_back.set(false);
+                                desk.confirm(Place::Handoff, "Handoff recorded");
                             }
                         }
                     >
                         "Record as sent"
                     </button>
+                    {feedback(desk, Place::Handoff)}
                 </section>
             }
         })
@@ -261,6 +263,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                             .map(|c| c.name.clone())
                             .unwrap_or_else(|| contact.channel.clone());
                         let (organisation, channel) = (org.id.clone(), contact.channel.clone());
+                        let org_name = org.name.clone();
                         let label =
                             format!("Record notified by {channel_name}: {}", contact.address);
                         view! {
@@ -277,6 +280,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                                         }) {
                                             reference.set(String::new());
                                             spoken_to.set(String::new());
+                                            desk.confirm(Place::Organisations, &format!("{org_name} notified"));
                                             // The panel is drawn again: keep the handler there.
                                             desk.instance.focus_soon("idk-organisations-heading");
                                         }
@@ -320,6 +324,8 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
         view! {
             <section class="idk-organisations" aria-labelledby="idk-organisations-heading">
                 <h3 id="idk-organisations-heading" tabindex="-1">"External organisations"</h3>
+                // Where focus lands after "Record notified": the confirmation is beside it.
+                {feedback(desk, Place::Organisations)}
                 {items}
             </section>
         }

@@ -1,8 +1,9 @@
 //! The call: safety-net questions, log fields, decision tree, code and priority with why, advice
 //! within limits, escalation proposals, major incidents, handoffs and closing (F1–F7, F9, F20; L2
 //! 1.1–1.7, 2.1–2.3, 3.1–3.8; NOS P1–P3). Every action goes to the engine's `Call` as a command;
-//! what the engine refuses is shown as an alert with what to do. Digits 1–9 answer the current
-//! question. A closed call's log entry goes to the outbox (`host::delivery`) on its way to the CRM,
+//! what the engine refuses is shown as an alert with what to do, next to the control that caused
+//! it ([`Place`]), and what was done is confirmed there too. Digits 1–9 answer the tree's question
+//! when it has focus, and Backspace goes back to the previous one (`keys::call_key`). A closed call's log entry goes to the outbox (`host::delivery`) on its way to the CRM,
 //! through the widget's instance (`host::instance`: the iframe's `host::bridge`, or the host
 //! element's events).
 //!
@@ -28,13 +29,13 @@ use incident_engine::call::{
     fill_pack_placeholders, Call, Command, Effect, Missing, PriorCall, Refusal,
 };
 use incident_engine::entry::LogEntry;
-use incident_engine::keys::answer_key;
+use incident_engine::keys::{call_key, CallKey, KeyPlace, KeyState};
 use incident_engine::pack::{DecisionTree, LogField};
 use incident_engine::protocol::{ContextSet, HostEvent, Role};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::host::clock::{every_second, now_ms, shown_locale, time_of_day};
+use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
 use crate::host::drafts::DraftSaver;
 use crate::host::instance::Instance;
@@ -52,11 +53,71 @@ const CALL_HEADING_ID: &str = "idk-call-heading";
 /// The current question's heading, focused after each answer.
 const QUESTION_ID: &str = "idk-question";
 
-/// What the handler should see after a refused command.
+/// The code and priority's heading, where focus goes when the tree ends with no advice to give
+/// first.
+const DECISION_ID: &str = "idk-decision-heading";
+
+/// The part of the call screen a command came from: a refusal, and the confirmation of what was
+/// done, are shown there, beside the control the handler used, not at the top of the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The top of the card: what no one control caused (the draft store, the CRM's context).
+    Top,
+    Safety,
+    Fields,
+    /// Choosing a tree.
+    Assess,
+    /// The tree's question (and the code it reached).
+    Question,
+    Code,
+    /// The advice to give now, above the question.
+    GiveNow,
+    Advice,
+    Checklist,
+    /// The proposed escalations.
+    Escalation,
+    /// Escalating on the handler's own judgement.
+    OwnEscalation,
+    Major,
+    Handoff,
+    Organisations,
+    Close,
+}
+
+impl Place {
+    /// Where `command` is given from (own-judgement escalations say so: `Desk::dispatch_at`).
+    fn of(command: &Command) -> Place {
+        match command {
+            Command::SetField { .. } | Command::Correct { .. } => Place::Fields,
+            Command::ChooseTree { .. } => Place::Assess,
+            Command::Answer { .. } | Command::ReviseAnswer { .. } => Place::Question,
+            Command::OverrideCode { .. } => Place::Code,
+            Command::GiveAdvice { .. } | Command::GiveFreeTextAdvice { .. } => Place::Advice,
+            Command::Escalate { .. } | Command::DeclineEscalation { .. } => Place::Escalation,
+            Command::NotifyOrganisation { .. } => Place::Organisations,
+            Command::SendHandoff { .. } => Place::Handoff,
+            Command::TickChecklist { .. } => Place::Checklist,
+            Command::SafetyNet { .. } => Place::Safety,
+            Command::DeclareMajorIncident { .. } => Place::Major,
+            Command::LinkCrm { .. } => Place::Top,
+            Command::ExplainDeviation { .. } | Command::Close { .. } => Place::Close,
+        }
+    }
+}
+
+/// What the handler should see after a refused command, and where.
 #[derive(Debug, Clone, PartialEq)]
 struct Notice {
     title: String,
     detail: Vec<String>,
+    place: Place,
+}
+
+/// What was just done, said beside the control that did it (the live region says it too).
+#[derive(Debug, Clone, PartialEq)]
+struct Confirmation {
+    place: Place,
+    text: String,
 }
 
 /// The call's state and how to change it, shared by the panels.
@@ -65,6 +126,8 @@ struct Desk {
     pack: StoredValue<Arc<Pack>>,
     call: RwSignal<Call>,
     notice: RwSignal<Option<Notice>>,
+    /// The last thing done that deserves a visible confirmation, until the next command.
+    confirmed: RwSignal<Option<Confirmation>>,
     announcement: RwSignal<String>,
     /// The time, ticking every second.
     now: RwSignal<u64>,
@@ -91,6 +154,11 @@ impl Desk {
     /// Sends `command` to the call; returns whether it was applied (for a close: whether it is
     /// being saved, see [`Desk::close`]).
     fn dispatch(self, command: Command) -> bool {
+        self.dispatch_at(Place::of(&command), command)
+    }
+
+    /// [`Desk::dispatch`] from `place`, where a refusal is shown.
+    fn dispatch_at(self, place: Place, command: Command) -> bool {
         if self.saving.get_untracked() {
             self.announcement
                 .set("The call is being saved as closed; wait a moment.".to_owned());
@@ -106,6 +174,7 @@ impl Desk {
         match outcome {
             Some(Ok(effects)) => {
                 self.notice.set(None);
+                self.confirmed.set(None);
                 for effect in effects {
                     match effect {
                         Effect::Announce(text) => self.announcement.set(text),
@@ -116,11 +185,40 @@ impl Desk {
                 true
             }
             Some(Err(refusal)) => {
-                self.notice.set(Some(explain(&pack, refusal)));
+                self.confirmed.set(None);
+                self.notice.set(Some(explain(&pack, refusal, place)));
                 false
             }
             None => false,
         }
+    }
+
+    /// Says beside the control at `place` that `what` was done, with the time (24-hour).
+    fn confirm(self, place: Place, what: &str) {
+        let at = hours_minutes(now_ms(), shown_locale().get_untracked().as_ref());
+        self.confirmed.set(Some(Confirmation {
+            place,
+            text: format!("\u{2713} {what} at {at}"),
+        }));
+    }
+
+    /// Where focus goes after the tree moved on: its next question; once it has ended, the
+    /// advice to give now if any, else the code it reached; the call's heading otherwise.
+    fn focus_next_step(self) {
+        let pack = self.pack.get_value();
+        let (asking, due, decided) = self.call.with_untracked(|c| {
+            (
+                c.current_question().is_some(),
+                !c.advice_due(&pack).is_empty(),
+                c.decision().is_some(),
+            )
+        });
+        self.instance.focus_soon(match (asking, due, decided) {
+            (true, _, _) => QUESTION_ID,
+            (false, true, _) => advice::GIVE_NOW_ID,
+            (false, false, true) => DECISION_ID,
+            _ => CALL_HEADING_ID,
+        });
     }
 
     /// Closes the call, saved before it is shown. The engine checks the close on a copy of the
@@ -137,11 +235,12 @@ impl Desk {
         let effects = match closed.apply(&pack, now_ms(), command) {
             Ok(effects) => effects,
             Err(refusal) => {
-                self.notice.set(Some(explain(&pack, refusal)));
+                self.notice.set(Some(explain(&pack, refusal, Place::Close)));
                 return false;
             }
         };
         self.notice.set(None);
+        self.confirmed.set(None);
         self.saver.with_value(|s| s.as_ref().map(DraftSaver::flush));
         self.saving.set(true);
         self.announcement.set("Saving the closed call…".to_owned());
@@ -163,6 +262,7 @@ impl Desk {
             if let Err(e) = queued {
                 self.saving.try_set(false);
                 self.notice.try_set(Some(Notice {
+                    place: Place::Close,
                     title: "The call could not be saved as closed: it is still open".to_owned(),
                     detail: vec![
                         e.to_string(),
@@ -233,7 +333,7 @@ fn link_to_crm(desk: Desk, given: &ContextSet, resumed: bool) -> bool {
     true
 }
 
-fn explain(pack: &Pack, refusal: Refusal) -> Notice {
+fn explain(pack: &Pack, refusal: Refusal, place: Place) -> Notice {
     let title = match &refusal {
         Refusal::AdviceOverLimit { .. } => "This advice cannot be given".to_owned(),
         Refusal::MissingFields(_) => MISSING_TITLE.to_owned(),
@@ -273,7 +373,11 @@ fn explain(pack: &Pack, refusal: Refusal) -> Notice {
         Refusal::MissingFields(missing) => missing.iter().map(|m| missing_label(pack, m)).collect(),
         _ => vec![],
     };
-    Notice { title, detail }
+    Notice {
+        title,
+        detail,
+        place,
+    }
 }
 
 /// A refusal as the handler sees it: an alert with its title and what to do.
@@ -283,6 +387,23 @@ fn notice_view(notice: Notice) -> impl IntoView {
             <p class="idk-notice-title">{notice.title}</p>
             <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
         </div>
+    }
+}
+
+/// The refusal and the confirmation for `place`, shown beside its controls while they stand.
+fn feedback(desk: Desk, place: Place) -> impl IntoView {
+    view! {
+        {move || {
+            desk.notice
+                .get()
+                .filter(|n| n.place == place && (place != Place::Close || !desk.reviewing.get()))
+                .map(notice_view)
+        }}
+        {move || {
+            desk.confirmed.get().filter(|c| c.place == place).map(|c| {
+                view! { <p class="idk-confirmation">{c.text}</p> }
+            })
+        }}
     }
 }
 
@@ -350,6 +471,34 @@ fn deviation_label(pack: &Pack, key: &str) -> String {
     }
 }
 
+/// Where a key was pressed, for `keys::call_key`.
+fn key_place(ev: &web_sys::KeyboardEvent) -> KeyPlace {
+    use wasm_bindgen::JsCast;
+    if typing_in_a_field(ev) {
+        return KeyPlace::TypingField;
+    }
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return KeyPlace::Elsewhere;
+    };
+    let within = |selector: &str| target.closest(selector).ok().flatten().is_some();
+    if within(".idk-question") {
+        KeyPlace::TreeQuestion
+    } else if target.id() == CALL_HEADING_ID {
+        KeyPlace::CallHeading
+    } else if within(".idk-decision") {
+        KeyPlace::Decision
+    } else if within("[role=radiogroup]")
+        || target.get_attribute("type").as_deref() == Some("radio")
+    {
+        KeyPlace::OtherRadioGroup
+    } else {
+        KeyPlace::Elsewhere
+    }
+}
+
 /// The call in progress.
 #[component]
 pub fn CallScreen(
@@ -388,6 +537,7 @@ pub fn CallScreen(
         pack: StoredValue::new(pack),
         call,
         notice: RwSignal::new(None),
+        confirmed: RwSignal::new(None),
         announcement: RwSignal::new(String::new()),
         now,
         history,
@@ -410,6 +560,7 @@ pub fn CallScreen(
         },
         move |e| {
             desk.notice.try_set(Some(Notice {
+                place: Place::Top,
                 title: "The call could not be saved in this browser".to_owned(),
                 detail: vec![
                     e.to_string(),
@@ -476,46 +627,55 @@ pub fn CallScreen(
             )
         ));
     }
-    // Digits answer the current question from anywhere in the call except where typing means text.
+    // The keys of the call (`keys::call_key`): digits answer the tree's question only where it has
+    // focus, Backspace goes back to the previous one, "?" and "p" work anywhere but in a field.
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        if ev.ctrl_key() || ev.alt_key() || ev.meta_key() || typing_in_a_field(&ev) {
-            return;
-        }
-        if ev.key() == "?" {
-            ev.prevent_default();
-            desk.instance.show_dialog(KEYS_DIALOG_ID);
-            return;
-        }
-        if ev.key() == "p" {
-            ev.prevent_default();
-            desk.instance.focus_soon(aids::PHRASES_ID);
-            return;
-        }
-        if ev.key() == "n" {
-            ev.prevent_default();
-            call_bar::go_to_next_step(desk);
-            return;
-        }
-        let Some(node_id) = desk.call.with(|c| c.current_question().map(str::to_owned)) else {
+        let asked = desk.call.with(|c| c.current_question().map(str::to_owned));
+        let node = asked.and_then(|q| desk.tree()?.nodes.into_iter().find(|n| n.id == q));
+        let options = node
+            .as_ref()
+            .map(triage::answer_options)
+            .unwrap_or_default();
+        let state = KeyState {
+            place: key_place(&ev),
+            modifier: ev.ctrl_key() || ev.alt_key() || ev.meta_key(),
+            options: options.len(),
+            can_go_back: desk
+                .call
+                .with(|c| !c.is_closed() && c.last_answered().is_some()),
+        };
+        let Some(action) = call_key(&ev.key(), state) else {
             return;
         };
-        let Some(node) = desk
-            .tree()
-            .and_then(|t| t.nodes.into_iter().find(|n| n.id == node_id))
-        else {
-            return;
-        };
-        let options = triage::answer_options(&node);
-        if let Some(i) = answer_key(&ev.key(), options.len()) {
-            ev.prevent_default();
-            if desk.dispatch(Command::Answer {
-                node: node_id,
-                value: options[i].1.clone(),
-            }) {
-                desk.instance.focus_soon(QUESTION_ID);
+        ev.prevent_default();
+        match action {
+            CallKey::ShowKeys => desk.instance.show_dialog(KEYS_DIALOG_ID),
+            CallKey::Phrases => desk.instance.focus_soon(aids::PHRASES_ID),
+            CallKey::NextStep => call_bar::go_to_next_step(desk),
+            CallKey::Back => triage::go_back(desk),
+            CallKey::Answer(i) => {
+                let (Some(node), Some((_, value))) = (node, options.get(i)) else {
+                    return;
+                };
+                if desk.dispatch(Command::Answer {
+                    node: node.id,
+                    value: value.clone(),
+                }) {
+                    desk.focus_next_step();
+                }
             }
         }
     };
+    if !resumed {
+        // Answering the call puts the handler on the first safety question, never the page body.
+        let first = desk
+            .pack
+            .with_value(|p| p.file().safety_net.first().map(|q| q.id.clone()));
+        desk.instance.focus_soon(match first {
+            Some(question) => format!("idk-sn-{question}-yes"),
+            None => CALL_HEADING_ID.to_owned(),
+        });
+    }
     // Read-only once closed: the record stays on screen, nothing in it can be changed.
     let closed = Memo::new(move |_| desk.call.with(Call::is_closed));
     view! {
@@ -528,12 +688,7 @@ pub fn CallScreen(
             <div class="idk-pane idk-pane-ask" role="region" tabindex="0" aria-label="Ask">
                 <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
                     <legend class="idk-visually-hidden">"Ask"</legend>
-                    {move || {
-                        desk.notice
-                            .get()
-                            .filter(|_| !desk.reviewing.get())
-                            .map(notice_view)
-                    }}
+                    {feedback(desk, Place::Top)}
                     {record::safety_net(desk)}
                     {triage::tree_chooser(desk)}
                     {triage::question_panel(desk)}

@@ -6,7 +6,7 @@ use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
 use super::call_bar::record_id;
-use super::Desk;
+use super::{feedback, Desk, Place};
 
 /// The safety-net questions, each answered yes or no (radio groups). A "yes" can raise the
 /// priority, propose an escalation, flag the caller as vulnerable and call for advice at once;
@@ -25,6 +25,8 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 .into_iter()
                 .map(|(label, yes)| {
                     let (id, checked_id) = (id.clone(), id.clone());
+                    // `idk-sn-<question>-yes`: where focus lands on answering the call (the
+                    // first question's) and where the call bar's "Go to it" leads.
                     let input_id = format!("{group}-{}", label.to_lowercase());
                     view! {
                         <label class="idk-radio">
@@ -72,6 +74,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 <legend>"Safety questions (ask every caller)"</legend>
                 <p class="idk-muted">{answered}</p>
                 <ol class="idk-safety-list">{questions}</ol>
+                {feedback(desk, Place::Safety)}
             </fieldset>
         }
     })
@@ -120,6 +123,7 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
             <legend>"Incident log"</legend>
             {fields}
             {correction(desk)}
+            {feedback(desk, Place::Fields)}
         </fieldset>
     }
 }
@@ -193,6 +197,7 @@ fn correction(desk: Desk) -> impl IntoView {
                                 value.set(String::new());
                                 reason.set(String::new());
                                 desk.announcement.set(format!("{} corrected", field.label()));
+                                desk.confirm(Place::Fields, &format!("{} corrected", field.label()));
                             }
                         }
                     >

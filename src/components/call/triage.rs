@@ -7,7 +7,7 @@ use incident_engine::pack::{Answer, LogField, TreeNode};
 use incident_engine::search::suggest_trees;
 use leptos::prelude::*;
 
-use super::{Desk, QUESTION_ID};
+use super::{feedback, Desk, Place, DECISION_ID, QUESTION_ID};
 use crate::app::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
@@ -19,6 +19,9 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
         .map(|t| (t.id.clone(), t.title.clone()))
         .collect();
     let chosen = RwSignal::new(trees.first().map(|t| t.0.clone()).unwrap_or_default());
+    // A tree asked for over a coded call, waiting for the handler to confirm (issue 13).
+    let replacing = RwSignal::new(None::<String>);
+    let titles = trees.clone();
     // Suggestions follow the caller's words only, not every change to the call.
     let suggested = Memo::new(move |_| {
         let pack = desk.pack.get_value();
@@ -40,7 +43,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                             type="button"
                             class="idk-button idk-button-secondary"
                             on:click=move |_| {
-                                start_tree(desk, id.clone());
+                                start_tree(desk, replacing, id.clone());
                             }
                         >
                             {format!("Start: {title}")}
@@ -65,23 +68,117 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                 </select>
             </div>
             <button
+                id=START_TREE_ID
                 type="button"
                 class="idk-button"
                 on:click=move |_| {
-                    start_tree(desk, chosen.get_untracked());
+                    start_tree(desk, replacing, chosen.get_untracked());
                 }
             >
                 "Start tree"
             </button>
+            {move || replacing.get().map(|tree| confirm_replace(desk, replacing, &titles, tree))}
+            {feedback(desk, Place::Assess)}
         </fieldset>
     }
 }
 
-/// Starts a tree and puts the handler on its first question.
-fn start_tree(desk: Desk, tree: String) {
+/// "Start tree", where focus returns when the handler keeps the code.
+const START_TREE_ID: &str = "idk-start-tree";
+/// The confirmation's safe choice, focused when it appears.
+const KEEP_CODE_ID: &str = "idk-keep-code";
+
+/// Starts a tree and puts the handler on its first question; over a call that already has a code,
+/// asks first, since the new tree's outcome replaces it.
+fn start_tree(desk: Desk, replacing: RwSignal<Option<String>>, tree: String) {
+    if desk.call.with_untracked(|c| c.decision().is_some()) {
+        replacing.set(Some(tree));
+        desk.instance.focus_soon(KEEP_CODE_ID);
+        return;
+    }
+    replacing.set(None);
     if desk.dispatch(Command::ChooseTree { tree }) {
+        desk.focus_next_step();
+    }
+}
+
+/// "Start another tree?" inline, with focus on keeping the code.
+fn confirm_replace(
+    desk: Desk,
+    replacing: RwSignal<Option<String>>,
+    titles: &[(String, String)],
+    tree: String,
+) -> impl IntoView {
+    let title = titles
+        .iter()
+        .find(|t| t.0 == tree)
+        .map_or_else(|| tree.clone(), |t| t.1.clone());
+    let code = desk.call.with_untracked(|c| {
+        c.decision()
+            .map(|d| format!("{}, priority {}", d.code, d.priority))
+            .unwrap_or_default()
+    });
+    view! {
+        <div class="idk-confirm-replace" role="group" aria-labelledby="idk-confirm-replace-text">
+            <p id="idk-confirm-replace-text">
+                {format!("This call is already coded {code}. Starting \u{201c}{title}\u{201d} replaces that code with the new tree's outcome. Start it?")}
+            </p>
+            <button
+                type="button"
+                class="idk-button"
+                on:click=move |_| {
+                    replacing.set(None);
+                    if desk.dispatch(Command::ChooseTree { tree: tree.clone() }) {
+                        desk.focus_next_step();
+                    }
+                }
+            >
+                {format!("Start {title}")}
+            </button>
+            <button
+                id=KEEP_CODE_ID
+                type="button"
+                class="idk-button idk-button-secondary"
+                on:click=move |_| {
+                    replacing.set(None);
+                    desk.instance.focus_soon(START_TREE_ID);
+                }
+            >
+                "Keep the current code"
+            </button>
+        </div>
+    }
+}
+
+/// Goes back to the question answered last, to ask it again (logged as a revision).
+pub(super) fn go_back(desk: Desk) {
+    let Some(node) = desk
+        .call
+        .with_untracked(|c| c.last_answered().map(str::to_owned))
+    else {
+        return;
+    };
+    if desk.dispatch(Command::ReviseAnswer { node }) {
         desk.instance.focus_soon(QUESTION_ID);
     }
+}
+
+/// "Back", beside the question or the code the tree reached, while there is an answer to revise.
+fn back_button(desk: Desk) -> impl IntoView {
+    desk.call
+        .with_untracked(|c| c.last_answered().is_some())
+        .then(|| {
+            view! {
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary idk-back"
+                    aria-keyshortcuts="Backspace"
+                    on:click=move |_| go_back(desk)
+                >
+                    "Back to the previous question"
+                </button>
+            }
+        })
 }
 
 /// The labels of a question's answers, in order, with the value each gives.
@@ -117,10 +214,13 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
             .clone();
         let options = answer_options(&node);
         let answer = move |value: AnswerValue| {
-            desk.dispatch(Command::Answer {
+            if desk.dispatch(Command::Answer {
                 node: node_id.clone(),
                 value,
-            });
+            }) {
+                // The radios are drawn again for the next question: keep the handler on the call.
+                desk.focus_next_step();
+            }
         };
         let guidance = node
             .guidance
@@ -170,18 +270,35 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
             Answer::Number { unit, min, max, .. } => {
                 let text = RwSignal::new(String::new());
                 let (min, max) = (*min, *max);
+                let record = move || {
+                    let value = text
+                        .get_untracked()
+                        .trim()
+                        .parse::<f64>()
+                        .unwrap_or(f64::NAN);
+                    answer(AnswerValue::Number(value));
+                };
+                let on_enter = record.clone();
                 view! {
                     <label class="idk-field">
                         {format!("Answer ({unit})")}
-                        <input type="number" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
+                        <input
+                            type="number"
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                            // Enter records a number, as in a form (issue 13).
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" {
+                                    ev.prevent_default();
+                                    on_enter();
+                                }
+                            }
+                        />
                     </label>
                     <button
                         type="button"
                         class="idk-button"
-                        on:click=move |_| {
-                            let value = text.get_untracked().trim().parse::<f64>().unwrap_or(f64::NAN);
-                            answer(AnswerValue::Number(value));
-                        }
+                        on:click=move |_| record()
                     >
                         {format!("Record answer ({min} to {max})")}
                     </button>
@@ -207,6 +324,8 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                 <h3 id="idk-question" class="idk-question-text" tabindex="-1">{fill_pack_placeholders(&desk.pack.get_value(), &node.question)}</h3>
                 {guidance}
                 {body}
+                {back_button(desk)}
+                {feedback(desk, Place::Question)}
             </section>
         })
     }
@@ -218,11 +337,18 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
     let decided = Memo::new(move |_| {
         desk.call.with(|c| {
             let decision = c.decision()?.clone();
-            Some((decision, c.tree().map(str::to_owned), c.answers().to_vec()))
+            // "Back" here once the tree has ended (while it asks, "Back" is beside the question).
+            let finished = c.tree().is_some() && c.current_question().is_none();
+            Some((
+                decision,
+                c.tree().map(str::to_owned),
+                c.answers().to_vec(),
+                finished,
+            ))
         })
     });
     move || {
-        let (decision, tree_id, answers) = decided.get()?;
+        let (decision, tree_id, answers, finished) = decided.get()?;
         let pack = desk.pack.get_value();
         let title = pack
             .code(&decision.code)
@@ -257,13 +383,15 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
         };
         Some(view! {
             <section class="idk-decision" aria-labelledby="idk-decision-heading">
-                <h3 id="idk-decision-heading">"Code and priority"</h3>
+                <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
                 <p class="idk-decision-code">
                     {format!("{} {} · priority {}", decision.code, title, decision.priority)}
                 </p>
                 <p>{decision.reason.clone()}</p>
                 <h4>"Why this code"</h4>
                 <ul aria-label="Why this code">{why}</ul>
+                // Once the tree has ended, "Back" and what it says are here, not by a question.
+                {finished.then(|| view! { {back_button(desk)} {feedback(desk, Place::Question)} })}
             </section>
         })
     }
