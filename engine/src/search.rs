@@ -1,14 +1,22 @@
 //! Finding the right code or tree while the caller talks (F3; L2 1.4, 3.7; P1).
 //!
-//! Code search is ranked, by code or by words (title and keywords), with nucleo-matcher (the
+//! Code search finds codes by code or by words (title and keywords) with nucleo-matcher (the
 //! matcher behind the Helix editor's pickers) rather than a hand-written one, in two tiers: codes
-//! containing every word typed come first (nucleo's substring matching, ranked by its score:
-//! word starts, the code's own prefix first), and only when those are fewer than asked for are
-//! they followed by fuzzy matches (letters in order with gaps, so "hwfld" finds HW-FLD-01, and
-//! nucleo's pattern syntax: `^`, `$`, `'`, `!`). Fuzzy scoring of a short query against thousands
-//! of codes is the slow part (milliseconds for a 5,000-code pack); a short query always has enough
-//! substring matches, so it never needs it. Tree suggestion counts the tree's keywords in the
-//! caller's words.
+//! containing every word typed come first (nucleo's substring matching), and only when those are
+//! fewer than asked for are they followed by fuzzy matches (letters in order with gaps, so "hwfld"
+//! finds HW-FLD-01, and nucleo's pattern syntax: `^`, `$`, `'`, `!`). Fuzzy scoring of a short
+//! query against thousands of codes is the slow part (milliseconds for a 5,000-code pack); a short
+//! query always has enough substring matches, so it never needs it.
+//!
+//! Within each tier codes are ranked by what the handler means (issue 13), in this order: a code
+//! that starts with the query (typing a code finds it first); then the number of typed words found
+//! in the code's title or keywords as a whole word or the start of one ("gas" in "Smell of gas",
+//! "pot" in "pothole"; not "ice" in "police", nor a word only in the code itself); then how the
+//! typed words stand together in one title or keyword: all of it (a keyword "gas" for "gas"), its
+//! start (the title first, then a keyword), or anywhere in it; then typed words in the title; then
+//! whole words over starts of words; then nucleo's score; last, the pack's order. So "gas" puts
+//! "Smell of gas or suspected gas escape" (keyword "gas") before a fly-tipping code with the
+//! keyword "gas bottles dumped". Tree suggestion counts the tree's keywords in the caller's words.
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
@@ -33,6 +41,9 @@ pub struct CodeHit {
 pub struct CodeSearch {
     codes: Vec<String>,
     haystacks: Vec<Utf32String>,
+    /// For each code, the words of its title and then of each keyword (see [`words`]): words
+    /// separated by a space, the title and each keyword by a line break.
+    fields: Vec<String>,
     /// For each code, which letters and digits begin one of its words (bit `n` for the `n`th of
     /// a–z then 0–9): a fuzzy match must begin each typed word where a word begins.
     initials: Vec<u64>,
@@ -50,8 +61,16 @@ impl std::fmt::Debug for CodeSearch {
     }
 }
 
-/// Added to the score of a code that starts with the query, so typing a code finds it first.
-const CODE_PREFIX_BOOST: u32 = 1_000_000;
+/// The words of a query, for [`relevance`]: at most 15 (so each count fits 4 bits), and the
+/// same joined by spaces.
+struct Typed {
+    words: Vec<String>,
+    phrase: String,
+}
+
+/// Added to the score of a code that starts with the query, so typing a code finds it first:
+/// above every other part of the score (see [`relevance`] and [`CodeSearch::score`]).
+const CODE_PREFIX_BOOST: u32 = 1 << 31;
 
 impl CodeSearch {
     /// Prepares the codes of `pack`.
@@ -61,8 +80,20 @@ impl CodeSearch {
             .iter()
             .map(|c| format!("{} {} {}", c.code, c.title, c.keywords.join(" ")))
             .collect();
+        let fields = codes
+            .iter()
+            .map(|c| {
+                let mut fields = words(&c.title).collect::<Vec<_>>().join(" ");
+                for keyword in &c.keywords {
+                    fields.push('\n');
+                    fields.push_str(&words(keyword).collect::<Vec<_>>().join(" "));
+                }
+                fields
+            })
+            .collect();
         CodeSearch {
             codes: codes.iter().map(|c| c.code.to_lowercase()).collect(),
+            fields,
             initials: texts.iter().map(|t| word_initials(t)).collect(),
             haystacks: texts.into_iter().map(Utf32String::from).collect(),
             matcher: Matcher::new(Config::DEFAULT),
@@ -70,9 +101,9 @@ impl CodeSearch {
         }
     }
 
-    /// The best `limit` matches for `query`, best first (substring matches, then fuzzy ones);
-    /// ties keep the pack's order. An empty query gives the first `limit` codes in the pack's
-    /// order.
+    /// The best `limit` matches for `query`, best first (substring matches, then fuzzy ones, each
+    /// ranked as the module describes); ties keep the pack's order. An empty query gives the
+    /// first `limit` codes in the pack's order.
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<CodeHit> {
         let query = query.trim_start();
         if query.trim().is_empty() {
@@ -82,6 +113,12 @@ impl CodeSearch {
                 .collect();
         }
         let lower = query.trim().to_lowercase();
+        let mut typed: Vec<String> = words(query).collect();
+        typed.truncate(15);
+        let typed = Typed {
+            phrase: typed.join(" "),
+            words: typed,
+        };
         let mut hits = Vec::new();
         let mut contains_all = vec![false; self.haystacks.len()];
         if plain(query) {
@@ -95,7 +132,7 @@ impl CodeSearch {
                 Some((last, matched)) if query.starts_with(last.as_str()) => matched,
                 _ => (0..self.haystacks.len()).collect(),
             };
-            hits = self.score(&words, candidates, &lower);
+            hits = self.score(&words, candidates, &lower, &typed);
             for hit in &hits {
                 contains_all[hit.index] = true;
             }
@@ -116,16 +153,24 @@ impl CodeSearch {
             let rest = (0..self.haystacks.len())
                 .filter(|i| !contains_all[*i] && self.initials[*i] & needed == needed)
                 .collect();
-            let mut more = self.score(&fuzzy, rest, &lower);
+            let mut more = self.score(&fuzzy, rest, &lower, &typed);
             top(&mut more, limit - hits.len());
             hits.extend(more);
         }
         hits
     }
 
-    /// Scores `candidates` against `pattern`, keeping those that match; a code that starts with
-    /// `lower` gets [`CODE_PREFIX_BOOST`].
-    fn score(&mut self, pattern: &Pattern, candidates: Vec<usize>, lower: &str) -> Vec<CodeHit> {
+    /// Scores `candidates` against `pattern`, keeping those that match. The score, highest bit
+    /// first: [`CODE_PREFIX_BOOST`] for a code that starts with `lower`, then the [`relevance`] of
+    /// its title and keywords to the `typed` words (15 bits), then nucleo's score (16 bits, at
+    /// most).
+    fn score(
+        &mut self,
+        pattern: &Pattern,
+        candidates: Vec<usize>,
+        lower: &str,
+        typed: &Typed,
+    ) -> Vec<CodeHit> {
         let mut hits = Vec::with_capacity(candidates.len());
         for index in candidates {
             let Some(haystack) = self.haystacks.get(index) else {
@@ -134,18 +179,79 @@ impl CodeSearch {
             let Some(score) = pattern.score(haystack.slice(..), &mut self.matcher) else {
                 continue;
             };
-            let boost = if self.codes[index].starts_with(lower) {
-                CODE_PREFIX_BOOST
-            } else {
-                0
+            let boost = match self.codes.get(index) {
+                Some(code) if code.starts_with(lower) => CODE_PREFIX_BOOST,
+                _ => 0,
             };
+            let fields = self.fields.get(index).map_or("", String::as_str);
             hits.push(CodeHit {
                 index,
-                score: score.saturating_add(boost),
+                score: boost | relevance(fields, typed) << 16 | score.min(0xFFFF),
             });
         }
         hits
     }
+}
+
+/// How well the `typed` words match a code's title and keywords (`fields`, as in
+/// [`CodeSearch`]), as 15 bits, most significant first: how many typed words begin a word of the
+/// title or a keyword (4 bits); how the typed words stand together in one title or keyword, as
+/// consecutive words each equal to a typed one but the last, which need only begin with it (3
+/// bits: 5 all of it, 4 the title's start, 3 a keyword's start, 2 anywhere, 0 not at all); how
+/// many begin a word of the title (4 bits); how many are a whole word (4 bits).
+///
+/// This runs on every code that matches, so on nearly all of a large pack for the first letter
+/// typed: it looks only where a typed word's first byte is (memchr), and the phrase only where
+/// the first typed word begins a word.
+fn relevance(fields: &str, typed: &Typed) -> u32 {
+    let bytes = fields.as_bytes();
+    let title_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+    let gap = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\n'));
+    let (mut begun, mut in_title, mut whole) = (0u32, 0u32, 0u32);
+    let mut together = 0;
+    for (k, word) in typed.words.iter().enumerate() {
+        let word = word.as_bytes();
+        let Some(&first) = word.first() else {
+            continue;
+        };
+        let (mut b, mut t, mut w) = (false, false, false);
+        for at in memchr::memchr_iter(first, bytes) {
+            let starts_word = at == 0 || gap(at - 1);
+            if !starts_word || !bytes[at..].starts_with(word) {
+                continue;
+            }
+            b = true;
+            t |= at < title_end;
+            w |= at + word.len() == bytes.len() || gap(at + word.len());
+            if k == 0 && together < 5 && bytes[at..].starts_with(typed.phrase.as_bytes()) {
+                let field_start = at == 0 || bytes[at - 1] == b'\n';
+                let mut end = at + typed.phrase.len();
+                while end < bytes.len() && !gap(end) {
+                    end += 1;
+                }
+                let all = field_start && bytes.get(end) != Some(&b' ');
+                let tier = match (field_start, all, at < title_end) {
+                    (true, true, _) => 5,
+                    (true, false, true) => 4,
+                    (true, false, false) => 3,
+                    (false, _, _) => 2,
+                };
+                together = tier.max(together);
+            }
+        }
+        begun += u32::from(b);
+        in_title += u32::from(t);
+        whole += u32::from(w);
+    }
+    begun << 11 | together << 8 | in_title << 4 | whole
+}
+
+/// The words of `text` for ranking: lower case, split at anything but a letter or digit (so
+/// "fly-tipping" is "fly tipping" and "can't" is "can t"), empty ones dropped.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// Keeps the best `limit` of `hits`, best first, ties in pack order. Only those are sorted: they
