@@ -41,9 +41,8 @@ pub struct CodeHit {
 pub struct CodeSearch {
     codes: Vec<String>,
     haystacks: Vec<Utf32String>,
-    /// For each code, the words of its title and then of each keyword (see [`words`]): words
-    /// separated by a space, the title and each keyword by a line break.
-    fields: Vec<String>,
+    /// The words of every code's title and keywords, for ranking.
+    words: Words,
     /// For each code, which letters and digits begin one of its words (bit `n` for the `n`th of
     /// a–z then 0–9): a fuzzy match must begin each typed word where a word begins.
     initials: Vec<u64>,
@@ -61,15 +60,17 @@ impl std::fmt::Debug for CodeSearch {
     }
 }
 
-/// The words of a query, for [`relevance`]: at most 15 (so each count fits 4 bits), and the
+/// The words of a query, for [`Words::relevance`]: at most 15 (so each count fits 4 bits), and the
 /// same joined by spaces.
 struct Typed {
     words: Vec<String>,
     phrase: String,
+    /// Whether a byte is the first of a word (a table: a slice's `contains` calls memchr).
+    firsts: [bool; 256],
 }
 
 /// Added to the score of a code that starts with the query, so typing a code finds it first:
-/// above every other part of the score (see [`relevance`] and [`CodeSearch::score`]).
+/// above every other part of the score (see [`CodeSearch::score`]).
 const CODE_PREFIX_BOOST: u32 = 1 << 31;
 
 impl CodeSearch {
@@ -80,20 +81,9 @@ impl CodeSearch {
             .iter()
             .map(|c| format!("{} {} {}", c.code, c.title, c.keywords.join(" ")))
             .collect();
-        let fields = codes
-            .iter()
-            .map(|c| {
-                let mut fields = words(&c.title).collect::<Vec<_>>().join(" ");
-                for keyword in &c.keywords {
-                    fields.push('\n');
-                    fields.push_str(&words(keyword).collect::<Vec<_>>().join(" "));
-                }
-                fields
-            })
-            .collect();
         CodeSearch {
             codes: codes.iter().map(|c| c.code.to_lowercase()).collect(),
-            fields,
+            words: Words::new(codes),
             initials: texts.iter().map(|t| word_initials(t)).collect(),
             haystacks: texts.into_iter().map(Utf32String::from).collect(),
             matcher: Matcher::new(Config::DEFAULT),
@@ -117,6 +107,13 @@ impl CodeSearch {
         typed.truncate(15);
         let typed = Typed {
             phrase: typed.join(" "),
+            firsts: {
+                let mut firsts = [false; 256];
+                for byte in typed.iter().filter_map(|w| w.bytes().next()) {
+                    firsts[usize::from(byte)] = true;
+                }
+                firsts
+            },
             words: typed,
         };
         let mut hits = Vec::new();
@@ -161,7 +158,7 @@ impl CodeSearch {
     }
 
     /// Scores `candidates` against `pattern`, keeping those that match. The score, highest bit
-    /// first: [`CODE_PREFIX_BOOST`] for a code that starts with `lower`, then the [`relevance`] of
+    /// first: [`CODE_PREFIX_BOOST`] for a code that starts with `lower`, then the [`Words::relevance`] of
     /// its title and keywords to the `typed` words (15 bits), then nucleo's score (16 bits, at
     /// most).
     fn score(
@@ -183,54 +180,136 @@ impl CodeSearch {
                 Some(code) if code.starts_with(lower) => CODE_PREFIX_BOOST,
                 _ => 0,
             };
-            let fields = self.fields.get(index).map_or("", String::as_str);
             hits.push(CodeHit {
                 index,
-                score: boost | relevance(fields, typed) << 16 | score.min(0xFFFF),
+                score: boost | self.words.relevance(index, typed) << 16 | score.min(0xFFFF),
             });
         }
         hits
     }
 }
 
-/// How well the `typed` words match a code's title and keywords (`fields`, as in
-/// [`CodeSearch`]), as 15 bits, most significant first: how many typed words begin a word of the
-/// title or a keyword (4 bits); how the typed words stand together in one title or keyword, as
-/// consecutive words each equal to a typed one but the last, which need only begin with it (3
-/// bits: 5 all of it, 4 the title's start, 3 a keyword's start, 2 anywhere, 0 not at all); how
-/// many begin a word of the title (4 bits); how many are a whole word (4 bits).
-///
-/// This runs on every code that matches, so on nearly all of a large pack for the first letter
-/// typed: it looks only where a typed word's first byte is (memchr), and the phrase only where
-/// the first typed word begins a word.
-fn relevance(fields: &str, typed: &Typed) -> u32 {
-    let bytes = fields.as_bytes();
-    let title_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
-    let gap = |at: usize| matches!(bytes.get(at), Some(b' ' | b'\n'));
-    let (mut begun, mut in_title, mut whole) = (0u32, 0u32, 0u32);
-    let mut together = 0;
-    for (k, word) in typed.words.iter().enumerate() {
-        let word = word.as_bytes();
-        let Some(&first) = word.first() else {
-            continue;
+/// The words of every code's title and keywords, for ranking: lower case, split at anything but a
+/// letter or digit (so "fly-tipping" is "fly tipping" and "can't" is "can t"). Each code's are one
+/// text (words separated by a space; the title, then each keyword, separated by a line break),
+/// with where each word starts: ranking compares only there, and this runs on every code that
+/// matches, so on nearly all of a large pack for the first letter typed.
+struct Words {
+    /// Every code's text, one after another.
+    text: String,
+    /// Where each code's text starts in `text`, and its title ends; and one more, the end.
+    codes: Vec<(usize, usize)>,
+    /// Where each word starts, in its code's text.
+    starts: Vec<u32>,
+    /// Where each code's words start in `starts`; and one more, the end.
+    first_word: Vec<usize>,
+}
+
+impl Words {
+    fn new(codes: &[crate::pack::IncidentCode]) -> Words {
+        let mut words = Words {
+            text: String::new(),
+            codes: Vec::with_capacity(codes.len() + 1),
+            starts: Vec::new(),
+            first_word: Vec::with_capacity(codes.len() + 1),
         };
-        let (mut b, mut t, mut w) = (false, false, false);
-        for at in memchr::memchr_iter(first, bytes) {
-            let starts_word = at == 0 || gap(at - 1);
-            if !starts_word || !bytes[at..].starts_with(word) {
+        for code in codes {
+            let start = words.text.len();
+            words.first_word.push(words.starts.len());
+            let mut title_end = None;
+            for (n, field) in std::iter::once(&code.title)
+                .chain(&code.keywords)
+                .enumerate()
+            {
+                if n > 0 {
+                    title_end.get_or_insert(words.text.len());
+                    words.text.push('\n');
+                }
+                let mut word_start = true;
+                for c in field.chars() {
+                    if !c.is_alphanumeric() {
+                        word_start = true;
+                        continue;
+                    }
+                    if word_start {
+                        if !words.text.ends_with('\n') && words.text.len() > start {
+                            words.text.push(' ');
+                        }
+                        // A code's text over 4 GB would not fit in memory anyway.
+                        words
+                            .starts
+                            .extend(u32::try_from(words.text.len() - start).ok());
+                        word_start = false;
+                    }
+                    words.text.extend(c.to_lowercase());
+                }
+            }
+            words
+                .codes
+                .push((start, title_end.unwrap_or(words.text.len())));
+        }
+        words.codes.push((words.text.len(), words.text.len()));
+        words.first_word.push(words.starts.len());
+        words
+    }
+
+    /// How well the `typed` words match the title and keywords of the code at `index`, as 15
+    /// bits, most significant first: how many typed words begin a word of the title or a keyword
+    /// (4 bits); how the typed words stand together in one title or keyword, as consecutive
+    /// words each equal to a typed one but the last, which need only begin with it (3 bits: 5 all
+    /// of it, 4 the title's start, 3 a keyword's start, 2 anywhere, 0 not at all); how many begin
+    /// a word of the title (4 bits); how many are a whole word (4 bits).
+    fn relevance(&self, index: usize, typed: &Typed) -> u32 {
+        let (Some(&(start, title_end)), Some(&(end, _))) =
+            (self.codes.get(index), self.codes.get(index + 1))
+        else {
+            return 0;
+        };
+        let (Some(bytes), Some(title_end)) = (
+            self.text.as_bytes().get(start..end),
+            title_end.checked_sub(start),
+        ) else {
+            return 0;
+        };
+        let starts = self
+            .first_word
+            .get(index)
+            .zip(self.first_word.get(index + 1))
+            .and_then(|(&from, &to)| self.starts.get(from..to))
+            .unwrap_or_default();
+        let gap = |at: usize| matches!(bytes.get(at), None | Some(b' ' | b'\n'));
+        let phrase = typed.phrase.as_bytes();
+        let (mut begun, mut in_title, mut whole) = (0u16, 0u16, 0u16);
+        let mut together = 0;
+        for &at in starts {
+            let at = at as usize;
+            let Some(rest) = bytes.get(at..) else {
+                continue;
+            };
+            // Most words start with another letter: one byte settles them.
+            if !rest.first().is_some_and(|b| typed.firsts[usize::from(*b)]) {
                 continue;
             }
-            b = true;
-            t |= at < title_end;
-            w |= at + word.len() == bytes.len() || gap(at + word.len());
-            if k == 0 && together < 5 && bytes[at..].starts_with(typed.phrase.as_bytes()) {
-                let field_start = at == 0 || bytes[at - 1] == b'\n';
-                let mut end = at + typed.phrase.len();
-                while end < bytes.len() && !gap(end) {
+            let title = at < title_end;
+            for (k, word) in typed.words.iter().enumerate() {
+                if rest.starts_with(word.as_bytes()) {
+                    begun |= 1 << k;
+                    if title {
+                        in_title |= 1 << k;
+                    }
+                    if gap(at + word.len()) {
+                        whole |= 1 << k;
+                    }
+                }
+            }
+            if together < 5 && rest.starts_with(phrase) {
+                let field_start = at == 0 || bytes.get(at - 1) == Some(&b'\n');
+                let mut end = at + phrase.len();
+                while !gap(end) {
                     end += 1;
                 }
                 let all = field_start && bytes.get(end) != Some(&b' ');
-                let tier = match (field_start, all, at < title_end) {
+                let tier = match (field_start, all, title) {
                     (true, true, _) => 5,
                     (true, false, true) => 4,
                     (true, false, false) => 3,
@@ -239,19 +318,16 @@ fn relevance(fields: &str, typed: &Typed) -> u32 {
                 together = tier.max(together);
             }
         }
-        begun += u32::from(b);
-        in_title += u32::from(t);
-        whole += u32::from(w);
+        let count = |bits: u16| bits.count_ones();
+        count(begun) << 11 | together << 8 | count(in_title) << 4 | count(whole)
     }
-    begun << 11 | together << 8 | in_title << 4 | whole
 }
 
-/// The words of `text` for ranking: lower case, split at anything but a letter or digit (so
-/// "fly-tipping" is "fly tipping" and "can't" is "can t"), empty ones dropped.
+/// The words of `text` for ranking, as [`Words`] has them (lower case letter by letter, as there).
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
 }
 
 /// Keeps the best `limit` of `hits`, best first, ties in pack order. Only those are sorted: they
