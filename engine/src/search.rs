@@ -16,7 +16,10 @@
 //! start (the title first, then a keyword), or anywhere in it; then typed words in the title; then
 //! whole words over starts of words; then nucleo's score; last, the pack's order. So "gas" puts
 //! "Smell of gas or suspected gas escape" (keyword "gas") before a fly-tipping code with the
-//! keyword "gas bottles dumped". Tree suggestion counts the tree's keywords in the caller's words.
+//! keyword "gas bottles dumped".
+//!
+//! Tree suggestion matches trees' keywords, as whole words and phrases, in the caller's words, and
+//! needs a keyword that means something on its own: see [`suggest_trees`].
 
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
@@ -370,34 +373,82 @@ fn plain(query: &str) -> bool {
         .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
 }
 
-/// Trees whose keywords appear in `words` (what the caller said), most keywords first; ties keep
-/// the pack's order. Keywords match whole words or phrases, ignoring case.
+/// Trees that what the caller said (`words`) suggests, best first (issue 13).
+///
+/// The rule. A tree's keyword matches when its words appear in what was said as whole words, in
+/// a row for a phrase, ignoring case and punctuation ("Burst main!" has "burst main"); a word
+/// matches with or without an "s" or "'s" at its end ("dogs" has "dog", "the power's off" has
+/// "power off"). A tree is suggested only when a keyword that **means something** matches: a
+/// phrase (two words or more), or a single word that is not one of the [`COMMON_WORDS`] (words
+/// such as "the", "my", "main", "road", "street", "house" and "home", which are in nearly every
+/// call and say nothing on their own about what it is). So "main road" suggests nothing, while
+/// "water pouring out of a burst main in the road" suggests the burst main tree ("water",
+/// "burst"). Once a tree is suggested, every keyword that matches counts towards its place,
+/// common words included: the trees with the most matching keyword words come first (a phrase
+/// counts each of its words), ties in the pack's order.
 pub fn suggest_trees(pack: &Pack, words: &str) -> Vec<usize> {
-    let said = format!(" {} ", normalise(words));
-    let mut ranked: Vec<(usize, usize)> = pack
-        .file()
-        .trees
-        .iter()
-        .enumerate()
-        .map(|(i, tree)| {
-            let count = tree
-                .keywords
-                .iter()
-                .filter(|k| said.contains(&format!(" {} ", normalise(k))))
-                .count();
-            (i, count)
-        })
-        .filter(|(_, count)| *count > 0)
-        .collect();
+    let said = compared_words(words);
+    if said.is_empty() {
+        return Vec::new();
+    }
+    let mut ranked: Vec<(usize, usize)> = Vec::new();
+    for (i, tree) in pack.file().trees.iter().enumerate() {
+        let (mut count, mut meaningful) = (0, false);
+        for keyword in &tree.keywords {
+            let keyword = compared_words(keyword);
+            if keyword.is_empty() || !said.windows(keyword.len()).any(|w| w == keyword) {
+                continue;
+            }
+            count += keyword.len();
+            meaningful |= match keyword.as_slice() {
+                [word] => !COMMON_WORDS
+                    .split_whitespace()
+                    .any(|common| fold(common) == word),
+                _ => true,
+            };
+        }
+        if meaningful {
+            ranked.push((i, count));
+        }
+    }
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.into_iter().map(|(i, _)| i).collect()
 }
 
-/// Lower case, with everything but letters, digits and apostrophes turned into single spaces.
-fn normalise(text: &str) -> String {
+/// Words in nearly every call, which say nothing on their own about what it is about, separated
+/// by spaces: a tree keyword that is only one of these never suggests the tree by itself (see
+/// [`suggest_trees`]). Words that join others, then people, places, times and things; never a
+/// word that names a hazard.
+pub const COMMON_WORDS: &str = "\
+    a an the and or but so if of in on at to from by for with into onto out over under up down \
+    off about near next there here this that these those it it's is are was were be been has \
+    have had do does did not no yes can just very really some all one what where when who how \
+    please help \
+    i i'm me my we our us you your he his him she her they their them someone somebody people \
+    person man woman lady neighbour \
+    main road street lane avenue close house home flat building door place area outside inside \
+    front back side estate town council \
+    now today tonight night day morning time thing something";
+
+/// A word as suggestion compares it: without an "'s" or a plural "s" at its end ("dogs" and
+/// "dog's" are "dog"); not when less than three letters would be left ("gas", "bus") or the word
+/// ends in "ss" ("glass").
+fn fold(word: &str) -> &str {
+    let word = word.strip_suffix("'s").unwrap_or(word);
+    match word.strip_suffix('s') {
+        Some(stem) if stem.chars().count() >= 3 && !stem.ends_with('s') => stem,
+        _ => word,
+    }
+}
+
+/// The words of `text` as suggestion compares them: lower case, split at anything but a letter,
+/// digit or apostrophe (a typographic one, as in "it’s", read as a straight one), apostrophes
+/// around a word (quotes) dropped, then [`fold`]ed.
+fn compared_words(text: &str) -> Vec<String> {
     text.to_lowercase()
+        .replace('\u{2019}', "'")
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| fold(w.trim_matches('\'')).to_owned())
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect()
 }

@@ -228,7 +228,7 @@ const SUGGESTED: &[(&str, &str, Option<&str>, &[&str])] = &[
         "council",
         "loud music and a party next door",
         Some("noise"),
-        &[],
+        &["housing-repair"],
     ),
     (
         "council",
