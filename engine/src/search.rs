@@ -210,41 +210,48 @@ struct Words {
 
 impl Words {
     fn new(codes: &[crate::pack::IncidentCode]) -> Words {
+        fn fields(code: &crate::pack::IncidentCode) -> impl Iterator<Item = &str> {
+            std::iter::once(&code.title)
+                .chain(&code.keywords)
+                .map(String::as_str)
+        }
+        let size = codes.iter().flat_map(fields).map(str::len).sum::<usize>();
         let mut words = Words {
-            text: String::new(),
+            text: String::with_capacity(size + codes.len()),
             codes: Vec::with_capacity(codes.len() + 1),
-            starts: Vec::new(),
+            starts: Vec::with_capacity(size / 6),
             first_word: Vec::with_capacity(codes.len() + 1),
         };
         for code in codes {
             let start = words.text.len();
             words.first_word.push(words.starts.len());
             let mut title_end = None;
-            for (n, field) in std::iter::once(&code.title)
-                .chain(&code.keywords)
-                .enumerate()
-            {
+            for (n, field) in fields(code).enumerate() {
                 if n > 0 {
                     title_end.get_or_insert(words.text.len());
                     words.text.push('\n');
                 }
-                let mut word_start = true;
+                let (mut word_start, mut first_word) = (true, true);
                 for c in field.chars() {
                     if !c.is_alphanumeric() {
                         word_start = true;
                         continue;
                     }
                     if word_start {
-                        if !words.text.ends_with('\n') && words.text.len() > start {
+                        if !first_word {
                             words.text.push(' ');
                         }
                         // A code's text over 4 GB would not fit in memory anyway.
                         words
                             .starts
                             .extend(u32::try_from(words.text.len() - start).ok());
-                        word_start = false;
+                        (word_start, first_word) = (false, false);
                     }
-                    words.text.extend(c.to_lowercase());
+                    if c.is_ascii() {
+                        words.text.push(c.to_ascii_lowercase());
+                    } else {
+                        words.text.extend(c.to_lowercase());
+                    }
                 }
             }
             words
