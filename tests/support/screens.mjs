@@ -6,33 +6,17 @@
 //   node tests/support/screens.mjs
 //
 // A record to look at, not a test: it fails only if a step cannot be done.
-import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+import { serveDist } from './serve-dist.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const out = `${root}docs/screens`;
-const port = 4180 + Math.floor(Math.random() * 500);
-const server = spawn('node', ['tests/support/static-server.mjs', '--port', String(port), '--mount', '/=dist', '--mount', '/fixtures/=tests/fixtures', '--deployment', 'deployment.dev.json'], {
-  cwd: root,
-  stdio: 'ignore',
-});
-
-async function waitForServer() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/index.html`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the static server did not start');
-}
-
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const { origin, stop } = await serveDist('dist');
 try {
-  await waitForServer();
   await mkdir(out, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   const shot = async (name) => {
@@ -44,7 +28,7 @@ try {
     await locator.focus();
     await locator.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   };
-  await page.goto(`http://127.0.0.1:${port}/index.html`);
+  await page.goto(`${origin}/index.html`);
   await page.getByRole('button', { name: 'Answer call' }).focus();
   await page.keyboard.press('Enter');
   const call = page.getByRole('region', { name: 'Call', exact: true });
@@ -100,7 +84,7 @@ try {
   // Issue 12: a call is shown closed only once it is saved. A quick call, closed while the outbox
   // is held (as a slow disk would), then let go.
   const quick = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  await quick.goto(`http://127.0.0.1:${port}/index.html?pack=/fixtures/packs/good/quick-close.json`);
+  await quick.goto(`${origin}/index.html?pack=/fixtures/packs/good/quick-close.json`);
   await quick.getByRole('button', { name: 'Answer call' }).focus();
   await quick.keyboard.press('Enter');
   const quickCall = quick.getByRole('region', { name: 'Call', exact: true });
@@ -159,5 +143,5 @@ try {
   console.log('docs/screens/11-overdue-entry-alert.png');
 } finally {
   await browser.close();
-  server.kill();
+  stop();
 }

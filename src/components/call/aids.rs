@@ -95,6 +95,10 @@ pub(super) fn keys_dialog() -> impl IntoView {
             "In \u{201c}Find a code\u{201d}: choose the highlighted code",
         ),
         ("n", "Go to the next step (shown in the call bar)"),
+        (
+            "Enter",
+            "In a log field: record it and go to the next step",
+        ),
         ("p", "Go to the control phrases"),
         ("?", "Show these shortcuts"),
         ("Tab, Shift+Tab", "Move between fields and buttons"),

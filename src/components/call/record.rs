@@ -108,10 +108,28 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
                 } else {
                     "idk-field"
                 };
+                // Enter records the field and goes on to the call bar's next step.
+                let on_enter = move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() != "Enter" || ev.shift_key() || ev.ctrl_key() || ev.alt_key() {
+                        return;
+                    }
+                    ev.prevent_default();
+                    let new = event_target_value(&ev);
+                    if desk.call.with(|c| c.field(field).unwrap_or("") != new) {
+                        desk.dispatch(Command::SetField { field, value: new });
+                    }
+                    super::call_bar::go_to_next_step(desk);
+                };
                 view! {
                     <label class=class>
                         {field.label()}
-                        <input id=record_id(field) type="text" prop:value=value on:change=on_change />
+                        <input
+                            id=record_id(field)
+                            type="text"
+                            prop:value=value
+                            on:change=on_change
+                            on:keydown=on_enter
+                        />
                     </label>
                 }
                 .into_any()

@@ -7,7 +7,7 @@ use incident_engine::pack::{Answer, LogField, TreeNode};
 use incident_engine::search::suggest_trees;
 use leptos::prelude::*;
 
-use super::{feedback, Desk, Place, DECISION_ID, QUESTION_ID};
+use super::{feedback, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
 use crate::app::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
@@ -18,7 +18,10 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
         .iter()
         .map(|t| (t.id.clone(), t.title.clone()))
         .collect();
-    let chosen = RwSignal::new(trees.first().map(|t| t.0.clone()).unwrap_or_default());
+    // None chosen until the handler chooses (a tree picked for them by being first in the list
+    // would be started by a press of the primary button), unless there is only one.
+    let only = (trees.len() == 1).then(|| trees[0].0.clone());
+    let chosen = RwSignal::new(only.unwrap_or_default());
     // A tree asked for over a coded call, waiting for the handler to confirm (issue 13).
     let replacing = RwSignal::new(None::<String>);
     let titles = trees.clone();
@@ -63,7 +66,14 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
             <ul class="idk-suggestions" aria-label="Suggested from what the caller said">{suggestions}</ul>
             <div class="idk-field">
                 <label for="idk-tree-choice">"Decision tree"</label>
-                <select id="idk-tree-choice" prop:value=move || chosen.get() on:change=move |ev| chosen.set(event_target_value(&ev))>
+                // `input` as well as `change`: a keyboard choice counts at once.
+                <select
+                    id="idk-tree-choice"
+                    prop:value=move || chosen.get()
+                    on:input=move |ev| chosen.set(event_target_value(&ev))
+                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                >
+                    <option value="">"Choose a tree…"</option>
                     {options}
                 </select>
             </div>
@@ -91,6 +101,18 @@ const KEEP_CODE_ID: &str = "idk-keep-code";
 /// Starts a tree and puts the handler on its first question; over a call that already has a code,
 /// asks first, since the new tree's outcome replaces it.
 fn start_tree(desk: Desk, replacing: RwSignal<Option<String>>, tree: String) {
+    if tree.is_empty() {
+        desk.notice.set(Some(Notice {
+            title: "Choose a decision tree first".to_owned(),
+            detail: vec![
+                "Pick the tree that fits what the caller says from \u{201c}Decision tree\u{201d}, or start a suggested one."
+                    .to_owned(),
+            ],
+            place: Place::Assess,
+        }));
+        desk.instance.focus_soon("idk-tree-choice");
+        return;
+    }
     if desk.call.with_untracked(|c| c.decision().is_some()) {
         replacing.set(Some(tree));
         desk.instance.focus_soon(KEEP_CODE_ID);
