@@ -179,7 +179,7 @@ async fn closing_without_a_code_is_refused_with_what_is_missing() {
         .collect();
     assert_eq!(log.len(), 1);
     assert!(
-        log[0].ends_with("Call answered (procedures fixture-council 1.0)"),
+        log[0].ends_with("Call answered (procedures of Fixture Council, version 1.0)"),
         "{log:?}"
     );
     button(&root, "Confirm close").click();

@@ -95,6 +95,7 @@ test('a gas call by keyboard: focus always lands on the next thing to do, digits
   await expect(desk.region.getByRole('heading', { name: 'Code and priority' })).toBeFocused();
 
   // Another tree over a coded call asks first, with focus on keeping the code.
+  await desk.region.getByLabel('Decision tree', { exact: true }).selectOption({ label: 'Flooding' });
   await desk.region.getByRole('button', { name: 'Start tree' }).focus();
   await page.keyboard.press('Enter');
   const confirm = desk.region.getByRole('group', { name: /^This call is already coded UT-GAS-01, priority P1\./ });

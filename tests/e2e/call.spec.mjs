@@ -172,8 +172,8 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await expect(desk.stillNeeded()).toContainText('Callback number');
   const log = desk.closeDialog().getByRole('list', { name: 'Incident log' });
   await expect(log).toContainText('Advice given: Please move well away from where you can smell the gas');
-  await expect(log).toContainText('Notified gas-emergency by phone (0800 111 999); spoke to Priya, control room; their reference NGES-48213');
-  await expect(log).toContainText('Handoff on radio to HW1, read back');
+  await expect(log).toContainText('Notified National Gas Emergency Service by Telephone (0800 111 999); spoke to Priya, control room; their reference NGES-48213');
+  await expect(log).toContainText('Handoff on Council operations radio to HW1, read back');
   await expect(log).toContainText('declined: Gas emergency service already attending');
   await expect(desk.closeDialog()).toBeVisible();
   await scan();

@@ -46,11 +46,14 @@ try {
   await page.keyboard.press('3');
   await shot('2-co-alarm-fresh-air-before-the-code');
   const giveNow = call.getByRole('list', { name: 'Give now' });
-  for (let left = await giveNow.getByRole('listitem').count(); left > 0; left--) {
-    await giveNow.getByRole('listitem').first().getByRole('button', { name: /^Given/ }).focus();
+  const toGive = giveNow.getByRole('button', { name: /^Given: / });
+  while ((await toGive.count()) > 0) {
+    await toGive.first().focus();
     await page.keyboard.press('Enter');
     await page.waitForTimeout(100);
   }
+  // Digits answer the question that has focus.
+  await call.locator('#idk-question').focus();
   await page.keyboard.press('2');
   await focus(call.getByRole('region', { name: 'Code and priority' }));
   await shot('3-coded-with-escalation-proposed');
@@ -92,6 +95,7 @@ try {
   await quick.keyboard.press('Space');
   await quickCall.getByRole('button', { name: 'Start tree' }).focus();
   await quick.keyboard.press('Enter');
+  await quickCall.locator('#idk-question:focus').waitFor();
   await quick.keyboard.press('1');
   await quickCall.getByLabel("Caller's name", { exact: true }).focus();
   await quick.keyboard.type('Sam Taylor');

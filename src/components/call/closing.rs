@@ -4,10 +4,13 @@
 
 use incident_engine::call::{AnswerValue, Command, Event, Missing};
 use incident_engine::entry::iso8601;
-use incident_engine::pack::LogField;
+use incident_engine::pack::{Answer, DecisionTree, LogField};
+use incident_engine::Pack;
 use leptos::prelude::*;
 
-use super::{deviation_label, feedback, missing_label, notice_view, Desk, Place, MISSING_TITLE};
+use super::{
+    deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place, MISSING_TITLE,
+};
 
 /// The "call closed" line, where focus goes once the call is closed.
 pub(super) const CLOSED_ID: &str = "idk-call-closed";
@@ -22,30 +25,99 @@ use crate::host::clock::{shown_locale, time_of_day};
 /// The closing dialog: the log for review and what is still needed.
 const CLOSE_DIALOG_ID: &str = "idk-close";
 
+/// The pack's names for the ids a log event holds, so the handler reads labels, never ids
+/// (`gas-smell`, `duty-supervisor`); an id the pack does not know is shown as it is.
+struct Names<'p> {
+    pack: &'p Pack,
+    /// The tree being walked when the event was logged (its options name the answers).
+    tree: Option<&'p DecisionTree>,
+}
+
+impl<'p> Names<'p> {
+    fn tree_title(&self, id: &str) -> String {
+        self.pack
+            .tree(id)
+            .map_or_else(|| id.to_owned(), |t| t.title.clone())
+    }
+
+    fn level(&self, id: &str) -> String {
+        level_name(self.pack, id)
+    }
+
+    fn option(&self, node: &str, id: &str) -> String {
+        self.tree
+            .and_then(|t| t.nodes.iter().find(|n| n.id == node))
+            .and_then(|n| match &n.answer {
+                Answer::Choice { options } => options.iter().find(|o| o.id == id),
+                _ => None,
+            })
+            .map_or_else(|| id.to_owned(), |o| o.label.clone())
+    }
+
+    fn limit(&self, id: &str) -> String {
+        let file = self.pack.file();
+        file.advice
+            .limits
+            .iter()
+            .find(|l| l.id == id)
+            .map_or_else(|| id.to_owned(), |l| l.rule.clone())
+    }
+
+    fn organisation(&self, id: &str) -> String {
+        let file = self.pack.file();
+        file.external_organisations
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| id.to_owned(), |o| o.name.clone())
+    }
+
+    fn channel(&self, id: &str) -> String {
+        let file = self.pack.file();
+        file.channels
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| id.to_owned(), |c| c.name.clone())
+    }
+
+    fn checklist_item(&self, id: &str) -> String {
+        let file = self.pack.file();
+        file.legislation
+            .iter()
+            .flat_map(|l| &l.checklist)
+            .find(|c| c.id == id)
+            .map_or_else(|| id.to_owned(), |c| c.text.clone())
+    }
+}
+
 /// One log event in words. `was` is the field's value before, for a field recorded again or
 /// corrected, so the review shows the amended value beside the original.
-fn describe(event: &Event, was: Option<&str>) -> String {
+fn describe(names: &Names<'_>, event: &Event, was: Option<&str>) -> String {
     let before = |was: Option<&str>| {
         was.filter(|w| !w.is_empty())
             .map(|w| format!(" (was \u{201c}{w}\u{201d})"))
             .unwrap_or_default()
     };
     match event {
-        Event::Opened { pack, version } => format!("Call answered (procedures {pack} {version})"),
+        Event::Opened { version, .. } => format!(
+            "Call answered (procedures of {}, version {version})",
+            names.pack.file().organisation.name
+        ),
         Event::Field { field, value } => format!("{}: {value}{}", field.label(), before(was)),
-        Event::TreeChosen { tree } => format!("Decision tree started: {tree}"),
+        Event::TreeChosen { tree } => format!("Decision tree started: {}", names.tree_title(tree)),
         Event::Answered {
-            question, value, ..
-        } => format!("{question} {}", answer_text(value)),
+            node,
+            question,
+            value,
+        } => format!("{question} {}", answer_text(names, node, value)),
         Event::AnswerRevised {
+            node,
             question,
             value,
             withdrawn,
-            ..
         } => {
             let mut text = format!(
                 "Went back to: {question} (the answer {} no longer counts)",
-                answer_text(value)
+                answer_text(names, node, value)
             );
             if let Some(w) = withdrawn {
                 text.push_str(&format!(
@@ -71,9 +143,11 @@ fn describe(event: &Event, was: Option<&str>) -> String {
             )
         }
         Event::AdviceGiven { text, .. } => format!("Advice given: {text}"),
-        Event::AdviceRefused { limit } => format!("Advice refused by limit {limit}"),
+        Event::AdviceRefused { limit } => {
+            format!("Advice refused by the limit: {}", names.limit(limit))
+        }
         Event::EscalationDeclined { level, why } => {
-            format!("Escalation to {level} declined: {why}")
+            format!("Escalation to {} declined: {why}", names.level(level))
         }
         Event::Escalated {
             level,
@@ -82,7 +156,11 @@ fn describe(event: &Event, was: Option<&str>) -> String {
             contact,
             response,
         } => {
-            let mut text = format!("Escalated to {level} ({how}): {why}");
+            let mut text = format!(
+                "Escalated to {} ({}): {why}",
+                names.level(level),
+                names.channel(how)
+            );
             if !contact.is_empty() {
                 text.push_str(&format!("; spoke to {contact}"));
             }
@@ -98,7 +176,11 @@ fn describe(event: &Event, was: Option<&str>) -> String {
             reference,
             spoken_to,
         } => {
-            let mut text = format!("Notified {organisation} by {channel} ({address})");
+            let mut text = format!(
+                "Notified {} by {} ({address})",
+                names.organisation(organisation),
+                names.channel(channel)
+            );
             if !spoken_to.is_empty() {
                 text.push_str(&format!("; spoke to {spoken_to}"));
             }
@@ -107,23 +189,27 @@ fn describe(event: &Event, was: Option<&str>) -> String {
             }
             text
         }
-        Event::DeviationExplained { deviation, reason } => {
-            format!("Reason recorded for {deviation}: {reason}")
-        }
+        Event::DeviationExplained { deviation, reason } => format!(
+            "Reason recorded for {}: {reason}",
+            deviation_label(names.pack, deviation)
+        ),
         Event::HandoffSent {
             channel,
             recipient,
             read_back,
             ..
         } => format!(
-            "Handoff on {channel}{}{}",
+            "Handoff on {}{}{}",
+            names.channel(channel),
             recipient
                 .as_deref()
                 .map(|r| format!(" to {r}"))
                 .unwrap_or_default(),
             if *read_back { ", read back" } else { "" }
         ),
-        Event::ChecklistTicked { item } => format!("Checklist done: {item}"),
+        Event::ChecklistTicked { item } => {
+            format!("Checklist done: {}", names.checklist_item(item))
+        }
         Event::SafetyNetAnswered { asked, yes, .. } => {
             format!(
                 "Safety question: {asked} {}",
@@ -157,9 +243,9 @@ fn describe(event: &Event, was: Option<&str>) -> String {
     }
 }
 
-fn answer_text(value: &AnswerValue) -> String {
+fn answer_text(names: &Names<'_>, node: &str, value: &AnswerValue) -> String {
     match value {
-        AnswerValue::Option(id) => id.clone(),
+        AnswerValue::Option(id) => names.option(node, id),
         AnswerValue::YesNo(true) => "Yes".to_owned(),
         AnswerValue::YesNo(false) => "No".to_owned(),
         AnswerValue::Number(n) => n.to_string(),
@@ -176,14 +262,22 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         if !reviewing.get() {
             return None;
         }
+        let pack = desk.pack.get_value();
         Some(desk.call.with(|c| {
             let mut values: std::collections::BTreeMap<LogField, String> = Default::default();
             let revised = c.revised_answers();
+            let mut names = Names {
+                pack: &pack,
+                tree: None,
+            };
             c.log()
                 .iter()
                 .enumerate()
                 .map(|(i, e)| {
                     let at = e.at;
+                    if let Event::TreeChosen { tree } = &e.what {
+                        names.tree = pack.tree(tree);
+                    }
                     let was = match &e.what {
                         Event::Field { field, value } | Event::Corrected { field, value, .. } => {
                             values.insert(*field, value.clone())
@@ -196,7 +290,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                                 {move || locale.with(|l| time_of_day(at, l.as_ref()))}
                             </time>
                             {format!(" {}: ", e.by)}
-                            {describe(&e.what, was.as_deref())}
+                            {describe(&names, &e.what, was.as_deref())}
                             {revised.binary_search(&i).is_ok().then_some(" (revised)")}
                         </li>
                     }
