@@ -78,9 +78,12 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       await observe(next);
       return { keys, typed, steps };
     }
-    same = next === last ? same + 1 : 0;
+    // The same step on the same question (the step text alone repeats from question to question).
+    const asked = await frame.locator('#idk-question').allInnerTexts();
+    const here = `${next} ${asked.join('')}`;
+    same = here === last ? same + 1 : 0;
     if (same > 3) throw new Error(`stuck at "${next}" (focus on "${await active()}")`);
-    last = next;
+    last = here;
     // "n" goes to the next step; in a one-line log field (where n is a letter) Enter does.
     const where = await page.evaluate(() => {
       let el = document.activeElement;
@@ -194,4 +197,32 @@ export const POTHOLE_CALL = {
   location: 'Station Road, by the school gates',
   contact: 'Jo Patel',
   reason: 'Not needed for a pothole',
+};
+
+/** Water inside a home's living areas, not rising, from the road; nobody trapped. */
+export const FLOOD_CALL = {
+  safetyYes: [],
+  tree: 'Flood',
+  answers: [
+    [/^Where is the water/, '2'],
+    [/^Is the water inside the living areas/, '1'],
+    [/^Is anyone unable to get out/, '2'],
+    [/^Is the water still rising/, '2'],
+    [/^Where does the water seem to be coming in from/, '1'],
+    [/^Roughly how deep is the water/, { number: 10 }],
+    [/^Can you see a drain or gully/, '2'],
+    [/^Is the water coming over the banks/, '2'],
+    [/^How many homes have water inside/, { number: 1 }],
+  ],
+  fields: {
+    "Caller's name": 'Kim Lee',
+    'Callback number': '07700 900789',
+    'What is happening': 'Water coming into the front room',
+    'People affected': '2',
+    Hazards: 'Electrics near the water',
+    Vulnerability: 'None known',
+  },
+  location: '3 River View, Northbridge',
+  contact: 'Jo Patel',
+  reason: 'Caller will call back',
 };

@@ -6,7 +6,7 @@
 // call at 320 CSS pixels (400 % zoom) never scrolls sideways; P1 and P4 do not look the same.
 import { test, expect } from '@playwright/test';
 import { CallDesk, StandalonePage, expectNoAxeViolations } from './pages.mjs';
-import { followTheBar, GAS_CALL, POTHOLE_CALL } from './follow-the-bar.mjs';
+import { followTheBar, FLOOD_CALL, GAS_CALL, POTHOLE_CALL } from './follow-the-bar.mjs';
 
 test('a gas call (82, lives alone) at 1366×768 by the call bar alone: no page scroll, focus never lost, advice first, escalation decided', async ({ page }) => {
   await page.setViewportSize({ width: 1366, height: 768 });
@@ -87,13 +87,17 @@ test('the gas call at 320 CSS pixels wide: one column, never a sideways scroll',
   await expectNoAxeViolations(page);
 });
 
-test('a pothole call by the call bar alone, at 1366×768', async ({ page }) => {
-  await page.setViewportSize({ width: 1366, height: 768 });
-  await new StandalonePage(page).open();
-  const result = await followTheBar(page, page, POTHOLE_CALL);
-  for (const s of result.steps) {
-    expect(s.focusOnBody, `focus after "${s.step}"`).toBe(false);
-    expect(s.scrollY, `page scrolled after "${s.step}"`).toBe(0);
-  }
-  console.log(`pothole call by the call bar: ${result.keys} keys (${result.typed} of them typed characters), ${result.steps.length} steps`);
-});
+for (const [name, scenario] of [['pothole', POTHOLE_CALL], ['flooding', FLOOD_CALL]]) {
+  test(`a ${name} call by the call bar alone, at 1366×768: no page scroll, focus never lost`, async ({ page }) => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await new StandalonePage(page).open();
+    const result = await followTheBar(page, page, scenario);
+    for (const s of result.steps) {
+      expect(s.focusOnBody, `focus after "${s.step}"`).toBe(false);
+      expect(s.scrollY, `page scrolled after "${s.step}"`).toBe(0);
+    }
+    await expect(page.locator('.idk-call-bar')).toContainText('CLOSED');
+    await expectNoAxeViolations(page);
+    console.log(`${name} call by the call bar: ${result.keys} keys (${result.typed} of them typed characters), ${result.steps.length} steps`);
+  });
+}
