@@ -341,7 +341,7 @@ async fn the_preview_lists_the_packs_warnings_as_text() {
 }
 
 #[wasm_bindgen_test]
-fn times_follow_the_locale_and_fall_back_when_the_browser_refuses_it() {
+fn times_are_24_hour_in_every_locale_and_fall_back_when_the_browser_refuses_it() {
     use incident_desk::host::clock::{date_and_time, locale_is_known, time_of_day};
     use incident_engine::protocol::Locale;
     // 2026-11-29 14:02:09 UTC.
@@ -349,11 +349,9 @@ fn times_follow_the_locale_and_fall_back_when_the_browser_refuses_it() {
     let us = Locale::parse("en-US").unwrap();
     let gb = Locale::parse("en-GB").unwrap();
     assert!(locale_is_known(&us) && locale_is_known(&gb));
+    // The 24-hour clock in every locale (issue 13), en-US included.
     let us_time = time_of_day(at, Some(&us));
-    assert!(
-        us_time.ends_with("AM") || us_time.ends_with("PM"),
-        "{us_time}"
-    );
+    assert!(us_time.len() == 8 && !us_time.contains('M'), "{us_time}");
     let gb_time = time_of_day(at, Some(&gb));
     assert_eq!(gb_time.len(), 8, "{gb_time}");
     assert!(date_and_time(at, Some(&gb)).contains("2026"));

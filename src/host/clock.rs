@@ -72,10 +72,13 @@ fn localised(
     format(&date, &locales, &options).ok().map(String::from)
 }
 
-const TIME_PARTS: [(&str, &str); 3] = [
+/// Always the 24-hour clock (issue 13): a contact centre's log reads `14:02:09` whatever the
+/// locale's own habit; the locale decides the rest (the date's words and order, the digits).
+const TIME_PARTS: [(&str, &str); 4] = [
     ("hour", "2-digit"),
     ("minute", "2-digit"),
     ("second", "2-digit"),
+    ("hourCycle", "h23"),
 ];
 
 /// Milliseconds since the Unix epoch.
@@ -125,8 +128,9 @@ pub fn close_dialog(root: &Root, id: &str) {
     }
 }
 
-/// The time of day of a logged time, in the handler's time zone and `locale` (`14:02:09` in
-/// `en-GB`, `2:02:09 PM` in `en-US`); the UTC `hh:mm:ss` if the browser cannot say.
+/// The time of day of a logged time, in the handler's time zone, on the 24-hour clock in every
+/// `locale` (`14:02:09` in `en-GB` and `en-US` alike); the UTC `hh:mm:ss` if the browser cannot
+/// say.
 pub fn time_of_day(at_ms: u64, locale: Option<&Locale>) -> String {
     localised(at_ms, locale, &TIME_PARTS, LoggedTime::time_text)
         .unwrap_or_else(|| utc_time_of_day(at_ms))
@@ -148,13 +152,14 @@ pub fn hours_minutes(at_ms: u64, locale: Option<&Locale>) -> String {
 /// The date and time of a logged time, in the handler's time zone and `locale` (`29 Nov 2026,
 /// 14:02:09` in `en-GB`); ISO 8601 UTC if the browser cannot say.
 pub fn date_and_time(at_ms: u64, locale: Option<&Locale>) -> String {
-    const PARTS: [(&str, &str); 6] = [
+    const PARTS: [(&str, &str); 7] = [
         ("day", "numeric"),
         ("month", "short"),
         ("year", "numeric"),
         TIME_PARTS[0],
         TIME_PARTS[1],
         TIME_PARTS[2],
+        TIME_PARTS[3],
     ];
     localised(at_ms, locale, &PARTS, LoggedTime::date_time_text)
         .unwrap_or_else(|| incident_engine::entry::iso8601(at_ms))
