@@ -431,6 +431,8 @@ test('a call in progress survives a reload and a new tab, byte for byte', async 
     await expect(resumed.question()).toHaveText(asked);
     await expect(resumed.region.getByRole('radiogroup').first().getByRole('radio', { name: 'No', exact: true })).toBeChecked();
     await expect(target.getByRole('status').filter({ hasText: /^Call resumed as it was at \d\d:\d\d/ })).toHaveCount(1);
+    // Focus is back where the call was: the call bar's next step (here the advice to give now).
+    await expect(resumed.region.getByRole('heading', { name: 'Give now' })).toBeFocused();
     // A call is open: no second one can be answered over it.
     await expect(target.getByRole('button', { name: /^Answer (next )?call$/ })).toHaveCount(0);
     return resumed;

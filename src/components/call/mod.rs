@@ -626,6 +626,8 @@ pub fn CallScreen(
                 shown_locale().get_untracked().as_ref()
             )
         ));
+        // Back where the call was: the call bar's next step, never the page's body.
+        call_bar::go_to_next_step(desk);
     }
     // The keys of the call (`keys::call_key`): digits answer the tree's question only where it has
     // focus, Backspace goes back to the previous one, "?" and "p" work anywhere but in a field.
