@@ -7,8 +7,8 @@
 //! location, the assessment (a tree, its current question), the must-say advice, what closing
 //! still needs, and finally closing.
 
-use crate::call::{Call, Missing, PriorCall};
-use crate::pack::{AdviceKind, LogField, TriggerCondition};
+use crate::call::{Call, ComplianceIssue, Missing, PriorCall};
+use crate::pack::{LogField, TriggerCondition};
 use crate::Pack;
 
 /// Hours within which an earlier call from the same number or place makes a repeat caller, when
@@ -165,18 +165,13 @@ pub fn next_step(call: &Call, pack: &Pack, now: u64, prior: &[PriorCall]) -> Nex
     NextStep::Close
 }
 
-/// The first must-say item of the call's advice set not yet given.
+/// The first must-say item of the call's advice set not yet given: the compliance check's own
+/// finding, in the set's order.
 fn must_say_not_given(call: &Call, pack: &Pack) -> Option<String> {
-    let set = call.advice_set(pack)?;
-    let must = |id: &String| {
-        pack.file()
-            .advice
-            .items
-            .iter()
-            .any(|a| &a.id == id && a.kind == AdviceKind::MustSay)
-    };
-    set.items
-        .iter()
-        .find(|item| must(item) && !call.advice_given(item))
-        .cloned()
+    call.compliance(pack)
+        .into_iter()
+        .find_map(|issue| match issue {
+            ComplianceIssue::MandatoryAdviceMissing(item) => Some(item),
+            _ => None,
+        })
 }

@@ -25,22 +25,19 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
     keys += text.length;
     await page.keyboard.type(text);
   };
-  const frame = root;
-  const active = () =>
+  /** The focused element, through shadow roots: its accessible-ish name, and what it is. */
+  const focused = () =>
     page.evaluate(() => {
       let el = document.activeElement;
       while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-      while (el && el.tagName === 'IFRAME') {
-        try {
-          el = el.contentDocument.activeElement;
-        } catch {
-          break;
-        }
-      }
-      if (!el) return '';
+      if (!el) return { name: '', what: '' };
       const label = el.labels && el.labels[0] ? el.labels[0].innerText : '';
-      return (el.getAttribute('aria-label') || label || el.innerText || el.tagName).replace(/\s+/g, ' ').trim().slice(0, 120);
+      return {
+        name: (el.getAttribute('aria-label') || label || el.innerText || el.tagName).replace(/\s+/g, ' ').trim().slice(0, 120),
+        what: `${el.tagName}:${el.getAttribute('type') ?? ''}:${el.id}`,
+      };
     });
+  const active = async () => (await focused()).name;
   const observe = async (step) => {
     const state = await page.evaluate(() => {
       const doc = document.scrollingElement;
@@ -62,13 +59,13 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
     }
     throw new Error(`Tab never reached ${pattern}`);
   };
-  const nextText = async () => (await frame.locator('.idk-next-step').innerText()).replace(/\s+/g, ' ').trim();
+  const nextText = async () => (await root.locator('.idk-next-step').innerText()).replace(/\s+/g, ' ').trim();
 
   await page.keyboard.press('Tab');
   keys += 1;
   await tabTo(/^Answer (next )?call$/);
   await press('Enter');
-  await frame.locator('.idk-next-step').waitFor();
+  await root.locator('.idk-next-step').waitFor();
   await observe('answered');
   let last = '';
   let same = 0;
@@ -79,17 +76,13 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       return { keys, typed, steps };
     }
     // The same step on the same question (the step text alone repeats from question to question).
-    const asked = await frame.locator('#idk-question').allInnerTexts();
+    const asked = await root.locator('#idk-question').allInnerTexts();
     const here = `${next} ${asked.join('')}`;
     same = here === last ? same + 1 : 0;
     if (same > 3) throw new Error(`stuck at "${next}" (focus on "${await active()}")`);
     last = here;
     // "n" goes to the next step; in a one-line log field (where n is a letter) Enter does.
-    const where = await page.evaluate(() => {
-      let el = document.activeElement;
-      while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-      return el ? `${el.tagName}:${el.getAttribute('type') ?? ''}:${el.id}` : '';
-    });
+    const where = (await focused()).what;
     if (/^INPUT:text:idk-field-/.test(where)) await press('Enter');
     else if (/^(TEXTAREA|SELECT|INPUT:(text|number|search))/.test(where)) {
       await press('Tab');
@@ -117,7 +110,7 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       await tabTo(/^Start tree$/);
       await press('Enter');
     } else if (/^Next: Ask the question on screen/.test(next)) {
-      const question = (await frame.locator('#idk-question').innerText()).trim();
+      const question = (await root.locator('#idk-question').innerText()).trim();
       const found = scenario.answers.find(([pattern]) => pattern.test(question));
       if (!found) throw new Error(`no answer in the scenario for "${question}" (after: ${steps.map((s) => s.step).join(' / ')})`);
       const answer = found[1];
@@ -136,7 +129,7 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       await press(m[1] === 'What is happening' ? 'Tab' : 'Enter');
     } else if (/^Next: (Record why|Read the closing words)/.test(next)) {
       await press('Enter');
-      const dialog = frame.getByRole('dialog', { name: 'Review and close the call' });
+      const dialog = root.getByRole('dialog', { name: 'Review and close the call' });
       await dialog.waitFor();
       const reasons = await dialog.getByRole('textbox', { name: /^Why: / }).count();
       for (let r = 0; r < reasons; r++) {
@@ -146,7 +139,7 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       }
       await tabTo(/^Confirm close$/);
       await press('Enter');
-      await frame.getByText(/^Call closed\./).waitFor();
+      await root.getByText(/^Call closed\./).waitFor();
     } else {
       throw new Error(`the call bar says "${next}", which this handler does not know`);
     }

@@ -115,7 +115,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
 /// The "Give now" heading.
 pub(super) const GIVE_NOW_ID: &str = "idk-give-now-heading";
 /// The advice heading.
-const ADVICE_ID: &str = "idk-advice-heading";
+pub(super) const ADVICE_ID: &str = "idk-advice-heading";
 
 /// The element id of an advice item's "Given" button in the list headed `list`.
 fn given_id(list: &str, item: &str) -> String {

@@ -15,13 +15,13 @@ use crate::host::clock::clock_text;
 /// Where the next step's control is, for "Go to it": an element id.
 fn target(step: &NextStep) -> Option<String> {
     Some(match step {
-        NextStep::GiveNow { .. } => "idk-give-now-heading".to_owned(),
-        NextStep::AskSafety { question } => format!("idk-sn-{question}-yes"),
+        NextStep::GiveNow { .. } => super::advice::GIVE_NOW_ID.to_owned(),
+        NextStep::AskSafety { question } => super::record::safety_answer_id(question, true),
         NextStep::DecideEscalation { .. } => super::escalation::PROPOSED_ID.to_owned(),
         NextStep::RecordLocation => record_id(LogField::Location),
-        NextStep::Assess => "idk-tree-choice".to_owned(),
+        NextStep::Assess => super::triage::TREE_CHOICE_ID.to_owned(),
         NextStep::Answer { .. } => QUESTION_ID.to_owned(),
-        NextStep::GiveAdvice { .. } => "idk-advice-heading".to_owned(),
+        NextStep::GiveAdvice { .. } => super::advice::ADVICE_ID.to_owned(),
         NextStep::Record { field } => record_id(*field),
         NextStep::Explain { .. } | NextStep::Close => super::closing::CLOSE_BUTTON_ID.to_owned(),
         NextStep::Closed => return None,

@@ -9,7 +9,8 @@ use incident_engine::Pack;
 use leptos::prelude::*;
 
 use super::{
-    deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place, MISSING_TITLE,
+    checklist_item, deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place,
+    MISSING_TITLE,
 };
 
 /// The "call closed" line, where focus goes once the call is closed.
@@ -80,12 +81,7 @@ impl<'p> Names<'p> {
     }
 
     fn checklist_item(&self, id: &str) -> String {
-        let file = self.pack.file();
-        file.legislation
-            .iter()
-            .flat_map(|l| &l.checklist)
-            .find(|c| c.id == id)
-            .map_or_else(|| id.to_owned(), |c| c.text.clone())
+        checklist_item(self.pack, id).map_or_else(|| id.to_owned(), |c| c.text.clone())
     }
 }
 

@@ -30,7 +30,7 @@ use incident_engine::call::{
 };
 use incident_engine::entry::LogEntry;
 use incident_engine::keys::{call_key, CallKey, KeyPlace, KeyState};
-use incident_engine::pack::{DecisionTree, LogField};
+use incident_engine::pack::{ChecklistItem, DecisionTree, LogField};
 use incident_engine::protocol::{ContextSet, HostEvent, Role};
 use incident_engine::Pack;
 use leptos::prelude::*;
@@ -437,6 +437,15 @@ fn level_name(pack: &Pack, level: &str) -> String {
         .map_or_else(|| level.to_owned(), |l| l.name.clone())
 }
 
+/// A legislation checklist item of the pack, by id.
+fn checklist_item<'p>(pack: &'p Pack, id: &str) -> Option<&'p ChecklistItem> {
+    pack.file()
+        .legislation
+        .iter()
+        .flat_map(|l| &l.checklist)
+        .find(|c| c.id == id)
+}
+
 /// A deviation from the procedure, as the handler reads it (its key is `ComplianceIssue::key`).
 fn deviation_label(pack: &Pack, key: &str) -> String {
     let file = pack.file();
@@ -451,17 +460,10 @@ fn deviation_label(pack: &Pack, key: &str) -> String {
                 )
             )
         }
-        Some(("checklist", item)) => {
-            let text = file
-                .legislation
-                .iter()
-                .flat_map(|l| &l.checklist)
-                .find(|c| c.id == item);
-            format!(
-                "checklist not done: {}",
-                text.map_or(item, |c| c.text.as_str())
-            )
-        }
+        Some(("checklist", item)) => format!(
+            "checklist not done: {}",
+            checklist_item(pack, item).map_or(item, |c| c.text.as_str())
+        ),
         Some(("declined", level)) => {
             format!("escalation to {} declined", level_name(pack, level))
         }
@@ -674,7 +676,7 @@ pub fn CallScreen(
             .pack
             .with_value(|p| p.file().safety_net.first().map(|q| q.id.clone()));
         desk.instance.focus_soon(match first {
-            Some(question) => format!("idk-sn-{question}-yes"),
+            Some(question) => record::safety_answer_id(&question, true),
             None => CALL_HEADING_ID.to_owned(),
         });
     }

@@ -8,6 +8,12 @@ use leptos::prelude::*;
 use super::call_bar::record_id;
 use super::{feedback, Desk, Place};
 
+/// The id of a safety question's "Yes" (or "No", `yes` false) radio: where focus lands on
+/// answering the call (the first question's "Yes") and where the call bar's "Go to it" leads.
+pub(super) fn safety_answer_id(question: &str, yes: bool) -> String {
+    format!("idk-sn-{question}-{}", if yes { "yes" } else { "no" })
+}
+
 /// The safety-net questions, each answered yes or no (radio groups). A "yes" can raise the
 /// priority, propose an escalation, flag the caller as vulnerable and call for advice at once;
 /// the call cannot close until every question has been asked.
@@ -25,9 +31,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 .into_iter()
                 .map(|(label, yes)| {
                     let (id, checked_id) = (id.clone(), id.clone());
-                    // `idk-sn-<question>-yes`: where focus lands on answering the call (the
-                    // first question's) and where the call bar's "Go to it" leads.
-                    let input_id = format!("{group}-{}", label.to_lowercase());
+                    let input_id = safety_answer_id(&id, yes);
                     view! {
                         <label class="idk-radio">
                             <input
@@ -87,12 +91,13 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
         .into_iter()
         .map(|field| {
             let value = move || desk.call.with(|c| c.field(field).unwrap_or("").to_owned());
-            let on_change = move |ev| {
-                let new = event_target_value(&ev);
+            // Recorded when the handler leaves the field (or presses Enter), if it changed.
+            let record = move |new: String| {
                 if desk.call.with(|c| c.field(field).unwrap_or("") != new) {
                     desk.dispatch(Command::SetField { field, value: new });
                 }
             };
+            let on_change = move |ev| record(event_target_value(&ev));
             if field == LogField::Narrative {
                 view! {
                     <label class="idk-field idk-field-wide">
@@ -114,10 +119,7 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
                         return;
                     }
                     ev.prevent_default();
-                    let new = event_target_value(&ev);
-                    if desk.call.with(|c| c.field(field).unwrap_or("") != new) {
-                        desk.dispatch(Command::SetField { field, value: new });
-                    }
+                    record(event_target_value(&ev));
                     super::call_bar::go_to_next_step(desk);
                 };
                 view! {

@@ -65,10 +65,10 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
             <legend>"Assess"</legend>
             <ul class="idk-suggestions" aria-label="Suggested from what the caller said">{suggestions}</ul>
             <div class="idk-field">
-                <label for="idk-tree-choice">"Decision tree"</label>
+                <label for=TREE_CHOICE_ID>"Decision tree"</label>
                 // `input` as well as `change`: a keyboard choice counts at once.
                 <select
-                    id="idk-tree-choice"
+                    id=TREE_CHOICE_ID
                     prop:value=move || chosen.get()
                     on:input=move |ev| chosen.set(event_target_value(&ev))
                     on:change=move |ev| chosen.set(event_target_value(&ev))
@@ -93,6 +93,8 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
     }
 }
 
+/// The tree chooser, where the call bar's "Go to it" leads to assess a call.
+pub(super) const TREE_CHOICE_ID: &str = "idk-tree-choice";
 /// "Start tree", where focus returns when the handler keeps the code.
 const START_TREE_ID: &str = "idk-start-tree";
 /// The confirmation's safe choice, focused when it appears.
@@ -110,7 +112,7 @@ fn start_tree(desk: Desk, replacing: RwSignal<Option<String>>, tree: String) {
             ],
             place: Place::Assess,
         }));
-        desk.instance.focus_soon("idk-tree-choice");
+        desk.instance.focus_soon(TREE_CHOICE_ID);
         return;
     }
     if desk.call.with_untracked(|c| c.decision().is_some()) {
