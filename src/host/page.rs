@@ -36,6 +36,17 @@ impl Root {
             Root::Shadow(root) => root.get_element_by_id(id),
         }
     }
+
+    /// The element in this root that has keyboard focus, if any (the page's body is none).
+    fn focused(&self) -> Option<web_sys::Element> {
+        match self {
+            Root::Document => web_sys::window()?
+                .document()?
+                .active_element()
+                .filter(|e| e.tag_name() != "BODY"),
+            Root::Shadow(root) => root.active_element(),
+        }
+    }
 }
 
 /// The pack the widget loads when the page does not name one.
@@ -151,13 +162,20 @@ pub fn agent_id() -> String {
 
 /// Moves keyboard focus to the element with `id` in `root` once the next render has happened
 /// (the element may be about to be replaced), so a new question is read out and keys keep working.
+/// If the handler has moved focus themselves in between (clicked or tabbed into a field), it
+/// stays where they put it: their typing must never be split between two fields.
 pub fn focus_soon(root: Root, id: impl Into<String>) {
     let id: String = id.into();
     use wasm_bindgen::{closure::Closure, JsCast};
     let Some(window) = web_sys::window() else {
         return;
     };
+    let before = root.focused();
     let focus = Closure::once_into_js(move || {
+        let now = root.focused();
+        if now.is_some() && now != before {
+            return;
+        }
         let element = root.element_by_id(&id);
         if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = element.focus();

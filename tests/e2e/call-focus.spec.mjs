@@ -196,3 +196,28 @@ test('Enter records a number answer', async ({ page }) => {
   await expect(desk.decision()).toContainText('HW-FLD-01');
   await expect(desk.why()).toHaveCount(2);
 });
+
+test('a handler who goes to a field the moment the call opens keeps focus there: the widget never moves it under their typing', async ({ page }) => {
+  await new StandalonePage(page).open();
+  await expect(page.getByRole('button', { name: 'Answer call' })).toBeVisible();
+  // Answer, and go to the callback number before the widget's own move of focus (a zero-delay
+  // timer) has run, as a quick handler or a slow machine does.
+  const focused = await page.evaluate(async () => {
+    const answer = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Answer call');
+    answer.click();
+    let field = null;
+    for (let i = 0; i < 50 && !field; i++) {
+      await Promise.resolve();
+      field = [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === 'Callback number')?.control ?? null;
+    }
+    if (!field) return 'no callback field before the timer';
+    field.focus();
+    await new Promise((r) => setTimeout(r, 100));
+    return document.activeElement === field ? 'Callback number' : document.activeElement?.outerHTML.slice(0, 120);
+  });
+  expect(focused).toBe('Callback number');
+  // What they type goes into that field alone.
+  await page.keyboard.type('01632 960777');
+  const desk = new CallDesk(page);
+  await expect(desk.region.getByLabel('Callback number', { exact: true })).toHaveValue('01632 960777');
+});
