@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use incident_engine::call::Call;
-use incident_engine::deployment::Deployment;
-use incident_engine::protocol::{
-    ContextSet, HostCommand, HostEvent, Locale, Origin, Role, UnitUpdate,
-};
-use incident_engine::resources::Availability;
+use incident_engine::kernel::Role;
+use incident_engine::pack::resources::{Availability, UnitUpdate};
+use incident_engine::protocol::deployment::Deployment;
+use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale, Origin};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -422,7 +421,7 @@ fn HandlerScreen(
                 // One that cannot be resumed (another pack version) is kept for the handler to
                 // see, but no longer than any other unfinished call.
                 Err(_)
-                    if incident_engine::draft::last_change(&text)
+                    if incident_engine::call::draft::last_change(&text)
                         .is_some_and(|at| at.saturating_add(keep_ms) < now_ms()) =>
                 {
                     let _ = drafts::discard(&key).await;

@@ -17,7 +17,7 @@
 // - `clearInvisibleValues: "onHidden"` empties a question as soon as it is hidden, so only the
 //   questions on the path hold answers. That is what lets "an answer of P leads to Q" be written
 //   as a test of P's value alone, and it matches the engine, which only knows the answers given on
-//   the way (engine/src/call.rs, `Call::answer`, `go` and `holds`).
+//   the way (engine/src/call/machine.rs, `Call::answer`, `go` and `holds`).
 //
 // Answers: choice → radiogroup (value = option id); yes_no → radiogroup Yes/No (values "yes", "no";
 // the widget also shows Yes and No as radios, in that order); number → text input of type number

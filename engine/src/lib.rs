@@ -13,32 +13,15 @@
 //! delivery schedule of F17 and F21 (`outbox`, measured by `drain`) and the host message protocol
 //! (`protocol`), with the organisation's deployment settings (`deployment`).
 
-pub mod advice;
-pub mod base64;
+// The layers, lowest first; a layer imports only those before it (tests/layers.rs checks).
 pub mod call;
-pub mod deployment;
-pub mod draft;
-pub mod drain;
-pub mod entry;
-pub mod handoff;
-pub mod hours;
-pub mod json_path;
-pub mod keys;
-pub mod lint;
-pub mod load;
-pub mod outbox;
+pub mod delivery;
+pub mod kernel;
 pub mod pack;
 pub mod protocol;
-pub mod resources;
-pub mod safety_flags;
 pub mod schema;
-pub mod search;
-mod texts;
-pub mod validate;
-pub mod wording;
-pub mod workspace;
 
-pub use load::{human_bytes, parse_pack, PackLoadError, Problem, MAX_PACK_BYTES};
-pub use pack::{Organisation, PackFile, Wording, PACK_FORMAT};
-pub use validate::{validate, Pack};
-pub use wording::{fill, Placeholder, PlaceholderValues, Segment, UnknownPlaceholder};
+pub use kernel::{human_bytes, Problem};
+pub use pack::wording::{fill, Placeholder, PlaceholderValues, Segment, UnknownPlaceholder};
+pub use pack::{parse_pack, validate, Organisation, Pack, PackFile, PackLoadError, Wording};
+pub use pack::{MAX_PACK_BYTES, PACK_FORMAT};

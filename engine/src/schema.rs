@@ -7,7 +7,7 @@
 
 use schemars::JsonSchema;
 
-use crate::entry::LogEntry;
+use crate::call::entry::LogEntry;
 use crate::pack::PackFile;
 
 /// The pack's JSON Schema, pretty-printed, ending in a newline.
@@ -29,7 +29,7 @@ pub fn protocol_schema_json() -> String {
 /// The deployment settings' (deployment.json) JSON Schema, pretty-printed, ending in a newline.
 /// Defined beside the settings, in `deployment.rs`.
 pub fn deployment_schema_json() -> String {
-    crate::deployment::deployment_schema_json()
+    crate::protocol::deployment::deployment_schema_json()
 }
 
 fn schema_json<T: JsonSchema>() -> String {

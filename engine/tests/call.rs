@@ -875,7 +875,7 @@ fn a_major_incident_needs_a_reason_fires_its_triggers_and_unlocks_methane() {
         .iter()
         .find(|c| c.id == channel)
         .unwrap();
-    let methane = incident_engine::handoff::compose(&pack, &call, found, None);
+    let methane = incident_engine::call::handoff::compose(&pack, &call, found, None);
     let lines: Vec<&str> = methane.text.lines().collect();
     assert_eq!(
         lines[0],
@@ -1107,7 +1107,7 @@ fn a_revised_call_survives_its_draft_and_its_entry_marks_the_revised_answer() {
     let restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
     assert_eq!(restored, call);
     let entry: serde_json::Value =
-        serde_json::from_str(&incident_engine::entry::LogEntry::of(&pack, &call).to_json())
+        serde_json::from_str(&incident_engine::call::entry::LogEntry::of(&pack, &call).to_json())
             .unwrap();
     let events = entry["events"].as_array().unwrap();
     let answered: Vec<(&str, bool)> = events

@@ -4,9 +4,9 @@
 //! escalating on the handler's own judgement, proposals and deviations that hold the close,
 //! partner references, the proposed channel and what each channel may carry.
 
+use incident_engine::call::entry::LogEntry;
+use incident_engine::call::handoff::{compose, propose_channel};
 use incident_engine::call::{AnswerValue, Call, Command, ComplianceIssue, Event, Missing, Refusal};
-use incident_engine::entry::LogEntry;
-use incident_engine::handoff::{compose, propose_channel};
 use incident_engine::pack::LogField;
 use incident_engine::{parse_pack, Pack};
 

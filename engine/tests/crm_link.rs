@@ -2,8 +2,8 @@
 //! is refused, so one call's log never takes another call's records; the same link again changes
 //! nothing; the entry carries the link.
 
+use incident_engine::call::entry::LogEntry;
 use incident_engine::call::{Call, Command, Event, Refusal};
-use incident_engine::entry::LogEntry;
 use incident_engine::{parse_pack, Pack};
 
 const T0: u64 = 1_800_000_000_000;

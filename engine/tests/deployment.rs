@@ -2,7 +2,7 @@
 //! host origins https except on this machine, endpoint rules exact or prefixes that cannot be
 //! escaped, and the CSP frame-ancestors they make.
 
-use incident_engine::deployment::{Deployment, DeploymentError, EndpointRule};
+use incident_engine::protocol::deployment::{Deployment, DeploymentError, EndpointRule};
 use incident_engine::protocol::{Endpoint, Origin};
 use serde_json::{json, Value};
 

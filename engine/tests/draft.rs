@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
+use incident_engine::call::draft::{DraftError, DRAFT_FORMAT, MAX_DRAFT_BYTES};
+use incident_engine::call::entry::LogEntry;
 use incident_engine::call::{AnswerValue, Call, Command, Effect, Missing, Refusal};
-use incident_engine::draft::{DraftError, DRAFT_FORMAT, MAX_DRAFT_BYTES};
-use incident_engine::entry::LogEntry;
+use incident_engine::kernel::Role;
 use incident_engine::pack::{Answer, LogField};
-use incident_engine::protocol::Role;
 use incident_engine::{parse_pack, Pack};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -161,7 +161,7 @@ fn a_trainees_call_keeps_the_role_and_a_draft_saved_before_roles_reads_as_not_sa
 fn the_last_change_of_a_draft_is_read_without_its_pack() {
     let call = mid_tree();
     assert_eq!(
-        incident_engine::draft::last_change(&call.to_draft()),
+        incident_engine::call::draft::last_change(&call.to_draft()),
         Some(call.touched_at())
     );
     for text in [
@@ -171,7 +171,11 @@ fn the_last_change_of_a_draft_is_read_without_its_pack() {
         "{\"log\": [{\"at\": -1}]}",
         "nonsense",
     ] {
-        assert_eq!(incident_engine::draft::last_change(text), None, "{text}");
+        assert_eq!(
+            incident_engine::call::draft::last_change(text),
+            None,
+            "{text}"
+        );
     }
 }
 

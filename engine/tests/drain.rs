@@ -3,8 +3,8 @@
 //! entry delivered, none lost and none in flight twice. The clock is simulated, so these are
 //! deterministic figures, not timings.
 
-use incident_engine::drain::{issue_12_backlog, simulate, Backlog};
-use incident_engine::outbox::RetryPolicy;
+use incident_engine::delivery::drain::{issue_12_backlog, simulate, Backlog};
+use incident_engine::delivery::outbox::RetryPolicy;
 
 const MINUTE: u64 = 60 * 1_000;
 

@@ -1,10 +1,10 @@
 //! The completed log entry the host receives: everything the call recorded, in the published
 //! format (schema/log-entry.schema.json).
 
+use incident_engine::call::entry::{LogEntry, LOG_ENTRY_FORMAT};
 use incident_engine::call::{AnswerValue, Call, Command, Missing, Refusal};
-use incident_engine::entry::{LogEntry, LOG_ENTRY_FORMAT};
+use incident_engine::kernel::Role;
 use incident_engine::pack::LogField;
-use incident_engine::protocol::Role;
 use incident_engine::{parse_pack, Pack};
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! Handoff messages from one gas call, in every channel of the default pack.
 
+use incident_engine::call::handoff::compose;
 use incident_engine::call::{AnswerValue, Call, Command};
-use incident_engine::handoff::compose;
 use incident_engine::pack::LogField;
 use incident_engine::parse_pack;
 
@@ -82,9 +82,9 @@ fn one_log_every_channel_in_its_own_conventions() {
 // Vulnerability and the safety net's "yes" answers travel with every handoff (issue 13), within
 // each channel's `may_carry`.
 
-use incident_engine::handoff::Handoff;
+use incident_engine::call::handoff::Handoff;
+use incident_engine::pack::Pack;
 use incident_engine::pack::{Channel, Medium};
-use incident_engine::validate::Pack;
 
 fn shipped(name: &str) -> Pack {
     let path = format!("{}/../packs/{name}.json", env!("CARGO_MANIFEST_DIR"));

@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use incident_engine::outbox::{
+use incident_engine::delivery::outbox::{
     acknowledges, Acked, Attempt, AttemptId, Enqueued, EntryState, Failed, Failure, IdempotencyKey,
-    Outbox, PolicyProblem, Random, RetryPolicy, SplitMix64, Via, MAX_ACK_BYTES, STEP_ASIDE_AFTER,
+    Outbox, PolicyProblem, RetryPolicy, Via, MAX_ACK_BYTES, STEP_ASIDE_AFTER,
 };
+use incident_engine::kernel::{Random, SplitMix64};
 use proptest::prelude::*;
 
 const T0: u64 = 1_800_000_000_000;

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use incident_engine::advice::check_advice;
 use incident_engine::call::{AnswerValue, Call, Command};
+use incident_engine::pack::advice::check_advice;
 use incident_engine::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, DecisionTree, IncidentCode, Next, Outcome,
     TriggerCondition,

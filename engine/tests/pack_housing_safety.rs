@@ -2,8 +2,8 @@
 //! copy, so its safety advice, routing and legislation are pinned here: each test would fail on
 //! the pack as it was before the review recorded in docs/sources/housing-repairs.md.
 
-use incident_engine::advice::check_advice;
 use incident_engine::call::{AnswerValue, Call, Command, Refusal};
+use incident_engine::pack::advice::check_advice;
 use incident_engine::pack::{
     AdviceLimit, AdviceSet, Answer, Condition, DecisionTree, IncidentCode, Next, Outcome, Priority,
 };

@@ -3,8 +3,8 @@
 //! who is not a unit never proposed on the radio (council) or the contractor portal (housing),
 //! and advice sets that do not contradict themselves.
 
+use incident_engine::call::handoff::propose_channel;
 use incident_engine::call::{AnswerValue, Call, Command};
-use incident_engine::handoff::propose_channel;
 use incident_engine::{parse_pack, Pack};
 
 fn pack(name: &str) -> Pack {

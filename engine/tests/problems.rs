@@ -430,7 +430,7 @@ fn warning_may_say_advice_that_a_limit_in_force_forbids() {
 /// The count limits, on packs built here (a fixture file of 20,001 codes would be megabytes).
 #[test]
 fn too_many_codes_and_too_many_questions_in_a_tree() {
-    use incident_engine::validate::{MAX_CODES, MAX_NODES_PER_TREE};
+    use incident_engine::pack::{MAX_CODES, MAX_NODES_PER_TREE};
     let base: serde_json::Value = serde_json::from_slice(
         &std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),

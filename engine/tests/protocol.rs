@@ -7,14 +7,15 @@
 //! or a refusal, a refusal changes nothing, and a stream with replays and reorderings accepts each
 //! sequence number at most once, in increasing order.
 
+use incident_engine::call::entry::LogEntry;
 use incident_engine::call::Call;
-use incident_engine::entry::LogEntry;
-use incident_engine::outbox::{Failure, IdempotencyKey, OutboxStatus};
+use incident_engine::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
+use incident_engine::kernel::Role;
 use incident_engine::pack::UnitStatus;
 use incident_engine::protocol::{
     protocol_schema_json, read_bare_command, AllowList, BearerToken, Endpoint, Handshake,
     HostCommand, HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError,
-    Outbound, PackUrl, RejectReason, Rejection, Role, SessionId, StorageKey, Theme, UrlProblem,
+    Outbound, PackUrl, RejectReason, Rejection, SessionId, StorageKey, Theme, UrlProblem,
     MAX_MESSAGE_BYTES, MAX_SEQ,
 };
 use incident_engine::{parse_pack, Pack, PackLoadError};

@@ -1,8 +1,8 @@
 //! Live unit availability: the pack's statuses, the host's updates, and the units a code needs.
 
+use incident_engine::pack::resources::Availability;
+use incident_engine::pack::resources::UnitUpdate;
 use incident_engine::pack::UnitStatus;
-use incident_engine::protocol::UnitUpdate;
-use incident_engine::resources::Availability;
 use incident_engine::{parse_pack, Pack};
 
 fn council() -> Pack {

@@ -1,11 +1,11 @@
 //! `Call::safety_flags`: what the call bar shows as VULNERABLE, and the safety-net "yes" answers
 //! with their labels (issue 13).
 
+use incident_engine::call::safety_flags::{SafetyFlags, SafetyYes};
 use incident_engine::call::{Call, Command};
 use incident_engine::pack::LogField;
+use incident_engine::pack::Pack;
 use incident_engine::parse_pack;
-use incident_engine::safety_flags::{SafetyFlags, SafetyYes};
-use incident_engine::validate::Pack;
 
 fn pack(path: &str) -> Pack {
     let path = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));

@@ -1,7 +1,7 @@
 //! Code search and tree suggestion against the shipped packs.
 
+use incident_engine::call::search::{suggest_trees, CodeSearch};
 use incident_engine::parse_pack;
-use incident_engine::search::{suggest_trees, CodeSearch};
 
 fn council() -> incident_engine::Pack {
     let path = concat!(
@@ -324,7 +324,7 @@ fn trees_are_suggested_only_for_a_meaningful_match() {
 
 mod typing {
     use super::{council, housing};
-    use incident_engine::search::{suggest_trees, CodeSearch};
+    use incident_engine::call::search::{suggest_trees, CodeSearch};
     use proptest::prelude::*;
 
     proptest! {

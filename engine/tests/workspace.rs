@@ -2,9 +2,9 @@
 //! council pack: the life-safety advice comes before anything else once due, an escalation waiting
 //! for a decision comes before the assessment goes on, and the flags say what must stay in view.
 
+use incident_engine::call::workspace::{flags, next_step, NextStep};
 use incident_engine::call::{AnswerValue, Call, Command, PriorCall};
 use incident_engine::pack::LogField;
-use incident_engine::workspace::{flags, next_step, NextStep};
 use incident_engine::{parse_pack, Pack};
 
 const T0: u64 = 1_800_000_000_000;

@@ -2,8 +2,8 @@
 //! reached the CRM, what is waiting and why, the entries the CRM refused (each can be read and sent
 //! again: nothing is dropped), and whether the browser will keep unsent entries.
 
-use incident_engine::entry::iso8601;
-use incident_engine::outbox::{IdempotencyKey, OutboxStatus};
+use incident_engine::call::entry::iso8601;
+use incident_engine::delivery::outbox::{IdempotencyKey, OutboxStatus};
 use leptos::prelude::*;
 
 use crate::host::clock::{date_and_time, shown_locale};

@@ -25,7 +25,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use incident_engine::outbox::{Random, SplitMix64};
+use incident_engine::kernel::{Random, SplitMix64};
 use incident_engine::protocol::{
     HostCommand, HostEvent, HostSession, InstanceId, Origin, Outbound,
 };

@@ -162,7 +162,7 @@ pub fn date_and_time(at_ms: u64, locale: Option<&Locale>) -> String {
         TIME_PARTS[3],
     ];
     localised(at_ms, locale, &PARTS, LoggedTime::date_time_text)
-        .unwrap_or_else(|| incident_engine::entry::iso8601(at_ms))
+        .unwrap_or_else(|| incident_engine::call::entry::iso8601(at_ms))
 }
 
 /// `hh:mm:ss` (UTC).

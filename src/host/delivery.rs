@@ -26,11 +26,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use incident_engine::call::Millis;
-use incident_engine::outbox::{
+use incident_engine::delivery::outbox::{
     acknowledges, Acked, Attempt, AttemptId, Failure, IdempotencyKey, Outbox, OutboxStatus,
     RetryPolicy, Via, MAX_ACK_BYTES,
 };
+use incident_engine::kernel::Millis;
 use incident_engine::pack::Retention;
 use incident_engine::protocol::{BearerToken, Endpoint, EntryNack, HostEvent};
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
@@ -303,7 +303,7 @@ fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
             .map(|d| DeadLetterView {
                 key: d.key.clone(),
                 entry: d.payload.to_owned(),
-                handler: incident_engine::entry::handler_of(d.payload),
+                handler: incident_engine::call::entry::handler_of(d.payload),
                 reason: d.reason.to_owned(),
                 at: d.at,
                 attempts: d.attempts,

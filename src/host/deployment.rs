@@ -1,6 +1,6 @@
 //! The organisation's deployment settings in the browser (F17, F21; issue 12, "the deployment,
 //! not the page, decides where entries may go"): `deployment.json`, served with the build, read
-//! once per page and checked by the engine ([`incident_engine::deployment::Deployment`]). It says
+//! once per page and checked by the engine ([`incident_engine::protocol::deployment::Deployment`]). It says
 //! which host pages may talk to the widget (`host::bridge`) and which endpoints entries may be
 //! delivered to.
 //!
@@ -21,7 +21,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use incident_engine::deployment::{Deployment, MAX_DEPLOYMENT_BYTES};
+use incident_engine::protocol::deployment::{Deployment, MAX_DEPLOYMENT_BYTES};
 
 use super::pack_source::{fetch_bytes, FetchError};
 use super::page;

@@ -20,7 +20,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use incident_engine::outbox::Random;
+use incident_engine::kernel::Random;
 use leptos::prelude::{set_timeout_with_handle, TimeoutHandle};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -160,7 +160,7 @@ async fn adopt(instance: Option<&str>) -> Result<(), StoreError> {
             let Some(text) = store.get(&key).await? else {
                 continue;
             };
-            let changed = incident_engine::draft::last_change(&text).unwrap_or(0);
+            let changed = incident_engine::call::draft::last_change(&text).unwrap_or(0);
             if newest.as_ref().is_none_or(|(at, ..)| changed > *at) {
                 newest = Some((changed, key, text));
             }

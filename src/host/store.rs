@@ -124,7 +124,7 @@ async fn seal(text: &str) -> Result<String, StoreError> {
     bytes.extend(js_sys::Uint8Array::new(&sealed).to_vec());
     Ok(format!(
         "{SEALED}{}",
-        incident_engine::base64::encode(&bytes)
+        incident_engine::kernel::base64::encode(&bytes)
     ))
 }
 
@@ -138,7 +138,7 @@ async fn unseal(stored: String) -> Result<String, StoreError> {
             "the call data in this browser is locked: it opens with the key your CRM gives at sign-in".into(),
         ));
     };
-    let bytes = incident_engine::base64::decode(body)
+    let bytes = incident_engine::kernel::base64::decode(body)
         .filter(|b| b.len() > 12)
         .ok_or_else(|| StoreError("an encrypted record is damaged".into()))?;
     let (iv, sealed) = bytes.split_at(12);

@@ -1,13 +1,13 @@
 //! Prints how long the backlog of issue 12 (400 entries queued at once, a host answering each
 //! attempt after 40 ms, one acknowledgement in ten lost) takes to drain under the old policy (one
 //! entry in flight) and the current default, in simulated time, with the sends it costs. See
-//! `incident_engine::drain`.
+//! `incident_engine::delivery::drain`.
 //!
 //! `outbox-bench [SEEDS]` runs each policy with seeds 1..=SEEDS (5 unless given) and prints each
 //! run and the worst.
 
-use incident_engine::drain::{issue_12_backlog, simulate};
-use incident_engine::outbox::RetryPolicy;
+use incident_engine::delivery::drain::{issue_12_backlog, simulate};
+use incident_engine::delivery::outbox::RetryPolicy;
 
 fn main() {
     let seeds: u64 = std::env::args()

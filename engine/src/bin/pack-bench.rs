@@ -103,7 +103,7 @@ const QUERIES: [&str; 5] = [
 ];
 
 fn search_bench(pack: &incident_engine::Pack, runs: usize) {
-    use incident_engine::search::CodeSearch;
+    use incident_engine::call::search::CodeSearch;
     let titles: Vec<String> = pack
         .file()
         .codes

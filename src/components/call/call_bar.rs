@@ -2,11 +2,11 @@
 //! time, who is calling from where, the code and priority (in colour and in words: P1 cannot be
 //! mistaken for P4), the flags (vulnerable, repeat caller, major incident, escalation pending) and
 //! the one next step, with a button that takes focus to it. The rules are the engine's
-//! (`incident_engine::workspace`); this only draws them.
+//! (`incident_engine::call::workspace`); this only draws them.
 
+use incident_engine::call::workspace::{flags, next_step, CallFlags, NextStep};
 use incident_engine::call::{fill_pack_placeholders, Call};
 use incident_engine::pack::LogField;
-use incident_engine::workspace::{flags, next_step, CallFlags, NextStep};
 use leptos::prelude::*;
 
 use super::{level_name, Desk, CALL_HEADING_ID, KEYS_DIALOG_ID, QUESTION_ID};

@@ -2,8 +2,8 @@
 //! modal dialog (focus trapped by the browser and returned to "Close call"); confirming closes the
 //! call and hands its entry to the host.
 
+use incident_engine::call::entry::iso8601;
 use incident_engine::call::{AnswerValue, Command, Event, Missing};
-use incident_engine::entry::iso8601;
 use incident_engine::pack::{Answer, DecisionTree, LogField};
 use incident_engine::Pack;
 use leptos::prelude::*;

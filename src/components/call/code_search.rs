@@ -3,8 +3,8 @@
 //! filters (fuzzy and ranked by the engine), Down and Up move through at most
 //! [`MAX_CODE_RESULTS`] keyed rows, Enter chooses, Escape closes the list and then clears.
 
+use incident_engine::call::search::CodeSearch;
 use incident_engine::call::Command;
-use incident_engine::search::CodeSearch;
 use leptos::prelude::*;
 
 use super::{feedback, Desk, Notice, Place};

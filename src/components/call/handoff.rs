@@ -1,8 +1,8 @@
 //! Passing information to those who act (F4, F7; L2 1.5, 2.1–2.3): the handoff composer and the
 //! external organisations with their procedures and contacts.
 
+use incident_engine::call::handoff::{compose, propose_channel};
 use incident_engine::call::{Command, Event};
-use incident_engine::handoff::{compose, propose_channel};
 use incident_engine::pack::MessageStructure;
 use leptos::prelude::*;
 

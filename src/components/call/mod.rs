@@ -25,13 +25,14 @@ mod triage;
 
 use std::sync::Arc;
 
+use incident_engine::call::entry::LogEntry;
+use incident_engine::call::keys::{call_key, CallKey, KeyPlace, KeyState};
 use incident_engine::call::{
     fill_pack_placeholders, Call, Command, Effect, Missing, PriorCall, Refusal,
 };
-use incident_engine::entry::LogEntry;
-use incident_engine::keys::{call_key, CallKey, KeyPlace, KeyState};
+use incident_engine::kernel::Role;
 use incident_engine::pack::{ChecklistItem, DecisionTree, LogField};
-use incident_engine::protocol::{ContextSet, HostEvent, Role};
+use incident_engine::protocol::{ContextSet, HostEvent};
 use incident_engine::Pack;
 use leptos::prelude::*;
 

@@ -2,9 +2,9 @@
 //! question with its answers (a radio group, or a number or text field), and the code and
 //! priority with "why" (F3, F5; L2 1.4, 3.3; NOS P2).
 
+use incident_engine::call::search::suggest_trees;
 use incident_engine::call::{fill_pack_placeholders, AnswerValue, Command};
 use incident_engine::pack::{Answer, LogField, TreeNode};
-use incident_engine::search::suggest_trees;
 use leptos::prelude::*;
 
 use super::{feedback, Desk, Notice, Place, DECISION_ID, QUESTION_ID};

@@ -15,9 +15,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::call::Millis;
-use crate::outbox::{Acked, AttemptId, IdempotencyKey, Outbox, RetryPolicy, SplitMix64, Via};
-use crate::outbox::{EntryState, Random};
+use crate::delivery::outbox::EntryState;
+use crate::delivery::outbox::{Acked, AttemptId, IdempotencyKey, Outbox, RetryPolicy, Via};
+use crate::kernel::Millis;
+use crate::kernel::{Random, SplitMix64};
 
 /// What to simulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

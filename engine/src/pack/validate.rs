@@ -15,13 +15,13 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
-use crate::advice::set_conflicts;
-use crate::hours::parse_time;
-use crate::lint::lint_with;
-use crate::load::Problem;
+use crate::kernel::Problem;
+use crate::pack::advice::set_conflicts;
+use crate::pack::hours::parse_time;
+use crate::pack::lint::lint_with;
+use crate::pack::texts::{for_each_text, TextPath};
+use crate::pack::wording::check_placeholders;
 use crate::pack::*;
-use crate::texts::{for_each_text, TextPath};
-use crate::wording::check_placeholders;
 
 /// Most incident codes a pack may hold.
 pub const MAX_CODES: usize = 20_000;

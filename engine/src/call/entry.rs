@@ -10,10 +10,11 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::call::{Call, ComplianceIssue, Event, MajorIncident, Millis};
+use crate::call::{Call, ComplianceIssue, Event, MajorIncident};
+use crate::kernel::Millis;
+use crate::kernel::Role;
 use crate::pack::LogField;
-use crate::protocol::Role;
-use crate::validate::Pack;
+use crate::pack::Pack;
 
 /// The log entry format's identifier; the version changes whenever a field's meaning does.
 pub const LOG_ENTRY_FORMAT: &str = "incident-desk/log-entry@1";

@@ -54,7 +54,7 @@
 //!
 //! A lost acknowledgement costs one attempt timeout and one repeated send, which the CRM
 //! recognises by its key; with `max_in_flight` above 1 it holds up one place in the line, not the
-//! whole line ([`crate::drain`] measures a backlog draining under lost acknowledgements).
+//! whole line ([`crate::delivery::drain`] measures a backlog draining under lost acknowledgements).
 //! - Nothing panics: unknown keys and attempts are reported as such and change nothing.
 
 use std::collections::BTreeMap;
@@ -62,7 +62,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::Millis;
+use crate::kernel::{Millis, Random};
 
 /// Failed attempts after which an entry waiting for its retry lets the entries behind it be sent.
 pub const STEP_ASIDE_AFTER: u32 = 3;
@@ -73,36 +73,6 @@ pub const OUTBOX_FORMAT: u32 = 1;
 /// Failure reasons longer than this (in characters) are cut: they are stored and shown, and a
 /// server's error body has no business filling the handler's storage.
 const MAX_REASON_CHARS: usize = 200;
-
-/// A source of random 64-bit numbers, injected so that keys and jitter are reproducible in tests.
-pub trait Random {
-    /// The next random number.
-    fn next_u64(&mut self) -> u64;
-}
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a small, fast, seeded generator, good enough for
-/// jitter and, seeded from `crypto.getRandomValues`, for unique keys. It is not cryptographic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    /// A generator starting from `seed`; the same seed gives the same numbers.
-    pub fn new(seed: u64) -> Self {
-        SplitMix64 { state: seed }
-    }
-}
-
-impl Random for SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 /// A number drawn uniformly from `0..=max`. Multiply-and-shift rather than `%`: no division, and a
 /// bias below 2⁻⁴⁰ for any delay a policy can ask for.
@@ -228,7 +198,7 @@ impl Default for RetryPolicy {
     /// Eight rather than one (the default until issue 12): with one in flight, each lost
     /// acknowledgement held the whole line for an attempt timeout, and a backlog of 400 entries
     /// with one acknowledgement in ten lost took 18 to 30 minutes to drain; with eight, 2.5 to 4
-    /// minutes (simulated in [`crate::drain`]; `outbox-bench` prints the figures). The attempt
+    /// minutes (simulated in [`crate::delivery::drain`]; `outbox-bench` prints the figures). The attempt
     /// timeout stays at 30 s, which halving would roughly halve again: a CRM slow under the load
     /// of a backlog should not have its requests abandoned and sent again, adding to that load.
     /// The price of eight is that entries may reach the CRM out of order (each keeps its key, so

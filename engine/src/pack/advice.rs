@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
+use crate::pack::wording::{fill, PlaceholderValues, Segment};
 use crate::pack::{Advice, AdviceItem, AdviceKind, AdviceLimit, AdviceSet};
-use crate::wording::{fill, PlaceholderValues, Segment};
 
 /// A limit that free text breaks, and the words that broke it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,16 +13,13 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::advice::{check_advice, Words};
+use crate::kernel::{Millis, Role};
+use crate::pack::advice::{check_advice, Words};
+use crate::pack::Pack;
 use crate::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, MessageStructure,
     Next, TriggerCondition,
 };
-use crate::protocol::Role;
-use crate::validate::Pack;
-
-/// Milliseconds since the Unix epoch, from the caller's clock.
-pub type Millis = u64;
 
 /// An answer to a tree question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -1463,7 +1460,7 @@ impl Call {
     /// The advice limits that apply now: those that apply everywhere, and those of the call's
     /// advice set.
     pub fn limits_in_force<'p>(&self, pack: &'p Pack) -> Vec<&'p AdviceLimit> {
-        crate::advice::limits_in_force(&pack.file().advice, self.advice_set(pack)).collect()
+        crate::pack::advice::limits_in_force(&pack.file().advice, self.advice_set(pack)).collect()
     }
 
     fn answer(

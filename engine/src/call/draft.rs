@@ -30,12 +30,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, Millis, SafetyYes};
-use crate::json_path::ReadFailure;
-use crate::load::{human_bytes, Problem};
+use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, SafetyYes};
+use crate::kernel::json_path::ReadFailure;
+use crate::kernel::Millis;
+use crate::kernel::Role;
+use crate::kernel::{human_bytes, Problem};
+use crate::pack::Pack;
 use crate::pack::{DecisionTree, LogField};
-use crate::protocol::Role;
-use crate::validate::Pack;
 
 /// The draft format's identifier; the version after `@` changes whenever the draft's shape or a
 /// field's meaning does.

@@ -4,9 +4,21 @@
 
 use std::collections::BTreeMap;
 
+use crate::pack::Pack;
 use crate::pack::{ResourceUnit, UnitStatus};
-use crate::protocol::UnitUpdate;
-use crate::validate::Pack;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// One unit's live status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitUpdate {
+    /// The unit's id in the pack.
+    #[schemars(length(min = 1, max = 128))]
+    pub id: String,
+    /// Its status now.
+    pub status: UnitStatus,
+}
 
 /// Each unit's status now.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

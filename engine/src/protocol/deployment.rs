@@ -20,7 +20,7 @@
 //!   starting with it). A prefix has no `?query`; no entry has `.` or `..` path segments, and
 //!   neither may an address checked against them, so `…/intake/../admin` is never "under"
 //!   `…/intake/`. An entry queued for an endpoint later taken off this list is not sent there:
-//!   it becomes a dead letter ([`crate::outbox::Failure::EndpointNotAllowed`]).
+//!   it becomes a dead letter ([`crate::delivery::outbox::Failure::EndpointNotAllowed`]).
 //!
 //! [`Deployment::parse`] reports every problem with its JSON path (`hosts[2]: …`), and says so
 //! when it is given an empty file or a web page (a server's error or sign-in page) instead. The
@@ -30,7 +30,7 @@
 use schemars::JsonSchema;
 use serde_json::Value;
 
-use crate::load::{human_bytes, Problem};
+use crate::kernel::{human_bytes, Problem};
 use crate::protocol::{AllowList, Endpoint, FieldProblem, Origin, RejectReason, Rejection};
 
 /// The `format` of this version of the file.

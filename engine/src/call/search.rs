@@ -24,7 +24,7 @@
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 
-use crate::validate::Pack;
+use crate::pack::Pack;
 
 /// A code that matches a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

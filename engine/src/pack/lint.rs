@@ -40,9 +40,9 @@
 
 use std::collections::HashMap;
 
-use crate::advice::set_conflicts;
-use crate::hours::{duration, longest_gap, week_time, Gap, MINUTES_PER_WEEK};
-use crate::load::Problem;
+use crate::kernel::Problem;
+use crate::pack::advice::set_conflicts;
+use crate::pack::hours::{duration, longest_gap, week_time, Gap, MINUTES_PER_WEEK};
 use crate::pack::{AdviceKind, IncidentCode, PackFile, Priority, ResourceUnit};
 
 /// Every warning about `file`, in document order: codes, then trees, then advice. Meant for a pack
@@ -397,7 +397,7 @@ mod tests {
     #[test]
     fn type_labels_read_mid_sentence() {
         let mut file: PackFile = serde_json::from_str(include_str!(
-            "../../tests/fixtures/packs/problems/valid.json"
+            "../../../tests/fixtures/packs/problems/valid.json"
         ))
         .unwrap();
         for (id, name) in [

@@ -7,7 +7,7 @@
 
 use crate::call::{Call, Event};
 use crate::pack::LogField;
-use crate::validate::Pack;
+use crate::pack::Pack;
 
 /// A safety-net question the caller answered "yes" (their latest answer), as the call bar and a
 /// handoff name it.
@@ -58,7 +58,7 @@ impl Call {
     ///
     /// ```
     /// # use incident_engine::{call::{Call, Command}, pack::LogField, parse_pack};
-    /// # let pack = parse_pack(include_bytes!("../../packs/council-out-of-hours.json")).unwrap();
+    /// # let pack = parse_pack(include_bytes!("../../../packs/council-out-of-hours.json")).unwrap();
     /// let mut call = Call::open(&pack, "agent-7", 0);
     /// let yes = Command::SafetyNet { question: "sn-vulnerable".into(), yes: true };
     /// call.apply(&pack, 1, yes).unwrap();

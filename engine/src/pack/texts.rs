@@ -386,7 +386,7 @@ mod tests {
     #[test]
     fn every_text_is_visited_with_the_path_written_in_the_file() {
         let file: PackFile = serde_json::from_str(include_str!(
-            "../../tests/fixtures/packs/problems/valid.json"
+            "../../../tests/fixtures/packs/problems/valid.json"
         ))
         .unwrap();
         let mut seen = Vec::new();

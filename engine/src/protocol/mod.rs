@@ -86,14 +86,18 @@ use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::entry::LogEntry;
-use crate::load::{human_bytes, PackLoadError};
-use crate::outbox::{Failure, IdempotencyKey, OutboxStatus, Random, SplitMix64};
+pub mod deployment;
+
+use crate::call::entry::LogEntry;
+use crate::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
+use crate::kernel::{human_bytes, Random, Role, SplitMix64};
+use crate::pack::resources::UnitUpdate;
+use crate::pack::Pack;
+use crate::pack::PackLoadError;
 use crate::pack::UnitStatus;
-use crate::validate::Pack;
 
 /// The `protocol` field of every message.
 pub const PROTOCOL: &str = "incident-desk";
@@ -618,45 +622,6 @@ fn list(problems: &[FieldProblem]) -> String {
 // Validated values in commands
 // ---------------------------------------------------------------------------------------------
 
-/// What the person at the widget does, from `configure`. Recorded with each call they answer
-/// (`handler_role` in the log entry), so a CRM can tell a trainee's call from a handler's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A call handler taking calls.
-    Handler,
-    /// A supervisor or senior handler: deploys resources, watches incidents, reviews.
-    Supervisor,
-    /// A trainee practising on scenarios.
-    Trainee,
-    /// An assessor looking at a trainee's evidence.
-    Assessor,
-}
-
-impl Role {
-    const NAMES: [(&'static str, Role); 4] = [
-        ("handler", Role::Handler),
-        ("supervisor", Role::Supervisor),
-        ("trainee", Role::Trainee),
-        ("assessor", Role::Assessor),
-    ];
-
-    fn from_name(name: &str) -> Option<Role> {
-        Role::NAMES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, r)| *r)
-    }
-
-    /// The role's name on the wire (`handler`, `supervisor`, `trainee`, `assessor`).
-    pub fn name(self) -> &'static str {
-        Role::NAMES
-            .iter()
-            .find(|(_, r)| *r == self)
-            .map_or("handler", |(n, _)| n)
-    }
-}
-
 /// A BCP 47 language tag such as `en-GB` (letters, then subtags of letters and digits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(transparent)]
@@ -773,7 +738,7 @@ const STORAGE_KEY_RULE: &str =
 impl StorageKey {
     /// The key, if `text` is 32 bytes as base64 (standard or URL-safe, padding optional).
     pub fn parse(text: &str) -> Option<StorageKey> {
-        let bytes = crate::base64::decode(text)?;
+        let bytes = crate::kernel::base64::decode(text)?;
         <[u8; 32]>::try_from(bytes.as_slice()).ok().map(StorageKey)
     }
 
@@ -1328,17 +1293,6 @@ pub struct ResourcesUpdate {
     /// The units whose status changed (each id once).
     #[schemars(length(max = 1000))]
     pub units: Vec<UnitUpdate>,
-}
-
-/// One unit's live status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UnitUpdate {
-    /// The unit's id in the pack.
-    #[schemars(length(min = 1, max = 128))]
-    pub id: String,
-    /// Its status now.
-    pub status: UnitStatus,
 }
 
 /// The `entry.ack` payload.

@@ -10,10 +10,10 @@
 //! whether someone is vulnerable (`Call::safety_flags`), near the top so shortening never cuts
 //! them. The rule per channel is on `compose`.
 
+use crate::call::safety_flags::SafetyFlags;
 use crate::call::Call;
+use crate::pack::Pack;
 use crate::pack::{BannedAbbreviation, Channel, LogField, Medium, MessageStructure};
-use crate::safety_flags::SafetyFlags;
-use crate::validate::Pack;
 
 /// What a channel that may not carry `vulnerability` says in its place: that someone is
 /// vulnerable, and where the details are, but nothing about who or why.

@@ -1,0 +1,14 @@
+//! The kernel: what every layer needs and nothing else (time, roles, random numbers, a problem at
+//! a JSON path, JSON paths, base64). It imports no other part of the engine.
+
+pub mod base64;
+pub mod json_path;
+mod problem;
+mod random;
+mod role;
+mod time;
+
+pub use problem::{human_bytes, Problem};
+pub use random::{Random, SplitMix64};
+pub use role::Role;
+pub use time::Millis;

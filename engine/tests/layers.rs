@@ -1,0 +1,219 @@
+//! The layer rule (issue 14; ARCHITECTURE.md "Layers"): each part of the code imports only the
+//! layers below it, so a new capability never has to pull in the protocol or the outbox to get a
+//! time or a role, and an app's code never ends up in another app's wasm.
+//!
+//! Read from the source: every `crate::<module>` path in code (comments are not imports) names the
+//! layer it reaches; an arrow from a lower layer to a higher one fails, with its file and line.
+
+use std::path::{Path, PathBuf};
+
+/// The engine's layers, lowest first. `lib.rs` and `bin/` sit above them all.
+/// The coming capabilities (incident, practice, review) go above `delivery`, beside `protocol`.
+const ENGINE: &[&str] = &["kernel", "pack", "call", "delivery", "protocol", "schema"];
+
+/// An import that runs back up: `file:line` imports `to` from the layer `from`.
+#[derive(Debug, PartialEq)]
+struct Upward {
+    at: String,
+    from: String,
+    to: String,
+}
+
+/// Code without its comments (line comments, doc comments and block comments), line by line.
+fn code_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_block = 0usize;
+    for line in text.lines() {
+        let mut kept = String::new();
+        let mut rest = line;
+        loop {
+            if in_block > 0 {
+                match rest.find("*/") {
+                    Some(end) => {
+                        in_block -= 1;
+                        rest = &rest[end + 2..];
+                    }
+                    None => break,
+                }
+            } else {
+                let line_comment = rest.find("//");
+                let block = rest.find("/*");
+                match (line_comment, block) {
+                    (Some(l), b) if b.is_none_or(|b| l < b) => {
+                        kept.push_str(&rest[..l]);
+                        break;
+                    }
+                    (_, Some(b)) => {
+                        kept.push_str(&rest[..b]);
+                        in_block += 1;
+                        rest = &rest[b + 2..];
+                    }
+                    _ => {
+                        kept.push_str(rest);
+                        break;
+                    }
+                }
+            }
+        }
+        out.push(kept);
+    }
+    out
+}
+
+/// The modules a line reaches through `crate::<module>`, and through `crate::{a, b::c}` groups.
+fn crate_modules(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("crate::") {
+        let before = rest[..i].chars().last();
+        rest = &rest[i + "crate::".len()..];
+        // `incident_engine::...` or `my_crate::...` are other names, not this crate.
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    found.push(name);
+                }
+            }
+        } else {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                found.push(name);
+            }
+        }
+    }
+    found
+}
+
+/// The layer of a file: the first folder (or file stem) under the source root.
+fn layer_of(root: &Path, file: &Path) -> Option<String> {
+    let relative = file.strip_prefix(root).ok()?;
+    let first = relative.components().next()?.as_os_str().to_str()?;
+    Some(first.trim_end_matches(".rs").to_owned())
+}
+
+/// Every upward import in the sources given as (path, text), against `layers`, lowest first.
+/// A file outside every layer (the crate root, binaries) may import anything.
+fn upward_imports(root: &Path, files: &[(PathBuf, String)], layers: &[&str]) -> Vec<Upward> {
+    let rank = |name: &str| layers.iter().position(|l| *l == name);
+    let mut out = Vec::new();
+    for (path, text) in files {
+        let Some(from) = layer_of(root, path) else {
+            continue;
+        };
+        let Some(from_rank) = rank(&from) else {
+            continue;
+        };
+        for (n, line) in code_lines(text).iter().enumerate() {
+            for to in crate_modules(line) {
+                if rank(&to).is_some_and(|to_rank| to_rank > from_rank) {
+                    out.push(Upward {
+                        at: format!("{}:{}", path.display(), n + 1),
+                        from: from.clone(),
+                        to,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            out.push((path, text));
+        }
+    }
+}
+
+fn check(root: &Path, layers: &[&str]) {
+    let mut files = Vec::new();
+    rust_files(root, &mut files);
+    assert!(
+        files.len() > 10,
+        "no sources found under {}",
+        root.display()
+    );
+    // Every folder and file under the root is a layer, the crate root or a binary: a new folder
+    // must be placed in the order on purpose.
+    for (path, _) in &files {
+        let layer = layer_of(root, path).unwrap();
+        assert!(
+            layers.contains(&layer.as_str()) || ["lib", "main", "bin"].contains(&layer.as_str()),
+            "{} is in no layer: add `{layer}` to the layer order in engine/tests/layers.rs",
+            path.display()
+        );
+    }
+    let upward = upward_imports(root, &files, layers);
+    assert!(
+        upward.is_empty(),
+        "imports that run back up the layers ({}):\n{}",
+        layers.join(" < "),
+        upward
+            .iter()
+            .map(|u| format!("  {}: {} imports {}", u.at, u.from, u.to))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn the_engine_imports_only_downwards() {
+    check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), ENGINE);
+}
+
+#[test]
+fn an_upward_import_is_found_with_its_place_and_comments_are_not_imports() {
+    let root = Path::new("/src");
+    let files = vec![
+        (
+            root.join("kernel/time.rs"),
+            "//! Uses [`crate::call::Call`] in a comment only.\nuse crate::kernel::Millis;\n/* crate::protocol */\n".to_owned(),
+        ),
+        (
+            root.join("pack/load.rs"),
+            "use crate::kernel::Problem;\nuse crate::{call::Call, kernel::Role};\nfn f() { let _ = crate::protocol::MAX; } // crate::schema\n"
+                .to_owned(),
+        ),
+        (
+            root.join("call/machine.rs"),
+            "use crate::pack::Pack;\nuse incident_engine::protocol::X;\n".to_owned(),
+        ),
+    ];
+    let found = upward_imports(root, &files, ENGINE);
+    assert_eq!(
+        found,
+        vec![
+            Upward {
+                at: "/src/pack/load.rs:2".into(),
+                from: "pack".into(),
+                to: "call".into(),
+            },
+            Upward {
+                at: "/src/pack/load.rs:3".into(),
+                from: "pack".into(),
+                to: "protocol".into(),
+            },
+        ]
+    );
+}
