@@ -1,0 +1,757 @@
+//! Reading host messages from JSON text, with or without an envelope, every problem at its JSON path.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// The text, parsed, if it is small enough and JSON.
+pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return Err(Rejection::new(
+            RejectReason::TooLarge {
+                bytes: text.len(),
+                limit: MAX_MESSAGE_BYTES,
+            },
+            None,
+        ));
+    }
+    // Syntax errors from serde_json say what was expected, never what was found, and nesting
+    // deeper than 128 is an error rather than a stack overflow.
+    serde_json::from_str(text).map_err(|e| {
+        Rejection::new(
+            RejectReason::NotJson {
+                line: e.line(),
+                column: e.column(),
+            },
+            None,
+        )
+    })
+}
+
+/// What kind of JSON value this is, for messages that must not show the value itself.
+pub(super) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+pub(super) fn child(path: &str, name: &str) -> String {
+    format!("{path}.{name}")
+}
+
+/// The field `name`, treating `null` as absent.
+pub(super) fn field<'v>(map: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    map.get(name).filter(|v| !v.is_null())
+}
+
+/// Whether a character could reorder or hide text on the handler's screen (bidirectional
+/// overrides and isolates, as in "Trojan Source").
+pub(super) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Collects the problems of one message, each at its path.
+#[derive(Default)]
+pub(super) struct Reader {
+    problems: Vec<FieldProblem>,
+}
+
+impl Reader {
+    fn report(&mut self, path: &str, message: impl Into<String>) {
+        self.problems.push(FieldProblem {
+            path: path.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// `value` as an object whose fields are all in `fields`.
+    fn object<'v>(
+        &mut self,
+        value: &'v Value,
+        path: &str,
+        fields: &[&str],
+    ) -> Option<&'v Map<String, Value>> {
+        let Value::Object(map) = value else {
+            self.report(path, format!("must be an object, not {}", kind_of(value)));
+            return None;
+        };
+        let unknown = map.keys().filter(|k| !fields.contains(&k.as_str())).count();
+        if unknown > 0 {
+            // The unknown names are not repeated: a key can carry data as well as a value can.
+            let message = if fields.is_empty() {
+                format!("takes no fields, but has {unknown}")
+            } else {
+                format!(
+                    "has {unknown} field{} that {} not part of the protocol here (the fields are: {})",
+                    if unknown == 1 { "" } else { "s" },
+                    if unknown == 1 { "is" } else { "are" },
+                    fields.join(", ")
+                )
+            };
+            self.report(path, message);
+        }
+        Some(map)
+    }
+
+    /// The required field `name` of `map` at `path`.
+    fn required<'v>(
+        &mut self,
+        map: &'v Map<String, Value>,
+        path: &str,
+        name: &str,
+    ) -> Option<&'v Value> {
+        let value = field(map, name);
+        if value.is_none() {
+            self.report(&child(path, name), "is required");
+        }
+        value
+    }
+
+    fn string<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v str> {
+        match value {
+            Value::String(s) => Some(s),
+            other => {
+                self.report(path, format!("must be text, not {}", kind_of(other)));
+                None
+            }
+        }
+    }
+
+    /// A short text shown to people: 1 to `max` characters, not blank, no control or
+    /// bidirectional formatting characters.
+    fn label(&mut self, value: &Value, path: &str, max: usize) -> Option<String> {
+        self.text(value, path, max, false)
+    }
+
+    /// A longer text shown to people, which may run over several lines.
+    fn paragraph(&mut self, value: &Value, path: &str, max: usize) -> Option<String> {
+        self.text(value, path, max, true)
+    }
+
+    fn text(&mut self, value: &Value, path: &str, max: usize, lines: bool) -> Option<String> {
+        let text = self.string(value, path)?;
+        let allowed = |c: char| lines && matches!(c, '\n' | '\r' | '\t');
+        let ok = !text.trim().is_empty()
+            && text.chars().count() <= max
+            && !text
+                .chars()
+                .any(|c| (c.is_control() && !allowed(c)) || is_bidi_control(c));
+        if ok {
+            Some(text.to_owned())
+        } else {
+            self.report(
+                path,
+                format!(
+                    "must be 1 to {max} characters, not blank, with no {}control or text-direction characters",
+                    if lines { "other " } else { "" }
+                ),
+            );
+            None
+        }
+    }
+
+    fn id<T>(
+        &mut self,
+        value: &Value,
+        path: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = self.string(value, path)?;
+        let id = parse(text);
+        if id.is_none() {
+            self.report(path, ID_RULE);
+        }
+        id
+    }
+
+    fn boolean(&mut self, value: &Value, path: &str) -> Option<bool> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.report(
+                    path,
+                    format!("must be true or false, not {}", kind_of(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole number from `min` to `max`.
+    fn whole(&mut self, value: &Value, path: &str, min: u64, max: u64) -> Option<u64> {
+        match value.as_u64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                let found = match value {
+                    Value::Number(n) if n.is_u64() => "one outside that range",
+                    Value::Number(_) => "a negative or fractional number",
+                    other => kind_of(other),
+                };
+                self.report(
+                    path,
+                    format!("must be a whole number from {min} to {max}, not {found}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn key(&mut self, value: &Value, path: &str) -> Option<IdempotencyKey> {
+        let text = self.string(value, path)?;
+        // NotAKey's text repeats the input; the rule alone is said here.
+        match IdempotencyKey::parse(text) {
+            Ok(key) => Some(key),
+            Err(_) => {
+                self.report(
+                    path,
+                    "must be an idempotency key: a UUID, 32 hex digits grouped 8-4-4-4-12",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Reads an optional field with `read`: `Some(None)` if absent or `null`, `None` if present and
+/// wrong (reported).
+pub(super) fn optional<T>(
+    value: Option<&Value>,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Option<Option<T>> {
+    match value {
+        None => Some(None),
+        Some(v) => read(v).map(Some),
+    }
+}
+
+/// The command types, as read from `$.type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CommandKind {
+    Welcome,
+    Configure,
+    ContextSet,
+    PackLoad,
+    ResourcesUpdate,
+    EntryAck,
+    EntryNack,
+    Teardown,
+}
+
+impl CommandKind {
+    pub(super) const ALL: [CommandKind; 8] = [
+        CommandKind::Welcome,
+        CommandKind::Configure,
+        CommandKind::ContextSet,
+        CommandKind::PackLoad,
+        CommandKind::ResourcesUpdate,
+        CommandKind::EntryAck,
+        CommandKind::EntryNack,
+        CommandKind::Teardown,
+    ];
+
+    pub(super) fn name(self) -> &'static str {
+        COMMAND_TYPES[self as usize]
+    }
+
+    pub(super) fn from_name(name: &str) -> Option<CommandKind> {
+        CommandKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+pub(super) const ENVELOPE_FIELDS: [&str; 9] = [
+    "protocol",
+    "version",
+    "id",
+    "correlation",
+    "session",
+    "instance",
+    "seq",
+    "type",
+    "payload",
+];
+
+/// A checked envelope, its payload not yet read.
+pub(super) struct Head<'v> {
+    pub(super) id: MessageId,
+    pub(super) correlation: Option<MessageId>,
+    pub(super) session: SessionId,
+    pub(super) instance: InstanceId,
+    pub(super) seq: u64,
+    pub(super) kind: CommandKind,
+    pub(super) payload: &'v Value,
+}
+
+pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
+    let Value::Object(map) = value else {
+        return Err(Rejection::new(RejectReason::Foreign, None));
+    };
+    let id = field(map, "id")
+        .and_then(Value::as_str)
+        .and_then(MessageId::parse);
+    let refuse = |reason| Err(Rejection::new(reason, id.clone()));
+    match map.get("protocol") {
+        None => return refuse(RejectReason::Foreign),
+        Some(Value::String(p)) if p == PROTOCOL => {}
+        Some(_) => return refuse(RejectReason::WrongProtocol),
+    }
+    // Another version may shape everything else differently: say only that.
+    if let Some(found) = map.get("version").and_then(Value::as_u64) {
+        if found != PROTOCOL_VERSION {
+            return refuse(RejectReason::UnsupportedVersion { found });
+        }
+    }
+    let mut r = Reader::default();
+    r.object(value, "$", &ENVELOPE_FIELDS);
+    if let Some(version) = r.required(map, "$", "version") {
+        if version.as_u64() != Some(PROTOCOL_VERSION) {
+            r.report(
+                "$.version",
+                format!("must be {PROTOCOL_VERSION}, not {}", kind_of(version)),
+            );
+        }
+    }
+    let message_id = r
+        .required(map, "$", "id")
+        .and_then(|v| r.id(v, "$.id", MessageId::parse));
+    let correlation = optional(field(map, "correlation"), |v| {
+        r.id(v, "$.correlation", MessageId::parse)
+    });
+    let session = r
+        .required(map, "$", "session")
+        .and_then(|v| r.id(v, "$.session", SessionId::parse));
+    let instance = r
+        .required(map, "$", "instance")
+        .and_then(|v| r.id(v, "$.instance", InstanceId::parse));
+    let seq = r
+        .required(map, "$", "seq")
+        .and_then(|v| r.whole(v, "$.seq", 1, MAX_SEQ));
+    let mut unknown_type = false;
+    let kind = r
+        .required(map, "$", "type")
+        .and_then(|v| r.string(v, "$.type"))
+        .and_then(|name| {
+            let kind = CommandKind::from_name(name);
+            unknown_type = kind.is_none();
+            kind
+        });
+    let payload = r.required(map, "$", "payload");
+    if let Some(p) = payload {
+        if !p.is_object() {
+            r.report(
+                "$.payload",
+                format!("must be an object, not {}", kind_of(p)),
+            );
+        }
+    }
+    if !r.problems.is_empty() {
+        if unknown_type {
+            r.report("$.type", "is not a command this widget knows");
+        }
+        return refuse(RejectReason::InvalidEnvelope {
+            problems: r.problems,
+        });
+    }
+    if unknown_type {
+        return refuse(RejectReason::UnknownType);
+    }
+    match (
+        message_id,
+        correlation,
+        session,
+        instance,
+        seq,
+        kind,
+        payload,
+    ) {
+        (
+            Some(id),
+            Some(correlation),
+            Some(session),
+            Some(instance),
+            Some(seq),
+            Some(kind),
+            Some(payload),
+        ) => Ok(Head {
+            id,
+            correlation,
+            session,
+            instance,
+            seq,
+            kind,
+            payload,
+        }),
+        // Every None above reported a problem; this is only reached if that ever changed.
+        _ => refuse(RejectReason::InvalidEnvelope {
+            problems: vec![FieldProblem {
+                path: "$".to_owned(),
+                message: "is not a complete envelope".to_owned(),
+            }],
+        }),
+    }
+}
+
+/// The command in a message's `payload`, or every problem with it.
+pub(super) fn read_command(
+    kind: CommandKind,
+    payload: &Value,
+) -> Result<HostCommand, Vec<FieldProblem>> {
+    read_command_at(kind, payload, "$.payload")
+}
+
+/// The command in `payload`, found at `path`, or every problem with it (paths below `path`).
+pub(super) fn read_command_at(
+    kind: CommandKind,
+    payload: &Value,
+    path: &str,
+) -> Result<HostCommand, Vec<FieldProblem>> {
+    let mut r = Reader::default();
+    let command = match kind {
+        CommandKind::Welcome => r
+            .object(payload, path, &[])
+            .map(|_| HostCommand::Welcome(Welcome {})),
+        CommandKind::Teardown => r
+            .object(payload, path, &[])
+            .map(|_| HostCommand::Teardown(Teardown {})),
+        CommandKind::Configure => read_configure(&mut r, payload, path),
+        CommandKind::ContextSet => read_context(&mut r, payload, path),
+        CommandKind::PackLoad => read_pack_load(&mut r, payload, path),
+        CommandKind::ResourcesUpdate => read_resources(&mut r, payload, path),
+        CommandKind::EntryAck => {
+            let p = r.object(payload, path, &["key"]);
+            p.and_then(|p| r.required(p, path, "key"))
+                .and_then(|v| r.key(v, &child(path, "key")))
+                .map(|key| HostCommand::EntryAck(EntryAck { key }))
+        }
+        CommandKind::EntryNack => read_nack(&mut r, payload, path),
+    };
+    match command {
+        Some(command) if r.problems.is_empty() => Ok(command),
+        _ if r.problems.is_empty() => Err(vec![FieldProblem {
+            path: path.to_owned(),
+            message: "is not valid".to_owned(),
+        }]),
+        _ => Err(r.problems),
+    }
+}
+
+pub(super) fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+    let p = r.object(
+        payload,
+        path,
+        &[
+            "agent_id",
+            "agent_name",
+            "role",
+            "locale",
+            "theme",
+            "z_index",
+            "endpoint",
+            "token",
+            "storage_key",
+        ],
+    )?;
+    let agent_id = r
+        .required(p, path, "agent_id")
+        .and_then(|v| r.label(v, &child(path, "agent_id"), MAX_LABEL_CHARS));
+    let agent_name = optional(field(p, "agent_name"), |v| {
+        r.label(v, &child(path, "agent_name"), MAX_LABEL_CHARS)
+    });
+    let role_path = child(path, "role");
+    let role = r
+        .required(p, path, "role")
+        .and_then(|v| r.string(v, &role_path))
+        .and_then(|name| {
+            let role = Role::from_name(name);
+            if role.is_none() {
+                r.report(
+                    &role_path,
+                    format!("must be one of {}", Role::NAMES.map(|(n, _)| n).join(", ")),
+                );
+            }
+            role
+        });
+    let locale_path = child(path, "locale");
+    let locale = optional(field(p, "locale"), |v| {
+        let text = r.string(v, &locale_path)?;
+        let locale = Locale::parse(text);
+        if locale.is_none() {
+            r.report(
+                &locale_path,
+                "must be a language tag such as en-GB (letters, then subtags of letters and digits joined by hyphens)",
+            );
+        }
+        locale
+    });
+    let theme = optional(field(p, "theme"), |v| {
+        read_theme(r, v, &child(path, "theme"))
+    })
+    .map(Option::unwrap_or_default);
+    let z_index = optional(field(p, "z_index"), |v| {
+        r.whole(v, &child(path, "z_index"), 0, u64::from(MAX_Z_INDEX))
+            .and_then(|n| u32::try_from(n).ok())
+    });
+    let endpoint_path = child(path, "endpoint");
+    let endpoint = optional(field(p, "endpoint"), |v| {
+        let text = r.string(v, &endpoint_path)?;
+        Endpoint::parse(text)
+            .map_err(|problem| r.report(&endpoint_path, problem.to_string()))
+            .ok()
+    });
+    let token_path = child(path, "token");
+    let token = optional(field(p, "token"), |v| {
+        let text = r.string(v, &token_path)?;
+        // The rule alone is said: a token is a credential, even a malformed one.
+        let token = BearerToken::parse(text);
+        if token.is_none() {
+            r.report(&token_path, TOKEN_RULE);
+        }
+        token
+    });
+    let key_path = child(path, "storage_key");
+    let storage_key = optional(field(p, "storage_key"), |v| {
+        let text = r.string(v, &key_path)?;
+        // The rule alone is said: a key is a secret, even a malformed one.
+        let key = StorageKey::parse(text);
+        if key.is_none() {
+            r.report(&key_path, STORAGE_KEY_RULE);
+        }
+        key
+    });
+    let (
+        Some(agent_id),
+        Some(agent_name),
+        Some(role),
+        Some(locale),
+        Some(theme),
+        Some(z_index),
+        Some(endpoint),
+        Some(token),
+        Some(storage_key),
+    ) = (
+        agent_id,
+        agent_name,
+        role,
+        locale,
+        theme,
+        z_index,
+        endpoint,
+        token,
+        storage_key,
+    )
+    else {
+        return None;
+    };
+    Some(HostCommand::Configure(Configure {
+        agent_id,
+        agent_name,
+        role,
+        locale,
+        theme,
+        z_index,
+        endpoint,
+        token,
+        storage_key,
+    }))
+}
+
+pub(super) fn read_theme(r: &mut Reader, value: &Value, path: &str) -> Option<Theme> {
+    let Value::Object(map) = value else {
+        r.report(path, format!("must be an object, not {}", kind_of(value)));
+        return None;
+    };
+    let mut pairs = Vec::new();
+    let mut bad_names = 0;
+    let before = r.problems.len();
+    for (name, value) in map {
+        if theme_name_problem(name).is_some() {
+            bad_names += 1;
+            continue;
+        }
+        // The name passed its pattern (`--idk-` and lower-case words), so it can be named.
+        let value_path = format!("{path}['{name}']");
+        if let Some(text) = r.string(value, &value_path) {
+            pairs.push((name.clone(), text.to_owned()));
+        }
+    }
+    if bad_names > 0 {
+        r.report(
+            path,
+            format!(
+                "{bad_names} property name{} not --idk- followed by lower-case words joined by hyphens (at most 64 characters)",
+                if bad_names == 1 { " is" } else { "s are" }
+            ),
+        );
+    }
+    match Theme::from_pairs(pairs) {
+        Ok(theme) if r.problems.len() == before => Some(theme),
+        Ok(_) => None,
+        Err(problems) => {
+            for problem in problems {
+                r.report(&format!("{path}{}", problem.path), problem.message);
+            }
+            None
+        }
+    }
+}
+
+pub(super) fn read_context(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+    let p = r.object(payload, path, &["call_id", "contact_ref", "caller_number"])?;
+    let call_id = optional(field(p, "call_id"), |v| {
+        r.label(v, &child(path, "call_id"), MAX_LABEL_CHARS)
+    });
+    let contact_ref = optional(field(p, "contact_ref"), |v| {
+        r.label(v, &child(path, "contact_ref"), MAX_LABEL_CHARS)
+    });
+    let number_path = child(path, "caller_number");
+    let caller_number = optional(field(p, "caller_number"), |v| {
+        let text = r.string(v, &number_path)?;
+        let digits = text.chars().filter(char::is_ascii_digit).count();
+        let ok = (3..=MAX_PHONE_CHARS).contains(&text.chars().count())
+            && digits >= 3
+            && text.char_indices().all(|(i, c)| {
+                c.is_ascii_digit()
+                    || matches!(c, ' ' | '(' | ')' | '-' | '.')
+                    || (c == '+' && i == 0)
+            });
+        if ok {
+            Some(text.to_owned())
+        } else {
+            r.report(
+                &number_path,
+                format!("must be a telephone number: 3 to {MAX_PHONE_CHARS} digits, spaces and + ( ) - . with + only first"),
+            );
+            None
+        }
+    });
+    let (Some(call_id), Some(contact_ref), Some(caller_number)) =
+        (call_id, contact_ref, caller_number)
+    else {
+        return None;
+    };
+    Some(HostCommand::ContextSet(ContextSet {
+        call_id,
+        contact_ref,
+        caller_number,
+    }))
+}
+
+pub(super) fn read_pack_load(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+    let p = r.object(payload, path, &["url"])?;
+    let url_path = child(path, "url");
+    let text = r
+        .required(p, path, "url")
+        .and_then(|v| r.string(v, &url_path))?;
+    match PackUrl::parse(text) {
+        Ok(url) => Some(HostCommand::PackLoad(PackLoad { url })),
+        Err(problem) => {
+            r.report(&url_path, problem.to_string());
+            None
+        }
+    }
+}
+
+pub(super) fn read_resources(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+    let p = r.object(payload, path, &["units"])?;
+    let units_path = child(path, "units");
+    let Value::Array(items) = r.required(p, path, "units")? else {
+        let found = field(p, "units").map_or("nothing", kind_of);
+        r.report(&units_path, format!("must be a list, not {found}"));
+        return None;
+    };
+    if items.len() > MAX_UNITS {
+        r.report(&units_path, format!("may list at most {MAX_UNITS} units"));
+        return None;
+    }
+    let mut units = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = format!("{units_path}[{i}]");
+        let Some(unit) = r.object(item, &item_path, &["id", "status"]) else {
+            continue;
+        };
+        let id = r
+            .required(unit, &item_path, "id")
+            .and_then(|v| r.label(v, &child(&item_path, "id"), MAX_LABEL_CHARS));
+        let status_path = child(&item_path, "status");
+        let status = r
+            .required(unit, &item_path, "status")
+            .and_then(|v| r.string(v, &status_path))
+            .and_then(|name| {
+                let status =
+                    serde_json::from_value::<UnitStatus>(Value::String(name.to_owned())).ok();
+                if status.is_none() {
+                    r.report(
+                        &status_path,
+                        "must be one of available, on_call, committed, off_duty",
+                    );
+                }
+                status
+            });
+        if let Some(id) = &id {
+            if let Some(first) = seen.get(id) {
+                r.report(
+                    &child(&item_path, "id"),
+                    format!("is the same unit as {units_path}[{first}]: list each unit once"),
+                );
+            } else {
+                seen.insert(id.clone(), i);
+            }
+        }
+        if let (Some(id), Some(status)) = (id, status) {
+            units.push(UnitUpdate { id, status });
+        }
+    }
+    Some(HostCommand::ResourcesUpdate(ResourcesUpdate { units }))
+}
+
+pub(super) fn read_nack(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+    let p = r.object(payload, path, &["key", "reason", "permanent"])?;
+    let key = r
+        .required(p, path, "key")
+        .and_then(|v| r.key(v, &child(path, "key")));
+    let reason = r
+        .required(p, path, "reason")
+        .and_then(|v| r.paragraph(v, &child(path, "reason"), MAX_REASON_CHARS));
+    let permanent = r
+        .required(p, path, "permanent")
+        .and_then(|v| r.boolean(v, &child(path, "permanent")));
+    let (Some(key), Some(reason), Some(permanent)) = (key, reason, permanent) else {
+        return None;
+    };
+    Some(HostCommand::EntryNack(EntryNack {
+        key,
+        reason,
+        permanent,
+    }))
+}
+
+/// Reads a command given without an envelope: its type name and its payload as JSON text, as the
+/// custom element's `command(name, payload)` passes them (F17, F21; issue 5, the script and
+/// custom-element mode). The payload is checked exactly as an iframe message's is, by the same
+/// readers, and every problem is located from the payload's root (`$.theme['--idk-accent']`,
+/// where a message's would be `$.payload.theme['--idk-accent']`). There is no session, sequence
+/// or handshake: the host's own script holds the widget, so `welcome` is refused
+/// ([`RejectReason::NoHandshake`]). As everywhere here, a refusal never repeats a value it was
+/// given, and nothing panics.
+pub fn read_bare_command(type_name: &str, payload_json: &str) -> Result<HostCommand, Rejection> {
+    let Some(kind) = CommandKind::from_name(type_name) else {
+        return Err(Rejection::new(RejectReason::UnknownType, None));
+    };
+    if kind == CommandKind::Welcome {
+        return Err(Rejection::new(RejectReason::NoHandshake, None));
+    }
+    let payload = read_json(payload_json)?;
+    read_command_at(kind, &payload, "$").map_err(|problems| {
+        Rejection::new(
+            RejectReason::InvalidPayload {
+                command: kind.name(),
+                problems,
+            },
+            None,
+        )
+    })
+}

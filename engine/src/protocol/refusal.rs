@@ -1,0 +1,166 @@
+//! Refusals: why a host message was not acted on, without repeating what it held.
+
+#[allow(unused_imports)]
+use super::*;
+
+/// Why a message from the host was refused. The texts name fields and kinds of problem, never a
+/// value the host sent, so they can go back to the host in an `error` event and onto the
+/// handler's screen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RejectReason {
+    /// More than [`MAX_MESSAGE_BYTES`].
+    #[error("The message is too large: {} is over the limit of {}.", human_bytes(*.bytes), human_bytes(*.limit))]
+    TooLarge {
+        /// Its size in bytes.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not JSON text.
+    #[error("The message is not valid JSON (line {line}, column {column}).")]
+    NotJson {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// Not an object with a `protocol` field: someone else's message on the same window. The
+    /// browser side may drop these without answering.
+    #[error("The message is not an Incident Desk message: it is not an object with a \"protocol\" field.")]
+    Foreign,
+    /// A `protocol` other than `incident-desk`.
+    #[error("The message's protocol is not \"incident-desk\" (at $.protocol).")]
+    WrongProtocol,
+    /// A version this widget does not speak.
+    #[error(
+        "The message is protocol version {found}; this widget speaks version 1 (at $.version)."
+    )]
+    UnsupportedVersion {
+        /// The version the message gave.
+        found: u64,
+    },
+    /// The envelope's fields are missing or malformed.
+    #[error("The message's envelope is not valid: {}.", list(.problems))]
+    InvalidEnvelope {
+        /// Every problem, each at its path.
+        problems: Vec<FieldProblem>,
+    },
+    /// A `type` that is no command of this widget's.
+    #[error("The message's type is not a command this widget knows (at $.type); the commands are {}.", COMMAND_TYPES.join(", "))]
+    UnknownType,
+    /// Another session's message: sent to an earlier page of the widget, or to another widget.
+    #[error("The message belongs to another session (at $.session): it was meant for an earlier page or another widget.")]
+    WrongSession,
+    /// Addressed to another widget instance on the page.
+    #[error("The message is addressed to another widget on the page (at $.instance).")]
+    WrongInstance,
+    /// A command before the handshake finished.
+    #[error("The \"{command}\" command came before the handshake finished: answer the widget's hello with welcome first.")]
+    NotWelcomed {
+        /// The command's type.
+        command: &'static str,
+    },
+    /// A second `welcome`.
+    #[error("The handshake is already complete; this welcome was ignored.")]
+    UnexpectedWelcome,
+    /// A `welcome` that answers no `hello` of this session.
+    #[error(
+        "The welcome does not answer this widget's hello: $.correlation must be the hello's id."
+    )]
+    UncorrelatedWelcome,
+    /// A sequence number not greater than the last accepted: a replay, a duplicate, or a message
+    /// overtaken by a later one.
+    #[error("The message's sequence number {seq} is not after the last one accepted ({last}): it is a repeat or arrived out of order (at $.seq).")]
+    StaleSequence {
+        /// The message's `seq`.
+        seq: u64,
+        /// The last `seq` accepted.
+        last: u64,
+    },
+    /// The command's payload is malformed.
+    #[error("The \"{command}\" command was not acted on: {}.", list(.problems))]
+    InvalidPayload {
+        /// The command's type.
+        command: &'static str,
+        /// Every problem, each at its path.
+        problems: Vec<FieldProblem>,
+    },
+    /// The session was torn down.
+    #[error("The session has ended (teardown); the widget starts a new one with a new hello.")]
+    SessionEnded,
+    /// A `welcome` given as a bare command ([`read_bare_command`]): a widget mounted in the
+    /// page has no handshake to answer.
+    #[error("The \"welcome\" command answers the iframe handshake; a widget mounted in the page takes commands without one.")]
+    NoHandshake,
+}
+
+/// A refused message: why, and the id of the message when it could be read (the `error` event's
+/// `correlation`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct Rejection {
+    /// Why.
+    pub reason: RejectReason,
+    /// The refused message's `id`, if it had a readable one.
+    pub correlation: Option<MessageId>,
+}
+
+impl Rejection {
+    pub(super) fn new(reason: RejectReason, correlation: Option<MessageId>) -> Self {
+        Rejection {
+            reason,
+            correlation,
+        }
+    }
+
+    /// The `error` event's `code`.
+    pub fn code(&self) -> &'static str {
+        match self.reason {
+            RejectReason::TooLarge { .. } => "too_large",
+            RejectReason::NotJson { .. } => "not_json",
+            RejectReason::Foreign => "foreign",
+            RejectReason::WrongProtocol => "wrong_protocol",
+            RejectReason::UnsupportedVersion { .. } => "unsupported_version",
+            RejectReason::InvalidEnvelope { .. } => "invalid_envelope",
+            RejectReason::UnknownType => "unknown_type",
+            RejectReason::WrongSession => "wrong_session",
+            RejectReason::WrongInstance => "wrong_instance",
+            RejectReason::NotWelcomed { .. } => "not_welcomed",
+            RejectReason::UnexpectedWelcome => "unexpected_welcome",
+            RejectReason::UncorrelatedWelcome => "uncorrelated_welcome",
+            RejectReason::StaleSequence { .. } => "stale_seq",
+            RejectReason::InvalidPayload { .. } => "invalid_payload",
+            RejectReason::SessionEnded => "session_ended",
+            RejectReason::NoHandshake => "no_handshake",
+        }
+    }
+
+    /// A short heading for the handler's notice.
+    pub fn title(&self) -> &'static str {
+        match self.reason {
+            RejectReason::StaleSequence { .. } => "A repeated message from the CRM was ignored",
+            RejectReason::InvalidPayload { .. } | RejectReason::UnknownType => {
+                "A command from the CRM was not understood"
+            }
+            _ => "A message from the CRM was refused",
+        }
+    }
+
+    /// Each problem at its path, for `invalid_envelope` and `invalid_payload`.
+    pub fn problems(&self) -> &[FieldProblem] {
+        match &self.reason {
+            RejectReason::InvalidEnvelope { problems }
+            | RejectReason::InvalidPayload { problems, .. } => problems,
+            _ => &[],
+        }
+    }
+
+    /// Whether this was not meant for the widget at all (not JSON, not ours): the browser side
+    /// may drop it without an `error` event, since other scripts post to the same window.
+    pub fn is_foreign(&self) -> bool {
+        matches!(
+            self.reason,
+            RejectReason::Foreign | RejectReason::NotJson { .. }
+        )
+    }
+}
