@@ -91,3 +91,51 @@ trunk_build() {
   mkdir -p target
   flock target/.trunk-build.lock trunk build "$@"
 }
+
+# The apps' pages, each with its own wasm (src/bin/): index.html is the desk, the call screen.
+APP_PAGES=(index.html practice.html console.html review.html)
+
+# Builds every app into one dist: `build_apps [--release] [--dist DIR]` (default dist). Trunk
+# 0.21 builds one page and one wasm at a time, so each page is built into a staging folder of its
+# own, one after another (under the lock), and the folders are merged. A file two apps both write
+# (the stylesheet, boot.js, the icon) must be the same in both, or the build fails. The dist is
+# replaced only when every app has built.
+build_apps() {
+  local release="" dist="dist"
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --release) release="--release" ;;
+      --dist) dist="${2:?--dist needs a folder}"; shift ;;
+      *) echo "build: unknown argument $1 (use [--release] [--dist DIR])" >&2; return 2 ;;
+    esac
+    shift
+  done
+  local stage page name file
+  stage="$(mktemp -d "${TMPDIR:-/tmp}/incident-desk-build.XXXXXX")"
+  mkdir -p "$stage/merged"
+  for page in "${APP_PAGES[@]}"; do
+    name="${page%.html}"
+    if ! trunk_build "$page" $release --dist "$stage/$name"; then
+      rm -rf "$stage"
+      return 1
+    fi
+    # Trunk writes every page as index.html: give it back its own name.
+    if [ "$page" != index.html ]; then
+      mv "$stage/$name/index.html" "$stage/$name/$page"
+    fi
+    while IFS= read -r -d '' file; do
+      file="${file#"$stage/$name/"}"
+      if [ -e "$stage/merged/$file" ] && ! cmp -s "$stage/$name/$file" "$stage/merged/$file"; then
+        echo "build: $page and an earlier page both write $file, differently" >&2
+        rm -rf "$stage"
+        return 1
+      fi
+    done < <(find "$stage/$name" -type f -print0)
+    cp -a "$stage/$name/." "$stage/merged/"
+  done
+  rm -rf "$dist"
+  mkdir -p "$(dirname "$dist")"
+  mv "$stage/merged" "$dist"
+  rm -rf "$stage"
+}
+

@@ -1,9 +1,11 @@
-//! Incident Desk, the widget: a call handler's screen for contact centres that take reports of
-//! incidents, built on the pure `incident-engine` crate.
+//! Incident Desk in the browser: the shared library of its apps, built on the pure
+//! `incident-engine` crate.
 //!
-//! `app` holds the top-level component and its state, `components` the pieces of the screen, and
-//! `host` everything that touches the browser (window, network, storage). Nothing outside `host`
-//! calls web-sys directly.
+//! Three layers, lowest first (engine/tests/layers.rs checks): `host`, the only code that touches
+//! the browser (window, network, storage, the host page); `ui`, the shared components (the call
+//! screen's parts and the rest); `apps`, one folder per app (`desk`: the handler's live call
+//! screen). Each app's entry point, with its `#[wasm_bindgen]` exports, is in `src/bin/`, so an
+//! app's wasm holds only what that app reaches.
 //!
 //! Criteria served so far (../shared/DOMAIN.md): F1 greeting wording (L2 1.1, 3.7), F17 embedding in
 //! a CRM page (an iframe with the message protocol, or a custom element in the page itself, several
@@ -11,8 +13,6 @@
 //! organisation embedding the widget can see them, F20 keyboard and screen-reader use, F21 personal data
 //! never written to the console nor echoed back to a host.
 
-pub mod app;
-pub mod components;
+pub mod apps;
 pub mod host;
-
-pub use app::App;
+pub mod ui;

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use incident_desk::components::CallScreen;
+use incident_desk::ui::CallScreen;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

@@ -1,5 +1,5 @@
 //! Browser tests for the script and custom-element mode (`host::element`, F17, F21): widgets
-//! mounted by `mount_widget` in shadow roots of the test page, as element.js mounts them. Their
+//! mounted by `host::element::mount` (as the desk's `mount_widget` export does) in shadow roots of the test page, as element.js mounts them. Their
 //! elements stay in their own shadow root, their events are DOM events on their own host element,
 //! a bad command is refused with the engine's words, and destroying one leaves nothing behind and
 //! the other working.
@@ -9,7 +9,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use incident_desk::host::element::{mount_widget, WidgetHandle};
+use incident_desk::apps::desk::App;
+use incident_desk::host::element::{self, Widget};
+use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -27,7 +29,7 @@ const DEFAULT_PACK: &[u8] = include_bytes!("../packs/council-out-of-hours.json")
 struct Mounted {
     host: Element,
     root: ShadowRoot,
-    handle: WidgetHandle,
+    handle: Widget,
     heard: Rc<RefCell<Vec<(String, String)>>>,
     _listeners: Vec<Closure<dyn Fn(web_sys::CustomEvent)>>,
 }
@@ -61,14 +63,15 @@ fn mount(instance: &str, configure: &str) -> Result<Mounted, String> {
         .unwrap();
         listeners.push(listener);
     }
-    let handle = mount_widget(
+    let pack_url = blob_url(DEFAULT_PACK);
+    let handle = element::mount(
         host.clone(),
         root.clone(),
         container,
-        blob_url(DEFAULT_PACK),
         Some(instance.to_owned()),
         configure,
         None,
+        move || view! { <App pack_url=pack_url /> },
     )
     .map_err(|e| {
         JsValue::from(e)

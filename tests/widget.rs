@@ -4,8 +4,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use incident_desk::components::Greeting;
-use incident_desk::App;
+use incident_desk::apps::desk::App;
+use incident_desk::ui::Greeting;
 use incident_engine::MAX_PACK_BYTES;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 /// The coming capabilities (incident, practice, review) go above `delivery`, beside `protocol`.
 const ENGINE: &[&str] = &["kernel", "pack", "call", "delivery", "protocol", "schema"];
 
+/// The widget's layers (the root crate's `src/`), lowest first: the browser adapters, the shared
+/// components, the apps. `lib.rs` and the entry points in `bin/` sit above them all. Within
+/// `apps/`, no app imports another.
+const WIDGET: &[&str] = &["host", "ui", "apps"];
+
 /// An import that runs back up: `file:line` imports `to` from the layer `from`.
 #[derive(Debug, PartialEq)]
 struct Upward {
@@ -130,6 +135,42 @@ fn upward_imports(root: &Path, files: &[(PathBuf, String)], layers: &[&str]) -> 
     out
 }
 
+/// Every import of one app by another: a file under `apps/<a>/` naming `crate::apps::<b>`.
+fn app_to_app_imports(root: &Path, files: &[(PathBuf, String)]) -> Vec<Upward> {
+    let mut out = Vec::new();
+    for (path, text) in files {
+        let Ok(relative) = path.strip_prefix(root.join("apps")) else {
+            continue;
+        };
+        let Some(own) = relative
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .map(|c| c.trim_end_matches(".rs").to_owned())
+        else {
+            continue;
+        };
+        for (n, line) in code_lines(text).iter().enumerate() {
+            let mut rest = line.as_str();
+            while let Some(i) = rest.find("crate::apps::") {
+                rest = &rest[i + "crate::apps::".len()..];
+                let other: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !other.is_empty() && other != own {
+                    out.push(Upward {
+                        at: format!("{}:{}", path.display(), n + 1),
+                        from: format!("apps::{own}"),
+                        to: format!("apps::{other}"),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 fn rust_files(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -164,7 +205,8 @@ fn check(root: &Path, layers: &[&str]) {
             path.display()
         );
     }
-    let upward = upward_imports(root, &files, layers);
+    let mut upward = upward_imports(root, &files, layers);
+    upward.extend(app_to_app_imports(root, &files));
     assert!(
         upward.is_empty(),
         "imports that run back up the layers ({}):\n{}",
@@ -180,6 +222,45 @@ fn check(root: &Path, layers: &[&str]) {
 #[test]
 fn the_engine_imports_only_downwards() {
     check(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), ENGINE);
+}
+
+#[test]
+fn the_widget_imports_only_downwards_and_no_app_imports_another() {
+    check(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../src"),
+        WIDGET,
+    );
+}
+
+#[test]
+fn one_app_importing_another_is_found() {
+    let root = Path::new("/src");
+    let files = vec![
+        (
+            root.join("apps/practice/mod.rs"),
+            "use crate::apps::practice::Script;\nuse crate::apps::desk::App;\nuse crate::ui::CallScreen;\n".to_owned(),
+        ),
+        (
+            root.join("ui/call/mod.rs"),
+            "use crate::host::page;\nuse crate::apps::desk::LiveUnits;\n".to_owned(),
+        ),
+    ];
+    assert_eq!(
+        app_to_app_imports(root, &files),
+        vec![Upward {
+            at: "/src/apps/practice/mod.rs:2".into(),
+            from: "apps::practice".into(),
+            to: "apps::desk".into(),
+        }]
+    );
+    assert_eq!(
+        upward_imports(root, &files, WIDGET),
+        vec![Upward {
+            at: "/src/ui/call/mod.rs:2".into(),
+            from: "ui".into(),
+            to: "apps".into(),
+        }]
+    );
 }
 
 #[test]

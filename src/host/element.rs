@@ -1,7 +1,8 @@
 //! The script and custom-element mode (F17: embedded in a CRM page as a custom element, with
 //! events the page listens to; F21: nothing a host sends is echoed or logged; issue 5, "Three ways
 //! to embed, one build"). `element.js` (a small ES module beside the wasm) defines
-//! `<incident-desk>` and `IncidentDesk.mount(element, options)`; both call [`mount_widget`] here.
+//! `<incident-desk>` and `IncidentDesk.mount(element, options)`; both call the app's `mount_widget`
+//! export (in its entry point, `src/bin/`), which mounts it through [`mount`] here.
 //!
 //! Each mounted widget is one [`Instance`] with its own host link ([`ElementLink`]):
 //!
@@ -13,7 +14,7 @@
 //!   would carry (`ready`, `entry.completed` with the idempotency key and the entry, `error`).
 //!   They are dispatched after the widget's own work (a microtask), so a host's listener never
 //!   runs in the middle of a change to the call, and may destroy the widget;
-//! - commands come from the host's script ([`WidgetHandle::command`]) and are checked by the engine
+//! - commands come from the host's script ([`Widget::command`]) and are checked by the engine
 //!   exactly as the iframe's are (`read_bare_command`); a refused one rejects its promise with the
 //!   engine's words and is also reported as `incident-desk:error`;
 //! - the theme (`--idk-*` custom properties, allow-listed by the engine) and the z-index are set
@@ -22,7 +23,7 @@
 //! - settling is said on the host element (`data-incident-desk="ready"`), not on `<html>`;
 //! - the call's draft is kept under `draft:<instance>`, and an instance name is used by one widget
 //!   at a time on a page;
-//! - [`WidgetHandle::destroy`] unmounts the app and disposes its reactive owner (timers cleared,
+//! - [`Widget::destroy`] unmounts the app and disposes its reactive owner (timers cleared,
 //!   listeners removed, a pending draft written), removes the stylesheet and the attribute, and
 //!   refuses later commands.
 //!
@@ -39,7 +40,6 @@ use wasm_bindgen::prelude::*;
 
 use super::instance::Instance;
 use super::page::{self, Settled, SETTLED_ATTRIBUTE};
-use crate::App;
 
 /// The start of every DOM event's name in this mode: `incident-desk:ready`,
 /// `incident-desk:entry.completed`, `incident-desk:error`.
@@ -70,7 +70,7 @@ pub struct ElementLink {
     ready: Cell<bool>,
     destroyed: Cell<bool>,
     /// The configuration in force: an attribute change is merged into it (see
-    /// [`WidgetHandle::attributes`]), so the endpoint and token a script configured stay.
+    /// [`Widget::attributes`]), so the endpoint and token a script configured stay.
     last: RefCell<Option<Configure>>,
     /// The `command('teardown')` promises waiting for the teardown to finish.
     teardowns: RefCell<Vec<(js_sys::Function, js_sys::Function)>>,
@@ -147,24 +147,24 @@ impl ElementLink {
     }
 }
 
-/// Mounts a widget in `container`, inside `root` (an open shadow root of `host`). Called by
-/// `element.js`. `pack_url` is where to fetch the procedure pack; `instance` names the widget
+/// Mounts the widget `app` builds in `container`, inside `root` (an open shadow root of `host`).
+/// An app's entry point calls it from its `mount_widget` export, which `element.js` calls.
+/// `instance` names the widget
 /// (its draft's key; [`DEFAULT_INSTANCE`] when absent); `configure_json` is the mount options as a
 /// `configure` payload (`agent_id`, `role`, `locale`, `theme`, `z_index`), checked by the engine
 /// before anything is mounted; `deployment_url` is where the organisation's deployment settings
 /// are (`deployment.json` beside `element.js`; used by the first widget mounted on the page, as
 /// the settings are read once per page: [`super::deployment`]). Throws an `Error` saying what is
 /// wrong otherwise.
-#[wasm_bindgen]
-pub fn mount_widget(
+pub fn mount<V: IntoView + 'static>(
     host: web_sys::Element,
     root: web_sys::ShadowRoot,
     container: web_sys::HtmlElement,
-    pack_url: String,
     instance: Option<String>,
     configure_json: &str,
     deployment_url: Option<String>,
-) -> Result<WidgetHandle, JsError> {
+    app: impl FnOnce() -> V + 'static,
+) -> Result<Widget, JsError> {
     if let Some(url) = deployment_url.filter(|url| !url.is_empty()) {
         super::deployment::set_url(url);
     }
@@ -220,29 +220,28 @@ pub fn mount_widget(
     let (app_link, app_name) = (link.clone(), name.clone());
     let mounted = leptos::mount::mount_to(container, move || {
         Instance::provide_element(root, app_link, app_name);
-        view! { <App pack_url=pack_url /> }
+        app()
     });
     NAMES.with(|names| names.borrow_mut().insert(name.clone()));
     // The options' agent, theme and z-index, as a host's `configure` would set them.
     link.deliver(HostCommand::Configure(configure));
-    Ok(WidgetHandle {
+    Ok(Widget {
         link,
         name,
         mounted: RefCell::new(Some(Box::new(mounted))),
     })
 }
 
-/// A widget mounted by [`mount_widget`]: `element.js` wraps it in the object `mount` returns.
-#[wasm_bindgen]
-pub struct WidgetHandle {
+/// A widget mounted by [`mount`]: the app's entry point wraps it in the handle `element.js` keeps
+/// (the object `IncidentDesk.mount` returns).
+pub struct Widget {
     link: Rc<ElementLink>,
     name: String,
     /// Leptos's unmount handle: dropping it unmounts the app and disposes its owner.
     mounted: RefCell<Option<Box<dyn Any>>>,
 }
 
-#[wasm_bindgen]
-impl WidgetHandle {
+impl Widget {
     /// Sends the command `name` with its payload (JSON text). Resolves once the widget has acted
     /// on it; rejects with an `Error` whose message is the engine's refusal (which names JSON
     /// paths, never values), also dispatched as `incident-desk:error`.
@@ -275,13 +274,11 @@ impl WidgetHandle {
         }
     }
 
-    /// Unmounts the widget and lets go of everything it holds on the page (see the module docs).
-    /// Safe to call more than once.
     /// The element's attributes changed (`element.js`): `configure_json` is the configuration the
     /// attributes alone make (agent_id, agent_name, role, locale, z_index). It is merged into the
     /// configuration in force, so what a script configured and the attributes cannot say (the
     /// endpoint, the token, the theme) stays as it was. Resolves or rejects as
-    /// [`WidgetHandle::command`] does.
+    /// [`Widget::command`] does.
     pub fn attributes(&self, configure_json: &str) -> js_sys::Promise {
         // Refused (with its reason and error event) as any configure is, when it does not fit or
         // the widget is gone.
@@ -304,6 +301,8 @@ impl WidgetHandle {
         js_sys::Promise::resolve(&JsValue::UNDEFINED)
     }
 
+    /// Unmounts the widget and lets go of everything it holds on the page (see the module docs).
+    /// Safe to call more than once.
     pub fn destroy(&self) {
         if self.link.destroyed.replace(true) {
             return;
@@ -329,7 +328,7 @@ impl WidgetHandle {
     }
 }
 
-impl Drop for WidgetHandle {
+impl Drop for Widget {
     /// A handle the page let go of (element.js keeps each until it is destroyed, or its element
     /// is gone) leaves nothing behind either.
     fn drop(&mut self) {

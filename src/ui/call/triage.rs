@@ -8,7 +8,7 @@ use incident_engine::pack::{Answer, LogField, TreeNode};
 use leptos::prelude::*;
 
 use super::{feedback, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
-use crate::app::LiveUnits;
+use crate::ui::context::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
     let pack = desk.pack.get_value();

@@ -7,7 +7,7 @@ use incident_engine::{fill, Pack, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
 use super::{Desk, KEYS_DIALOG_ID};
-use crate::components::PackPreview;
+use crate::ui::PackPreview;
 
 /// Words the pack gives the handler to say, placeholders filled: `{organisation}` from the pack,
 /// `{agent}` from the handler's name once the host has said it; an unknown value stays a visible
@@ -39,7 +39,7 @@ pub(super) const PHRASES_ID: &str = "idk-phrases-heading";
 /// "p" moves to them.
 pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
     let file = pack.file();
-    let name = crate::app::agent_name();
+    let name = crate::ui::context::agent_name();
     let phrases: Vec<(&'static str, String)> = file
         .wording
         .control_phrases

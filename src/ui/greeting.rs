@@ -15,7 +15,7 @@ pub fn Greeting(
     #[prop(into)]
     template: String,
 ) -> impl IntoView {
-    let name = crate::app::agent_name();
+    let name = crate::ui::context::agent_name();
     let words = move || {
         let values = PlaceholderValues {
             agent: name.get(),

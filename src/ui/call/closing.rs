@@ -387,7 +387,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         })
     };
     // The closing words, with the placeholders filled ({agent} once the handler's name is known).
-    let name = crate::app::agent_name();
+    let name = crate::ui::context::agent_name();
     let closing_words = move || {
         let pack = desk.pack.get_value();
         super::aids::spoken(&pack, name.get().as_deref(), &pack.file().wording.closing)

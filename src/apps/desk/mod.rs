@@ -11,9 +11,6 @@ use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale, Orig
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::components::{
-    CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, PackPreview,
-};
 use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
@@ -24,21 +21,8 @@ use crate::host::{
     page::origin as page_origin,
     page::{self, Settled},
 };
-
-/// Each unit's status now: the pack's, as the host updates it (`resources.update`). Provided as
-/// context to the call screen.
-#[derive(Clone, Copy)]
-pub struct LiveUnits(pub Memo<Availability>);
-
-/// The handler's name as callers hear it, for `{agent}` in the greeting, the closing and the
-/// control phrases; `None` until the host (or `?agent_name=`) says.
-#[derive(Clone, Copy)]
-pub struct AgentName(pub Signal<Option<String>>);
-
-/// The handler's name, from context (none when the widget is mounted without an `App`).
-pub fn agent_name() -> Signal<Option<String>> {
-    use_context::<AgentName>().map_or_else(|| Signal::stored(None), |n| n.0)
-}
+use crate::ui::context::{AgentName, LiveUnits};
+use crate::ui::{CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, PackPreview};
 
 /// The whole widget.
 #[component]

@@ -1,0 +1,20 @@
+//! What an app provides to the shared components as context: the handler's name as callers hear it
+//! and the units' live status.
+
+use incident_engine::pack::resources::Availability;
+use leptos::prelude::*;
+
+/// Each unit's status now: the pack's, as the host updates it (`resources.update`). Provided as
+/// context to the call screen.
+#[derive(Clone, Copy)]
+pub struct LiveUnits(pub Memo<Availability>);
+
+/// The handler's name as callers hear it, for `{agent}` in the greeting, the closing and the
+/// control phrases; `None` until the host (or `?agent_name=`) says.
+#[derive(Clone, Copy)]
+pub struct AgentName(pub Signal<Option<String>>);
+
+/// The handler's name, from context (none when the widget is mounted without an `App`).
+pub fn agent_name() -> Signal<Option<String>> {
+    use_context::<AgentName>().map_or_else(|| Signal::stored(None), |n| n.0)
+}
