@@ -423,9 +423,13 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
         };
         call.apply(&pack, T0, command).unwrap();
     }
+    let effects = call.apply(&pack, T0 + 60_000, Command::Close { prior: vec![] });
+    // The close completes with the entry of the call as closed.
     assert_eq!(
-        call.apply(&pack, T0 + 60_000, Command::Close { prior: vec![] }),
-        Ok(vec![Effect::Completed])
+        effects,
+        Ok(vec![Effect::Completed {
+            entry: incident_engine::call::entry::LogEntry::of(&pack, &call).to_json()
+        }])
     );
     assert!(call.is_closed());
     assert_eq!(

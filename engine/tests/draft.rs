@@ -341,7 +341,7 @@ fn closed_and_corrected() -> Call {
     let effects = call
         .apply(pack, at + 1_000, Command::Close { prior: vec![] })
         .unwrap();
-    assert_eq!(effects, vec![Effect::Completed]);
+    assert!(matches!(effects.as_slice(), [Effect::Completed { .. }]));
     call.apply(
         pack,
         at + 60_000,

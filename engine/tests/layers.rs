@@ -232,6 +232,46 @@ fn the_widget_imports_only_downwards_and_no_app_imports_another() {
     );
 }
 
+/// Places in the shared components that speak to the host page themselves.
+fn views_sending_to_the_host(root: &Path, files: &[(PathBuf, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in files {
+        if !path.starts_with(root.join("ui")) {
+            continue;
+        }
+        for (n, line) in code_lines(text).iter().enumerate() {
+            if line.contains("HostEvent") || line.contains("instance.send(") {
+                out.push(format!("{}:{}", path.display(), n + 1));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_views_never_send_to_the_host_they_carry_out_the_engines_effects() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    assert_eq!(
+        views_sending_to_the_host(&root, &files),
+        Vec::<String>::new()
+    );
+    // And the check finds one.
+    let planted = vec![(
+        root.join("ui/call/escalation.rs"),
+        "// HostEvent in a comment is fine\ndesk.instance.send(HostEvent::escalation_required(a, b));\n"
+            .to_owned(),
+    )];
+    assert_eq!(
+        views_sending_to_the_host(&root, &planted),
+        vec![format!(
+            "{}:2",
+            root.join("ui/call/escalation.rs").display()
+        )]
+    );
+}
+
 #[test]
 fn one_app_importing_another_is_found() {
     let root = Path::new("/src");

@@ -16,6 +16,7 @@
 
 use std::rc::Rc;
 
+use incident_engine::call::Effect;
 use incident_engine::protocol::{HostCommand, HostEvent};
 use leptos::prelude::*;
 
@@ -105,13 +106,33 @@ impl Instance {
         self.0.try_get_value()
     }
 
-    /// Tells the page a call closed, before its delivery: on the widget's own page the document's
-    /// DOM event (for a host in the same document). Mounted in a host's page, nothing: the outbox
-    /// emits `entry.completed` on the host element.
-    pub fn announce_completed(self, entry_json: &str) {
-        if let Some(place) = self.place() {
-            if !matches!(place.link, HostLink::Element(_)) {
-                bridge::document_entry_event(entry_json);
+    /// Carries out what the engine decided the host hears about a call (the views never send
+    /// to the host themselves): `call.started`, `call.resumed`, `escalation.required`; and, once a
+    /// closed call is saved, on the widget's own page the document's DOM event (for a host in the
+    /// same document; mounted in a host's page the outbox emits `entry.completed` on the host
+    /// element instead). What the handler is told (`Effect::Announce`) is the view's to show.
+    pub fn carry_out(self, effect: &Effect) {
+        match effect {
+            Effect::Announce(_) => {}
+            Effect::Completed { entry } => {
+                if let Some(place) = self.place() {
+                    if !matches!(place.link, HostLink::Element(_)) {
+                        bridge::document_entry_event(entry);
+                    }
+                }
+            }
+            Effect::CallStarted { call_id } => self.send(HostEvent::call_started(call_id)),
+            Effect::CallResumed {
+                call_id,
+                crm_call,
+                contact,
+            } => self.send(HostEvent::call_resumed(
+                call_id,
+                crm_call.as_deref(),
+                contact.as_deref(),
+            )),
+            Effect::EscalationProposed { level, reason } => {
+                self.send(HostEvent::escalation_required(level, reason));
             }
         }
     }

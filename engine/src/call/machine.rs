@@ -281,13 +281,41 @@ pub enum Missing {
     Explanation(String),
 }
 
-/// What the widget should do after a command.
+/// What the widget should do: after a command, on opening the call (`Call::opening`), or as
+/// escalations are proposed (`Proposed::newly`). Everything the host hears about a call is one of
+/// these; the browser code carries them out and decides nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Tell screen-reader users (a live region).
     Announce(String),
-    /// The call is closed: hand the log to the host.
-    Completed,
+    /// The call is closed: its log entry as the host receives it (`incident-desk/log-entry@1`,
+    /// JSON), to be saved to the outbox and delivered (`entry.completed`).
+    Completed {
+        /// The entry, JSON.
+        entry: String,
+    },
+    /// Tell the host a call has started (`call.started`), under the id it is known by.
+    CallStarted {
+        /// The CRM's id for the call when it gave one, else the widget's own.
+        call_id: String,
+    },
+    /// Tell the host the call on screen was restored from its draft (`call.resumed`), with the
+    /// CRM records it is linked to, so the host re-attaches it rather than sending a new context.
+    CallResumed {
+        /// The CRM's id for the call if it is linked, else the widget's own.
+        call_id: String,
+        /// The CRM's id it is linked to, if any.
+        crm_call: Option<String>,
+        /// The CRM's contact reference it is linked to, if any.
+        contact: Option<String>,
+    },
+    /// Tell the host an escalation is proposed (`escalation.required`): once per level per call.
+    EscalationProposed {
+        /// The level proposed.
+        level: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// One entry of the incident log.
@@ -1111,7 +1139,8 @@ impl Call {
                 }
                 self.closed = true;
                 self.record(at, Event::Closed);
-                Ok(vec![Effect::Completed])
+                let entry = crate::call::entry::LogEntry::of(pack, self).to_json();
+                Ok(vec![Effect::Completed { entry }])
             }
             Command::Correct {
                 field,

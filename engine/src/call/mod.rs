@@ -3,6 +3,7 @@
 //! messages, the safety flags, code search and tree suggestion, the call screen's keys and the call
 //! bar's next step. It imports the pack layer and the kernel.
 
+mod announce;
 pub mod draft;
 pub mod entry;
 pub mod handoff;
@@ -12,4 +13,5 @@ pub mod safety_flags;
 pub mod search;
 pub mod workspace;
 
+pub use announce::Proposed;
 pub use machine::*;

@@ -24,16 +24,12 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
             desk.history.with(|h| c.undecided(&pack, desk.now.get(), h))
         })
     });
-    // The host hears of each level proposed, once per call (`escalation.required`).
-    let told = StoredValue::new(std::collections::BTreeSet::<String>::new());
+    // The host hears of each level proposed, once per call (the engine's `Proposed`).
+    let told = StoredValue::new(incident_engine::call::Proposed::default());
     Effect::new(move |_| {
-        for p in proposals.get() {
-            if told.try_update_value(|t| t.insert(p.level.clone())) == Some(true) {
-                desk.instance
-                    .send(incident_engine::protocol::HostEvent::escalation_required(
-                        &p.level, &p.reason,
-                    ));
-            }
+        let proposed = proposals.with(|p| told.try_update_value(|t| t.newly(p)));
+        for effect in proposed.unwrap_or_default() {
+            desk.instance.carry_out(&effect);
         }
     });
     let row = move |p: incident_engine::call::Proposal| {

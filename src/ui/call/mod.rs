@@ -25,14 +25,13 @@ mod triage;
 
 use std::sync::Arc;
 
-use incident_engine::call::entry::LogEntry;
 use incident_engine::call::keys::{call_key, CallKey, KeyPlace, KeyState};
 use incident_engine::call::{
     fill_pack_placeholders, Call, Command, Effect, Missing, PriorCall, Refusal,
 };
 use incident_engine::kernel::Role;
 use incident_engine::pack::{ChecklistItem, DecisionTree, LogField};
-use incident_engine::protocol::{ContextSet, HostEvent};
+use incident_engine::protocol::ContextSet;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -179,8 +178,7 @@ impl Desk {
                 for effect in effects {
                     match effect {
                         Effect::Announce(text) => self.announcement.set(text),
-                        // Only a close completes a call, and a close goes through `close`.
-                        Effect::Completed => {}
+                        other => self.instance.carry_out(&other),
                     }
                 }
                 true
@@ -240,6 +238,13 @@ impl Desk {
                 return false;
             }
         };
+        // The entry is the engine's, made by the close itself (a close always completes).
+        let Some(entry) = effects.iter().find_map(|e| match e {
+            Effect::Completed { entry } => Some(entry.clone()),
+            _ => None,
+        }) else {
+            return false;
+        };
         self.notice.set(None);
         self.confirmed.set(None);
         self.saver.with_value(|s| s.as_ref().map(DraftSaver::flush));
@@ -247,7 +252,6 @@ impl Desk {
         self.announcement.set("Saving the closed call…".to_owned());
         // Where "Close call" was, until the call is shown closed (never the page's body).
         self.instance.focus_soon(closing::SAVING_ID);
-        let entry = LogEntry::of(&pack, &closed).to_json();
         let prior = closed.as_prior();
         let draft_key = self.instance.draft_key();
         let lane = self.lane.get_value();
@@ -280,12 +284,15 @@ impl Desk {
                 return;
             }
             self.saving.try_set(false);
-            self.instance.announce_completed(&entry);
             self.history.try_update(|h| h.push(prior));
             self.in_progress.try_set(false);
+            // Saved: now the page may hear of it (on the widget's own page, its DOM event).
             for effect in effects {
-                if let Effect::Announce(text) = effect {
-                    self.announcement.try_set(text);
+                match effect {
+                    Effect::Announce(text) => {
+                        self.announcement.try_set(text);
+                    }
+                    other => self.instance.carry_out(&other),
                 }
             }
             self.announcement.try_set("Call closed".to_owned());
@@ -528,7 +535,6 @@ pub fn CallScreen(
 ) -> impl IntoView {
     let resumed = restored.is_some();
     let call = restored.unwrap_or_else(|| Call::open_as(&pack, &agent, role, now_ms()));
-    let opened = call.opened_at();
     let call = RwSignal::new(call);
     let now = RwSignal::new(now_ms());
     in_progress.set(!call.with_untracked(Call::is_closed));
@@ -572,28 +578,12 @@ pub fn CallScreen(
             }));
         },
     );
-    if !resumed {
-        // The CRM's id for the call when it gave one, else the widget's (the answering time).
-        let call_id = crm_context
-            .and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())))
-            .unwrap_or_else(|| format!("incident-desk-{opened}"));
-        desk.instance.send(HostEvent::call_started(&call_id));
-    } else {
-        // Restored from its draft (a reload, a crash): the host re-attaches it, with its link,
-        // rather than sending context for a new call.
-        let (crm_call, contact) = call.with_untracked(|c| {
-            let (id, contact) = c.crm_link().unwrap_or((None, None));
-            (id.map(str::to_owned), contact.map(str::to_owned))
-        });
-        let call_id = crm_call
-            .clone()
-            .unwrap_or_else(|| format!("incident-desk-{opened}"));
-        desk.instance.send(HostEvent::call_resumed(
-            &call_id,
-            crm_call.as_deref(),
-            contact.as_deref(),
-        ));
-    }
+    // The host hears the call started (under the CRM's id when it gave one), or, restored from
+    // its draft (a reload, a crash), that it resumed with its CRM link: the engine says which.
+    let crm_call_id =
+        crm_context.and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())));
+    let opening = call.with_untracked(|c| c.opening(resumed, crm_call_id.as_deref()));
+    desk.instance.carry_out(&opening);
     if let Some(context) = crm_context {
         leptos::prelude::Effect::new(move |_| {
             let Some(given) = context.get() else {
