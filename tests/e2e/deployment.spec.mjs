@@ -10,12 +10,13 @@
 //   (the test server serves deployment.dev.json in its place), it has no demo page (the test
 //   server mounts demo/ from the source tree), and no file in it names a development origin.
 import { test, expect } from '@playwright/test';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DemoHostPage, StandalonePage } from './pages.mjs';
 
-const DIST = new URL('../../dist/', import.meta.url);
+const ROOT = new URL('../../', import.meta.url);
+const DIST = new URL('dist/', ROOT);
 const HOSTS = ['http://127.0.0.1:4173', 'http://127.0.0.1:8080', 'http://localhost:8080'];
 const FRAME_TITLE = 'Incident Desk call handling';
 
@@ -143,11 +144,14 @@ test('the release build carries no development origin: its deployment.json allow
   const shipped = JSON.parse(readFileSync(new URL('deployment.json', DIST), 'utf8'));
   expect(shipped).toEqual({ format: 'incident-desk/deployment@1', hosts: [], endpoints: [] });
 
-  // Only what a deployment serves: the widget's one page, no demo host page.
+  // Only what a deployment serves: the apps' own pages (each built from a page at the top of the
+  // repository: index.html, the call screen, and the other apps'), and no demo host page or file.
   const files = builtFiles();
   expect(files, 'the built files').toContain('index.html');
-  expect(files.filter((file) => file.startsWith('demo/')), 'demo files in dist').toEqual([]);
-  expect(files.filter((file) => file.endsWith('.html')), 'pages in dist').toEqual(['index.html']);
+  const demo = readdirSync(new URL('demo/', ROOT));
+  expect(files.filter((file) => file.startsWith('demo/') || demo.includes(path.posix.basename(file))), 'demo files in dist').toEqual([]);
+  const pages = files.filter((file) => file.endsWith('.html'));
+  expect(pages.filter((file) => file.includes('/') || !existsSync(new URL(file, ROOT))), 'pages in dist that are no app\'s').toEqual([]);
 
   // No file names this machine: the text files not at all, the wasm not as an origin (its error
   // messages explain the loopback rule by name).
