@@ -62,7 +62,7 @@ export function machineFacts(browser) {
 }
 
 /**
- * Serves `serveDir` (precompressed) on a loopback port (`port`, or any free one), launches Debian's Chromium, and runs
+ * Serves `serveDir` (precompressed) and the demo host pages at /demo/ on a loopback port (`port`, or any free one), launches Debian's Chromium, and runs
  * `work({ browser, origin })`; both are closed afterwards, and on SIGINT/SIGTERM (then the process
  * exits 130, after calling `onStop` so the caller can stay quiet about the failures that follow).
  */
@@ -87,9 +87,11 @@ export async function withServerAndBrowser({ serveDir, label, onStop = () => {},
   process.once('SIGTERM', onSignal);
   try {
     // The development deployment settings (the build's own allow nothing): the demo host page on
-    // this machine may embed the widget.
+    // this machine may embed the widget. The demo pages are served from the source tree (the build
+    // holds none).
     const deployment = fileURLToPath(new URL('../deployment.dev.json', import.meta.url));
-    server = await startServer({ port, mounts: { '/': serveDir }, precompressed: true, deployment });
+    const demo = fileURLToPath(new URL('../demo/', import.meta.url));
+    server = await startServer({ port, mounts: { '/': serveDir, '/demo/': demo }, precompressed: true, deployment });
     const origin = `http://127.0.0.1:${server.address().port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     return await work({ browser, origin });

@@ -6,13 +6,17 @@
 //   (the widget never loads in it, so it never says hello); the same page on an allowed origin can.
 // - Deployment settings that cannot be used (invalid, missing) allow no host: the widget works,
 //   says `data-incident-desk-deployment="error"` on its page, and a host on the list gets no hello.
-// - The release build's own deployment.json allows nothing (the test server serves
-//   deployment.dev.json in its place), and no built page names this machine.
+// - The release build holds only what a deployment serves: its own deployment.json allows nothing
+//   (the test server serves deployment.dev.json in its place), it has no demo page (the test
+//   server mounts demo/ from the source tree), and no file in it names a development origin.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DemoHostPage, StandalonePage } from './pages.mjs';
 
-const DIST = new URL('../../dist/', import.meta.url);
+const ROOT = new URL('../../', import.meta.url);
+const DIST = new URL('dist/', ROOT);
 const HOSTS = ['http://127.0.0.1:4173', 'http://127.0.0.1:8080', 'http://localhost:8080'];
 const FRAME_TITLE = 'Incident Desk call handling';
 
@@ -120,11 +124,43 @@ for (const [what, answer] of [
   });
 }
 
-test('the release build carries no development origin: its deployment.json allows nothing, and no page names this machine', async () => {
+/** Every file in the build, as paths relative to dist/ with `/` between folders, sorted. */
+function builtFiles() {
+  const dist = fileURLToPath(DIST);
+  return readdirSync(dist, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dist, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+// This machine by name (localhost, 127.0.0.0/8, [::1]), and an origin on it: a scheme or a port.
+const THIS_MACHINE = /localhost|127(?:\.\d{1,3}){3}|\[::1\]/;
+const DEVELOPMENT_ORIGIN = /(?:https?:\/\/(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]))|(?:(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]):\d)/;
+// The engine's own words for a deployer who wrote an IPv6 host without brackets: an example of
+// how to write one, in an error message, not an origin the widget allows.
+const IPV6_EXAMPLE = 'an IPv6 host must be in brackets, as in http://[::1]:8080';
+
+test('the release build carries no development origin: its deployment.json allows nothing, it holds no demo page, and no file names this machine', async () => {
   const shipped = JSON.parse(readFileSync(new URL('deployment.json', DIST), 'utf8'));
   expect(shipped).toEqual({ format: 'incident-desk/deployment@1', hosts: [], endpoints: [] });
-  for (const file of ['index.html', 'element.js', 'boot.js']) {
-    const text = readFileSync(new URL(file, DIST), 'utf8');
-    expect(text, file).not.toMatch(/127\.0\.0\.1|localhost|\[::1\]/);
+
+  // Only what a deployment serves: the apps' own pages (each built from a page at the top of the
+  // repository: index.html, the call screen, and the other apps'), and no demo host page or file.
+  const files = builtFiles();
+  expect(files, 'the built files').toContain('index.html');
+  const demo = readdirSync(new URL('demo/', ROOT));
+  expect(files.filter((file) => file.startsWith('demo/') || demo.includes(path.posix.basename(file))), 'demo files in dist').toEqual([]);
+  const pages = files.filter((file) => file.endsWith('.html'));
+  expect(pages.filter((file) => file.includes('/') || !existsSync(new URL(file, ROOT))), 'pages in dist that are no app\'s').toEqual([]);
+
+  // No file names this machine: the text files not at all, the wasm not as an origin (its error
+  // messages explain the loopback rule by name).
+  for (const file of files) {
+    const text = readFileSync(new URL(file, DIST), 'latin1');
+    if (file.endsWith('.wasm')) {
+      expect(text.replaceAll(IPV6_EXAMPLE, ''), file).not.toMatch(DEVELOPMENT_ORIGIN);
+    } else {
+      expect(text, file).not.toMatch(THIS_MACHINE);
+    }
   }
 });

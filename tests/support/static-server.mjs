@@ -1,6 +1,10 @@
 // A small static file server for the end-to-end tests and the benchmark. Loopback only.
 //
-//   node tests/support/static-server.mjs --port 4173 --mount /=dist --mount /fixtures/=tests/fixtures
+//   node tests/support/static-server.mjs --port 4173 --mount /=dist --mount /demo/=demo --mount /fixtures/=tests/fixtures
+//
+// dist/ holds only what a deployment serves; the demo host pages (demo/), the fixtures and the
+// examples are mounted from the source tree beside it. The demo pages reach the widget by relative
+// paths (../index.html, ../element.js), so they work wherever dist is mounted at `/`.
 //
 // With --precompressed it serves FILE.br or FILE.gz in place of FILE when the request accepts that
 // encoding (the benchmark measures what a production server would send). Paths are resolved inside
