@@ -3,17 +3,12 @@
 
 use incident_engine::call::entry::LogEntry;
 use incident_engine::call::{Call, Command, Effect, Proposal, Proposed};
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
+
+mod support;
+use support::council;
 
 const T0: u64 = 1_800_000_000_000;
-
-fn council() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
 
 #[test]
 fn a_new_call_starts_under_the_crm_id_when_given_else_the_widgets_own() {

@@ -6,16 +6,10 @@ use incident_engine::call::{
     AnswerValue, Breach, Call, Command, Effect, Event, Missing, PriorCall, Proposal, Refusal,
 };
 use incident_engine::pack::LogField;
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
 
-fn pack(relative: &str) -> Pack {
-    let path = format!("{}/../{relative}", env!("CARGO_MANIFEST_DIR"));
-    parse_pack(&std::fs::read(&path).unwrap()).unwrap()
-}
-
-fn council() -> Pack {
-    pack("packs/council-out-of-hours.json")
-}
+mod support;
+use support::{council, pack};
 
 fn fixture() -> Pack {
     pack("tests/fixtures/packs/problems/valid.json")

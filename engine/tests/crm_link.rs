@@ -4,17 +4,11 @@
 
 use incident_engine::call::entry::LogEntry;
 use incident_engine::call::{Call, Command, Event, Refusal};
-use incident_engine::{parse_pack, Pack};
+
+mod support;
+use support::council as pack;
 
 const T0: u64 = 1_800_000_000_000;
-
-fn pack() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
 
 fn link(call_id: Option<&str>, contact_ref: Option<&str>) -> Command {
     Command::LinkCrm {

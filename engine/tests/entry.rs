@@ -5,18 +5,13 @@ use incident_engine::call::entry::{LogEntry, LOG_ENTRY_FORMAT};
 use incident_engine::call::{AnswerValue, Call, Command, Missing, Refusal};
 use incident_engine::kernel::Role;
 use incident_engine::pack::LogField;
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
 use serde_json::{json, Value};
 
-const T0: u64 = 1_800_000_000_000;
+mod support;
+use support::council;
 
-fn council() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
+const T0: u64 = 1_800_000_000_000;
 
 fn closed_gas_call(pack: &Pack) -> Call {
     let mut call = Call::open(pack, "agent-7", T0);

@@ -10,21 +10,16 @@ use incident_engine::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, DecisionTree, IncidentCode, Next, Outcome,
     TriggerCondition,
 };
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
+
+mod support;
+use support::council;
 
 const T0: u64 = 1_800_000_000_000;
 
 /// The generic code that carries nothing but the 999 advice: no tree outcome may end in it.
 const GENERIC_999: &str = "EM-999-01";
 const DIAL_999: &str = "adv-gen-999-dial";
-
-fn council() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(&path).unwrap()).unwrap()
-}
 
 fn tree<'p>(pack: &'p Pack, id: &str) -> &'p DecisionTree {
     pack.tree(id)

@@ -7,18 +7,13 @@ use incident_engine::pack::advice::check_advice;
 use incident_engine::pack::{
     AdviceLimit, AdviceSet, Answer, Condition, DecisionTree, IncidentCode, Next, Outcome, Priority,
 };
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
+
+mod support;
+use support::housing;
 
 const T0: u64 = 1_800_000_000_000;
 const MINUTES_PER_DAY: u32 = 24 * 60;
-
-fn housing() -> Pack {
-    let path = format!(
-        "{}/../packs/housing-repairs.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(&path).unwrap()).unwrap()
-}
 
 fn advice_text<'p>(pack: &'p Pack, id: &str) -> &'p str {
     &pack

@@ -18,9 +18,12 @@ use incident_engine::protocol::{
     Outbound, PackUrl, RejectReason, Rejection, SessionId, StorageKey, Theme, UrlProblem,
     MAX_MESSAGE_BYTES, MAX_SEQ,
 };
-use incident_engine::{parse_pack, Pack, PackLoadError};
+use incident_engine::PackLoadError;
 use proptest::prelude::*;
 use serde_json::{json, Value};
+
+mod support;
+use support::council;
 
 /// Personal data a hostile or careless host might put in a message: it must never come back.
 const SECRET: &str = "Jane Secretperson 07700 900461";
@@ -117,14 +120,6 @@ fn examples() -> Vec<(&'static str, Value)> {
         ),
         ("teardown", json!({})),
     ]
-}
-
-fn council() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
 }
 
 fn as_json(message: &Outbound) -> Value {

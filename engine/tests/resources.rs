@@ -3,15 +3,10 @@
 use incident_engine::pack::resources::Availability;
 use incident_engine::pack::resources::UnitUpdate;
 use incident_engine::pack::UnitStatus;
-use incident_engine::{parse_pack, Pack};
+use incident_engine::parse_pack;
 
-fn council() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
+mod support;
+use support::council;
 
 fn update(id: &str, status: UnitStatus) -> UnitUpdate {
     UnitUpdate {

@@ -5,16 +5,9 @@ use incident_engine::call::safety_flags::{SafetyFlags, SafetyYes};
 use incident_engine::call::{Call, Command};
 use incident_engine::pack::LogField;
 use incident_engine::pack::Pack;
-use incident_engine::parse_pack;
 
-fn pack(path: &str) -> Pack {
-    let path = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn council() -> Pack {
-    pack("packs/council-out-of-hours.json")
-}
+mod support;
+use support::{council, pack};
 
 fn answer(pack: &Pack, call: &mut Call, question: &str, yes: bool) {
     let command = Command::SafetyNet {

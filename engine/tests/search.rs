@@ -1,15 +1,9 @@
 //! Code search and tree suggestion against the shipped packs.
 
 use incident_engine::call::search::{suggest_trees, CodeSearch};
-use incident_engine::parse_pack;
 
-fn council() -> incident_engine::Pack {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../packs/council-out-of-hours.json"
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
+mod support;
+use support::{council, housing};
 
 fn codes(pack: &incident_engine::Pack, search: &mut CodeSearch, query: &str) -> Vec<String> {
     search
@@ -64,11 +58,6 @@ fn trees_are_suggested_from_the_callers_words() {
         suggest_trees(&pack, "hello there").is_empty()
             || !suggest_trees(&pack, "hello there").contains(&suggested[0])
     );
-}
-
-fn housing() -> incident_engine::Pack {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../packs/housing-repairs.json");
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
 }
 
 /// What a handler types, and the code they mean: the first result (issue 13). Each word found in

@@ -5,17 +5,12 @@
 use incident_engine::call::workspace::{flags, next_step, NextStep};
 use incident_engine::call::{AnswerValue, Call, Command, PriorCall};
 use incident_engine::pack::LogField;
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
+
+mod support;
+use support::council;
 
 const T0: u64 = 1_800_000_000_000;
-
-fn council() -> Pack {
-    let path = format!(
-        "{}/../packs/council-out-of-hours.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
 
 fn apply(call: &mut Call, pack: &Pack, command: Command) {
     call.apply(pack, T0 + 1_000, command).unwrap();
