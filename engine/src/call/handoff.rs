@@ -66,10 +66,9 @@ pub struct ChannelProposal {
 /// M/ETHANE channels are proposed only once a major incident is declared. `None` when nothing is
 /// offered.
 pub fn propose_channel(pack: &Pack, call: &Call, offered: &[String]) -> Option<ChannelProposal> {
-    let file = pack.file();
     let usable: Vec<&Channel> = offered
         .iter()
-        .filter_map(|id| file.channels.iter().find(|c| &c.id == id))
+        .filter_map(|id| pack.channel(id))
         .filter(|c| c.structure != MessageStructure::Methane || call.major_incident().is_some())
         .collect();
     let priority = call.decision().map(|d| d.priority.as_str());

@@ -787,7 +787,7 @@ impl Call {
         let from_tree = tree.into_iter().flat_map(move |tree| {
             let nodes = reached
                 .clone()
-                .filter_map(|id| tree.nodes.iter().find(|n| n.id == id))
+                .filter_map(|id| tree.node(id))
                 .flat_map(|n| n.give_now.iter());
             tree.give_now.iter().chain(nodes)
         });
@@ -894,7 +894,7 @@ impl Call {
                 Ok(self.decide(pack, at, decision))
             }
             Command::GiveAdvice { item } => {
-                let found = pack.file().advice.items.iter().find(|a| a.id == item);
+                let found = pack.advice_item(&item);
                 let text = found
                     .ok_or_else(|| Refusal::Unknown {
                         what: "advice item",
@@ -943,7 +943,7 @@ impl Call {
                 contact,
                 response,
             } => {
-                let found = pack.file().escalation.levels.iter().find(|l| l.id == level);
+                let found = pack.level(&level);
                 let name = found
                     .ok_or_else(|| Refusal::Unknown {
                         what: "escalation level",
@@ -975,11 +975,7 @@ impl Call {
                 reference,
                 spoken_to,
             } => {
-                let file = pack.file();
-                let org = file
-                    .external_organisations
-                    .iter()
-                    .find(|o| o.id == organisation);
+                let org = pack.external_organisation(&organisation);
                 let org = org.ok_or_else(|| Refusal::Unknown {
                     what: "external organisation",
                     id: organisation.clone(),
@@ -1011,7 +1007,7 @@ impl Call {
                 text,
                 read_back,
             } => {
-                let found = pack.file().channels.iter().find(|c| c.id == channel);
+                let found = pack.channel(&channel);
                 let found = found.ok_or_else(|| Refusal::Unknown {
                     what: "channel",
                     id: channel.clone(),
@@ -1426,7 +1422,7 @@ impl Call {
         question: String,
         yes: bool,
     ) -> Result<Vec<Effect>, Refusal> {
-        let found = pack.file().safety_net.iter().find(|q| q.id == question);
+        let found = pack.safety_question(&question);
         let found = found.ok_or_else(|| Refusal::Unknown {
             what: "safety-net question",
             id: question.clone(),
@@ -1483,7 +1479,7 @@ impl Call {
             pack.code(&decision.code)
                 .and_then(|c| c.advice_set.as_deref())
         })?;
-        pack.file().advice.sets.iter().find(|s| s.id == id)
+        pack.advice_set(id)
     }
 
     /// The advice limits that apply now: those that apply everywhere, and those of the call's
@@ -1511,20 +1507,18 @@ impl Call {
             .and_then(|t| pack.tree(t))
             .ok_or(Refusal::NoSuchTree(String::new()))?;
         let question = tree
-            .nodes
-            .iter()
-            .find(|n| n.id == node)
+            .node(&node)
             .ok_or_else(|| Refusal::NoSuchTree(tree.id.clone()))?;
         let misfit = |why: &str| Refusal::AnswerDoesNotFit {
             node: node.clone(),
             why: why.to_owned(),
         };
         let next = match (&question.answer, &value) {
-            (Answer::Choice { options }, AnswerValue::Option(id)) => options
-                .iter()
-                .find(|o| &o.id == id)
-                .map(|o| o.next.clone())
-                .ok_or_else(|| misfit("no such option"))?,
+            (Answer::Choice { options }, AnswerValue::Option(id)) => {
+                crate::pack::lookup::option(options, id)
+                    .map(|o| o.next.clone())
+                    .ok_or_else(|| misfit("no such option"))?
+            }
             (Answer::YesNo { yes, no }, AnswerValue::YesNo(answer)) => {
                 if *answer { yes } else { no }.clone()
             }
@@ -1676,7 +1670,7 @@ impl Call {
         for _ in 0..=tree.nodes.len() {
             match next {
                 Next::Node(id) => {
-                    let Some(node) = tree.nodes.iter().find(|n| n.id == id) else {
+                    let Some(node) = tree.node(&id) else {
                         break;
                     };
                     match (&node.ask_if, &node.skip_to) {
@@ -1691,7 +1685,7 @@ impl Call {
                 }
                 Next::Outcome(id) => {
                     self.current = None;
-                    let Some(outcome) = tree.outcomes.iter().find(|o| o.id == id) else {
+                    let Some(outcome) = tree.outcome(&id) else {
                         break;
                     };
                     let decision = Decision {

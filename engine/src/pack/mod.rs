@@ -7,6 +7,7 @@ pub mod advice;
 pub mod hours;
 pub mod lint;
 mod load;
+pub mod lookup;
 pub mod resources;
 pub(crate) mod texts;
 mod validate;

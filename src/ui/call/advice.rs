@@ -24,13 +24,7 @@ pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
     });
     let item = move |id: String| {
         let pack = desk.pack.get_value();
-        let item = pack
-            .file()
-            .advice
-            .items
-            .iter()
-            .find(|a| a.id == id)
-            .cloned();
+        let item = pack.advice_item(&id).cloned();
         item.map(|item| advice_item(desk, item, GIVE_NOW_ID))
     };
     view! {
@@ -73,11 +67,10 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
             return None;
         }
         let pack = desk.pack.get_value();
-        let file = pack.file();
         let items = set
             .iter()
             .flat_map(|s| s.items.iter())
-            .filter_map(|id| file.advice.items.iter().find(|a| &a.id == id).cloned())
+            .filter_map(|id| pack.advice_item(id).cloned())
             .map(|item| advice_item(desk, item, ADVICE_ID))
             .collect_view();
         let limits = limits

@@ -36,18 +36,14 @@ pub(super) fn record_id(field: LogField) -> String {
 /// The next step in words.
 fn step_text(desk: Desk, step: &NextStep) -> String {
     let pack = desk.pack.get_value();
-    let file = pack.file();
     let advice = |id: &str| {
-        file.advice
-            .items
-            .iter()
-            .find(|a| a.id == id)
+        pack.advice_item(id)
             .map_or_else(|| id.to_owned(), |a| fill_pack_placeholders(&pack, &a.text))
     };
     match step {
         NextStep::GiveNow { item } => format!("Say now: {}", advice(item)),
         NextStep::AskSafety { question } => {
-            let asked = file.safety_net.iter().find(|q| &q.id == question);
+            let asked = pack.safety_question(question);
             format!(
                 "Ask: {}",
                 asked.map_or_else(
@@ -104,10 +100,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
             c.decision().map(|d| {
                 let rank = pack.priority_rank(&d.priority).unwrap_or(usize::MAX);
                 let name = pack
-                    .file()
-                    .priorities
-                    .iter()
-                    .find(|p| p.id == d.priority)
+                    .priority(&d.priority)
                     .map_or_else(String::new, |p| p.name.clone());
                 let title = pack
                     .code(&d.code)

@@ -22,7 +22,6 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
     // checkbox (and the focus on it) in place.
     let items = Memo::new(move |_| {
         let pack = desk.pack.get_value();
-        let file = pack.file();
         let code = desk
             .call
             .with(|c| c.decision().map(|d| d.code.clone()))
@@ -32,7 +31,7 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
         };
         code.legislation
             .iter()
-            .filter_map(|law| file.legislation.iter().find(|l| &l.id == law))
+            .filter_map(|law| pack.legislation(law))
             .flat_map(|law| {
                 law.checklist.iter().map(|item| Item {
                     id: item.id.clone(),

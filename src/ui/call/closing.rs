@@ -47,36 +47,29 @@ impl<'p> Names<'p> {
 
     fn option(&self, node: &str, id: &str) -> String {
         self.tree
-            .and_then(|t| t.nodes.iter().find(|n| n.id == node))
+            .and_then(|t| t.node(node))
             .and_then(|n| match &n.answer {
-                Answer::Choice { options } => options.iter().find(|o| o.id == id),
+                Answer::Choice { options } => incident_engine::pack::lookup::option(options, id),
                 _ => None,
             })
             .map_or_else(|| id.to_owned(), |o| o.label.clone())
     }
 
     fn limit(&self, id: &str) -> String {
-        let file = self.pack.file();
-        file.advice
-            .limits
-            .iter()
-            .find(|l| l.id == id)
+        self.pack
+            .advice_limit(id)
             .map_or_else(|| id.to_owned(), |l| l.rule.clone())
     }
 
     fn organisation(&self, id: &str) -> String {
-        let file = self.pack.file();
-        file.external_organisations
-            .iter()
-            .find(|o| o.id == id)
+        self.pack
+            .external_organisation(id)
             .map_or_else(|| id.to_owned(), |o| o.name.clone())
     }
 
     fn channel(&self, id: &str) -> String {
-        let file = self.pack.file();
-        file.channels
-            .iter()
-            .find(|c| c.id == id)
+        self.pack
+            .channel(id)
             .map_or_else(|| id.to_owned(), |c| c.name.clone())
     }
 

@@ -134,10 +134,7 @@ fn EscalateForm(
         let pack = desk.pack.get_value();
         let file = pack.file();
         let named = level.with(|level| {
-            file.escalation
-                .levels
-                .iter()
-                .find(|l| &l.id == level)
+            pack.level(level)
                 .map(|l| l.channels.clone())
                 .unwrap_or_default()
         });
@@ -148,10 +145,8 @@ fn EscalateForm(
         };
         ids.into_iter()
             .map(|id| {
-                let name = file
-                    .channels
-                    .iter()
-                    .find(|c| c.id == id)
+                let name = pack
+                    .channel(&id)
                     .map_or_else(|| id.clone(), |c| c.name.clone());
                 (id, name)
             })

@@ -90,7 +90,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         let pack = desk.pack.get_value();
         let id = channel.get();
         let to = recipient.get();
-        let found = pack.file().channels.iter().find(|c| c.id == id)?;
+        let found = pack.channel(&id)?;
         let to = Some(to.trim()).filter(|t| !t.is_empty());
         Some(desk.call.with(|call| compose(&pack, call, found, to)))
     });
@@ -256,10 +256,8 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                     .contacts
                     .iter()
                     .map(|contact| {
-                        let channel_name = file
-                            .channels
-                            .iter()
-                            .find(|c| c.id == contact.channel)
+                        let channel_name = pack
+                            .channel(&contact.channel)
                             .map(|c| c.name.clone())
                             .unwrap_or_else(|| contact.channel.clone());
                         let (organisation, channel) = (org.id.clone(), contact.channel.clone());

@@ -349,7 +349,6 @@ fn explain(pack: &Pack, refusal: Refusal, place: Place) -> Notice {
     };
     let detail = match refusal {
         Refusal::AdviceOverLimit(breaches) => {
-            let file = pack.file();
             let mut lines = Vec::new();
             for breach in breaches {
                 lines.push(format!(
@@ -358,7 +357,7 @@ fn explain(pack: &Pack, refusal: Refusal, place: Place) -> Notice {
                 ));
                 if let Some(text) = breach
                     .instead
-                    .and_then(|id| file.advice.items.iter().find(|a| a.id == id))
+                    .and_then(|id| pack.advice_item(&id))
                     .map(|a| fill_pack_placeholders(pack, &a.text))
                 {
                     let line = format!("Say instead: {text}");
@@ -366,10 +365,7 @@ fn explain(pack: &Pack, refusal: Refusal, place: Place) -> Notice {
                         lines.push(line);
                     }
                 }
-                if let Some(level) = breach
-                    .may_go_further
-                    .and_then(|id| file.escalation.levels.iter().find(|l| l.id == id))
-                {
+                if let Some(level) = breach.may_go_further.and_then(|id| pack.level(&id)) {
                     lines.push(format!(
                         "{} may go further: escalate if the caller needs more.",
                         level.name
@@ -421,7 +417,7 @@ fn missing_label(pack: &Pack, missing: &Missing) -> String {
         Missing::Code => "An incident code".to_owned(),
         Missing::Field(field) => field.label().to_owned(),
         Missing::SafetyNet(id) => {
-            let asked = pack.file().safety_net.iter().find(|q| &q.id == id);
+            let asked = pack.safety_question(id);
             format!(
                 "Safety question: {}",
                 asked.map_or(id.as_str(), |q| q.question.as_str())
@@ -437,29 +433,20 @@ fn missing_label(pack: &Pack, missing: &Missing) -> String {
 
 /// An escalation level's name, or its id if the pack has no such level.
 fn level_name(pack: &Pack, level: &str) -> String {
-    pack.file()
-        .escalation
-        .levels
-        .iter()
-        .find(|l| l.id == level)
+    pack.level(level)
         .map_or_else(|| level.to_owned(), |l| l.name.clone())
 }
 
 /// A legislation checklist item of the pack, by id.
 fn checklist_item<'p>(pack: &'p Pack, id: &str) -> Option<&'p ChecklistItem> {
-    pack.file()
-        .legislation
-        .iter()
-        .flat_map(|l| &l.checklist)
-        .find(|c| c.id == id)
+    pack.checklist_item(id)
 }
 
 /// A deviation from the procedure, as the handler reads it (its key is `ComplianceIssue::key`).
 fn deviation_label(pack: &Pack, key: &str) -> String {
-    let file = pack.file();
     match key.split_once(':') {
         Some(("advice", item)) => {
-            let text = file.advice.items.iter().find(|a| a.id == item);
+            let text = pack.advice_item(item);
             format!(
                 "must-say advice not given: \u{201c}{}\u{201d}",
                 text.map_or_else(
@@ -626,7 +613,7 @@ pub fn CallScreen(
     // focus, Backspace goes back to the previous one, "?" and "p" work anywhere but in a field.
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let asked = desk.call.with(|c| c.current_question().map(str::to_owned));
-        let node = asked.and_then(|q| desk.tree()?.nodes.into_iter().find(|n| n.id == q));
+        let node = asked.and_then(|q| desk.tree()?.node(&q).cloned());
         let options = node
             .as_ref()
             .map(triage::answer_options)

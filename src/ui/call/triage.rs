@@ -230,12 +230,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
     move || {
         let (tree_id, node_id) = asking.get()?;
         let pack = desk.pack.get_value();
-        let node = pack
-            .tree(&tree_id)?
-            .nodes
-            .iter()
-            .find(|n| n.id == node_id)?
-            .clone();
+        let node = pack.tree(&tree_id)?.node(&node_id)?.clone();
         let options = answer_options(&node);
         let answer = move |value: AnswerValue| {
             if desk.dispatch(Command::Answer {
@@ -383,9 +378,7 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
             answers
                 .iter()
                 .map(|(node, value)| {
-                    let asked = tree
-                        .as_ref()
-                        .and_then(|t| t.nodes.iter().find(|n| &n.id == node));
+                    let asked = tree.as_ref().and_then(|t| t.node(node));
                     let question = asked
                         .map(|n| n.question.clone())
                         .unwrap_or_else(|| node.clone());
