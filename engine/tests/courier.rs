@@ -254,6 +254,17 @@ fn a_kick_while_sleeping_clears_the_timer_and_runs() {
 }
 
 #[test]
+fn the_timer_firing_runs_with_no_timer_left_to_clear() {
+    let mut courier = running();
+    courier.update(finished(Some(T0 + 5 * SECOND)));
+    assert_eq!(courier.update(Input::Woke), vec![Action::StartRun]);
+    // Not delivering: nothing runs.
+    let mut asked = Courier::<Token>::new();
+    asked.update(Input::HostReady);
+    assert_eq!(asked.update(Input::Woke), vec![]);
+}
+
+#[test]
 fn the_timer_waits_at_most_a_day_and_a_wake_already_past_wakes_at_once() {
     let mut courier = running();
     assert_eq!(
@@ -608,7 +619,8 @@ fn busy_outbox() -> (Outbox, SplitMix64) {
 fn each_reason_makes_the_waiting_entries_due_as_the_outbox_says() {
     let (outbox, _) = busy_outbox();
     let now = T0 + SECOND;
-    let cases: [(Due, fn(&mut Outbox, u64) -> usize); 3] = [
+    type MakeDue = fn(&mut Outbox, u64) -> usize;
+    let cases: [(Due, MakeDue); 3] = [
         (Due::Online, Outbox::online),
         (Due::HostReady, Outbox::host_ready),
         (Due::Reloaded, Outbox::reloaded),
@@ -981,7 +993,7 @@ impl Browser {
             Event::Fire => {
                 if self.timer {
                     self.timer = false;
-                    self.feed(Input::Kick)?;
+                    self.feed(Input::Woke)?;
                 }
             }
             Event::Close => {
@@ -1057,7 +1069,7 @@ impl Browser {
     fn feed(&mut self, input: Step) -> Result<Vec<Action>, TestCaseError> {
         let kicks = matches!(
             input,
-            Input::Kick | Input::EntryQueued { .. } | Input::Acked { .. }
+            Input::Kick | Input::Woke | Input::EntryQueued { .. } | Input::Acked { .. }
         );
         if kicks && self.runs == 1 {
             self.kicked_in_run = true;

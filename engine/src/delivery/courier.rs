@@ -105,8 +105,10 @@ pub enum Input<Token> {
     },
     /// The browser granted the delivery lock (at once where it has no Web Locks).
     LockGranted,
-    /// Something may be due now: the outbox changed, or the wake timer fired.
+    /// Something may be due now: the outbox changed.
     Kick,
+    /// The wake timer fired (so there is none to clear): something may be due now.
+    Woke,
     /// A run took what was due ([`take_due`]): these attempts to make, and when the next thing is
     /// due, at `now`.
     RunFinished {
@@ -171,8 +173,12 @@ pub enum Due {
 impl Due {
     /// Makes the outbox's waiting entries due at `now`, as this says. Returns how many.
     pub fn apply(&self, outbox: &mut Outbox, now: Millis) -> usize {
-        let _ = (outbox, now);
-        0
+        match self {
+            Due::Online => outbox.online(now),
+            Due::HostReady => outbox.host_ready(now),
+            Due::Reloaded => outbox.reloaded(now),
+            Due::SignedIn { endpoint } => outbox.signed_in(endpoint, now),
+        }
     }
 }
 
@@ -223,7 +229,7 @@ pub enum Action {
     StartRun,
     /// Clear the wake timer.
     ClearTimer,
-    /// Set the wake timer to [`Input::Kick`] after this many milliseconds (it replaces any).
+    /// Set the wake timer to [`Input::Woke`] after this many milliseconds (it replaces any).
     WakeIn(Millis),
     /// POST this attempt to its endpoint (with [`Courier::credentials`]); on a failure
     /// [`Input::PostFailed`]; then record the answer in the outbox ([`Input::Acked`], or a kick).
@@ -318,41 +324,219 @@ impl<Token: PartialEq> Courier<Token> {
         Self::default()
     }
 
-    /// Takes what happened; returns what to do, in order.
+    /// Takes what happened; returns what to do, in order. When the route changes, showing it
+    /// comes first.
     pub fn update(&mut self, input: Input<Token>) -> Vec<Action> {
-        let _ = input;
-        Vec::new()
+        let mut actions = Vec::new();
+        match input {
+            Input::Started => {
+                if !self.started {
+                    self.started = true;
+                    actions.extend([Action::Listen, Action::Reread]);
+                }
+            }
+            Input::Online => actions.push(Action::MakeDue(Due::Online)),
+            Input::StoredElsewhere => actions.push(Action::Reread),
+            Input::HostReady => {
+                self.host_ready = true;
+                actions.push(Action::MakeDue(Due::HostReady));
+                self.offer_to_deliver(&mut actions);
+            }
+            Input::Configured { endpoint, token } => {
+                let new_token = token.is_some() && token != self.token;
+                self.endpoint = endpoint;
+                self.token = token;
+                if new_token {
+                    self.sign_in_told = false;
+                }
+                self.offer_to_deliver(&mut actions);
+                match (&self.endpoint, new_token) {
+                    // They may have waited for a sign-in: due now (the make-due kicks).
+                    (Some(endpoint), true) => actions.push(Action::MakeDue(Due::SignedIn {
+                        endpoint: endpoint.url.clone(),
+                    })),
+                    _ => self.kick(&mut actions),
+                }
+            }
+            Input::LockGranted => {
+                if self.lock == Lock::Asked {
+                    self.lock = Lock::Held;
+                    // Whatever a closed tab left in flight is sent again, with its key.
+                    actions.push(Action::MakeDue(Due::Reloaded));
+                }
+            }
+            Input::Kick => self.kick(&mut actions),
+            Input::Woke => {
+                if self.run == Run::Sleeping {
+                    self.run = Run::Idle;
+                }
+                self.kick(&mut actions);
+            }
+            Input::RunFinished {
+                attempts,
+                wake,
+                now,
+            } => {
+                actions.extend(attempts.into_iter().map(|attempt| {
+                    if attempt.endpoint.is_some() {
+                        Action::Post(attempt)
+                    } else {
+                        Action::Offer(attempt)
+                    }
+                }));
+                self.run_ended(wake, now, &mut actions);
+            }
+            Input::RunFailed { now } => self.run_ended(
+                Some(now.saturating_add(STORAGE_RETRY_MS)),
+                now,
+                &mut actions,
+            ),
+            Input::EntryQueued { key, endpoint } => {
+                // With an endpoint, the endpoint's answer delivers; the host page hears of the
+                // entry once, now.
+                if endpoint.is_some() {
+                    actions.push(Action::Tell(Tell::EntryCompleted { key }));
+                }
+                self.kick(&mut actions);
+            }
+            Input::PostFailed { endpoint, failure } => {
+                if failure.needs_sign_in() && !self.sign_in_told {
+                    self.sign_in_told = true;
+                    actions.push(Action::Tell(Tell::SignInNeeded {
+                        endpoint,
+                        reason: failure.describe(),
+                    }));
+                }
+            }
+            Input::Acked { key, acked } => {
+                if acked == Acked::Delivered {
+                    actions.push(Action::Tell(Tell::EntryDelivered { key }));
+                }
+                self.kick(&mut actions);
+            }
+            Input::StatusComputed(status) => {
+                if self.status_sent != Some(counts(&status)) {
+                    self.status_sent = Some(counts(&status));
+                    actions.push(Action::Tell(Tell::Status(status)));
+                }
+            }
+            Input::RetentionSet(retention) => {
+                self.retention = Some(retention);
+                actions.push(Action::Purge);
+            }
+            Input::TornDown => {
+                // The next handler's sign-in brings its own endpoint and token.
+                self.endpoint = None;
+                self.token = None;
+                self.sign_in_told = false;
+                actions.push(Action::Reread);
+            }
+        }
+        let route = self.route();
+        if route != self.shown {
+            self.shown = route;
+            actions.insert(0, Action::ShowRoute(route));
+        }
+        actions
+    }
+
+    /// Asks for the delivery lock, once, when there is somewhere to deliver to.
+    fn offer_to_deliver(&mut self, actions: &mut Vec<Action>) {
+        if self.lock == Lock::Unasked && (self.host_ready || self.endpoint.is_some()) {
+            self.lock = Lock::Asked;
+            actions.push(Action::RequestLock);
+        }
+    }
+
+    /// Something may be due: a run starts if this tab delivers and none goes; one going runs
+    /// again when it ends.
+    fn kick(&mut self, actions: &mut Vec<Action>) {
+        if self.lock != Lock::Held {
+            return;
+        }
+        match self.run {
+            Run::Running { .. } => self.run = Run::Running { again: true },
+            Run::Sleeping => {
+                actions.extend([Action::ClearTimer, Action::StartRun]);
+                self.run = Run::Running { again: false };
+            }
+            Run::Idle => {
+                actions.push(Action::StartRun);
+                self.run = Run::Running { again: false };
+            }
+        }
+    }
+
+    /// A run ended at `now`: it goes again if kicked meanwhile, else sleeps until `wake`.
+    fn run_ended(&mut self, wake: Option<Millis>, now: Millis, actions: &mut Vec<Action>) {
+        let Run::Running { again } = self.run else {
+            // No run was going (it cannot happen): what it took is sent, and nothing else changes.
+            return;
+        };
+        if again {
+            self.run = Run::Running { again: false };
+            actions.push(Action::StartRun);
+        } else if let Some(wake) = wake {
+            self.run = Run::Sleeping;
+            actions.push(Action::WakeIn(
+                wake.saturating_sub(now).min(LONGEST_WAIT_MS),
+            ));
+        } else {
+            self.run = Run::Idle;
+        }
     }
 
     /// Where this tab sends entries.
     pub fn route(&self) -> Route {
-        Route::Nowhere
+        match (self.lock, &self.endpoint) {
+            (Lock::Held, Some(_)) => Route::Endpoint,
+            (Lock::Held, None) => Route::Host,
+            (Lock::Asked, _) => Route::AnotherTab,
+            (Lock::Unasked, _) => Route::Nowhere,
+        }
     }
 
     /// Whether this tab delivers (it holds the delivery lock).
     pub fn delivers(&self) -> bool {
-        false
+        self.lock == Lock::Held
     }
 
     /// The route of an entry closed now: the configured endpoint's address, or `None` for the
     /// host page. The entry keeps it whatever is configured later.
     pub fn closing_route(&self) -> Option<&str> {
-        None
+        self.endpoint.as_ref().map(CrmEndpoint::url)
     }
 
     /// What a POST to `url` goes with. `allowed` is the endpoint's origin when `url` is an
     /// endpoint the deployment allows now, `None` otherwise (then it is not sent:
     /// [`Failure::EndpointNotAllowed`]). The token goes only to the configured endpoint's origin.
     pub fn credentials(&self, url: &str, allowed: Option<&str>) -> Result<Option<&Token>, Failure> {
-        let _ = (url, allowed);
-        Ok(None)
+        let Some(origin) = allowed else {
+            return Err(Failure::EndpointNotAllowed {
+                endpoint: url.to_owned(),
+            });
+        };
+        let same_origin = self
+            .endpoint
+            .as_ref()
+            .is_some_and(|configured| configured.origin == origin);
+        Ok(self.token.as_ref().filter(|_| same_origin))
     }
 
     /// Brings an outbox just read to the current schedule (a stored one keeps the policy it was
     /// stored with) and to the pack's retention (delivered keys, and the overdue alert): done at
     /// every change.
     pub fn apply_policy(&self, outbox: &mut Outbox) {
-        let _ = (outbox, RetryPolicy::default());
+        // The default and the retention's bounds are valid policies: neither is ever refused.
+        let _ = outbox.adopt_policy(RetryPolicy::default());
+        if let Some(retention) = self.retention {
+            let policy = RetryPolicy {
+                tombstone_retention_ms: retention.delivered_ms(),
+                overdue_after_ms: retention.undelivered_alert_ms(),
+                ..*outbox.policy()
+            };
+            let _ = outbox.set_policy(policy);
+        }
     }
 }
 
@@ -368,11 +552,13 @@ pub struct Taken {
 
 /// A run's change to the outbox: delivered keys past their retention go, what is due is taken.
 pub fn take_due<R: Random + ?Sized>(outbox: &mut Outbox, now: Millis, rng: &mut R) -> Taken {
-    let _ = (outbox, now, rng);
-    Taken {
-        attempts: Vec::new(),
-        wake: None,
-    }
+    outbox.purge(now);
+    let attempts = outbox.due(now, rng);
+    let wake = [outbox.next_wake(now), outbox.next_overdue(now)]
+        .into_iter()
+        .flatten()
+        .min();
+    Taken { attempts, wake }
 }
 
 /// What to write after a change turned `before` into `after`.
@@ -388,8 +574,17 @@ pub enum Write {
 
 /// What to write after a change turned `before` into `after`.
 pub fn write_for(before: &Outbox, after: &Outbox) -> Write {
-    let _ = (before, after);
-    Write::Nothing
+    if after.entries().is_empty() && after.tombstones().is_empty() {
+        if *before == Outbox::default() {
+            Write::Nothing
+        } else {
+            Write::Delete
+        }
+    } else if after != before {
+        Write::Put(after.to_json())
+    } else {
+        Write::Nothing
+    }
 }
 
 /// What an HTTP answer's status says of a POST: `Ok` when its body must now be read for the
@@ -397,8 +592,18 @@ pub fn write_for(before: &Outbox, after: &Outbox) -> Write {
 /// expired sign-in turns the POST into a redirect to a login page that answers 200), a 401 or
 /// another status than 2xx is a failure.
 pub fn http_answer(status: u16, status_text: &str, opaque_redirect: bool) -> Result<(), Failure> {
-    let _ = (status, status_text, opaque_redirect);
-    Ok(())
+    if opaque_redirect || (300..400).contains(&status) {
+        Err(Failure::Redirected)
+    } else if status == 401 {
+        Err(Failure::SignInNeeded { status })
+    } else if !(200..300).contains(&status) {
+        Err(Failure::Http {
+            status,
+            reason: status_text.to_owned(),
+        })
+    } else {
+        Ok(())
+    }
 }
 
 /// The failure of an entry that cannot be sent to the host page because it is not JSON: the
@@ -406,7 +611,7 @@ pub fn http_answer(status: u16, status_text: &str, opaque_redirect: bool) -> Res
 /// outbox retrying it for ever.
 pub fn entry_not_json() -> Failure {
     Failure::HostNack {
-        permanent: false,
-        reason: String::new(),
+        permanent: true,
+        reason: "the entry is not valid JSON".into(),
     }
 }
