@@ -15,7 +15,7 @@ use incident_engine::delivery::outbox::{
 };
 use incident_engine::kernel::SplitMix64;
 use incident_engine::pack::Retention;
-use incident_engine::protocol::Endpoint;
+use incident_engine::protocol::{Endpoint, HostEvent};
 use proptest::prelude::*;
 
 type Token = &'static str;
@@ -230,7 +230,10 @@ fn a_run_sends_each_attempt_by_its_own_route_then_sleeps_until_the_next_wake() {
         }),
         vec![
             Action::Offer(to_host),
-            Action::Post(to_crm),
+            Action::Post {
+                endpoint: CRM.into(),
+                attempt: to_crm
+            },
             Action::WakeIn(30 * SECOND)
         ]
     );
@@ -500,9 +503,13 @@ fn an_entry_queued_for_an_endpoint_is_told_to_the_host_once_and_kicks() {
         courier.update(Input::EntryQueued {
             key: key(1),
             endpoint: Some(CRM.to_owned()),
+            entry: "{\"n\":1}".into(),
         }),
         vec![
-            Action::Tell(Tell::EntryCompleted { key: key(1) }),
+            Action::Tell(Tell::EntryCompleted {
+                key: key(1),
+                entry: "{\"n\":1}".into()
+            }),
             Action::StartRun
         ]
     );
@@ -511,6 +518,7 @@ fn an_entry_queued_for_an_endpoint_is_told_to_the_host_once_and_kicks() {
         courier.update(Input::EntryQueued {
             key: key(2),
             endpoint: None,
+            entry: "{\"n\":2}".into(),
         }),
         vec![]
     );
@@ -754,6 +762,38 @@ fn an_entry_that_is_not_json_is_refused_by_the_host_for_good() {
 }
 
 #[test]
+fn what_the_host_is_told_is_the_protocols_event_for_it() {
+    let counts = status(2, Some(5));
+    assert_eq!(
+        HostEvent::told(Tell::Status(counts)),
+        Ok(HostEvent::outbox_status(counts))
+    );
+    assert_eq!(
+        HostEvent::told(Tell::SignInNeeded {
+            endpoint: CRM.into(),
+            reason: "HTTP 401".into()
+        }),
+        Ok(HostEvent::delivery_sign_in_needed(CRM, "HTTP 401"))
+    );
+    assert_eq!(
+        HostEvent::told(Tell::EntryCompleted {
+            key: key(1),
+            entry: "{\"n\":1}".into()
+        }),
+        HostEvent::entry_completed_json(&key(1), "{\"n\":1}")
+    );
+    assert!(HostEvent::told(Tell::EntryCompleted {
+        key: key(1),
+        entry: "{\"n\":".into()
+    })
+    .is_err());
+    assert_eq!(
+        HostEvent::told(Tell::EntryDelivered { key: key(2) }),
+        Ok(HostEvent::entry_delivered(&key(2)))
+    );
+}
+
+#[test]
 fn the_protocols_endpoint_becomes_the_couriers_address_and_origin() {
     let endpoint = Endpoint::parse("HTTPS://CRM.Example:443/entries?x=1").unwrap();
     let courier_endpoint = CrmEndpoint::from(&endpoint);
@@ -985,9 +1025,8 @@ impl Browser {
                         wake: Some(self.now),
                         now: self.now,
                     })?;
-                    prop_assert!(actions
-                        .iter()
-                        .all(|a| matches!(a, Action::Post(_) | Action::Offer(_))));
+                    let sends = |a: &Action| matches!(a, Action::Post { .. } | Action::Offer(_));
+                    prop_assert!(actions.iter().all(sends), "it only sends: {:?}", actions);
                 }
             }
             Event::Fire => {
@@ -1003,13 +1042,16 @@ impl Browser {
                     self.endpoint.as_ref().map(CrmEndpoint::url)
                 );
                 self.keys += 1;
+                let entry = format!("{{\"n\":{}}}", self.keys);
                 let told = Action::Tell(Tell::EntryCompleted {
                     key: key(self.keys),
+                    entry: entry.clone(),
                 });
                 let routed = endpoint.is_some();
                 let actions = self.feed(Input::EntryQueued {
                     key: key(self.keys),
                     endpoint,
+                    entry,
                 })?;
                 prop_assert_eq!(actions.contains(&told), routed);
             }
@@ -1107,7 +1149,9 @@ impl Browser {
                     prop_assert!(!self.timer, "one wake timer at most");
                     self.timer = true;
                 }
-                Action::Post(attempt) => prop_assert!(attempt.endpoint.is_some()),
+                Action::Post { endpoint, attempt } => {
+                    prop_assert_eq!(attempt.endpoint.as_ref(), Some(endpoint))
+                }
                 Action::Offer(attempt) => prop_assert!(attempt.endpoint.is_none()),
                 Action::Tell(Tell::SignInNeeded { .. }) => {
                     self.sign_ins_told += 1;

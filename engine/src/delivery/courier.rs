@@ -131,6 +131,8 @@ pub enum Input<Token> {
         key: IdempotencyKey,
         /// The endpoint it was queued for, or `None` for the host page.
         endpoint: Option<String>,
+        /// The entry (JSON text).
+        entry: String,
     },
     /// A POST to `endpoint` failed (the failure is then recorded in the outbox, then a kick).
     PostFailed {
@@ -182,7 +184,7 @@ impl Due {
     }
 }
 
-/// What the host is to hear (the browser turns it into a `HostEvent`).
+/// What the host is to hear (the protocol's `HostEvent::told` is the event that says it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tell {
     /// `outbox.status` with these counts.
@@ -199,6 +201,8 @@ pub enum Tell {
     EntryCompleted {
         /// Its key.
         key: IdempotencyKey,
+        /// The entry (JSON text).
+        entry: String,
     },
     /// `entry.delivered` for `key`.
     EntryDelivered {
@@ -231,9 +235,14 @@ pub enum Action {
     ClearTimer,
     /// Set the wake timer to [`Input::Woke`] after this many milliseconds (it replaces any).
     WakeIn(Millis),
-    /// POST this attempt to its endpoint (with [`Courier::credentials`]); on a failure
+    /// POST this attempt to its entry's endpoint (with [`Courier::credentials`]); on a failure
     /// [`Input::PostFailed`]; then record the answer in the outbox ([`Input::Acked`], or a kick).
-    Post(Attempt),
+    Post {
+        /// The endpoint's address (the attempt's own).
+        endpoint: String,
+        /// The attempt.
+        attempt: Attempt,
+    },
     /// Send this attempt to the host page (`entry.completed` over the port); it answers with
     /// `entry.ack` or `entry.nack`.
     Offer(Attempt),
@@ -377,13 +386,13 @@ impl<Token: PartialEq> Courier<Token> {
                 wake,
                 now,
             } => {
-                actions.extend(attempts.into_iter().map(|attempt| {
-                    if attempt.endpoint.is_some() {
-                        Action::Post(attempt)
-                    } else {
-                        Action::Offer(attempt)
-                    }
-                }));
+                // Each by the route its entry was closed under.
+                actions.extend(attempts.into_iter().map(
+                    |attempt| match attempt.endpoint.clone() {
+                        Some(endpoint) => Action::Post { endpoint, attempt },
+                        None => Action::Offer(attempt),
+                    },
+                ));
                 self.run_ended(wake, now, &mut actions);
             }
             Input::RunFailed { now } => self.run_ended(
@@ -391,11 +400,15 @@ impl<Token: PartialEq> Courier<Token> {
                 now,
                 &mut actions,
             ),
-            Input::EntryQueued { key, endpoint } => {
+            Input::EntryQueued {
+                key,
+                endpoint,
+                entry,
+            } => {
                 // With an endpoint, the endpoint's answer delivers; the host page hears of the
                 // entry once, now.
                 if endpoint.is_some() {
-                    actions.push(Action::Tell(Tell::EntryCompleted { key }));
+                    actions.push(Action::Tell(Tell::EntryCompleted { key, entry }));
                 }
                 self.kick(&mut actions);
             }
