@@ -110,14 +110,14 @@ fn going_online_makes_waiting_entries_due() {
     let mut courier = Courier::<Token>::new();
     assert_eq!(
         courier.update(Input::Online),
-        vec![Action::MakeDue(Due::Online)]
+        [Action::MakeDue(Due::Online)]
     );
 }
 
 #[test]
 fn another_tabs_change_or_the_storage_key_reads_the_outbox_again() {
     let mut courier = Courier::<Token>::new();
-    assert_eq!(courier.update(Input::StoredElsewhere), vec![Action::Reread]);
+    assert_eq!(courier.update(Input::StoredElsewhere), [Action::Reread]);
 }
 
 // The delivery lock
