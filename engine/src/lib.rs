@@ -10,8 +10,9 @@
 //! locations); F1–F7 and F20 through the call (`call`, `search`, `handoff`, `advice`, `keys`; L2
 //! 1.1–1.7, 2.1–2.3, 3.3–3.7; NOS P1–P3); F2 and F17 through the published log entry (`entry`);
 //! F2, F17 and F21 through the call's draft, saved and restored exactly (`draft`); and the
-//! delivery schedule of F17 and F21 (`outbox`, measured by `drain`) and the host message protocol
-//! (`protocol`), with the organisation's deployment settings (`deployment`).
+//! delivery schedule of F17 and F21 (`outbox`, measured by `drain`, carried by the `courier`) and
+//! the host message protocol (`protocol`), with the organisation's deployment settings
+//! (`deployment`).
 
 // The layers, lowest first; a layer imports only those before it (tests/layers.rs checks).
 pub mod call;

@@ -1,6 +1,9 @@
 //! Delivery of completed log entries to the CRM, exactly once (F17, F21; L2 1.3, L3 1.5; issue 5,
-//! "Durability"). The engine's [`Outbox`] decides what to send and when; this module keeps it in
-//! IndexedDB, runs the sends and reports what happened back to it.
+//! "Durability"). The engine decides: its [`Outbox`] what to send and when, its [`Courier`] (one
+//! per lane) when this tab asks to deliver, when it runs, sleeps and wakes, which route is shown,
+//! what the host is told and which token goes with which endpoint. This module tells the courier
+//! what happened ([`Input`]) and carries out its [`Action`]s with the browser: IndexedDB, Web
+//! Locks, fetch, timers, the BroadcastChannel and the host link. It holds no rule of its own.
 //!
 //! - **Closing a call** moves it to the outbox in one strict IndexedDB transaction that also removes
 //!   its draft: the entry's idempotency key (UUID v4) is made then, once, and stored with it.
@@ -26,9 +29,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+pub use incident_engine::delivery::courier::Route;
+use incident_engine::delivery::courier::{self, Action, Courier, CrmEndpoint, Input, Write};
 use incident_engine::delivery::outbox::{
-    acknowledges, Acked, Attempt, AttemptId, Failure, IdempotencyKey, Outbox, OutboxStatus,
-    RetryPolicy, Via, MAX_ACK_BYTES,
+    acknowledges, Attempt, AttemptId, Failure, IdempotencyKey, Outbox, OutboxStatus, Via,
 };
 use incident_engine::kernel::Millis;
 use incident_engine::pack::Retention;
@@ -91,20 +95,6 @@ pub struct DeadLetterView {
     pub attempts: u32,
 }
 
-/// Where this tab sends entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Route {
-    /// Nowhere yet: no host link and no endpoint. Entries wait.
-    #[default]
-    Nowhere,
-    /// Another tab holds the delivery lock and delivers.
-    AnotherTab,
-    /// The host page, over the message port.
-    Host,
-    /// The configured HTTP endpoint.
-    Endpoint,
-}
-
 /// What the browser said about keeping this site's data.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StorageView {
@@ -125,38 +115,24 @@ impl StorageView {
 
 type Listener = Rc<dyn Fn(OutboxView)>;
 
-/// The delivery state of this page.
+/// One lane in this tab: the engine's [`Courier`], which decides, and what carries out its
+/// actions.
 #[derive(Default)]
-struct Courier {
+struct LaneState {
+    courier: Courier<BearerToken>,
     /// The outbox when IndexedDB cannot be used: this tab only, lost with it (and said so).
     memory: Option<Outbox>,
-    /// Where entries closed from now on go (`configure`'s endpoint); each entry keeps the one it
-    /// was closed under.
-    endpoint: Option<Endpoint>,
-    /// `configure`'s bearer token, in memory only: sent to the configured endpoint's origin.
-    token: Option<BearerToken>,
-    /// Whether the host has been told, since the last token, that the endpoint wants a sign-in.
-    sign_in_told: bool,
-    port_ready: bool,
-    lock_requested: bool,
-    delivering: bool,
-    running: bool,
-    again: bool,
+    /// The wake timer ([`Action::WakeIn`]).
     timer: Option<TimeoutHandle>,
     listener: Option<Listener>,
     /// How this lane's widget reaches its host.
     sender: Option<Rc<dyn Fn(HostEvent)>>,
-    /// The pack's retention: how long delivered keys are remembered, and how long an entry may
-    /// wait before it is overdue; applied at every change.
-    retention: Option<Retention>,
     last_view: OutboxView,
-    last_status_sent: Option<OutboxStatus>,
     channel: Option<web_sys::BroadcastChannel>,
-    started: bool,
 }
 
 thread_local! {
-    static COURIERS: RefCell<std::collections::BTreeMap<std::sync::Arc<str>, Courier>> =
+    static LANES: RefCell<std::collections::BTreeMap<std::sync::Arc<str>, LaneState>> =
         const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
@@ -184,8 +160,86 @@ impl Lane {
     }
 }
 
-fn with_courier<T>(lane: &Lane, f: impl FnOnce(&mut Courier) -> T) -> T {
-    COURIERS.with(|c| f(c.borrow_mut().entry(lane.0.clone()).or_default()))
+fn with_lane<T>(lane: &Lane, f: impl FnOnce(&mut LaneState) -> T) -> T {
+    LANES.with(|lanes| f(lanes.borrow_mut().entry(lane.0.clone()).or_default()))
+}
+
+/// Tells the lane's courier what happened, and carries out what it says, in order.
+fn feed(lane: &Lane, input: Input<BearerToken>) {
+    let actions = with_lane(lane, |l| l.courier.update(input));
+    for action in actions {
+        carry_out(lane, action);
+    }
+}
+
+/// Carries out one of the courier's actions (see [`Action`] for what each asks).
+fn carry_out(lane: &Lane, action: Action) {
+    let owned = lane.clone();
+    match action {
+        Action::Listen => listen(lane),
+        Action::Reread => leptos::task::spawn_local(async move { reread(&owned).await }),
+        Action::RequestLock => {
+            let granted = lane.clone();
+            if !locks::hold_for_life(&lane.lock(DELIVERY_LOCK), move || {
+                feed(&granted, Input::LockGranted)
+            }) {
+                // No Web Locks (an old browser): this tab delivers.
+                feed(lane, Input::LockGranted);
+            }
+        }
+        Action::MakeDue(due) => leptos::task::spawn_local(async move {
+            let made = change_outbox(&owned, Vec::new(), move |o| due.apply(o, now_ms())).await;
+            if let Err(e) = made {
+                report_problem(&owned, e.to_string());
+            }
+            feed(&owned, Input::Kick);
+        }),
+        Action::Purge => leptos::task::spawn_local(async move {
+            let purged = change_outbox(&owned, Vec::new(), |o| {
+                o.purge(now_ms());
+            })
+            .await;
+            if let Err(e) = purged {
+                report_problem(&owned, e.to_string());
+            }
+        }),
+        Action::StartRun => leptos::task::spawn_local(async move { run(&owned).await }),
+        Action::ClearTimer => {
+            if let Some(timer) = with_lane(lane, |l| l.timer.take()) {
+                timer.clear();
+            }
+        }
+        Action::WakeIn(delay) => wake_in(lane, delay),
+        Action::Post { endpoint, attempt } => {
+            leptos::task::spawn_local(async move { post(&owned, endpoint, attempt).await })
+        }
+        Action::Offer(attempt) => offer(lane, attempt),
+        Action::Tell(tell) => {
+            // Only an entry that is not JSON cannot be told, and the engine made it JSON.
+            if let Ok(event) = HostEvent::told(tell) {
+                emit(lane, event);
+            }
+        }
+        Action::ShowRoute(route) => amend_view(lane, |view| view.route = route),
+    }
+}
+
+/// Listens for the network coming back and for other tabs' changes to the outbox.
+fn listen(lane: &Lane) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let online = lane.clone();
+    let on_online = Closure::<dyn Fn()>::new(move || feed(&online, Input::Online));
+    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+    on_online.forget();
+    if let Ok(channel) = web_sys::BroadcastChannel::new(&lane.lock(CHANNEL)) {
+        let changed = lane.clone();
+        let on_message = Closure::<dyn Fn()>::new(move || feed(&changed, Input::StoredElsewhere));
+        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        with_lane(lane, |l| l.channel = Some(channel));
+    }
 }
 
 /// Reads the stored outbox: a new one when there is none. One that cannot be read is kept aside
@@ -226,9 +280,8 @@ async fn change_outbox<T: 'static>(
 ) -> Result<T, StoreError> {
     let Some(store) = backing().await else {
         // No IndexedDB: this tab's memory.
-        let result = with_courier(lane, |c| {
-            let outbox = c.memory.get_or_insert_with(Outbox::default);
-            change(outbox)
+        let result = with_lane(lane, |l| {
+            change(l.memory.get_or_insert_with(Outbox::default))
         });
         publish_memory(lane);
         return Ok(result);
@@ -238,28 +291,16 @@ async fn change_outbox<T: 'static>(
         let lane = &held;
         let (mut outbox, problem) = read(lane, &store).await?;
         let before = outbox.clone();
-        // The current schedule (an outbox stored by an older widget keeps its own), and the
-        // pack's retention for delivered keys.
-        let _ = outbox.adopt_policy(RetryPolicy::default());
-        if let Some(retention) = with_courier(lane, |c| c.retention) {
-            let mut policy = *outbox.policy();
-            policy.tombstone_retention_ms = retention.delivered_ms();
-            policy.overdue_after_ms = retention.undelivered_alert_ms();
-            let _ = outbox.set_policy(policy);
-        }
+        with_lane(lane, |l| l.courier.apply_policy(&mut outbox));
         let result = change(&mut outbox);
-        let mut changes = Vec::new();
-        if outbox.entries().is_empty() && outbox.tombstones().is_empty() {
-            // Nothing to keep: no key left behind (after teardown, the store stays empty).
-            if before != Outbox::default() {
-                changes.push(Change::Delete(lane.key()));
-            }
-        } else if outbox != before {
-            changes.push(Change::Put {
+        let mut changes = match courier::write_for(&before, &outbox) {
+            Write::Nothing => Vec::new(),
+            Write::Delete => vec![Change::Delete(lane.key())],
+            Write::Put(value) => vec![Change::Put {
                 key: lane.key(),
-                value: outbox.to_json(),
-            });
-        }
+                value,
+            }],
+        };
         changes.extend(also);
         if !changes.is_empty() {
             store.write(&changes).await?;
@@ -274,26 +315,9 @@ async fn change_outbox<T: 'static>(
     Ok(result)
 }
 
-fn route(lane: &Lane) -> Route {
-    with_courier(lane, |c| {
-        if c.delivering {
-            if c.endpoint.is_some() {
-                Route::Endpoint
-            } else {
-                Route::Host
-            }
-        } else if c.lock_requested {
-            Route::AnotherTab
-        } else {
-            Route::Nowhere
-        }
-    })
-}
-
-/// Tells the listener and the host what the outbox now holds.
+/// Tells the listener what the outbox now holds, and the courier its counts.
 fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
-    let now = now_ms();
-    let status = outbox.status(now);
+    let status = outbox.status(now_ms());
     let view = OutboxView {
         status: Some(status),
         overdue_after_ms: outbox.policy().overdue_after_ms,
@@ -309,37 +333,18 @@ fn publish(lane: &Lane, outbox: &Outbox, problem: Option<String>) {
                 attempts: d.attempts,
             })
             .collect(),
-        route: route(lane),
+        route: with_lane(lane, |l| l.courier.route()),
         problem,
     };
-    let (listener, send_status) = with_courier(lane, |c| {
-        c.last_view = view.clone();
-        // The age changes every millisecond: the host hears when the counts change.
-        let counts = |s: &OutboxStatus| {
-            (
-                s.pending,
-                s.in_flight,
-                s.dead_letters,
-                s.delivered,
-                s.overdue,
-            )
-        };
-        let changed = c.last_status_sent.as_ref().map(counts) != Some(counts(&status));
-        if changed {
-            c.last_status_sent = Some(status);
-        }
-        (c.listener.clone(), changed)
-    });
-    if send_status {
-        emit(lane, HostEvent::outbox_status(status));
-    }
-    if let Some(listener) = listener {
+    with_lane(lane, |l| l.last_view = view.clone());
+    feed(lane, Input::StatusComputed(status));
+    if let Some(listener) = with_lane(lane, |l| l.listener.clone()) {
         listener(view);
     }
 }
 
 fn publish_memory(lane: &Lane) {
-    let outbox = with_courier(lane, |c| c.memory.clone());
+    let outbox = with_lane(lane, |l| l.memory.clone());
     if let Some(outbox) = outbox {
         publish(
             lane,
@@ -351,49 +356,35 @@ fn publish_memory(lane: &Lane) {
 
 /// Changes the view last shown as `amend` says, keeps it, and shows it.
 fn amend_view(lane: &Lane, amend: impl FnOnce(&mut OutboxView)) {
-    let (listener, view) = with_courier(lane, |c| {
-        amend(&mut c.last_view);
-        (c.listener.clone(), c.last_view.clone())
+    let (listener, view) = with_lane(lane, |l| {
+        amend(&mut l.last_view);
+        (l.listener.clone(), l.last_view.clone())
     });
     if let Some(listener) = listener {
         listener(view);
     }
 }
 
-fn republish_route(lane: &Lane) {
-    let now = route(lane);
-    amend_view(lane, |view| view.route = now);
-}
-
 fn broadcast_change(lane: &Lane) {
-    if let Some(channel) = with_courier(lane, |c| c.channel.clone()) {
+    if let Some(channel) = with_lane(lane, |l| l.channel.clone()) {
         let _ = channel.post_message(&JsValue::from_str("changed"));
     }
 }
 
-/// Another tab changed the outbox: show it, and deliver it if this tab delivers.
+/// Reads the outbox again and shows it, then kicks ([`Action::Reread`]).
 async fn reread(lane: &Lane) {
-    let Some(store) = backing().await else {
-        publish_memory(lane);
-        return;
-    };
-    match read(lane, &store).await {
-        Ok((outbox, problem)) => publish(lane, &outbox, problem),
-        Err(e) => report_problem(lane, e.to_string()),
+    match backing().await {
+        None => publish_memory(lane),
+        Some(store) => match read(lane, &store).await {
+            Ok((outbox, problem)) => publish(lane, &outbox, problem),
+            Err(e) => report_problem(lane, e.to_string()),
+        },
     }
-    kick(lane);
+    feed(lane, Input::Kick);
 }
 
 fn report_problem(lane: &Lane, problem: String) {
     amend_view(lane, |view| view.problem = Some(problem));
-}
-
-/// Makes waiting entries due now as `make_due` says (the network is back, the host is ready, a
-/// tab took over delivery, the route changed); the caller then kicks.
-async fn due_now(lane: &Lane, make_due: fn(&mut Outbox, Millis) -> usize) {
-    if let Err(e) = change_outbox(lane, Vec::new(), move |o| make_due(o, now_ms())).await {
-        report_problem(lane, e.to_string());
-    }
 }
 
 /// The database, or `None` when this browser's IndexedDB cannot be used (the outbox then lives in
@@ -411,47 +402,17 @@ pub fn start(
     sender: impl Fn(HostEvent) + 'static,
     listener: impl Fn(OutboxView) + 'static,
 ) -> Lane {
-    let first = with_courier(&lane, |c| {
-        c.listener = Some(Rc::new(listener));
-        c.sender = Some(Rc::new(sender));
-        let first = !c.started;
-        c.started = true;
-        first
+    with_lane(&lane, |l| {
+        l.listener = Some(Rc::new(listener));
+        l.sender = Some(Rc::new(sender));
     });
-    if !first {
-        return lane;
-    }
-    let Some(window) = web_sys::window() else {
-        return lane;
-    };
-    let online = lane.clone();
-    let on_online = Closure::<dyn Fn()>::new(move || {
-        let lane = online.clone();
-        leptos::task::spawn_local(async move {
-            due_now(&lane, Outbox::online).await;
-            kick(&lane);
-        });
-    });
-    let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-    on_online.forget();
-    if let Ok(channel) = web_sys::BroadcastChannel::new(&lane.lock(CHANNEL)) {
-        let changed = lane.clone();
-        let on_message = Closure::<dyn Fn()>::new(move || {
-            let lane = changed.clone();
-            leptos::task::spawn_local(async move { reread(&lane).await });
-        });
-        channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        on_message.forget();
-        with_courier(&lane, |c| c.channel = Some(channel));
-    }
-    let first_read = lane.clone();
-    leptos::task::spawn_local(async move { reread(&first_read).await });
+    feed(&lane, Input::Started);
     lane
 }
 
 /// Sends `event` to the lane's host, if it has one.
 fn emit(lane: &Lane, event: HostEvent) {
-    if let Some(sender) = with_courier(lane, |c| c.sender.clone()) {
+    if let Some(sender) = with_lane(lane, |l| l.sender.clone()) {
         sender(event);
     }
 }
@@ -462,47 +423,54 @@ pub fn own_page() -> Lane {
 }
 
 impl Lane {
-    /// See [`set_endpoint`].
+    /// The host configured an HTTP endpoint (or none, for postMessage only) and its bearer token
+    /// (the courier decides what follows: [`Input::Configured`]).
     pub fn set_endpoint(&self, endpoint: Option<Endpoint>, token: Option<BearerToken>) {
-        set_endpoint(self, endpoint, token);
+        let endpoint = endpoint.as_ref().map(CrmEndpoint::from);
+        feed(self, Input::Configured { endpoint, token });
     }
 
-    /// See [`host_acked`].
+    /// The host acknowledged an entry over the port: it counts only for an entry routed to the
+    /// host (an entry closed with an endpoint is delivered by the endpoint's answer alone).
     pub fn host_acked(&self, key: IdempotencyKey) {
-        host_acked(self, key);
+        let lane = self.clone();
+        leptos::task::spawn_local(async move { answered(&lane, key, None, Ok(())).await });
     }
 
-    /// See [`host_nacked`].
+    /// The host refused an entry over the port: retried later, or a dead letter if it said so
+    /// (for an entry routed to the host only).
     pub fn host_nacked(&self, nack: EntryNack) {
-        host_nacked(self, nack);
+        let lane = self.clone();
+        leptos::task::spawn_local(async move {
+            let key = nack.key.clone();
+            let failure = nack.failure();
+            let result = change_outbox(&lane, Vec::new(), move |o| {
+                o.nacked_by_host(&key, failure, now_ms(), &mut BrowserRandom);
+            })
+            .await;
+            if let Err(e) = result {
+                report_problem(&lane, e.to_string());
+            }
+            feed(&lane, Input::Kick);
+        });
     }
 
-    /// See [`host_ready`].
+    /// The host page's link is open (it said `welcome` and took the port), or its script is
+    /// there (a custom element).
     pub fn host_ready(&self) {
-        host_ready(self);
+        feed(self, Input::HostReady);
     }
 
     /// The storage key arrived (or changed): the outbox, unreadable without it, is read again and
     /// delivered.
     pub fn storage_unlocked(&self) {
-        let lane = self.clone();
-        leptos::task::spawn_local(async move { reread(&lane).await });
+        feed(self, Input::StoredElsewhere);
     }
 
     /// Applies the pack's retention: delivered keys older than it go at once, and entries waiting
     /// longer than its alert time are counted overdue.
     pub fn apply_retention(&self, retention: Retention) {
-        with_courier(self, |c| c.retention = Some(retention));
-        let lane = self.clone();
-        leptos::task::spawn_local(async move {
-            let changed = change_outbox(&lane, Vec::new(), move |o| {
-                o.purge(now_ms());
-            })
-            .await;
-            if let Err(e) = changed {
-                report_problem(&lane, e.to_string());
-            }
-        });
+        feed(self, Input::RetentionSet(retention));
     }
 
     /// See [`teardown`].
@@ -511,254 +479,116 @@ impl Lane {
     }
 }
 
-/// A call closed: its entry joins the outbox with a new idempotency key, and its draft is removed,
-/// in one transaction. Returns the key.
+/// A call closed: its entry joins the outbox with a new idempotency key and the route the courier
+/// gives it (kept whatever is configured later), and its draft is removed, in one transaction.
+/// Returns the key.
 pub async fn enqueue_closed(
     lane: &Lane,
     entry_json: String,
     draft_key: String,
 ) -> Result<IdempotencyKey, StoreError> {
     let payload = entry_json.clone();
-    // The entry keeps the route it was closed under: a later configure never moves it.
-    let endpoint = with_courier(lane, |c| c.endpoint.as_ref().map(|e| e.as_str().to_owned()));
-    let has_endpoint = endpoint.is_some();
+    let endpoint = with_lane(lane, |l| l.courier.closing_route().map(str::to_owned));
+    let route = endpoint.clone();
     let key = change_outbox(lane, vec![Change::Delete(draft_key)], move |outbox| {
-        outbox.enqueue(payload, endpoint, now_ms(), &mut BrowserRandom)
+        outbox.enqueue(payload, route, now_ms(), &mut BrowserRandom)
     })
     .await?;
-    // With an endpoint, the endpoint's answer delivers; the host page hears of the entry once.
-    if has_endpoint {
-        if let Ok(event) = HostEvent::entry_completed_json(&key, &entry_json) {
-            emit(lane, event);
-        }
-    }
-    kick(lane);
+    feed(
+        lane,
+        Input::EntryQueued {
+            key: key.clone(),
+            endpoint,
+            entry: entry_json,
+        },
+    );
     Ok(key)
 }
 
-/// The host page's link is open (it said `welcome` and took the port): entries waiting are due
-/// now, and this tab offers to deliver.
-pub fn host_ready(lane: &Lane) {
-    with_courier(lane, |c| c.port_ready = true);
-    let owned = lane.clone();
-    leptos::task::spawn_local(async move {
-        due_now(&owned, Outbox::host_ready).await;
-        offer_to_deliver(&owned);
-        kick(&owned);
-    });
-}
-
-/// The host configured an HTTP endpoint (or none, for postMessage only) and its bearer token.
-/// Entries already queued keep the route they were closed under; a new token makes the entries
-/// waiting for the endpoint due at once (they may have waited for a sign-in).
-pub fn set_endpoint(lane: &Lane, endpoint: Option<Endpoint>, token: Option<BearerToken>) {
-    let has = endpoint.is_some();
-    let new_token = with_courier(lane, |c| {
-        let new_token = token.is_some() && c.token != token;
-        c.endpoint = endpoint.clone();
-        c.token = token;
-        if new_token {
-            c.sign_in_told = false;
-        }
-        new_token
-    });
-    if has {
-        offer_to_deliver(lane);
-    }
-    republish_route(lane);
-    match endpoint {
-        Some(endpoint) if new_token => {
-            let owned = lane.clone();
-            leptos::task::spawn_local(async move {
-                let url = endpoint.as_str().to_owned();
-                if let Err(e) =
-                    change_outbox(&owned, Vec::new(), move |o| o.signed_in(&url, now_ms())).await
-                {
-                    report_problem(&owned, e.to_string());
-                }
-                kick(&owned);
-            });
-        }
-        _ => kick(lane),
-    }
-}
-
-/// Asks for the delivery lock (once): granted when no other tab holds it.
-fn offer_to_deliver(lane: &Lane) {
-    let ready = with_courier(lane, |c| {
-        let ready = !c.lock_requested && (c.port_ready || c.endpoint.is_some());
-        if ready {
-            c.lock_requested = true;
-        }
-        ready
-    });
-    if !ready {
-        return;
-    }
-    republish_route(lane);
-    let granted = lane.clone();
-    if !locks::hold_for_life(&lane.lock(DELIVERY_LOCK), move || {
-        became_deliverer(&granted)
-    }) {
-        // No Web Locks (an old browser): this tab delivers.
-        became_deliverer(lane);
-    }
-}
-
-/// This tab now delivers: whatever a closed tab left in flight is sent again (with its key).
-fn became_deliverer(lane: &Lane) {
-    with_courier(lane, |c| c.delivering = true);
-    let owned = lane.clone();
-    leptos::task::spawn_local(async move {
-        due_now(&owned, Outbox::reloaded).await;
-        kick(&owned);
-    });
-}
-
-/// Sends what is due now, if this tab delivers; then sleeps until the next thing is due.
-pub fn kick(lane: &Lane) {
-    let go = with_courier(lane, |c| {
-        if !c.delivering {
-            return false;
-        }
-        if c.running {
-            c.again = true;
-            return false;
-        }
-        c.running = true;
-        if let Some(timer) = c.timer.take() {
-            timer.clear();
-        }
-        true
-    });
-    if go {
-        let owned = lane.clone();
-        leptos::task::spawn_local(async move { run(&owned).await });
-    }
-}
-
+/// A run ([`Action::StartRun`]): takes what is due from the outbox and gives it to the courier.
 async fn run(lane: &Lane) {
-    loop {
-        with_courier(lane, |c| c.again = false);
-        let due = change_outbox(lane, Vec::new(), |outbox| {
-            let now = now_ms();
-            outbox.purge(now);
-            let attempts = outbox.due(now, &mut BrowserRandom);
-            let now = now_ms();
-            // Wake also when the next entry becomes overdue, so the alert is raised on time.
-            let wake = [outbox.next_wake(now), outbox.next_overdue(now)]
-                .into_iter()
-                .flatten()
-                .min();
-            (attempts, wake)
-        })
-        .await;
-        let wake = match due {
-            Ok((attempts, wake)) => {
-                for attempt in attempts {
-                    send(lane, attempt);
-                }
-                wake
-            }
-            Err(e) => {
-                report_problem(lane, e.to_string());
-                // Try again shortly: storage may come back.
-                Some(now_ms() + 5_000)
-            }
-        };
-        let again = with_courier(lane, |c| {
-            if !c.again {
-                c.running = false;
-            }
-            c.again
-        });
-        if !again {
-            sleep_until(lane, wake);
-            return;
+    let taken = change_outbox(lane, Vec::new(), |outbox| {
+        courier::take_due(outbox, now_ms(), &mut BrowserRandom)
+    })
+    .await;
+    match taken {
+        Ok(taken) => feed(
+            lane,
+            Input::RunFinished {
+                attempts: taken.attempts,
+                wake: taken.wake,
+                now: now_ms(),
+            },
+        ),
+        Err(e) => {
+            report_problem(lane, e.to_string());
+            feed(lane, Input::RunFailed { now: now_ms() });
         }
     }
 }
 
-fn sleep_until(lane: &Lane, wake: Option<u64>) {
-    let Some(wake) = wake else {
-        return;
-    };
-    // At most a day: a browser's timer longer than 2^31 - 1 ms (24.8 days, within an alert time
-    // of 30) fires at once. Waking early is harmless: the run works out the next wake again.
-    let delay = wake.saturating_sub(now_ms()).min(86_400_000);
+/// Sets the wake timer ([`Action::WakeIn`]), replacing any.
+fn wake_in(lane: &Lane, delay: Millis) {
     // Only fails without a window; then the next event (online, host ready, a new entry) kicks.
     let waking = lane.clone();
     let timer = set_timeout_with_handle(
-        move || kick(&waking),
+        move || {
+            with_lane(&waking, |l| l.timer = None);
+            feed(&waking, Input::Woke);
+        },
         std::time::Duration::from_millis(delay),
     )
     .ok();
-    with_courier(lane, |c| {
-        if let Some(old) = std::mem::replace(&mut c.timer, timer) {
-            old.clear();
-        }
-    });
-}
-
-/// Makes one attempt, by the route its entry was closed under.
-fn send(lane: &Lane, attempt: Attempt) {
-    let owned = lane.clone();
-    match attempt.endpoint.clone() {
-        Some(endpoint) => {
-            leptos::task::spawn_local(async move { post(&owned, endpoint, attempt).await });
-        }
-        None => match HostEvent::entry_completed_json(&attempt.key, &attempt.payload) {
-            Ok(event) => emit(lane, event),
-            Err(_) => {
-                // The entry was made by the engine and is JSON; if it ever were not, the host
-                // refuses it for good rather than the outbox retrying for ever.
-                let failure = Failure::HostNack {
-                    permanent: true,
-                    reason: "the entry is not valid JSON".into(),
-                };
-                let outcome = Err((attempt.attempt, failure));
-                leptos::task::spawn_local(async move {
-                    answered(&owned, attempt.key, None, outcome).await
-                });
-            }
-        },
+    if let Some(old) = with_lane(lane, |l| std::mem::replace(&mut l.timer, timer)) {
+        old.clear();
     }
 }
 
-/// POSTs the entry to its endpoint with its idempotency key, giving up at the attempt's deadline.
-/// An endpoint that has stopped being allowed is never sent to (the entry becomes a dead letter
-/// that says why); the host is told when the endpoint asks for a sign-in.
-async fn post(lane: &Lane, endpoint: String, attempt: Attempt) {
-    let outcome = match Endpoint::parse(&endpoint) {
-        Ok(parsed) if endpoint_allowed(&parsed) => {
-            let token = with_courier(lane, |c| {
-                let same_origin = c
-                    .endpoint
-                    .as_ref()
-                    .is_some_and(|e| e.origin() == parsed.origin());
-                c.token.clone().filter(|_| same_origin)
-            });
-            post_once(&parsed, token.as_ref(), &attempt).await
-        }
-        _ => Err(Failure::EndpointNotAllowed {
-            endpoint: endpoint.clone(),
-        }),
-    };
-    if let Err(failure) = &outcome {
-        let tell = failure.needs_sign_in()
-            && with_courier(lane, |c| !std::mem::replace(&mut c.sign_in_told, true));
-        if tell {
-            emit(
-                lane,
-                HostEvent::delivery_sign_in_needed(&endpoint, &failure.describe()),
+/// Sends an attempt to the host page ([`Action::Offer`]).
+fn offer(lane: &Lane, attempt: Attempt) {
+    match HostEvent::entry_completed_json(&attempt.key, &attempt.payload) {
+        Ok(event) => emit(lane, event),
+        Err(_) => {
+            let owned = lane.clone();
+            let outcome = Err((attempt.attempt, courier::entry_not_json()));
+            leptos::task::spawn_local(
+                async move { answered(&owned, attempt.key, None, outcome).await },
             );
         }
     }
-    let via = Some(endpoint);
+}
+
+/// POSTs the entry to its endpoint with its idempotency key ([`Action::Post`]), giving up at the
+/// attempt's deadline, with what the courier says goes with it: nothing is sent to an endpoint
+/// the deployment no longer lists, and the token only to the configured endpoint's origin.
+async fn post(lane: &Lane, endpoint: String, attempt: Attempt) {
+    let allowed = Endpoint::parse(&endpoint).ok().filter(endpoint_allowed);
+    let origin = allowed.as_ref().map(|parsed| parsed.origin().to_string());
+    let token = with_lane(lane, |l| {
+        l.courier
+            .credentials(&endpoint, origin.as_deref())
+            .map(Option::<&BearerToken>::cloned)
+    });
+    let outcome = match token {
+        Ok(token) => {
+            let url = allowed.as_ref().map_or(endpoint.as_str(), Endpoint::as_str);
+            post_once(url, token.as_ref(), &attempt).await
+        }
+        Err(refused) => Err(refused),
+    };
+    if let Err(failure) = &outcome {
+        feed(
+            lane,
+            Input::PostFailed {
+                endpoint: endpoint.clone(),
+                failure: failure.clone(),
+            },
+        );
+    }
     answered(
         lane,
         attempt.key,
-        via,
+        Some(endpoint),
         outcome.map_err(|f| (attempt.attempt, f)),
     )
     .await;
@@ -770,7 +600,7 @@ fn endpoint_allowed(endpoint: &Endpoint) -> bool {
 }
 
 async fn post_once(
-    endpoint: &Endpoint,
+    url: &str,
     token: Option<&BearerToken>,
     attempt: &Attempt,
 ) -> Result<(), Failure> {
@@ -798,15 +628,13 @@ async fn post_once(
     init.set_body(&JsValue::from_str(&attempt.payload));
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     init.set_cache(web_sys::RequestCache::NoStore);
-    // A redirect is never followed: an expired sign-in turns the POST into a redirect to a login
-    // page that answers 200, which would otherwise count as delivered.
+    // A redirect is never followed (courier::http_answer says why).
     init.set_redirect(web_sys::RequestRedirect::Manual);
     let abort = web_sys::AbortController::new().ok();
     if let Some(abort) = &abort {
         init.set_signal(Some(&abort.signal()));
     }
-    let request = web_sys::Request::new_with_str_and_init(endpoint.as_str(), &init)
-        .map_err(|e| network(&e))?;
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(|e| network(&e))?;
     let timeout = abort.as_ref().and_then(|abort| {
         let abort = abort.clone();
         let wait = attempt.deadline.saturating_sub(now_ms());
@@ -833,20 +661,11 @@ async fn post_once(
             });
         }
     };
-    if response.type_() == web_sys::ResponseType::Opaqueredirect
-        || (300..400).contains(&response.status())
-    {
-        return Err(Failure::Redirected);
-    }
-    if response.status() == 401 {
-        return Err(Failure::SignInNeeded { status: 401 });
-    }
-    if !response.ok() {
-        return Err(Failure::Http {
-            status: response.status(),
-            reason: response.status_text(),
-        });
-    }
+    courier::http_answer(
+        response.status(),
+        &response.status_text(),
+        response.type_() == web_sys::ResponseType::Opaqueredirect,
+    )?;
     // Delivered only when the answer names the entry's key (docs/embedding.md, "HTTP delivery").
     let body = match response.text() {
         Ok(promise) => JsFuture::from(promise)
@@ -856,73 +675,39 @@ async fn post_once(
             .unwrap_or_default(),
         Err(_) => String::new(),
     };
-    if body.len() > MAX_ACK_BYTES {
-        return Err(Failure::NotAcknowledged {
-            reason: "the answer is too long to be an acknowledgement".into(),
-        });
-    }
     acknowledges(&body, &attempt.key).map_err(|reason| Failure::NotAcknowledged { reason })
 }
 
-/// An attempt's answer: the entry is delivered, or the attempt failed. `endpoint` is the route
-/// the answer came by (`None`: the host page); an acknowledgement counts only from the entry's own.
+/// An attempt's answer, recorded in the outbox: the entry is delivered, or the attempt failed.
+/// `endpoint` is the route the answer came by (`None`: the host page); an acknowledgement counts
+/// only from the entry's own.
 async fn answered(
     lane: &Lane,
     key: IdempotencyKey,
     endpoint: Option<String>,
     outcome: Result<(), (AttemptId, Failure)>,
 ) {
-    let result = match outcome {
+    let recorded = match outcome {
         Ok(()) => {
             let acked_key = key.clone();
             change_outbox(lane, Vec::new(), move |o| {
                 let via = endpoint.as_deref().map_or(Via::Host, Via::Endpoint);
-                o.acked(&acked_key, via, now_ms()) == Acked::Delivered
+                o.acked(&acked_key, via, now_ms())
             })
             .await
-            .map(|delivered| {
-                if delivered {
-                    emit(lane, HostEvent::entry_delivered(&key));
-                }
-            })
+            .map(|acked| Input::Acked { key, acked })
         }
-        Err((attempt, failure)) => {
-            change_outbox(lane, Vec::new(), move |o| {
-                o.failed(&key, attempt, failure, now_ms(), &mut BrowserRandom);
-            })
-            .await
-        }
-    };
-    if let Err(e) = result {
-        report_problem(lane, e.to_string());
-    }
-    kick(lane);
-}
-
-/// The host acknowledged an entry over the port: it counts only for an entry routed to the host
-/// (an entry closed with an endpoint is delivered by the endpoint's answer alone).
-pub fn host_acked(lane: &Lane, key: IdempotencyKey) {
-    let owned = lane.clone();
-    leptos::task::spawn_local(async move { answered(&owned, key, None, Ok(())).await });
-}
-
-/// The host refused an entry over the port: retried later, or a dead letter if it said so (for an
-/// entry routed to the host only).
-pub fn host_nacked(lane: &Lane, nack: EntryNack) {
-    let owned = lane.clone();
-    leptos::task::spawn_local(async move {
-        let lane = &owned;
-        let key = nack.key.clone();
-        let failure = nack.failure();
-        let result = change_outbox(lane, Vec::new(), move |o| {
-            o.nacked_by_host(&key, failure, now_ms(), &mut BrowserRandom);
+        Err((attempt, failure)) => change_outbox(lane, Vec::new(), move |o| {
+            o.failed(&key, attempt, failure, now_ms(), &mut BrowserRandom);
         })
-        .await;
-        if let Err(e) = result {
-            report_problem(lane, e.to_string());
-        }
-        kick(lane);
+        .await
+        .map(|()| Input::Kick),
+    };
+    let input = recorded.unwrap_or_else(|e| {
+        report_problem(lane, e.to_string());
+        Input::Kick
     });
+    feed(lane, input);
 }
 
 /// The handler sends a dead letter again.
@@ -931,7 +716,7 @@ pub async fn send_again(lane: &Lane, key: IdempotencyKey) -> Result<bool, StoreE
         o.retry_dead_letter(&key, now_ms())
     })
     .await?;
-    kick(lane);
+    feed(lane, Input::Kick);
     Ok(again)
 }
 
@@ -946,8 +731,8 @@ pub async fn teardown(lane: &Lane, instance: Option<&str>) -> Result<usize, Stor
     drafts::silence_savers(instance);
     drafts::announce_teardown(instance, drafts::TeardownPhase::Started);
     let Some(store) = backing().await else {
-        let kept = with_courier(lane, |c| {
-            c.memory.as_mut().map_or(0, |o| {
+        let kept = with_lane(lane, |l| {
+            l.memory.as_mut().map_or(0, |o| {
                 o.purge(u64::MAX);
                 o.entries().len()
             })
@@ -969,15 +754,9 @@ pub async fn teardown(lane: &Lane, instance: Option<&str>) -> Result<usize, Stor
     drafts::announce_teardown(instance, drafts::TeardownPhase::Done);
     // The next handler's sign-in brings its own key; until then nothing is sealed or opened.
     let _ = super::store::set_key(None).await;
-    with_courier(lane, |c| {
-        c.endpoint = None;
-        c.token = None;
-        c.sign_in_told = false;
-    });
-    republish_route(lane);
     broadcast_change(lane);
-    let owned = lane.clone();
-    leptos::task::spawn_local(async move { reread(&owned).await });
+    // The endpoint and its token are forgotten, and the outbox read again.
+    feed(lane, Input::TornDown);
     Ok(kept)
 }
 

@@ -310,6 +310,19 @@ impl HostEvent {
         HostEvent::OutboxStatus(status)
     }
 
+    /// The event that tells the host what the delivery courier says it is to hear.
+    pub fn told(tell: crate::delivery::courier::Tell) -> Result<HostEvent, EntryNotJson> {
+        use crate::delivery::courier::Tell;
+        Ok(match tell {
+            Tell::Status(status) => HostEvent::outbox_status(status),
+            Tell::SignInNeeded { endpoint, reason } => {
+                HostEvent::delivery_sign_in_needed(&endpoint, &reason)
+            }
+            Tell::EntryCompleted { key, entry } => HostEvent::entry_completed_json(&key, &entry)?,
+            Tell::EntryDelivered { key } => HostEvent::entry_delivered(&key),
+        })
+    }
+
     /// `resize` to this height.
     pub fn resize(height_px: u32) -> HostEvent {
         HostEvent::Resize(Resize { height_px })

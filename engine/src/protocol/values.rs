@@ -463,6 +463,13 @@ impl Endpoint {
     }
 }
 
+impl From<&Endpoint> for crate::delivery::courier::CrmEndpoint {
+    /// The endpoint as the courier keeps it: its address and its origin as text.
+    fn from(endpoint: &Endpoint) -> Self {
+        crate::delivery::courier::CrmEndpoint::new(endpoint.as_str(), endpoint.origin.to_string())
+    }
+}
+
 impl Serialize for Endpoint {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.url)
