@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM } from '../tests/support/chromium.mjs';
 import { QUERIES, measureInteraction } from './interaction.mjs';
 import { QUICK_PACK_URL, measureShift } from './shift.mjs';
+import { BUDGETS } from './size.mjs';
 import { PRECOMPRESS, brotli, gzip, machineFacts, precompressTree, withServerAndBrowser } from './support.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -29,7 +30,8 @@ const LARGE_PACK_URL = '/large-pack.json';
 const LARGE_PACK_PAGE = `/index.html?pack=${LARGE_PACK_URL}`;
 const PARSE_GOAL_MS = 15; // parse + validate of the large pack, at 1x CPU
 const READY_ATTRIBUTE = 'data-incident-desk';
-const BUDGET_GZIP_BYTES = 120_000; // 120 KB, 1 KB = 1000 bytes
+// The call screen's budget (bench/size.mjs has every app's), 1 KB = 1000 bytes.
+const BUDGET_GZIP_BYTES = BUDGETS['index.html'].gzipBytes;
 const REFERENCE_NOTE = 'reference: Amazon Connect Streams ~190 KB gzip';
 const THROTTLES = [1, 4];
 // The shift needs the demo host's origin on the widget's host allow-list, which names port 8080.
@@ -395,7 +397,8 @@ function render(report) {
     row(`${kind.padEnd(4)} ${entry.file}`, int(entry.raw), int(entry.gzip), int(entry.brotli));
   }
   row('total wasm+js+boot+css', int(sizes.total.raw), int(sizes.total.gzip), int(sizes.total.brotli));
-  note(`budget 120 KB gzip: ${budget.usedPercent}% used (${int(sizes.total.gzip)} of ${int(BUDGET_GZIP_BYTES)} bytes; 1 KB = 1000 bytes)`);
+  note(`budget ${BUDGET_GZIP_BYTES / 1000} KB gzip: ${budget.usedPercent}% used (${int(sizes.total.gzip)} of ${int(BUDGET_GZIP_BYTES)} bytes; 1 KB = 1000 bytes)`);
+  note('gzip here is zlib level 9 (about 1.5% over the gzip program); bench/size.mjs above has per app and per bucket figures');
   note(`note: ${REFERENCE_NOTE}`);
   rule();
   head(`Time to interactive (ms, ${runs} cold loads)`, 'median', 'min–max', 'spread');

@@ -289,7 +289,7 @@ pub fn last_change(text: &str) -> Option<Millis> {
     if text.len() > MAX_DRAFT_BYTES {
         return None;
     }
-    let draft: serde_json::Value = serde_json::from_str(text).ok()?;
+    let draft: serde_json::Value = serde_json::from_slice(text.as_bytes()).ok()?;
     draft
         .get("log")?
         .as_array()?
@@ -374,7 +374,8 @@ impl Call {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(DraftError::Empty);
         }
-        let draft: DraftV1 = serde_json::from_str(text).map_err(|_| explain_unreadable(bytes))?;
+        let draft: DraftV1 =
+            serde_json::from_slice(bytes).map_err(|_| explain_unreadable(bytes))?;
         check_format(&draft.format)?;
         let file = pack.file();
         if draft.pack.id != file.organisation.id {

@@ -257,7 +257,7 @@ pub fn handler_of(entry_json: &str) -> Option<String> {
     struct Handler {
         handler: String,
     }
-    serde_json::from_str::<Handler>(entry_json)
+    serde_json::from_slice::<Handler>(entry_json.as_bytes())
         .ok()
         .map(|h| h.handler)
 }

@@ -437,7 +437,7 @@ pub fn acknowledges(body: &str, key: &IdempotencyKey) -> Result<(), String> {
             MAX_ACK_BYTES / 1024
         ));
     }
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body.as_bytes()) else {
         return Err("the answer is not JSON".to_owned());
     };
     let Some(object) = value.as_object() else {
@@ -759,7 +759,7 @@ impl Outbox {
     /// Reads a stored outbox, checking it; says what is wrong (line and column, or each problem)
     /// when it cannot be used.
     pub fn from_json(text: &str) -> Result<Outbox, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())
     }
 
     /// An empty outbox, if the policy can be used.

@@ -118,10 +118,11 @@ impl Deployment {
         if text.starts_with('<') {
             return Err(DeploymentError::WebPage);
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| DeploymentError::NotJson {
-            line: e.line(),
-            column: e.column(),
-        })?;
+        let value: Value =
+            serde_json::from_slice(text.as_bytes()).map_err(|e| DeploymentError::NotJson {
+                line: e.line(),
+                column: e.column(),
+            })?;
         let mut problems = Vec::new();
         let mut report = |path: String, message: String| problems.push(Problem { path, message });
         let Value::Object(map) = &value else {

@@ -290,7 +290,7 @@ impl HostEvent {
         key: &IdempotencyKey,
         entry_json: &str,
     ) -> Result<HostEvent, EntryNotJson> {
-        let entry = serde_json::from_str(entry_json).map_err(|e| EntryNotJson {
+        let entry = serde_json::from_slice(entry_json.as_bytes()).map_err(|e| EntryNotJson {
             line: e.line(),
             column: e.column(),
         })?;

@@ -16,7 +16,7 @@ pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
     }
     // Syntax errors from serde_json say what was expected, never what was found, and nesting
     // deeper than 128 is an error rather than a stack overflow.
-    serde_json::from_str(text).map_err(|e| {
+    serde_json::from_slice(text.as_bytes()).map_err(|e| {
         Rejection::new(
             RejectReason::NotJson {
                 line: e.line(),

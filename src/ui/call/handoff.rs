@@ -237,8 +237,13 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
         let pack = desk.pack.get_value();
         let file = pack.file();
         let (notify, notified) = state.get();
-        let mut orgs: Vec<_> = file.external_organisations.iter().collect();
-        orgs.sort_by_key(|o| !notify.contains(&o.id));
+        // The organisations the code notifies first, each group in the pack's order: a stable
+        // partition (a sort would bring a whole sort routine for this one list into the wasm).
+        let (mut orgs, others): (Vec<_>, Vec<_>) = file
+            .external_organisations
+            .iter()
+            .partition(|o| notify.contains(&o.id));
+        orgs.extend(others);
         let items = orgs
             .into_iter()
             .map(|org| {
