@@ -62,8 +62,9 @@ test('while a call is open the call bar shows the priority in words and colour, 
   // P1 in white on red with its name; a P4 code in neither.
   await desk.type('What is happening', 'I can smell gas in the kitchen');
   await desk.startSuggested('Smell of gas or carbon monoxide');
-  await page.keyboard.press('3'); // a carbon monoxide alarm
-  await page.keyboard.press('2'); // no one unwell
+  // Each digit once the question it answers is on screen, as a handler reads before answering.
+  await desk.press(3); // a carbon monoxide alarm
+  await desk.press(2); // no one unwell
   const p1 = bar.locator('.idk-priority');
   await expect(p1).toHaveText('P1 Immediate danger');
   const colours = await p1.evaluate((el) => [getComputedStyle(el).backgroundColor, getComputedStyle(el).textTransform]);
