@@ -18,7 +18,9 @@
 //!
 //! The link is one widget instance's ([`FrameLink`], returned by [`start`] at once and held by
 //! `host::instance`; events sent before the handshake wait for the port), not the page's: a widget mounted in a host's own page
-//! (`host::element`) never starts one.
+//! (`host::element`) never starts one. The widget's height is watched by one `ResizeObserver` at
+//! a time, made when a session's port opens and stopped when the session ends, so each change is
+//! one `resize`.
 //!
 //! Entries and messages hold personal data, so nothing here writes them to the console.
 
@@ -72,11 +74,26 @@ struct Link {
     /// Events waiting for the port (none once closed).
     queued: Vec<Outbound>,
     on_command: Rc<dyn Fn(HostCommand)>,
+    /// The widget's height, watched while a session's port is open: one watcher at a time, so
+    /// each change is told once whatever the number of sessions before.
+    height: Option<HeightWatch>,
 }
 
 /// The host message protocol link of the widget in an iframe, from [`start`].
 #[derive(Clone)]
 pub struct FrameLink(Rc<RefCell<Link>>);
+
+/// A `ResizeObserver` on the widget's root element and its callback, stopped when dropped.
+struct HeightWatch {
+    observer: web_sys::ResizeObserver,
+    _on_resize: Closure<dyn Fn()>,
+}
+
+impl Drop for HeightWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
 
 /// The parent page's origin, as the browser reports it.
 fn parent_origin(window: &web_sys::Window) -> Option<String> {
@@ -184,8 +201,10 @@ fn open_port(link: &Rc<RefCell<Link>>) {
 }
 
 /// Tells the host the widget's content height (`resize`) now and whenever it changes, so the host
-/// can size the iframe to fit and the handler never scrolls inside a scrolling page.
+/// can size the iframe to fit and the handler never scrolls inside a scrolling page. The watcher
+/// replaces the last session's, if any ([`FrameLink::restart`] stops it too).
 fn watch_height(link: &Rc<RefCell<Link>>) {
+    link.borrow_mut().height = None;
     let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -194,18 +213,22 @@ fn watch_height(link: &Rc<RefCell<Link>>) {
     };
     let last = Rc::new(std::cell::Cell::new(u32::MAX));
     let measured = root.clone();
-    let link = link.clone();
+    // Weak: the link holds the watcher, which must not keep the link alive.
+    let weak = Rc::downgrade(link);
     let on_resize = Closure::<dyn Fn()>::new(move || {
         let height = u32::try_from(measured.scroll_height()).unwrap_or(0);
         if last.replace(height) != height {
-            FrameLink(link.clone()).send(HostEvent::resize(height));
+            if let Some(link) = weak.upgrade() {
+                FrameLink(link).send(HostEvent::resize(height));
+            }
         }
     });
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
         observer.observe(&root);
-        // Both live as long as the page: the widget's height matters for as long as it is shown.
-        std::mem::forget(observer);
-        on_resize.forget();
+        link.borrow_mut().height = Some(HeightWatch {
+            observer,
+            _on_resize: on_resize,
+        });
     }
 }
 
@@ -232,6 +255,7 @@ pub fn start(on_command: impl Fn(HostCommand) + 'static) -> Option<FrameLink> {
         closed: false,
         queued: Vec::new(),
         on_command: Rc::new(on_command),
+        height: None,
     }));
     let waiting = link.clone();
     wasm_bindgen_futures::spawn_local(async move {
@@ -336,6 +360,8 @@ impl FrameLink {
                 port.set_onmessage(None);
                 port.close();
             }
+            // No session, no watcher: the next one starts with the next port.
+            state.height = None;
             if state.closed {
                 return;
             }

@@ -530,6 +530,39 @@ test('resize: the host hears the widget\'s content height, and again when it gro
   expect(await settled()).toBeGreaterThan(before);
 });
 
+test('resize: one watcher per widget, however many sessions: after two sign-outs each change is told once', async ({ page }) => {
+  const host = new CrmHostPage(page);
+  const w = await host.open(QUICK.replace('&', '?')).then(() => host.widget.root);
+  await host.connected();
+  for (const sessions of [2, 3]) {
+    await page.getByRole('button', { name: 'Sign the handler out (teardown)' }).click();
+    await expect(host.messagesOf('window', 'ready')).toHaveCount(sessions);
+    await host.connected();
+  }
+  // Each session heard the height once it opened.
+  const resizes = host.messagesOf('port', 'resize');
+  await expect.poll(() => resizes.count()).toBeGreaterThanOrEqual(3);
+  const before = await resizes.count();
+  await w.getByRole('button', { name: 'Answer call' }).click();
+  await expect(w.getByRole('region', { name: 'Call', exact: true })).toBeVisible();
+  const frame = host.widgetFrame();
+  const contentHeight = () => frame.evaluate(() => document.documentElement.scrollHeight);
+  const told = async () => {
+    const heights = [];
+    for (let i = before; i < (await resizes.count()); i++) {
+      await resizes.nth(i).locator('summary').click();
+      heights.push(JSON.parse(await resizes.nth(i).locator('pre').textContent()).payload.height_px);
+    }
+    return heights;
+  };
+  await expect.poll(async () => (await told()).at(-1) === (await contentHeight())).toBe(true);
+  await page.waitForTimeout(500);
+  // One watcher tells each new height once: never the same height twice in a row.
+  const heights = await told();
+  expect(heights.length).toBeGreaterThan(0);
+  expect(heights.filter((h, i) => i > 0 && h === heights[i - 1]), JSON.stringify(heights)).toEqual([]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Issue 12: delivered means the CRM said so; signed out means gone (the stories that need the
 // test CRM are here, because its state is shared: this file's tests run one after another).
