@@ -23,8 +23,6 @@ import init, { mount_widget } from './incident-desk.js';
 const HERE = import.meta.url;
 const DEFAULT_PACK = new URL('packs/council-out-of-hours.json', HERE).href;
 const STYLESHEET = new URL('main.css', HERE).href;
-// The organisation's deployment settings, served beside this module (docs/deployment.md).
-const DEPLOYMENT = new URL('deployment.json', HERE).href;
 const EVENT_PREFIX = 'incident-desk:';
 
 await init({ module_or_path: new URL('incident-desk_bg.wasm', HERE) });
@@ -73,7 +71,9 @@ function mount(element, options = {}) {
   let handle;
   try {
     const instance = options.instance == null ? undefined : String(options.instance);
-    handle = mount_widget(element, root, container, pack, instance, JSON.stringify(configureOf(options)), DEPLOYMENT);
+    // This module's own address: the widget's files are beside it (its deployment settings,
+    // deployment.json, and its packs, whose site `pack.load` may name).
+    handle = mount_widget(element, root, container, pack, instance, JSON.stringify(configureOf(options)), HERE);
   } catch (error) {
     stylesheet.remove();
     container.remove();

@@ -15,8 +15,8 @@ use incident_engine::pack::UnitStatus;
 use incident_engine::protocol::{
     protocol_schema_json, read_bare_command, AllowList, BearerToken, Endpoint, Handshake,
     HostCommand, HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError,
-    Outbound, PackUrl, RejectReason, Rejection, SessionId, StorageKey, Theme, UrlProblem,
-    MAX_MESSAGE_BYTES, MAX_SEQ,
+    Outbound, PackSites, PackUrl, RejectReason, Rejection, SessionId, StorageKey, Theme,
+    UrlProblem, MAX_MESSAGE_BYTES, MAX_SEQ,
 };
 use incident_engine::PackLoadError;
 use proptest::prelude::*;
@@ -364,6 +364,83 @@ fn pack_addresses_are_relative_or_absolute_http_and_only_same_origin_is_allowed(
     ];
     for (input, expected) in refused {
         assert_eq!(PackUrl::parse(input), Err(expected), "{input:?}");
+    }
+}
+
+#[test]
+fn pack_load_may_name_only_sites_the_widget_or_its_host_page_already_stands_on() {
+    let origin = |text: &str| Origin::parse(text).unwrap();
+    let url = |text: &str| PackUrl::parse(text).unwrap();
+    // The widget's own page (standalone, or in a host's iframe): its own site, as its policy's
+    // connect-src 'self' says.
+    let own = PackSites::OwnPage {
+        widget: origin("https://desk.example.org"),
+    };
+    assert!(own.allows(&url("packs/housing-repairs.json")));
+    assert!(own.allows(&url("https://desk.example.org/packs/housing-repairs.json")));
+    assert!(!own.allows(&url("https://crm.example.org/procedures/council.json")));
+    // Mounted by element.js (served from the widget's site) in the CRM's page, with the pack the
+    // host named on a site of its own.
+    let in_page = PackSites::HostPage {
+        page: origin("https://crm.example.org"),
+        widget: Some(origin("https://desk.example.org")),
+        mounted: Some(origin("https://packs.example.org")),
+    };
+    for allowed in [
+        "procedures/council.json",
+        "/procedures/council.json",
+        "https://crm.example.org/procedures/council.json",
+        "https://desk.example.org/packs/housing-repairs.json",
+        "HTTPS://Desk.Example.Org:443/packs/council-out-of-hours.json",
+        "https://packs.example.org/housing.json",
+    ] {
+        assert!(in_page.allows(&url(allowed)), "{allowed}");
+    }
+    for refused in [
+        "https://cdn.example/packs/council.json",
+        "http://desk.example.org/packs/council.json",
+        "https://desk.example.org:8443/packs/council.json",
+        "https://evil.desk.example.org/packs/council.json",
+    ] {
+        assert!(!in_page.allows(&url(refused)), "{refused}");
+    }
+    // Nothing known but the page (a widget mounted by hand, a pack from a blob: address).
+    let page_only = PackSites::HostPage {
+        page: origin("https://crm.example.org"),
+        widget: None,
+        mounted: None,
+    };
+    assert!(page_only.allows(&url("/procedures/council.json")));
+    assert!(!page_only.allows(&url("https://desk.example.org/packs/council.json")));
+    // A page of an opaque origin: relative addresses only.
+    assert!(PackSites::RelativeOnly.allows(&url("packs/council.json")));
+    assert!(!PackSites::RelativeOnly.allows(&url("https://desk.example.org/packs/council.json")));
+    // The refusal says which sites may be named, never the address the host sent.
+    let said = |sites: &PackSites| match HostEvent::pack_refused(sites) {
+        HostEvent::PackError(error) => error.message,
+        other => panic!("not pack.error: {other:?}"),
+    };
+    assert!(
+        said(&own).contains("from its own site only"),
+        "{}",
+        said(&own)
+    );
+    assert!(
+        said(&page_only).contains("from this page's own site"),
+        "{}",
+        said(&page_only)
+    );
+    let in_page_said = said(&in_page);
+    for site in [
+        "this page's own site",
+        "the widget's own site",
+        "element.js",
+        "the pack it was mounted with",
+    ] {
+        assert!(in_page_said.contains(site), "{site} in {in_page_said}");
+    }
+    for sent in ["cdn.example", "packs.example.org", "crm.example.org"] {
+        assert!(!in_page_said.contains(sent), "{sent} in {in_page_said}");
     }
 }
 

@@ -19,8 +19,9 @@ fn main() {
 }
 
 /// Mounts a desk in `container`, inside `root` (an open shadow root of `host`). Called by
-/// `element.js`; `pack_url` is where to fetch the procedure pack, the rest is as
-/// `host::element::mount` says. Throws an `Error` saying what is wrong.
+/// `element.js`, which passes its own address as `widget_url`; `pack_url` is where to fetch the
+/// procedure pack, the rest is as `host::element::mount` says. Throws an `Error` saying what is
+/// wrong.
 #[wasm_bindgen]
 pub fn mount_widget(
     host: web_sys::Element,
@@ -29,7 +30,7 @@ pub fn mount_widget(
     pack_url: String,
     instance: Option<String>,
     configure_json: &str,
-    deployment_url: Option<String>,
+    widget_url: Option<String>,
 ) -> Result<WidgetHandle, JsError> {
     host::element::mount(
         host,
@@ -37,7 +38,7 @@ pub fn mount_widget(
         container,
         instance,
         configure_json,
-        deployment_url,
+        widget_url,
         move || view! { <App pack_url=pack_url /> },
     )
     .map(WidgetHandle)

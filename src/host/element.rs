@@ -34,7 +34,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use incident_engine::protocol::{read_bare_command, Configure, HostCommand, HostEvent, InstanceId};
+use incident_engine::protocol::{
+    read_bare_command, Configure, HostCommand, HostEvent, InstanceId, Origin,
+};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 
@@ -74,6 +76,8 @@ pub struct ElementLink {
     last: RefCell<Option<Configure>>,
     /// The `command('teardown')` promises waiting for the teardown to finish.
     teardowns: RefCell<Vec<(js_sys::Function, js_sys::Function)>>,
+    /// The widget's own origin (where element.js and its files are served from), when known.
+    widget_origin: Option<Origin>,
 }
 
 impl ElementLink {
@@ -116,6 +120,12 @@ impl ElementLink {
         }
     }
 
+    /// The widget's own origin, where element.js and its files (its packs among them) are
+    /// served from, when known.
+    pub(crate) fn widget_origin(&self) -> Option<Origin> {
+        self.widget_origin.clone()
+    }
+
     /// Acts on a checked command: the look here, the rest in the app.
     fn deliver(&self, command: HostCommand) {
         match &command {
@@ -152,9 +162,10 @@ impl ElementLink {
 /// `instance` names the widget
 /// (its draft's key; [`DEFAULT_INSTANCE`] when absent); `configure_json` is the mount options as a
 /// `configure` payload (`agent_id`, `role`, `locale`, `theme`, `z_index`), checked by the engine
-/// before anything is mounted; `deployment_url` is where the organisation's deployment settings
-/// are (`deployment.json` beside `element.js`; used by the first widget mounted on the page, as
-/// the settings are read once per page: [`super::deployment`]). Throws an `Error` saying what is
+/// before anything is mounted; `widget_url` is element.js's own address, beside which the widget's
+/// files are: the organisation's deployment settings (`deployment.json`, used by the first widget
+/// mounted on the page, as the settings are read once per page: [`super::deployment`]) and the
+/// packs, whose origin (the widget's own) `pack.load` may name. Throws an `Error` saying what is
 /// wrong otherwise.
 pub fn mount<V: IntoView + 'static>(
     host: web_sys::Element,
@@ -162,12 +173,16 @@ pub fn mount<V: IntoView + 'static>(
     container: web_sys::HtmlElement,
     instance: Option<String>,
     configure_json: &str,
-    deployment_url: Option<String>,
+    widget_url: Option<String>,
     app: impl FnOnce() -> V + 'static,
 ) -> Result<Widget, JsError> {
-    if let Some(url) = deployment_url.filter(|url| !url.is_empty()) {
-        super::deployment::set_url(url);
+    let widget_url = widget_url.and_then(|url| web_sys::Url::new(&url).ok());
+    if let Some(deployment) = widget_url.as_ref().and_then(|url| {
+        web_sys::Url::new_with_base(super::deployment::DEFAULT_URL, &url.href()).ok()
+    }) {
+        super::deployment::set_url(deployment.href());
     }
+    let widget_origin = widget_url.and_then(|url| Origin::parse(&url.origin()).ok());
     let name = match instance.filter(|name| !name.is_empty()) {
         None => DEFAULT_INSTANCE.to_owned(),
         Some(name) => InstanceId::parse(&name)
@@ -215,6 +230,7 @@ pub fn mount<V: IntoView + 'static>(
         destroyed: Cell::new(false),
         last: RefCell::new(None),
         teardowns: RefCell::new(Vec::new()),
+        widget_origin,
     });
 
     let (app_link, app_name) = (link.clone(), name.clone());

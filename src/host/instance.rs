@@ -17,7 +17,7 @@
 use std::rc::Rc;
 
 use incident_engine::call::Effect;
-use incident_engine::protocol::{HostCommand, HostEvent};
+use incident_engine::protocol::{HostCommand, HostEvent, Origin, PackSites, PackUrl};
 use leptos::prelude::*;
 
 use super::bridge::{self, FrameLink};
@@ -173,6 +173,29 @@ impl Instance {
                 link.emit(&HostEvent::teardown_done(kept));
                 link.teardown_done();
             }
+        }
+    }
+
+    /// The sites a `pack.load` may name for this widget, mounted with the pack at `mounted_pack`
+    /// ([`PackSites`]): on its own page, its own site; in a host's page, that page's site, the
+    /// widget's own (where element.js is) and the mounted pack's.
+    pub fn pack_sites(self, mounted_pack: &str) -> PackSites {
+        let page = page::origin().and_then(|o| Origin::parse(&o).ok());
+        let link = self.place().map(|place| match &place.link {
+            HostLink::Element(link) => Some(link.widget_origin()),
+            _ => None,
+        });
+        match (page, link.flatten()) {
+            (None, _) => PackSites::RelativeOnly,
+            (Some(widget), None) => PackSites::OwnPage { widget },
+            (Some(page), Some(widget)) => PackSites::HostPage {
+                page,
+                widget,
+                mounted: match PackUrl::parse(mounted_pack) {
+                    Ok(PackUrl::Absolute { origin, .. }) => Some(origin),
+                    _ => None,
+                },
+            },
         }
     }
 

@@ -2,8 +2,10 @@
 // (demo/element.html), each in its own open shadow root. A call completed in desk B reaches desk
 // B's listeners and not desk A's; keys and dialogs stay in their own desk; drafts are kept per
 // instance; destroying desk A empties its shadow root and leaves desk B working; commands are
-// checked by the engine and a bad one is refused with its JSON path. No console errors, no
-// Content Security Policy violations, axe on every screen.
+// checked by the engine and a bad one is refused with its JSON path. Mounted from another site than
+// the page's, `pack.load` may name the widget's own site (where element.js is) as well as the
+// page's, and no third. No console errors, no Content Security Policy violations, axe on every
+// screen.
 import { test, expect } from '@playwright/test';
 import { CallDesk, ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations } from './pages.mjs';
 
@@ -298,3 +300,51 @@ test('<incident-desk> attributes: a refused one is an error event, a new z-index
   expect(lifecycle).toEqual({ kept: true, destroyed: true });
 });
 
+
+test('in a page on another site than the widget\'s, pack.load may name the widget\'s own site (where element.js is) or the page\'s, never a third', async ({ page }) => {
+  const { port } = new URL(test.info().project.use.baseURL);
+  // The widget's files on 127.0.0.1, the CRM's page on localhost: two origins of this server. The
+  // widget's server allows the page's origin to use them (CORS), as docs/embedding.md asks.
+  const widget = `http://127.0.0.1:${port}`;
+  const crm = `http://localhost:${port}`;
+  await page.route(`${widget}/**`, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), 'access-control-allow-origin': crm } });
+  });
+  await page.goto(`${crm}/fixtures/hosts/element.html?widget=${widget}`);
+  const element = page.locator('#desk');
+  await expect(element).toHaveAttribute('data-incident-desk', 'ready');
+  const heading = element.getByRole('heading', { level: 1 });
+  await expect(heading).toHaveText('Northbridge Borough Council');
+  /** Sends pack.load and gives the event that answers it: pack.loaded or pack.error. */
+  const load = (url) =>
+    page.evaluate(
+      (url) =>
+        new Promise((resolve) => {
+          const desk = window.__desk;
+          const stops = [];
+          const answered = (type) => (detail) => {
+            stops.forEach((stop) => stop());
+            resolve({ type, detail });
+          };
+          stops.push(desk.on('pack.loaded', answered('pack.loaded')), desk.on('pack.error', answered('pack.error')));
+          desk.command('pack.load', { url });
+        }),
+      url,
+    );
+
+  // The widget's own site: the packs served beside element.js.
+  expect(await load(`${widget}/packs/housing-repairs.json`)).toMatchObject({ type: 'pack.loaded' });
+  await expect(heading).not.toHaveText('Northbridge Borough Council');
+  // The page's own site, by a relative address (the page's) or an absolute one.
+  expect(await load('/fixtures/packs/good/quick-close.json')).toMatchObject({ type: 'pack.loaded', detail: { version: 'practice-quick-1' } });
+  expect(await load(`${crm}/packs/council-out-of-hours.json`)).toMatchObject({ type: 'pack.loaded' });
+  await expect(heading).toHaveText('Northbridge Borough Council');
+  // A third site: refused, saying which sites may be named, never the address sent.
+  const refused = await load('https://packs.example.org/council.json?secret=abc');
+  expect(refused.type).toBe('pack.error');
+  expect(refused.detail.message).toContain("the widget's own site");
+  expect(refused.detail.message).not.toContain('packs.example.org');
+  expect(refused.detail.message).not.toContain('secret');
+  await expect(heading).toHaveText('Northbridge Borough Council');
+});

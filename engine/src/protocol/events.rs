@@ -225,12 +225,33 @@ impl HostEvent {
         })
     }
 
-    /// `pack.error` for a `pack.load` refused because the pack is on another site than the
-    /// widget's (only the kind of problem is said, not the address the host sent).
-    pub fn pack_refused_cross_origin() -> HostEvent {
-        HostEvent::PackError(PackError {
-            message: "The pack.load address is on another site: the widget loads procedure packs from its own site only (the page's policy, connect-src 'self').".to_owned(),
-        })
+    /// `pack.error` for a `pack.load` refused because the pack is on none of the sites the
+    /// widget may load procedures from there ([`PackSites`]): only which sites may be named is
+    /// said, never the address the host sent.
+    pub fn pack_refused(sites: &PackSites) -> HostEvent {
+        let message = match sites {
+            PackSites::OwnPage { .. } => "The pack.load address is on another site: the widget loads procedure packs from its own site only (the page's policy, connect-src 'self').".to_owned(),
+            PackSites::HostPage {
+                widget, mounted, ..
+            } => {
+                let mut sites = vec!["this page's own site (a relative address is this page's)"];
+                if widget.is_some() {
+                    sites.push("the widget's own site (where element.js is served from)");
+                }
+                if mounted.is_some() {
+                    sites.push("the site of the pack it was mounted with");
+                }
+                let named = match sites.as_slice() {
+                    [rest @ .., last] if !rest.is_empty() => {
+                        format!("{} or {last}", rest.join(", "))
+                    }
+                    _ => sites.join(""),
+                };
+                format!("The pack.load address is on another site: in this page the widget loads procedure packs from {named} only.")
+            }
+            PackSites::RelativeOnly => "The pack.load address is absolute, and this page's own site cannot be known: here the widget loads procedure packs by a relative address only.".to_owned(),
+        };
+        HostEvent::PackError(PackError { message })
     }
 
     /// `call.started`.

@@ -541,6 +541,52 @@ impl PackUrl {
     }
 }
 
+/// The sites a `pack.load` may name (F18: the handler follows only procedures from a site the
+/// widget or its host page already stands on). Relative addresses are always allowed: they are
+/// resolved against the page the widget is in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PackSites {
+    /// The widget's own page, standalone or in a host's iframe: its own origin only, as the
+    /// page's policy (`connect-src 'self'`) allows no other.
+    OwnPage {
+        /// The widget page's origin.
+        widget: Origin,
+    },
+    /// Mounted in a host's page by `element.js`, under the host page's policy.
+    HostPage {
+        /// The host page's origin (a relative address is this page's).
+        page: Origin,
+        /// The widget's own origin, where `element.js` and its packs are served from, when known.
+        widget: Option<Origin>,
+        /// The origin of the pack the widget was mounted with (the `pack` option or attribute),
+        /// when it was an http(s) address: the host named that site already.
+        mounted: Option<Origin>,
+    },
+    /// A page whose own origin cannot be known (an opaque origin, such as a sandboxed frame's):
+    /// relative addresses only.
+    RelativeOnly,
+}
+
+impl PackSites {
+    /// Whether a `pack.load` may fetch `url`: a relative address, or an absolute one on one of
+    /// these origins. Any other site (a third party, another scheme or port of the same host) is
+    /// refused: procedures from there were never named by the organisation or the host's page.
+    pub fn allows(&self, url: &PackUrl) -> bool {
+        match self {
+            PackSites::OwnPage { widget } => url.is_allowed_for(widget),
+            PackSites::HostPage {
+                page,
+                widget,
+                mounted,
+            } => [Some(page), widget.as_ref(), mounted.as_ref()]
+                .into_iter()
+                .flatten()
+                .any(|origin| url.is_allowed_for(origin)),
+            PackSites::RelativeOnly => matches!(url, PackUrl::Relative(_)),
+        }
+    }
+}
+
 impl Serialize for PackUrl {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

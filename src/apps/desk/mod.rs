@@ -7,7 +7,7 @@ use incident_engine::call::Call;
 use incident_engine::kernel::Role;
 use incident_engine::pack::resources::{Availability, UnitUpdate};
 use incident_engine::protocol::deployment::Deployment;
-use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale, Origin};
+use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -18,7 +18,6 @@ use crate::host::{
     instance::Instance,
     pack_source::fetch_pack,
     page::agent_id,
-    page::origin as page_origin,
     page::{self, Settled},
 };
 use crate::ui::context::{AgentName, LiveUnits};
@@ -31,6 +30,8 @@ pub fn App(
     #[prop(into)]
     pack_url: String,
 ) -> impl IntoView {
+    // The sites a `pack.load` may name: in a host's page, the mounted pack's among them.
+    let mounted_pack = pack_url.clone();
     // The pack in use; the host may load another (`pack.load`), between calls.
     let url = RwSignal::new(pack_url);
     let pack = LocalResource::new(move || {
@@ -184,8 +185,11 @@ pub fn App(
             }
         }
         HostCommand::PackLoad(load) => {
-            let own = page_origin().and_then(|o| Origin::parse(&o).ok());
-            if own.is_some_and(|own| load.url.is_allowed_for(&own)) {
+            let Some(me) = me.try_get_value().flatten() else {
+                return;
+            };
+            let sites = me.pack_sites(&mounted_pack);
+            if sites.allows(&load.url) {
                 if in_progress.get_untracked() {
                     host_status.set(Some(
                         "New procedures will load when this call closes.".to_owned(),
@@ -193,9 +197,7 @@ pub fn App(
                 }
                 pending_pack.set(Some(load.url.as_str().to_owned()));
             } else {
-                if let Some(me) = me.try_get_value().flatten() {
-                    me.send(HostEvent::pack_refused_cross_origin());
-                }
+                me.send(HostEvent::pack_refused(&sites));
             }
         }
         HostCommand::EntryAck(ack) => {
