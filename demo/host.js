@@ -89,7 +89,10 @@ function onWindowMessage(event) {
   if (event.origin !== widgetUrl.origin || event.source !== frame.contentWindow) return;
   const message = event.data;
   if (!message || message.protocol !== 'incident-desk') return;
-  if (message.type === 'hello' && !link) {
+  if (message.type === 'hello' && message.session !== link?.session) {
+    // A new session: the first, the widget reloaded, or the next one after a teardown (done, or
+    // failed: an `error` teardown_failed, which is never taken for done).
+    link?.port?.close();
     link = { session: message.session, instance: message.instance, port: null };
     frame.contentWindow.postMessage(envelope('welcome', {}, message.id), widgetUrl.origin);
   } else if (message.type === 'ready' && link && event.ports[0]) {

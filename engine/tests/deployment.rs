@@ -3,7 +3,7 @@
 //! escaped, and the CSP frame-ancestors they make.
 
 use incident_engine::protocol::deployment::{Deployment, DeploymentError, EndpointRule};
-use incident_engine::protocol::{Endpoint, Origin};
+use incident_engine::protocol::{Endpoint, HostEvent, Origin, PayloadRoot};
 use serde_json::{json, Value};
 
 const EXAMPLE: &str = r#"{
@@ -223,18 +223,56 @@ fn the_schema_describes_the_file() {
 }
 
 #[test]
-fn a_configure_to_an_endpoint_the_deployment_does_not_list_is_refused_at_its_path() {
+fn a_configure_to_an_endpoint_the_deployment_does_not_list_is_refused_by_where_and_why_never_what()
+{
     let deployment = example();
-    assert!(deployment.refuse_endpoint(None).is_none());
+    assert!(deployment
+        .refuse_endpoint(None, PayloadRoot::Envelope)
+        .is_none());
     let listed = Endpoint::parse("https://crm.example.org/intake/calls").unwrap();
-    assert!(deployment.refuse_endpoint(Some(&listed)).is_none());
-    let elsewhere = Endpoint::parse("https://attacker.example/collect").unwrap();
-    let refusal = deployment.refuse_endpoint(Some(&elsewhere)).unwrap();
-    assert_eq!(refusal.code(), "invalid_payload");
-    let problems = refusal.problems();
-    assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].path, "$.payload.endpoint");
-    assert!(problems[0]
-        .message
-        .contains("not among the endpoints this deployment allows"));
+    assert!(deployment
+        .refuse_endpoint(Some(&listed), PayloadRoot::Envelope)
+        .is_none());
+    let elsewhere = Endpoint::parse("https://attacker.example/collect?secret=abc").unwrap();
+    // In a message the payload is at `$.payload`; a custom element's bare command is the payload.
+    for (at, path) in [
+        (PayloadRoot::Envelope, "$.payload.endpoint"),
+        (PayloadRoot::Bare, "$.endpoint"),
+    ] {
+        let refusal = deployment.refuse_endpoint(Some(&elsewhere), at).unwrap();
+        assert_eq!(refusal.code(), "endpoint_not_allowed");
+        let problems = refusal.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, path);
+        // Where and why, never what: nothing of the address the host sent comes back.
+        let said = format!("{refusal} {}", problems[0].message);
+        for sent in ["attacker", "collect", "secret", "abc"] {
+            assert!(!said.contains(sent), "{sent} in {said}");
+        }
+        assert!(said.contains(path), "{said}");
+        assert!(
+            said.contains("not among the endpoints this deployment allows"),
+            "{said}"
+        );
+        // Truthful: the rest of the configure was applied; its endpoint and token were not.
+        assert!(!said.contains("not acted on"), "{said}");
+        let text = refusal.to_string();
+        for applied in ["agent", "name", "role", "locale", "theme", "storage key"] {
+            assert!(text.contains(applied), "{applied} in {text}");
+        }
+        assert!(
+            text.contains("endpoint and token in force stay as they were"),
+            "{text}"
+        );
+        // The error event carries the same words.
+        let HostEvent::Error(report) = HostEvent::error(&refusal) else {
+            panic!("not an error event");
+        };
+        assert_eq!(report.code, "endpoint_not_allowed");
+        assert_eq!(report.message, text);
+    }
+    // Settings that cannot be read allow no endpoint: refused alike.
+    assert!(Deployment::default()
+        .refuse_endpoint(Some(&listed), PayloadRoot::Envelope)
+        .is_some());
 }

@@ -13,10 +13,10 @@ use incident_engine::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
 use incident_engine::kernel::Role;
 use incident_engine::pack::UnitStatus;
 use incident_engine::protocol::{
-    protocol_schema_json, read_bare_command, AllowList, BearerToken, Endpoint, Handshake,
-    HostCommand, HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin, OriginError,
-    Outbound, PackSites, PackUrl, RejectReason, Rejection, SessionId, StorageKey, Theme,
-    UrlProblem, MAX_MESSAGE_BYTES, MAX_SEQ,
+    protocol_schema_json, read_bare_command, AllowList, BearerToken, Endpoint, FieldProblem,
+    Handshake, HostCommand, HostEvent, HostSession, Inbound, InstanceId, MessageId, Origin,
+    OriginError, Outbound, PackSites, PackUrl, RejectReason, Rejection, SessionId, StorageKey,
+    Theme, UrlProblem, MAX_MESSAGE_BYTES, MAX_SEQ,
 };
 use incident_engine::PackLoadError;
 use proptest::prelude::*;
@@ -1281,6 +1281,91 @@ fn the_z_index_stays_within_css_integers() {
         );
         assert_eq!(session.accept(&text).is_ok(), ok, "{z}");
     }
+}
+
+#[test]
+fn a_teardown_that_could_not_erase_is_an_error_answering_the_teardown_never_a_done() {
+    let mut session = open();
+    let teardown = message(&session, 2, "teardown", json!({}), None);
+    let accepted = session.accept(&teardown).unwrap();
+    let event =
+        HostEvent::teardown_failed("storage: cannot write: UnknownError: The disk is failing.");
+    assert_eq!(event.type_name(), "error");
+    let answer = session.reply(event, &accepted.id);
+    let value = answer.to_value();
+    assert_eq!(value["correlation"], "host-2");
+    let payload = &value["payload"];
+    assert_eq!(payload["code"], "teardown_failed");
+    assert_eq!(payload["problems"], json!([]));
+    let message = payload["message"].as_str().unwrap();
+    // What failed and why, in the browser's words; what was dropped all the same; what to do.
+    for said in [
+        "could not erase",
+        "The disk is failing",
+        "signed out",
+        "endpoint",
+        "token",
+        "storage key",
+        "may still hold",
+        "teardown again",
+    ] {
+        assert!(message.contains(said), "{said} in {message}");
+    }
+}
+
+#[test]
+fn every_error_code_is_in_the_schema() {
+    let schema: Value = serde_json::from_str(&protocol_schema_json()).unwrap();
+    let listed: Vec<&str> = schema["$defs"]["ErrorReport"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("the error codes are listed")
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let problem = || FieldProblem {
+        path: "$.payload".to_owned(),
+        message: "is wrong".to_owned(),
+    };
+    let refusals = [
+        RejectReason::TooLarge { bytes: 2, limit: 1 },
+        RejectReason::NotJson { line: 1, column: 1 },
+        RejectReason::Foreign,
+        RejectReason::WrongProtocol,
+        RejectReason::UnsupportedVersion { found: 2 },
+        RejectReason::InvalidEnvelope {
+            problems: vec![problem()],
+        },
+        RejectReason::UnknownType,
+        RejectReason::WrongSession,
+        RejectReason::WrongInstance,
+        RejectReason::NotWelcomed {
+            command: "configure",
+        },
+        RejectReason::UnexpectedWelcome,
+        RejectReason::UncorrelatedWelcome,
+        RejectReason::StaleSequence { seq: 1, last: 1 },
+        RejectReason::InvalidPayload {
+            command: "configure",
+            problems: vec![problem()],
+        },
+        RejectReason::EndpointNotAllowed { problem: problem() },
+        RejectReason::SessionEnded,
+        RejectReason::NoHandshake,
+    ];
+    for reason in refusals {
+        let code = Rejection {
+            reason,
+            correlation: None,
+        }
+        .code();
+        assert!(listed.contains(&code), "{code} is not in the schema");
+    }
+    let HostEvent::Error(failed) = HostEvent::teardown_failed("storage: cannot write") else {
+        panic!("not an error");
+    };
+    assert!(listed.contains(&failed.code.as_str()));
+    // element.js's own, for a custom element whose attributes could not be mounted.
+    assert!(listed.contains(&"invalid_options"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,6 +96,13 @@ function onPortMessage(event) {
   if (message.type === 'entry.completed') {
     showEntry(message.payload?.key, message.payload?.entry);
     if (ackBox.checked) link.port.postMessage(envelope('entry.ack', { key: message.payload.key }, message.id));
+  } else if (message.type === 'error' && message.payload?.code === 'teardown_failed') {
+    // Signed out, but this browser may still hold the last handler's data: never taken for done.
+    // The widget starts a new session all the same (its hello is answered below); sending
+    // teardown again there retries the erasing.
+    document.getElementById('crm-teardown-status').textContent =
+      `Teardown failed: ${message.payload.message}`;
+    linkStatus.textContent = `The widget refused a message: ${message.payload.code}`;
   } else if (message.type === 'error') {
     linkStatus.textContent = `The widget refused a message: ${message.payload?.code}`;
   } else if (message.type === 'teardown.done') {
@@ -117,7 +124,13 @@ function onWindowMessage(event) {
   const message = event.data;
   if (!message || message.protocol !== 'incident-desk') return;
   showMessage('window', message);
-  if (message.type === 'hello' && !link) {
+  if (message.type === 'hello' && message.session !== link?.session) {
+    // A new session: the first, the widget reloaded, or the next one after a teardown (done, or
+    // failed). The last session's port is closed.
+    if (link?.port) {
+      link.port.onmessage = null;
+      link.port.close();
+    }
     link = { session: message.session, instance: message.instance, port: null };
     frame.contentWindow.postMessage(envelope('welcome', {}, message.id), widgetUrl.origin);
   } else if (message.type === 'ready' && link && event.ports[0] && !link.port) {

@@ -18,9 +18,11 @@
 //!
 //! The link is one widget instance's ([`FrameLink`], returned by [`start`] at once and held by
 //! `host::instance`; events sent before the handshake wait for the port), not the page's: a widget mounted in a host's own page
-//! (`host::element`) never starts one. The widget's height is watched by one `ResizeObserver` at
-//! a time, made when a session's port opens and stopped when the session ends, so each change is
-//! one `resize`.
+//! (`host::element`) never starts one. Each command reaches the app with a [`FrameReply`] holding
+//! its message id, so what the app says about it later (a refusal after the fact, the end of a
+//! teardown or its failure) is correlated to it. The widget's height is watched by one
+//! `ResizeObserver` at a time, made when a session's port opens and stopped when the session
+//! ends, so each change is one `resize`.
 //!
 //! Entries and messages hold personal data, so nothing here writes them to the console.
 
@@ -29,7 +31,8 @@ use std::rc::Rc;
 
 use incident_engine::kernel::{Random, SplitMix64};
 use incident_engine::protocol::{
-    HostCommand, HostEvent, HostSession, InstanceId, Origin, Outbound,
+    HostCommand, HostEvent, HostSession, InstanceId, MessageId, Origin, Outbound, PayloadRoot,
+    Rejection,
 };
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -73,7 +76,7 @@ struct Link {
     closed: bool,
     /// Events waiting for the port (none once closed).
     queued: Vec<Outbound>,
-    on_command: Rc<dyn Fn(HostCommand)>,
+    on_command: Rc<dyn Fn(HostCommand, FrameReply)>,
     /// The widget's height, watched while a session's port is open: one watcher at a time, so
     /// each change is told once whatever the number of sessions before.
     height: Option<HeightWatch>,
@@ -82,6 +85,48 @@ struct Link {
 /// The host message protocol link of the widget in an iframe, from [`start`].
 #[derive(Clone)]
 pub struct FrameLink(Rc<RefCell<Link>>);
+
+/// How the widget answers one command from the host, after the fact: each command comes with one
+/// (to [`start`]'s `on_command`), holding the command's message id, so the answer is correlated
+/// to it.
+pub struct FrameReply {
+    link: FrameLink,
+    to: MessageId,
+}
+
+impl FrameReply {
+    /// Where the command's payload was in its message: `$.payload`.
+    pub fn payload_root(&self) -> PayloadRoot {
+        PayloadRoot::Envelope
+    }
+
+    /// The command was refused after it was accepted (as a `configure` whose endpoint the
+    /// deployment does not list): the `error` event, correlated to the command.
+    pub fn refused(self, rejection: Rejection) {
+        count_refusal(rejection.code());
+        let rejection = Rejection {
+            correlation: Some(self.to),
+            ..rejection
+        };
+        self.link.post(|session| session.error_event(&rejection));
+    }
+
+    /// The teardown has erased what it erases: `teardown.done`, then a new session.
+    pub fn torn_down(self, kept: usize) {
+        self.link.send(HostEvent::teardown_done(kept));
+        self.link.restart();
+    }
+
+    /// The teardown could not erase what it erases (`detail`: why): never `teardown.done`, but an
+    /// `error` (`teardown_failed`) answering the teardown; the session is over all the same (the
+    /// handler is signed out), so a new one starts.
+    pub fn teardown_failed(self, detail: &str) {
+        let to = self.to;
+        self.link
+            .post(|session| session.reply(HostEvent::teardown_failed(detail), &to));
+        self.link.restart();
+    }
+}
 
 /// A `ResizeObserver` on the widget's root element and its callback, stopped when dropped.
 struct HeightWatch {
@@ -147,7 +192,11 @@ fn receive(link: &Rc<RefCell<Link>>, data: &JsValue) {
             command => {
                 // Not while borrowed: the handler may send to the host.
                 let on_command = link.borrow().on_command.clone();
-                on_command(command);
+                let reply = FrameReply {
+                    link: FrameLink(link.clone()),
+                    to: inbound.id,
+                };
+                on_command(command, reply);
             }
         },
         Err(rejection) => {
@@ -236,7 +285,7 @@ fn watch_height(link: &Rc<RefCell<Link>>) {
 /// the deployment settings are read and allow the parent's origin (then waits for `welcome`).
 /// Host commands go to `on_command`. Returns `None` outside an iframe, or when the parent's
 /// origin cannot be known.
-pub fn start(on_command: impl Fn(HostCommand) + 'static) -> Option<FrameLink> {
+pub fn start(on_command: impl Fn(HostCommand, FrameReply) + 'static) -> Option<FrameLink> {
     let window = web_sys::window()?;
     let parent = window.parent().ok()??;
     if parent == window {
@@ -377,11 +426,17 @@ impl FrameLink {
     /// Sends `event` to the host over the port (queued until the handshake is done; dropped when
     /// the link is closed).
     pub fn send(&self, event: HostEvent) {
+        self.post(|session| session.send(event));
+    }
+
+    /// Sends the message `make` makes with the session (stamped with its next `seq`), as
+    /// [`FrameLink::send`] does.
+    fn post(&self, make: impl FnOnce(&mut HostSession) -> Outbound) {
         let mut state = self.0.borrow_mut();
         if state.closed {
             return;
         }
-        let message = state.session.send(event);
+        let message = make(&mut state.session);
         match &state.port {
             Some(port) => post_to_port(port, &message),
             None => state.queued.push(message),

@@ -16,7 +16,10 @@
 //!   runs in the middle of a change to the call, and may destroy the widget;
 //! - commands come from the host's script ([`Widget::command`]) and are checked by the engine
 //!   exactly as the iframe's are (`read_bare_command`); a refused one rejects its promise with the
-//!   engine's words and is also reported as `incident-desk:error`;
+//!   engine's words and is also reported as `incident-desk:error`. Each accepted command goes to
+//!   the app with an [`ElementReply`], which settles its promise once the app has acted on it:
+//!   at once for most, once the deployment has been consulted for a `configure` (rejected if its
+//!   endpoint is not listed), once the erasing is done (or has failed) for a `teardown`;
 //! - the theme (`--idk-*` custom properties, allow-listed by the engine) and the z-index are set
 //!   one property at a time on a `:host` rule of a constructable stylesheet adopted by the shadow
 //!   root: no style attribute, no style text, so the host page's `style-src 'self'` holds;
@@ -35,7 +38,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use incident_engine::protocol::{
-    read_bare_command, Configure, HostCommand, HostEvent, InstanceId, Origin,
+    read_bare_command, Configure, HostCommand, HostEvent, InstanceId, Origin, PayloadRoot,
+    Rejection,
 };
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -60,7 +64,16 @@ thread_local! {
 }
 
 /// The app's handler for the host's commands.
-type OnCommand = Rc<dyn Fn(HostCommand)>;
+type OnCommand = Rc<dyn Fn(HostCommand, ElementReply)>;
+
+/// A `command` promise waiting for the app to have acted on its command.
+struct Waiting {
+    ticket: u64,
+    /// The command's name, for the rejection if the widget is destroyed first.
+    command: &'static str,
+    resolve: js_sys::Function,
+    reject: js_sys::Function,
+}
 
 /// A widget's link to the host element it is mounted in.
 pub struct ElementLink {
@@ -74,15 +87,17 @@ pub struct ElementLink {
     /// The configuration in force: an attribute change is merged into it (see
     /// [`Widget::attributes`]), so the endpoint and token a script configured stay.
     last: RefCell<Option<Configure>>,
-    /// The `command('teardown')` promises waiting for the teardown to finish.
-    teardowns: RefCell<Vec<(js_sys::Function, js_sys::Function)>>,
+    /// The `command` promises waiting for the app to have acted on their commands.
+    waiting: RefCell<Vec<Waiting>>,
+    /// The ticket of the next command's promise.
+    next_ticket: Cell<u64>,
     /// The widget's own origin (where element.js and its files are served from), when known.
     widget_origin: Option<Origin>,
 }
 
 impl ElementLink {
     /// The app's handler for the host's commands.
-    pub(crate) fn listen(&self, on_command: impl Fn(HostCommand) + 'static) {
+    pub(crate) fn listen(&self, on_command: impl Fn(HostCommand, ElementReply) + 'static) {
         *self.on_command.borrow_mut() = Some(Rc::new(on_command));
     }
 
@@ -126,8 +141,9 @@ impl ElementLink {
         self.widget_origin.clone()
     }
 
-    /// Acts on a checked command: the look here, the rest in the app.
-    fn deliver(&self, command: HostCommand) {
+    /// Acts on a checked command: the look here, the rest in the app, which answers through the
+    /// reply (settling the promise `ticket` names, if any).
+    fn deliver(self: &Rc<Self>, command: HostCommand, ticket: Option<u64>) {
         match &command {
             HostCommand::Configure(configure) => {
                 self.set_look(configure);
@@ -137,23 +153,106 @@ impl ElementLink {
             HostCommand::Teardown(_) => *self.last.borrow_mut() = None,
             _ => {}
         }
+        let reply = ElementReply {
+            link: self.clone(),
+            ticket,
+        };
         let on_command = self.on_command.borrow().clone();
         if let Some(on_command) = on_command {
-            on_command(command);
+            on_command(command, reply);
         }
     }
 
-    /// The theme and z-index of `configure`, replacing the last ones: one `:host` rule.
-    /// The teardown has finished (its erasing committed): resolves the waiting promises.
-    pub(crate) fn teardown_done(&self) {
-        for (resolve, _) in std::mem::take(&mut *self.teardowns.borrow_mut()) {
-            let _ = resolve.call0(&JsValue::NULL);
-        }
+    /// A promise for the command `name`, settled by the reply its ticket goes with.
+    fn promise(&self, name: &'static str) -> (js_sys::Promise, u64) {
+        let ticket = self.next_ticket.get();
+        self.next_ticket.set(ticket + 1);
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            self.waiting.borrow_mut().push(Waiting {
+                ticket,
+                command: name,
+                resolve,
+                reject,
+            });
+        });
+        (promise, ticket)
+    }
+
+    /// Settles the promise `ticket`: resolved, or rejected with an `Error` saying `why`.
+    fn settle(&self, ticket: u64, why: Option<&str>) {
+        let waiting = {
+            let mut all = self.waiting.borrow_mut();
+            let Some(at) = all.iter().position(|w| w.ticket == ticket) else {
+                return;
+            };
+            all.remove(at)
+        };
+        let _ = match why {
+            None => waiting.resolve.call0(&JsValue::NULL),
+            Some(why) => waiting
+                .reject
+                .call1(&JsValue::NULL, &js_sys::Error::new(why)),
+        };
     }
 
     fn set_look(&self, configure: &Configure) {
         let z_index = configure.z_index.map(|z| (Z_INDEX_PROPERTY, z.to_string()));
         page::set_look(&self.sheet, ":host", &configure.theme, z_index);
+    }
+}
+
+/// How the widget answers one command from the host's script, after the fact: each command
+/// comes with one (to the app's handler). It settles the command's promise, if it has one:
+/// rejected by [`ElementReply::refused`] and [`ElementReply::teardown_failed`], resolved by
+/// [`ElementReply::torn_down`] or, for any other command, once the app lets go of it (it has
+/// acted on the command).
+pub struct ElementReply {
+    link: Rc<ElementLink>,
+    ticket: Option<u64>,
+}
+
+impl ElementReply {
+    /// Where the command's payload was: it is the whole of a bare command, at `$`.
+    pub fn payload_root(&self) -> PayloadRoot {
+        PayloadRoot::Bare
+    }
+
+    /// The command was refused after it was accepted (as a `configure` whose endpoint the
+    /// deployment does not list): `incident-desk:error`, and the promise rejects with its words.
+    pub fn refused(mut self, rejection: Rejection) {
+        self.link.emit(&HostEvent::error(&rejection));
+        if let Some(ticket) = self.ticket.take() {
+            self.link.settle(ticket, Some(&rejection.to_string()));
+        }
+    }
+
+    /// The teardown has erased what it erases: `incident-desk:teardown.done`, and the promise
+    /// resolves.
+    pub fn torn_down(mut self, kept: usize) {
+        self.link.emit(&HostEvent::teardown_done(kept));
+        if let Some(ticket) = self.ticket.take() {
+            self.link.settle(ticket, None);
+        }
+    }
+
+    /// The teardown could not erase what it erases (`detail`: why): never
+    /// `incident-desk:teardown.done`, but `incident-desk:error` (`teardown_failed`), and the
+    /// promise rejects with its words.
+    pub fn teardown_failed(mut self, detail: &str) {
+        let event = HostEvent::teardown_failed(detail);
+        self.link.emit(&event);
+        if let (Some(ticket), HostEvent::Error(report)) = (self.ticket.take(), &event) {
+            self.link.settle(ticket, Some(&report.message));
+        }
+    }
+}
+
+impl Drop for ElementReply {
+    /// Let go of without a word: the app has acted on the command.
+    fn drop(&mut self) {
+        if let Some(ticket) = self.ticket.take() {
+            self.link.settle(ticket, None);
+        }
     }
 }
 
@@ -229,7 +328,8 @@ pub fn mount<V: IntoView + 'static>(
         ready: Cell::new(false),
         destroyed: Cell::new(false),
         last: RefCell::new(None),
-        teardowns: RefCell::new(Vec::new()),
+        waiting: RefCell::new(Vec::new()),
+        next_ticket: Cell::new(0),
         widget_origin,
     });
 
@@ -240,7 +340,7 @@ pub fn mount<V: IntoView + 'static>(
     });
     NAMES.with(|names| names.borrow_mut().insert(name.clone()));
     // The options' agent, theme and z-index, as a host's `configure` would set them.
-    link.deliver(HostCommand::Configure(configure));
+    link.deliver(HostCommand::Configure(configure), None);
     Ok(Widget {
         link,
         name,
@@ -259,8 +359,11 @@ pub struct Widget {
 
 impl Widget {
     /// Sends the command `name` with its payload (JSON text). Resolves once the widget has acted
-    /// on it; rejects with an `Error` whose message is the engine's refusal (which names JSON
-    /// paths, never values), also dispatched as `incident-desk:error`.
+    /// on it (a `teardown` once its erasing is done; a `configure` once its endpoint has been
+    /// checked against the deployment); rejects with an `Error` whose message is the engine's
+    /// refusal (which names JSON paths, never values), also dispatched as `incident-desk:error`:
+    /// at once for a command that does not fit, after the fact for a `configure` whose endpoint
+    /// the deployment does not list (the rest of it applied) or a `teardown` that could not erase.
     pub fn command(&self, name: &str, payload_json: &str) -> js_sys::Promise {
         if self.link.destroyed.get() {
             let error = js_sys::Error::new(
@@ -269,25 +372,19 @@ impl Widget {
             return js_sys::Promise::reject(&error);
         }
         match read_bare_command(name, payload_json) {
-            Ok(HostCommand::Teardown(teardown)) => {
-                // Resolved once the teardown has erased what it erases, not before (a CRM that
-                // navigates away at once would abort the deletes).
-                let link = self.link.clone();
-                let waiting = js_sys::Promise::new(&mut |resolve, reject| {
-                    link.teardowns.borrow_mut().push((resolve, reject));
-                });
-                self.link.deliver(HostCommand::Teardown(teardown));
-                waiting
-            }
-            Ok(command) => {
-                self.link.deliver(command);
-                js_sys::Promise::resolve(&JsValue::UNDEFINED)
-            }
+            Ok(command) => self.deliver(command),
             Err(rejection) => {
                 self.link.emit(&HostEvent::error(&rejection));
                 js_sys::Promise::reject(&js_sys::Error::new(&rejection.to_string()))
             }
         }
+    }
+
+    /// Hands a checked command to the widget: its promise, settled by the app's reply.
+    fn deliver(&self, command: HostCommand) -> js_sys::Promise {
+        let (promise, ticket) = self.link.promise(command.type_name());
+        self.link.deliver(command, Some(ticket));
+        promise
     }
 
     /// The element's attributes changed (`element.js`): `configure_json` is the configuration the
@@ -313,8 +410,7 @@ impl Widget {
             },
             None => from_attributes,
         };
-        self.link.deliver(HostCommand::Configure(merged));
-        js_sys::Promise::resolve(&JsValue::UNDEFINED)
+        self.deliver(HostCommand::Configure(merged))
     }
 
     /// Unmounts the widget and lets go of everything it holds on the page (see the module docs).
@@ -324,11 +420,16 @@ impl Widget {
             return;
         }
         self.link.on_command.borrow_mut().take();
-        for (_, reject) in std::mem::take(&mut *self.link.teardowns.borrow_mut()) {
-            let error = js_sys::Error::new(
-                "IncidentDesk: the widget was destroyed before its teardown was done; mount it again and send teardown again.",
-            );
-            let _ = reject.call1(&JsValue::NULL, &error);
+        for waiting in std::mem::take(&mut *self.link.waiting.borrow_mut()) {
+            let error = js_sys::Error::new(&if waiting.command == "teardown" {
+                "IncidentDesk: the widget was destroyed before its teardown was done; mount it again and send teardown again.".to_owned()
+            } else {
+                format!(
+                    "IncidentDesk: the widget was destroyed before it had acted on the {} command.",
+                    waiting.command
+                )
+            });
+            let _ = waiting.reject.call1(&JsValue::NULL, &error);
         }
         let mounted = self.mounted.borrow_mut().take();
         drop(mounted);

@@ -17,14 +17,16 @@
 use std::rc::Rc;
 
 use incident_engine::call::Effect;
-use incident_engine::protocol::{HostCommand, HostEvent, Origin, PackSites, PackUrl};
+use incident_engine::protocol::{
+    HostCommand, HostEvent, Origin, PackSites, PackUrl, PayloadRoot, Rejection,
+};
 use leptos::prelude::*;
 
-use super::bridge::{self, FrameLink};
+use super::bridge::{self, FrameLink, FrameReply};
 use super::clock;
 use super::deployment;
 use super::drafts;
-use super::element::ElementLink;
+use super::element::{ElementLink, ElementReply};
 use super::page::{self, Root, Settled};
 
 /// How one widget reaches the page around it.
@@ -43,6 +45,58 @@ struct Place {
     link: HostLink,
     /// The instance's name in a host's page; `None` on the widget's own page.
     name: Option<String>,
+}
+
+/// How the widget answers one of its host's commands after the fact, correlated to it: each
+/// command comes with one (see [`Instance::connect`]). In an iframe, the answer is a message
+/// correlated to the command's id; in a host's page, it settles the `command` promise (which
+/// resolves once the reply is let go of, if nothing else was said).
+pub enum Reply {
+    /// From the iframe's host, over the port.
+    Frame(FrameReply),
+    /// From the host's script, by `command(name, payload)`.
+    Element(ElementReply),
+}
+
+impl Reply {
+    /// Where the command's payload was, for the JSON paths of a refusal: `$.payload` in a
+    /// message, `$` for a bare command.
+    pub fn payload_root(&self) -> PayloadRoot {
+        match self {
+            Reply::Frame(reply) => reply.payload_root(),
+            Reply::Element(reply) => reply.payload_root(),
+        }
+    }
+
+    /// The command was refused after it was accepted (a `configure` whose endpoint the
+    /// deployment does not list): `error` correlated to it, or its promise rejected.
+    pub fn refused(self, rejection: Rejection) {
+        match self {
+            Reply::Frame(reply) => reply.refused(rejection),
+            Reply::Element(reply) => reply.refused(rejection),
+        }
+    }
+
+    /// The teardown has erased everything it erases: the host hears `teardown.done` with how
+    /// many undelivered entries were kept; the element's `command('teardown')` promise resolves;
+    /// an iframe's session ends and a new handshake starts (a new `hello`), so the next
+    /// handler's host configures the widget afresh.
+    pub fn torn_down(self, kept: usize) {
+        match self {
+            Reply::Frame(reply) => reply.torn_down(kept),
+            Reply::Element(reply) => reply.torn_down(kept),
+        }
+    }
+
+    /// The teardown could not erase what it erases (`detail`, the store's reason): the host hears
+    /// an `error` (`teardown_failed`) answering it, never `teardown.done`; the element's promise
+    /// rejects; an iframe's session ends all the same (the handler is signed out).
+    pub fn teardown_failed(self, detail: &str) {
+        match self {
+            Reply::Frame(reply) => reply.teardown_failed(detail),
+            Reply::Element(reply) => reply.teardown_failed(detail),
+        }
+    }
 }
 
 /// The widget a component belongs to (see the module docs). `Copy`, so closures keep it; it lives
@@ -80,23 +134,25 @@ impl Instance {
         use_context::<Instance>().unwrap_or_else(|| Instance::own_page(HostLink::None))
     }
 
-    /// For `App`: connects the widget to its host, the host's commands going to `on_command`, and
-    /// starts reading the deployment settings ([`deployment::preload`]). Mounted in a host's
+    /// For `App`: connects the widget to its host, the host's commands going to `on_command`
+    /// (each with the [`Reply`] that answers it), and starts reading the deployment settings
+    /// ([`deployment::preload`]). Mounted in a host's
     /// page, the host element's link is already in context; on the widget's own page this starts
     /// the iframe link when there is a parent page around it ([`bridge::start`]: the handshake
     /// waits for the settings, and happens only with an allowed host) and provides the instance
     /// to the tree.
-    pub fn connect(on_command: impl Fn(HostCommand) + 'static) -> Instance {
+    pub fn connect(on_command: impl Fn(HostCommand, Reply) + 'static) -> Instance {
         deployment::preload();
         if let Some(instance) = use_context::<Instance>() {
             if let Some(place) = instance.place() {
                 if let HostLink::Element(link) = &place.link {
-                    link.listen(on_command);
+                    link.listen(move |command, reply| on_command(command, Reply::Element(reply)));
                 }
             }
             return instance;
         }
-        let link = bridge::start(on_command).map_or(HostLink::None, HostLink::Frame);
+        let link = bridge::start(move |command, reply| on_command(command, Reply::Frame(reply)))
+            .map_or(HostLink::None, HostLink::Frame);
         let instance = Instance::own_page(link);
         provide_context(instance);
         instance
@@ -152,27 +208,6 @@ impl Instance {
             HostLink::None => {}
             HostLink::Frame(link) => link.send(event),
             HostLink::Element(link) => link.emit(&event),
-        }
-    }
-
-    /// The widget has been torn down and everything it erases is erased: the host hears
-    /// `teardown.done` with how many undelivered entries were kept; the element's
-    /// `command('teardown')` promise resolves; an iframe's session ends and a new handshake
-    /// starts (a new `hello`), so the next handler's host configures the widget afresh.
-    pub fn teardown_done(self, kept: usize) {
-        let Some(place) = self.place() else {
-            return;
-        };
-        match &place.link {
-            HostLink::None => {}
-            HostLink::Frame(link) => {
-                link.send(HostEvent::teardown_done(kept));
-                link.restart();
-            }
-            HostLink::Element(link) => {
-                link.emit(&HostEvent::teardown_done(kept));
-                link.teardown_done();
-            }
         }
     }
 

@@ -760,3 +760,61 @@ test('a shift change on one PC: teardown.done after the erasing, a new handshake
   expect(JSON.stringify(entry.body)).not.toContain('07700 900111');
 });
 
+
+test('a teardown whose erasing fails is never said done: the host hears teardown_failed answering its teardown, and the sign-in goes all the same (endpoint, token, storage key)', async ({ page, request, baseURL }) => {
+  const KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=';
+  const SEALED = 'incident-desk:aes-gcm@1:';
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  await host.send('configure', { agent_id: 'handler-one', role: 'handler', endpoint: CrmEndpoint.url(baseURL), token: 'token-of-handler-one', storage_key: KEY });
+  const desk = new CallDesk(page, w);
+  await quickCallToCode(page, desk, 'Previous Caller');
+  const frame = host.widgetFrame();
+  await expect.poll(async () => (await storedData(frame)).value?.startsWith(SEALED) ?? false).toBe(true);
+
+  // The disk fails as the handler signs out: nothing can be deleted.
+  await frame.evaluate(() => {
+    window.__delete = IDBObjectStore.prototype.delete;
+    IDBObjectStore.prototype.delete = () => {
+      throw new DOMException('The disk is failing.', 'UnknownError');
+    };
+  });
+  const id = await page.evaluate(() => {
+    const link = window.__incidentDeskLink;
+    const message = link.envelope('teardown', {});
+    link.port.postMessage(message);
+    return message.id;
+  });
+  const errors = host.messagesOf('port', 'error');
+  await expect(errors).toHaveCount(1);
+  await errors.locator('summary').click();
+  const error = JSON.parse(await errors.locator('pre').textContent());
+  expect(error.correlation).toBe(id);
+  expect(error.payload.code).toBe('teardown_failed');
+  expect(error.payload.message).toContain('The disk is failing.');
+  await expect(w.locator('.idk-host-status')).toContainText('could not be cleared');
+  // The session is over all the same (a new hello, answered); it was never said to be done.
+  await expect(host.messagesOf('window', 'ready')).toHaveCount(2);
+  await host.connected();
+  await expect(host.messagesOf('port', 'teardown.done')).toHaveCount(0);
+  expect(await draftKeys(frame)).toHaveLength(1);
+
+  // Signed out: who was signed in, the endpoint, its token and the storage key went from memory.
+  await frame.evaluate(() => {
+    IDBObjectStore.prototype.delete = window.__delete;
+  });
+  await expect(w.locator('.idk-signed-in')).toHaveText('Calls logged as handler');
+  const next = new CallDesk(page, w);
+  await quickCallToCode(page, next, 'Next Caller');
+  // Written in clear: no storage key is in force.
+  await expect.poll(async () => (await storedData(frame)).value?.includes('Next Caller') ?? false).toBe(true);
+  await closeCall(next);
+  // Closed under no endpoint: it waits for the host's port, and nothing reached the CRM.
+  const outbox = JSON.parse((await storedData(frame, 'outbox')).value);
+  expect(outbox.entries.map((entry) => entry.endpoint ?? null)).toEqual([null]);
+  await page.waitForTimeout(1_000);
+  expect(await crm.keys()).toEqual([]);
+});

@@ -11,12 +11,16 @@
 //   `delivery.sign_in_needed`. An expired bearer token (401) likewise, until configure brings a
 //   new one, and then the entry goes at once.
 // - Each entry keeps the endpoint it was closed under: a later configure never moves it, and an
-//   endpoint outside the deployment's list is refused.
+//   endpoint outside the deployment's list is refused. The refusal says where and why, never the
+//   address sent (its query may hold a secret), answers the configure (its correlation, or the
+//   element's rejected command promise), and says truthfully that the rest of it was applied.
 // - Signed out means gone: teardown says `teardown.done` only once the erasing has committed,
 //   then a new handshake starts and the next handler's calls carry nothing of the last one's
 //   (agent, context, caller); the element's teardown promise resolves after the erasing, and one
 //   desk's teardown leaves the other desk saving; a teardown reaches every tab, and a tab torn
-//   down elsewhere never writes its call back.
+//   down elsewhere never writes its call back. A teardown whose erasing fails is never said to be
+//   done: the element's promise rejects with `teardown_failed` (the iframe's story, with the
+//   endpoint, token and storage key dropped all the same, is in host-crm.spec.mjs).
 import { test, expect } from '@playwright/test';
 import { CallDesk, CrmHostPage, ElementHostPage, StandalonePage, quickCallToCode, storedData } from './pages.mjs';
 
@@ -300,4 +304,100 @@ test('an entry the CRM has not taken for longer than the pack\'s alert time is k
   const last = host.messagesOf('port', 'outbox.status').last();
   await last.locator('summary').click();
   expect(JSON.parse(await last.locator('pre').textContent()).payload.overdue).toBe(0);
+});
+
+/** An address the deployment does not list, with a secret in its query. */
+const UNLISTED = (baseURL) => new URL('/crm/elsewhere?secret=abc', baseURL).href;
+
+/** Asserts that `payload` (an `error` event's) refuses an endpoint by where and why only. */
+function expectEndpointRefusedByWhereAndWhy(payload, path) {
+  expect(payload.code).toBe('endpoint_not_allowed');
+  expect(payload.problems.map((p) => p.path)).toEqual([path]);
+  for (const sent of ['secret', 'abc', 'elsewhere', '/crm/']) expect(JSON.stringify(payload)).not.toContain(sent);
+  // It was not "not acted on": everything but the endpoint and the token was applied.
+  expect(payload.message).not.toContain('not acted on');
+  expect(payload.message).toContain('applied');
+  expect(payload.message).toContain('the endpoint and token in force stay as they were');
+}
+
+test('iframe mode: an endpoint outside the deployment is refused by where and why, answering the configure, whose rest is applied', async ({ page, baseURL }) => {
+  const host = new CrmHostPage(page);
+  const w = await host.open(`?ack=0&pack=${QUICK_PACK}`).then(() => host.widget.root);
+  await host.connected();
+  const id = await page.evaluate((endpoint) => {
+    const link = window.__incidentDeskLink;
+    const message = link.envelope('configure', { agent_id: 'agent-7', agent_name: 'Robin', role: 'trainee', endpoint });
+    link.port.postMessage(message);
+    return message.id;
+  }, UNLISTED(baseURL));
+  const errors = host.messagesOf('port', 'error');
+  await expect(errors).toHaveCount(1);
+  await errors.locator('summary').click();
+  const error = JSON.parse(await errors.locator('pre').textContent());
+  expect(error.correlation).toBe(id);
+  expectEndpointRefusedByWhereAndWhy(error.payload, '$.payload.endpoint');
+  // As it says: the agent and role are in force.
+  await expect(w.locator('.idk-signed-in')).toHaveText('Calls logged as agent-7 · trainee');
+});
+
+test('element mode: an endpoint outside the deployment rejects the configure promise by where and why; the rest is applied', async ({ page, baseURL }) => {
+  const host = new ElementHostPage(page);
+  await host.open();
+  const result = await host.host('b').evaluate(async (element, endpoint) => {
+    const heard = [];
+    element.addEventListener('incident-desk:error', (event) => heard.push(event.detail));
+    let outcome;
+    try {
+      await element.desk.command('configure', { agent_id: 'agent-7', role: 'trainee', endpoint });
+      outcome = 'resolved';
+    } catch (error) {
+      outcome = error.message;
+    }
+    // The event is dispatched after the widget's own work, as every event is.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { outcome, heard };
+  }, UNLISTED(baseURL));
+  expect(result.outcome).not.toBe('resolved');
+  expect(result.heard).toHaveLength(1);
+  expectEndpointRefusedByWhereAndWhy(result.heard[0], '$.endpoint');
+  expect(result.outcome).toBe(result.heard[0].message);
+  await expect(host.host('b').locator('.idk-signed-in')).toHaveText('Calls logged as agent-7 · trainee');
+});
+
+test('element mode: a teardown whose erasing fails rejects its promise (teardown_failed), is never said done, and signs out all the same', async ({ page }) => {
+  const host = new ElementHostPage(page);
+  await host.open();
+  const desk = host.callDesk('b');
+  await host.host('b').getByRole('button', { name: 'Answer call' }).click();
+  await desk.region.getByLabel("Caller's name", { exact: true }).fill('Caller b');
+  await page.keyboard.press('Tab');
+  await expect.poll(async () => (await storedData(page)).keys.filter((k) => k.startsWith('draft:desk-b'))).toHaveLength(1);
+  const result = await host.host('b').evaluate(async (element) => {
+    const heard = [];
+    for (const type of ['error', 'teardown.done']) {
+      element.addEventListener(`incident-desk:${type}`, (event) => heard.push({ type, code: event.detail.code ?? null }));
+    }
+    // The disk fails: nothing can be deleted.
+    const original = IDBObjectStore.prototype.delete;
+    IDBObjectStore.prototype.delete = () => {
+      throw new DOMException('The disk is failing.', 'UnknownError');
+    };
+    let outcome;
+    try {
+      await element.desk.command('teardown');
+      outcome = 'resolved';
+    } catch (error) {
+      outcome = `rejected: ${error.message}`;
+    } finally {
+      IDBObjectStore.prototype.delete = original;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { outcome, heard };
+  });
+  expect(result.outcome).toMatch(/^rejected: .*could not erase/);
+  expect(result.outcome).toContain('The disk is failing.');
+  expect(result.heard).toEqual([{ type: 'error', code: 'teardown_failed' }]);
+  // Signed out all the same: the call is off the screen, and the handler is told the data is not.
+  await expect(host.host('b').getByRole('region', { name: 'Call', exact: true })).toHaveCount(0);
+  await expect(host.host('b').locator('.idk-host-status')).toContainText('could not be cleared');
 });

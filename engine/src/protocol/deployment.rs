@@ -31,7 +31,9 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 use crate::kernel::{human_bytes, Problem};
-use crate::protocol::{AllowList, Endpoint, FieldProblem, Origin, RejectReason, Rejection};
+use crate::protocol::{
+    AllowList, Endpoint, FieldProblem, Origin, PayloadRoot, RejectReason, Rejection,
+};
 
 /// The `format` of this version of the file.
 pub const DEPLOYMENT_FORMAT: &str = "incident-desk/deployment@1";
@@ -232,24 +234,28 @@ impl Deployment {
         Endpoint::parse(url).is_ok_and(|endpoint| self.allows_endpoint(&endpoint))
     }
 
-    /// The refusal of a `configure` whose endpoint this deployment does not list (at
-    /// `$.payload.endpoint`), or `None` when it has no endpoint or the endpoint is allowed. The
-    /// page around the widget may not send entries anywhere the organisation has not listed.
-    pub fn refuse_endpoint(&self, endpoint: Option<&Endpoint>) -> Option<Rejection> {
+    /// The refusal of a `configure` whose endpoint this deployment does not list, at its
+    /// `endpoint` field (below `at`: `$.payload.endpoint` in a message, `$.endpoint` for the custom
+    /// element's bare command), or `None` when it has no endpoint or the endpoint is allowed. The
+    /// page around the widget may not send entries anywhere the organisation has not listed. The
+    /// refusal says where and why, never the address (its query may hold a secret), and that the
+    /// rest of the configure was applied ([`RejectReason::EndpointNotAllowed`]); the caller
+    /// correlates it to the configure.
+    pub fn refuse_endpoint(
+        &self,
+        endpoint: Option<&Endpoint>,
+        at: PayloadRoot,
+    ) -> Option<Rejection> {
         let endpoint = endpoint?;
         if self.allows_endpoint(endpoint) {
             return None;
         }
         Some(Rejection {
-            reason: RejectReason::InvalidPayload {
-                command: "configure",
-                problems: vec![FieldProblem {
-                    path: "$.payload.endpoint".to_owned(),
-                    message: format!(
-                        "{} is not among the endpoints this deployment allows (\"endpoints\" in its deployment.json); entries keep going where they went",
-                        endpoint.as_str()
-                    ),
-                }],
+            reason: RejectReason::EndpointNotAllowed {
+                problem: FieldProblem {
+                    path: format!("{}.endpoint", at.path()),
+                    message: "is not among the endpoints this deployment allows (\"endpoints\" in its deployment.json)".to_owned(),
+                },
             },
             correlation: None,
         })

@@ -47,7 +47,10 @@ pub enum HostEvent {
     /// The widget's content height changed: the host sizes the iframe to it.
     #[serde(rename = "resize")]
     Resize(Resize),
-    /// A message from the host was refused and not acted on.
+    /// A message from the host was refused (every code but two: not acted on; for
+    /// `endpoint_not_allowed`, acted on but for its endpoint and token), or a teardown could not
+    /// erase what it erases (`teardown_failed`, answering the teardown instead of
+    /// `teardown.done`).
     #[serde(rename = "error")]
     Error(ErrorReport),
     /// The host's teardown is finished: every call draft and delivered key was erased; entries
@@ -174,10 +177,40 @@ pub struct Resize {
     pub height_px: u32,
 }
 
-/// The `error` payload; the refused message's id is the envelope's `correlation`.
+/// The `code` of an `error` that answers a teardown whose erasing failed.
+pub const TEARDOWN_FAILED: &str = "teardown_failed";
+
+/// Every `code` an `error` may carry: each refusal's ([`Rejection::code`]), a teardown's failure
+/// ([`TEARDOWN_FAILED`]), and `invalid_options`, which element.js gives its element's
+/// `incident-desk:error` when its attributes could not be mounted.
+pub const ERROR_CODES: [&str; 19] = [
+    "too_large",
+    "not_json",
+    "foreign",
+    "wrong_protocol",
+    "unsupported_version",
+    "invalid_envelope",
+    "unknown_type",
+    "wrong_session",
+    "wrong_instance",
+    "not_welcomed",
+    "unexpected_welcome",
+    "uncorrelated_welcome",
+    "stale_seq",
+    "invalid_payload",
+    "endpoint_not_allowed",
+    "session_ended",
+    "no_handshake",
+    TEARDOWN_FAILED,
+    "invalid_options",
+];
+
+/// The `error` payload; the id of the message it answers (the refused one, or the teardown) is
+/// the envelope's `correlation`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ErrorReport {
-    /// What kind of problem, for code (`invalid_payload`, `stale_seq`…).
+    /// What kind of problem, for code (`invalid_payload`, `stale_seq`, `teardown_failed`…).
+    #[schemars(extend("enum" = ERROR_CODES))]
     pub code: String,
     /// What is wrong, for people. Names fields, never their values.
     pub message: String,
@@ -287,6 +320,21 @@ impl HostEvent {
     /// `teardown.done`, with how many undelivered entries were kept.
     pub fn teardown_done(kept: usize) -> HostEvent {
         HostEvent::TeardownDone(TeardownDone { kept })
+    }
+
+    /// `error` answering a teardown that could not erase what it erases (`detail`: the store's
+    /// reason, in the browser's words, which hold no stored value). Sent instead of
+    /// `teardown.done`, correlated to the teardown: the host must not take the browser for clean.
+    /// The sign-in held in memory (agent, role, name, CRM context, endpoint, token, storage key)
+    /// is dropped all the same, and the message says so.
+    pub fn teardown_failed(detail: &str) -> HostEvent {
+        HostEvent::Error(ErrorReport {
+            code: TEARDOWN_FAILED.to_owned(),
+            message: format!(
+                "The teardown could not erase this browser's call data ({detail}). The handler is signed out all the same: the call on screen, who was signed in, the CRM's context, the endpoint, its token and the storage key are gone from the widget's memory. But this browser may still hold the last handler's drafts and delivered keys: send teardown again (in an iframe, once the new session is open), or clear the site's data."
+            ),
+            problems: Vec::new(),
+        })
     }
 
     /// `escalation.required` to this level, for this reason.

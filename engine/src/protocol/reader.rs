@@ -3,6 +3,26 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// Where a command's payload is, for the JSON paths its problems are reported at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadRoot {
+    /// Inside a message's envelope, at `$.payload` (the iframe's protocol).
+    Envelope,
+    /// The whole of a bare command, at `$` (the custom element's `command(name, payload)`,
+    /// [`read_bare_command`]).
+    Bare,
+}
+
+impl PayloadRoot {
+    /// The payload's JSON path: `$.payload` or `$`.
+    pub fn path(self) -> &'static str {
+        match self {
+            PayloadRoot::Envelope => "$.payload",
+            PayloadRoot::Bare => "$",
+        }
+    }
+}
+
 /// The text, parsed, if it is small enough and JSON.
 pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
     if text.len() > MAX_MESSAGE_BYTES {
@@ -399,7 +419,7 @@ pub(super) fn read_command(
     kind: CommandKind,
     payload: &Value,
 ) -> Result<HostCommand, Vec<FieldProblem>> {
-    read_command_at(kind, payload, "$.payload")
+    read_command_at(kind, payload, PayloadRoot::Envelope.path())
 }
 
 /// The command in `payload`, found at `path`, or every problem with it (paths below `path`).
@@ -745,7 +765,7 @@ pub fn read_bare_command(type_name: &str, payload_json: &str) -> Result<HostComm
         return Err(Rejection::new(RejectReason::NoHandshake, None));
     }
     let payload = read_json(payload_json)?;
-    read_command_at(kind, &payload, "$").map_err(|problems| {
+    read_command_at(kind, &payload, PayloadRoot::Bare.path()).map_err(|problems| {
         Rejection::new(
             RejectReason::InvalidPayload {
                 command: kind.name(),

@@ -85,6 +85,15 @@ pub enum RejectReason {
         /// Every problem, each at its path.
         problems: Vec<FieldProblem>,
     },
+    /// A `configure` whose endpoint the deployment does not list. Unlike every other refusal,
+    /// the message was taken: its `seq` is used and everything in it but the endpoint and the
+    /// token was applied. Where and why only: the address is never repeated (its query may hold
+    /// a secret).
+    #[error("The \"configure\" command was applied except its endpoint and token: the endpoint (at {}) is not among the endpoints this deployment allows (\"endpoints\" in its deployment.json), so the endpoint and token in force stay as they were and entries keep going where they went. Its agent id, agent name, role, locale, theme, z-index and storage key are in force.", .problem.path)]
+    EndpointNotAllowed {
+        /// The problem, at the endpoint's path.
+        problem: FieldProblem,
+    },
     /// The session was torn down.
     #[error("The session has ended (teardown); the widget starts a new one with a new hello.")]
     SessionEnded,
@@ -130,6 +139,7 @@ impl Rejection {
             RejectReason::UncorrelatedWelcome => "uncorrelated_welcome",
             RejectReason::StaleSequence { .. } => "stale_seq",
             RejectReason::InvalidPayload { .. } => "invalid_payload",
+            RejectReason::EndpointNotAllowed { .. } => "endpoint_not_allowed",
             RejectReason::SessionEnded => "session_ended",
             RejectReason::NoHandshake => "no_handshake",
         }
@@ -142,15 +152,18 @@ impl Rejection {
             RejectReason::InvalidPayload { .. } | RejectReason::UnknownType => {
                 "A command from the CRM was not understood"
             }
+            RejectReason::EndpointNotAllowed { .. } => "An address from the CRM was not used",
             _ => "A message from the CRM was refused",
         }
     }
 
-    /// Each problem at its path, for `invalid_envelope` and `invalid_payload`.
+    /// Each problem at its path, for `invalid_envelope`, `invalid_payload` and
+    /// `endpoint_not_allowed`.
     pub fn problems(&self) -> &[FieldProblem] {
         match &self.reason {
             RejectReason::InvalidEnvelope { problems }
             | RejectReason::InvalidPayload { problems, .. } => problems,
+            RejectReason::EndpointNotAllowed { problem } => std::slice::from_ref(problem),
             _ => &[],
         }
     }

@@ -58,6 +58,9 @@ pub fn App(
     let storage = RwSignal::new(None::<StorageView>);
     // Bumped by teardown: the handler's screen starts again, empty.
     let signed_in = RwSignal::new(0u32);
+    // Whether the last sign-out here could not erase: the last handler's call is still stored,
+    // and is not resumed on the next handler's screen (a reload still finds it).
+    let left_behind = RwSignal::new(false);
     // The CRM's context for the call ringing or open (`context.set`), until a call takes it.
     let crm_context = RwSignal::new(None);
     // Whether a call is open, and a pack the host asked for while one was (loaded when it closes).
@@ -97,7 +100,7 @@ pub fn App(
         role.try_set(None);
         crm_context.try_set(None);
     };
-    let instance = Instance::connect(move |command| match command {
+    let instance = Instance::connect(move |command, reply| match command {
         HostCommand::Configure(configure) => {
             if !me
                 .try_get_value()
@@ -143,23 +146,23 @@ pub fn App(
                 });
             }
             // The endpoint only where the deployment lists it: the page may not send entries
-            // anywhere the organisation has not (a refused one changes nothing, and is said).
+            // anywhere the organisation has not (a refused one changes nothing, and is said, in
+            // answer to this configure: where and why, never the address).
             let (endpoint, token) = (configure.endpoint.clone(), configure.token.clone());
+            let at = reply.payload_root();
             leptos::task::spawn_local(async move {
                 let refused = match (&endpoint, crate::host::deployment::loaded().await) {
                     (None, _) => None,
-                    (Some(_), Ok(deployment)) => deployment.refuse_endpoint(endpoint.as_ref()),
-                    (Some(e), Err(_)) => Deployment::default().refuse_endpoint(Some(e)),
+                    (Some(_), Ok(deployment)) => deployment.refuse_endpoint(endpoint.as_ref(), at),
+                    (Some(e), Err(_)) => Deployment::default().refuse_endpoint(Some(e), at),
                 };
                 match refused {
                     Some(rejection) => {
-                        if let Some(me) = me.try_get_value().flatten() {
-                            me.send(HostEvent::error(&rejection));
-                        }
                         host_status.try_set(Some(
                             "The CRM asked to send closed calls to an address this deployment does not allow; they go where they went."
                                 .to_owned(),
                         ));
+                        reply.refused(rejection);
                     }
                     None => {
                         if let Some(lane) = lane.try_get_value().flatten() {
@@ -216,21 +219,33 @@ pub fn App(
                 let (Some(lane), Some(me)) =
                     (lane.try_get_value().flatten(), me.try_get_value().flatten())
                 else {
+                    // Gone before it started: never said to be done.
+                    reply
+                        .teardown_failed("the widget was taken off the page before it could erase");
                     return;
                 };
                 let cleared = lane.teardown(me.name().as_deref()).await;
-                // A fresh screen for the next handler: nothing of the last one's is left.
+                // The sign-in held in memory goes whatever the store did: the erasing forgets the
+                // endpoint, the token and the storage key only once it has committed, and one
+                // that failed must not leave them for the next handler.
+                lane.set_endpoint(None, None);
+                let _ = crate::host::store::set_key(None).await;
+                // A fresh screen for the next handler: nothing of the last one's is left on it.
+                left_behind.try_set(cleared.is_err());
                 signed_out();
-                let kept = cleared.as_ref().map_or(0, |kept| *kept);
-                host_status.try_set(Some(match cleared {
+                host_status.try_set(Some(match &cleared {
                     Ok(0) => "Signed out: this browser holds no call data.".to_owned(),
                     Ok(kept) => format!(
                         "Signed out. {kept} closed call(s) not yet delivered are kept until the CRM has them; everything else is cleared."
                     ),
                     Err(e) => format!("Signed out, but local data could not be cleared: {e}"),
                 }));
-                // Said only now, once the erasing has committed; then a new session starts.
-                me.teardown_done(kept);
+                // Said only now, once the erasing has committed (or has failed: then never said
+                // done); then a new session starts.
+                match cleared {
+                    Ok(kept) => reply.torn_down(kept),
+                    Err(e) => reply.teardown_failed(&e.to_string()),
+                }
             });
         }
         // The handshake is the bridge's; nothing else is left.
@@ -320,8 +335,9 @@ pub fn App(
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
                 Some(Ok(pack)) => {
                     signed_in.track();
+                    let resume_saved = !left_behind.get_untracked();
                     view! {
-                        <HandlerScreen pack=pack agent=agent role=role crm_context=crm_context in_progress=in_progress />
+                        <HandlerScreen pack=pack agent=agent role=role crm_context=crm_context in_progress=in_progress resume_saved=resume_saved />
                         <OutboxPanel outbox=outbox storage=storage agent=agent />
                     }
                         .into_any()
@@ -354,6 +370,9 @@ fn HandlerScreen(
     /// Whether a call is open: a new one cannot be answered over it (it would be lost), and new
     /// procedures wait for it to close.
     in_progress: RwSignal<bool>,
+    /// Whether to look for a saved call to resume: not after a sign-out that could not erase,
+    /// whose last handler's call would otherwise come back on the next handler's screen.
+    resume_saved: bool,
 ) -> impl IntoView {
     let file = pack.file();
     let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
@@ -382,6 +401,10 @@ fn HandlerScreen(
         n => format!("{n} hours"),
     };
     leptos::task::spawn_local(async move {
+        if !resume_saved {
+            looked.try_set(true);
+            return;
+        }
         // This tab's drafts, and a call a closed tab left unfinished, become this tab's. A failure
         // here is the store's, which loading the draft then reports.
         let _ = drafts::claim(me.name().as_deref()).await;
