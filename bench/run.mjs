@@ -11,7 +11,7 @@
 // scripts/bench builds the release widget into bench/out/dist, generates the large pack (and times
 // it natively with pack-bench), and runs this. Uses Debian's Chromium
 // (/usr/bin/chromium) through playwright-core; never downloads a browser. Loopback only.
-import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM } from '../tests/support/chromium.mjs';
 import { QUERIES, measureInteraction } from './interaction.mjs';
 import { QUICK_PACK_URL, measureShift } from './shift.mjs';
-import { BUDGETS } from './size.mjs';
-import { PRECOMPRESS, brotli, gzip, machineFacts, precompressTree, withServerAndBrowser } from './support.mjs';
+import { BUDGETS, findApps, gzip as gzipProgram } from './size.mjs';
+import { PRECOMPRESS, brotli, machineFacts, precompressTree, withServerAndBrowser } from './support.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const SERVE_DIR = path.join(BENCH_DIR, 'out', 'serve');
@@ -90,35 +90,27 @@ function parseArgs(argv) {
 // Sizes
 
 
-/** The loader that starts the widget (index.html's only script; see Trunk.toml). */
-const BOOT = 'boot.js';
-
-/** The module a host's page imports to mount widgets itself (not loaded by the widget's page). */
-const ELEMENT = 'element.js';
-
-/** The one file in `dir` (not its subdirectories) whose name ends with `ext`, the loaders aside. */
-async function findOne(dir, ext) {
-  const names = (await readdir(dir, { withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name.endsWith(ext) && (ext === BOOT || entry.name !== BOOT) && entry.name !== ELEMENT)
-    .map((entry) => entry.name);
-  if (names.length !== 1) {
-    throw new BenchError(`expected exactly one *${ext} file in ${dir}, found ${names.length ? names.join(', ') : 'none'}`);
-  }
-  return names[0];
-}
-
+/**
+ * The call screen's files: the wasm, glue, loader (boot.js) and stylesheet index.html loads (found
+ * by bench/size.mjs, which measures every app's page; the dist holds one wasm per app). gzip -9 is
+ * the gzip program's, as in size.mjs.
+ */
 async function measureSizes(dist) {
+  const app = findApps(dist).find((a) => a.page === 'index.html');
+  if (!app) throw new BenchError(`${path.join(dist, 'index.html')} loads no wasm: is it a release build?`);
+  const boot = app.js.find((f) => path.basename(f) === 'boot.js');
+  const glue = app.js.find((f) => f !== boot);
   const files = {};
-  for (const [kind, ext] of [['wasm', '.wasm'], ['js', '.js'], ['boot', BOOT], ['css', '.css']]) {
-    const file = await findOne(dist, ext);
-    const bytes = await readFile(path.join(dist, file));
+  for (const [kind, file] of [['wasm', app.wasm[0]], ['js', glue], ['boot', boot], ['css', app.css[0]]]) {
+    if (!file) throw new BenchError(`index.html in ${dist} loads no ${kind} file`);
+    const bytes = await readFile(file);
     if (kind === 'wasm' && !WebAssembly.validate(bytes)) {
       throw new BenchError(
-        `${path.join(dist, file)} is not valid WebAssembly (magic ${bytes.subarray(0, 4).toString('hex') || 'none'}). ` +
+        `${file} is not valid WebAssembly (magic ${bytes.subarray(0, 4).toString('hex') || 'none'}). ` +
           'Two Trunk builds sharing target/ at once (trunk serve, scripts/test) can corrupt it: run again when the other build has finished.',
       );
     }
-    files[kind] = { file, raw: bytes.length, gzip: gzip(bytes).length, brotli: brotli(bytes).length };
+    files[kind] = { file: path.basename(file), raw: bytes.length, gzip: gzipProgram(bytes), brotli: brotli(bytes).length };
   }
   const total = { raw: 0, gzip: 0, brotli: 0 };
   for (const entry of Object.values(files)) {
@@ -398,7 +390,7 @@ function render(report) {
   }
   row('total wasm+js+boot+css', int(sizes.total.raw), int(sizes.total.gzip), int(sizes.total.brotli));
   note(`budget ${BUDGET_GZIP_BYTES / 1000} KB gzip: ${budget.usedPercent}% used (${int(sizes.total.gzip)} of ${int(BUDGET_GZIP_BYTES)} bytes; 1 KB = 1000 bytes)`);
-  note('gzip here is zlib level 9 (about 1.5% over the gzip program); bench/size.mjs above has per app and per bucket figures');
+  note('the call screen (index.html); bench/size.mjs above has every app, and each wasm by bucket');
   note(`note: ${REFERENCE_NOTE}`);
   rule();
   head(`Time to interactive (ms, ${runs} cold loads)`, 'median', 'min–max', 'spread');

@@ -6,7 +6,8 @@
 //   node bench/size.mjs <dist-dir> [--exact] [--no-breakdown] [--top N] [--functions TEXT] [--share REGEX]... [--json]
 //
 // --functions TEXT lists the largest functions of the buckets whose names contain TEXT; --share REGEX
-// prints the raw bytes and gzip share of the functions whose names (crate hashes left out) match.
+// prints the raw bytes and gzip share of the functions whose names (crate hashes left out) match;
+// --named-wasm FILE takes the call screen's wasm with names from an earlier run (bench/out/size/).
 //
 // The apps are the pages at the top of the dist that load a wasm (Trunk's `pattern_script`, the boot
 // tag's data-js and data-wasm; today index.html, the call screen); BUDGETS has their budgets.
@@ -118,7 +119,8 @@ export function findApps(dist) {
     });
   }
   if (apps.length === 0) throw new SizeError(`no page in ${dist} loads a wasm (a boot script with data-wasm): is it a release build?`);
-  return apps;
+  // Apps with a budget first (the call screen), then the rest by page.
+  return apps.sort((a, b) => Number(!BUDGETS[a.page]) - Number(!BUDGETS[b.page]));
 }
 
 /** Raw, gzip and brotli bytes of each kind of file an app loads, and their total. */
@@ -159,7 +161,7 @@ function rustLink(page) {
     if (new RegExp(`\\s${flag}\\b`).test(tag)) throw new SizeError(`${page}: ${flag} is not handled by bench/size.mjs yet`);
   }
   return {
-    bin: attribute(tag, 'data-bin'),
+    bin: attribute(tag, 'data-bin') ?? JSON.parse(execFileSync('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: ROOT, encoding: 'utf8' })).packages[0].name,
     level: attribute(tag, 'data-wasm-opt') ?? 's',
     params: (attribute(tag, 'data-wasm-opt-params') ?? '').split(/\s+/).filter(Boolean),
   };
@@ -171,40 +173,46 @@ function cargoTargetDir() {
   return meta.target_directory;
 }
 
+function run(tool, args, env = {}) {
+  try {
+    execFileSync(tool, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  } catch (error) {
+    throw new SizeError(`${tool} ${args.join(' ')} failed: ${error.stderr?.toString().trim() || error.message}`);
+  }
+}
+
 /**
- * Builds the app's wasm again with its function names kept; returns its path. `v0`: a cargo build
- * of its own (in `<target>/size-names`, so the shipped build's artifacts stay as they are) with v0
- * symbol names, which spell out generic arguments (`deserialize_seq::<VecVisitor<pack::TreeNode>>`);
- * its code is within a few bytes of the shipped one. `exact`: the cargo output Trunk shipped from,
- * byte for byte the shipped wasm but with legacy names, so generic code goes by its dominators.
+ * The cargo output the apps' wasm is made from, with function names: `v0`, a cargo build of its own
+ * (in `<target>/size-names`, so the shipped build's artifacts stay as they are) of every app's bin
+ * at once, with v0 symbol names, which spell out generic arguments
+ * (`deserialize_seq::<VecVisitor<pack::TreeNode>>`); its code is within a few bytes of the shipped
+ * one. `exact`: the cargo output Trunk shipped from, byte for byte the shipped wasm but with legacy
+ * names, so generic code goes by its dominators. Returns the folder holding `<bin>.wasm`.
  */
-function buildNamedWasm(app, link, mode) {
-  const bin = link.bin ?? JSON.parse(execFileSync('cargo', ['metadata', '--no-deps', '--format-version', '1'], { cwd: ROOT, encoding: 'utf8' })).packages[0].name;
-  const run = (tool, args, env = {}) => {
-    try {
-      execFileSync(tool, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
-    } catch (error) {
-      throw new SizeError(`${tool} ${args.join(' ')} failed: ${error.stderr?.toString().trim() || error.message}`);
-    }
-  };
+function cargoOutput(bins, mode) {
   let target = cargoTargetDir();
   if (mode === 'v0') {
     target = path.join(target, 'size-names');
     // --config joins this to the rustflags in .cargo/config.toml (RUSTFLAGS would replace them).
     run('cargo', [
-      'build', '--release', '--locked', '--offline', '--target=wasm32-unknown-unknown', '--bin', bin,
+      'build', '--release', '--locked', '--offline', '--target=wasm32-unknown-unknown', ...bins.flatMap((bin) => ['--bin', bin]),
       '--config', 'target.wasm32-unknown-unknown.rustflags=["-Csymbol-mangling-version=v0"]',
     ], { CARGO_TARGET_DIR: target });
   }
-  const input = path.join(target, 'wasm32-unknown-unknown', 'release', `${bin}.wasm`);
+  return path.join(target, 'wasm32-unknown-unknown', 'release');
+}
+
+/** The app's wasm made again from `<bin>.wasm` in `folder` as Trunk makes it, names kept. */
+function namedWasm(app, link, folder, mode) {
+  const input = path.join(folder, `${link.bin}.wasm`);
   if (mode === 'exact' && statSync(input).mtimeMs > statSync(app.wasm[0]).mtimeMs + 1000) {
     process.stderr.write(`size: warning: ${input} is newer than ${app.wasm[0]}; the shipped wasm may not match\n`);
   }
-  const out = path.join(NAMES_DIR, bin);
+  const out = path.join(NAMES_DIR, link.bin);
   mkdirSync(out, { recursive: true });
-  run('wasm-bindgen', ['--target=web', `--out-dir=${out}`, `--out-name=${bin}`, '--no-typescript', '--keep-debug', input]);
-  const named = path.join(out, `${bin}.named.wasm`);
-  run('wasm-opt', [`--output=${named}`, `-O${link.level}`, path.join(out, `${bin}_bg.wasm`), ...link.params, '-g']);
+  run('wasm-bindgen', ['--target=web', `--out-dir=${out}`, `--out-name=${link.bin}`, '--no-typescript', '--keep-debug', input]);
+  const named = path.join(out, `${link.bin}.named.wasm`);
+  run('wasm-opt', [`--output=${named}`, `-O${link.level}`, path.join(out, `${link.bin}_bg.wasm`), ...link.params, '-g']);
   return named;
 }
 
@@ -545,34 +553,46 @@ function projectPath(name) {
   return name.match(/incident_(?:engine|desk)::\w+(?:::\w+)*/)?.[0] ?? null;
 }
 
-/** The serde family of a project path: whose types the code reads or writes. */
-function serdeFamily(path) {
-  const engine = path?.match(/^incident_engine::(\w+)/)?.[1];
-  if (engine) {
-    if (/^(?:pack|load|validate|json_path|lint|texts)$/.test(engine)) return 'serde: pack types';
-    if (engine === 'call' || engine === 'draft') return 'serde: call Event and draft';
-    if (engine === 'entry') return 'serde: log entry';
-    if (engine === 'protocol') return 'serde: protocol';
-    if (engine === 'outbox') return 'serde: outbox';
-    if (engine === 'deployment') return 'serde: deployment';
-    return `serde: engine ${engine}`;
-  }
-  return null;
+/** The engine module of a project path: `pack/load` (a layer's module), or `call` (the layer's own). */
+function engineModule(path) {
+  const m = path?.match(/^incident_engine::(\w+)(?:::([a-z_][a-z0-9_]*)(?=::|$))?/);
+  if (!m) return null;
+  return m[2] ? `${m[1]}/${m[2]}` : m[1];
 }
 
-/** The widget's part a path names (`incident_desk::components::call::triage` is the call screen). */
+/** The serde family of a project path: whose types the code reads or writes. */
+function serdeFamily(path) {
+  const module = engineModule(path);
+  if (!module) return null;
+  const [layer, file] = module.split('/');
+  // The engine in layers (kernel, pack, call, delivery, protocol), and the flat modules before them.
+  if (layer === 'pack' || /^(?:load|validate|json_path|lint|texts)$/.test(layer)) return 'serde: pack types';
+  if (file === 'entry' || layer === 'entry') return 'serde: log entry';
+  if (layer === 'call' || layer === 'draft') return 'serde: call Event and draft';
+  if (layer === 'delivery' || layer === 'outbox') return 'serde: outbox';
+  if (file === 'deployment' || layer === 'deployment') return 'serde: deployment';
+  if (layer === 'protocol') return 'serde: protocol';
+  return `serde: engine ${layer}`;
+}
+
+/** The widget's part a path names (`incident_desk::ui::call::triage` is the call screen's). */
 function widgetPart(path) {
   const m = path?.match(/^incident_desk::(\w+)(?:::(\w+))?/);
   if (!m) return null;
-  if (m[1] === 'components') return m[2] === 'call' ? 'widget: call screen components' : `widget: ${(m[2] ?? 'components').replace(/_/g, ' ')}`;
-  if (m[1] === 'host') return `widget host: ${m[2] ?? 'host'}`;
-  return `widget: ${m[1]}`;
+  const [, top, part] = m;
+  if (top === 'ui' || top === 'components') {
+    return part === 'call' ? 'widget: call screen (ui/call)' : `widget: ui/${part ?? top}`;
+  }
+  if (top === 'apps') return `widget: apps/${part ?? 'apps'}`;
+  if (top === 'app') return 'widget: apps/desk';
+  if (top === 'host') return `widget host: ${part ?? 'host'}`;
+  return `widget: ${top}`;
 }
 
 /** The bucket of a project path's own code: an engine module or a part of the widget. */
 function ownerOf(path) {
   if (!path) return null;
-  const engine = path.match(/^incident_engine::(\w+)/)?.[1];
+  const engine = engineModule(path);
   return engine ? `engine: ${engine}` : widgetPart(path);
 }
 
@@ -639,7 +659,7 @@ function anchorFor(kind, bucket) {
 
 /** Where a generic function of `kind` goes when its nearest named dominator is in `bucket`. */
 function dominatedBy(kind, bucket) {
-  if (kind === 'serde') return bucket.startsWith('serde: ') ? bucket : serdeFamily(bucket.replace(/^engine: /, 'incident_engine::'));
+  if (kind === 'serde') return bucket.startsWith('serde: ') ? bucket : serdeFamily(bucket.replace(/^engine: /, 'incident_engine::').replace('/', '::'));
   if (kind === 'view') return bucket.startsWith('Leptos views') ? bucket : anchorFor('view', bucket);
   return bucket.startsWith('engine') || bucket.startsWith('widget') || bucket.startsWith('Leptos') ? bucket : null;
 }
@@ -972,17 +992,22 @@ async function main() {
   console.log(renderSizes(sizes));
   const breakdowns = {};
   if (options.breakdown) {
+    const links = new Map();
     for (const app of apps) {
       const link = rustLink(app.page);
-      if (!link) {
-        console.log(`\n${app.name}: no <link data-trunk rel="rust"> in ${app.page} beside Cargo.toml; no breakdown`);
-        continue;
-      }
-      let named = options.namedWasm;
-      if (!named) {
-        process.stderr.write(`size: building ${app.name}'s wasm again with ${options.names === 'v0' ? 'v0 symbol names' : 'names'} (wasm-bindgen --keep-debug, wasm-opt -g)\n`);
-        named = buildNamedWasm(app, link, options.names);
-      }
+      if (link) links.set(app.page, link);
+      else console.log(`\n${app.name}: no <link data-trunk rel="rust"> in ${app.page} beside Cargo.toml; no breakdown`);
+    }
+    let folder = null;
+    if (!options.namedWasm && links.size) {
+      process.stderr.write(`size: building ${[...links.values()].map((l) => l.bin).join(', ')} again with ${options.names === 'v0' ? 'v0 symbol names' : 'names'}\n`);
+      folder = cargoOutput([...new Set([...links.values()].map((l) => l.bin))], options.names);
+    }
+    for (const app of apps) {
+      const link = links.get(app.page);
+      if (!link) continue;
+      if (options.namedWasm && app.page !== 'index.html') continue;
+      const named = options.namedWasm ?? namedWasm(app, link, folder, options.names);
       const report = breakdown(named, app.wasm[0]);
       breakdowns[app.page] = report;
       console.log('');
