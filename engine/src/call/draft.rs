@@ -932,10 +932,8 @@ impl<'p> Consistency<'p> {
                 "the answers are not those logged since the tree was chosen",
             );
         }
-        let fields: BTreeMap<LogField, &str> =
-            draft.fields.iter().map(|(f, v)| (*f, v.as_str())).collect();
         for field in LogField::ALL {
-            if fields.get(&field) != says.fields.get(&field) {
+            if draft.fields.get(&field).map(String::as_str) != says.fields.get(&field).copied() {
                 self.problem(
                     format!("fields.{}", field_name(field)),
                     "the field is not the value last recorded in the log",

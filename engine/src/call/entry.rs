@@ -141,10 +141,13 @@ impl LogEntry {
             .rev()
             .find(|e| matches!(e.what, Event::Closed))
             .map(|e| iso8601(e.at));
-        let fields: BTreeMap<LogField, String> = LogField::ALL
-            .iter()
-            .filter_map(|f| call.field(*f).map(|v| (*f, v.to_owned())))
-            .collect();
+        // Inserted one by one: collecting into a map would compile a sort for the pairs.
+        let mut fields = BTreeMap::new();
+        for field in LogField::ALL {
+            if let Some(value) = call.field(field) {
+                fields.insert(field, value.to_owned());
+            }
+        }
         let personal_fields = fields.keys().copied().filter(|f| f.is_personal()).collect();
         let decision = call.decision().map(|d| EntryDecision {
             code: d.code.clone(),

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::kernel::sort::sort_by;
 use crate::kernel::{Millis, Role};
 use crate::pack::advice::{check_advice, Words};
 use crate::pack::Pack;
@@ -1651,7 +1652,7 @@ impl Call {
                 _ => {}
             }
         }
-        revised.sort_unstable();
+        sort_by(&mut revised, usize::cmp);
         revised
     }
 

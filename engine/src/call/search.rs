@@ -24,6 +24,7 @@
 use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
 
+use crate::kernel::sort::sort_by;
 use crate::pack::Pack;
 
 /// A code that matches a query.
@@ -348,7 +349,7 @@ fn top(hits: &mut Vec<CodeHit>, limit: usize) {
         hits.select_nth_unstable_by(limit - 1, best_first);
     }
     hits.truncate(limit);
-    hits.sort_by(best_first);
+    sort_by(hits, best_first);
 }
 
 /// The letters and digits that begin a word of `text`, as bits (a–z, then 0–9), case ignored.
@@ -418,7 +419,7 @@ pub fn suggest_trees(pack: &Pack, words: &str) -> Vec<usize> {
             ranked.push((i, count));
         }
     }
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    sort_by(&mut ranked, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.into_iter().map(|(i, _)| i).collect()
 }
 

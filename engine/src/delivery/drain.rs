@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::delivery::outbox::EntryState;
 use crate::delivery::outbox::{Acked, AttemptId, IdempotencyKey, Outbox, RetryPolicy, Via};
+use crate::kernel::sort::sort_by_key;
 use crate::kernel::Millis;
 use crate::kernel::{Random, SplitMix64};
 
@@ -104,7 +105,7 @@ pub fn simulate(backlog: &Backlog) -> Drained {
             break;
         }
         // Answers due by now, in the order they arrive.
-        answers.sort_by_key(|a| a.at);
+        sort_by_key(&mut answers, |a| a.at);
         while answers.first().is_some_and(|a| a.at <= now) {
             let answer = answers.remove(0);
             match outbox.acked(&answer.key, Via::Host, answer.at) {

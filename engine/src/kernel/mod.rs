@@ -6,6 +6,7 @@ pub mod json_path;
 mod problem;
 mod random;
 mod role;
+pub mod sort;
 mod time;
 
 pub use problem::{human_bytes, Problem};

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::kernel::sort::sort_by_key;
 use crate::pack::wording::{fill, PlaceholderValues, Segment};
 use crate::pack::{Advice, AdviceItem, AdviceKind, AdviceLimit, AdviceSet};
 
@@ -272,7 +273,7 @@ pub fn set_conflicts<'p>(advice: &'p Advice, organisation_name: &str) -> Vec<Set
                     .filter_map(|&l| words[i].breach_of(&compiled[l]).map(|b| (l, b))),
             );
             // In the order the limits are written.
-            breaches.sort_by_key(|(l, _)| *l);
+            sort_by_key(&mut breaches, |(l, _)| *l);
             out.extend(breaches.into_iter().map(|(_, breach)| SetConflict {
                 set: s,
                 position,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::kernel::sort::sort_by_key;
 use crate::pack::Pack;
 use crate::pack::{ResourceUnit, UnitStatus};
 use schemars::JsonSchema;
@@ -48,15 +49,12 @@ fn readiness(status: UnitStatus) -> u8 {
 impl Availability {
     /// The statuses the pack gives.
     pub fn of(pack: &Pack) -> Availability {
-        Availability {
-            statuses: pack
-                .file()
-                .resources
-                .units
-                .iter()
-                .map(|u| (u.id.clone(), u.status))
-                .collect(),
+        // Inserted one by one: collecting into a map would compile a sort for the pairs.
+        let mut statuses = BTreeMap::new();
+        for unit in &pack.file().resources.units {
+            statuses.insert(unit.id.clone(), unit.status);
         }
+        Availability { statuses }
     }
 
     /// Applies the host's updates to units the pack has; returns the ids it does not have (left
@@ -98,7 +96,7 @@ impl Availability {
                 status: self.status(&u.id).unwrap_or(u.status),
             })
             .collect();
-        units.sort_by_key(|u| readiness(u.status));
+        sort_by_key(&mut units, |u| readiness(u.status));
         units
     }
 }

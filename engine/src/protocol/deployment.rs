@@ -30,6 +30,7 @@
 use schemars::JsonSchema;
 use serde_json::Value;
 
+use crate::kernel::sort::sort_by_key;
 use crate::kernel::{human_bytes, Problem};
 use crate::protocol::{
     AllowList, Endpoint, FieldProblem, Origin, PayloadRoot, RejectReason, Rejection,
@@ -184,7 +185,7 @@ impl Deployment {
             Some(hosts) if problems.is_empty() => Ok(Deployment { hosts, endpoints }),
             _ => {
                 // In the order of the fields, then of the items; unknown fields last.
-                problems.sort_by_key(|p| {
+                sort_by_key(&mut problems, |p| {
                     let (name, index) = p.path.split_once('[').unwrap_or((&p.path, ""));
                     let field = FIELDS.iter().position(|f| *f == name);
                     let index: usize = index.trim_end_matches(']').parse().unwrap_or(0);
