@@ -4,7 +4,7 @@
 //! actions and answers later, in any order), checking that two runs never go at once, a kick
 //! during a run always leads to another run, the lock is asked for at most once, the token never
 //! goes to another origin, the route shown always matches the state, and the host is told of a
-//! sign-in at most once per token.
+//! sign-in at most once per endpoint and token.
 
 use incident_engine::delivery::courier::{
     entry_not_json, http_answer, take_due, write_for, Action, Courier, CrmEndpoint, Due, Input,
@@ -466,6 +466,36 @@ fn the_host_is_told_once_per_token_that_the_endpoint_wants_a_sign_in() {
 }
 
 #[test]
+fn a_sign_in_needed_is_remembered_per_endpoint_and_a_new_token_clears_it_for_its_own() {
+    // An entry keeps the endpoint it was closed under: one closed under another endpoint may
+    // still be waiting when this one asks for a sign-in.
+    const INTAKE: &str = "https://intake.example/entries";
+    let mut courier = delivering_to_endpoint();
+    courier.update(configure(Some(crm()), Some("t1")));
+    let unauthorised = Failure::SignInNeeded { status: 401 };
+    let failed = |endpoint: &str| Input::PostFailed {
+        endpoint: endpoint.to_owned(),
+        failure: unauthorised.clone(),
+    };
+    let told = |endpoint: &str| {
+        vec![Action::Tell(Tell::SignInNeeded {
+            endpoint: endpoint.to_owned(),
+            reason: unauthorised.describe(),
+        })]
+    };
+    assert_eq!(courier.update(failed(CRM)), told(CRM));
+    // Another endpoint's sign-in is its own: told, once.
+    assert_eq!(courier.update(failed(INTAKE)), told(INTAKE));
+    assert_eq!(courier.update(failed(INTAKE)), vec![]);
+    assert_eq!(courier.update(failed(CRM)), vec![]);
+    // A new token for the configured endpoint: its sign-in is told again, the other's is not.
+    courier.update(configure(Some(crm()), Some("t2")));
+    assert_eq!(courier.update(failed(INTAKE)), vec![]);
+    assert_eq!(courier.update(failed(CRM)), told(CRM));
+    assert_eq!(courier.update(failed(CRM)), vec![]);
+}
+
+#[test]
 fn a_teardown_forgets_the_endpoint_and_its_token_and_reads_the_outbox_again() {
     let mut courier = delivering_to_endpoint();
     courier.update(configure(Some(crm()), Some("t1")));
@@ -911,7 +941,8 @@ struct Browser {
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
     somewhere: bool,
-    sign_ins_told: u32,
+    /// How often each endpoint's sign-in was told since its last new token.
+    sign_ins_told: std::collections::BTreeMap<String, u32>,
 }
 
 impl Browser {
@@ -931,7 +962,7 @@ impl Browser {
             endpoint: None,
             token: None,
             somewhere: false,
-            sign_ins_told: 0,
+            sign_ins_told: Default::default(),
         }
     }
 
@@ -953,8 +984,9 @@ impl Browser {
             Event::Configure(endpoint, token) => {
                 let endpoint = endpoint.map(|i| CrmEndpoint::new(ENDPOINTS[i].0, ENDPOINTS[i].1));
                 let token = token.map(|i| TOKENS[i]);
-                if token.is_some() && token != self.token {
-                    self.sign_ins_told = 0;
+                if let (Some(endpoint), true) = (&endpoint, token.is_some() && token != self.token)
+                {
+                    self.sign_ins_told.remove(endpoint.url());
                 }
                 self.somewhere |= endpoint.is_some();
                 self.endpoint = endpoint.clone();
@@ -1089,7 +1121,7 @@ impl Browser {
             Event::TearDown => {
                 self.endpoint = None;
                 self.token = None;
-                self.sign_ins_told = 0;
+                self.sign_ins_told.clear();
                 self.feed(Input::TornDown)?;
             }
             Event::Wait(ms) => self.now += u64::from(ms),
@@ -1153,9 +1185,10 @@ impl Browser {
                     prop_assert_eq!(attempt.endpoint.as_ref(), Some(endpoint))
                 }
                 Action::Offer(attempt) => prop_assert!(attempt.endpoint.is_none()),
-                Action::Tell(Tell::SignInNeeded { .. }) => {
-                    self.sign_ins_told += 1;
-                    prop_assert_eq!(self.sign_ins_told, 1, "a sign-in is told once per token");
+                Action::Tell(Tell::SignInNeeded { endpoint, .. }) => {
+                    let told = self.sign_ins_told.entry(endpoint.clone()).or_default();
+                    *told += 1;
+                    prop_assert_eq!(*told, 1, "a sign-in is told once per endpoint and token");
                 }
                 Action::Tell(_) => {}
                 Action::ShowRoute(route) => self.shown = *route,

@@ -19,14 +19,17 @@
 //!   leads to another run when it ends; one wake timer at most, never while a run goes.
 //! - The route shown ([`Action::ShowRoute`]) is always [`Courier::route`].
 //! - The token goes only to the configured endpoint's origin ([`Courier::credentials`]).
-//! - The host hears `delivery.sign_in_needed` once per token, and `outbox.status` when the counts
-//!   change (not the age, which changes every millisecond).
+//! - The host hears `delivery.sign_in_needed` once per endpoint until that endpoint gets a new
+//!   token (an entry keeps the endpoint it was closed under, so entries for several may wait), and
+//!   `outbox.status` when the counts change (not the age, which changes every millisecond).
 //!
 //! The protocol's types (`Endpoint`, `BearerToken`, `HostEvent`) sit in a layer above this one,
 //! so the courier has its own: an endpoint is its address and origin as text ([`CrmEndpoint`],
 //! made from the protocol's `Endpoint`), the token is any value the browser gives it (compared,
 //! kept and handed back, never looked into), and what the host is to hear is a [`Tell`] the
 //! browser turns into a `HostEvent`.
+
+use std::collections::BTreeSet;
 
 use crate::delivery::outbox::{
     Acked, Attempt, Failure, IdempotencyKey, Outbox, OutboxStatus, RetryPolicy,
@@ -300,9 +303,9 @@ pub struct Courier<Token> {
     host_ready: bool,
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
-    /// Whether the host has been told, since the last new token, that the endpoint wants a
-    /// sign-in.
-    sign_in_told: bool,
+    /// The endpoints (addresses) the host has been told want a sign-in, each since its last new
+    /// token: one endpoint's 401 says nothing of another's.
+    sign_in_told: BTreeSet<String>,
     lock: Lock,
     run: Run,
     retention: Option<Retention>,
@@ -317,7 +320,7 @@ impl<Token> Default for Courier<Token> {
             host_ready: false,
             endpoint: None,
             token: None,
-            sign_in_told: false,
+            sign_in_told: BTreeSet::new(),
             lock: Lock::Unasked,
             run: Run::Idle,
             retention: None,
@@ -355,8 +358,8 @@ impl<Token: PartialEq> Courier<Token> {
                 let new_token = token.is_some() && token != self.token;
                 self.endpoint = endpoint;
                 self.token = token;
-                if new_token {
-                    self.sign_in_told = false;
+                if let (Some(endpoint), true) = (&self.endpoint, new_token) {
+                    self.sign_in_told.remove(&endpoint.url);
                 }
                 self.offer_to_deliver(&mut actions);
                 match (&self.endpoint, new_token) {
@@ -413,8 +416,7 @@ impl<Token: PartialEq> Courier<Token> {
                 self.kick(&mut actions);
             }
             Input::PostFailed { endpoint, failure } => {
-                if failure.needs_sign_in() && !self.sign_in_told {
-                    self.sign_in_told = true;
+                if failure.needs_sign_in() && self.sign_in_told.insert(endpoint.clone()) {
                     actions.push(Action::Tell(Tell::SignInNeeded {
                         endpoint,
                         reason: failure.describe(),
@@ -441,7 +443,7 @@ impl<Token: PartialEq> Courier<Token> {
                 // The next handler's sign-in brings its own endpoint and token.
                 self.endpoint = None;
                 self.token = None;
-                self.sign_in_told = false;
+                self.sign_in_told.clear();
                 actions.push(Action::Reread);
             }
         }
