@@ -13,7 +13,7 @@ const T0: u64 = 1_800_000_000_000;
 #[test]
 fn a_new_call_starts_under_the_crm_id_when_given_else_the_widgets_own() {
     let pack = council();
-    let call = Call::open(&pack, "agent-7", T0);
+    let mut call = Call::open(&pack, "agent-7", T0);
     assert_eq!(
         call.opening(false, Some("CRM-123")),
         Effect::CallStarted {
@@ -40,6 +40,7 @@ fn a_restored_call_is_resumed_with_its_crm_link_never_a_new_context() {
             contact: None,
         }
     );
+    // Linked since: resumed again under the id it was resumed under, with its link.
     call.apply(
         &pack,
         T0 + 1,
@@ -49,11 +50,80 @@ fn a_restored_call_is_resumed_with_its_crm_link_never_a_new_context() {
         },
     )
     .unwrap();
+    let resumed = Effect::CallResumed {
+        call_id: format!("incident-desk-{T0}"),
+        crm_call: Some("CRM-9".into()),
+        contact: Some("C-1".into()),
+    };
+    assert_eq!(call.opening(true, None), resumed);
+    // A draft saved before the announced id was kept (no `announced_as`): resumed under the CRM
+    // id it is linked to.
+    let draft = call.to_draft();
+    let mut old: serde_json::Value = serde_json::from_str(&draft).unwrap();
+    assert!(old
+        .as_object_mut()
+        .unwrap()
+        .remove("announced_as")
+        .is_some());
+    let mut old = Call::from_draft(&pack, &old.to_string()).unwrap();
     assert_eq!(
-        call.opening(true, None),
+        old.opening(true, None),
         Effect::CallResumed {
             call_id: "CRM-9".into(),
             crm_call: Some("CRM-9".into()),
+            contact: Some("C-1".into()),
+        }
+    );
+}
+
+#[test]
+fn a_resumed_call_is_announced_under_the_id_it_started_with() {
+    let pack = council();
+    let own = format!("incident-desk-{T0}");
+    // Started under the widget's own id; the CRM's context came only during the call.
+    let mut call = Call::open(&pack, "agent-7", T0);
+    assert_eq!(
+        call.opening(false, None),
+        Effect::CallStarted {
+            call_id: own.clone()
+        }
+    );
+    call.apply(
+        &pack,
+        T0 + 5_000,
+        Command::LinkCrm {
+            call_id: Some("CRM-9".into()),
+            contact_ref: None,
+        },
+    )
+    .unwrap();
+    let mut restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(
+        restored.opening(true, None),
+        Effect::CallResumed {
+            call_id: own,
+            crm_call: Some("CRM-9".into()),
+            contact: None,
+        }
+    );
+    // Started under the CRM's id: resumed under it.
+    let mut call = Call::open(&pack, "agent-7", T0);
+    call.opening(false, Some("CRM-1"));
+    call.apply(
+        &pack,
+        T0 + 1,
+        Command::LinkCrm {
+            call_id: Some("CRM-1".into()),
+            contact_ref: Some("C-1".into()),
+        },
+    )
+    .unwrap();
+    let mut restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(
+        restored.opening(true, Some("CRM-ignored")),
+        Effect::CallResumed {
+            call_id: "CRM-1".into(),
+            crm_call: Some("CRM-1".into()),
             contact: Some("C-1".into()),
         }
     );
