@@ -10,6 +10,19 @@ use support::council;
 
 const T0: u64 = 1_800_000_000_000;
 
+/// Links `call` to the CRM's call `call_id` (and contact), as a `context.set` does.
+fn link(pack: &Pack, call: &mut Call, at: u64, call_id: &str, contact: Option<&str>) {
+    call.apply(
+        pack,
+        at,
+        Command::LinkCrm {
+            call_id: Some(call_id.into()),
+            contact_ref: contact.map(Into::into),
+        },
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_new_call_starts_under_the_crm_id_when_given_else_the_widgets_own() {
     let pack = council();
@@ -41,15 +54,7 @@ fn a_restored_call_is_resumed_with_its_crm_link_never_a_new_context() {
         }
     );
     // Linked since: resumed again under the id it was resumed under, with its link.
-    call.apply(
-        &pack,
-        T0 + 1,
-        Command::LinkCrm {
-            call_id: Some("CRM-9".into()),
-            contact_ref: Some("C-1".into()),
-        },
-    )
-    .unwrap();
+    link(&pack, &mut call, T0 + 1, "CRM-9", Some("C-1"));
     let resumed = Effect::CallResumed {
         call_id: format!("incident-desk-{T0}"),
         crm_call: Some("CRM-9".into()),
@@ -88,15 +93,7 @@ fn a_resumed_call_is_announced_under_the_id_it_started_with() {
             call_id: own.clone()
         }
     );
-    call.apply(
-        &pack,
-        T0 + 5_000,
-        Command::LinkCrm {
-            call_id: Some("CRM-9".into()),
-            contact_ref: None,
-        },
-    )
-    .unwrap();
+    link(&pack, &mut call, T0 + 5_000, "CRM-9", None);
     let mut restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
     assert_eq!(
         restored.opening(true, None),
@@ -109,15 +106,7 @@ fn a_resumed_call_is_announced_under_the_id_it_started_with() {
     // Started under the CRM's id: resumed under it.
     let mut call = Call::open(&pack, "agent-7", T0);
     call.opening(false, Some("CRM-1"));
-    call.apply(
-        &pack,
-        T0 + 1,
-        Command::LinkCrm {
-            call_id: Some("CRM-1".into()),
-            contact_ref: Some("C-1".into()),
-        },
-    )
-    .unwrap();
+    link(&pack, &mut call, T0 + 1, "CRM-1", Some("C-1"));
     let mut restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
     assert_eq!(
         restored.opening(true, Some("CRM-ignored")),
