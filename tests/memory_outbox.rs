@@ -90,8 +90,9 @@ async fn a_sign_out_without_indexeddb_forgets_the_sign_in_tells_the_other_tabs_a
     assert_eq!(lane.teardown(None).await, Ok(0));
     sleep(50).await;
 
-    // The endpoint and its token are forgotten: nothing goes to the last handler's CRM.
-    assert_ne!(route(), Some(Route::Endpoint));
+    // The endpoint and its token are forgotten: nothing goes to the last handler's CRM, and the
+    // host's session is over until its next handshake.
+    assert_eq!(route(), Some(Route::Nowhere));
     // The other tabs hear that the erasing is done (they start their screens again).
     let told = told.borrow().clone();
     assert!(told.iter().any(|m| m.starts_with("started ")), "{told:?}");

@@ -345,8 +345,12 @@ fn the_route_shown_follows_the_lock_and_the_endpoint() {
         Some(Route::Host)
     );
     courier.update(configure(Some(crm()), None));
-    assert_eq!(shown(courier.update(Input::TornDown)), Some(Route::Host));
-    assert_eq!(courier.route(), Route::Host);
+    // Signed out: the endpoint is forgotten and the host's session is over (an iframe's port is
+    // closed until the next hello): no CRM is connected until the next handshake or configure.
+    assert_eq!(shown(courier.update(Input::TornDown)), Some(Route::Nowhere));
+    assert_eq!(courier.route(), Route::Nowhere);
+    assert_eq!(shown(courier.update(configure(None, None))), None);
+    assert_eq!(shown(courier.update(Input::HostReady)), Some(Route::Host));
 }
 
 // Endpoints and tokens
@@ -382,10 +386,11 @@ fn a_new_token_makes_the_endpoints_waiting_entries_due_at_once() {
         courier.update(configure(Some(crm()), Some("t2"))),
         vec![signed_in]
     );
-    // A token with no endpoint makes nothing due.
+    // A token with no endpoint makes nothing due (and with no host page ready, nothing is the
+    // route).
     assert_eq!(
         courier.update(configure(None, Some("t3"))),
-        vec![Action::ShowRoute(Route::Host), Action::StartRun]
+        vec![Action::ShowRoute(Route::Nowhere), Action::StartRun]
     );
 }
 
@@ -505,7 +510,7 @@ fn a_teardown_forgets_the_endpoint_and_its_token_and_reads_the_outbox_again() {
     });
     assert_eq!(
         courier.update(Input::TornDown),
-        vec![Action::ShowRoute(Route::Host), Action::Reread]
+        vec![Action::ShowRoute(Route::Nowhere), Action::Reread]
     );
     assert_eq!(courier.credentials(CRM, Some(CRM_ORIGIN)), Ok(None));
     assert_eq!(courier.closing_route(), None);
@@ -941,6 +946,8 @@ struct Browser {
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
     somewhere: bool,
+    /// Whether the host's session is open (ready, and not torn down since).
+    host_session: bool,
     /// How often each endpoint's sign-in was told since its last new token.
     sign_ins_told: std::collections::BTreeMap<String, u32>,
 }
@@ -962,6 +969,7 @@ impl Browser {
             endpoint: None,
             token: None,
             somewhere: false,
+            host_session: false,
             sign_ins_told: Default::default(),
         }
     }
@@ -979,6 +987,7 @@ impl Browser {
             }
             Event::HostReady => {
                 self.somewhere = true;
+                self.host_session = true;
                 self.feed(Input::HostReady)?;
             }
             Event::Configure(endpoint, token) => {
@@ -1121,6 +1130,7 @@ impl Browser {
             Event::TearDown => {
                 self.endpoint = None;
                 self.token = None;
+                self.host_session = false;
                 self.sign_ins_told.clear();
                 self.feed(Input::TornDown)?;
             }
@@ -1204,7 +1214,8 @@ impl Browser {
         prop_assert_eq!(self.shown, route, "the route shown is the route");
         let expected = match (self.granted, self.asked > 0, &self.endpoint) {
             (true, _, Some(_)) => Route::Endpoint,
-            (true, _, None) => Route::Host,
+            (true, _, None) if self.host_session => Route::Host,
+            (true, _, None) => Route::Nowhere,
             (false, true, _) => Route::AnotherTab,
             (false, false, _) => Route::Nowhere,
         };

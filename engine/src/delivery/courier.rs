@@ -76,7 +76,8 @@ impl CrmEndpoint {
 /// Where this tab sends entries, as the handler is shown it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Route {
-    /// Nowhere yet: no host link and no endpoint. Entries wait.
+    /// Nowhere: no host link (none yet, or its session ended with a teardown) and no endpoint.
+    /// Entries wait.
     #[default]
     Nowhere,
     /// Another tab holds the delivery lock and delivers.
@@ -155,7 +156,9 @@ pub enum Input<Token> {
     StatusComputed(OutboxStatus),
     /// The pack's retention (a pack loaded).
     RetentionSet(Retention),
-    /// The widget was torn down (a handler signed out): the endpoint and its token are forgotten.
+    /// The widget was torn down (a handler signed out): the endpoint and its token are forgotten,
+    /// and the host's session is over until it is ready again ([`Input::HostReady`]: an iframe's
+    /// next handshake; an element's script, which stays).
     TornDown,
 }
 
@@ -440,7 +443,9 @@ impl<Token: PartialEq> Courier<Token> {
                 actions.push(Action::Purge);
             }
             Input::TornDown => {
-                // The next handler's sign-in brings its own endpoint and token.
+                // The next handler's sign-in brings its own endpoint and token, and the host its
+                // own session.
+                self.host_ready = false;
                 self.endpoint = None;
                 self.token = None;
                 self.sign_in_told.clear();
@@ -501,11 +506,13 @@ impl<Token: PartialEq> Courier<Token> {
         }
     }
 
-    /// Where this tab sends entries.
+    /// Where this tab sends entries: with the lock, the endpoint if one is configured, else the
+    /// host page while its session is open, else nowhere (after a teardown, until the next).
     pub fn route(&self) -> Route {
         match (self.lock, &self.endpoint) {
             (Lock::Held, Some(_)) => Route::Endpoint,
-            (Lock::Held, None) => Route::Host,
+            (Lock::Held, None) if self.host_ready => Route::Host,
+            (Lock::Held, None) => Route::Nowhere,
             (Lock::Asked, _) => Route::AnotherTab,
             (Lock::Unasked, _) => Route::Nowhere,
         }
