@@ -1,8 +1,8 @@
 //! The courier, rule by rule (starting, the delivery lock, runs and the wake timer, the route
 //! shown, endpoints and tokens, what the host is told, retention), its helpers on the outbox, and
 //! property tests: random sequences of inputs through a simulated browser (which carries out the
-//! actions and answers later, in any order), checking that two runs never go at once, a kick
-//! during a run always leads to another run, the lock is asked for at most once, the token never
+//! actions and answers later, in any order), checking that two runs never go at once nor before
+//! the deployment settings are read, a kick during a run always leads to another run, the lock is asked for at most once, the token never
 //! goes to another origin, the route shown always matches the state, and the host is told of a
 //! sign-in at most once per endpoint and token.
 
@@ -73,6 +73,7 @@ fn status(pending: usize, age: Option<u64>) -> OutboxStatus {
 /// A courier that delivers to the host page: the host is ready and the lock granted.
 fn delivering_to_host() -> Courier<Token> {
     let mut courier = Courier::new();
+    courier.update(Input::SettingsRead);
     courier.update(Input::HostReady);
     courier.update(Input::LockGranted);
     courier
@@ -81,6 +82,7 @@ fn delivering_to_host() -> Courier<Token> {
 /// A courier that delivers to the CRM's endpoint, with no token yet.
 fn delivering_to_endpoint() -> Courier<Token> {
     let mut courier = Courier::new();
+    courier.update(Input::SettingsRead);
     courier.update(configure(Some(crm()), None));
     courier.update(Input::LockGranted);
     courier
@@ -191,6 +193,32 @@ fn a_lock_granted_that_was_never_asked_for_changes_nothing() {
 }
 
 // Runs and the wake timer
+
+#[test]
+fn no_run_goes_before_the_deployment_settings_are_read() {
+    // An element's host is ready at once, and the lock may be granted before the settings
+    // arrive: a stored entry is due, but its endpoint cannot be judged yet.
+    let mut courier = Courier::<Token>::new();
+    courier.update(Input::HostReady);
+    assert_eq!(
+        courier.update(Input::LockGranted),
+        vec![
+            Action::ShowRoute(Route::Host),
+            Action::MakeDue(Due::Reloaded)
+        ]
+    );
+    assert_eq!(courier.update(Input::Kick), vec![]);
+    assert_eq!(courier.update(Input::Woke), vec![]);
+    // Read (or given up on): the run goes, once.
+    assert_eq!(courier.update(Input::SettingsRead), vec![Action::StartRun]);
+    assert_eq!(courier.update(Input::SettingsRead), vec![]);
+    // Read before the lock is granted: the first kick runs.
+    let mut courier = Courier::<Token>::new();
+    assert_eq!(courier.update(Input::SettingsRead), vec![]);
+    courier.update(Input::HostReady);
+    courier.update(Input::LockGranted);
+    assert_eq!(courier.update(Input::Kick), vec![Action::StartRun]);
+}
 
 #[test]
 fn a_kick_starts_a_run_only_where_this_tab_delivers() {
@@ -851,6 +879,8 @@ const TOKENS: [Token; 3] = ["t0", "t1", "t2"];
 #[derive(Debug, Clone)]
 enum Event {
     Start,
+    /// The deployment settings are read (or given up on).
+    SettingsRead,
     Online,
     Elsewhere,
     HostReady,
@@ -882,6 +912,7 @@ fn event() -> impl Strategy<Value = Event> {
     let index = 0..ENDPOINTS.len();
     prop_oneof![
         1 => Just(Event::Start),
+        1 => Just(Event::SettingsRead),
         1 => Just(Event::Online),
         1 => Just(Event::Elsewhere),
         1 => Just(Event::HostReady),
@@ -946,6 +977,8 @@ struct Browser {
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
     somewhere: bool,
+    /// Whether the deployment settings have been read.
+    settings_read: bool,
     /// Whether the host's session is open (ready, and not torn down since).
     host_session: bool,
     /// How often each endpoint's sign-in was told since its last new token.
@@ -969,6 +1002,7 @@ impl Browser {
             endpoint: None,
             token: None,
             somewhere: false,
+            settings_read: false,
             host_session: false,
             sign_ins_told: Default::default(),
         }
@@ -978,6 +1012,10 @@ impl Browser {
         match event {
             Event::Start => {
                 self.feed(Input::Started)?;
+            }
+            Event::SettingsRead => {
+                self.settings_read = true;
+                self.feed(Input::SettingsRead)?;
             }
             Event::Online => {
                 self.feed(Input::Online)?;
@@ -1023,9 +1061,10 @@ impl Browser {
                 let was = (self.granted, self.runs);
                 let actions = self.feed(Input::Kick)?;
                 if was == (true, 0) {
-                    prop_assert!(
+                    prop_assert_eq!(
                         actions.contains(&Action::StartRun),
-                        "a kick while idle runs"
+                        self.settings_read,
+                        "a kick while idle runs once the settings are read"
                     );
                 }
             }
@@ -1177,6 +1216,10 @@ impl Browser {
                         self.granted,
                         "a run starts only where this tab holds the lock"
                     );
+                    prop_assert!(
+                        self.settings_read,
+                        "a run starts only once the deployment settings are read"
+                    );
                     prop_assert!(!self.timer, "the timer is cleared before a run");
                     self.runs += 1;
                     prop_assert_eq!(self.runs, 1, "never two runs at once");
@@ -1276,6 +1319,9 @@ proptest! {
         prop_assert_eq!(browser.runs, 0);
         prop_assert!(browser.follow_ups.is_empty());
         let actions = browser.feed(Input::Kick)?;
-        prop_assert_eq!(actions.contains(&Action::StartRun), browser.granted);
+        prop_assert_eq!(
+            actions.contains(&Action::StartRun),
+            browser.granted && browser.settings_read
+        );
     }
 }

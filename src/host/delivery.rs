@@ -397,6 +397,7 @@ async fn backing() -> Option<Store> {
 /// for a widget mounted in a host's page): shows what its outbox holds, and listens for the
 /// network coming back and for other tabs' changes. `sender` reaches the widget's host; `listener`
 /// hears every change. A second start of the same lane only replaces the sender and listener.
+/// Nothing is sent before the deployment settings are read (or given up on).
 pub fn start(
     lane: Lane,
     sender: impl Fn(HostEvent) + 'static,
@@ -407,6 +408,13 @@ pub fn start(
         l.sender = Some(Rc::new(sender));
     });
     feed(&lane, Input::Started);
+    // Runs wait for the deployment settings, against which each entry's endpoint is judged (the
+    // page's one read, bounded in time: host::deployment).
+    let judged = lane.clone();
+    leptos::task::spawn_local(async move {
+        let _ = super::deployment::loaded().await;
+        feed(&judged, Input::SettingsRead);
+    });
     lane
 }
 

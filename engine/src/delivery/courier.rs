@@ -17,6 +17,9 @@
 //!   (the host is ready, or an HTTP endpoint is configured).
 //! - Runs go only while this tab holds the lock, never two at once; a kick during a run always
 //!   leads to another run when it ends; one wake timer at most, never while a run goes.
+//! - No run goes before the deployment settings are read (or given up on): a run's attempts are
+//!   judged against them (an entry whose endpoint they do not list becomes a dead letter), so an
+//!   entry stored before the settings arrive is never judged against settings not yet there.
 //! - The route shown ([`Action::ShowRoute`]) is always [`Courier::route`].
 //! - The token goes only to the configured endpoint's origin ([`Courier::credentials`]).
 //! - The host hears `delivery.sign_in_needed` once per endpoint until that endpoint gets a new
@@ -93,6 +96,9 @@ pub enum Route {
 pub enum Input<Token> {
     /// The lane started in this page. A second start (the widget mounted again) changes nothing.
     Started,
+    /// The deployment settings have been read, or given up on (missing, unusable, or too slow to
+    /// arrive): an entry's endpoint can be judged against them from now on. Runs wait for this.
+    SettingsRead,
     /// The browser is online again.
     Online,
     /// Another tab changed the stored outbox, or it can be read now (the storage key arrived).
@@ -303,6 +309,8 @@ fn counts(status: &OutboxStatus) -> Counts {
 #[derive(Debug, Clone)]
 pub struct Courier<Token> {
     started: bool,
+    /// Whether the deployment settings have been read (or given up on): no run before.
+    settings_read: bool,
     host_ready: bool,
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
@@ -320,6 +328,7 @@ impl<Token> Default for Courier<Token> {
     fn default() -> Self {
         Courier {
             started: false,
+            settings_read: false,
             host_ready: false,
             endpoint: None,
             token: None,
@@ -349,6 +358,10 @@ impl<Token: PartialEq> Courier<Token> {
                     self.started = true;
                     actions.extend([Action::Listen, Action::Reread]);
                 }
+            }
+            Input::SettingsRead => {
+                self.settings_read = true;
+                self.kick(&mut actions);
             }
             Input::Online => actions.push(Action::MakeDue(Due::Online)),
             Input::StoredElsewhere => actions.push(Action::Reread),
@@ -468,10 +481,10 @@ impl<Token: PartialEq> Courier<Token> {
         }
     }
 
-    /// Something may be due: a run starts if this tab delivers and none goes; one going runs
-    /// again when it ends.
+    /// Something may be due: a run starts if this tab delivers, the deployment settings are read
+    /// and none goes; one going runs again when it ends.
     fn kick(&mut self, actions: &mut Vec<Action>) {
-        if self.lock != Lock::Held {
+        if self.lock != Lock::Held || !self.settings_read {
             return;
         }
         match self.run {
