@@ -70,6 +70,11 @@ fn a_restored_call_is_resumed_with_its_crm_link_never_a_new_context() {
         .unwrap()
         .remove("announced_as")
         .is_some());
+    // One that could not have been told (storage is not trusted) is refused, by where.
+    let mut long = old.clone();
+    long["announced_as"] = serde_json::Value::from("x".repeat(129));
+    let refused = Call::from_draft(&pack, &long.to_string()).unwrap_err();
+    assert!(refused.to_string().contains("announced_as"), "{refused}");
     let mut old = Call::from_draft(&pack, &old.to_string()).unwrap();
     assert_eq!(
         old.opening(true, None),

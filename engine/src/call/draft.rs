@@ -729,6 +729,18 @@ impl<'p> Consistency<'p> {
     fn check(mut self, draft: &DraftV1) -> Vec<Problem> {
         let says = self.log(draft);
         self.state(draft, &says);
+        // Told to the host again as the call's id: one the host could have been given (the
+        // widget's own, or a CRM call id, 1 to 128 characters).
+        if draft
+            .announced_as
+            .as_ref()
+            .is_some_and(|id| id.is_empty() || id.chars().count() > 128)
+        {
+            self.problem(
+                "announced_as",
+                "the id the call was announced under must be 1 to 128 characters",
+            );
+        }
         self.problems
     }
 
