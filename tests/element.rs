@@ -304,3 +304,35 @@ async fn destroying_a_widget_disposes_it_and_writes_its_pending_draft_at_once() 
     let own_page = incident_desk::host::drafts::draft_key(None);
     assert!(store.get(&own_page).await.unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_endpoint_is_not_kept_for_the_next_attribute_change() {
+    let e = mount("wbt-e", HANDLER).unwrap();
+    ready(&e).await;
+    let errors = || {
+        e.heard
+            .borrow()
+            .iter()
+            .filter(|(t, _)| t == "incident-desk:error")
+            .count()
+    };
+    // The test page's deployment settings list no endpoint: refused, said once.
+    let configure =
+        r#"{"agent_id":"agent-1","role":"handler","endpoint":"https://crm.example/entries"}"#;
+    JsFuture::from(e.handle.command("configure", configure))
+        .await
+        .expect_err("refused");
+    sleep(0).await;
+    assert_eq!(errors(), 1);
+    // An attribute change keeps what was accepted only: the refused endpoint is not sent again,
+    // so it is accepted and no second error is heard.
+    JsFuture::from(
+        e.handle
+            .attributes(r#"{"agent_id":"agent-2","role":"handler"}"#),
+    )
+    .await
+    .expect("accepted");
+    sleep(0).await;
+    assert_eq!(errors(), 1);
+    e.handle.destroy();
+}

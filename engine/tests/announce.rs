@@ -10,10 +10,23 @@ use support::council;
 
 const T0: u64 = 1_800_000_000_000;
 
+/// Links `call` to the CRM's call `call_id` (and contact), as a `context.set` does.
+fn link(pack: &Pack, call: &mut Call, at: u64, call_id: &str, contact: Option<&str>) {
+    call.apply(
+        pack,
+        at,
+        Command::LinkCrm {
+            call_id: Some(call_id.into()),
+            contact_ref: contact.map(Into::into),
+        },
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_new_call_starts_under_the_crm_id_when_given_else_the_widgets_own() {
     let pack = council();
-    let call = Call::open(&pack, "agent-7", T0);
+    let mut call = Call::open(&pack, "agent-7", T0);
     assert_eq!(
         call.opening(false, Some("CRM-123")),
         Effect::CallStarted {
@@ -40,20 +53,71 @@ fn a_restored_call_is_resumed_with_its_crm_link_never_a_new_context() {
             contact: None,
         }
     );
-    call.apply(
-        &pack,
-        T0 + 1,
-        Command::LinkCrm {
-            call_id: Some("CRM-9".into()),
-            contact_ref: Some("C-1".into()),
-        },
-    )
-    .unwrap();
+    // Linked since: resumed again under the id it was resumed under, with its link.
+    link(&pack, &mut call, T0 + 1, "CRM-9", Some("C-1"));
+    let resumed = Effect::CallResumed {
+        call_id: format!("incident-desk-{T0}"),
+        crm_call: Some("CRM-9".into()),
+        contact: Some("C-1".into()),
+    };
+    assert_eq!(call.opening(true, None), resumed);
+    // A draft saved before the announced id was kept (no `announced_as`): resumed under the CRM
+    // id it is linked to.
+    let draft = call.to_draft();
+    let mut old: serde_json::Value = serde_json::from_str(&draft).unwrap();
+    assert!(old
+        .as_object_mut()
+        .unwrap()
+        .remove("announced_as")
+        .is_some());
+    // One that could not have been told (storage is not trusted) is refused, by where.
+    let mut long = old.clone();
+    long["announced_as"] = serde_json::Value::from("x".repeat(129));
+    let refused = Call::from_draft(&pack, &long.to_string()).unwrap_err();
+    assert!(refused.to_string().contains("announced_as"), "{refused}");
+    let mut old = Call::from_draft(&pack, &old.to_string()).unwrap();
     assert_eq!(
-        call.opening(true, None),
+        old.opening(true, None),
         Effect::CallResumed {
             call_id: "CRM-9".into(),
             crm_call: Some("CRM-9".into()),
+            contact: Some("C-1".into()),
+        }
+    );
+}
+
+#[test]
+fn a_resumed_call_is_announced_under_the_id_it_started_with() {
+    let pack = council();
+    let own = format!("incident-desk-{T0}");
+    // Started under the widget's own id; the CRM's context came only during the call.
+    let mut call = Call::open(&pack, "agent-7", T0);
+    assert_eq!(
+        call.opening(false, None),
+        Effect::CallStarted {
+            call_id: own.clone()
+        }
+    );
+    link(&pack, &mut call, T0 + 5_000, "CRM-9", None);
+    let mut restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(
+        restored.opening(true, None),
+        Effect::CallResumed {
+            call_id: own,
+            crm_call: Some("CRM-9".into()),
+            contact: None,
+        }
+    );
+    // Started under the CRM's id: resumed under it.
+    let mut call = Call::open(&pack, "agent-7", T0);
+    call.opening(false, Some("CRM-1"));
+    link(&pack, &mut call, T0 + 1, "CRM-1", Some("C-1"));
+    let mut restored = Call::from_draft(&pack, &call.to_draft()).unwrap();
+    assert_eq!(
+        restored.opening(true, Some("CRM-ignored")),
+        Effect::CallResumed {
+            call_id: "CRM-1".into(),
+            crm_call: Some("CRM-1".into()),
             contact: Some("C-1".into()),
         }
     );

@@ -1,10 +1,10 @@
 //! The courier, rule by rule (starting, the delivery lock, runs and the wake timer, the route
 //! shown, endpoints and tokens, what the host is told, retention), its helpers on the outbox, and
 //! property tests: random sequences of inputs through a simulated browser (which carries out the
-//! actions and answers later, in any order), checking that two runs never go at once, a kick
-//! during a run always leads to another run, the lock is asked for at most once, the token never
+//! actions and answers later, in any order), checking that two runs never go at once nor before
+//! the deployment settings are read, a kick during a run always leads to another run, the lock is asked for at most once, the token never
 //! goes to another origin, the route shown always matches the state, and the host is told of a
-//! sign-in at most once per token.
+//! sign-in at most once per endpoint and token.
 
 use incident_engine::delivery::courier::{
     entry_not_json, http_answer, take_due, write_for, Action, Courier, CrmEndpoint, Due, Input,
@@ -73,6 +73,7 @@ fn status(pending: usize, age: Option<u64>) -> OutboxStatus {
 /// A courier that delivers to the host page: the host is ready and the lock granted.
 fn delivering_to_host() -> Courier<Token> {
     let mut courier = Courier::new();
+    courier.update(Input::SettingsRead);
     courier.update(Input::HostReady);
     courier.update(Input::LockGranted);
     courier
@@ -81,6 +82,7 @@ fn delivering_to_host() -> Courier<Token> {
 /// A courier that delivers to the CRM's endpoint, with no token yet.
 fn delivering_to_endpoint() -> Courier<Token> {
     let mut courier = Courier::new();
+    courier.update(Input::SettingsRead);
     courier.update(configure(Some(crm()), None));
     courier.update(Input::LockGranted);
     courier
@@ -191,6 +193,32 @@ fn a_lock_granted_that_was_never_asked_for_changes_nothing() {
 }
 
 // Runs and the wake timer
+
+#[test]
+fn no_run_goes_before_the_deployment_settings_are_read() {
+    // An element's host is ready at once, and the lock may be granted before the settings
+    // arrive: a stored entry is due, but its endpoint cannot be judged yet.
+    let mut courier = Courier::<Token>::new();
+    courier.update(Input::HostReady);
+    assert_eq!(
+        courier.update(Input::LockGranted),
+        vec![
+            Action::ShowRoute(Route::Host),
+            Action::MakeDue(Due::Reloaded)
+        ]
+    );
+    assert_eq!(courier.update(Input::Kick), vec![]);
+    assert_eq!(courier.update(Input::Woke), vec![]);
+    // Read (or given up on): the run goes, once.
+    assert_eq!(courier.update(Input::SettingsRead), vec![Action::StartRun]);
+    assert_eq!(courier.update(Input::SettingsRead), vec![]);
+    // Read before the lock is granted: the first kick runs.
+    let mut courier = Courier::<Token>::new();
+    assert_eq!(courier.update(Input::SettingsRead), vec![]);
+    courier.update(Input::HostReady);
+    courier.update(Input::LockGranted);
+    assert_eq!(courier.update(Input::Kick), vec![Action::StartRun]);
+}
 
 #[test]
 fn a_kick_starts_a_run_only_where_this_tab_delivers() {
@@ -345,8 +373,12 @@ fn the_route_shown_follows_the_lock_and_the_endpoint() {
         Some(Route::Host)
     );
     courier.update(configure(Some(crm()), None));
-    assert_eq!(shown(courier.update(Input::TornDown)), Some(Route::Host));
-    assert_eq!(courier.route(), Route::Host);
+    // Signed out: the endpoint is forgotten and the host's session is over (an iframe's port is
+    // closed until the next hello): no CRM is connected until the next handshake or configure.
+    assert_eq!(shown(courier.update(Input::TornDown)), Some(Route::Nowhere));
+    assert_eq!(courier.route(), Route::Nowhere);
+    assert_eq!(shown(courier.update(configure(None, None))), None);
+    assert_eq!(shown(courier.update(Input::HostReady)), Some(Route::Host));
 }
 
 // Endpoints and tokens
@@ -382,10 +414,11 @@ fn a_new_token_makes_the_endpoints_waiting_entries_due_at_once() {
         courier.update(configure(Some(crm()), Some("t2"))),
         vec![signed_in]
     );
-    // A token with no endpoint makes nothing due.
+    // A token with no endpoint makes nothing due (and with no host page ready, nothing is the
+    // route).
     assert_eq!(
         courier.update(configure(None, Some("t3"))),
-        vec![Action::ShowRoute(Route::Host), Action::StartRun]
+        vec![Action::ShowRoute(Route::Nowhere), Action::StartRun]
     );
 }
 
@@ -466,6 +499,36 @@ fn the_host_is_told_once_per_token_that_the_endpoint_wants_a_sign_in() {
 }
 
 #[test]
+fn a_sign_in_needed_is_remembered_per_endpoint_and_a_new_token_clears_it_for_its_own() {
+    // An entry keeps the endpoint it was closed under: one closed under another endpoint may
+    // still be waiting when this one asks for a sign-in.
+    const INTAKE: &str = "https://intake.example/entries";
+    let mut courier = delivering_to_endpoint();
+    courier.update(configure(Some(crm()), Some("t1")));
+    let unauthorised = Failure::SignInNeeded { status: 401 };
+    let failed = |endpoint: &str| Input::PostFailed {
+        endpoint: endpoint.to_owned(),
+        failure: unauthorised.clone(),
+    };
+    let told = |endpoint: &str| {
+        vec![Action::Tell(Tell::SignInNeeded {
+            endpoint: endpoint.to_owned(),
+            reason: unauthorised.describe(),
+        })]
+    };
+    assert_eq!(courier.update(failed(CRM)), told(CRM));
+    // Another endpoint's sign-in is its own: told, once.
+    assert_eq!(courier.update(failed(INTAKE)), told(INTAKE));
+    assert_eq!(courier.update(failed(INTAKE)), vec![]);
+    assert_eq!(courier.update(failed(CRM)), vec![]);
+    // A new token for the configured endpoint: its sign-in is told again, the other's is not.
+    courier.update(configure(Some(crm()), Some("t2")));
+    assert_eq!(courier.update(failed(INTAKE)), vec![]);
+    assert_eq!(courier.update(failed(CRM)), told(CRM));
+    assert_eq!(courier.update(failed(CRM)), vec![]);
+}
+
+#[test]
 fn a_teardown_forgets_the_endpoint_and_its_token_and_reads_the_outbox_again() {
     let mut courier = delivering_to_endpoint();
     courier.update(configure(Some(crm()), Some("t1")));
@@ -475,7 +538,7 @@ fn a_teardown_forgets_the_endpoint_and_its_token_and_reads_the_outbox_again() {
     });
     assert_eq!(
         courier.update(Input::TornDown),
-        vec![Action::ShowRoute(Route::Host), Action::Reread]
+        vec![Action::ShowRoute(Route::Nowhere), Action::Reread]
     );
     assert_eq!(courier.credentials(CRM, Some(CRM_ORIGIN)), Ok(None));
     assert_eq!(courier.closing_route(), None);
@@ -816,6 +879,8 @@ const TOKENS: [Token; 3] = ["t0", "t1", "t2"];
 #[derive(Debug, Clone)]
 enum Event {
     Start,
+    /// The deployment settings are read (or given up on).
+    SettingsRead,
     Online,
     Elsewhere,
     HostReady,
@@ -847,6 +912,7 @@ fn event() -> impl Strategy<Value = Event> {
     let index = 0..ENDPOINTS.len();
     prop_oneof![
         1 => Just(Event::Start),
+        1 => Just(Event::SettingsRead),
         1 => Just(Event::Online),
         1 => Just(Event::Elsewhere),
         1 => Just(Event::HostReady),
@@ -911,7 +977,12 @@ struct Browser {
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
     somewhere: bool,
-    sign_ins_told: u32,
+    /// Whether the deployment settings have been read.
+    settings_read: bool,
+    /// Whether the host's session is open (ready, and not torn down since).
+    host_session: bool,
+    /// How often each endpoint's sign-in was told since its last new token.
+    sign_ins_told: std::collections::BTreeMap<String, u32>,
 }
 
 impl Browser {
@@ -931,7 +1002,9 @@ impl Browser {
             endpoint: None,
             token: None,
             somewhere: false,
-            sign_ins_told: 0,
+            settings_read: false,
+            host_session: false,
+            sign_ins_told: Default::default(),
         }
     }
 
@@ -939,6 +1012,10 @@ impl Browser {
         match event {
             Event::Start => {
                 self.feed(Input::Started)?;
+            }
+            Event::SettingsRead => {
+                self.settings_read = true;
+                self.feed(Input::SettingsRead)?;
             }
             Event::Online => {
                 self.feed(Input::Online)?;
@@ -948,13 +1025,15 @@ impl Browser {
             }
             Event::HostReady => {
                 self.somewhere = true;
+                self.host_session = true;
                 self.feed(Input::HostReady)?;
             }
             Event::Configure(endpoint, token) => {
                 let endpoint = endpoint.map(|i| CrmEndpoint::new(ENDPOINTS[i].0, ENDPOINTS[i].1));
                 let token = token.map(|i| TOKENS[i]);
-                if token.is_some() && token != self.token {
-                    self.sign_ins_told = 0;
+                if let (Some(endpoint), true) = (&endpoint, token.is_some() && token != self.token)
+                {
+                    self.sign_ins_told.remove(endpoint.url());
                 }
                 self.somewhere |= endpoint.is_some();
                 self.endpoint = endpoint.clone();
@@ -982,9 +1061,10 @@ impl Browser {
                 let was = (self.granted, self.runs);
                 let actions = self.feed(Input::Kick)?;
                 if was == (true, 0) {
-                    prop_assert!(
+                    prop_assert_eq!(
                         actions.contains(&Action::StartRun),
-                        "a kick while idle runs"
+                        self.settings_read,
+                        "a kick while idle runs once the settings are read"
                     );
                 }
             }
@@ -1089,7 +1169,8 @@ impl Browser {
             Event::TearDown => {
                 self.endpoint = None;
                 self.token = None;
-                self.sign_ins_told = 0;
+                self.host_session = false;
+                self.sign_ins_told.clear();
                 self.feed(Input::TornDown)?;
             }
             Event::Wait(ms) => self.now += u64::from(ms),
@@ -1135,6 +1216,10 @@ impl Browser {
                         self.granted,
                         "a run starts only where this tab holds the lock"
                     );
+                    prop_assert!(
+                        self.settings_read,
+                        "a run starts only once the deployment settings are read"
+                    );
                     prop_assert!(!self.timer, "the timer is cleared before a run");
                     self.runs += 1;
                     prop_assert_eq!(self.runs, 1, "never two runs at once");
@@ -1153,9 +1238,10 @@ impl Browser {
                     prop_assert_eq!(attempt.endpoint.as_ref(), Some(endpoint))
                 }
                 Action::Offer(attempt) => prop_assert!(attempt.endpoint.is_none()),
-                Action::Tell(Tell::SignInNeeded { .. }) => {
-                    self.sign_ins_told += 1;
-                    prop_assert_eq!(self.sign_ins_told, 1, "a sign-in is told once per token");
+                Action::Tell(Tell::SignInNeeded { endpoint, .. }) => {
+                    let told = self.sign_ins_told.entry(endpoint.clone()).or_default();
+                    *told += 1;
+                    prop_assert_eq!(*told, 1, "a sign-in is told once per endpoint and token");
                 }
                 Action::Tell(_) => {}
                 Action::ShowRoute(route) => self.shown = *route,
@@ -1171,7 +1257,8 @@ impl Browser {
         prop_assert_eq!(self.shown, route, "the route shown is the route");
         let expected = match (self.granted, self.asked > 0, &self.endpoint) {
             (true, _, Some(_)) => Route::Endpoint,
-            (true, _, None) => Route::Host,
+            (true, _, None) if self.host_session => Route::Host,
+            (true, _, None) => Route::Nowhere,
             (false, true, _) => Route::AnotherTab,
             (false, false, _) => Route::Nowhere,
         };
@@ -1232,6 +1319,9 @@ proptest! {
         prop_assert_eq!(browser.runs, 0);
         prop_assert!(browser.follow_ups.is_empty());
         let actions = browser.feed(Input::Kick)?;
-        prop_assert_eq!(actions.contains(&Action::StartRun), browser.granted);
+        prop_assert_eq!(
+            actions.contains(&Action::StartRun),
+            browser.granted && browser.settings_read
+        );
     }
 }

@@ -397,6 +397,7 @@ async fn backing() -> Option<Store> {
 /// for a widget mounted in a host's page): shows what its outbox holds, and listens for the
 /// network coming back and for other tabs' changes. `sender` reaches the widget's host; `listener`
 /// hears every change. A second start of the same lane only replaces the sender and listener.
+/// Nothing is sent before the deployment settings are read (or given up on).
 pub fn start(
     lane: Lane,
     sender: impl Fn(HostEvent) + 'static,
@@ -407,6 +408,13 @@ pub fn start(
         l.sender = Some(Rc::new(sender));
     });
     feed(&lane, Input::Started);
+    // Runs wait for the deployment settings, against which each entry's endpoint is judged (the
+    // page's one read, bounded in time: host::deployment).
+    let judged = lane.clone();
+    leptos::task::spawn_local(async move {
+        let _ = super::deployment::loaded().await;
+        feed(&judged, Input::SettingsRead);
+    });
     lane
 }
 
@@ -725,25 +733,32 @@ pub async fn send_again(lane: &Lane, key: IdempotencyKey) -> Result<bool, StoreE
 /// the call on its screen and never write it back ([`drafts::announce_teardown`]). Entries not yet
 /// delivered are kept (they are incident records; nothing is ever dropped), each with the route it
 /// was closed under; returns how many. Resolves only once the erasing has committed. Other widgets'
-/// drafts and outboxes in the page are theirs and are left alone.
+/// drafts and outboxes in the page are theirs and are left alone. Without IndexedDB (the outbox in
+/// this tab's memory) there is nothing stored to erase, and everything after the erasing is done
+/// all the same: the endpoint and token forgotten, the other tabs told it is done, the storage key
+/// dropped and the widget page's local storage cleared.
 pub async fn teardown(lane: &Lane, instance: Option<&str>) -> Result<usize, StoreError> {
     use super::drafts;
     drafts::silence_savers(instance);
     drafts::announce_teardown(instance, drafts::TeardownPhase::Started);
-    let Some(store) = backing().await else {
-        let kept = with_lane(lane, |l| {
+    let kept = match backing().await {
+        Some(store) => {
+            let kept = erase(lane, instance, &store).await?;
+            // A save another tab had begun before it heard of the teardown lands after the
+            // erasing: a second sweep, a moment later, takes it too.
+            drafts::sleep_ms(500).await;
+            erase(lane, instance, &store).await?;
+            kept
+        }
+        // No IndexedDB: the outbox is this tab's memory, and its delivered keys go. What follows
+        // (forgetting the sign-in, telling the other tabs, clearing the page) is the same.
+        None => with_lane(lane, |l| {
             l.memory.as_mut().map_or(0, |o| {
                 o.purge(u64::MAX);
                 o.entries().len()
             })
-        });
-        return Ok(kept);
+        }),
     };
-    let kept = erase(lane, instance, &store).await?;
-    // A save another tab had begun before it heard of the teardown lands after the erasing: a
-    // second sweep, a moment later, takes it too.
-    drafts::sleep_ms(500).await;
-    erase(lane, instance, &store).await?;
     // On the widget's own page, its local storage too; in a host's page that storage is the host's.
     if super::page::is_widget_page() {
         if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {

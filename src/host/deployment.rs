@@ -9,7 +9,11 @@
 //! ([`set_url`]). It is fetched without the cache (a replaced file counts at the next load), with
 //! same-origin credentials, and read only up to the engine's size limit.
 //!
-//! When it cannot be used (missing, unreachable, too large, not the settings), nothing is
+//! It is waited for at most [`TIMEOUT_MS`]: a file that has not arrived by then (a server or
+//! proxy that never answers) is given up on, the fetch aborted, and the settings taken as
+//! unusable, so a `configure` naming an endpoint is answered (refused) rather than left waiting.
+//!
+//! When it cannot be used (missing, unreachable, too slow, too large, not the settings), nothing is
 //! allowed: no host gets a handshake and no endpoint is used. The widget's own page then carries
 //! `data-incident-desk-deployment="error"` on `<html>` (`"loaded"` when the settings are in
 //! force), for the host and the tests to see; the reason is [`loaded`]'s `Err`. Nothing is written
@@ -23,6 +27,8 @@ use std::task::{Context, Poll, Waker};
 
 use incident_engine::protocol::deployment::{Deployment, MAX_DEPLOYMENT_BYTES};
 
+use leptos::prelude::set_timeout_with_handle;
+
 use super::pack_source::{fetch_bytes, FetchError};
 use super::page;
 
@@ -31,6 +37,11 @@ pub const DEFAULT_URL: &str = "deployment.json";
 
 /// The attribute on the widget page's `<html>` saying whether the settings are in force.
 pub const DEPLOYMENT_ATTRIBUTE: &str = "data-incident-desk-deployment";
+
+/// How long the file is waited for, in milliseconds (the whole of it, answer and body): a few
+/// seconds, longer than a served file takes on a slow line, short enough that the host's
+/// `configure` is answered while the handler is still signing in (docs/embedding.md).
+pub const TIMEOUT_MS: u64 = 5_000;
 
 /// What [`loaded`] gives every caller.
 type Loaded = Result<Rc<Deployment>, String>;
@@ -127,30 +138,49 @@ impl Future for WhenLoaded {
 }
 
 /// Fetches and checks the file at `url`: the settings, or what is wrong and where. Each call
-/// fetches afresh (the page's one read is [`loaded`]).
+/// fetches afresh (the page's one read is [`loaded`]), and gives up after [`TIMEOUT_MS`].
 pub async fn read(url: &str) -> Result<Deployment, String> {
     let init = web_sys::RequestInit::new();
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     init.set_cache(web_sys::RequestCache::NoStore);
-    let bytes = fetch_bytes(url, Some(&init), MAX_DEPLOYMENT_BYTES)
-        .await
-        .map_err(|error| match error {
-            FetchError::Unreachable { detail } => {
-                format!("deployment.json could not be fetched from {url}: {detail}")
-            }
-            FetchError::NotFound { status } => format!(
-                "deployment.json was not found at {url} (HTTP {status}): the server must serve \
+    let abort = web_sys::AbortController::new().ok();
+    if let Some(abort) = &abort {
+        init.set_signal(Some(&abort.signal()));
+    }
+    // Only fails without a window, where the fetch fails too.
+    let timer = abort.clone().and_then(|abort| {
+        set_timeout_with_handle(
+            move || abort.abort(),
+            std::time::Duration::from_millis(TIMEOUT_MS),
+        )
+        .ok()
+    });
+    let fetched = fetch_bytes(url, Some(&init), MAX_DEPLOYMENT_BYTES).await;
+    if let Some(timer) = timer {
+        timer.clear();
+    }
+    let timed_out = abort.is_some_and(|abort| abort.signal().aborted());
+    let bytes = fetched.map_err(|error| match error {
+        _ if timed_out => format!(
+            "deployment.json did not arrive from {url} within {} seconds",
+            TIMEOUT_MS / 1000
+        ),
+        FetchError::Unreachable { detail } => {
+            format!("deployment.json could not be fetched from {url}: {detail}")
+        }
+        FetchError::NotFound { status } => format!(
+            "deployment.json was not found at {url} (HTTP {status}): the server must serve \
                  the organisation's deployment settings there"
-            ),
-            FetchError::Http { status } => {
-                format!("deployment.json could not be fetched from {url}: HTTP {status}")
-            }
-            FetchError::TooLarge { bytes, limit } => format!(
-                "deployment.json at {url} is too large: {} is over the limit of {}",
-                incident_engine::human_bytes(bytes),
-                incident_engine::human_bytes(limit)
-            ),
-        })?;
+        ),
+        FetchError::Http { status } => {
+            format!("deployment.json could not be fetched from {url}: HTTP {status}")
+        }
+        FetchError::TooLarge { bytes, limit } => format!(
+            "deployment.json at {url} is too large: {} is over the limit of {}",
+            incident_engine::human_bytes(bytes),
+            incident_engine::human_bytes(limit)
+        ),
+    })?;
     let text = String::from_utf8(bytes)
         .map_err(|_| format!("deployment.json at {url} is not UTF-8 text"))?;
     Deployment::parse(&text).map_err(|error| format!("{error} ({url})"))

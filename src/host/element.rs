@@ -38,8 +38,8 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use incident_engine::protocol::{
-    read_bare_command, Configure, HostCommand, HostEvent, InstanceId, Origin, PayloadRoot,
-    Rejection,
+    read_bare_command, BearerToken, Configure, Endpoint, HostCommand, HostEvent, InstanceId,
+    Origin, PayloadRoot, Rejection,
 };
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -85,7 +85,9 @@ pub struct ElementLink {
     ready: Cell<bool>,
     destroyed: Cell<bool>,
     /// The configuration in force: an attribute change is merged into it (see
-    /// [`Widget::attributes`]), so the endpoint and token a script configured stay.
+    /// [`Widget::attributes`]), so the endpoint and token a script configured stay. A refused
+    /// endpoint is not in force: its configure's refusal puts back the endpoint and token before it
+    /// ([`ElementReply::refused`]).
     last: RefCell<Option<Configure>>,
     /// The `command` promises waiting for the app to have acted on their commands.
     waiting: RefCell<Vec<Waiting>>,
@@ -144,10 +146,16 @@ impl ElementLink {
     /// Acts on a checked command: the look here, the rest in the app, which answers through the
     /// reply (settling the promise `ticket` names, if any).
     fn deliver(self: &Rc<Self>, command: HostCommand, ticket: Option<u64>) {
+        let mut endpoint_before = None;
         match &command {
             HostCommand::Configure(configure) => {
                 self.set_look(configure);
-                *self.last.borrow_mut() = Some(configure.clone());
+                let before = self.last.replace(Some(configure.clone()));
+                endpoint_before = Some(EndpointBefore {
+                    sent: configure.endpoint.clone(),
+                    endpoint: before.as_ref().and_then(|b| b.endpoint.clone()),
+                    token: before.and_then(|b| b.token),
+                });
             }
             // Signed out: the next attribute change starts from the attributes alone.
             HostCommand::Teardown(_) => *self.last.borrow_mut() = None,
@@ -156,6 +164,7 @@ impl ElementLink {
         let reply = ElementReply {
             link: self.clone(),
             ticket,
+            endpoint_before,
         };
         let on_command = self.on_command.borrow().clone();
         if let Some(on_command) = on_command {
@@ -209,6 +218,16 @@ impl ElementLink {
 pub struct ElementReply {
     link: Rc<ElementLink>,
     ticket: Option<u64>,
+    /// For a `configure`: what its refusal puts back.
+    endpoint_before: Option<EndpointBefore>,
+}
+
+/// The endpoint and token in force before a `configure` that sent `sent`: put back in the
+/// configuration in force if that endpoint is refused, so it is never sent again.
+struct EndpointBefore {
+    sent: Option<Endpoint>,
+    endpoint: Option<Endpoint>,
+    token: Option<BearerToken>,
 }
 
 impl ElementReply {
@@ -220,6 +239,15 @@ impl ElementReply {
     /// The command was refused after it was accepted (as a `configure` whose endpoint the
     /// deployment does not list): `incident-desk:error`, and the promise rejects with its words.
     pub fn refused(mut self, rejection: Rejection) {
+        if let Some(before) = self.endpoint_before.take() {
+            // Unless a later configure or a teardown has replaced it since.
+            if let Some(last) = self.link.last.borrow_mut().as_mut() {
+                if last.endpoint == before.sent {
+                    last.endpoint = before.endpoint;
+                    last.token = before.token;
+                }
+            }
+        }
         self.link.emit(&HostEvent::error(&rejection));
         if let Some(ticket) = self.ticket.take() {
             self.link.settle(ticket, Some(&rejection.to_string()));
@@ -390,7 +418,8 @@ impl Widget {
     /// The element's attributes changed (`element.js`): `configure_json` is the configuration the
     /// attributes alone make (agent_id, agent_name, role, locale, z_index). It is merged into the
     /// configuration in force, so what a script configured and the attributes cannot say (the
-    /// endpoint, the token, the theme) stays as it was. Resolves or rejects as
+    /// endpoint, the token, the theme) stays as it was: only what was accepted (an endpoint the
+    /// deployment refused is not in force, and is not sent again). Resolves or rejects as
     /// [`Widget::command`] does.
     pub fn attributes(&self, configure_json: &str) -> js_sys::Promise {
         // Refused (with its reason and error event) as any configure is, when it does not fit or

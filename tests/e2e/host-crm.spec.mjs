@@ -583,24 +583,52 @@ async function draftKeys(target) {
   return (await storedData(target)).keys.filter((k) => k.startsWith('draft'));
 }
 
-test('<incident-desk> attribute change keeps the endpoint a script configured: the entry still reaches the CRM', async ({ page, request }) => {
-  const crm = new CrmEndpoint(request);
-  await crm.reset();
+/**
+ * Opens the element page with desk B on the quick pack, delivering by HTTP to the test CRM, as the
+ * CRM's script sets it up; returns the page.
+ */
+async function elementDeskOnEndpoint(page) {
   const host = new ElementHostPage(page);
   await host.open();
-  // Desk B on the quick pack, delivering by HTTP to the test CRM, as the CRM's script set it up.
   await host.host('b').evaluate((element) => element.setAttribute('pack', '/fixtures/packs/good/quick-close.json'));
   await host.settled('b');
   await host.host('b').evaluate((element, endpoint) =>
     element.desk.command('configure', { agent_id: 'a-1', role: 'handler', endpoint }),
     new URL('/crm/entries', page.url()).href,
   );
+  return host;
+}
+
+test('<incident-desk> attribute change keeps the endpoint a script configured: the entry still reaches the CRM', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+  const host = await elementDeskOnEndpoint(page);
   // The next handler signs in through the attribute only.
   await host.host('b').evaluate((element) => element.setAttribute('agent', 'a-2'));
   await quickCall(page, host.host('b'));
   await expect.poll(async () => (await crm.state()).entries.length, { timeout: 30_000 }).toBe(1);
   const [stored] = (await crm.state()).entries;
   expect(stored.body.handler).toBe('a-2');
+});
+
+test('<incident-desk> after a reload: an entry stored for an endpoint waits for the deployment settings, never a dead letter because the first run beat them', async ({ page, request }) => {
+  const crm = new CrmEndpoint(request);
+  await crm.reset({ offline: true });
+  const host = await elementDeskOnEndpoint(page);
+  // Closed while the CRM is unreachable: it waits in the outbox with its endpoint.
+  await quickCall(page, host.host('b'));
+  await expect(outboxStatus(host.host('b'))).toContainText('1 log entry waiting for the CRM');
+  await crm.configure({ offline: false });
+  // The page comes back with its deployment settings slow to arrive: desk B's stored entry is due
+  // at once, but its endpoint can be judged only against the settings.
+  await page.route('**/deployment.json', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await route.continue();
+  });
+  await page.reload();
+  await host.settled('b');
+  await expect.poll(async () => (await crm.state()).entries.length, { timeout: 30_000 }).toBe(1);
+  await expect(outboxStatus(host.host('b'))).toHaveText('Every closed call has reached the CRM.');
 });
 
 test('context.set for another call does not re-link the open call; it waits for the next call', async ({ page, request }) => {

@@ -21,6 +21,8 @@
 //   down elsewhere never writes its call back. A teardown whose erasing fails is never said to be
 //   done: the element's promise rejects with `teardown_failed` (the iframe's story, with the
 //   endpoint, token and storage key dropped all the same, is in host-crm.spec.mjs).
+// - Deployment settings that never answer are given up on after a bounded wait: a configure's
+//   endpoint is then refused (nothing is allowed), never left hanging.
 import { test, expect } from '@playwright/test';
 import { CallDesk, CrmHostPage, ElementHostPage, StandalonePage, quickCallToCode, storedData } from './pages.mjs';
 
@@ -360,6 +362,35 @@ test('element mode: an endpoint outside the deployment rejects the configure pro
   expect(result.outcome).not.toBe('resolved');
   expect(result.heard).toHaveLength(1);
   expectEndpointRefusedByWhereAndWhy(result.heard[0], '$.endpoint');
+  expect(result.outcome).toBe(result.heard[0].message);
+  await expect(host.host('b').locator('.idk-signed-in')).toHaveText('Calls logged as agent-7 · trainee');
+});
+
+test('element mode: deployment.json that never answers: a configure naming an endpoint is refused once the wait is bounded, never left hanging', async ({ page, baseURL }) => {
+  // The deployment settings beside element.js never answer (a stalled proxy).
+  await page.route('**/deployment.json', () => {});
+  const host = new ElementHostPage(page);
+  await host.open();
+  const result = await host.host('b').evaluate(async (element, endpoint) => {
+    const heard = [];
+    element.addEventListener('incident-desk:error', (event) => heard.push(event.detail));
+    const started = performance.now();
+    const hung = new Promise((resolve) => setTimeout(() => resolve('still waiting after 20 s'), 20_000));
+    const configured = element.desk.command('configure', { agent_id: 'agent-7', role: 'trainee', endpoint }).then(
+      () => 'resolved',
+      (error) => error.message,
+    );
+    const outcome = await Promise.race([configured, hung]);
+    const waited = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { outcome, heard, waited };
+  }, new URL('/crm/entries', baseURL).href);
+  // Without settings nothing is allowed (as when the file is missing): refused, by where and why.
+  expect(result.outcome).not.toBe('still waiting after 20 s');
+  expect(result.outcome).not.toBe('resolved');
+  expect(result.waited).toBeLessThan(10_000);
+  expect(result.heard).toHaveLength(1);
+  expect(result.heard[0].code).toBe('endpoint_not_allowed');
   expect(result.outcome).toBe(result.heard[0].message);
   await expect(host.host('b').locator('.idk-signed-in')).toHaveText('Calls logged as agent-7 · trainee');
 });

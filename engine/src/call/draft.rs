@@ -222,6 +222,10 @@ struct DraftV1 {
     safety_yes: Vec<DraftSafetyYes>,
     major_incident: Option<DraftMajorIncident>,
     log: Vec<DraftLogEvent>,
+    /// The id the host was given for the call. Added after the first drafts were saved: those
+    /// read as "not kept" (and are resumed under their CRM link's id, as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    announced_as: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -318,6 +322,7 @@ impl Call {
             safety,
             safety_yes,
             major,
+            announced_as,
         } = self;
         // `Call::open` logs the pack first; `from_draft` refuses a log that does not start so.
         let pack = match log.first().map(|e| &e.what) {
@@ -352,6 +357,7 @@ impl Call {
             safety_yes: safety_yes.iter().map(DraftSafetyYes::from).collect(),
             major_incident: major.as_ref().map(DraftMajorIncident::from),
             log: log.iter().map(DraftLogEvent::from).collect(),
+            announced_as: announced_as.clone(),
         };
         // Cannot fail: every map key is a string and the answers are finite. The engine never
         // panics, so say so in JSON that `from_draft` will refuse, rather than unwrap.
@@ -482,6 +488,7 @@ impl DraftV1 {
             safety_yes,
             major_incident,
             log,
+            announced_as,
         } = self;
         Call {
             handler,
@@ -497,6 +504,7 @@ impl DraftV1 {
             safety,
             safety_yes: safety_yes.into_iter().map(SafetyYes::from).collect(),
             major: major_incident.map(MajorIncident::from),
+            announced_as,
         }
     }
 }
@@ -721,6 +729,18 @@ impl<'p> Consistency<'p> {
     fn check(mut self, draft: &DraftV1) -> Vec<Problem> {
         let says = self.log(draft);
         self.state(draft, &says);
+        // Told to the host again as the call's id: one the host could have been given (the
+        // widget's own, or a CRM call id, 1 to 128 characters).
+        if draft
+            .announced_as
+            .as_ref()
+            .is_some_and(|id| id.is_empty() || id.chars().count() > 128)
+        {
+            self.problem(
+                "announced_as",
+                "the id the call was announced under must be 1 to 128 characters",
+            );
+        }
         self.problems
     }
 

@@ -646,6 +646,10 @@ pub struct Call {
     /// What every "yes" so far asks for, in the order given.
     pub(crate) safety_yes: Vec<SafetyYes>,
     pub(crate) major: Option<MajorIncident>,
+    /// The id the host was given when the call was put on screen (`call.started`, or the first
+    /// `call.resumed` of a draft saved before this was kept), so every later `call.resumed`
+    /// names the same call ([`Call::opening`]).
+    pub(crate) announced_as: Option<String>,
 }
 
 impl Call {
@@ -670,6 +674,7 @@ impl Call {
             safety: BTreeMap::new(),
             safety_yes: Vec::new(),
             major: None,
+            announced_as: None,
         };
         let file = pack.file();
         call.record(

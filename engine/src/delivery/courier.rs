@@ -17,16 +17,22 @@
 //!   (the host is ready, or an HTTP endpoint is configured).
 //! - Runs go only while this tab holds the lock, never two at once; a kick during a run always
 //!   leads to another run when it ends; one wake timer at most, never while a run goes.
+//! - No run goes before the deployment settings are read (or given up on): a run's attempts are
+//!   judged against them (an entry whose endpoint they do not list becomes a dead letter), so an
+//!   entry stored before the settings arrive is never judged against settings not yet there.
 //! - The route shown ([`Action::ShowRoute`]) is always [`Courier::route`].
 //! - The token goes only to the configured endpoint's origin ([`Courier::credentials`]).
-//! - The host hears `delivery.sign_in_needed` once per token, and `outbox.status` when the counts
-//!   change (not the age, which changes every millisecond).
+//! - The host hears `delivery.sign_in_needed` once per endpoint until that endpoint gets a new
+//!   token (an entry keeps the endpoint it was closed under, so entries for several may wait), and
+//!   `outbox.status` when the counts change (not the age, which changes every millisecond).
 //!
 //! The protocol's types (`Endpoint`, `BearerToken`, `HostEvent`) sit in a layer above this one,
 //! so the courier has its own: an endpoint is its address and origin as text ([`CrmEndpoint`],
 //! made from the protocol's `Endpoint`), the token is any value the browser gives it (compared,
 //! kept and handed back, never looked into), and what the host is to hear is a [`Tell`] the
 //! browser turns into a `HostEvent`.
+
+use std::collections::BTreeSet;
 
 use crate::delivery::outbox::{
     Acked, Attempt, Failure, IdempotencyKey, Outbox, OutboxStatus, RetryPolicy,
@@ -73,7 +79,8 @@ impl CrmEndpoint {
 /// Where this tab sends entries, as the handler is shown it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Route {
-    /// Nowhere yet: no host link and no endpoint. Entries wait.
+    /// Nowhere: no host link (none yet, or its session ended with a teardown) and no endpoint.
+    /// Entries wait.
     #[default]
     Nowhere,
     /// Another tab holds the delivery lock and delivers.
@@ -89,6 +96,9 @@ pub enum Route {
 pub enum Input<Token> {
     /// The lane started in this page. A second start (the widget mounted again) changes nothing.
     Started,
+    /// The deployment settings have been read, or given up on (missing, unusable, or too slow to
+    /// arrive): an entry's endpoint can be judged against them from now on. Runs wait for this.
+    SettingsRead,
     /// The browser is online again.
     Online,
     /// Another tab changed the stored outbox, or it can be read now (the storage key arrived).
@@ -152,7 +162,9 @@ pub enum Input<Token> {
     StatusComputed(OutboxStatus),
     /// The pack's retention (a pack loaded).
     RetentionSet(Retention),
-    /// The widget was torn down (a handler signed out): the endpoint and its token are forgotten.
+    /// The widget was torn down (a handler signed out): the endpoint and its token are forgotten,
+    /// and the host's session is over until it is ready again ([`Input::HostReady`]: an iframe's
+    /// next handshake; an element's script, which stays).
     TornDown,
 }
 
@@ -297,12 +309,14 @@ fn counts(status: &OutboxStatus) -> Counts {
 #[derive(Debug, Clone)]
 pub struct Courier<Token> {
     started: bool,
+    /// Whether the deployment settings have been read (or given up on): no run before.
+    settings_read: bool,
     host_ready: bool,
     endpoint: Option<CrmEndpoint>,
     token: Option<Token>,
-    /// Whether the host has been told, since the last new token, that the endpoint wants a
-    /// sign-in.
-    sign_in_told: bool,
+    /// The endpoints (addresses) the host has been told want a sign-in, each since its last new
+    /// token: one endpoint's 401 says nothing of another's.
+    sign_in_told: BTreeSet<String>,
     lock: Lock,
     run: Run,
     retention: Option<Retention>,
@@ -314,10 +328,11 @@ impl<Token> Default for Courier<Token> {
     fn default() -> Self {
         Courier {
             started: false,
+            settings_read: false,
             host_ready: false,
             endpoint: None,
             token: None,
-            sign_in_told: false,
+            sign_in_told: BTreeSet::new(),
             lock: Lock::Unasked,
             run: Run::Idle,
             retention: None,
@@ -344,6 +359,10 @@ impl<Token: PartialEq> Courier<Token> {
                     actions.extend([Action::Listen, Action::Reread]);
                 }
             }
+            Input::SettingsRead => {
+                self.settings_read = true;
+                self.kick(&mut actions);
+            }
             Input::Online => actions.push(Action::MakeDue(Due::Online)),
             Input::StoredElsewhere => actions.push(Action::Reread),
             Input::HostReady => {
@@ -355,8 +374,8 @@ impl<Token: PartialEq> Courier<Token> {
                 let new_token = token.is_some() && token != self.token;
                 self.endpoint = endpoint;
                 self.token = token;
-                if new_token {
-                    self.sign_in_told = false;
+                if let (Some(endpoint), true) = (&self.endpoint, new_token) {
+                    self.sign_in_told.remove(&endpoint.url);
                 }
                 self.offer_to_deliver(&mut actions);
                 match (&self.endpoint, new_token) {
@@ -413,8 +432,7 @@ impl<Token: PartialEq> Courier<Token> {
                 self.kick(&mut actions);
             }
             Input::PostFailed { endpoint, failure } => {
-                if failure.needs_sign_in() && !self.sign_in_told {
-                    self.sign_in_told = true;
+                if failure.needs_sign_in() && self.sign_in_told.insert(endpoint.clone()) {
                     actions.push(Action::Tell(Tell::SignInNeeded {
                         endpoint,
                         reason: failure.describe(),
@@ -438,10 +456,12 @@ impl<Token: PartialEq> Courier<Token> {
                 actions.push(Action::Purge);
             }
             Input::TornDown => {
-                // The next handler's sign-in brings its own endpoint and token.
+                // The next handler's sign-in brings its own endpoint and token, and the host its
+                // own session.
+                self.host_ready = false;
                 self.endpoint = None;
                 self.token = None;
-                self.sign_in_told = false;
+                self.sign_in_told.clear();
                 actions.push(Action::Reread);
             }
         }
@@ -461,10 +481,10 @@ impl<Token: PartialEq> Courier<Token> {
         }
     }
 
-    /// Something may be due: a run starts if this tab delivers and none goes; one going runs
-    /// again when it ends.
+    /// Something may be due: a run starts if this tab delivers, the deployment settings are read
+    /// and none goes; one going runs again when it ends.
     fn kick(&mut self, actions: &mut Vec<Action>) {
-        if self.lock != Lock::Held {
+        if self.lock != Lock::Held || !self.settings_read {
             return;
         }
         match self.run {
@@ -499,11 +519,13 @@ impl<Token: PartialEq> Courier<Token> {
         }
     }
 
-    /// Where this tab sends entries.
+    /// Where this tab sends entries: with the lock, the endpoint if one is configured, else the
+    /// host page while its session is open, else nowhere (after a teardown, until the next).
     pub fn route(&self) -> Route {
         match (self.lock, &self.endpoint) {
             (Lock::Held, Some(_)) => Route::Endpoint,
-            (Lock::Held, None) => Route::Host,
+            (Lock::Held, None) if self.host_ready => Route::Host,
+            (Lock::Held, None) => Route::Nowhere,
             (Lock::Asked, _) => Route::AnotherTab,
             (Lock::Unasked, _) => Route::Nowhere,
         }

@@ -98,7 +98,7 @@ pub enum OriginError {
     #[error("the host in brackets is not an IPv6 address")]
     BadIpv6,
     /// An IPv6 address without brackets.
-    #[error("an IPv6 host must be in brackets, as in http://[::1]:8080")]
+    #[error("an IPv6 host must be in brackets, as in https://[2001:db8::1]")]
     UnbracketedIpv6,
     /// A port that is not a number from 1 to 65535.
     #[error("the port must be a number from 1 to 65535")]

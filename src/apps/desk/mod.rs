@@ -229,6 +229,11 @@ pub fn App(
                 // endpoint, the token and the storage key only once it has committed, and one
                 // that failed must not leave them for the next handler.
                 lane.set_endpoint(None, None);
+                if me.is_element() {
+                    // The host's script is still there: entries for the host page go to it (an
+                    // iframe's host is ready again only with the next handshake).
+                    lane.host_ready();
+                }
                 let _ = crate::host::store::set_key(None).await;
                 // A fresh screen for the next handler: nothing of the last one's is left on it.
                 left_behind.try_set(cleared.is_err());

@@ -566,10 +566,11 @@ pub fn CallScreen(
         },
     );
     // The host hears the call started (under the CRM's id when it gave one), or, restored from
-    // its draft (a reload, a crash), that it resumed with its CRM link: the engine says which.
+    // its draft (a reload, a crash), that it resumed under the id it started with, with its CRM
+    // link: the engine says which, and the call keeps the id (its first draft, below, saves it).
     let crm_call_id =
         crm_context.and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())));
-    let opening = call.with_untracked(|c| c.opening(resumed, crm_call_id.as_deref()));
+    let opening = call.update_untracked(|c| c.opening(resumed, crm_call_id.as_deref()));
     desk.instance.carry_out(&opening);
     if let Some(context) = crm_context {
         leptos::prelude::Effect::new(move |_| {
