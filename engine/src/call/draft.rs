@@ -32,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, SafetyYes};
 use crate::kernel::json_path::ReadFailure;
+use crate::kernel::json_tree::JsonTree;
 use crate::kernel::Millis;
 use crate::kernel::Role;
 use crate::kernel::{human_bytes, Problem};
@@ -280,13 +281,6 @@ struct DraftLogEvent {
     what: Event,
 }
 
-/// Just the `format` of a draft, whatever else it holds.
-#[derive(Deserialize)]
-struct FormatProbe {
-    #[serde(default)]
-    format: Option<String>,
-}
-
 /// When the call saved in `text` last changed (its latest logged time), without the pack it was
 /// taken under: to pick the newest of several drafts. `None` if `text` is not a draft's shape.
 pub fn last_change(text: &str) -> Option<Millis> {
@@ -380,8 +374,7 @@ impl Call {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(DraftError::Empty);
         }
-        let draft: DraftV1 =
-            serde_json::from_slice(bytes).map_err(|_| explain_unreadable(bytes))?;
+        let draft = read_draft(bytes)?;
         check_format(&draft.format)?;
         let file = pack.file();
         if draft.pack.id != file.organisation.id {
@@ -420,54 +413,40 @@ fn check_format(found: &str) -> Result<(), DraftError> {
     })
 }
 
-/// Why text that is not a readable draft is not: not JSON, another format, or the wrong shape at
-/// a JSON path. Only on the failure path, so a good draft is read once.
-fn explain_unreadable(bytes: &[u8]) -> DraftError {
-    let format = match serde_json::from_slice::<FormatProbe>(bytes) {
-        Ok(probe) => probe.format,
-        // JSON, but not an object with a string `format`: the shape error below says where.
-        Err(e) if e.is_data() => None,
-        Err(e) => {
-            let ReadFailure {
-                path,
-                line,
-                column,
-                message,
-            } = ReadFailure::of(bytes, &e);
-            return DraftError::NotJson {
-                path,
-                line,
-                column,
-                message,
-            };
+/// The draft in `bytes`, or why it is not one: not JSON, another format, or the wrong shape at
+/// a JSON path.
+fn read_draft(bytes: &[u8]) -> Result<DraftV1, DraftError> {
+    let tree = JsonTree::parse(bytes).map_err(|failure| {
+        let ReadFailure {
+            path,
+            line,
+            column,
+            message,
+        } = failure;
+        DraftError::NotJson {
+            path,
+            line,
+            column,
+            message,
         }
-    };
-    if let Some(Err(e)) = format.as_deref().map(check_format) {
-        return e;
-    }
-    match serde_json::from_slice::<DraftV1>(bytes) {
-        Err(e) => {
-            let ReadFailure {
-                path,
-                line,
-                column,
-                message,
-            } = ReadFailure::of(bytes, &e);
-            DraftError::WrongShape {
-                path,
-                line,
-                column,
-                message,
-            }
+    })?;
+    tree.read().map_err(|failure| {
+        if let Some(Err(e)) = tree.top_string("format").map(check_format) {
+            return e;
         }
-        // Unreachable in practice (the same bytes failed to read a moment ago).
-        Ok(_) => DraftError::WrongShape {
-            path: String::new(),
-            line: 1,
-            column: 1,
-            message: "the saved call could not be read".to_owned(),
-        },
-    }
+        let ReadFailure {
+            path,
+            line,
+            column,
+            message,
+        } = failure;
+        DraftError::WrongShape {
+            path,
+            line,
+            column,
+            message,
+        }
+    })
 }
 
 impl DraftV1 {

@@ -759,7 +759,12 @@ impl Outbox {
     /// Reads a stored outbox, checking it; says what is wrong (line and column, or each problem)
     /// when it cannot be used.
     pub fn from_json(text: &str) -> Result<Outbox, String> {
-        serde_json::from_slice(text.as_bytes()).map_err(|e| e.to_string())
+        crate::kernel::json_tree::read(text.as_bytes()).map_err(|failure| {
+            format!(
+                "{} at line {} column {}",
+                failure.message, failure.line, failure.column
+            )
+        })
     }
 
     /// An empty outbox, if the policy can be used.

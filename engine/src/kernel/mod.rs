@@ -3,6 +3,7 @@
 
 pub mod base64;
 pub mod json_path;
+pub mod json_tree;
 mod problem;
 mod random;
 mod role;

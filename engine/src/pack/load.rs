@@ -7,6 +7,7 @@
 use crate::kernel::{human_bytes, Problem};
 
 use crate::kernel::json_path::ReadFailure;
+use crate::kernel::json_tree::JsonTree;
 use crate::pack::{validate, Pack};
 use crate::pack::{PackFile, PACK_FORMAT};
 
@@ -159,81 +160,51 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         Some(b'<') => return Err(PackLoadError::WebPage),
         Some(_) => {}
     }
-    // The fast path reads the bytes once, typed. Only when that fails do we read them again to
-    // explain why: syntax first (a truncated file is "not JSON", not "missing field"), then the
-    // format (a pack of another format says so), then the JSON path of the shape error.
-    let pack: PackFile = match serde_json::from_slice(bytes) {
+    // Syntax first (a truncated file is "not JSON", not "missing field"), then the shape; a pack
+    // of another format says so rather than failing on a field it does not have.
+    let tree = JsonTree::parse(bytes).map_err(|failure| {
+        let ReadFailure {
+            line,
+            column,
+            message,
+            ..
+        } = failure;
+        PackLoadError::NotJson {
+            line,
+            column,
+            message,
+        }
+    })?;
+    let unsupported = |found: &str| PackLoadError::UnsupportedFormat {
+        found: found.to_owned(),
+        expected: PACK_FORMAT,
+    };
+    let pack: PackFile = match tree.read() {
         Ok(pack) => pack,
-        Err(_) => return Err(explain_unreadable(bytes)),
+        Err(failure) => {
+            return Err(match tree.top_string("format") {
+                Some(found) if found != PACK_FORMAT => unsupported(found),
+                _ => {
+                    let ReadFailure {
+                        path,
+                        line,
+                        column,
+                        message,
+                    } = failure;
+                    PackLoadError::WrongShape {
+                        path,
+                        line,
+                        column,
+                        message,
+                    }
+                }
+            })
+        }
     };
     if pack.format != PACK_FORMAT {
-        return Err(PackLoadError::UnsupportedFormat {
-            found: pack.format,
-            expected: PACK_FORMAT,
-        });
+        return Err(unsupported(&pack.format));
     }
     validate(pack).map_err(|problems| PackLoadError::Invalid { problems })
-}
-
-/// Why bytes that are not a readable pack are not: not JSON, another format, or the wrong shape
-/// at a JSON path.
-fn explain_unreadable(bytes: &[u8]) -> PackLoadError {
-    // `FormatProbe` skips everything but `format`, and still reads every byte for syntax.
-    let format = match serde_json::from_slice::<FormatProbe>(bytes) {
-        Ok(probe) => probe.format,
-        // Valid JSON but not an object with a string `format`: the shape error below says where.
-        Err(e) if e.is_data() => None,
-        Err(e) => {
-            let ReadFailure {
-                line,
-                column,
-                message,
-                ..
-            } = ReadFailure::of(bytes, &e);
-            return PackLoadError::NotJson {
-                line,
-                column,
-                message,
-            };
-        }
-    };
-    if let Some(found) = format.filter(|f| f != PACK_FORMAT) {
-        return PackLoadError::UnsupportedFormat {
-            found,
-            expected: PACK_FORMAT,
-        };
-    }
-    // Read again only to find out why; the fast path's error is the same.
-    match serde_json::from_slice::<PackFile>(bytes) {
-        Err(e) => {
-            let ReadFailure {
-                path,
-                line,
-                column,
-                message,
-            } = ReadFailure::of(bytes, &e);
-            PackLoadError::WrongShape {
-                path,
-                line,
-                column,
-                message,
-            }
-        }
-        // Unreachable in practice (the fast path failed on the same bytes); say so plainly.
-        Ok(_) => PackLoadError::WrongShape {
-            path: String::new(),
-            line: 1,
-            column: 1,
-            message: "the pack could not be read".to_owned(),
-        },
-    }
-}
-
-/// Just the `format` of a pack, whatever else it holds.
-#[derive(serde::Deserialize)]
-struct FormatProbe {
-    #[serde(default)]
-    format: Option<String>,
 }
 
 #[cfg(test)]

@@ -1,0 +1,925 @@
+//! Typed values read from JSON text through a tree parsed once (issue 14: the call screen's size).
+//!
+//! serde_json's own reader is generic over the type it reads: every struct, enum and list of the
+//! pack, the draft and the call's events got its own copy of the JSON parser inlined into its
+//! visitors (about 220 KB of the call screen's wasm). Here the text is parsed once into a [`Node`]
+//! tree that remembers where each value ends, and serde's derives read from the tree, whose
+//! deserializer is a few lines per value kind. The derives, their messages (`missing field
+//! `name``, `invalid type: integer `42`, expected a string`) and their places stay as serde_json
+//! gives them: each deserializer method accepts what serde_json's accepts and places an error
+//! where serde_json's reader would stand (`engine/tests/json_tree.rs` checks both readers against
+//! each other over thousands of damaged packs). One difference, on purpose: a list item whose
+//! content fails after it was read (an event whose fields do not fit its `type`) is named itself;
+//! serde_json names the item after it.
+//!
+//! The syntax is checked by serde_json first (its messages and places for text that is not
+//! JSON), so the tree's parser only ever sees valid JSON; it still never panics on anything else.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, EnumAccess, MapAccess, SeqAccess, Unexpected, VariantAccess, Visitor,
+};
+use serde::forward_to_deserialize_any;
+
+use crate::kernel::json_path::{json_path_at, ReadFailure};
+
+/// A JSON value and the byte offset just past its end in the text it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node<'a> {
+    /// What the value is.
+    pub value: Value<'a>,
+    /// The offset of the value's first byte.
+    pub start: usize,
+    /// The offset just past the value's last byte (past the closing quote, bracket or brace).
+    pub end: usize,
+}
+
+/// A JSON value. Numbers keep their text and are read as serde_json reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(&'a str),
+    /// A string, unescaped.
+    String(Cow<'a, str>),
+    /// A list.
+    Array(Vec<Node<'a>>),
+    /// An object: each key (and where it ends) with its value, in the order written.
+    Object(Vec<(Key<'a>, Node<'a>)>),
+}
+
+/// An object's key and the offset just past its closing quote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key<'a> {
+    /// The key, unescaped.
+    pub name: Cow<'a, str>,
+    /// The offset just past its closing quote.
+    pub end: usize,
+}
+
+/// JSON text parsed into a tree, ready to read typed values from.
+#[derive(Debug)]
+pub struct JsonTree<'a> {
+    bytes: &'a [u8],
+    root: Node<'a>,
+}
+
+impl<'a> JsonTree<'a> {
+    /// Parses `bytes`, or says where the text stops being JSON (serde_json's message and place;
+    /// the path is where the text broke off).
+    pub fn parse(bytes: &'a [u8]) -> Result<JsonTree<'a>, ReadFailure> {
+        if let Err(e) = serde_json::from_slice::<de::IgnoredAny>(bytes) {
+            return Err(ReadFailure::of(bytes, &e));
+        }
+        let mut parser = Parser { bytes, at: 0 };
+        let root = parser.value(0).ok_or_else(|| {
+            // Unreachable for text serde_json accepted; said plainly rather than panicking.
+            failure(
+                bytes,
+                parser.at,
+                "the text could not be read as JSON".to_owned(),
+            )
+        })?;
+        Ok(JsonTree { bytes, root })
+    }
+
+    /// The top-level value.
+    pub fn root(&self) -> &Node<'a> {
+        &self.root
+    }
+
+    /// A string member of the top-level object, if it is one (a format identifier, say).
+    pub fn top_string(&self, key: &str) -> Option<&str> {
+        match &self.root.value {
+            Value::Object(members) => members.iter().find_map(|(k, v)| match &v.value {
+                Value::String(s) if k.name == key => Some(s.as_ref()),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Reads a `T` from the tree with its serde derive; a failure at its JSON path, line and
+    /// column, with serde's message.
+    pub fn read<T: de::DeserializeOwned>(&self) -> Result<T, ReadFailure> {
+        T::deserialize(&self.root).map_err(|e| match e.0.at {
+            Some(at) => failure(self.bytes, at, e.0.message),
+            // Raised after every value was read (an internally tagged enum's variant checked
+            // against its buffered content): serde_json gives no place either.
+            None => ReadFailure {
+                path: json_path_at(self.bytes, 0, 0),
+                line: 0,
+                column: 0,
+                message: e.0.message,
+            },
+        })
+    }
+}
+
+/// Reads a `T` from JSON text: [`JsonTree::parse`], then [`JsonTree::read`].
+pub fn read<T: de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadFailure> {
+    JsonTree::parse(bytes)?.read()
+}
+
+/// A failure at byte `offset` of `bytes`: line and column as serde_json counts them (column is
+/// the number of bytes of the line before the offset), and the path of the value there.
+fn failure(bytes: &[u8], offset: usize, message: String) -> ReadFailure {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
+    let column = match before.iter().rposition(|b| *b == b'\n') {
+        Some(newline) => offset - newline - 1,
+        None => offset,
+    };
+    ReadFailure {
+        path: json_path_at(bytes, line, column),
+        line,
+        column,
+        message,
+    }
+}
+
+/// A strict parser of text serde_json has already accepted. Returns `None` instead of panicking
+/// on anything it does not expect.
+struct Parser<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// Nesting deeper than serde_json allows is refused by it before this parser runs; this bound
+/// keeps the parser's own recursion safe whatever it is given.
+const MAX_DEPTH: usize = 256;
+
+impl<'a> Parser<'a> {
+    fn skip_whitespace(&mut self) {
+        while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        self.skip_whitespace();
+        if self.bytes.get(self.at) == Some(&byte) {
+            self.at += 1;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Value<'a>) -> Option<Value<'a>> {
+        let end = self.at.checked_add(word.len())?;
+        if self.bytes.get(self.at..end)? == word {
+            self.at = end;
+            Some(value)
+        } else {
+            None
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Node<'a>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_whitespace();
+        let start = self.at;
+        let value = match *self.bytes.get(self.at)? {
+            b'n' => self.literal(b"null", Value::Null)?,
+            b't' => self.literal(b"true", Value::Bool(true))?,
+            b'f' => self.literal(b"false", Value::Bool(false))?,
+            b'"' => Value::String(self.string()?),
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                if self.eat(b']').is_none() {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        if self.eat(b',').is_none() {
+                            self.eat(b']')?;
+                            break;
+                        }
+                    }
+                }
+                Value::Array(items)
+            }
+            b'{' => {
+                self.at += 1;
+                let mut members = Vec::new();
+                if self.eat(b'}').is_none() {
+                    loop {
+                        self.skip_whitespace();
+                        let name = self.string()?;
+                        let key = Key { name, end: self.at };
+                        self.eat(b':')?;
+                        members.push((key, self.value(depth + 1)?));
+                        if self.eat(b',').is_none() {
+                            self.eat(b'}')?;
+                            break;
+                        }
+                    }
+                }
+                Value::Object(members)
+            }
+            b'-' | b'0'..=b'9' => {
+                while matches!(
+                    self.bytes.get(self.at),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
+                    self.at += 1;
+                }
+                Value::Number(std::str::from_utf8(&self.bytes[start..self.at]).ok()?)
+            }
+            _ => return None,
+        };
+        Some(Node {
+            value,
+            start,
+            end: self.at,
+        })
+    }
+
+    /// The string whose opening quote is at `self.at`, unescaped; borrowed when it has no escape.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        if self.bytes.get(self.at) != Some(&b'"') {
+            return None;
+        }
+        self.at += 1;
+        let start = self.at;
+        while let Some(&b) = self.bytes.get(self.at) {
+            match b {
+                b'"' => {
+                    let text = std::str::from_utf8(&self.bytes[start..self.at]).ok()?;
+                    self.at += 1;
+                    return Some(Cow::Borrowed(text));
+                }
+                b'\\' => break,
+                _ => self.at += 1,
+            }
+        }
+        // Escapes: decoded into a new string.
+        let mut out: Vec<u8> = self.bytes.get(start..self.at)?.to_vec();
+        loop {
+            match *self.bytes.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    return String::from_utf8(out).ok().map(Cow::Owned);
+                }
+                b'\\' => {
+                    self.at += 1;
+                    let escaped = *self.bytes.get(self.at)?;
+                    self.at += 1;
+                    let simple = match escaped {
+                        b'"' => Some(b'"'),
+                        b'\\' => Some(b'\\'),
+                        b'/' => Some(b'/'),
+                        b'b' => Some(0x08),
+                        b'f' => Some(0x0c),
+                        b'n' => Some(b'\n'),
+                        b'r' => Some(b'\r'),
+                        b't' => Some(b'\t'),
+                        b'u' => None,
+                        _ => return None,
+                    };
+                    match simple {
+                        Some(byte) => out.push(byte),
+                        None => {
+                            let c = self.unicode_escape()?;
+                            let mut buffer = [0u8; 4];
+                            out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
+                        }
+                    }
+                }
+                b => {
+                    out.push(b);
+                    self.at += 1;
+                }
+            }
+        }
+    }
+
+    /// The character of a `\u` escape whose four hex digits start at `self.at` (a surrogate pair
+    /// takes the following `\uDC00`–`\uDFFF` escape too).
+    fn unicode_escape(&mut self) -> Option<char> {
+        let first = self.hex4()?;
+        if (0xD800..0xDC00).contains(&first) {
+            if self.bytes.get(self.at..self.at + 2)? != b"\\u" {
+                return None;
+            }
+            self.at += 2;
+            let second = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&second) {
+                return None;
+            }
+            char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+        } else {
+            char::from_u32(first)
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = std::str::from_utf8(self.bytes.get(self.at..self.at + 4)?).ok()?;
+        self.at += 4;
+        u32::from_str_radix(digits, 16).ok()
+    }
+}
+
+/// A failure while reading from the tree: serde's message, and where, once known (where
+/// serde_json's reader would stand when it failed). Boxed, as serde_json's error is: every
+/// `Result` the derives pass around stays one pointer wide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeError(Box<Failed>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Failed {
+    message: String,
+    at: Option<usize>,
+}
+
+impl TreeError {
+    fn at(message: &str, at: usize) -> TreeError {
+        TreeError(Box::new(Failed {
+            message: message.to_owned(),
+            at: Some(at),
+        }))
+    }
+}
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for TreeError {}
+
+impl de::Error for TreeError {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        TreeError(Box::new(Failed {
+            message: message.to_string(),
+            at: None,
+        }))
+    }
+
+    fn invalid_type(unexpected: Unexpected, expected: &dyn de::Expected) -> Self {
+        de::Error::custom(format_args!(
+            "invalid type: {}, expected {expected}",
+            AsJson(unexpected)
+        ))
+    }
+
+    fn invalid_value(unexpected: Unexpected, expected: &dyn de::Expected) -> Self {
+        de::Error::custom(format_args!(
+            "invalid value: {}, expected {expected}",
+            AsJson(unexpected)
+        ))
+    }
+}
+
+/// What was found, said as serde_json says it: `null` (not "unit value"), and a float in its
+/// shortest round-trip form (`1.8446744073709552e+19`).
+struct AsJson<'a>(Unexpected<'a>);
+
+impl fmt::Display for AsJson<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Unexpected::Unit => f.write_str("null"),
+            Unexpected::Float(value) => match serde_json::Number::from_f64(value) {
+                Some(number) => write!(f, "floating point `{number}`"),
+                None if value.is_nan() => f.write_str("floating point `NaN`"),
+                None if value > 0.0 => f.write_str("floating point `inf`"),
+                None => f.write_str("floating point `-inf`"),
+            },
+            other => fmt::Display::fmt(&other, f),
+        }
+    }
+}
+
+/// Places an error that has no place yet at `end`.
+fn placed<T>(result: Result<T, TreeError>, end: usize) -> Result<T, TreeError> {
+    result.map_err(|mut e| {
+        e.0.at.get_or_insert(end);
+        e
+    })
+}
+
+/// A number as serde_json reads it: an unsigned integer, a negative integer, else a float (an
+/// integer out of range, `-0`, or one with a fraction or exponent).
+enum Number {
+    Unsigned(u64),
+    Negative(i64),
+    Float(f64),
+    /// Beyond what a float holds (`1e999`): serde_json refuses it whatever reads it.
+    OutOfRange,
+}
+
+fn number(text: &str) -> Number {
+    let integer = !text.contains(['.', 'e', 'E']);
+    if integer {
+        if let Some(digits) = text.strip_prefix('-') {
+            if let Ok(n) = text.parse::<i64>() {
+                if n != 0 || digits.is_empty() {
+                    return Number::Negative(n);
+                }
+            }
+        } else if let Ok(n) = text.parse::<u64>() {
+            return Number::Unsigned(n);
+        }
+    }
+    match text.parse::<f64>() {
+        Ok(f) if f.is_finite() => Number::Float(f),
+        _ => Number::OutOfRange,
+    }
+}
+
+fn out_of_range(end: usize) -> TreeError {
+    TreeError::at("number out of range", end)
+}
+
+impl<'a> Node<'a> {
+    fn unexpected(&self) -> Unexpected<'_> {
+        match &self.value {
+            Value::Null => Unexpected::Unit,
+            Value::Bool(b) => Unexpected::Bool(*b),
+            Value::Number(text) => match number(text) {
+                Number::Unsigned(n) => Unexpected::Unsigned(n),
+                Number::Negative(n) => Unexpected::Signed(n),
+                Number::Float(f) => Unexpected::Float(f),
+                Number::OutOfRange => Unexpected::Other("number out of range"),
+            },
+            Value::String(s) => Unexpected::Str(s),
+            Value::Array(_) => Unexpected::Seq,
+            Value::Object(_) => Unexpected::Map,
+        }
+    }
+
+    /// This value is not what `expected` reads. Placed as serde_json places it: a list or an
+    /// object at its opening bracket (it is not read), anything else at its end.
+    fn refuse<T>(&self, expected: &dyn de::Expected) -> Result<T, TreeError> {
+        if let Value::Number(text) = self.value {
+            if let Number::OutOfRange = number(text) {
+                return Err(out_of_range(self.end));
+            }
+        }
+        let at = match self.value {
+            Value::Array(_) | Value::Object(_) => self.start,
+            _ => self.end,
+        };
+        let mut error: TreeError = de::Error::invalid_type(self.unexpected(), expected);
+        error.0.at = Some(at);
+        Err(error)
+    }
+
+    fn visit_number<'de, V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, TreeError> {
+        let result = match &self.value {
+            Value::Number(text) => match number(text) {
+                Number::Unsigned(n) => visitor.visit_u64(n),
+                Number::Negative(n) => visitor.visit_i64(n),
+                Number::Float(f) => visitor.visit_f64(f),
+                Number::OutOfRange => return Err(out_of_range(self.end)),
+            },
+            _ => return self.refuse(&visitor),
+        };
+        placed(result, self.end)
+    }
+
+    fn visit_items<'de, V: Visitor<'de>>(
+        &'de self,
+        items: &'de [Node<'a>],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        let mut access = Items {
+            items: items.iter(),
+            at: self.start + 1,
+        };
+        let result = visitor.visit_seq(&mut access);
+        let at = if access.items.len() == 0 {
+            self.end
+        } else {
+            access.at
+        };
+        match result {
+            Ok(_) if access.items.len() > 0 => Err(TreeError::at("trailing characters", at)),
+            other => placed(other, at),
+        }
+    }
+
+    fn visit_members<'de, V: Visitor<'de>>(
+        &'de self,
+        members: &'de [(Key<'a>, Node<'a>)],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        let mut access = Members {
+            members: members.iter(),
+            value: None,
+            at: self.start + 1,
+            done: members.is_empty(),
+        };
+        let result = visitor.visit_map(&mut access);
+        let at = if access.done { self.end } else { access.at };
+        placed(result, at)
+    }
+}
+
+/// serde_json's reader, mirrored: each method accepts what serde_json's accepts for it, and calls
+/// the same visitor method, so the derives behave as they do over the text itself.
+impl<'de, 'a: 'de> de::Deserializer<'de> for &'de Node<'a> {
+    type Error = TreeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match &self.value {
+            Value::Null => placed(visitor.visit_unit(), self.end),
+            Value::Bool(b) => placed(visitor.visit_bool(*b), self.end),
+            Value::Number(_) => self.visit_number(visitor),
+            Value::String(s) => placed(visitor.visit_borrowed_str(s), self.end),
+            Value::Array(items) => self.visit_items(items, visitor),
+            Value::Object(members) => self.visit_members(members, visitor),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match self.value {
+            Value::Bool(b) => placed(visitor.visit_bool(b), self.end),
+            _ => self.refuse(&visitor),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match &self.value {
+            Value::String(s) => placed(visitor.visit_borrowed_str(s), self.end),
+            _ => self.refuse(&visitor),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        self.visit_number(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match self.value {
+            Value::Null => placed(visitor.visit_none(), self.end),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match self.value {
+            Value::Null => placed(visitor.visit_unit(), self.end),
+            _ => self.refuse(&visitor),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match &self.value {
+            Value::Array(items) => self.visit_items(items, visitor),
+            _ => self.refuse(&visitor),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match &self.value {
+            Value::Object(members) => self.visit_members(members, visitor),
+            _ => self.refuse(&visitor),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        match &self.value {
+            Value::Object(members) => self.visit_members(members, visitor),
+            Value::Array(items) => self.visit_items(items, visitor),
+            _ => self.refuse(&visitor),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        let result = match &self.value {
+            Value::String(name) => visitor.visit_enum(Variant {
+                name: Name {
+                    text: name,
+                    end: self.end,
+                },
+                value: None,
+            }),
+            // `{"variant": content}`; serde_json reads the first member and then expects `}`.
+            Value::Object(members) if !members.is_empty() => {
+                let (key, value) = &members[0];
+                let read = visitor.visit_enum(Variant {
+                    name: Name {
+                        text: &key.name,
+                        end: key.end,
+                    },
+                    value: Some(value),
+                });
+                match read {
+                    Ok(_) if members.len() > 1 => Err(TreeError::at("expected value", value.end)),
+                    other => other,
+                }
+            }
+            // `{}`: no variant name where serde_json looks for one, just inside the brace.
+            Value::Object(_) => Err(TreeError::at(
+                "expected value",
+                (self.start + 2).min(self.end),
+            )),
+            // serde_json reads an enum only from a string or an object.
+            _ => Err(TreeError::at("expected value", self.start + 1)),
+        };
+        placed(result, self.end)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        placed(visitor.visit_unit(), self.end)
+    }
+
+    forward_to_deserialize_any! {
+        i128 u128 bytes byte_buf
+    }
+}
+
+/// A string read as a name: an object's key, or an enum's variant (from a string value or the
+/// key of a one-member object), and where it ends.
+#[derive(Clone, Copy)]
+struct Name<'de> {
+    text: &'de str,
+    end: usize,
+}
+
+impl<'de> de::Deserializer<'de> for Name<'de> {
+    type Error = TreeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        placed(visitor.visit_borrowed_str(self.text), self.end)
+    }
+
+    /// A map keyed by an enum (`BTreeMap<LogField, _>`): the key is the variant's name.
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        placed(
+            visitor.visit_enum(Variant {
+                name: self,
+                value: None,
+            }),
+            self.end,
+        )
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct seq tuple tuple_struct map struct identifier
+        ignored_any
+    }
+}
+
+/// A list's items, read one at a time, and where reading has got to (the end of the last item
+/// read: an error the list's reader raises after it is placed there).
+struct Items<'de, 'a> {
+    items: std::slice::Iter<'de, Node<'a>>,
+    at: usize,
+}
+
+impl<'de, 'a: 'de> SeqAccess<'de> for Items<'de, 'a> {
+    type Error = TreeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, TreeError> {
+        match self.items.next() {
+            Some(node) => {
+                self.at = node.end;
+                seed.deserialize(node).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+/// An object's members, read one at a time: the key, then its value.
+/// Where reading has got to, as in [`Items`]: the end of the last key or value read, and
+/// whether every member has been read (then an error is placed at the object's end).
+struct Members<'de, 'a> {
+    members: std::slice::Iter<'de, (Key<'a>, Node<'a>)>,
+    value: Option<&'de Node<'a>>,
+    at: usize,
+    done: bool,
+}
+
+impl<'de, 'a: 'de> MapAccess<'de> for Members<'de, 'a> {
+    type Error = TreeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, TreeError> {
+        match self.members.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                self.at = key.end;
+                seed.deserialize(Name {
+                    text: &key.name,
+                    end: key.end,
+                })
+                .map(Some)
+            }
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, TreeError> {
+        match self.value.take() {
+            Some(node) => {
+                self.at = node.end;
+                seed.deserialize(node)
+            }
+            None => Err(de::Error::custom("a value was read before its key")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
+    }
+}
+
+/// An enum's variant: its name, and its content (none for a unit variant written as a string).
+struct Variant<'de, 'a> {
+    name: Name<'de>,
+    value: Option<&'de Node<'a>>,
+}
+
+impl<'de, 'a: 'de> EnumAccess<'de> for Variant<'de, 'a> {
+    type Error = TreeError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), TreeError> {
+        let name = seed.deserialize(self.name)?;
+        Ok((name, self))
+    }
+}
+
+impl<'de, 'a: 'de> VariantAccess<'de> for Variant<'de, 'a> {
+    type Error = TreeError;
+
+    fn unit_variant(self) -> Result<(), TreeError> {
+        match self.value {
+            None
+            | Some(Node {
+                value: Value::Null, ..
+            }) => Ok(()),
+            Some(node) => placed(
+                Err(de::Error::invalid_type(node.unexpected(), &"unit variant")),
+                node.end,
+            ),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, TreeError> {
+        match self.value {
+            Some(node) => seed.deserialize(node),
+            None => Err(de::Error::invalid_type(
+                Unexpected::UnitVariant,
+                &"newtype variant",
+            )),
+        }
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        match self.value {
+            Some(node) => de::Deserializer::deserialize_seq(node, visitor),
+            None => Err(de::Error::invalid_type(
+                Unexpected::UnitVariant,
+                &"tuple variant",
+            )),
+        }
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        match self.value {
+            Some(node) => de::Deserializer::deserialize_map(node, visitor),
+            None => Err(de::Error::invalid_type(
+                Unexpected::UnitVariant,
+                &"struct variant",
+            )),
+        }
+    }
+}

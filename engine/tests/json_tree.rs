@@ -1,0 +1,225 @@
+//! The tree reader (`kernel::json_tree`) against serde_json's own reader, the oracle: for the
+//! shipped packs and thousands of damaged copies of them (a value of another type, a key taken
+//! away, a key added, a variant renamed, text cut short), both read the same value, or fail with
+//! the same message at the same JSON path, line and column.
+
+use incident_engine::call::Event;
+use incident_engine::kernel::json_path::ReadFailure;
+use incident_engine::kernel::json_tree;
+use incident_engine::kernel::{Random, SplitMix64};
+
+fn below(random: &mut SplitMix64, n: usize) -> usize {
+    (random.next_u64() % n as u64) as usize
+}
+use incident_engine::PackFile;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::fmt::Debug;
+use std::path::PathBuf;
+
+/// serde_json as the widget used it: text that is not JSON is refused as such (the first syntax
+/// error, wherever a typed read would have stopped), then the typed read.
+fn oracle<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadFailure> {
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(ReadFailure::of(bytes, &e));
+    }
+    serde_json::from_slice(bytes).map_err(|e| ReadFailure::of(bytes, &e))
+}
+
+fn same<T: DeserializeOwned + PartialEq + Debug>(bytes: &[u8], what: &str) {
+    let ours = json_tree::read::<T>(bytes);
+    let theirs = oracle::<T>(bytes);
+    assert_eq!(
+        ours,
+        theirs,
+        "{what}: the tree reader and serde_json disagree on:\n{}",
+        String::from_utf8_lossy(bytes)
+    );
+}
+
+fn shipped(name: &str) -> Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../packs/{name}"));
+    serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+}
+
+/// Every place in `value`: the JSON pointer of each value.
+fn places(value: &Value, here: String, out: &mut Vec<String>) {
+    out.push(here.clone());
+    match value {
+        Value::Object(members) => {
+            for (k, v) in members {
+                places(
+                    v,
+                    format!("{here}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                places(v, format!("{here}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` damaged in one place, chosen by `random`.
+fn damaged(value: &Value, random: &mut SplitMix64) -> Value {
+    let mut all = Vec::new();
+    places(value, String::new(), &mut all);
+    let mut copy = value.clone();
+    let place = &all[below(random, all.len())];
+    let replacements = [
+        json!(42),
+        json!(-7),
+        json!(2.5),
+        json!("text"),
+        json!(true),
+        json!(null),
+        json!([]),
+        json!({}),
+        json!(["a", 1]),
+        json!({"type": "closed"}),
+        json!(18446744073709551615u64),
+    ];
+    let target = copy.pointer_mut(place).unwrap();
+    match below(random, 4) {
+        // A key taken away, or one added.
+        0 if target.is_object() => {
+            let object = target.as_object_mut().unwrap();
+            let keys: Vec<String> = object.keys().cloned().collect();
+            if keys.is_empty() || below(random, 2) == 0 {
+                object.insert("zz_unknown".into(), json!(1));
+            } else {
+                object.remove(&keys[below(random, keys.len())]);
+            }
+        }
+        // A string changed (an enum's variant renamed, an id).
+        1 if target.is_string() => *target = json!("no_such_variant"),
+        _ => *target = replacements[below(random, replacements.len())].clone(),
+    }
+    copy
+}
+
+#[test]
+fn the_shipped_packs_read_the_same() {
+    for name in ["council-out-of-hours.json", "housing-repairs.json"] {
+        let pack = shipped(name);
+        same::<PackFile>(serde_json::to_string(&pack).unwrap().as_bytes(), name);
+        same::<PackFile>(
+            serde_json::to_string_pretty(&pack).unwrap().as_bytes(),
+            name,
+        );
+    }
+}
+
+#[test]
+fn damaged_packs_fail_the_same_way() {
+    let mut random = SplitMix64::new(14);
+    for name in ["council-out-of-hours.json", "housing-repairs.json"] {
+        let pack = shipped(name);
+        for round in 0..300 {
+            let broken = damaged(&pack, &mut random);
+            let text = if round % 2 == 0 {
+                serde_json::to_string_pretty(&broken).unwrap()
+            } else {
+                serde_json::to_string(&broken).unwrap()
+            };
+            same::<PackFile>(text.as_bytes(), &format!("{name} round {round}"));
+        }
+    }
+}
+
+#[test]
+fn text_cut_short_or_not_json_fails_the_same_way() {
+    let text = serde_json::to_string_pretty(&shipped("housing-repairs.json")).unwrap();
+    let mut random = SplitMix64::new(7);
+    for _ in 0..300 {
+        let cut = below(&mut random, text.len());
+        if text.is_char_boundary(cut) {
+            same::<PackFile>(&text.as_bytes()[..cut], &format!("cut at {cut}"));
+        }
+    }
+    for bad in [
+        "",
+        " ",
+        "{",
+        "[1,]",
+        "{\"a\" 1}",
+        "nul",
+        "01",
+        "\"\\x\"",
+        "1e999",
+        "{}x",
+        "\"\u{1}\"",
+    ] {
+        same::<PackFile>(bad.as_bytes(), bad);
+    }
+}
+
+#[test]
+fn events_read_the_same() {
+    let events = json!([
+        {"type": "opened", "pack": "p", "version": "1"},
+        {"type": "field", "field": "location", "value": "Mill Lane"},
+        {"value": {"kind": "number", "value": 12.5}, "type": "answered", "node": "q", "question": "How deep?"},
+        {"type": "answered", "node": "q", "question": "Q", "value": {"kind": "option", "value": "yes"}},
+        {"type": "escalated", "level": "l", "how": "phone", "why": "w"},
+        {"type": "crm_linked", "call_id": null, "contact_ref": "c"},
+        {"type": "closed"},
+        {"type": "teleported"},
+        {"type": "coded", "code": "A", "priority": "P1", "reason": "r"},
+        {"type": "field", "field": "shoe_size", "value": "9"},
+        {"type": "answered", "node": "q", "question": "Q", "value": {"kind": "number", "value": "deep"}},
+        {"type": "closed", "extra": 1},
+        {"kind": "closed"},
+        "closed",
+        42,
+    ]);
+    for event in events.as_array().unwrap() {
+        for text in [
+            serde_json::to_string(event).unwrap(),
+            serde_json::to_string_pretty(event).unwrap(),
+        ] {
+            same::<Event>(text.as_bytes(), &text);
+            same::<Vec<Event>>(format!("[{text}]").as_bytes(), &text);
+        }
+    }
+}
+
+/// One difference, on purpose: a list item whose content is checked after it was read (an event's
+/// fields, once its `type` is known) fails at that item. serde_json places it past the comma that
+/// follows, so its path names the next item.
+#[test]
+fn a_failing_item_of_a_list_is_named_not_the_next_one() {
+    let text =
+        r#"[{"type": "coded", "code": "A", "priority": "P1", "reason": "r"}, {"type": "closed"}]"#;
+    let ours = json_tree::read::<Vec<Event>>(text.as_bytes()).unwrap_err();
+    let theirs = oracle::<Vec<Event>>(text.as_bytes()).unwrap_err();
+    assert_eq!(ours.message, "missing field `overridden`");
+    assert_eq!(ours.message, theirs.message);
+    assert_eq!((ours.path.as_str(), theirs.path.as_str()), ("[0]", "[1]"));
+}
+
+#[test]
+fn escapes_and_numbers_read_the_same() {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Sample {
+        text: String,
+        whole: u64,
+        negative: i64,
+        float: f64,
+        any: Value,
+    }
+    for text in [
+        r#"{"text": "a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00", "whole": 18446744073709551615, "negative": -9223372036854775808, "float": 0.1, "any": [-0, 1e3, -1.5E-3, 1.7976931348623157e308]}"#,
+        r#"{"text": "é😀", "whole": 0, "negative": 0, "float": -0.0, "any": {"nested": [[[]]]}}"#,
+        r#"{"text": "x", "whole": -1, "negative": 0, "float": 1, "any": null}"#,
+        r#"{"text": "x", "whole": 1.5, "negative": 0, "float": 1, "any": null}"#,
+        r#"{"text": "x", "whole": 18446744073709551616, "negative": 0, "float": 1, "any": null}"#,
+        r#"{"text": "x", "whole": 1, "negative": 9223372036854775808, "float": 1, "any": null}"#,
+    ] {
+        same::<Sample>(text.as_bytes(), text);
+    }
+}
