@@ -30,9 +30,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::call::event_reader::read_event;
 use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, SafetyYes};
 use crate::kernel::json_path::ReadFailure;
-use crate::kernel::json_tree::JsonTree;
+use crate::kernel::json_tree::{JsonTree, Node, Value};
 use crate::kernel::Millis;
 use crate::kernel::Role;
 use crate::kernel::{human_bytes, Problem};
@@ -278,7 +279,15 @@ struct DraftMajorIncident {
 struct DraftLogEvent {
     at: Millis,
     by: String,
+    /// Read by hand once the rest of the draft has been (`event_reader`), not by the derive.
+    #[serde(deserialize_with = "skip_event")]
     what: Event,
+}
+
+/// Passes over an event in the derive's reading; [`read_draft`] reads it by hand after.
+fn skip_event<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Event, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer)?;
+    Ok(Event::Closed)
 }
 
 /// When the call saved in `text` last changed (its latest logged time), without the pack it was
@@ -417,12 +426,7 @@ fn check_format(found: &str) -> Result<(), DraftError> {
 /// a JSON path.
 fn read_draft(bytes: &[u8]) -> Result<DraftV1, DraftError> {
     let tree = JsonTree::parse(bytes).map_err(|failure| {
-        let ReadFailure {
-            path,
-            line,
-            column,
-            message,
-        } = failure;
+        let (path, line, column, message) = failure.into_parts();
         DraftError::NotJson {
             path,
             line,
@@ -430,23 +434,34 @@ fn read_draft(bytes: &[u8]) -> Result<DraftV1, DraftError> {
             message,
         }
     })?;
-    tree.read().map_err(|failure| {
-        if let Some(Err(e)) = tree.top_string("format").map(check_format) {
-            return e;
-        }
-        let ReadFailure {
-            path,
-            line,
-            column,
-            message,
-        } = failure;
+    let shape = |failure: ReadFailure| {
+        let (path, line, column, message) = failure.into_parts();
         DraftError::WrongShape {
             path,
             line,
             column,
             message,
         }
-    })
+    };
+    let mut draft: DraftV1 =
+        tree.read().map_err(
+            |failure| match tree.top_string("format").map(check_format) {
+                Some(Err(e)) => e,
+                _ => shape(failure),
+            },
+        )?;
+    if let Some(Node {
+        value: Value::Array(items),
+        ..
+    }) = tree.root().member("log")
+    {
+        for (event, item) in draft.log.iter_mut().zip(items) {
+            if let Some(what) = item.member("what") {
+                event.what = read_event(what).map_err(|e| shape(tree.explain(e)))?;
+            }
+        }
+    }
+    Ok(draft)
 }
 
 impl DraftV1 {

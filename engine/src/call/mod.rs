@@ -6,6 +6,7 @@
 mod announce;
 pub mod draft;
 pub mod entry;
+pub mod event_reader;
 pub mod handoff;
 pub mod keys;
 mod machine;

@@ -212,6 +212,11 @@ pub struct ReadFailure {
 }
 
 impl ReadFailure {
+    /// Its path, line, column and message, to build an error of one's own from.
+    pub fn into_parts(self) -> (String, usize, usize, String) {
+        (self.path, self.line, self.column, self.message)
+    }
+
     /// Explains `error`, raised while reading `bytes`.
     pub fn of(bytes: &[u8], error: &serde_json::Error) -> ReadFailure {
         let message = error.to_string();

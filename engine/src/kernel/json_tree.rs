@@ -107,7 +107,12 @@ impl<'a> JsonTree<'a> {
     /// Reads a `T` from the tree with its serde derive; a failure at its JSON path, line and
     /// column, with serde's message.
     pub fn read<T: de::DeserializeOwned>(&self) -> Result<T, ReadFailure> {
-        T::deserialize(&self.root).map_err(|e| match e.0.at {
+        T::deserialize(&self.root).map_err(|e| self.explain(e))
+    }
+
+    /// A failure of a reader of this tree's nodes, at its JSON path, line and column.
+    pub fn explain(&self, e: TreeError) -> ReadFailure {
+        match e.0.at {
             Some(at) => failure(self.bytes, at, e.0.message),
             // Raised after every value was read (an internally tagged enum's variant checked
             // against its buffered content): serde_json gives no place either.
@@ -117,7 +122,7 @@ impl<'a> JsonTree<'a> {
                 column: 0,
                 message: e.0.message,
             },
-        })
+        }
     }
 }
 
@@ -341,7 +346,8 @@ struct Failed {
 }
 
 impl TreeError {
-    fn at(message: &str, at: usize) -> TreeError {
+    /// `message`, placed at byte `at` of the text.
+    pub fn at(message: &str, at: usize) -> TreeError {
         TreeError(Box::new(Failed {
             message: message.to_owned(),
             at: Some(at),
@@ -457,9 +463,17 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The member `key` of this object, if it is an object and has one.
+    pub fn member(&self, key: &str) -> Option<&Node<'a>> {
+        match &self.value {
+            Value::Object(members) => members.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// This value is not what `expected` reads. Placed as serde_json places it: a list or an
     /// object at its opening bracket (it is not read), anything else at its end.
-    fn refuse<T>(&self, expected: &dyn de::Expected) -> Result<T, TreeError> {
+    pub fn refuse<T>(&self, expected: &dyn de::Expected) -> Result<T, TreeError> {
         if let Value::Number(text) = self.value {
             if let Number::OutOfRange = number(text) {
                 return Err(out_of_range(self.end));
@@ -525,6 +539,17 @@ impl<'a> Node<'a> {
     }
 }
 
+/// Deserializer methods for numbers: each reads a number as serde_json does, whatever its type.
+macro_rules! numbers {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+                self.visit_number(visitor)
+            }
+        )*
+    };
+}
+
 /// serde_json's reader, mirrored: each method accepts what serde_json's accepts for it, and calls
 /// the same visitor method, so the derives behave as they do over the text itself.
 impl<'de, 'a: 'de> de::Deserializer<'de> for &'de Node<'a> {
@@ -567,44 +592,9 @@ impl<'de, 'a: 'de> de::Deserializer<'de> for &'de Node<'a> {
         self.deserialize_str(visitor)
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
-        self.visit_number(visitor)
+    numbers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8
+        deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {

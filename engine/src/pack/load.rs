@@ -6,7 +6,6 @@
 
 use crate::kernel::{human_bytes, Problem};
 
-use crate::kernel::json_path::ReadFailure;
 use crate::kernel::json_tree::JsonTree;
 use crate::pack::{validate, Pack};
 use crate::pack::{PackFile, PACK_FORMAT};
@@ -163,12 +162,7 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
     // Syntax first (a truncated file is "not JSON", not "missing field"), then the shape; a pack
     // of another format says so rather than failing on a field it does not have.
     let tree = JsonTree::parse(bytes).map_err(|failure| {
-        let ReadFailure {
-            line,
-            column,
-            message,
-            ..
-        } = failure;
+        let (_, line, column, message) = failure.into_parts();
         PackLoadError::NotJson {
             line,
             column,
@@ -185,12 +179,7 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
             return Err(match tree.top_string("format") {
                 Some(found) if found != PACK_FORMAT => unsupported(found),
                 _ => {
-                    let ReadFailure {
-                        path,
-                        line,
-                        column,
-                        message,
-                    } = failure;
+                    let (path, line, column, message) = failure.into_parts();
                     PackLoadError::WrongShape {
                         path,
                         line,
