@@ -913,3 +913,99 @@ impl<'de, 'a: 'de> VariantAccess<'de> for Variant<'de, 'a> {
         }
     }
 }
+
+/// serde's words for a list of names: "expected `a`", "expected `a` or `b`", "expected one of
+/// `a`, `b`, `c`".
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "there are none".to_owned(),
+        [one] => format!("expected `{one}`"),
+        [a, b] => format!("expected `{a}` or `{b}`"),
+        _ => {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("expected one of {}", quoted.join(", "))
+        }
+    }
+}
+
+/// Reads an object as serde's derive reads a struct with `deny_unknown_fields`, for readers
+/// written by hand: each member in the order written is given to `field` with the index of its
+/// name in `fields` (its reader's error stops the reading); a name not in `fields`, or one given
+/// twice, is refused at its key with serde's words. The member named `tag` (an internally tagged
+/// enum's, already read) is passed over. A value that is not an object is refused as not
+/// `expecting` ("struct Organisation"). Fields left out are the caller's to check after, with
+/// [`missing`], in the order they are declared.
+pub fn read_struct<'t, 'a>(
+    node: &'t Node<'a>,
+    expecting: &str,
+    fields: &[&str],
+    tag: &str,
+    mut field: impl FnMut(usize, &'t Node<'a>) -> Result<(), TreeError>,
+) -> Result<(), TreeError> {
+    let Value::Object(members) = &node.value else {
+        return node.refuse(&expecting);
+    };
+    let mut seen = vec![false; fields.len()];
+    for (key, value) in members {
+        if key.name == tag {
+            continue;
+        }
+        let Some(index) = fields.iter().position(|f| *f == key.name) else {
+            let message = format!("unknown field `{}`, {}", key.name, one_of(fields));
+            return Err(TreeError::at(&message, key.end));
+        };
+        if std::mem::replace(&mut seen[index], true) {
+            let message = format!("duplicate field `{}`", fields[index]);
+            return Err(TreeError::at(&message, key.end));
+        }
+        field(index, value)?;
+    }
+    Ok(())
+}
+
+/// A required field's value, or serde's "missing field" at the end of its object `node`.
+pub fn missing<T>(value: Option<T>, name: &str, node: &Node) -> Result<T, TreeError> {
+    value.ok_or_else(|| TreeError::at(&format!("missing field `{name}`"), node.end))
+}
+
+/// Reads a list with `item` for each of its items, as serde reads a `Vec`.
+pub fn read_list<'t, 'a, T>(
+    node: &'t Node<'a>,
+    item: impl FnMut(&'t Node<'a>) -> Result<T, TreeError>,
+) -> Result<Vec<T>, TreeError> {
+    let Value::Array(items) = &node.value else {
+        return node.refuse(&"a sequence");
+    };
+    items.iter().map(item).collect()
+}
+
+/// Reads `null` as none and anything else with `read`, as serde reads an `Option`.
+pub fn read_option<'t, 'a, T>(
+    node: &'t Node<'a>,
+    read: impl FnOnce(&'t Node<'a>) -> Result<T, TreeError>,
+) -> Result<Option<T>, TreeError> {
+    match node.value {
+        Value::Null => Ok(None),
+        _ => read(node).map(Some),
+    }
+}
+
+/// Reads a value with its serde derive: the leaves of a hand-written reader (text, numbers,
+/// lists of text, enums).
+pub fn read_serde<'t, 'a: 't, T: de::Deserialize<'t>>(node: &'t Node<'a>) -> Result<T, TreeError> {
+    T::deserialize(node)
+}
+
+impl TreeError {
+    /// The same error placed at `at`, wherever it was placed before: what a derive reading
+    /// through buffered content says (an internally tagged enum's), which knows no place inside.
+    pub fn moved_to(mut self, at: usize) -> TreeError {
+        self.0.at = Some(at);
+        self
+    }
+
+    /// serde's message.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+}

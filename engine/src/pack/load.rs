@@ -6,7 +6,9 @@
 
 use crate::kernel::{human_bytes, Problem};
 
+use crate::kernel::json_path::ReadFailure;
 use crate::kernel::json_tree::JsonTree;
+use crate::pack::reader::read_pack;
 use crate::pack::{validate, Pack};
 use crate::pack::{PackFile, PACK_FORMAT};
 
@@ -173,7 +175,7 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         found: found.to_owned(),
         expected: PACK_FORMAT,
     };
-    let pack: PackFile = match tree.read() {
+    let pack: PackFile = match read_pack(tree.root()).map_err(|e| tree.explain(e)) {
         Ok(pack) => pack,
         Err(failure) => {
             return Err(match tree.top_string("format") {
@@ -194,6 +196,13 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         return Err(unsupported(&pack.format));
     }
     validate(pack).map_err(|problems| PackLoadError::Invalid { problems })
+}
+
+/// The pack's structure read from `bytes` as [`parse_pack`] reads it, before any check of its
+/// content: for tests and tools that compare readers.
+pub fn read_pack_file(bytes: &[u8]) -> Result<PackFile, ReadFailure> {
+    let tree = JsonTree::parse(bytes)?;
+    read_pack(tree.root()).map_err(|e| tree.explain(e))
 }
 
 #[cfg(test)]

@@ -8,13 +8,14 @@ pub mod hours;
 pub mod lint;
 mod load;
 pub mod lookup;
+mod reader;
 pub mod resources;
 pub(crate) mod texts;
 mod validate;
 mod wire;
 pub mod wording;
 
-pub use load::{parse_pack, PackLoadError, MAX_PACK_BYTES};
+pub use load::{parse_pack, read_pack_file, PackLoadError, MAX_PACK_BYTES};
 pub use validate::{validate, Pack};
 pub use validate::{
     MAX_CODES, MAX_CONDITION_DEPTH, MAX_NODES_PER_TREE, MAX_SAFETY_LABEL_CHARS, MAX_TEXT_CHARS,
