@@ -358,3 +358,31 @@ fn the_event_reader_names_the_value_at_fault() {
         ("", "missing field `overridden`")
     );
 }
+
+/// The hand-written draft reader against the draft's derive, over damaged copies of a saved call:
+/// the same draft, or the same refusal at the same place (a struct written as a list aside, as
+/// for packs).
+#[test]
+fn damaged_drafts_fail_the_same_way() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/drafts/gas-coded-before-revisions.json");
+    let draft: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let agree =
+        |text: &str| match incident_engine::call::draft::draft_readers_agree(text.as_bytes()) {
+            Ok(()) => {}
+            Err(e)
+                if e.starts_with("by hand: Err(ReadFailure")
+                    && e.contains("invalid type: sequence, expected") => {}
+            Err(e) => panic!("{e}\n{text}"),
+        };
+    agree(&serde_json::to_string(&draft).unwrap());
+    let mut random = SplitMix64::new(9);
+    for round in 0..600 {
+        let broken = damaged(&draft, &mut random);
+        agree(&if round % 2 == 0 {
+            serde_json::to_string_pretty(&broken).unwrap()
+        } else {
+            serde_json::to_string(&broken).unwrap()
+        });
+    }
+}

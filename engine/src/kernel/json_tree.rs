@@ -1009,3 +1009,57 @@ impl TreeError {
         &self.0.message
     }
 }
+
+/// The name of a field in the text: the Rust name, or the one given.
+macro_rules! field_name {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident, $json:literal) => {
+        $json
+    };
+}
+
+/// A field's value once the object is read: `required` (else serde's "missing field") or
+/// `default` (its type's default when left out; an `Option` is none).
+macro_rules! take {
+    (required, $value:ident, $name:expr, $node:expr) => {
+        $crate::kernel::json_tree::missing($value, $name, $node)?
+    };
+    (default, $value:ident, $name:expr, $node:expr) => {
+        $value.unwrap_or_default()
+    };
+}
+
+/// Reads the struct `$ty` from the object `$node` as its derive (with `deny_unknown_fields`)
+/// does, by [`read_struct`]: each field named as declared (or `= "name"`), `required` or
+/// `default`, read by its reader in the order written. `as "words"` says what a value that is
+/// not an object should have been (serde's `expecting`, in brackets), "struct $ty" if not
+/// given.
+macro_rules! by_hand {
+    ($node:expr, $ty:ident { $($body:tt)* }) => {
+        $crate::kernel::json_tree::by_hand!($node, $ty as (concat!("struct ", stringify!($ty))) { $($body)* })
+    };
+    ($node:expr, $ty:ident as ($expecting:expr) { $($field:ident $(= $json:literal)? : $how:ident ($read:expr)),* $(,)? }) => {{
+        let node: &$crate::kernel::json_tree::Node = $node;
+        const FIELDS: &[&str] = &[$($crate::kernel::json_tree::field_name!($field $(, $json)?)),*];
+        $(let mut $field = None;)*
+        $crate::kernel::json_tree::read_struct(node, $expecting, FIELDS, "", |index, value| {
+            let mut at = 0;
+            $(
+                if index == at {
+                    $field = Some(($read)(value)?);
+                    return Ok(());
+                }
+                at += 1;
+            )*
+            let _ = at;
+            Ok(())
+        })?;
+        Ok($ty {
+            $($field: $crate::kernel::json_tree::take!($how, $field, $crate::kernel::json_tree::field_name!($field $(, $json)?), node)),*
+        })
+    }};
+}
+
+pub(crate) use {by_hand, field_name, take};

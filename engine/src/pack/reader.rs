@@ -7,7 +7,7 @@
 //! inside a question's `answer` the derive names only the answer, as here.
 
 use crate::kernel::json_tree::{
-    missing, read_list, read_option, read_serde, read_struct, Node, TreeError, Value,
+    by_hand, missing, read_list, read_option, read_serde, read_struct, Node, TreeError, Value,
 };
 use crate::pack::{
     Advice, AdviceItem, AdviceLimit, AdviceSet, Answer, AnswerOption, BannedAbbreviation, Channel,
@@ -17,53 +17,6 @@ use crate::pack::{
     ResourceUnit, Resources, ResponsePlanItem, SafetyNetAction, SafetyNetQuestion, Service,
     Targets, TreeNode, Wording,
 };
-
-/// The name of a field in the text: the Rust name, or the one given.
-macro_rules! field_name {
-    ($field:ident) => {
-        stringify!($field)
-    };
-    ($field:ident, $json:literal) => {
-        $json
-    };
-}
-
-/// A field's value once the object is read: `required` (else serde's "missing field") or
-/// `default` (its type's default when left out).
-macro_rules! take {
-    (required, $value:ident, $name:expr, $node:expr) => {
-        missing($value, $name, $node)?
-    };
-    (default, $value:ident, $name:expr, $node:expr) => {
-        $value.unwrap_or_default()
-    };
-}
-
-/// Reads the struct `$ty` from the object `$node` as its derive (with `deny_unknown_fields`)
-/// does: each field named as declared (or `= "name"`), `required` or `default`, read by its
-/// reader in the order written.
-macro_rules! by_hand {
-    ($node:expr, $ty:ident { $($field:ident $(= $json:literal)? : $how:ident ($read:expr)),* $(,)? }) => {{
-        let node: &Node = $node;
-        const FIELDS: &[&str] = &[$(field_name!($field $(, $json)?)),*];
-        $(let mut $field = None;)*
-        read_struct(node, concat!("struct ", stringify!($ty)), FIELDS, "", |index, value| {
-            let mut at = 0;
-            $(
-                if index == at {
-                    $field = Some(($read)(value)?);
-                    return Ok(());
-                }
-                at += 1;
-            )*
-            let _ = at;
-            Ok(())
-        })?;
-        Ok($ty {
-            $($field: take!($how, $field, field_name!($field $(, $json)?), node)),*
-        })
-    }};
-}
 
 /// The pack `node` holds, or why it is not one.
 pub(crate) fn read_pack(node: &Node) -> Result<PackFile, TreeError> {
