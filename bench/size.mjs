@@ -227,7 +227,8 @@ class Reader {
   byte() {
     return this.b[this.p++];
   }
-  u32() {
+  /** An LEB128's value bits as a Number, with how many bits it held and its last byte. */
+  leb() {
     let result = 0;
     let shift = 0;
     let x;
@@ -236,20 +237,15 @@ class Reader {
       result += (x & 0x7f) * 2 ** shift;
       shift += 7;
     } while (x & 0x80);
-    return result;
+    return { result, shift, last: x };
+  }
+  u32() {
+    return this.leb().result;
   }
   /** A signed LEB128 as a Number (exact for the 32-bit constants this reads). */
   s32() {
-    let result = 0;
-    let shift = 0;
-    let x;
-    do {
-      x = this.b[this.p++];
-      result += (x & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (x & 0x80);
-    if (shift < 64 && x & 0x40) result -= 2 ** shift;
-    return result;
+    const { result, shift, last } = this.leb();
+    return shift < 64 && last & 0x40 ? result - 2 ** shift : result;
   }
   skipLeb() {
     while (this.b[this.p++] & 0x80);

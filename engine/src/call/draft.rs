@@ -280,12 +280,13 @@ struct DraftMajorIncident {
 struct DraftLogEvent {
     at: Millis,
     by: String,
-    /// Read by hand once the rest of the draft has been (`event_reader`), not by the derive.
+    /// Read by hand (`event_reader`); the derive, kept as the oracle, passes over it.
     #[serde(deserialize_with = "skip_event")]
     what: Event,
 }
 
-/// Passes over an event in the derive's reading; [`read_draft`] reads it by hand after.
+/// Passes over an event in the derive's reading (the oracle, [`draft_readers_agree`], reads each
+/// event by hand after).
 fn skip_event<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Event, D::Error> {
     serde::de::IgnoredAny::deserialize(deserializer)?;
     Ok(Event::Closed)

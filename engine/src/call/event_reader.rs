@@ -9,7 +9,7 @@ use serde::de::Deserialize;
 
 use crate::call::{AnswerValue, Event, Withdrawn};
 use crate::kernel::json_path::ReadFailure;
-use crate::kernel::json_tree::{JsonTree, Key, Node, TreeError, Value};
+use crate::kernel::json_tree::{read_tag, JsonTree, Node, TreeError, Value};
 use crate::pack::LogField;
 
 /// A variant's fields: each name and what it holds.
@@ -146,16 +146,9 @@ pub fn read(bytes: &[u8]) -> Result<Event, ReadFailure> {
 
 /// The event `node` holds, or why it is not one.
 pub(crate) fn read_event(node: &Node) -> Result<Event, TreeError> {
-    let members = match &node.value {
-        Value::Object(members) => members,
-        // The derive reads a list as the tag and then the fields in order; nothing writes an
-        // event so, and only the empty list's refusal is the same here.
-        Value::Array(items) if items.is_empty() => {
-            return Err(TreeError::at("missing field `type`", node.end))
-        }
-        _ => return node.refuse(&"internally tagged enum Event"),
-    };
-    let (kind, fields) = variant(node, members)?;
+    let names: Vec<&str> = VARIANTS.iter().map(|(name, _)| *name).collect();
+    let (which, members) = read_tag(node, "type", "internally tagged enum Event", &names)?;
+    let (kind, fields) = VARIANTS[which];
     let mut values: [Option<Read>; MOST_FIELDS] = Default::default();
     // In the order written, as the derive reads them: the first wrong value is the one named.
     for (key, value) in members {
@@ -166,10 +159,8 @@ pub(crate) fn read_event(node: &Node) -> Result<Event, TreeError> {
             continue;
         };
         if values[index].is_some() {
-            return Err(placed_at_key(
-                format!("duplicate field `{}`", fields[index].0),
-                key,
-            ));
+            let message = format!("duplicate field `{}`", fields[index].0);
+            return Err(TreeError::at(&message, key.end));
         }
         values[index] = Some(read_value(fields[index].1, value)?);
     }
@@ -184,39 +175,6 @@ pub(crate) fn read_event(node: &Node) -> Result<Event, TreeError> {
         }
     }
     Ok(build(kind, values))
-}
-
-/// The variant named by the object's `type`, with its fields.
-fn variant(node: &Node, members: &[(Key, Node)]) -> Result<(&'static str, Fields), TreeError> {
-    let mut tags = members.iter().filter(|(key, _)| key.name == "type");
-    let Some((_, tag)) = tags.next() else {
-        return Err(TreeError::at("missing field `type`", node.end));
-    };
-    if let Some((key, _)) = tags.next() {
-        return Err(placed_at_key("duplicate field `type`".to_owned(), key));
-    }
-    let Value::String(name) = &tag.value else {
-        return tag.refuse(&"variant identifier");
-    };
-    match VARIANTS
-        .iter()
-        .find(|(variant, _)| *variant == name.as_ref())
-    {
-        Some((variant, fields)) => Ok((variant, fields)),
-        None => {
-            // serde's words for an unknown variant.
-            let names: Vec<String> = VARIANTS.iter().map(|(v, _)| format!("`{v}`")).collect();
-            let message = format!(
-                "unknown variant `{name}`, expected one of {}",
-                names.join(", ")
-            );
-            Err(TreeError::at(&message, tag.end))
-        }
-    }
-}
-
-fn placed_at_key(message: String, key: &Key) -> TreeError {
-    TreeError::at(&message, key.end)
 }
 
 /// A field's value, checked as the derive checks it.

@@ -62,6 +62,9 @@ pub struct Key<'a> {
     pub end: usize,
 }
 
+/// An object's member: its key and its value.
+pub type Member<'a> = (Key<'a>, Node<'a>);
+
 /// JSON text parsed into a tree, ready to read typed values from.
 #[derive(Debug)]
 pub struct JsonTree<'a> {
@@ -1003,10 +1006,42 @@ impl TreeError {
         self.0.at = Some(at);
         self
     }
+}
 
-    /// serde's message.
-    pub fn message(&self) -> &str {
-        &self.0.message
+/// An internally tagged enum's variant, as serde's derive reads it: the index in `variants` of
+/// the name in the member `tag` of the object `node` (`expecting` says what anything else should
+/// have been, "internally tagged enum Event"), and the object's members. A missing, doubled or
+/// unknown tag is refused in serde's words, where the derive refuses it. The derive reads a list
+/// as the tag and then the fields in order; nobody writes an enum so, and only the empty list's
+/// refusal ("missing field") is the same here.
+pub fn read_tag<'t, 'a>(
+    node: &'t Node<'a>,
+    tag: &str,
+    expecting: &str,
+    variants: &[&str],
+) -> Result<(usize, &'t [Member<'a>]), TreeError> {
+    let missing_tag = || TreeError::at(&format!("missing field `{tag}`"), node.end);
+    let members = match &node.value {
+        Value::Object(members) => members,
+        Value::Array(items) if items.is_empty() => return Err(missing_tag()),
+        _ => return node.refuse(&expecting),
+    };
+    let mut tags = members.iter().filter(|(key, _)| key.name == tag);
+    let Some((_, value)) = tags.next() else {
+        return Err(missing_tag());
+    };
+    if let Some((key, _)) = tags.next() {
+        return Err(TreeError::at(&format!("duplicate field `{tag}`"), key.end));
+    }
+    let Value::String(name) = &value.value else {
+        return value.refuse(&"variant identifier");
+    };
+    match variants.iter().position(|v| *v == name.as_ref()) {
+        Some(index) => Ok((index, members)),
+        None => {
+            let message = format!("unknown variant `{name}`, {}", one_of(variants));
+            Err(TreeError::at(&message, value.end))
+        }
     }
 }
 

@@ -7,7 +7,8 @@
 //! inside a question's `answer` the derive names only the answer, as here.
 
 use crate::kernel::json_tree::{
-    by_hand, missing, read_list, read_option, read_serde, read_struct, Node, TreeError, Value,
+    by_hand, missing, read_list, read_option, read_serde, read_struct, read_tag, Node, TreeError,
+    Value,
 };
 use crate::pack::{
     Advice, AdviceItem, AdviceLimit, AdviceSet, Answer, AnswerOption, BannedAbbreviation, Channel,
@@ -436,32 +437,7 @@ const ANSWER_KINDS: &[&str] = &["choice", "yes_no", "number", "text"];
 /// it: the `kind` first, then the variant's fields; its nested values as buffered content reads
 /// them (see [`read_next`]).
 fn read_answer(node: &Node) -> Result<Answer, TreeError> {
-    let Value::Object(members) = &node.value else {
-        return match &node.value {
-            Value::Array(items) if items.is_empty() => {
-                Err(TreeError::at("missing field `kind`", node.end))
-            }
-            _ => node.refuse(&"internally tagged enum Answer"),
-        };
-    };
-    let mut tags = members.iter().filter(|(key, _)| key.name == "kind");
-    let Some((_, tag)) = tags.next() else {
-        return Err(TreeError::at("missing field `kind`", node.end));
-    };
-    if let Some((key, _)) = tags.next() {
-        return Err(TreeError::at("duplicate field `kind`", key.end));
-    }
-    let Value::String(kind) = &tag.value else {
-        return tag.refuse(&"variant identifier");
-    };
-    let Some(which) = ANSWER_KINDS.iter().position(|k| *k == kind.as_ref()) else {
-        let quoted: Vec<String> = ANSWER_KINDS.iter().map(|k| format!("`{k}`")).collect();
-        let message = format!(
-            "unknown variant `{kind}`, expected one of {}",
-            quoted.join(", ")
-        );
-        return Err(TreeError::at(&message, tag.end));
-    };
+    let (which, _) = read_tag(node, "kind", "internally tagged enum Answer", ANSWER_KINDS)?;
     // Past its `kind`, the derive reads an answer's fields from buffered content, which knows no
     // place inside it: every refusal names the answer.
     answer_fields(node, which).map_err(|e| e.moved_to(node.end))
