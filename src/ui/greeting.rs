@@ -5,6 +5,8 @@
 use incident_engine::{fill, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 /// The words to say on answering a call.
 #[component]
 pub fn Greeting(
@@ -16,7 +18,7 @@ pub fn Greeting(
     template: String,
 ) -> impl IntoView {
     let name = crate::ui::context::agent_name();
-    let words = move || {
+    let words = live(move || {
         let values = PlaceholderValues {
             agent: name.get(),
             organisation: Some(organisation.clone()),
@@ -34,7 +36,7 @@ pub fn Greeting(
                 }
             })
             .collect_view()
-    };
+    });
     view! {
         <section class="idk-card idk-greeting" aria-labelledby="idk-greeting-heading">
             <h2 id="idk-greeting-heading" class="idk-card-title">"Greeting"</h2>

@@ -6,6 +6,7 @@ mod call;
 mod coming;
 pub mod context;
 mod greeting;
+pub mod live;
 mod outbox_panel;
 mod pack_error_panel;
 mod pack_preview;

@@ -6,6 +6,8 @@ use incident_engine::call::entry::iso8601;
 use incident_engine::delivery::outbox::{IdempotencyKey, OutboxStatus};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use crate::host::clock::{date_and_time, shown_locale};
 use crate::host::delivery::{self, DeadLetterView, Lane, OutboxView, Route, StorageView};
 
@@ -110,7 +112,7 @@ pub fn OverdueAlert(
 ) -> impl IntoView {
     let overdue = Memo::new(move |_| outbox.with(overdue_text));
     view! {
-        {move || overdue.get().map(|o| view! { <p class="idk-notice idk-outbox-overdue" role="alert">{o}</p> })}
+        {live(move || overdue.get().map(|o| view! { <p class="idk-notice idk-outbox-overdue" role="alert">{o}</p> }))}
     }
 }
 
@@ -144,10 +146,10 @@ pub fn OutboxPanel(
     view! {
         <section class="idk-outbox" aria-labelledby="idk-outbox-title" tabindex="0">
             <h2 id="idk-outbox-title" class="idk-section-title">"Closed calls and the CRM"</h2>
-            <p class="idk-outbox-status" role="status">{move || status.get()}</p>
-            {move || problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> })}
-            {move || send_problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> })}
-            {move || {
+            <p class="idk-outbox-status" role="status">{live(move || status.get())}</p>
+            {live(move || problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> }))}
+            {live(move || send_problem.get().map(|p| view! { <p class="idk-notice" role="alert">{p}</p> }))}
+            {live(move || {
                 storage
                     .get()
                     .map(|s| {
@@ -165,7 +167,7 @@ pub fn OutboxPanel(
                             {pressure}
                         }
                     })
-            }}
+            })}
             <Show when=move || dead.with(|d| !d.is_empty())>
                 <h3 class="idk-subsection-title">"Refused by the CRM"</h3>
                 <ul class="idk-dead-letters">
@@ -200,9 +202,9 @@ fn DeadLetterRow(
     view! {
         <li class="idk-dead-letter">
             <p id=reason_id.clone()>
-                "Refused on " <time datetime=iso8601(at)>{move || locale.with(|l| date_and_time(at, l.as_ref()))}</time> " after " {attempts} ": " {letter.reason}
+                "Refused on " <time datetime=iso8601(at)>{live(move || locale.with(|l| date_and_time(at, l.as_ref())))}</time> " after " {attempts} ": " {letter.reason}
             </p>
-            {move || {
+            {live(move || {
                 let theirs = letter.handler.as_deref() == Some(agent.get().as_str());
                 if theirs {
                     view! {
@@ -220,7 +222,7 @@ fn DeadLetterRow(
                     }
                         .into_any()
                 }
-            }}
+            })}
             <button
                 type="button"
                 class="idk-button idk-button-secondary"

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use incident_engine::{Pack, PackFile};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 /// Most incident codes listed at once; the filter narrows the rest.
 const MAX_CODE_ROWS: usize = 50;
 
@@ -358,7 +360,7 @@ fn CodeSection(
 ) -> impl IntoView {
     let (filter, set_filter) = signal(String::new());
     let total = pack.file().codes.len();
-    let rows = move || {
+    let rows = live(move || {
         let needle = filter.get().to_lowercase();
         let matching: Vec<Vec<String>> = pack
             .file()
@@ -393,7 +395,7 @@ fn CodeSection(
             <p class="idk-muted" aria-live="polite">{note}</p>
             {table("Incident codes", &["Code", "Title", "Default priority", "Keywords"], shown)}
         }
-    };
+    });
     section(
         "Incident codes",
         total,
@@ -402,7 +404,7 @@ fn CodeSection(
                 "Filter codes"
                 <input
                     type="search"
-                    prop:value=move || filter.get()
+                    prop:value=live(move || filter.get())
                     on:input=move |ev| set_filter.set(event_target_value(&ev))
                 />
             </label>

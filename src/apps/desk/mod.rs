@@ -11,6 +11,8 @@ use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
 use crate::host::{
@@ -334,9 +336,9 @@ pub fn App(
 
     view! {
         <div class="idk">
-            <p class="idk-host-status" role="status">{move || host_status.get()}</p>
+            <p class="idk-host-status" role="status">{live(move || host_status.get())}</p>
             <OverdueAlert outbox=outbox />
-            {move || match pack.get() {
+            {live(move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
                 Some(Ok(pack)) => {
                     signed_in.track();
@@ -356,7 +358,7 @@ pub fn App(
                     }
                         .into_any()
                 }
-            }}
+            })}
         </div>
     }
 }
@@ -460,14 +462,14 @@ fn HandlerScreen(
             <p class="idk-subtitle">"Incident Desk · procedures version " {version}</p>
             <p class="idk-signed-in">
                 "Calls logged as "
-                {move || agent.get()}
-                {move || role.get().map(|r| format!(" · {}", role_label(r)))}
+                {live(move || agent.get())}
+                {live(move || role.get().map(|r| format!(" · {}", role_label(r))))}
             </p>
         </header>
         <main class="idk-main">
             <Greeting organisation=organisation template=greeting />
-            <p class="idk-retention" role="status">{move || retention_notice.get()}</p>
-            {move || {
+            <p class="idk-retention" role="status">{live(move || retention_notice.get())}</p>
+            {live(move || {
                 draft_problem
                     .get()
                     .map(|problem| {
@@ -494,7 +496,7 @@ fn HandlerScreen(
                             </div>
                         }
                     })
-            }}
+            })}
             <Show when=move || looked.get() && !in_progress.get()>
                 <div class="idk-answer">
                     <button
@@ -502,7 +504,7 @@ fn HandlerScreen(
                         class="idk-button"
                         on:click=move |_| set_calls_answered.update(|n| *n += 1)
                     >
-                        {move || if calls_answered.get_untracked() == 0 { "Answer call" } else { "Answer next call" }}
+                        {live(move || if calls_answered.get_untracked() == 0 { "Answer call" } else { "Answer next call" })}
                     </button>
                 </div>
             </Show>
@@ -527,14 +529,14 @@ fn HandlerScreen(
                 <button
                     type="button"
                     class="idk-button idk-button-secondary"
-                    aria-expanded=move || browsing.get().to_string()
+                    aria-expanded=live(move || browsing.get().to_string())
                     aria-controls="idk-preview"
                     on:click=move |_| set_browsing.update(|open| *open = !*open)
                 >
                     "Browse procedures"
                 </button>
             </div>
-            <div id="idk-preview" class="idk-browse" hidden=move || !browsing.get()>
+            <div id="idk-preview" class="idk-browse" hidden=live(move || !browsing.get())>
                 <Show when=move || browsing.get()>
                     <PackPreview pack=pack.clone() />
                 </Show>

@@ -4,6 +4,8 @@ use incident_engine::call::{fill_pack_placeholders, Command, Event};
 use incident_engine::pack::AdviceItem;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{feedback, Desk, Place};
 use crate::host::clock::{hours_minutes, shown_locale};
 
@@ -85,7 +87,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
                 <ul aria-label="Must not say">{limits}</ul>
                 <label class="idk-field idk-field-wide">
                     "Advice in your own words"
-                    <textarea rows="2" prop:value=move || free_text.get() on:input=move |ev| free_text.set(event_target_value(&ev))></textarea>
+                    <textarea rows="2" prop:value=live(move || free_text.get()) on:input=move |ev| free_text.set(event_target_value(&ev))></textarea>
                 </label>
                 <button
                     type="button"
@@ -171,7 +173,7 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
         }
     };
     view! {
-        <li class:idk-given=move || given_at.get().is_some()>
+        <li class:idk-given=live(move || given_at.get().is_some())>
             <span class="idk-advice-kind">{item.kind.label()}</span>
             " "
             {text.clone()}
@@ -181,13 +183,13 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
                 type="button"
                 class="idk-button idk-button-secondary idk-given-button"
                 aria-label=label
-                aria-disabled=move || given_at.get().is_some().then_some("true")
+                aria-disabled=live(move || given_at.get().is_some().then_some("true"))
                 on:click=on_click
             >
-                {move || match shown_at() {
+                {live(move || match shown_at() {
                     Some(at) => format!("Given \u{2713} {at}"),
                     None => "Given".to_owned(),
-                }}
+                })}
             </button>
         </li>
     }

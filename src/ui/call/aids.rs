@@ -6,6 +6,8 @@
 use incident_engine::{fill, Pack, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{Desk, KEYS_DIALOG_ID};
 use crate::ui::PackPreview;
 
@@ -48,7 +50,7 @@ pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
         .collect();
     let organisation = file.organisation.name.clone();
     let empty = phrases.is_empty();
-    let items = move || {
+    let items = live(move || {
         let agent = name.get();
         phrases
             .iter()
@@ -63,7 +65,7 @@ pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
                 }
             })
             .collect_view()
-    };
+    });
     (!empty).then(|| {
         view! {
             <section class="idk-section idk-phrases" aria-labelledby=PHRASES_ID>

@@ -9,6 +9,8 @@ use incident_engine::call::{fill_pack_placeholders, Call};
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{level_name, Desk, CALL_HEADING_ID, KEYS_DIALOG_ID, QUESTION_ID};
 use crate::host::clock::clock_text;
 
@@ -109,30 +111,30 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
             })
         })
     });
-    let timer = move || {
+    let timer = live(move || {
         let until = closed_at.get().unwrap_or_else(|| desk.now.get());
         clock_text(until.saturating_sub(opened))
-    };
+    });
     view! {
         <header class="idk-call-bar" aria-labelledby=CALL_HEADING_ID>
             <div class="idk-call-bar-row">
                 <h2 id=CALL_HEADING_ID class="idk-card-title idk-call-title" tabindex="-1">
                     "Call"
                 </h2>
-                {move || closed_at.get().is_some().then(|| view! { <p class="idk-flag">"CLOSED"</p> })}
+                {live(move || closed_at.get().is_some().then(|| view! { <p class="idk-flag">"CLOSED"</p> }))}
                 <p class="idk-timer">
                     <span class="idk-bar-label">"Time "</span>
                     <span role="timer" aria-label="Call time">{timer}</span>
                 </p>
                 <p class="idk-bar-caller">
                     <span class="idk-bar-label">"From "</span>
-                    {move || field(LogField::CallbackNumber).unwrap_or_else(|| "number not yet given".to_owned())}
+                    {live(move || field(LogField::CallbackNumber).unwrap_or_else(|| "number not yet given".to_owned()))}
                 </p>
                 <p class="idk-bar-location">
                     <span class="idk-bar-label">"At "</span>
-                    {move || field(LogField::Location).unwrap_or_else(|| "location not yet given".to_owned())}
+                    {live(move || field(LogField::Location).unwrap_or_else(|| "location not yet given".to_owned()))}
                 </p>
-                {move || match decision.get() {
+                {live(move || match decision.get() {
                     Some((code, title, priority, name, rank)) => {
                         let class = match rank {
                             0 => "idk-priority idk-priority-top",
@@ -148,7 +150,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                             .into_any()
                     }
                     None => view! { <p class="idk-bar-code idk-muted">"No code yet"</p> }.into_any(),
-                }}
+                })}
                 <button
                     type="button"
                     class="idk-button idk-button-secondary idk-bar-keys"
@@ -158,12 +160,12 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                 </button>
             </div>
             <div class="idk-call-bar-row">
-                {move || flag_list(desk, &bar_flags.get())}
+                {live(move || flag_list(desk, &bar_flags.get()))}
                 <p class="idk-next-step">
                     <span class="idk-bar-label">"Next: "</span>
-                    {move || step_text(desk, &step.get())}
+                    {live(move || step_text(desk, &step.get()))}
                 </p>
-                {move || {
+                {live(move || {
                     target(&step.get())
                         .map(|id| {
                             view! {
@@ -176,7 +178,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                                 </button>
                             }
                         })
-                }}
+                })}
             </div>
         </header>
     }

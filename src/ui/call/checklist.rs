@@ -6,6 +6,8 @@
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::Desk;
 use crate::host::clock::{shown_locale, time_of_day};
 
@@ -70,19 +72,19 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
         let key = item.id.clone();
         let ticked = Memo::new(move |_| done_of(&key).is_some());
         let key = item.id.clone();
-        let when = move || {
+        let when = live(move || {
             done_of(&key).map(|(at, by)| {
                 locale
                     .with(|l| format!(" \u{2713} done at {} by {by}", time_of_day(at, l.as_ref())))
             })
-        };
+        });
         view! {
             <li>
                 <label class="idk-check">
                     <input
                         type="checkbox"
-                        prop:checked=move || ticked.get()
-                        aria-readonly=move || ticked.get().then_some("true")
+                        prop:checked=live(move || ticked.get())
+                        aria-readonly=live(move || ticked.get().then_some("true"))
                         on:change=move |ev| {
                             if ticked.get_untracked() {
                                 // Logged already; the tick stays.

@@ -8,6 +8,8 @@ use incident_engine::pack::{Answer, DecisionTree, LogField};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{
     checklist_item, deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place,
     MISSING_TITLE,
@@ -247,7 +249,7 @@ fn answer_text(names: &Names<'_>, node: &str, value: &AnswerValue) -> String {
 fn close_dialog_view(desk: Desk) -> impl IntoView {
     let reviewing = desk.reviewing;
     let locale = shown_locale();
-    let events = move || {
+    let events = live(move || {
         if !reviewing.get() {
             return None;
         }
@@ -276,7 +278,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                     view! {
                         <li>
                             <time datetime=iso8601(at)>
-                                {move || locale.with(|l| time_of_day(at, l.as_ref()))}
+                                {live(move || locale.with(|l| time_of_day(at, l.as_ref())))}
                             </time>
                             {format!(" {}: ", e.by)}
                             {describe(&names, &e.what, was.as_deref())}
@@ -286,10 +288,10 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 })
                 .collect_view()
         }))
-    };
+    });
     // Reasons typed for deviations, by key; recorded when the handler confirms the close.
     let reasons = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
-    let missing = move || {
+    let missing = live(move || {
         if !reviewing.get() {
             return None;
         }
@@ -327,10 +329,10 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 </div>
             }
         })
-    };
+    });
     // Every deviation from the procedure, each with the reason recorded or a field for one
     // (F13; L3 1.6): the close is held until each has one.
-    let deviations = move || {
+    let deviations = live(move || {
         if !reviewing.get() {
             return None;
         }
@@ -358,7 +360,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                                     <input
                                         type="text"
                                         autocomplete="off"
-                                        prop:value=move || reasons.with(|r| r.get(&shown).cloned().unwrap_or_default())
+                                        prop:value=live(move || reasons.with(|r| r.get(&shown).cloned().unwrap_or_default()))
                                         on:input=move |ev| {
                                             let value = event_target_value(&ev);
                                             reasons.update(|r| {
@@ -378,13 +380,13 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
             <h3>"Deviations from the procedure"</h3>
             <ul aria-label="Deviations from the procedure" class="idk-deviations">{rows}</ul>
         })
-    };
+    });
     // The closing words, with the placeholders filled ({agent} once the handler's name is known).
     let name = crate::ui::context::agent_name();
-    let closing_words = move || {
+    let closing_words = live(move || {
         let pack = desk.pack.get_value();
         super::aids::spoken(&pack, name.get().as_deref(), &pack.file().wording.closing)
-    };
+    });
     let confirm = move || {
         // Reasons typed for deviations that still lack one (explaining one changes no other).
         let pending: Vec<String> = desk.call.with_untracked(|c| {
@@ -422,13 +424,13 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 " "
                 {closing_words}
             </p>
-            {move || {
+            {live(move || {
                 // What closing still needs is listed below, kept up to date; other refusals here.
                 desk.notice
                     .get()
                     .filter(|n| reviewing.get() && n.place == Place::Close && n.title != MISSING_TITLE)
                     .map(notice_view)
-            }}
+            })}
             {missing}
             {deviations}
             <h3>"Incident log"</h3>
@@ -455,7 +457,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     let reviewing = desk.reviewing;
     // A memo, so only closing (or a correction after it) rebuilds this, not every change.
     let closed = Memo::new(move |_| desk.call.with(|c| c.is_closed().then(|| c.log().len())));
-    let panel = move || {
+    let panel = live(move || {
         if let Some(events) = closed.get() {
             view! { <p id=CLOSED_ID class="idk-closed" tabindex="-1">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
         } else if desk.saving.get() {
@@ -473,7 +475,7 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
             }
             .into_any()
         }
-    };
+    });
     view! {
         {panel}
         {feedback(desk, Place::Close)}

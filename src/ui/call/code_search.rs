@@ -7,6 +7,8 @@ use incident_engine::call::search::CodeSearch;
 use incident_engine::call::Command;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{feedback, Desk, Notice, Place};
 use crate::host::page::measured;
 
@@ -132,7 +134,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
         .iter()
         .map(|p| view! { <option value=p.id.clone()>{format!("{} {}", p.id, p.name)}</option> })
         .collect_view();
-    let count_text = move || {
+    let count_text = live(move || {
         let n = hits.with(Vec::len);
         match (query.with(|q| q.trim().is_empty()), n) {
             (true, _) => String::new(),
@@ -141,7 +143,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
             (false, n) if n == MAX_CODE_RESULTS => format!("The best {n} matches"),
             (false, n) => format!("{n} codes match"),
         }
-    };
+    });
     view! {
         <details class="idk-section">
             <summary>"Choose or override the code"</summary>
@@ -155,9 +157,9 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     aria-autocomplete="list"
                     aria-controls=LISTBOX_ID
                     aria-describedby="idk-code-count"
-                    aria-expanded=move || open().to_string()
-                    aria-activedescendant=move || active_index().filter(|_| open()).map(option_id)
-                    prop:value=move || query.get()
+                    aria-expanded=live(move || open().to_string())
+                    aria-activedescendant=live(move || active_index().filter(|_| open()).map(option_id))
+                    prop:value=live(move || query.get())
                     on:input=move |ev| {
                         query.set(event_target_value(&ev));
                         picked.set(None);
@@ -166,7 +168,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     }
                     on:keydown=on_keydown
                 />
-                <ul id=LISTBOX_ID role="listbox" aria-label="Matching codes" class="idk-listbox" hidden=move || !open()>
+                <ul id=LISTBOX_ID role="listbox" aria-label="Matching codes" class="idk-listbox" hidden=live(move || !open())>
                     <For each=move || hits.get() key=|h| h.index let(hit)>
                         {
                             let index = hit.index;
@@ -176,7 +178,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                                     id=option_id(index)
                                     role="option"
                                     class="idk-option"
-                                    aria-selected=move || (active_index() == Some(index)).to_string()
+                                    aria-selected=live(move || (active_index() == Some(index)).to_string())
                                     on:mousedown=move |ev: web_sys::MouseEvent| ev.prevent_default()
                                     on:click=move |_| choose(hit.clone())
                                 >
@@ -189,22 +191,22 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                 <p id="idk-code-count" class="idk-muted" aria-live="polite">{count_text}</p>
             </div>
             <p class="idk-chosen-code">
-                {move || {
+                {live(move || {
                     picked
                         .get()
                         .map(|h| format!("Chosen: {} {}", h.code, h.title))
                         .unwrap_or_else(|| "No code chosen yet".to_owned())
-                }}
+                })}
             </p>
             <div class="idk-field">
                 <label for="idk-override-priority">"Priority"</label>
-                <select id="idk-override-priority" prop:value=move || priority.get() on:change=move |ev| priority.set(event_target_value(&ev))>
+                <select id="idk-override-priority" prop:value=live(move || priority.get()) on:change=move |ev| priority.set(event_target_value(&ev))>
                     {priorities}
                 </select>
             </div>
             <label class="idk-field idk-field-wide">
                 "Reason"
-                <textarea rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <textarea rows="2" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             </label>
             <button
                 type="button"

@@ -5,6 +5,8 @@
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{feedback, level_name, Desk, Place};
 use crate::host::clock::{shown_locale, time_of_day};
 
@@ -46,7 +48,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                 <div class="idk-inline-form">
                     <label class="idk-field">
                         {format!("Reason for not escalating to {name}")}
-                        <input type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        <input type="text" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev)) />
                     </label>
                     <button
                         type="button"
@@ -171,23 +173,23 @@ fn EscalateForm(
         <div class="idk-inline-form">
             <label class="idk-field">
                 "Who you spoke to (required)"
-                <input type="text" autocomplete="off" prop:value=move || contact.get() on:input=move |ev| contact.set(event_target_value(&ev)) />
+                <input type="text" autocomplete="off" prop:value=live(move || contact.get()) on:input=move |ev| contact.set(event_target_value(&ev)) />
             </label>
             <label class="idk-field">
                 "Channel"
-                <select prop:value=move || channel.get() on:change=move |ev| channel.set(event_target_value(&ev))>
-                    {move || {
+                <select prop:value=live(move || channel.get()) on:change=move |ev| channel.set(event_target_value(&ev))>
+                    {live(move || {
                         channels
                             .get()
                             .into_iter()
                             .map(|(id, name)| view! { <option value=id>{name}</option> })
                             .collect_view()
-                    }}
+                    })}
                 </select>
             </label>
             <label class="idk-field">
                 "What they said"
-                <input type="text" autocomplete="off" prop:value=move || response.get() on:input=move |ev| response.set(event_target_value(&ev)) />
+                <input type="text" autocomplete="off" prop:value=live(move || response.get()) on:input=move |ev| response.set(event_target_value(&ev)) />
             </label>
             <button
                 type="button"
@@ -209,7 +211,7 @@ fn EscalateForm(
                     }
                 }
             >
-                {move || format!("Escalate to {}", name.get())}
+                {live(move || format!("Escalate to {}", name.get()))}
             </button>
         </div>
     }
@@ -273,18 +275,18 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
         <details class="idk-section idk-own-escalation">
             <summary>"Escalate on your own judgement"</summary>
             <ul aria-label="Escalations made">
-                {move || made.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                {live(move || made.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view())}
             </ul>
             <label class="idk-field">
                 "Level"
-                <select prop:value=move || level.get() on:change=move |ev| level.set(event_target_value(&ev))>
+                <select prop:value=live(move || level.get()) on:change=move |ev| level.set(event_target_value(&ev))>
                     {options}
                 </select>
             </label>
             <p class="idk-muted">{boundary}</p>
             <label class="idk-field idk-field-wide">
                 "Why you are escalating (required)"
-                <input type="text" autocomplete="off" prop:value=move || why.get() on:input=move |ev| why.set(event_target_value(&ev)) />
+                <input type="text" autocomplete="off" prop:value=live(move || why.get()) on:input=move |ev| why.set(event_target_value(&ev)) />
             </label>
             <EscalateForm desk=desk level=level why=why />
             {feedback(desk, Place::OwnEscalation)}
@@ -319,15 +321,15 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
                 <summary>"Declare a major incident"</summary>
                 <label class="idk-field idk-field-wide">
                     "Why (required)"
-                    <textarea rows="2" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <textarea rows="2" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                 </label>
                 <label class="idk-field">
                     "Access routes, if known"
-                    <input type="text" prop:value=move || access.get() on:input=move |ev| access.set(event_target_value(&ev)) />
+                    <input type="text" prop:value=live(move || access.get()) on:input=move |ev| access.set(event_target_value(&ev)) />
                 </label>
                 <label class="idk-field">
                     "Emergency services present or needed"
-                    <input type="text" prop:value=move || services.get() on:input=move |ev| services.set(event_target_value(&ev)) />
+                    <input type="text" prop:value=live(move || services.get()) on:input=move |ev| services.set(event_target_value(&ev)) />
                 </label>
                 <button
                     type="button"

@@ -6,6 +6,8 @@ use incident_engine::call::{Command, Event};
 use incident_engine::pack::MessageStructure;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{feedback, Desk, Place};
 
 /// The handoff composer (F4; L2 1.5, 2.2, 2.3, K6; F21): each channel's message generated from
@@ -94,15 +96,15 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         let to = Some(to.trim()).filter(|t| !t.is_empty());
         Some(desk.call.with(|call| compose(&pack, call, found, to)))
     });
-    let why = move || {
+    let why = live(move || {
         let proposal = proposal.get()?;
         let own = picked.get().filter(|p| *p != proposal.channel);
         Some(match own {
             Some(_) => format!("Proposed: {}. You chose another.", proposal.why),
             None => format!("Proposed: {}.", proposal.why),
         })
-    };
-    let left_out = move || {
+    });
+    let left_out = live(move || {
         let handoff = composed.get()?;
         if handoff.left_out.is_empty() {
             return None;
@@ -116,7 +118,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                 )}
             </p>
         })
-    };
+    });
     // Shown once there is a code; a memo, so other changes to the call do not rebuild it.
     let decided = Memo::new(move |_| desk.call.with(|c| c.decision().is_some()));
     move || {
@@ -130,32 +132,32 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                             type="text"
                             list="idk-handoff-units"
                             autocomplete="off"
-                            prop:value=move || recipient.get()
+                            prop:value=live(move || recipient.get())
                             on:change=move |ev| recipient.set(event_target_value(&ev))
                         />
                     </label>
                     <datalist id="idk-handoff-units">
-                        {move || units.get().into_iter().map(|u| view! { <option value=u></option> }).collect_view()}
+                        {live(move || units.get().into_iter().map(|u| view! { <option value=u></option> }).collect_view())}
                     </datalist>
                     <div class="idk-field">
                         <label for="idk-handoff-channel">"Channel"</label>
                         <select
                             id="idk-handoff-channel"
                             aria-describedby="idk-handoff-why"
-                            prop:value=move || channel.get()
+                            prop:value=live(move || channel.get())
                             on:change=move |ev| picked.set(Some(event_target_value(&ev)))
                         >
                             {options.clone()}
                         </select>
                     </div>
-                    <p id="idk-handoff-why" class="idk-muted">{why}</p>
+                    <p id="idk-handoff-why" class="idk-muted">{why.clone()}</p>
                     <label class="idk-field idk-field-wide">
                         "Message"
-                        <textarea class="idk-handoff-text" rows="6" readonly prop:value=move || composed.get().map(|h| h.text).unwrap_or_default()></textarea>
+                        <textarea class="idk-handoff-text" rows="6" readonly prop:value=live(move || composed.get().map(|h| h.text).unwrap_or_default())></textarea>
                     </label>
-                    {left_out}
+                    {left_out.clone()}
                     <p class="idk-muted">
-                        {move || {
+                        {live(move || {
                             composed
                                 .get()
                                 .map(|h| {
@@ -172,10 +174,10 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                                     note
                                 })
                                 .unwrap_or_default()
-                        }}
+                        })}
                     </p>
                     <label class="idk-radio">
-                        <input type="checkbox" prop:checked=move || read_back.get() on:change=move |ev| read_back.set(event_target_checked(&ev)) />
+                        <input type="checkbox" prop:checked=live(move || read_back.get()) on:change=move |ev| read_back.set(event_target_checked(&ev)) />
                         "Read back and confirmed"
                     </label>
                     <button
@@ -312,11 +314,11 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                         <div class="idk-inline-form">
                             <label class="idk-field">
                                 {format!("{name}'s reference")}
-                                <input type="text" autocomplete="off" prop:value=move || reference.get() on:input=move |ev| reference.set(event_target_value(&ev)) />
+                                <input type="text" autocomplete="off" prop:value=live(move || reference.get()) on:input=move |ev| reference.set(event_target_value(&ev)) />
                             </label>
                             <label class="idk-field">
                                 "Name of the person spoken to"
-                                <input type="text" autocomplete="off" prop:value=move || spoken_to.get() on:input=move |ev| spoken_to.set(event_target_value(&ev)) />
+                                <input type="text" autocomplete="off" prop:value=live(move || spoken_to.get()) on:input=move |ev| spoken_to.set(event_target_value(&ev)) />
                             </label>
                         </div>
                         <ul class="idk-contacts">{contacts}</ul>

@@ -35,6 +35,8 @@ use incident_engine::protocol::ContextSet;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
 use crate::host::drafts::DraftSaver;
@@ -397,17 +399,17 @@ fn notice_view(notice: Notice) -> impl IntoView {
 /// The refusal and the confirmation for `place`, shown beside its controls while they stand.
 fn feedback(desk: Desk, place: Place) -> impl IntoView {
     view! {
-        {move || {
+        {live(move || {
             desk.notice
                 .get()
                 .filter(|n| n.place == place && (place != Place::Close || !desk.reviewing.get()))
                 .map(notice_view)
-        }}
-        {move || {
+        })}
+        {live(move || {
             desk.confirmed.get().filter(|c| c.place == place).map(|c| {
                 view! { <p class="idk-confirmation">{c.text}</p> }
             })
-        }}
+        })}
     }
 }
 
@@ -665,11 +667,11 @@ pub fn CallScreen(
         <section class="idk-card idk-call" aria-labelledby=CALL_HEADING_ID on:keydown=on_keydown>
             {call_bar::call_bar(desk)}
             {aids::keys_dialog()}
-            <p class="idk-visually-hidden" role="status">{move || desk.announcement.get()}</p>
+            <p class="idk-visually-hidden" role="status">{live(move || desk.announcement.get())}</p>
             // Three panes side by side on a desktop (one column when narrow), each scrolling on
             // its own: what to ask, what is recorded, and what to say and pass on.
             <div class="idk-pane idk-pane-ask" role="region" tabindex="0" aria-label="Ask">
-                <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
+                <fieldset class="idk-pane-fields" prop:disabled=live(move || closed.get())>
                     <legend class="idk-visually-hidden">"Ask"</legend>
                     {feedback(desk, Place::Top)}
                     {record::safety_net(desk)}
@@ -681,14 +683,14 @@ pub fn CallScreen(
                 </fieldset>
             </div>
             <div class="idk-pane idk-pane-record" role="region" tabindex="0" aria-label="Record">
-                <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
+                <fieldset class="idk-pane-fields" prop:disabled=live(move || closed.get())>
                     <legend class="idk-visually-hidden">"Record"</legend>
                     {record::log_fields(desk)}
                 </fieldset>
                 {closing::close_panel(desk)}
             </div>
             <div class="idk-pane idk-pane-say" role="region" tabindex="0" aria-label="Say and pass on">
-                <fieldset class="idk-pane-fields" prop:disabled=move || closed.get()>
+                <fieldset class="idk-pane-fields" prop:disabled=live(move || closed.get())>
                     <legend class="idk-visually-hidden">"Say and pass on"</legend>
                     {escalation::banner(desk)}
                     {escalation::major_incident(desk)}

@@ -5,6 +5,8 @@ use incident_engine::call::{fill_pack_placeholders, Command};
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::call_bar::record_id;
 use super::{feedback, Desk, Place};
 
@@ -38,9 +40,9 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                                 id=input_id
                                 type="radio"
                                 name=group.clone()
-                                prop:checked=move || {
+                                prop:checked=live(move || {
                                     desk.call.with(|c| c.safety_answer(&checked_id)) == Some(yes)
-                                }
+                                })
                                 on:change=move |_| {
                                     desk.dispatch(Command::SafetyNet { question: id.clone(), yes });
                                 }
@@ -60,7 +62,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
             }
         })
         .collect_view();
-    let answered = move || {
+    let answered = live(move || {
         let pack = desk.pack.get_value();
         let total = pack.file().safety_net.len();
         let done = desk.call.with(|c| {
@@ -71,7 +73,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 .count()
         });
         format!("{done} of {total} asked")
-    };
+    });
     (!pack.file().safety_net.is_empty()).then(|| {
         view! {
             <fieldset class="idk-group idk-safety-net">
@@ -171,38 +173,38 @@ fn correction(desk: Desk) -> impl IntoView {
                 .or(r.first().copied())
         })
     };
-    let current = move || {
+    let current = live(move || {
         chosen()
             .and_then(|f| {
                 desk.call
                     .with(|c| c.field(f).map(|v| format!("Recorded now: {v}")))
             })
             .unwrap_or_default()
-    };
+    });
     view! {
         <Show when=move || !recorded.with(Vec::is_empty)>
                 <details class="idk-section idk-field-wide idk-correction">
                     <summary>"Correct a recorded field"</summary>
                     <label class="idk-field">
                         "Field to correct"
-                        <select prop:value=move || chosen().map(|f| f.name()).unwrap_or_default() on:change=move |ev| field.set(event_target_value(&ev))>
-                            {move || {
+                        <select prop:value=live(move || chosen().map(|f| f.name()).unwrap_or_default()) on:change=move |ev| field.set(event_target_value(&ev))>
+                            {live(move || {
                                 recorded
                                     .get()
                                     .into_iter()
                                     .map(|f| view! { <option value=f.name()>{f.label()}</option> })
                                     .collect_view()
-                            }}
+                            })}
                         </select>
                     </label>
-                    <p class="idk-muted">{current}</p>
+                    <p class="idk-muted">{current.clone()}</p>
                     <label class="idk-field">
                         "Corrected value"
-                        <input type="text" autocomplete="off" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+                        <input type="text" autocomplete="off" prop:value=live(move || value.get()) on:input=move |ev| value.set(event_target_value(&ev)) />
                     </label>
                     <label class="idk-field">
                         "Why it is corrected (required)"
-                        <input type="text" autocomplete="off" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        <input type="text" autocomplete="off" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev)) />
                     </label>
                     <button
                         type="button"

@@ -7,6 +7,8 @@ use incident_engine::call::{fill_pack_placeholders, AnswerValue, Command};
 use incident_engine::pack::{Answer, LogField, TreeNode};
 use leptos::prelude::*;
 
+use crate::ui::live::live;
+
 use super::{feedback, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
 use crate::ui::context::LiveUnits;
 
@@ -31,7 +33,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
         desk.call
             .with(|c| suggest_trees(&pack, c.field(LogField::Narrative).unwrap_or("")))
     });
-    let suggestions = move || {
+    let suggestions = live(move || {
         let pack = desk.pack.get_value();
         suggested
             .get()
@@ -55,7 +57,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                 }
             })
             .collect_view()
-    };
+    });
     let options = trees
         .into_iter()
         .map(|(id, title)| view! { <option value=id>{title}</option> })
@@ -69,7 +71,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                 // `input` as well as `change`: a keyboard choice counts at once.
                 <select
                     id=TREE_CHOICE_ID
-                    prop:value=move || chosen.get()
+                    prop:value=live(move || chosen.get())
                     on:input=move |ev| chosen.set(event_target_value(&ev))
                     on:change=move |ev| chosen.set(event_target_value(&ev))
                 >
@@ -87,7 +89,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
             >
                 "Start tree"
             </button>
-            {move || replacing.get().map(|tree| confirm_replace(desk, replacing, &titles, tree))}
+            {live(move || replacing.get().map(|tree| confirm_replace(desk, replacing, &titles, tree)))}
             {feedback(desk, Place::Assess)}
         </fieldset>
     }
@@ -303,7 +305,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                         {format!("Answer ({unit})")}
                         <input
                             type="number"
-                            prop:value=move || text.get()
+                            prop:value=live(move || text.get())
                             on:input=move |ev| text.set(event_target_value(&ev))
                             // Enter records a number, as in a form (issue 13).
                             on:keydown=move |ev| {
@@ -329,7 +331,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                 view! {
                     <label class="idk-field idk-field-wide">
                         "Answer"
-                        <textarea rows="2" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        <textarea rows="2" prop:value=live(move || text.get()) on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     </label>
                     <button type="button" class="idk-button" on:click=move |_| answer(AnswerValue::Text(text.get_untracked()))>
                         "Record answer"
