@@ -1095,25 +1095,24 @@ impl Outbox {
     /// `endpoint` is due now, rather than at the end of a wait drawn while the endpoint refused
     /// the old one. Returns how many.
     pub fn signed_in(&mut self, endpoint: &str, now: Millis) -> usize {
-        let mut count = 0;
-        for entry in &mut self.entries {
-            if entry.endpoint.as_deref() == Some(endpoint)
+        self.due_now(now, |entry| {
+            entry.endpoint.as_deref() == Some(endpoint)
                 && matches!(entry.state, EntryState::Pending { .. })
-            {
-                entry.state = EntryState::Pending {
-                    since: now,
-                    due_at: now,
-                };
-                count += 1;
-            }
-        }
-        count
+        })
     }
 
     fn all_pending_due(&mut self, now: Millis) -> usize {
+        self.due_now(now, |entry| {
+            matches!(entry.state, EntryState::Pending { .. })
+        })
+    }
+
+    /// Every entry `which` picks becomes pending and due at `now`: how an outside event (online,
+    /// ready, a new token, a reload) cuts a wait short. Returns how many.
+    fn due_now(&mut self, now: Millis, which: impl Fn(&Entry) -> bool) -> usize {
         let mut count = 0;
         for entry in &mut self.entries {
-            if let EntryState::Pending { .. } = entry.state {
+            if which(entry) {
                 entry.state = EntryState::Pending {
                     since: now,
                     due_at: now,
@@ -1128,17 +1127,9 @@ impl Outbox {
     /// page can no longer be answered by it, so they are due now, under the same keys. The
     /// attempt count is kept; a late entry.ack from the host still delivers. Returns how many.
     pub fn reloaded(&mut self, now: Millis) -> usize {
-        let mut count = 0;
-        for entry in &mut self.entries {
-            if let EntryState::InFlight { .. } = entry.state {
-                entry.state = EntryState::Pending {
-                    since: now,
-                    due_at: now,
-                };
-                count += 1;
-            }
-        }
-        count
+        self.due_now(now, |entry| {
+            matches!(entry.state, EntryState::InFlight { .. })
+        })
     }
 
     /// The handler asks for a dead letter to be sent again: it is due now, with its attempts
