@@ -312,6 +312,28 @@ pub(super) struct Head<'v> {
     pub(super) payload: &'v Value,
 }
 
+impl Head<'_> {
+    /// The command in the payload, or the refusal listing every problem with it.
+    pub(super) fn command(&self) -> Result<HostCommand, RejectReason> {
+        read_command(self.kind, self.payload).map_err(|problems| RejectReason::InvalidPayload {
+            command: self.kind.name(),
+            problems,
+        })
+    }
+
+    /// The message: this envelope around `command`.
+    pub(super) fn into_inbound(self, command: HostCommand) -> Inbound {
+        Envelope::new(
+            self.id,
+            self.correlation,
+            self.session,
+            self.instance,
+            self.seq,
+            command,
+        )
+    }
+}
+
 pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
     let Value::Object(map) = value else {
         return Err(Rejection::new(RejectReason::Foreign, None));
