@@ -62,7 +62,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::{Millis, Random};
+use crate::kernel::{list_problems, Millis, Random};
 
 /// Failed attempts after which an entry waiting for its retry lets the entries behind it be sent.
 pub const STEP_ASIDE_AFTER: u32 = 3;
@@ -248,7 +248,7 @@ pub enum PolicyProblem {
 
 /// A retry policy that cannot be used, with every problem in it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the retry policy cannot be used: {}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+#[error("the retry policy cannot be used: {}", list_problems(.problems))]
 pub struct InvalidPolicy {
     /// Every problem found.
     pub problems: Vec<PolicyProblem>,
