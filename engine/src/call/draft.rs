@@ -37,7 +37,7 @@ use crate::kernel::json_tree::{
 };
 use crate::kernel::Millis;
 use crate::kernel::Role;
-use crate::kernel::{human_bytes, Problem};
+use crate::kernel::{human_bytes, list_problems, Problem};
 use crate::pack::Pack;
 use crate::pack::{DecisionTree, LogField};
 
@@ -131,7 +131,7 @@ pub enum DraftError {
         loaded: String,
     },
     /// The draft is well formed but does not fit the pack or its own log; every problem is listed.
-    #[error("The saved call has {} problem{}: {}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
+    #[error("The saved call has {} problem{}: {}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list_problems(problems))]
     Inconsistent {
         /// Every problem found.
         problems: Vec<Problem>,
@@ -185,14 +185,6 @@ fn display_path(path: &str) -> &str {
     } else {
         path
     }
-}
-
-fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(Problem::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Text from storage quoted in a message, cut to a length a person reads.

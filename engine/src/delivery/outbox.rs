@@ -62,7 +62,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::{Millis, Random};
+use crate::kernel::{list_problems, Millis, Random};
 
 /// Failed attempts after which an entry waiting for its retry lets the entries behind it be sent.
 pub const STEP_ASIDE_AFTER: u32 = 3;
@@ -248,7 +248,7 @@ pub enum PolicyProblem {
 
 /// A retry policy that cannot be used, with every problem in it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the retry policy cannot be used: {}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+#[error("the retry policy cannot be used: {}", list_problems(.problems))]
 pub struct InvalidPolicy {
     /// Every problem found.
     pub problems: Vec<PolicyProblem>,
@@ -1095,25 +1095,24 @@ impl Outbox {
     /// `endpoint` is due now, rather than at the end of a wait drawn while the endpoint refused
     /// the old one. Returns how many.
     pub fn signed_in(&mut self, endpoint: &str, now: Millis) -> usize {
-        let mut count = 0;
-        for entry in &mut self.entries {
-            if entry.endpoint.as_deref() == Some(endpoint)
+        self.due_now(now, |entry| {
+            entry.endpoint.as_deref() == Some(endpoint)
                 && matches!(entry.state, EntryState::Pending { .. })
-            {
-                entry.state = EntryState::Pending {
-                    since: now,
-                    due_at: now,
-                };
-                count += 1;
-            }
-        }
-        count
+        })
     }
 
     fn all_pending_due(&mut self, now: Millis) -> usize {
+        self.due_now(now, |entry| {
+            matches!(entry.state, EntryState::Pending { .. })
+        })
+    }
+
+    /// Every entry `which` picks becomes pending and due at `now`: how an outside event (online,
+    /// ready, a new token, a reload) cuts a wait short. Returns how many.
+    fn due_now(&mut self, now: Millis, which: impl Fn(&Entry) -> bool) -> usize {
         let mut count = 0;
         for entry in &mut self.entries {
-            if let EntryState::Pending { .. } = entry.state {
+            if which(entry) {
                 entry.state = EntryState::Pending {
                     since: now,
                     due_at: now,
@@ -1128,17 +1127,9 @@ impl Outbox {
     /// page can no longer be answered by it, so they are due now, under the same keys. The
     /// attempt count is kept; a late entry.ack from the host still delivers. Returns how many.
     pub fn reloaded(&mut self, now: Millis) -> usize {
-        let mut count = 0;
-        for entry in &mut self.entries {
-            if let EntryState::InFlight { .. } = entry.state {
-                entry.state = EntryState::Pending {
-                    since: now,
-                    due_at: now,
-                };
-                count += 1;
-            }
-        }
-        count
+        self.due_now(now, |entry| {
+            matches!(entry.state, EntryState::InFlight { .. })
+        })
     }
 
     /// The handler asks for a dead letter to be sent again: it is due now, with its attempts

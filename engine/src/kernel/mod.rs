@@ -10,7 +10,7 @@ mod role;
 pub mod sort;
 mod time;
 
-pub use problem::{human_bytes, Problem};
+pub use problem::{human_bytes, list_problems, Problem};
 pub use random::{Random, SplitMix64};
 pub use role::Role;
 pub use time::Millis;

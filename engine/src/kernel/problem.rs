@@ -24,6 +24,15 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Every problem in `problems`, joined by "; ": the one line an error that lists them all shows.
+pub fn list_problems<T: fmt::Display>(problems: &[T]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// `1536` → `"1.5 KB"`, in units of 1024 with one decimal, for messages people read. Integer
 /// arithmetic only: float formatting would add kilobytes to the widget for one message.
 pub fn human_bytes(bytes: usize) -> String {

@@ -4,7 +4,7 @@
 //! A pack that cannot be used must never leave a blank widget: the organisation that embedded it
 //! needs to see what is wrong and where (the JSON path, and the line and column where known).
 
-use crate::kernel::{human_bytes, Problem};
+use crate::kernel::{human_bytes, list_problems, Problem};
 
 use crate::kernel::json_path::ReadFailure;
 use crate::kernel::json_tree::JsonTree;
@@ -86,7 +86,7 @@ pub enum PackLoadError {
         expected: &'static str,
     },
     /// The pack is well formed but its content has problems; every one is listed.
-    #[error("The procedure pack has {} problem{}: {}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list(problems))]
+    #[error("The procedure pack has {} problem{}: {}", problems.len(), if problems.len() == 1 { "" } else { "s" }, list_problems(problems))]
     Invalid {
         /// Every problem found, in document order.
         problems: Vec<Problem>,
@@ -136,14 +136,6 @@ fn display_path(path: &str) -> String {
     } else {
         path.to_owned()
     }
-}
-
-fn list(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(Problem::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// Reads a pack from its bytes. Checks, in order: size, emptiness (and a web page in its place),

@@ -283,49 +283,29 @@ impl<'w, F: FnMut(&TextPath, &str)> ser::Serializer for &'w mut Walker<F> {
     }
 }
 
-impl<F: FnMut(&TextPath, &str)> ser::SerializeSeq for Compound<'_, F> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish()
-    }
+/// serde's four kinds of list (sequence, tuple, tuple struct, tuple variant) are one thing here:
+/// each element is walked below its index.
+macro_rules! elements {
+    ($($kind:ident :: $method:ident),*) => {$(
+        impl<F: FnMut(&TextPath, &str)> ser::$kind for Compound<'_, F> {
+            type Ok = ();
+            type Error = WalkError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), WalkError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl<F: FnMut(&TextPath, &str)> ser::SerializeTuple for Compound<'_, F> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish()
-    }
-}
-
-impl<F: FnMut(&TextPath, &str)> ser::SerializeTupleStruct for Compound<'_, F> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish()
-    }
-}
-
-impl<F: FnMut(&TextPath, &str)> ser::SerializeTupleVariant for Compound<'_, F> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), WalkError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish()
-    }
-}
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl<F: FnMut(&TextPath, &str)> ser::SerializeMap for Compound<'_, F> {
     type Ok = ();
@@ -348,35 +328,27 @@ impl<F: FnMut(&TextPath, &str)> ser::SerializeMap for Compound<'_, F> {
     }
 }
 
-impl<F: FnMut(&TextPath, &str)> ser::SerializeStruct for Compound<'_, F> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), WalkError> {
-        self.below(Step::Key(key), value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish()
-    }
+/// A struct and a struct variant alike: each field is walked below its name.
+macro_rules! fields {
+    ($($kind:ident),*) => {$(
+        impl<F: FnMut(&TextPath, &str)> ser::$kind for Compound<'_, F> {
+            type Ok = ();
+            type Error = WalkError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), WalkError> {
+                self.below(Step::Key(key), value)
+            }
+            fn end(self) -> Result<(), WalkError> {
+                self.finish()
+            }
+        }
+    )*};
 }
 
-impl<F: FnMut(&TextPath, &str)> ser::SerializeStructVariant for Compound<'_, F> {
-    type Ok = ();
-    type Error = WalkError;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), WalkError> {
-        self.below(Step::Key(key), value)
-    }
-    fn end(self) -> Result<(), WalkError> {
-        self.finish()
-    }
-}
+fields!(SerializeStruct, SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {

@@ -31,7 +31,7 @@ use schemars::JsonSchema;
 use serde_json::Value;
 
 use crate::kernel::sort::sort_by_key;
-use crate::kernel::{human_bytes, Problem};
+use crate::kernel::{human_bytes, list_problems, Problem};
 use crate::protocol::{
     AllowList, Endpoint, FieldProblem, Origin, PayloadRoot, RejectReason, Rejection,
 };
@@ -91,7 +91,7 @@ pub enum DeploymentError {
         column: usize,
     },
     /// JSON, but not usable settings.
-    #[error("deployment.json cannot be used: {}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("deployment.json cannot be used: {}", list_problems(.problems))]
     Invalid {
         /// Every problem, each at its JSON path.
         problems: Vec<Problem>,

@@ -79,20 +79,9 @@ impl Inbound {
     pub fn parse(text: &str) -> Result<Inbound, Rejection> {
         let value = read_json(text)?;
         let head = read_head(&value)?;
-        let command = read_command(head.kind, head.payload).map_err(|problems| Rejection {
-            reason: RejectReason::InvalidPayload {
-                command: head.kind.name(),
-                problems,
-            },
-            correlation: Some(head.id.clone()),
-        })?;
-        Ok(Envelope::new(
-            head.id,
-            head.correlation,
-            head.session,
-            head.instance,
-            head.seq,
-            command,
-        ))
+        let command = head
+            .command()
+            .map_err(|reason| Rejection::new(reason, Some(head.id.clone())))?;
+        Ok(head.into_inbound(command))
     }
 }

@@ -93,7 +93,7 @@ pub mod deployment;
 
 use crate::call::entry::LogEntry;
 use crate::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
-use crate::kernel::{human_bytes, Random, Role, SplitMix64};
+use crate::kernel::{human_bytes, list_problems, Random, Role, SplitMix64};
 use crate::pack::resources::UnitUpdate;
 use crate::pack::Pack;
 use crate::pack::PackLoadError;

@@ -331,7 +331,7 @@ pub struct AllowListProblem {
 
 /// A configured allow-list with bad entries, every one of them listed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the host origin allow-list cannot be used: {}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+#[error("the host origin allow-list cannot be used: {}", list_problems(.problems))]
 pub struct AllowListError {
     /// Every bad entry, in list order.
     pub problems: Vec<AllowListProblem>,

@@ -18,11 +18,3 @@ impl fmt::Display for FieldProblem {
         write!(f, "{}: {}", self.path, self.message)
     }
 }
-
-pub(super) fn list(problems: &[FieldProblem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
-}

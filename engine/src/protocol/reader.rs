@@ -180,12 +180,24 @@ impl Reader {
         path: &str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Option<T> {
+        self.parsed(value, path, parse, ID_RULE)
+    }
+
+    /// Text read with `parse`; if it does not parse, `rule` is reported, never the text (an id,
+    /// a token or a key may carry data or a secret).
+    fn parsed<T>(
+        &mut self,
+        value: &Value,
+        path: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+        rule: &str,
+    ) -> Option<T> {
         let text = self.string(value, path)?;
-        let id = parse(text);
-        if id.is_none() {
-            self.report(path, ID_RULE);
+        let parsed = parse(text);
+        if parsed.is_none() {
+            self.report(path, rule);
         }
-        id
+        parsed
     }
 
     fn boolean(&mut self, value: &Value, path: &str) -> Option<bool> {
@@ -221,18 +233,13 @@ impl Reader {
     }
 
     fn key(&mut self, value: &Value, path: &str) -> Option<IdempotencyKey> {
-        let text = self.string(value, path)?;
         // NotAKey's text repeats the input; the rule alone is said here.
-        match IdempotencyKey::parse(text) {
-            Ok(key) => Some(key),
-            Err(_) => {
-                self.report(
-                    path,
-                    "must be an idempotency key: a UUID, 32 hex digits grouped 8-4-4-4-12",
-                );
-                None
-            }
-        }
+        self.parsed(
+            value,
+            path,
+            |text| IdempotencyKey::parse(text).ok(),
+            "must be an idempotency key: a UUID, 32 hex digits grouped 8-4-4-4-12",
+        )
     }
 }
 
@@ -303,6 +310,28 @@ pub(super) struct Head<'v> {
     pub(super) seq: u64,
     pub(super) kind: CommandKind,
     pub(super) payload: &'v Value,
+}
+
+impl Head<'_> {
+    /// The command in the payload, or the refusal listing every problem with it.
+    pub(super) fn command(&self) -> Result<HostCommand, RejectReason> {
+        read_command(self.kind, self.payload).map_err(|problems| RejectReason::InvalidPayload {
+            command: self.kind.name(),
+            problems,
+        })
+    }
+
+    /// The message: this envelope around `command`.
+    pub(super) fn into_inbound(self, command: HostCommand) -> Inbound {
+        Envelope::new(
+            self.id,
+            self.correlation,
+            self.session,
+            self.instance,
+            self.seq,
+            command,
+        )
+    }
 }
 
 pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
@@ -494,17 +523,13 @@ pub(super) fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Opt
             }
             role
         });
-    let locale_path = child(path, "locale");
     let locale = optional(field(p, "locale"), |v| {
-        let text = r.string(v, &locale_path)?;
-        let locale = Locale::parse(text);
-        if locale.is_none() {
-            r.report(
-                &locale_path,
-                "must be a language tag such as en-GB (letters, then subtags of letters and digits joined by hyphens)",
-            );
-        }
-        locale
+        r.parsed(
+            v,
+            &child(path, "locale"),
+            Locale::parse,
+            "must be a language tag such as en-GB (letters, then subtags of letters and digits joined by hyphens)",
+        )
     });
     let theme = optional(field(p, "theme"), |v| {
         read_theme(r, v, &child(path, "theme"))
@@ -521,25 +546,17 @@ pub(super) fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Opt
             .map_err(|problem| r.report(&endpoint_path, problem.to_string()))
             .ok()
     });
-    let token_path = child(path, "token");
+    // The rule alone is said: a token is a credential, a key a secret, even a malformed one.
     let token = optional(field(p, "token"), |v| {
-        let text = r.string(v, &token_path)?;
-        // The rule alone is said: a token is a credential, even a malformed one.
-        let token = BearerToken::parse(text);
-        if token.is_none() {
-            r.report(&token_path, TOKEN_RULE);
-        }
-        token
+        r.parsed(v, &child(path, "token"), BearerToken::parse, TOKEN_RULE)
     });
-    let key_path = child(path, "storage_key");
     let storage_key = optional(field(p, "storage_key"), |v| {
-        let text = r.string(v, &key_path)?;
-        // The rule alone is said: a key is a secret, even a malformed one.
-        let key = StorageKey::parse(text);
-        if key.is_none() {
-            r.report(&key_path, STORAGE_KEY_RULE);
-        }
-        key
+        r.parsed(
+            v,
+            &child(path, "storage_key"),
+            StorageKey::parse,
+            STORAGE_KEY_RULE,
+        )
     });
     let (
         Some(agent_id),

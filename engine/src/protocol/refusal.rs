@@ -40,7 +40,7 @@ pub enum RejectReason {
         found: u64,
     },
     /// The envelope's fields are missing or malformed.
-    #[error("The message's envelope is not valid: {}.", list(.problems))]
+    #[error("The message's envelope is not valid: {}.", list_problems(.problems))]
     InvalidEnvelope {
         /// Every problem, each at its path.
         problems: Vec<FieldProblem>,
@@ -78,7 +78,7 @@ pub enum RejectReason {
         last: u64,
     },
     /// The command's payload is malformed.
-    #[error("The \"{command}\" command was not acted on: {}.", list(.problems))]
+    #[error("The \"{command}\" command was not acted on: {}.", list_problems(.problems))]
     InvalidPayload {
         /// The command's type.
         command: &'static str,

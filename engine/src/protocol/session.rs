@@ -128,14 +128,9 @@ impl HostSession {
                 last: self.last_accepted,
             });
         }
-        let command = match read_command(head.kind, head.payload) {
+        let command = match head.command() {
             Ok(command) => command,
-            Err(problems) => {
-                return refuse(RejectReason::InvalidPayload {
-                    command: head.kind.name(),
-                    problems,
-                })
-            }
+            Err(reason) => return refuse(reason),
         };
         self.last_accepted = head.seq;
         match command {
@@ -146,14 +141,7 @@ impl HostSession {
             HostCommand::Teardown(_) => self.handshake = Handshake::Ended,
             _ => {}
         }
-        Ok(Envelope::new(
-            head.id,
-            head.correlation,
-            head.session,
-            head.instance,
-            head.seq,
-            command,
-        ))
+        Ok(head.into_inbound(command))
     }
 
     /// `event` as the widget's next message.
