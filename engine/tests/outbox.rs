@@ -1559,7 +1559,7 @@ proptest! {
                     outbox.host_ready(now);
                 }
                 Op::Purge => {
-                    let before: BTreeMap<_, _> = outbox.tombstones().clone();
+                    let before: BTreeMap<_, _> = outbox.tombstones().iter().map(|(k, v)| (k.clone(), *v)).collect();
                     let count = outbox.purge(now);
                     prop_assert_eq!(count, before.len() - outbox.tombstones().len());
                     for (key, delivered_at) in before {

@@ -547,7 +547,10 @@ fn every_command_is_read_from_a_realistic_example() {
                 assert_eq!(c.agent_id, "agent-0042");
                 assert_eq!(c.role, Role::Handler);
                 assert_eq!(c.locale.unwrap().as_str(), "en-GB");
-                assert_eq!(c.theme.properties()["--idk-accent"], "#0b5fff");
+                assert_eq!(
+                    c.theme.properties().get("--idk-accent").map(String::as_str),
+                    Some("#0b5fff")
+                );
                 assert_eq!(c.theme.properties().len(), 5);
                 assert_eq!(c.z_index, Some(2_147_483_000));
                 assert_eq!(

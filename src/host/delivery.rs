@@ -132,8 +132,8 @@ struct LaneState {
 }
 
 thread_local! {
-    static LANES: RefCell<std::collections::BTreeMap<std::sync::Arc<str>, LaneState>> =
-        const { RefCell::new(std::collections::BTreeMap::new()) };
+    static LANES: RefCell<incident_engine::kernel::SortedMap<std::sync::Arc<str>, LaneState>> =
+        const { RefCell::new(incident_engine::kernel::SortedMap::new()) };
 }
 
 /// One outbox and its delivery: the widget's own page has one (`""`), each named widget mounted
@@ -161,7 +161,11 @@ impl Lane {
 }
 
 fn with_lane<T>(lane: &Lane, f: impl FnOnce(&mut LaneState) -> T) -> T {
-    LANES.with(|lanes| f(lanes.borrow_mut().entry(lane.0.clone()).or_default()))
+    LANES.with(|lanes| {
+        f(lanes
+            .borrow_mut()
+            .get_or_insert_with(lane.0.clone(), LaneState::default))
+    })
 }
 
 /// Tells the lane's courier what happened, and carries out what it says, in order.

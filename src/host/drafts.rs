@@ -189,8 +189,8 @@ const DEBOUNCE_MS: u64 = 300;
 thread_local! {
     /// Per widget instance ([`instance_key`]), bumped by [`silence_savers`]: a saver of that
     /// instance made before writes nothing more. Another widget on the page keeps saving.
-    static GENERATIONS: RefCell<std::collections::BTreeMap<String, u64>> =
-        const { RefCell::new(std::collections::BTreeMap::new()) };
+    static GENERATIONS: RefCell<incident_engine::kernel::SortedMap<String, u64>> =
+        const { RefCell::new(incident_engine::kernel::SortedMap::new()) };
 }
 
 fn generation(instance_key: &str) -> u64 {

@@ -32,9 +32,9 @@
 //!
 //! Entries and commands hold personal data, so nothing here writes them to the console.
 
+use incident_engine::kernel::SortedSet;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use incident_engine::protocol::{
@@ -60,7 +60,7 @@ const Z_INDEX_PROPERTY: &str = "--idk-z-index";
 thread_local! {
     /// The instance names of the widgets mounted on this page: each keeps its own draft, so two
     /// at once cannot share a name.
-    static NAMES: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+    static NAMES: RefCell<SortedSet<String>> = const { RefCell::new(SortedSet::new()) };
 }
 
 /// The app's handler for the host's commands.

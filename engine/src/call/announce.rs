@@ -3,7 +3,7 @@
 //! the id it started with, and with its CRM link), and each escalation level proposed, once per call. The completed entry is the
 //! close's own effect (`Effect::Completed`).
 
-use std::collections::BTreeSet;
+use crate::kernel::SortedSet;
 
 use crate::call::{Call, Effect, Proposal};
 
@@ -40,7 +40,7 @@ impl Call {
 
 /// The escalation levels the host has been told of during one call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Proposed(BTreeSet<String>);
+pub struct Proposed(SortedSet<String>);
 
 impl Proposed {
     /// The proposals among `proposals` (the call's undecided ones, as recomputed every tick) whose

@@ -26,7 +26,7 @@
 //! than refused: the event types are shared with the published log entry, whose schema would
 //! change if they denied unknown fields.
 
-use std::collections::BTreeMap;
+use crate::kernel::SortedMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -208,12 +208,12 @@ struct DraftV1 {
     handler_role: Option<Role>,
     opened_at: Millis,
     closed: bool,
-    fields: BTreeMap<LogField, String>,
+    fields: SortedMap<LogField, String>,
     tree: Option<String>,
     current: Option<String>,
     answers: Vec<DraftAnswer>,
     decision: Option<DraftDecision>,
-    safety: BTreeMap<String, bool>,
+    safety: SortedMap<String, bool>,
     safety_yes: Vec<DraftSafetyYes>,
     major_incident: Option<DraftMajorIncident>,
     log: Vec<DraftLogEvent>,
@@ -698,8 +698,8 @@ impl From<DraftLogEvent> for LogEvent {
 struct LogSays<'d> {
     tree: Option<&'d str>,
     answers: Vec<(&'d str, &'d AnswerValue)>,
-    fields: BTreeMap<LogField, &'d str>,
-    safety: BTreeMap<&'d str, bool>,
+    fields: SortedMap<LogField, &'d str>,
+    safety: SortedMap<&'d str, bool>,
     /// The last code decided: code, priority (after any raise), reason, overridden.
     decision: Option<(&'d str, &'d str, &'d str, bool)>,
     major: Option<(Millis, &'d str, &'d str, &'d str)>,

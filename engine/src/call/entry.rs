@@ -5,7 +5,7 @@
 //! format is published, versioned, as schema/log-entry.schema.json, generated from these types and
 //! checked in CI.
 
-use std::collections::BTreeMap;
+use crate::kernel::SortedMap;
 
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -36,7 +36,7 @@ pub struct LogEntry {
     /// When it was closed, if it has been.
     pub closed_at: Option<String>,
     /// The log fields as they stand (the latest record or correction of each), by name.
-    pub fields: BTreeMap<LogField, String>,
+    pub fields: SortedMap<LogField, String>,
     /// The decision tree used, if any.
     pub tree: Option<String>,
     /// The code and priority, if decided.
@@ -142,7 +142,7 @@ impl LogEntry {
             .find(|e| matches!(e.what, Event::Closed))
             .map(|e| iso8601(e.at));
         // Inserted one by one: collecting into a map would compile a sort for the pairs.
-        let mut fields = BTreeMap::new();
+        let mut fields = SortedMap::new();
         for field in LogField::ALL {
             if let Some(value) = call.field(field) {
                 fields.insert(field, value.to_owned());

@@ -8,7 +8,7 @@
 //! incident log, stamped with the time and the handler; nothing in it is ever overwritten:
 //! corrections are new events. The clock is an argument, so tests are deterministic.
 
-use std::collections::BTreeMap;
+use crate::kernel::SortedMap;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -636,13 +636,13 @@ pub struct Call {
     pub(crate) opened_at: Millis,
     pub(crate) closed: bool,
     pub(crate) log: Vec<LogEvent>,
-    pub(crate) fields: BTreeMap<LogField, String>,
+    pub(crate) fields: SortedMap<LogField, String>,
     pub(crate) tree: Option<String>,
     pub(crate) current: Option<String>,
     pub(crate) answers: Vec<(String, AnswerValue)>,
     pub(crate) decision: Option<Decision>,
     /// Safety-net answers by question id; the latest counts.
-    pub(crate) safety: BTreeMap<String, bool>,
+    pub(crate) safety: SortedMap<String, bool>,
     /// What every "yes" so far asks for, in the order given.
     pub(crate) safety_yes: Vec<SafetyYes>,
     pub(crate) major: Option<MajorIncident>,
@@ -666,12 +666,12 @@ impl Call {
             opened_at: at,
             closed: false,
             log: Vec::new(),
-            fields: BTreeMap::new(),
+            fields: SortedMap::new(),
             tree: None,
             current: None,
             answers: Vec::new(),
             decision: None,
-            safety: BTreeMap::new(),
+            safety: SortedMap::new(),
             safety_yes: Vec::new(),
             major: None,
             announced_as: None,

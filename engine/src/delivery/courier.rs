@@ -32,7 +32,7 @@
 //! kept and handed back, never looked into), and what the host is to hear is a [`Tell`] the
 //! browser turns into a `HostEvent`.
 
-use std::collections::BTreeSet;
+use crate::kernel::SortedSet;
 
 use crate::delivery::outbox::{
     Acked, Attempt, Failure, IdempotencyKey, Outbox, OutboxStatus, RetryPolicy,
@@ -316,7 +316,7 @@ pub struct Courier<Token> {
     token: Option<Token>,
     /// The endpoints (addresses) the host has been told want a sign-in, each since its last new
     /// token: one endpoint's 401 says nothing of another's.
-    sign_in_told: BTreeSet<String>,
+    sign_in_told: SortedSet<String>,
     lock: Lock,
     run: Run,
     retention: Option<Retention>,
@@ -332,7 +332,7 @@ impl<Token> Default for Courier<Token> {
             host_ready: false,
             endpoint: None,
             token: None,
-            sign_in_told: BTreeSet::new(),
+            sign_in_told: SortedSet::new(),
             lock: Lock::Unasked,
             run: Run::Idle,
             retention: None,

@@ -13,7 +13,7 @@
 //! and seeded randomness, so every run is the same and takes milliseconds whatever the simulated
 //! time.
 
-use std::collections::BTreeMap;
+use crate::kernel::SortedMap;
 
 use crate::delivery::outbox::EntryState;
 use crate::delivery::outbox::{Acked, AttemptId, IdempotencyKey, Outbox, RetryPolicy, Via};
@@ -92,9 +92,9 @@ pub fn simulate(backlog: &Backlog) -> Drained {
         keys.push(outbox.enqueue(format!("{{\"entry\":{i}}}"), None, now, &mut rng));
     }
     // The host's store: how many times it received each key.
-    let mut stored: BTreeMap<IdempotencyKey, usize> = BTreeMap::new();
+    let mut stored: SortedMap<IdempotencyKey, usize> = SortedMap::new();
     // The attempt last sent of each key, with its deadline.
-    let mut sent: BTreeMap<IdempotencyKey, (AttemptId, Millis)> = BTreeMap::new();
+    let mut sent: SortedMap<IdempotencyKey, (AttemptId, Millis)> = SortedMap::new();
     let mut answers: Vec<Answer> = Vec::new();
     // Each turn of the loop advances the clock or delivers something; the cap only guards
     // against a mistake in the outbox making the loop spin.
@@ -130,7 +130,7 @@ pub fn simulate(backlog: &Backlog) -> Drained {
                 drained.sent_while_in_flight += 1;
             }
             sent.insert(attempt.key.clone(), (attempt.attempt, attempt.deadline));
-            let copies = stored.entry(attempt.key.clone()).or_default();
+            let copies = stored.get_or_insert_with(attempt.key.clone(), || 0);
             *copies += 1;
             if *copies > 1 {
                 drained.duplicates += 1;

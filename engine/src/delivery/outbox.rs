@@ -57,7 +57,7 @@
 //! whole line ([`crate::delivery::drain`] measures a backlog draining under lost acknowledgements).
 //! - Nothing panics: unknown keys and attempts are reported as such and change nothing.
 
-use std::collections::BTreeMap;
+use crate::kernel::SortedMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -667,7 +667,7 @@ struct OutboxFile {
     format: u32,
     policy: RetryPolicy,
     entries: Vec<Entry>,
-    tombstones: BTreeMap<IdempotencyKey, Millis>,
+    tombstones: SortedMap<IdempotencyKey, Millis>,
     next_attempt: u64,
 }
 
@@ -680,7 +680,7 @@ pub struct Outbox {
     /// In the order they were enqueued, which is the order they are sent in.
     entries: Vec<Entry>,
     /// Delivered keys and when they were delivered.
-    tombstones: BTreeMap<IdempotencyKey, Millis>,
+    tombstones: SortedMap<IdempotencyKey, Millis>,
     /// The id the next attempt will get; ids are never reused, so a stale answer stays stale.
     next_attempt: u64,
 }
@@ -699,7 +699,7 @@ impl TryFrom<OutboxFile> for Outbox {
         if let Err(invalid) = file.policy.check() {
             problems.extend(invalid.problems.iter().map(|p| format!("policy: {p}")));
         }
-        let mut seen = BTreeMap::new();
+        let mut seen = SortedMap::new();
         for (i, entry) in file.entries.iter().enumerate() {
             if let Some(first) = seen.insert(&entry.key, i) {
                 problems.push(format!(
@@ -743,7 +743,7 @@ impl Default for Outbox {
             format: OUTBOX_FORMAT,
             policy: RetryPolicy::default(),
             entries: Vec::new(),
-            tombstones: BTreeMap::new(),
+            tombstones: SortedMap::new(),
             next_attempt: 0,
         }
     }
@@ -774,7 +774,7 @@ impl Outbox {
             format: OUTBOX_FORMAT,
             policy,
             entries: Vec::new(),
-            tombstones: BTreeMap::new(),
+            tombstones: SortedMap::new(),
             next_attempt: 0,
         })
     }
@@ -871,7 +871,7 @@ impl Outbox {
     }
 
     /// Delivered keys still remembered, with when they were delivered.
-    pub fn tombstones(&self) -> &BTreeMap<IdempotencyKey, Millis> {
+    pub fn tombstones(&self) -> &SortedMap<IdempotencyKey, Millis> {
         &self.tombstones
     }
 

@@ -8,9 +8,11 @@ mod problem;
 mod random;
 mod role;
 pub mod sort;
+pub mod sorted_map;
 mod time;
 
 pub use problem::{human_bytes, list_problems, Problem};
 pub use random::{Random, SplitMix64};
 pub use role::Role;
+pub use sorted_map::{SortedMap, SortedSet};
 pub use time::Millis;

@@ -2,7 +2,7 @@
 //! had when the pack was loaded, updated as the host reports changes (`resources.update`), and the
 //! units that fit a code's response plan, best first, for the handler passing the incident on.
 
-use std::collections::BTreeMap;
+use crate::kernel::SortedMap;
 
 use crate::kernel::sort::sort_by_key;
 use crate::pack::Pack;
@@ -24,7 +24,7 @@ pub struct UnitUpdate {
 /// Each unit's status now.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Availability {
-    statuses: BTreeMap<String, UnitStatus>,
+    statuses: SortedMap<String, UnitStatus>,
 }
 
 /// A unit as a response plan needs it: who, and whether it can go.
@@ -50,7 +50,7 @@ impl Availability {
     /// The statuses the pack gives.
     pub fn of(pack: &Pack) -> Availability {
         // Inserted one by one: collecting into a map would compile a sort for the pairs.
-        let mut statuses = BTreeMap::new();
+        let mut statuses = SortedMap::new();
         for unit in &pack.file().resources.units {
             statuses.insert(unit.id.clone(), unit.status);
         }

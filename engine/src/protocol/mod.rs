@@ -79,8 +79,8 @@
 //!
 //! Nothing here panics on any input: bad text is a [`Rejection`].
 
+use crate::kernel::SortedMap;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};

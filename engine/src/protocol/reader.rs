@@ -704,7 +704,7 @@ pub(super) fn read_resources(r: &mut Reader, payload: &Value, path: &str) -> Opt
         return None;
     }
     let mut units = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seen: SortedMap<String, usize> = SortedMap::new();
     for (i, item) in items.iter().enumerate() {
         let item_path = format!("{units_path}[{i}]");
         let Some(unit) = r.object(item, &item_path, &["id", "status"]) else {

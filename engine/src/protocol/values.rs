@@ -191,7 +191,7 @@ pub(super) const LOADING_FUNCTIONS: [&str; 7] = [
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(extend("propertyNames" = {"pattern": "^--idk-[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64}, "maxProperties" = 64))]
-pub struct Theme(BTreeMap<String, String>);
+pub struct Theme(SortedMap<String, String>);
 
 impl Theme {
     /// The theme of these properties, or every problem with them (paths relative to the theme
@@ -202,7 +202,7 @@ impl Theme {
         K: Into<String>,
         V: Into<String>,
     {
-        let mut map = BTreeMap::new();
+        let mut map = SortedMap::new();
         let mut problems = Vec::new();
         for (name, value) in pairs {
             let (name, value) = (name.into(), value.into());
@@ -234,7 +234,7 @@ impl Theme {
     }
 
     /// The properties, by name.
-    pub fn properties(&self) -> &BTreeMap<String, String> {
+    pub fn properties(&self) -> &SortedMap<String, String> {
         &self.0
     }
 

@@ -255,7 +255,8 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         }
         let pack = desk.pack.get_value();
         Some(desk.call.with(|c| {
-            let mut values: std::collections::BTreeMap<LogField, String> = Default::default();
+            let mut values: incident_engine::kernel::SortedMap<LogField, String> =
+                Default::default();
             let revised = c.revised_answers();
             let mut names = Names {
                 pack: &pack,
@@ -290,7 +291,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         }))
     });
     // Reasons typed for deviations, by key; recorded when the handler confirms the close.
-    let reasons = RwSignal::new(std::collections::BTreeMap::<String, String>::new());
+    let reasons = RwSignal::new(incident_engine::kernel::SortedMap::<String, String>::new());
     let missing = live(move || {
         if !reviewing.get() {
             return None;
