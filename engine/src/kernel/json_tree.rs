@@ -474,12 +474,27 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The items of this list, or serde's refusal of anything else as "a sequence".
+    #[inline(never)]
+    pub fn items(&self) -> Result<&[Node<'a>], TreeError> {
+        match &self.value {
+            Value::Array(items) => Ok(items),
+            _ => self.refuse(&"a sequence"),
+        }
+    }
+
     /// This value is not what `expected` reads. Placed as serde_json places it: a list or an
     /// object at its opening bracket (it is not read), anything else at its end.
     pub fn refuse<T>(&self, expected: &dyn de::Expected) -> Result<T, TreeError> {
+        Err(self.refusal(expected))
+    }
+
+    /// [`Node::refuse`]'s error, compiled once rather than for every type refused.
+    #[inline(never)]
+    fn refusal(&self, expected: &dyn de::Expected) -> TreeError {
         if let Value::Number(text) = self.value {
             if let Number::OutOfRange = number(text) {
-                return Err(out_of_range(self.end));
+                return out_of_range(self.end);
             }
         }
         let at = match self.value {
@@ -488,7 +503,7 @@ impl<'a> Node<'a> {
         };
         let mut error: TreeError = de::Error::invalid_type(self.unexpected(), expected);
         error.0.at = Some(at);
-        Err(error)
+        error
     }
 
     fn visit_number<'de, V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, TreeError> {
@@ -945,6 +960,19 @@ pub fn read_struct<'t, 'a>(
     tag: &str,
     mut field: impl FnMut(usize, &'t Node<'a>) -> Result<(), TreeError>,
 ) -> Result<(), TreeError> {
+    read_members(node, expecting, fields, tag, &mut field)
+}
+
+/// [`read_struct`]'s work, compiled once for every struct (a generic one was compiled again for
+/// each reader; issue 14, the call screen's size).
+#[inline(never)]
+fn read_members<'t, 'a>(
+    node: &'t Node<'a>,
+    expecting: &str,
+    fields: &[&str],
+    tag: &str,
+    field: &mut dyn FnMut(usize, &'t Node<'a>) -> Result<(), TreeError>,
+) -> Result<(), TreeError> {
     let Value::Object(members) = &node.value else {
         return node.refuse(&expecting);
     };
@@ -968,18 +996,29 @@ pub fn read_struct<'t, 'a>(
 
 /// A required field's value, or serde's "missing field" at the end of its object `node`.
 pub fn missing<T>(value: Option<T>, name: &str, node: &Node) -> Result<T, TreeError> {
-    value.ok_or_else(|| TreeError::at(&format!("missing field `{name}`"), node.end))
+    match value {
+        Some(value) => Ok(value),
+        None => Err(missing_field(name, node)),
+    }
+}
+
+/// serde's "missing field" at the end of the object `node`; not generic, so written once.
+#[inline(never)]
+fn missing_field(name: &str, node: &Node) -> TreeError {
+    TreeError::at(&format!("missing field `{name}`"), node.end)
 }
 
 /// Reads a list with `item` for each of its items, as serde reads a `Vec`.
 pub fn read_list<'t, 'a, T>(
     node: &'t Node<'a>,
-    item: impl FnMut(&'t Node<'a>) -> Result<T, TreeError>,
+    mut item: impl FnMut(&'t Node<'a>) -> Result<T, TreeError>,
 ) -> Result<Vec<T>, TreeError> {
-    let Value::Array(items) = &node.value else {
-        return node.refuse(&"a sequence");
-    };
-    items.iter().map(item).collect()
+    let items = node.items()?;
+    let mut list = Vec::with_capacity(items.len());
+    for node in items {
+        list.push(item(node)?);
+    }
+    Ok(list)
 }
 
 /// Reads `null` as none and anything else with `read`, as serde reads an `Option`.
