@@ -282,13 +282,33 @@ async fn change_outbox<T: 'static>(
     also: Vec<Change>,
     change: impl FnOnce(&mut Outbox) -> T + 'static,
 ) -> Result<T, StoreError> {
+    // The work is not generic (compiled once, not once per caller: issue 14, size); what `change`
+    // returns comes back through this slot.
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let filled = slot.clone();
+    change_outbox_once(
+        lane,
+        also,
+        Box::new(move |outbox| filled.set(Some(change(outbox)))),
+    )
+    .await?;
+    slot.take()
+        .ok_or_else(|| StoreError("the outbox was not changed".into()))
+}
+
+/// [`change_outbox`]'s work.
+async fn change_outbox_once(
+    lane: &Lane,
+    also: Vec<Change>,
+    change: Box<dyn FnOnce(&mut Outbox)>,
+) -> Result<(), StoreError> {
     let Some(store) = backing().await else {
         // No IndexedDB: this tab's memory.
-        let result = with_lane(lane, |l| {
+        with_lane(lane, |l| {
             change(l.memory.get_or_insert_with(Outbox::default))
         });
         publish_memory(lane);
-        return Ok(result);
+        return Ok(());
     };
     let held = lane.clone();
     let outcome = holding(&lane.lock(OUTBOX_LOCK), async move {
@@ -296,7 +316,7 @@ async fn change_outbox<T: 'static>(
         let (mut outbox, problem) = read(lane, &store).await?;
         let before = outbox.clone();
         with_lane(lane, |l| l.courier.apply_policy(&mut outbox));
-        let result = change(&mut outbox);
+        change(&mut outbox);
         let mut changes = match courier::write_for(&before, &outbox) {
             Write::Nothing => Vec::new(),
             Write::Delete => vec![Change::Delete(lane.key())],
@@ -309,14 +329,14 @@ async fn change_outbox<T: 'static>(
         if !changes.is_empty() {
             store.write(&changes).await?;
         }
-        Ok::<_, StoreError>((result, outbox, problem))
+        Ok::<_, StoreError>((outbox, problem))
     })
     .await
     .unwrap_or_else(|| Err(StoreError("the browser refused the outbox lock".into())))?;
-    let (result, outbox, problem) = outcome;
+    let (outbox, problem) = outcome;
     publish(lane, &outbox, problem);
     broadcast_change(lane);
-    Ok(result)
+    Ok(())
 }
 
 /// Tells the listener what the outbox now holds, and the courier its counts.

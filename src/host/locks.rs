@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -41,22 +42,38 @@ fn lock_manager() -> Option<LockManager> {
 /// Runs `work` while holding the exclusive Web Lock `name`, released when it finishes. Without
 /// Web Locks (an old browser) it runs at once; `None` if the browser refused the lock.
 pub async fn holding<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
-    let Some(locks) = lock_manager() else {
-        return Some(work.await);
-    };
+    // The lock's calls are not generic (compiled once, the JS glue for its callback too: issue
+    // 14, size); what `work` gives comes back through this slot.
     let result = Rc::new(RefCell::new(None));
     let slot = result.clone();
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
-        future_to_promise(async move {
+    let ran = holding_once(
+        name,
+        Box::pin(async move {
             let value = work.await;
             *slot.borrow_mut() = Some(value);
+        }),
+    )
+    .await;
+    let value = result.borrow_mut().take();
+    value.filter(|_| ran)
+}
+
+/// [`holding`]'s work: whether `work` ran under the lock (or without Web Locks, at once).
+async fn holding_once(name: &str, work: Pin<Box<dyn Future<Output = ()>>>) -> bool {
+    let Some(locks) = lock_manager() else {
+        work.await;
+        return true;
+    };
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> Promise {
+        future_to_promise(async move {
+            work.await;
             Ok(JsValue::UNDEFINED)
         })
     });
-    let promise = locks.request(name, callback.unchecked_ref()).ok()?;
-    JsFuture::from(promise).await.ok()?;
-    let value = result.borrow_mut().take();
-    value
+    let Ok(promise) = locks.request(name, callback.unchecked_ref()) else {
+        return false;
+    };
+    JsFuture::from(promise).await.is_ok()
 }
 
 /// Asks for the exclusive lock `name`, to hold for the page's life; `granted` runs once it is
