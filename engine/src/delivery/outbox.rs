@@ -62,6 +62,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::kernel::json_path::ReadFailure;
+use crate::kernel::json_tree::{
+    by_hand, missing, read_list, read_serde, read_struct, read_tag, JsonTree, Node, TreeError,
+};
 use crate::kernel::{list_problems, Millis, Random};
 
 /// Failed attempts after which an entry waiting for its retry lets the entries behind it be sent.
@@ -671,6 +675,166 @@ struct OutboxFile {
     next_attempt: u64,
 }
 
+/// The stored outbox read by hand from its JSON tree (issue 14: the call screen's size); the
+/// derive of `Outbox` is the oracle ([`outbox_readers_agree`]).
+fn read_outbox_file(node: &Node) -> Result<OutboxFile, TreeError> {
+    by_hand!(
+        node,
+        OutboxFile {
+            format: required(read_serde),
+            policy: required(read_policy),
+            entries: required(|v| read_list(v, read_entry)),
+            tombstones: required(read_serde),
+            next_attempt: required(read_serde),
+        }
+    )
+}
+
+/// A [`RetryPolicy`] as its derive reads it (`overdue_after_ms` may be left out).
+fn read_policy(node: &Node) -> Result<RetryPolicy, TreeError> {
+    const FIELDS: &[&str] = &[
+        "base_ms",
+        "cap_ms",
+        "attempt_timeout_ms",
+        "tombstone_retention_ms",
+        "max_in_flight",
+        "overdue_after_ms",
+    ];
+    let [mut base, mut cap, mut timeout, mut retention, mut overdue] = [None; 5];
+    let mut max_in_flight = None;
+    read_struct(node, "struct RetryPolicy", FIELDS, "", |i, v| {
+        let time = match i {
+            0 => &mut base,
+            1 => &mut cap,
+            2 => &mut timeout,
+            3 => &mut retention,
+            4 => {
+                max_in_flight = Some(read_serde(v)?);
+                return Ok(());
+            }
+            _ => &mut overdue,
+        };
+        *time = Some(read_serde(v)?);
+        Ok(())
+    })?;
+    Ok(RetryPolicy {
+        base_ms: missing(base, FIELDS[0], node)?,
+        cap_ms: missing(cap, FIELDS[1], node)?,
+        attempt_timeout_ms: missing(timeout, FIELDS[2], node)?,
+        tombstone_retention_ms: missing(retention, FIELDS[3], node)?,
+        max_in_flight: missing(max_in_flight, FIELDS[4], node)?,
+        overdue_after_ms: overdue.unwrap_or_else(RetryPolicy::default_overdue_after_ms),
+    })
+}
+
+fn read_entry(node: &Node) -> Result<Entry, TreeError> {
+    by_hand!(
+        node,
+        Entry {
+            key: required(read_serde),
+            payload: required(read_serde),
+            enqueued_at: required(read_serde),
+            attempts: required(read_serde),
+            last_failure: default(read_serde),
+            state: required(read_state),
+            endpoint: default(read_serde),
+        }
+    )
+}
+
+/// The variants of [`EntryState`], by their tag `is`.
+const STATES: &[&str] = &["pending", "in_flight", "dead_letter"];
+
+/// An [`EntryState`] as its derive reads it: the tag `is`, then the variant's fields, from
+/// buffered content that knows no place inside it (every refusal names the state).
+fn read_state(node: &Node) -> Result<EntryState, TreeError> {
+    let (which, _) = read_tag(node, "is", "internally tagged enum EntryState", STATES)?;
+    state_fields(node, which).map_err(|e| e.moved_to(node.end))
+}
+
+fn state_fields(node: &Node, which: usize) -> Result<EntryState, TreeError> {
+    const PENDING: &[&str] = &["since", "due_at"];
+    const IN_FLIGHT: &[&str] = &["attempt", "started_at", "deadline"];
+    const DEAD_LETTER: &[&str] = &["reason", "at"];
+    match which {
+        0 => {
+            let mut times = [None; 2];
+            read_struct(
+                node,
+                "struct variant EntryState::Pending",
+                PENDING,
+                "is",
+                |i, v| {
+                    times[i.min(1)] = Some(read_serde(v)?);
+                    Ok(())
+                },
+            )?;
+            Ok(EntryState::Pending {
+                since: missing(times[0], PENDING[0], node)?,
+                due_at: missing(times[1], PENDING[1], node)?,
+            })
+        }
+        1 => {
+            let mut numbers = [None; 3];
+            read_struct(
+                node,
+                "struct variant EntryState::InFlight",
+                IN_FLIGHT,
+                "is",
+                |i, v| {
+                    numbers[i.min(2)] = Some(read_serde::<u64>(v)?);
+                    Ok(())
+                },
+            )?;
+            Ok(EntryState::InFlight {
+                attempt: AttemptId(missing(numbers[0], IN_FLIGHT[0], node)?),
+                started_at: missing(numbers[1], IN_FLIGHT[1], node)?,
+                deadline: missing(numbers[2], IN_FLIGHT[2], node)?,
+            })
+        }
+        _ => {
+            let (mut reason, mut at) = (None, None);
+            read_struct(
+                node,
+                "struct variant EntryState::DeadLetter",
+                DEAD_LETTER,
+                "is",
+                |i, v| {
+                    match i {
+                        0 => reason = Some(read_serde(v)?),
+                        _ => at = Some(read_serde(v)?),
+                    }
+                    Ok(())
+                },
+            )?;
+            Ok(EntryState::DeadLetter {
+                reason: missing(reason, DEAD_LETTER[0], node)?,
+                at: missing(at, DEAD_LETTER[1], node)?,
+            })
+        }
+    }
+}
+
+/// Whether the outbox reader by hand and `Outbox`'s derive read `bytes` the same (the same
+/// outbox, or the same refusal at the same place): the oracle of the tests, not for other use.
+#[doc(hidden)]
+pub fn outbox_readers_agree(bytes: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let ours = Outbox::from_json(text);
+    let theirs = crate::kernel::json_tree::read::<Outbox>(bytes).map_err(|failure| {
+        format!(
+            "{} at line {} column {}",
+            failure.message, failure.line, failure.column
+        )
+    });
+    let (ours, theirs) = (format!("{ours:?}"), format!("{theirs:?}"));
+    if ours == theirs {
+        Ok(())
+    } else {
+        Err(format!("by hand: {ours}\nderive: {theirs}"))
+    }
+}
+
 /// Completed log entries on their way to the CRM, with the keys of those delivered recently.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "OutboxFile")]
@@ -759,12 +923,16 @@ impl Outbox {
     /// Reads a stored outbox, checking it; says what is wrong (line and column, or each problem)
     /// when it cannot be used.
     pub fn from_json(text: &str) -> Result<Outbox, String> {
-        crate::kernel::json_tree::read(text.as_bytes()).map_err(|failure| {
+        let said = |failure: ReadFailure| {
             format!(
                 "{} at line {} column {}",
                 failure.message, failure.line, failure.column
             )
-        })
+        };
+        let tree = JsonTree::parse(text.as_bytes()).map_err(said)?;
+        let file = read_outbox_file(tree.root()).map_err(|e| said(tree.explain(e)))?;
+        Outbox::try_from(file)
+            .map_err(|corrupt| said(tree.explain(serde::de::Error::custom(corrupt))))
     }
 
     /// An empty outbox, if the policy can be used.

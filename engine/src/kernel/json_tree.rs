@@ -1035,7 +1035,9 @@ pub fn read_option<'t, 'a, T>(
 /// Reads a value with its serde derive: the leaves of a hand-written reader (text, numbers,
 /// lists of text, enums).
 pub fn read_serde<'t, 'a: 't, T: de::Deserialize<'t>>(node: &'t Node<'a>) -> Result<T, TreeError> {
-    T::deserialize(node)
+    // An error with no place (a `try_from`'s) goes where the derive's member reader puts it: at
+    // the end of the value.
+    placed(T::deserialize(node), node.end)
 }
 
 impl TreeError {
