@@ -16,7 +16,7 @@ pub fn Coming(
     will: &'static [&'static str],
 ) -> impl IntoView {
     // Settled as soon as it is on screen: nothing to load.
-    Effect::new(move |_| mark_settled(Settled::Ready));
+    crate::ui::live::effect(move || mark_settled(Settled::Ready));
     view! {
         <div class="idk">
             <header class="idk-header">

@@ -6,7 +6,9 @@ use incident_engine::call::entry::iso8601;
 use incident_engine::delivery::outbox::{IdempotencyKey, OutboxStatus};
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use crate::host::clock::{date_and_time, shown_locale};
 use crate::host::delivery::{self, DeadLetterView, Lane, OutboxView, Route, StorageView};
@@ -110,7 +112,7 @@ pub fn OverdueAlert(
     /// What the outbox holds (from `host::delivery`).
     outbox: RwSignal<OutboxView>,
 ) -> impl IntoView {
-    let overdue = Memo::new(move |_| outbox.with(overdue_text));
+    let overdue = memo(move || outbox.with(overdue_text));
     view! {
         {live(move || overdue.get().map(|o| view! { <p class="idk-notice idk-outbox-overdue" role="alert">{o}</p> }))}
     }
@@ -127,9 +129,9 @@ pub fn OutboxPanel(
     #[prop(into)]
     agent: Signal<String>,
 ) -> impl IntoView {
-    let status = Memo::new(move |_| outbox.with(|v| summary(v.status, v.route)));
-    let problem = Memo::new(move |_| outbox.with(|v| v.problem.clone()));
-    let dead = Memo::new(move |_| outbox.with(|v| v.dead_letters.clone()));
+    let status = memo(move || outbox.with(|v| summary(v.status, v.route)));
+    let problem = memo(move || outbox.with(|v| v.problem.clone()));
+    let dead = memo(move || outbox.with(|v| v.dead_letters.clone()));
     let send_problem = RwSignal::new(None::<String>);
     let lane = StoredValue::new_local(use_context::<Lane>());
     let send_again = move |key: IdempotencyKey| {
@@ -227,7 +229,7 @@ fn DeadLetterRow(
                 type="button"
                 class="idk-button idk-button-secondary"
                 aria-describedby=reason_id
-                on:click=move |_| on_send_again(key.clone())
+                on:click=handler(move |_| on_send_again(key.clone()))
             >
                 "Send again"
             </button>

@@ -5,6 +5,8 @@
 use incident_engine::PackLoadError;
 use leptos::prelude::*;
 
+use crate::ui::live::handler;
+
 /// The problem with a procedure pack, and where it is.
 #[component]
 pub fn PackErrorPanel(
@@ -55,7 +57,7 @@ pub fn PackErrorPanel(
                 <dd><code>{url}</code></dd>
                 {location}
             </dl>
-            <button type="button" class="idk-button" on:click=move |_| on_retry()>"Try again"</button>
+            <button type="button" class="idk-button" on:click=handler(move |_| on_retry())>"Try again"</button>
         </section>
     }
 }

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use incident_engine::{Pack, PackFile};
 use leptos::prelude::*;
 
+use crate::ui::live::handler;
+
 use crate::ui::live::live;
 
 /// Most incident codes listed at once; the filter narrows the rest.
@@ -405,7 +407,7 @@ fn CodeSection(
                 <input
                     type="search"
                     prop:value=live(move || filter.get())
-                    on:input=move |ev| set_filter.set(event_target_value(&ev))
+                    on:input=handler(move |ev| set_filter.set(event_target_value(&ev)))
                 />
             </label>
             {rows}

@@ -11,7 +11,9 @@ use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
@@ -68,7 +70,7 @@ pub fn App(
     // Whether a call is open, and a pack the host asked for while one was (loaded when it closes).
     let in_progress = RwSignal::new(false);
     let pending_pack = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    crate::ui::live::effect(move || {
         if !in_progress.get() {
             if let Some(next) = pending_pack.get() {
                 pending_pack.set(None);
@@ -82,7 +84,7 @@ pub fn App(
     let me = StoredValue::new_local(None::<Instance>);
     // Live unit statuses: the pack's, with the latest status the host has sent for each unit.
     let unit_updates = RwSignal::new(Vec::<UnitUpdate>::new());
-    let units = Memo::new(move |_| {
+    let units = memo(move || {
         let mut live = match pack.get() {
             Some(Ok(pack)) => Availability::of(&pack),
             _ => Availability::default(),
@@ -288,7 +290,7 @@ pub fn App(
         storage.try_set(Some(view));
     });
     // Storage fills as entries wait: how full it is is asked again whenever the outbox holds more.
-    let held = Memo::new(move |_| {
+    let held = memo(move || {
         outbox.with(|v| {
             v.status
                 .map_or(0, |s| s.pending + s.in_flight + s.dead_letters)
@@ -310,7 +312,7 @@ pub fn App(
         now
     });
 
-    Effect::new(move |_| match pack.get() {
+    crate::ui::live::effect(move || match pack.get() {
         Some(Ok(pack)) => {
             if let Some(lane) = lane.try_get_value().flatten() {
                 lane.apply_retention(pack.file().retention);
@@ -481,7 +483,7 @@ fn HandlerScreen(
                                 <button
                                     type="button"
                                     class="idk-button idk-button-secondary"
-                                    on:click=move |_| {
+                                    on:click=handler(move |_| {
                                         let key = draft_key.get_value();
                                         leptos::task::spawn_local(async move {
                                             match drafts::discard(&key).await {
@@ -489,7 +491,7 @@ fn HandlerScreen(
                                                 Err(e) => draft_problem.try_set(Some(e.to_string())),
                                             };
                                         });
-                                    }
+                                    })
                                 >
                                     "Discard the saved call"
                                 </button>
@@ -502,7 +504,7 @@ fn HandlerScreen(
                     <button
                         type="button"
                         class="idk-button"
-                        on:click=move |_| set_calls_answered.update(|n| *n += 1)
+                        on:click=handler(move |_| set_calls_answered.update(|n| *n += 1))
                     >
                         {live(move || if calls_answered.get_untracked() == 0 { "Answer call" } else { "Answer next call" })}
                     </button>
@@ -531,7 +533,7 @@ fn HandlerScreen(
                     class="idk-button idk-button-secondary"
                     aria-expanded=live(move || browsing.get().to_string())
                     aria-controls="idk-preview"
-                    on:click=move |_| set_browsing.update(|open| *open = !*open)
+                    on:click=handler(move |_| set_browsing.update(|open| *open = !*open))
                 >
                     "Browse procedures"
                 </button>

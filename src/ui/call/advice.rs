@@ -4,7 +4,9 @@ use incident_engine::call::{fill_pack_placeholders, Command, Event};
 use incident_engine::pack::AdviceItem;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{feedback, Desk, Place};
 use crate::host::clock::{hours_minutes, shown_locale};
@@ -15,7 +17,7 @@ use crate::host::clock::{hours_minutes, shown_locale};
 /// marked given and when, and focus moves on to the next one still to give, or to the call's next
 /// step.
 pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
-    let called_for = Memo::new(move |_| {
+    let called_for = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
             c.advice_called_for(&pack)
@@ -50,7 +52,7 @@ pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
 pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
     let free_text = RwSignal::new(String::new());
     // Rendered again only when what to advise changes, not on every change to the call.
-    let state = Memo::new(move |_| {
+    let state = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
             let limits: Vec<String> = c
@@ -87,17 +89,17 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
                 <ul aria-label="Must not say">{limits}</ul>
                 <label class="idk-field idk-field-wide">
                     "Advice in your own words"
-                    <textarea rows="2" prop:value=live(move || free_text.get()) on:input=move |ev| free_text.set(event_target_value(&ev))></textarea>
+                    <textarea rows="2" prop:value=live(move || free_text.get()) on:input=handler(move |ev| free_text.set(event_target_value(&ev)))></textarea>
                 </label>
                 <button
                     type="button"
                     class="idk-button"
-                    on:click=move |_| {
+                    on:click=handler(move |_| {
                         if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
                             free_text.set(String::new());
                             desk.confirm(Place::Advice, "Advice recorded");
                         }
-                    }
+                    })
                 >
                     "Check and record advice"
                 </button>
@@ -128,7 +130,7 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
     let locale = shown_locale();
     let given_at = {
         let id = id.clone();
-        Memo::new(move |_| {
+        memo(move || {
             desk.call.with(|c| {
                 c.log().iter().find_map(|e| match &e.what {
                     Event::AdviceGiven { item: Some(i), .. } if *i == id => Some(e.at),

@@ -6,6 +6,8 @@
 use incident_engine::{fill, Pack, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
+use crate::ui::live::handler;
+
 use crate::ui::live::live;
 
 use super::{Desk, KEYS_DIALOG_ID};
@@ -133,7 +135,7 @@ pub(super) fn reference(desk: Desk) -> impl IntoView {
     view! {
         <details
             class="idk-section idk-reference"
-            on:toggle=move |ev| {
+            on:toggle=handler(move |ev: web_sys::Event| {
                 use wasm_bindgen::JsCast;
                 let open = ev
                     .target()
@@ -142,7 +144,7 @@ pub(super) fn reference(desk: Desk) -> impl IntoView {
                 if open {
                     opened.set(true);
                 }
-            }
+            })
         >
             <summary>"Reference: services, legislation, procedures, codes, resources"</summary>
             <Show when=move || opened.get()>

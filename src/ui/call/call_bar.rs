@@ -9,7 +9,9 @@ use incident_engine::call::{fill_pack_placeholders, Call};
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{level_name, Desk, CALL_HEADING_ID, KEYS_DIALOG_ID, QUESTION_ID};
 use crate::host::clock::clock_text;
@@ -76,27 +78,27 @@ fn step_text(desk: Desk, step: &NextStep) -> String {
 /// The bar at the top of the call.
 pub(super) fn call_bar(desk: Desk) -> impl IntoView {
     let opened = desk.call.with_untracked(Call::opened_at);
-    let closed_at = Memo::new(move |_| {
+    let closed_at = memo(move || {
         desk.call.with(|c| {
             c.is_closed()
                 .then(|| c.log().last().map(|e| e.at))
                 .flatten()
         })
     });
-    let bar_flags = Memo::new(move |_| {
+    let bar_flags = memo(move || {
         let pack = desk.pack.get_value();
         let now = desk.now.get();
         desk.history
             .with(|h| desk.call.with(|c| flags(c, &pack, now, h)))
     });
-    let step = Memo::new(move |_| {
+    let step = memo(move || {
         let pack = desk.pack.get_value();
         let now = desk.now.get();
         desk.history
             .with(|h| desk.call.with(|c| next_step(c, &pack, now, h)))
     });
     let field = move |f: LogField| desk.call.with(|c| c.field(f).map(str::to_owned));
-    let decision = Memo::new(move |_| {
+    let decision = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
             c.decision().map(|d| {
@@ -154,7 +156,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                 <button
                     type="button"
                     class="idk-button idk-button-secondary idk-bar-keys"
-                    on:click=move |_| desk.instance.show_dialog(KEYS_DIALOG_ID)
+                    on:click=handler(move |_| desk.instance.show_dialog(KEYS_DIALOG_ID))
                 >
                     "Keyboard shortcuts (?)"
                 </button>
@@ -172,7 +174,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="idk-button idk-bar-go"
-                                    on:click=move |_| desk.instance.focus_soon(&id)
+                                    on:click=handler(move |_| desk.instance.focus_soon(&id))
                                 >
                                     "Go to it (n)"
                                 </button>

@@ -6,7 +6,9 @@
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::Desk;
 use crate::host::clock::{shown_locale, time_of_day};
@@ -22,7 +24,7 @@ struct Item {
 pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
     // The items change only with the code; the ticks are read per item, so ticking one keeps its
     // checkbox (and the focus on it) in place.
-    let items = Memo::new(move |_| {
+    let items = memo(move || {
         let pack = desk.pack.get_value();
         let code = desk
             .call
@@ -43,7 +45,7 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let ticks = Memo::new(move |_| {
+    let ticks = memo(move || {
         desk.call.with(|c| {
             c.log()
                 .iter()
@@ -70,7 +72,7 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
     let row = move |item: Item| {
         let id = item.id.clone();
         let key = item.id.clone();
-        let ticked = Memo::new(move |_| done_of(&key).is_some());
+        let ticked = memo(move || done_of(&key).is_some());
         let key = item.id.clone();
         let when = live(move || {
             done_of(&key).map(|(at, by)| {
@@ -85,14 +87,14 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
                         type="checkbox"
                         prop:checked=live(move || ticked.get())
                         aria-readonly=live(move || ticked.get().then_some("true"))
-                        on:change=move |ev| {
+                        on:change=handler(move |ev| {
                             if ticked.get_untracked() {
                                 // Logged already; the tick stays.
                                 event_target::<web_sys::HtmlInputElement>(&ev).set_checked(true);
                                 return;
                             }
                             desk.dispatch(Command::TickChecklist { item: id.clone() });
-                        }
+                        })
                     />
                     {item.text}
                     <span class="idk-muted">{format!(" ({})", item.law)}</span>

@@ -8,7 +8,9 @@ use incident_engine::pack::{Answer, DecisionTree, LogField};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{
     checklist_item, deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place,
@@ -362,12 +364,12 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                                         type="text"
                                         autocomplete="off"
                                         prop:value=live(move || reasons.with(|r| r.get(&shown).cloned().unwrap_or_default()))
-                                        on:input=move |ev| {
+                                        on:input=handler(move |ev| {
                                             let value = event_target_value(&ev);
                                             reasons.update(|r| {
                                                 r.insert(key.clone(), value);
                                             });
-                                        }
+                                        })
                                     />
                                 </label>
                             </li>
@@ -417,7 +419,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
             id=CLOSE_DIALOG_ID
             class="idk-dialog idk-dialog-wide"
             aria-labelledby="idk-close-heading"
-            on:close=move |_| reviewing.set(false)
+            on:close=handler(move |_| reviewing.set(false))
         >
             <h2 id="idk-close-heading">"Review and close the call"</h2>
             <p class="idk-closing-words">
@@ -441,7 +443,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                     type="button"
                     class="idk-button"
                     autofocus=true
-                    on:click=move |_| confirm()
+                    on:click=handler(move |_| confirm())
                 >
                     "Confirm close"
                 </button>
@@ -457,7 +459,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
 pub(super) fn close_panel(desk: Desk) -> impl IntoView {
     let reviewing = desk.reviewing;
     // A memo, so only closing (or a correction after it) rebuilds this, not every change.
-    let closed = Memo::new(move |_| desk.call.with(|c| c.is_closed().then(|| c.log().len())));
+    let closed = memo(move || desk.call.with(|c| c.is_closed().then(|| c.log().len())));
     let panel = live(move || {
         if let Some(events) = closed.get() {
             view! { <p id=CLOSED_ID class="idk-closed" tabindex="-1">{format!("Call closed. The log holds {events} events.")}</p> }.into_any()
@@ -466,11 +468,11 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
                 .into_any()
         } else {
             view! {
-                <button id=CLOSE_BUTTON_ID type="button" class="idk-button" on:click=move |_| {
+                <button id=CLOSE_BUTTON_ID type="button" class="idk-button" on:click=handler(move |_| {
                     desk.notice.set(None);
                     reviewing.set(true);
                     desk.instance.show_dialog(CLOSE_DIALOG_ID);
-                }>
+                })>
                     "Close call"
                 </button>
             }

@@ -7,7 +7,9 @@ use incident_engine::call::search::CodeSearch;
 use incident_engine::call::Command;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{feedback, Desk, Notice, Place};
 use crate::host::page::measured;
@@ -50,7 +52,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
             .unwrap_or_default(),
     );
     let reason = RwSignal::new(String::new());
-    let hits = Memo::new(move |_| {
+    let hits = memo(move || {
         let q = query.get();
         if q.trim().is_empty() {
             return Vec::new();
@@ -160,12 +162,12 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     aria-expanded=live(move || open().to_string())
                     aria-activedescendant=live(move || active_index().filter(|_| open()).map(option_id))
                     prop:value=live(move || query.get())
-                    on:input=move |ev| {
+                    on:input=handler(move |ev| {
                         query.set(event_target_value(&ev));
                         picked.set(None);
                         active.set(None);
                         expanded.set(true);
-                    }
+                    })
                     on:keydown=on_keydown
                 />
                 <ul id=LISTBOX_ID role="listbox" aria-label="Matching codes" class="idk-listbox" hidden=live(move || !open())>
@@ -179,8 +181,8 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                                     role="option"
                                     class="idk-option"
                                     aria-selected=live(move || (active_index() == Some(index)).to_string())
-                                    on:mousedown=move |ev: web_sys::MouseEvent| ev.prevent_default()
-                                    on:click=move |_| choose(hit.clone())
+                                    on:mousedown=handler(move |ev: web_sys::MouseEvent| ev.prevent_default())
+                                    on:click=handler(move |_| choose(hit.clone()))
                                 >
                                     {label}
                                 </li>
@@ -200,18 +202,18 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
             </p>
             <div class="idk-field">
                 <label for="idk-override-priority">"Priority"</label>
-                <select id="idk-override-priority" prop:value=live(move || priority.get()) on:change=move |ev| priority.set(event_target_value(&ev))>
+                <select id="idk-override-priority" prop:value=live(move || priority.get()) on:change=handler(move |ev| priority.set(event_target_value(&ev)))>
                     {priorities}
                 </select>
             </div>
             <label class="idk-field idk-field-wide">
                 "Reason"
-                <textarea rows="2" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <textarea rows="2" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev)))></textarea>
             </label>
             <button
                 type="button"
                 class="idk-button"
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     let Some(hit) = picked.get_untracked() else {
                         desk.notice.set(Some(Notice { title: "Choose a code first".to_owned(), detail: vec![], place: Place::Code }));
                         return;
@@ -226,7 +228,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                         reason.set(String::new());
                         desk.confirm(Place::Code, &format!("Code {} used", hit_code));
                     }
-                }
+                })
             >
                 "Use this code"
             </button>

@@ -5,7 +5,9 @@
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{feedback, level_name, Desk, Place};
 use crate::host::clock::{shown_locale, time_of_day};
@@ -17,7 +19,7 @@ use crate::host::clock::{shown_locale, time_of_day};
 pub(super) fn banner(desk: Desk) -> impl IntoView {
     // A memo, so the one-second tick re-renders nothing unless the proposals change: a handler
     // typing a reason must not lose it.
-    let proposals = Memo::new(move |_| {
+    let proposals = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
             if c.is_closed() {
@@ -28,7 +30,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
     });
     // The host hears of each level proposed, once per call (the engine's `Proposed`).
     let told = StoredValue::new(incident_engine::call::Proposed::default());
-    Effect::new(move |_| {
+    crate::ui::live::effect(move || {
         let proposed = proposals.with(|p| told.try_update_value(|t| t.newly(p)));
         for effect in proposed.unwrap_or_default() {
             desk.instance.carry_out(&effect);
@@ -48,12 +50,12 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                 <div class="idk-inline-form">
                     <label class="idk-field">
                         {format!("Reason for not escalating to {name}")}
-                        <input type="text" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        <input type="text" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev))) />
                     </label>
                     <button
                         type="button"
                         class="idk-button idk-button-secondary"
-                        on:click=move |_| {
+                        on:click=handler(move |_| {
                             if desk.dispatch(Command::DeclineEscalation {
                                 level: declined_level.clone(),
                                 why: reason.get_untracked(),
@@ -61,7 +63,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                                 desk.confirm(Place::Escalation, &format!("Not escalating to {name}: recorded"));
                                 after_decision(desk);
                             }
-                        }
+                        })
                     >
                         "Do not escalate"
                     </button>
@@ -132,7 +134,7 @@ fn EscalateForm(
     };
     let contact = RwSignal::new(String::new());
     let response = RwSignal::new(String::new());
-    let channels = Memo::new(move |_| {
+    let channels = memo(move || {
         let pack = desk.pack.get_value();
         let file = pack.file();
         let named = level.with(|level| {
@@ -156,7 +158,7 @@ fn EscalateForm(
     });
     let channel = RwSignal::new(String::new());
     // The level's preferred channel until the handler picks another.
-    Effect::new(move |_| {
+    crate::ui::live::effect(move || {
         let first = channels.with(|c| c.first().map(|c| c.0.clone()).unwrap_or_default());
         if !channels.with(|c| {
             c.iter()
@@ -165,7 +167,7 @@ fn EscalateForm(
             channel.set(first);
         }
     });
-    let name = Memo::new(move |_| {
+    let name = memo(move || {
         let pack = desk.pack.get_value();
         level.with(|l| level_name(&pack, l))
     });
@@ -173,11 +175,11 @@ fn EscalateForm(
         <div class="idk-inline-form">
             <label class="idk-field">
                 "Who you spoke to (required)"
-                <input type="text" autocomplete="off" prop:value=live(move || contact.get()) on:input=move |ev| contact.set(event_target_value(&ev)) />
+                <input type="text" autocomplete="off" prop:value=live(move || contact.get()) on:input=handler(move |ev| contact.set(event_target_value(&ev))) />
             </label>
             <label class="idk-field">
                 "Channel"
-                <select prop:value=live(move || channel.get()) on:change=move |ev| channel.set(event_target_value(&ev))>
+                <select prop:value=live(move || channel.get()) on:change=handler(move |ev| channel.set(event_target_value(&ev)))>
                     {live(move || {
                         channels
                             .get()
@@ -189,12 +191,12 @@ fn EscalateForm(
             </label>
             <label class="idk-field">
                 "What they said"
-                <input type="text" autocomplete="off" prop:value=live(move || response.get()) on:input=move |ev| response.set(event_target_value(&ev)) />
+                <input type="text" autocomplete="off" prop:value=live(move || response.get()) on:input=handler(move |ev| response.set(event_target_value(&ev))) />
             </label>
             <button
                 type="button"
                 class="idk-button"
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     if desk.dispatch_at(place, Command::Escalate {
                         level: level.get_untracked(),
                         how: channel.get_untracked(),
@@ -209,7 +211,7 @@ fn EscalateForm(
                             after_decision(desk);
                         }
                     }
-                }
+                })
             >
                 {live(move || format!("Escalate to {}", name.get()))}
             </button>
@@ -242,7 +244,7 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
             })
         }
     };
-    let made = Memo::new(move |_| {
+    let made = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
             c.log()
@@ -279,14 +281,14 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
             </ul>
             <label class="idk-field">
                 "Level"
-                <select prop:value=live(move || level.get()) on:change=move |ev| level.set(event_target_value(&ev))>
+                <select prop:value=live(move || level.get()) on:change=handler(move |ev| level.set(event_target_value(&ev)))>
                     {options}
                 </select>
             </label>
             <p class="idk-muted">{boundary}</p>
             <label class="idk-field idk-field-wide">
                 "Why you are escalating (required)"
-                <input type="text" autocomplete="off" prop:value=live(move || why.get()) on:input=move |ev| why.set(event_target_value(&ev)) />
+                <input type="text" autocomplete="off" prop:value=live(move || why.get()) on:input=handler(move |ev| why.set(event_target_value(&ev))) />
             </label>
             <EscalateForm desk=desk level=level why=why />
             {feedback(desk, Place::OwnEscalation)}
@@ -301,7 +303,7 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
     let access = RwSignal::new(String::new());
     let services = RwSignal::new(String::new());
     let locale = shown_locale();
-    let declared = Memo::new(move |_| {
+    let declared = memo(move || {
         let locale = locale.get();
         desk.call.with(|c| {
             c.major_incident().map(|m| {
@@ -321,20 +323,20 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
                 <summary>"Declare a major incident"</summary>
                 <label class="idk-field idk-field-wide">
                     "Why (required)"
-                    <textarea rows="2" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    <textarea rows="2" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev)))></textarea>
                 </label>
                 <label class="idk-field">
                     "Access routes, if known"
-                    <input type="text" prop:value=live(move || access.get()) on:input=move |ev| access.set(event_target_value(&ev)) />
+                    <input type="text" prop:value=live(move || access.get()) on:input=handler(move |ev| access.set(event_target_value(&ev))) />
                 </label>
                 <label class="idk-field">
                     "Emergency services present or needed"
-                    <input type="text" prop:value=live(move || services.get()) on:input=move |ev| services.set(event_target_value(&ev)) />
+                    <input type="text" prop:value=live(move || services.get()) on:input=handler(move |ev| services.set(event_target_value(&ev))) />
                 </label>
                 <button
                     type="button"
                     class="idk-button idk-button-danger"
-                    on:click=move |_| {
+                    on:click=handler(move |_| {
                         if desk.dispatch(Command::DeclareMajorIncident {
                             reason: reason.get_untracked(),
                             access: access.get_untracked(),
@@ -343,7 +345,7 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
                             // The form gives way to the declaration: focus goes there, not the body.
                             desk.instance.focus_soon(DECLARED_ID);
                         }
-                    }
+                    })
                 >
                     "Declare major incident"
                 </button>

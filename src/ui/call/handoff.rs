@@ -6,7 +6,9 @@ use incident_engine::call::{Command, Event};
 use incident_engine::pack::MessageStructure;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{feedback, Desk, Place};
 
@@ -30,9 +32,9 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
     let read_back = RwSignal::new(false);
     // The handler's own pick, once they make one; until then the proposal stands.
     let picked = RwSignal::new(None::<String>);
-    let declared = Memo::new(move |_| desk.call.with(|c| c.major_incident().is_some()));
+    let declared = memo(move || desk.call.with(|c| c.major_incident().is_some()));
     // The units the code's response plan asks for: offered as recipients.
-    let units = Memo::new(move |_| {
+    let units = memo(move || {
         let pack = desk.pack.get_value();
         let code = desk.call.with(|c| c.decision().map(|d| d.code.clone()));
         let types: Vec<String> = code
@@ -52,7 +54,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
             .map(|u| u.call_sign.clone())
             .collect::<Vec<_>>()
     });
-    let proposal = Memo::new(move |_| {
+    let proposal = memo(move || {
         let pack = desk.pack.get_value();
         let file = pack.file();
         let to = recipient.get();
@@ -67,7 +69,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         desk.call
             .with(|call| propose_channel(&pack, call, &offered))
     });
-    let channel = Memo::new(move |_| {
+    let channel = memo(move || {
         picked
             .get()
             .or_else(|| proposal.get().map(|p| p.channel))
@@ -88,7 +90,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
             })
             .collect_view()
     };
-    let composed = Memo::new(move |_| {
+    let composed = memo(move || {
         let pack = desk.pack.get_value();
         let id = channel.get();
         let to = recipient.get();
@@ -120,7 +122,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
         })
     });
     // Shown once there is a code; a memo, so other changes to the call do not rebuild it.
-    let decided = Memo::new(move |_| desk.call.with(|c| c.decision().is_some()));
+    let decided = memo(move || desk.call.with(|c| c.decision().is_some()));
     move || {
         decided.get().then(|| {
             view! {
@@ -133,7 +135,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                             list="idk-handoff-units"
                             autocomplete="off"
                             prop:value=live(move || recipient.get())
-                            on:change=move |ev| recipient.set(event_target_value(&ev))
+                            on:change=handler(move |ev| recipient.set(event_target_value(&ev)))
                         />
                     </label>
                     <datalist id="idk-handoff-units">
@@ -145,7 +147,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                             id="idk-handoff-channel"
                             aria-describedby="idk-handoff-why"
                             prop:value=live(move || channel.get())
-                            on:change=move |ev| picked.set(Some(event_target_value(&ev)))
+                            on:change=handler(move |ev| picked.set(Some(event_target_value(&ev))))
                         >
                             {options.clone()}
                         </select>
@@ -177,13 +179,13 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                         })}
                     </p>
                     <label class="idk-radio">
-                        <input type="checkbox" prop:checked=live(move || read_back.get()) on:change=move |ev| read_back.set(event_target_checked(&ev)) />
+                        <input type="checkbox" prop:checked=live(move || read_back.get()) on:change=handler(move |ev| read_back.set(event_target_checked(&ev))) />
                         "Read back and confirmed"
                     </label>
                     <button
                         type="button"
                         class="idk-button"
-                        on:click=move |_| {
+                        on:click=handler(move |_| {
                             let Some(handoff) = composed.get_untracked() else { return };
                             let to = recipient.get_untracked();
                             let sent = desk.dispatch(Command::SendHandoff {
@@ -196,7 +198,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                                 read_back.set(false);
                                 desk.confirm(Place::Handoff, "Handoff recorded");
                             }
-                        }
+                        })
                     >
                         "Record as sent"
                     </button>
@@ -211,7 +213,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
 /// procedure and contacts; recording a notification logs who, how and when.
 pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
     // Rendered again only when who to notify, or who has been notified, changes.
-    let state = Memo::new(move |_| {
+    let state = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
             let notify: Vec<String> = c
@@ -276,7 +278,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                                 <button
                                     type="button"
                                     class="idk-button idk-button-secondary"
-                                    on:click=move |_| {
+                                    on:click=handler(move |_| {
                                         if desk.dispatch(Command::NotifyOrganisation {
                                             organisation: organisation.clone(),
                                             channel: channel.clone(),
@@ -289,7 +291,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                                             // The panel is drawn again: keep the handler there.
                                             desk.instance.focus_soon("idk-organisations-heading");
                                         }
-                                    }
+                                    })
                                 >
                                     {label}
                                 </button>
@@ -314,11 +316,11 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                         <div class="idk-inline-form">
                             <label class="idk-field">
                                 {format!("{name}'s reference")}
-                                <input type="text" autocomplete="off" prop:value=live(move || reference.get()) on:input=move |ev| reference.set(event_target_value(&ev)) />
+                                <input type="text" autocomplete="off" prop:value=live(move || reference.get()) on:input=handler(move |ev| reference.set(event_target_value(&ev))) />
                             </label>
                             <label class="idk-field">
                                 "Name of the person spoken to"
-                                <input type="text" autocomplete="off" prop:value=live(move || spoken_to.get()) on:input=move |ev| spoken_to.set(event_target_value(&ev)) />
+                                <input type="text" autocomplete="off" prop:value=live(move || spoken_to.get()) on:input=handler(move |ev| spoken_to.set(event_target_value(&ev))) />
                             </label>
                         </div>
                         <ul class="idk-contacts">{contacts}</ul>

@@ -35,7 +35,7 @@ use incident_engine::protocol::ContextSet;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::{live, memo};
 
 use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
@@ -575,7 +575,7 @@ pub fn CallScreen(
     let opening = call.update_untracked(|c| c.opening(resumed, crm_call_id.as_deref()));
     desk.instance.carry_out(&opening);
     if let Some(context) = crm_context {
-        leptos::prelude::Effect::new(move |_| {
+        crate::ui::live::effect(move || {
             let Some(given) = context.get() else {
                 return;
             };
@@ -594,7 +594,7 @@ pub fn CallScreen(
     }
     desk.saver.set_value(Some(saver));
     let saver = desk.saver;
-    leptos::prelude::Effect::new(move |_| {
+    crate::ui::live::effect(move || {
         call.track();
         saver.with_value(|s| s.as_ref().map(DraftSaver::changed));
     });
@@ -662,7 +662,7 @@ pub fn CallScreen(
         });
     }
     // Read-only once closed: the record stays on screen, nothing in it can be changed.
-    let closed = Memo::new(move |_| desk.call.with(Call::is_closed));
+    let closed = memo(move || desk.call.with(Call::is_closed));
     view! {
         <section class="idk-card idk-call" aria-labelledby=CALL_HEADING_ID on:keydown=on_keydown>
             {call_bar::call_bar(desk)}

@@ -5,7 +5,9 @@ use incident_engine::call::{fill_pack_placeholders, Command};
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::call_bar::record_id;
 use super::{feedback, Desk, Place};
@@ -43,9 +45,9 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                                 prop:checked=live(move || {
                                     desk.call.with(|c| c.safety_answer(&checked_id)) == Some(yes)
                                 })
-                                on:change=move |_| {
+                                on:change=handler(move |_| {
                                     desk.dispatch(Command::SafetyNet { question: id.clone(), yes });
-                                }
+                                })
                             />
                             {label}
                         </label>
@@ -153,7 +155,7 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
 /// Correcting a recorded field with a reason (F2; L2 1.3): appended to the log as a correction,
 /// never overwriting; the review shows the new value beside the original, with who and when.
 fn correction(desk: Desk) -> impl IntoView {
-    let recorded = Memo::new(move |_| {
+    let recorded = memo(move || {
         desk.call.with(|c| {
             LogField::ALL
                 .into_iter()
@@ -187,7 +189,7 @@ fn correction(desk: Desk) -> impl IntoView {
                     <summary>"Correct a recorded field"</summary>
                     <label class="idk-field">
                         "Field to correct"
-                        <select prop:value=live(move || chosen().map(|f| f.name()).unwrap_or_default()) on:change=move |ev| field.set(event_target_value(&ev))>
+                        <select prop:value=live(move || chosen().map(|f| f.name()).unwrap_or_default()) on:change=handler(move |ev| field.set(event_target_value(&ev)))>
                             {live(move || {
                                 recorded
                                     .get()
@@ -200,16 +202,16 @@ fn correction(desk: Desk) -> impl IntoView {
                     <p class="idk-muted">{current.clone()}</p>
                     <label class="idk-field">
                         "Corrected value"
-                        <input type="text" autocomplete="off" prop:value=live(move || value.get()) on:input=move |ev| value.set(event_target_value(&ev)) />
+                        <input type="text" autocomplete="off" prop:value=live(move || value.get()) on:input=handler(move |ev| value.set(event_target_value(&ev))) />
                     </label>
                     <label class="idk-field">
                         "Why it is corrected (required)"
-                        <input type="text" autocomplete="off" prop:value=live(move || reason.get()) on:input=move |ev| reason.set(event_target_value(&ev)) />
+                        <input type="text" autocomplete="off" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev))) />
                     </label>
                     <button
                         type="button"
                         class="idk-button idk-button-secondary"
-                        on:click=move |_| {
+                        on:click=handler(move |_| {
                             let Some(field) = chosen() else { return };
                             if desk.dispatch(Command::Correct {
                                 field,
@@ -221,7 +223,7 @@ fn correction(desk: Desk) -> impl IntoView {
                                 desk.announcement.set(format!("{} corrected", field.label()));
                                 desk.confirm(Place::Fields, &format!("{} corrected", field.label()));
                             }
-                        }
+                        })
                     >
                         "Record correction"
                     </button>

@@ -7,7 +7,9 @@ use incident_engine::call::{fill_pack_placeholders, AnswerValue, Command};
 use incident_engine::pack::{Answer, LogField, TreeNode};
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::handler;
+
+use crate::ui::live::{live, memo};
 
 use super::{feedback, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
 use crate::ui::context::LiveUnits;
@@ -28,7 +30,7 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
     let replacing = RwSignal::new(None::<String>);
     let titles = trees.clone();
     // Suggestions follow the caller's words only, not every change to the call.
-    let suggested = Memo::new(move |_| {
+    let suggested = memo(move || {
         let pack = desk.pack.get_value();
         desk.call
             .with(|c| suggest_trees(&pack, c.field(LogField::Narrative).unwrap_or("")))
@@ -47,9 +49,9 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                         <button
                             type="button"
                             class="idk-button idk-button-secondary"
-                            on:click=move |_| {
+                            on:click=handler(move |_| {
                                 start_tree(desk, replacing, id.clone());
-                            }
+                            })
                         >
                             {format!("Start: {title}")}
                         </button>
@@ -72,8 +74,8 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                 <select
                     id=TREE_CHOICE_ID
                     prop:value=live(move || chosen.get())
-                    on:input=move |ev| chosen.set(event_target_value(&ev))
-                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                    on:input=handler(move |ev| chosen.set(event_target_value(&ev)))
+                    on:change=handler(move |ev| chosen.set(event_target_value(&ev)))
                 >
                     <option value="">"Choose a tree…"</option>
                     {options}
@@ -83,9 +85,9 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                 id=START_TREE_ID
                 type="button"
                 class="idk-button"
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     start_tree(desk, replacing, chosen.get_untracked());
-                }
+                })
             >
                 "Start tree"
             </button>
@@ -152,12 +154,12 @@ fn confirm_replace(
             <button
                 type="button"
                 class="idk-button"
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     replacing.set(None);
                     if desk.dispatch(Command::ChooseTree { tree: tree.clone() }) {
                         desk.focus_next_step();
                     }
-                }
+                })
             >
                 {format!("Start {title}")}
             </button>
@@ -165,10 +167,10 @@ fn confirm_replace(
                 id=KEEP_CODE_ID
                 type="button"
                 class="idk-button idk-button-secondary"
-                on:click=move |_| {
+                on:click=handler(move |_| {
                     replacing.set(None);
                     desk.instance.focus_soon(START_TREE_ID);
-                }
+                })
             >
                 "Keep the current code"
             </button>
@@ -199,7 +201,7 @@ fn back_button(desk: Desk) -> impl IntoView {
                     type="button"
                     class="idk-button idk-button-secondary idk-back"
                     aria-keyshortcuts="Backspace"
-                    on:click=move |_| go_back(desk)
+                    on:click=handler(move |_| go_back(desk))
                 >
                     "Back to the previous question"
                 </button>
@@ -225,7 +227,7 @@ pub(super) fn answer_options(node: &TreeNode) -> Vec<(String, AnswerValue)> {
 /// The question being asked. Rendered again only when the question changes (a memo), not on
 /// every change to the call: typing in a log field must not rebuild it.
 pub(super) fn question_panel(desk: Desk) -> impl IntoView {
-    let asking = Memo::new(move |_| {
+    let asking = memo(move || {
         desk.call
             .with(|c| Some((c.tree()?.to_owned(), c.current_question()?.to_owned())))
     });
@@ -268,7 +270,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                                     type="radio"
                                     name="idk-answer"
                                     prop:checked=false
-                                    on:click=move |_| answer(value.clone())
+                                    on:click=handler(move |_| answer(value.clone()))
                                 />
                                 {shortcut}
                                 {label}
@@ -306,20 +308,20 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                         <input
                             type="number"
                             prop:value=live(move || text.get())
-                            on:input=move |ev| text.set(event_target_value(&ev))
+                            on:input=handler(move |ev| text.set(event_target_value(&ev)))
                             // Enter records a number, as in a form (issue 13).
-                            on:keydown=move |ev| {
+                            on:keydown=handler(move |ev: web_sys::KeyboardEvent| {
                                 if ev.key() == "Enter" {
                                     ev.prevent_default();
                                     on_enter();
                                 }
-                            }
+                            })
                         />
                     </label>
                     <button
                         type="button"
                         class="idk-button"
-                        on:click=move |_| record()
+                        on:click=handler(move |_| record())
                     >
                         {format!("Record answer ({min} to {max})")}
                     </button>
@@ -331,9 +333,9 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                 view! {
                     <label class="idk-field idk-field-wide">
                         "Answer"
-                        <textarea rows="2" prop:value=live(move || text.get()) on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        <textarea rows="2" prop:value=live(move || text.get()) on:input=handler(move |ev| text.set(event_target_value(&ev)))></textarea>
                     </label>
-                    <button type="button" class="idk-button" on:click=move |_| answer(AnswerValue::Text(text.get_untracked()))>
+                    <button type="button" class="idk-button" on:click=handler(move |_| answer(AnswerValue::Text(text.get_untracked())))>
                         "Record answer"
                     </button>
                 }
@@ -355,7 +357,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
 /// The code and priority with "why": the answers that led there. Rendered again only when the
 /// decision or the answers change (a memo).
 pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
-    let decided = Memo::new(move |_| {
+    let decided = memo(move || {
         desk.call.with(|c| {
             let decision = c.decision()?.clone();
             // "Back" here once the tree has ended (while it asks, "Back" is beside the question).
@@ -420,7 +422,7 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
 /// as the host updates it with `resources.update`): who could go, for the handoff (L2 2.1).
 pub(super) fn units_panel(desk: Desk) -> impl IntoView {
     let live = use_context::<LiveUnits>();
-    let code = Memo::new(move |_| desk.call.with(|c| c.decision().map(|d| d.code.clone())));
+    let code = memo(move || desk.call.with(|c| c.decision().map(|d| d.code.clone())));
     move || {
         let code = code.get()?;
         let live = live?;
