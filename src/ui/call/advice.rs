@@ -8,7 +8,7 @@ use crate::ui::live::handler;
 
 use crate::ui::live::{live, memo};
 
-use super::{feedback, Desk, Place};
+use super::{feedback, text_area, Desk, Place};
 use crate::host::clock::{hours_minutes, shown_locale};
 
 /// Advice to give now, before anything else (F5; L2 1.6): what the tree names the moment it starts
@@ -87,10 +87,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
                 <ul aria-label="Approved advice">{items}</ul>
                 <h4>"Must not say"</h4>
                 <ul aria-label="Must not say">{limits}</ul>
-                <label class="idk-field idk-field-wide">
-                    "Advice in your own words"
-                    <textarea rows="2" prop:value=live(move || free_text.get()) on:input=handler(move |ev| free_text.set(event_target_value(&ev)))></textarea>
-                </label>
+                {text_area("Advice in your own words", free_text)}
                 <button
                     type="button"
                     class="idk-button"

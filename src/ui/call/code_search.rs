@@ -11,7 +11,7 @@ use crate::ui::live::handler;
 
 use crate::ui::live::{live, memo};
 
-use super::{feedback, Desk, Notice, Place};
+use super::{feedback, text_area, Desk, Notice, Place};
 use crate::host::page::measured;
 
 /// Most codes listed for a search: few enough to read, and to render within a frame.
@@ -206,10 +206,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     {priorities}
                 </select>
             </div>
-            <label class="idk-field idk-field-wide">
-                "Reason"
-                <textarea rows="2" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev)))></textarea>
-            </label>
+            {text_area("Reason", reason)}
             <button
                 type="button"
                 class="idk-button"

@@ -9,7 +9,7 @@ use crate::ui::live::handler;
 
 use crate::ui::live::{live, memo};
 
-use super::{feedback, level_name, Desk, Place};
+use super::{feedback, level_name, text_area, text_field, Desk, Place};
 use crate::host::clock::{shown_locale, time_of_day};
 
 /// Escalations the procedures propose (role=alert, never dismissed by itself): each escalated,
@@ -48,10 +48,7 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
                 <p class="idk-proposal-title">{format!("Escalate to {name}: {}", p.reason)}</p>
                 <EscalateForm desk=desk level=level why=why proposed=true />
                 <div class="idk-inline-form">
-                    <label class="idk-field">
-                        {format!("Reason for not escalating to {name}")}
-                        <input type="text" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev))) />
-                    </label>
+                    {text_field("idk-field", format!("Reason for not escalating to {name}"), false, reason)}
                     <button
                         type="button"
                         class="idk-button idk-button-secondary"
@@ -173,10 +170,7 @@ fn EscalateForm(
     });
     view! {
         <div class="idk-inline-form">
-            <label class="idk-field">
-                "Who you spoke to (required)"
-                <input type="text" autocomplete="off" prop:value=live(move || contact.get()) on:input=handler(move |ev| contact.set(event_target_value(&ev))) />
-            </label>
+            {text_field("idk-field", "Who you spoke to (required)".to_owned(), true, contact)}
             <label class="idk-field">
                 "Channel"
                 <select prop:value=live(move || channel.get()) on:change=handler(move |ev| channel.set(event_target_value(&ev)))>
@@ -189,10 +183,7 @@ fn EscalateForm(
                     })}
                 </select>
             </label>
-            <label class="idk-field">
-                "What they said"
-                <input type="text" autocomplete="off" prop:value=live(move || response.get()) on:input=handler(move |ev| response.set(event_target_value(&ev))) />
-            </label>
+            {text_field("idk-field", "What they said".to_owned(), true, response)}
             <button
                 type="button"
                 class="idk-button"
@@ -286,10 +277,7 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
                 </select>
             </label>
             <p class="idk-muted">{boundary}</p>
-            <label class="idk-field idk-field-wide">
-                "Why you are escalating (required)"
-                <input type="text" autocomplete="off" prop:value=live(move || why.get()) on:input=handler(move |ev| why.set(event_target_value(&ev))) />
-            </label>
+            {text_field("idk-field idk-field-wide", "Why you are escalating (required)".to_owned(), true, why)}
             <EscalateForm desk=desk level=level why=why />
             {feedback(desk, Place::OwnEscalation)}
         </details>
@@ -321,18 +309,9 @@ pub(super) fn major_incident(desk: Desk) -> impl IntoView {
         None => view! {
             <details class="idk-section idk-major-declare">
                 <summary>"Declare a major incident"</summary>
-                <label class="idk-field idk-field-wide">
-                    "Why (required)"
-                    <textarea rows="2" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev)))></textarea>
-                </label>
-                <label class="idk-field">
-                    "Access routes, if known"
-                    <input type="text" prop:value=live(move || access.get()) on:input=handler(move |ev| access.set(event_target_value(&ev))) />
-                </label>
-                <label class="idk-field">
-                    "Emergency services present or needed"
-                    <input type="text" prop:value=live(move || services.get()) on:input=handler(move |ev| services.set(event_target_value(&ev))) />
-                </label>
+                {text_area("Why (required)", reason)}
+                {text_field("idk-field", "Access routes, if known".to_owned(), false, access)}
+                {text_field("idk-field", "Emergency services present or needed".to_owned(), false, services)}
                 <button
                     type="button"
                     class="idk-button idk-button-danger"

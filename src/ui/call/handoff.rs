@@ -10,7 +10,7 @@ use crate::ui::live::handler;
 
 use crate::ui::live::{live, memo};
 
-use super::{feedback, Desk, Place};
+use super::{feedback, text_field, Desk, Place};
 
 /// The handoff composer (F4; L2 1.5, 2.2, 2.3, K6; F21): each channel's message generated from
 /// the log, its length against the channel's limit, the personal fields the channel may not carry
@@ -314,14 +314,8 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                         <p>{org.when.clone()}</p>
                         <ol>{steps}</ol>
                         <div class="idk-inline-form">
-                            <label class="idk-field">
-                                {format!("{name}'s reference")}
-                                <input type="text" autocomplete="off" prop:value=live(move || reference.get()) on:input=handler(move |ev| reference.set(event_target_value(&ev))) />
-                            </label>
-                            <label class="idk-field">
-                                "Name of the person spoken to"
-                                <input type="text" autocomplete="off" prop:value=live(move || spoken_to.get()) on:input=handler(move |ev| spoken_to.set(event_target_value(&ev))) />
-                            </label>
+                            {text_field("idk-field", format!("{name}'s reference"), true, reference)}
+                            {text_field("idk-field", "Name of the person spoken to".to_owned(), true, spoken_to)}
                         </div>
                         <ul class="idk-contacts">{contacts}</ul>
                     </details>

@@ -35,7 +35,7 @@ use incident_engine::protocol::ContextSet;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{handler, live, memo};
 
 use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
@@ -410,6 +410,32 @@ fn feedback(desk: Desk, place: Place) -> impl IntoView {
                 view! { <p class="idk-confirmation">{c.text}</p> }
             })
         })}
+    }
+}
+
+/// A labelled one-line text box bound to `value`: `<label class={class}>{label}<input
+/// type="text" …/></label>`, with `autocomplete="off"` when `autocomplete_off`.
+fn text_field(
+    class: &'static str,
+    label: String,
+    autocomplete_off: bool,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <label class=class>
+            {label}
+            <input type="text" autocomplete=autocomplete_off.then_some("off") prop:value=live(move || value.get()) on:input=handler(move |ev| value.set(event_target_value(&ev))) />
+        </label>
+    }
+}
+
+/// A labelled two-row text area bound to `value`, as wide as the form.
+fn text_area(label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label class="idk-field idk-field-wide">
+            {label}
+            <textarea rows="2" prop:value=live(move || value.get()) on:input=handler(move |ev| value.set(event_target_value(&ev)))></textarea>
+        </label>
     }
 }
 

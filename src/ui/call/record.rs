@@ -10,7 +10,7 @@ use crate::ui::live::handler;
 use crate::ui::live::{live, memo};
 
 use super::call_bar::record_id;
-use super::{feedback, Desk, Place};
+use super::{feedback, text_field, Desk, Place};
 
 /// The id of a safety question's "Yes" (or "No", `yes` false) radio: where focus lands on
 /// answering the call (the first question's "Yes") and where the call bar's "Go to it" leads.
@@ -200,14 +200,8 @@ fn correction(desk: Desk) -> impl IntoView {
                         </select>
                     </label>
                     <p class="idk-muted">{current.clone()}</p>
-                    <label class="idk-field">
-                        "Corrected value"
-                        <input type="text" autocomplete="off" prop:value=live(move || value.get()) on:input=handler(move |ev| value.set(event_target_value(&ev))) />
-                    </label>
-                    <label class="idk-field">
-                        "Why it is corrected (required)"
-                        <input type="text" autocomplete="off" prop:value=live(move || reason.get()) on:input=handler(move |ev| reason.set(event_target_value(&ev))) />
-                    </label>
+                    {text_field("idk-field", "Corrected value".to_owned(), true, value)}
+                    {text_field("idk-field", "Why it is corrected (required)".to_owned(), true, reason)}
                     <button
                         type="button"
                         class="idk-button idk-button-secondary"

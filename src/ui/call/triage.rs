@@ -11,7 +11,7 @@ use crate::ui::live::handler;
 
 use crate::ui::live::{live, memo};
 
-use super::{feedback, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
+use super::{feedback, text_area, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
 use crate::ui::context::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
@@ -331,10 +331,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
             Answer::Text { .. } => {
                 let text = RwSignal::new(String::new());
                 view! {
-                    <label class="idk-field idk-field-wide">
-                        "Answer"
-                        <textarea rows="2" prop:value=live(move || text.get()) on:input=handler(move |ev| text.set(event_target_value(&ev)))></textarea>
-                    </label>
+                    {text_area("Answer", text)}
                     <button type="button" class="idk-button" on:click=handler(move |_| answer(AnswerValue::Text(text.get_untracked())))>
                         "Record answer"
                     </button>
