@@ -631,6 +631,11 @@ export function bucketOfName(raw) {
   if (/^(?:dlmalloc|compiler_builtins)$/.test(own) || /^(?:memcpy|memmove|memset|memcmp)$|(?:^|::)(?:__rust_\w+|__rdl_\w+|__rg_\w+)$|^alloc::alloc::|raw_vec::.*(?:grow|finish_grow|handle_error)/.test(name)) {
     return 'std: allocator and memory';
   }
+  // ui::live boxes a component's closure (`live`, `memo`, `effect`, `handler`): that closure's code.
+  if (/^incident_desk::ui::live::\w+::</.test(name)) {
+    const closure = name.match(/incident_desk::(?!ui::live::)[\w:]*\{closure/)?.[0];
+    if (closure) return widgetPart(closure);
+  }
   if (own === 'incident_engine' || own === 'incident_desk') return ownerOf(projectPath(name.replace(/^<*(?:&(?:mut )?)*/, '')));
   if (/::sort::|^core::slice::(?:sort|select)|::sort_by|::sort_unstable/.test(name)) return 'std: sort';
   if (/btree::/.test(name)) return 'std: BTreeMap and BTreeSet';
