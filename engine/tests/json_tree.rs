@@ -131,6 +131,21 @@ fn damaged(value: &Value, random: &mut SplitMix64) -> Value {
     copy
 }
 
+/// `rounds` copies of `value`, each damaged in one place by `random`, as JSON text: pretty and
+/// compact in turn (the places of an error differ between them).
+fn damaged_texts(value: &Value, random: &mut SplitMix64, rounds: usize) -> Vec<String> {
+    (0..rounds)
+        .map(|round| {
+            let broken = damaged(value, random);
+            if round % 2 == 0 {
+                serde_json::to_string_pretty(&broken).unwrap()
+            } else {
+                serde_json::to_string(&broken).unwrap()
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn the_shipped_packs_read_the_same() {
     for name in ["council-out-of-hours.json", "housing-repairs.json"] {
@@ -148,13 +163,7 @@ fn damaged_packs_fail_the_same_way() {
     let mut random = SplitMix64::new(14);
     for name in ["council-out-of-hours.json", "housing-repairs.json"] {
         let pack = shipped(name);
-        for round in 0..300 {
-            let broken = damaged(&pack, &mut random);
-            let text = if round % 2 == 0 {
-                serde_json::to_string_pretty(&broken).unwrap()
-            } else {
-                serde_json::to_string(&broken).unwrap()
-            };
+        for (round, text) in damaged_texts(&pack, &mut random, 300).iter().enumerate() {
             same_pack(text.as_bytes(), &format!("{name} round {round}"));
         }
     }
@@ -376,14 +385,8 @@ fn damaged_drafts_fail_the_same_way() {
             Err(e) => panic!("{e}\n{text}"),
         };
     agree(&serde_json::to_string(&draft).unwrap());
-    let mut random = SplitMix64::new(9);
-    for round in 0..600 {
-        let broken = damaged(&draft, &mut random);
-        agree(&if round % 2 == 0 {
-            serde_json::to_string_pretty(&broken).unwrap()
-        } else {
-            serde_json::to_string(&broken).unwrap()
-        });
+    for text in damaged_texts(&draft, &mut SplitMix64::new(9), 600) {
+        agree(&text);
     }
 }
 
@@ -410,10 +413,7 @@ fn damaged_outboxes_fail_the_same_way() {
     outbox["next_attempt"] = json!(5);
     let agree = |text: &str| match outbox_readers_agree(text.as_bytes()) {
         Ok(()) => {}
-        Err(e)
-            if e.starts_with("by hand: Err(\"invalid type: sequence, expected")
-                || e.contains("by hand: Err(\"missing field `is`")
-                    && e.contains("invalid type: sequence") => {}
+        Err(e) if e.starts_with("by hand: Err(\"invalid type: sequence, expected") => {}
         Err(e) => panic!("{e}\n{text}"),
     };
     let text = serde_json::to_string(&outbox).unwrap();
@@ -423,14 +423,8 @@ fn damaged_outboxes_fail_the_same_way() {
         Outbox::from_json(&text)
     );
     agree(&text);
-    let mut random = SplitMix64::new(14);
-    for round in 0..800 {
-        let broken = damaged(&outbox, &mut random);
-        agree(&if round % 2 == 0 {
-            serde_json::to_string_pretty(&broken).unwrap()
-        } else {
-            serde_json::to_string(&broken).unwrap()
-        });
+    for damaged in damaged_texts(&outbox, &mut SplitMix64::new(14), 800) {
+        agree(&damaged);
     }
     for cut in [1, 10, text.len() / 2, text.len() - 1] {
         agree(&text[..cut]);

@@ -3,7 +3,7 @@
 //! own drafts (`host::drafts`) (F17). web-sys offers the API only as unstable, so the few calls
 //! used are bound here, with their exceptions caught.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -44,18 +44,10 @@ fn lock_manager() -> Option<LockManager> {
 pub async fn holding<T: 'static>(name: &str, work: impl Future<Output = T> + 'static) -> Option<T> {
     // The lock's calls are not generic (compiled once, the JS glue for its callback too: issue
     // 14, size); what `work` gives comes back through this slot.
-    let result = Rc::new(RefCell::new(None));
-    let slot = result.clone();
-    let ran = holding_once(
-        name,
-        Box::pin(async move {
-            let value = work.await;
-            *slot.borrow_mut() = Some(value);
-        }),
-    )
-    .await;
-    let value = result.borrow_mut().take();
-    value.filter(|_| ran)
+    let slot = Rc::new(Cell::new(None));
+    let filled = slot.clone();
+    let ran = holding_once(name, Box::pin(async move { filled.set(Some(work.await)) })).await;
+    slot.take().filter(|_| ran)
 }
 
 /// [`holding`]'s work: whether `work` ran under the lock (or without Web Locks, at once).

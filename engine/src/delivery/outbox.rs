@@ -815,18 +815,21 @@ fn state_fields(node: &Node, which: usize) -> Result<EntryState, TreeError> {
     }
 }
 
+/// What a stored outbox that cannot be read says: the failure and where it is.
+fn unreadable(failure: ReadFailure) -> String {
+    format!(
+        "{} at line {} column {}",
+        failure.message, failure.line, failure.column
+    )
+}
+
 /// Whether the outbox reader by hand and `Outbox`'s derive read `bytes` the same (the same
 /// outbox, or the same refusal at the same place): the oracle of the tests, not for other use.
 #[doc(hidden)]
 pub fn outbox_readers_agree(bytes: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
     let ours = Outbox::from_json(text);
-    let theirs = crate::kernel::json_tree::read::<Outbox>(bytes).map_err(|failure| {
-        format!(
-            "{} at line {} column {}",
-            failure.message, failure.line, failure.column
-        )
-    });
+    let theirs = crate::kernel::json_tree::read::<Outbox>(bytes).map_err(unreadable);
     let (ours, theirs) = (format!("{ours:?}"), format!("{theirs:?}"));
     if ours == theirs {
         Ok(())
@@ -923,16 +926,10 @@ impl Outbox {
     /// Reads a stored outbox, checking it; says what is wrong (line and column, or each problem)
     /// when it cannot be used.
     pub fn from_json(text: &str) -> Result<Outbox, String> {
-        let said = |failure: ReadFailure| {
-            format!(
-                "{} at line {} column {}",
-                failure.message, failure.line, failure.column
-            )
-        };
-        let tree = JsonTree::parse(text.as_bytes()).map_err(said)?;
-        let file = read_outbox_file(tree.root()).map_err(|e| said(tree.explain(e)))?;
+        let tree = JsonTree::parse(text.as_bytes()).map_err(unreadable)?;
+        let file = read_outbox_file(tree.root()).map_err(|e| unreadable(tree.explain(e)))?;
         Outbox::try_from(file)
-            .map_err(|corrupt| said(tree.explain(serde::de::Error::custom(corrupt))))
+            .map_err(|corrupt| unreadable(tree.explain(serde::de::Error::custom(corrupt))))
     }
 
     /// An empty outbox, if the policy can be used.
