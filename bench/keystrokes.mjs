@@ -1,6 +1,8 @@
 // Keystrokes for a whole call (issue 13), a benchmark, not a test: a handler who follows the
 // call bar ("Next:", key n), keyboard only, at 1366×768, takes the gas call (82, lives alone) and
-// a pothole call of the council pack from answer to close. Prints the keys pressed (a typed
+// a pothole call of the council pack from answer to close (tests/e2e/follow-the-bar.mjs says how
+// that handler moves: "n", Ctrl+Enter from a text field, no key where focus already is on the
+// step). Prints the keys pressed (a typed
 // character counts as a key), how many of them are typed characters, and how many are the rest
 // (navigation, answers, confirmations), beside the walk-through's baseline for issue 13 (321 keys
 // for the gas call, 397 for the pothole call, typed text included, before the workspace).

@@ -935,6 +935,15 @@ fn repeat_callers_are_counted_by_number_or_place_within_the_window() {
     assert!(!levels(&call.proposals(&pack, now, &history[..1])).contains(&"duty-manager"));
     let this = call.as_prior();
     assert_eq!((this.at, this.callback.as_str()), (now, "07700 900123"));
+    // Closed, the call joins the history: it is not its own repeat.
+    let mut with_itself = history[..1].to_vec();
+    with_itself.push(this);
+    assert_eq!(call.repeat_count(now + HOUR, &with_itself, 24), 2);
+    let mut first = Call::open(&pack, "a", now);
+    first
+        .apply(&pack, now, set(LogField::CallbackNumber, "01134 960000"))
+        .unwrap();
+    assert_eq!(first.repeat_count(now, &[first.as_prior()], 24), 1);
 }
 
 fn choose(tree: &str) -> Command {

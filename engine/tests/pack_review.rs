@@ -163,3 +163,32 @@ fn a_private_leak_is_signposted_without_saying_it_was_passed_on() {
         .unwrap();
     assert!(!care.items.iter().any(|i| i == "adv-sga-name"), "{care:?}");
 }
+
+#[test]
+fn water_in_the_living_areas_gets_the_electrics_and_upstairs_advice_before_more_questions() {
+    let pack = pack("council-out-of-hours.json");
+    let call = walk(
+        &pack,
+        "flooding",
+        &[
+            ("q-where", option("inside")),
+            ("q-inside", option("living")),
+        ],
+    );
+    assert_eq!(call.current_question(), Some("q-danger"));
+    assert!(call.decision().is_none());
+    assert_eq!(
+        call.advice_due(&pack),
+        ["adv-fld-electrics", "adv-fld-upstairs"]
+    );
+    // Water only in the garden or cellar: not told to turn off the electricity.
+    let outside = walk(
+        &pack,
+        "flooding",
+        &[
+            ("q-where", option("inside")),
+            ("q-inside", option("outside")),
+        ],
+    );
+    assert!(!outside.advice_due(&pack).contains(&"adv-fld-electrics"));
+}

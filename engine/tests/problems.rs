@@ -498,3 +498,27 @@ fn safety_net_label_a_few_words() {
         ],
     );
 }
+
+#[test]
+fn checklist_item_conditions() {
+    // A checklist item's `when` is a trigger's, limited to what depends on the call alone, and
+    // checked as a trigger's is; "major_incident" is fine.
+    let alone = "a checklist item's condition depends on the call alone: use priority_at_least, \
+                 keywords, vulnerable_caller, major_incident or codes, not elapsed_minutes or \
+                 repeat_caller";
+    assert_problems(
+        "checklist-when",
+        &[
+            ("legislation[0].checklist[2].when", alone),
+            ("legislation[0].checklist[3].when", alone),
+            (
+                "legislation[0].checklist[4].when.priority_at_least",
+                "no priority \"P9\"; the priorities are \"P1\", \"P2\"",
+            ),
+            (
+                "legislation[0].checklist[5].when.codes[0]",
+                "no incident code \"HW-XXX-01\"; the incident codes are \"HW-FLD-01\", \"HW-OBS-01\"",
+            ),
+        ],
+    );
+}

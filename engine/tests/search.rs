@@ -368,3 +368,17 @@ mod typing {
         }
     }
 }
+
+#[test]
+fn letters_in_order_find_a_code_and_accents_do_not_matter() {
+    let pack = council();
+    let mut search = CodeSearch::new(&pack);
+    // No code contains "hwfld" as text: the fuzzy tier finds its letters in order.
+    assert_eq!(codes(&pack, &mut search, "hwfld")[0], "HW-FLD-01");
+    // A handler who types an accent, or none, finds the same codes.
+    assert_eq!(
+        codes(&pack, &mut search, "pothôle"),
+        codes(&pack, &mut search, "pothole")
+    );
+    assert_eq!(codes(&pack, &mut search, "POTHOLE")[0], "HW-POT-01");
+}

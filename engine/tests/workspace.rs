@@ -31,6 +31,19 @@ fn step(call: &Call, pack: &Pack) -> NextStep {
     next_step(call, pack, T0 + 2_000, &[])
 }
 
+/// The call coded `code` at P2 by choosing it (an override of any tree, with its reason).
+fn coded(call: &mut Call, pack: &Pack, code: &str) {
+    apply(
+        call,
+        pack,
+        Command::OverrideCode {
+            code: code.into(),
+            priority: "P2".into(),
+            reason: "The caller's words fit it".into(),
+        },
+    );
+}
+
 fn give(call: &mut Call, pack: &Pack, item: &str) {
     apply(call, pack, Command::GiveAdvice { item: item.into() });
 }
@@ -136,6 +149,104 @@ fn the_next_step_follows_a_gas_call_with_a_vulnerable_caller() {
             node: "q-out".into()
         }
     );
+    for (node, yes) in [("q-out", true), ("q-council", false)] {
+        apply(
+            &mut call,
+            &pack,
+            Command::Answer {
+                node: node.into(),
+                value: AnswerValue::YesNo(yes),
+            },
+        );
+    }
+    assert_eq!(call.decision().map(|d| d.code.as_str()), Some("UT-GAS-01"));
+    // The code's must-say advice, then the fields it requires, then its legislation checklist
+    // (a step to take, before the close asks why it was not done), then the close.
+    while let NextStep::GiveAdvice { item } = step(&call, &pack) {
+        give(&mut call, &pack, &item);
+    }
+    // The caller is vulnerable (a safety answer): who and how is asked for, though the gas
+    // code does not require it.
+    let mut recorded = Vec::new();
+    while let NextStep::Record { field } = step(&call, &pack) {
+        recorded.push(field);
+        apply(
+            &mut call,
+            &pack,
+            Command::SetField {
+                field,
+                value: "1".into(),
+            },
+        );
+    }
+    assert_eq!(recorded.last(), Some(&LogField::Vulnerability));
+    assert!(!pack
+        .code("UT-GAS-01")
+        .unwrap()
+        .required_fields
+        .contains(&LogField::Vulnerability));
+    for item in ["ck-gas-advice", "ck-gas-reference"] {
+        assert_eq!(step(&call, &pack), NextStep::Check { item: item.into() });
+        apply(
+            &mut call,
+            &pack,
+            Command::TickChecklist { item: item.into() },
+        );
+    }
+    assert_eq!(step(&call, &pack), NextStep::Close);
+}
+
+#[test]
+fn a_checklist_item_explained_instead_of_done_no_longer_holds_the_bar() {
+    let pack = council();
+    let mut call = Call::open(&pack, "agent-7", T0);
+    coded(&mut call, &pack, "HW-POT-01");
+    let checks = |call: &Call| {
+        let mut seen = Vec::new();
+        let mut call = call.clone();
+        while let NextStep::Check { item } = step(&call, &pack) {
+            seen.push(item.clone());
+            call.apply(&pack, T0 + 1_000, Command::TickChecklist { item })
+                .unwrap();
+        }
+        seen
+    };
+    // Everything else first: the bar reaches the checklist once fields and advice are done.
+    for field in [
+        LogField::CallerName,
+        LogField::CallbackNumber,
+        LogField::Location,
+        LogField::Narrative,
+        LogField::Hazards,
+    ] {
+        apply(
+            &mut call,
+            &pack,
+            Command::SetField {
+                field,
+                value: "x".into(),
+            },
+        );
+    }
+    for q in pack.file().safety_net.iter().map(|q| q.id.clone()) {
+        safety(&mut call, &pack, &q, false);
+    }
+    while let NextStep::GiveAdvice { item } = step(&call, &pack) {
+        give(&mut call, &pack, &item);
+    }
+    assert_eq!(
+        checks(&call),
+        ["ck-hw-location", "ck-hw-time", "ck-ola-facts"]
+    );
+    apply(
+        &mut call,
+        &pack,
+        Command::ExplainDeviation {
+            deviation: "checklist:ck-hw-location".into(),
+            reason: "Caller did not know the side of the road".into(),
+        },
+    );
+    assert_eq!(checks(&call), ["ck-hw-time", "ck-ola-facts"]);
 }
 
 #[test]
@@ -169,4 +280,74 @@ fn a_third_call_about_the_same_place_is_a_repeat_caller() {
     assert!(bar.repeat_caller());
     // Calls from long ago do not count.
     assert!(!flags(&call, &pack, T0 + 5 * 86_400_000, &prior).repeat_caller());
+}
+
+#[test]
+fn what_a_major_incident_adds_to_the_checklist_waits_until_one_is_declared() {
+    let pack = council();
+    let mut call = Call::open(&pack, "agent-7", T0);
+    coded(&mut call, &pack, "FL-PRP-01");
+    let items = |call: &Call| {
+        call.checklist(&pack)
+            .into_iter()
+            .map(|(_, item)| item.id.clone())
+            .collect::<Vec<_>>()
+    };
+    // One home flooded: the flood act's item, not the Civil Contingencies Act's.
+    assert_eq!(items(&call), ["ck-fw-source"]);
+    assert!(!call
+        .compliance(&pack)
+        .iter()
+        .any(|i| i.key().starts_with("checklist:ck-cca")));
+    apply(
+        &mut call,
+        &pack,
+        Command::DeclareMajorIncident {
+            reason: "Whole street flooded".into(),
+            access: String::new(),
+            services: String::new(),
+        },
+    );
+    assert_eq!(
+        items(&call),
+        [
+            "ck-fw-source",
+            "ck-cca-time",
+            "ck-cca-epo",
+            "ck-cca-channel"
+        ]
+    );
+}
+
+#[test]
+fn a_vulnerability_field_that_says_none_does_not_flag_the_caller() {
+    let pack = council();
+    for (text, vulnerable) in [
+        ("None known", false),
+        ("none", false),
+        ("N/A", false),
+        ("No.", false),
+        ("  -  ", false),
+        ("Not known", false),
+        ("No known vulnerabilities", false),
+        ("82, lives alone", true),
+        ("No heating, baby of 3 months", true),
+        ("Nonverbal", true),
+    ] {
+        let mut call = Call::open(&pack, "agent-7", T0);
+        apply(
+            &mut call,
+            &pack,
+            Command::SetField {
+                field: LogField::Vulnerability,
+                value: text.into(),
+            },
+        );
+        assert_eq!(call.is_vulnerable(), vulnerable, "{text:?}");
+        assert_eq!(
+            flags(&call, &pack, T0 + 2_000, &[]).vulnerable,
+            vulnerable,
+            "{text:?}"
+        );
+    }
 }

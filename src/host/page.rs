@@ -161,7 +161,8 @@ pub fn agent_id() -> String {
 }
 
 /// Moves keyboard focus to the element with `id` in `root` once the next render has happened
-/// (the element may be about to be replaced), so a new question is read out and keys keep working.
+/// (the element may be about to be replaced), so a new question is read out and keys keep working;
+/// for a heading, the section it heads is scrolled into view first, as far as it fits.
 /// If the handler has moved focus themselves in between (clicked or tabbed into a field), it
 /// stays where they put it: their typing must never be split between two fields.
 pub fn focus_soon(root: Root, id: impl Into<String>) {
@@ -178,6 +179,15 @@ pub fn focus_soon(root: Root, id: impl Into<String>) {
         }
         let element = root.element_by_id(&id);
         if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            // A heading brings what it heads into view where that fits (a question with its
+            // options, not only its words at the bottom of a pane); focus then shows the heading.
+            if matches!(element.tag_name().as_str(), "H2" | "H3" | "H4") {
+                if let Ok(Some(area)) = element.closest("section") {
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    area.scroll_into_view_with_scroll_into_view_options(&options);
+                }
+            }
             let _ = element.focus();
         }
     });

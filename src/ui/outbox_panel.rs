@@ -101,8 +101,10 @@ fn storage_text(storage: &StorageView) -> Option<String> {
     }
 }
 
+/// Bytes in whole megabytes, rounded: integer formatting only (a float's would add a formatter to
+/// the wasm for this one figure).
 fn megabytes(bytes: f64) -> String {
-    format!("{:.0} MB", bytes / 1_000_000.0)
+    format!("{} MB", (bytes / 1_000_000.0).round() as u64)
 }
 
 /// Closed calls that have waited past the pack's alert time, at the top of the widget where a

@@ -61,18 +61,18 @@ test('a gas call by keyboard: focus always lands on the next thing to do, digits
   await page.keyboard.press('1');
   await expect(desk.question()).toBeFocused();
 
-  // The tree's outcome: focus goes to the advice to give now (before the code).
+  // The tree's outcome: focus goes to the advice to give now (before the code), on the "Given"
+  // button of the first item still to give.
   await page.keyboard.press('2'); // not everyone has left
   await expect(desk.decision()).toContainText('UT-GAS-01');
-  await expect(desk.region.getByRole('heading', { name: 'Give now' })).toBeFocused();
+  const giveNow = desk.region.getByRole('list', { name: 'Give now' });
+  const toGive = giveNow.getByRole('button', { name: /^Given: / });
+  await expect(toGive.first()).toBeFocused();
   await expectFocusUseful(page, 'the tree outcome');
 
   // "Given" changes state at the button, with a 24-hour time, and focus moves to the next one.
-  const giveNow = desk.region.getByRole('list', { name: 'Give now' });
-  const toGive = giveNow.getByRole('button', { name: /^Given: / });
   let left = await toGive.count();
   expect(left).toBeGreaterThan(1);
-  await toGive.first().focus();
   while (left > 0) {
     await page.keyboard.press('Enter');
     left -= 1;
@@ -179,8 +179,10 @@ test('Enter records a number answer', async ({ page }) => {
   await desk.startSuggested('Flooding');
   await page.keyboard.press('1'); // on the road
   await expect(desk.question()).toHaveText(/how deep is the water/i);
-  await expect(desk.question()).toBeFocused();
-  await desk.region.getByRole('spinbutton').focus();
+  // A number question: focus goes straight to its field, described by the question.
+  const number = desk.region.getByRole('spinbutton');
+  await expect(number).toBeFocused();
+  await expect(number).toHaveAccessibleDescription(/how deep is the water/i);
   await page.keyboard.type('45');
   await page.keyboard.press('Enter');
   await expect(desk.decision()).toContainText('HW-FLD-01');

@@ -38,6 +38,8 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   const keys = frame.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(keys).toBeVisible();
   await expect(keys.getByRole('table')).toContainText('Answer the current question');
+  // It opens on its title, in view, not on "Close" at the foot of the table.
+  await expect(keys.getByRole('heading', { name: 'Keyboard shortcuts' })).toBeFocused();
   await scan();
   await page.keyboard.press('Escape');
   await expect(keys).toBeHidden();
@@ -256,7 +258,10 @@ test('a flooding call: number answers follow their branches, and the log closes 
   await expectNoAxeViolations(page);
   await desk.close();
   await expect(desk.stillNeeded()).toContainText('Hazards');
+  // A vulnerable person (the safety answer): who and how, though the code does not require it.
+  await expect(desk.stillNeeded()).toContainText('Vulnerability');
   await desk.keepOpen();
+  await desk.type('Vulnerability', 'Elderly man at number 4, uses a walking frame');
   await desk.type("Caller's name", 'Alex Morgan');
   await desk.type('Callback number', '01632 960001');
   await desk.type('Location', 'Station Road by the primary school');
@@ -431,8 +436,9 @@ test('a call in progress survives a reload and a new tab, byte for byte', async 
     await expect(resumed.question()).toHaveText(asked);
     await expect(resumed.region.getByRole('radiogroup').first().getByRole('radio', { name: 'No', exact: true })).toBeChecked();
     await expect(target.getByRole('status').filter({ hasText: /^Call resumed as it was at \d\d:\d\d/ })).toHaveCount(1);
-    // Focus is back where the call was: the call bar's next step (here the advice to give now).
-    await expect(resumed.region.getByRole('heading', { name: 'Give now' })).toBeFocused();
+    // Focus is back where the call was: the call bar's next step (here the "Given" button of
+    // the first advice to give now).
+    await expect(resumed.region.getByRole('list', { name: 'Give now' }).getByRole('button', { name: /^Given: / }).first()).toBeFocused();
     // A call is open: no second one can be answered over it.
     await expect(target.getByRole('button', { name: /^Answer (next )?call$/ })).toHaveCount(0);
     return resumed;

@@ -1,5 +1,8 @@
 // A handler who follows the call bar (issue 13): keyboard only, each step read from "Next:" in the
-// call bar and reached with "n" ("Go to it"), answered as a caller in `scenario` would answer.
+// call bar and reached with "n" ("Go to it"; Ctrl+Enter from a field being typed in, where n is a
+// letter), or with no key where the widget has already put focus on the step's control, and
+// answered as a caller in `scenario` would answer. Checklist items are done and ticked as the bar
+// names them.
 // Counts every key pressed (a typed character is a key) and, after every step, records where
 // focus is, how far the page has scrolled, and how wide it is, for the workspace spec to assert
 // and for the keystroke benchmark (bench/keystrokes.mjs) to print. Plain Playwright (no `expect`)
@@ -25,6 +28,8 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
     keys += text.length;
     await page.keyboard.type(text);
   };
+  /** A name as `focused` gives it: spaces folded, at most 120 characters. */
+  const shown = (text) => text.replace(/\s+/g, ' ').trim().slice(0, 120);
   /** The focused element, through shadow roots: its accessible-ish name, and what it is. */
   const focused = () =>
     page.evaluate(() => {
@@ -59,6 +64,16 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
     }
     throw new Error(`Tab never reached ${pattern}`);
   };
+  /** Whether focus is already on the control of the step the bar names. */
+  const alreadyThere = async (next) => {
+    const { name, what } = await focused();
+    let m;
+    if ((m = next.match(/^Next: Record: (.*)$/))) return name.startsWith(m[1]) && /^(INPUT|TEXTAREA)/.test(what);
+    if ((m = next.match(/^Next: (?:Say now|Give the advice): (.*)$/))) return name === shown(`Given: ${m[1]}`);
+    if ((m = next.match(/^Next: Checklist: (.*) \(tick it when done\)$/))) return name.startsWith(m[1]) && /^INPUT:checkbox/.test(what);
+    if (/^Next: Assess/.test(next)) return name.startsWith('Decision tree') && /^SELECT/.test(what);
+    return false;
+  };
   const nextText = async () => (await root.locator('.idk-next-step').innerText()).replace(/\s+/g, ' ').trim();
 
   await page.keyboard.press('Tab');
@@ -81,15 +96,14 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
     same = here === last ? same + 1 : 0;
     if (same > 3) throw new Error(`stuck at "${next}" (focus on "${await active()}")`);
     last = here;
-    // "n" goes to the next step; in a one-line log field (where n is a letter) Enter does.
-    const where = (await focused()).what;
-    if (/^INPUT:text:idk-field-/.test(where)) await press('Enter');
-    else if (/^(TEXTAREA|SELECT|INPUT:(text|number|search))/.test(where)) {
-      await press('Tab');
-      await press('n');
-    } else await press('n');
-    // Focus moves once the widget has drawn (a zero-delay timer): let it land before typing.
-    await page.waitForTimeout(60);
+    // "n" goes to the next step; in a field being typed in (where n is a letter) Ctrl+Enter does.
+    // Where focus already is on the step's control (the widget moved it there), no key at all.
+    if (!(await alreadyThere(next))) {
+      const where = (await focused()).what;
+      await press(/^(TEXTAREA|SELECT|INPUT:(text|number|search))/.test(where) ? 'Control+Enter' : 'n');
+      // Focus moves once the widget has drawn (a zero-delay timer): let it land before typing.
+      await page.waitForTimeout(60);
+    }
     let m;
     if ((m = next.match(/^Next: Ask: (.*)$/))) {
       const yes = scenario.safetyYes.some((w) => m[1].includes(w));
@@ -117,7 +131,8 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       if (typeof answer === 'string') {
         await press(answer);
       } else {
-        await press('Tab');
+        // A number question puts focus in its field; a text answer's is a Tab away.
+        if (!/^INPUT:number/.test((await focused()).what)) await press('Tab');
         await type(String(answer.number ?? answer.text));
         await press('Enter');
       }
@@ -125,8 +140,12 @@ export async function followTheBar(page, root, scenario, { maxSteps = 80 } = {})
       const value = scenario.fields[m[1]];
       if (value === undefined) throw new Error(`no value in the scenario for "${m[1]}"`);
       await type(value);
-      // Enter records a one-line field and goes on; a text area is left with Tab.
-      await press(m[1] === 'What is happening' ? 'Tab' : 'Enter');
+      // Enter records a one-line field and goes on; from a text area (where Enter is a new
+      // line) Ctrl+Enter does.
+      await press(m[1] === 'What is happening' ? 'Control+Enter' : 'Enter');
+    } else if (/^Next: Checklist: /.test(next)) {
+      // Done as the item says (the bench's caller gives what it needs), then ticked.
+      await press('Space');
     } else if (/^Next: (Record why|Read the closing words)/.test(next)) {
       await press('Enter');
       const dialog = root.getByRole('dialog', { name: 'Review and close the call' });
@@ -186,6 +205,7 @@ export const POTHOLE_CALL = {
     "Caller's name": 'Sam Taylor',
     'Callback number': '07700 900456',
     'What is happening': 'Deep pothole outside the school',
+    Hazards: 'Cars swerving round it',
   },
   location: 'Station Road, by the school gates',
   contact: 'Jo Patel',

@@ -338,15 +338,22 @@ export class CallDesk {
     await this.page.keyboard.press('Enter');
     await expect(this.closeDialog()).toBeVisible();
     const confirm = this.closeDialog().getByRole('button', { name: 'Confirm close' });
-    await expect(confirm).toBeFocused();
+    const stillNeeded = this.closeDialog().getByText('Still needed before closing', { exact: true });
+    // Focus starts on "Confirm close" when the call can close, else on what it still needs.
+    await expect
+      .poll(async () => {
+        const target = (await stillNeeded.count()) > 0 ? stillNeeded : confirm;
+        return target.evaluate((el) => el === el.getRootNode().activeElement);
+      })
+      .toBe(true);
     if (reason) {
       const fields = this.deviations().getByRole('textbox');
       for (let i = 0; i < (await fields.count()); i++) {
         await fields.nth(i).focus();
         await this.page.keyboard.type(reason);
       }
-      await confirm.focus();
     }
+    await confirm.focus();
     await this.page.keyboard.press('Enter');
   }
 

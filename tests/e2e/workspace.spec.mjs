@@ -32,6 +32,14 @@ test('a gas call (82, lives alone) at 1366×768 by the call bar alone: no page s
   const decided = seen.findIndex((s) => /^Next: Decide the escalation to Duty supervisor/.test(s));
   expect(decided).toBeGreaterThan(-1);
   expect(decided).toBeLessThan(seen.length - 1);
+  // The gas code's legislation checklist was led to, item by item, before the close: nothing
+  // was left to explain in the review.
+  const checks = seen.filter((s) => /^Next: Checklist: /.test(s));
+  expect(checks).toEqual([
+    'Next: Checklist: Give the gas safety advice before any other question: get out, no switches, no smoking or flames, call 0800 111 999 from outside. (tick it when done)',
+    'Next: Checklist: Record the gas emergency service reference. (tick it when done)',
+  ]);
+  expect(seen.filter((s) => /^Next: Record why/.test(s))).toEqual([]);
   // Closed: read-only, the timer stopped, the bar says what happens next.
   await expect(bar).toContainText('CLOSED');
   await expect(bar).toContainText('Answer the next call when it rings.');

@@ -642,6 +642,7 @@ fn generate(settings: &Settings) -> PackFile {
                     .map(|(k, text)| ChecklistItem {
                         id: format!("{id}-{}", k + 1),
                         text: (*text).to_owned(),
+                        when: None,
                     })
                     .collect(),
             })

@@ -6,7 +6,8 @@
 //! radio once answered the tree's question. Digits answer the tree's question only from inside its
 //! panel, or from the call's heading (where focus rests between steps); on any other radio group
 //! they are left to the browser. Backspace goes back to the tree's previous question from the same
-//! places and from the code it reached, never from a field being typed in.
+//! places and from the code it reached, never from a field being typed in. From a field being
+//! typed in, Ctrl+Enter goes to the next step.
 
 /// The answer option a key picks: "1" to "9" pick the first to ninth of `count` options.
 pub fn answer_key(key: &str, count: usize) -> Option<usize> {
@@ -46,7 +47,7 @@ pub enum CallKey {
     ShowKeys,
     /// Go to the control phrases ("p").
     Phrases,
-    /// Go to the next step the call bar names ("n").
+    /// Go to the next step the call bar names ("n", or Ctrl+Enter from a field being typed in).
     NextStep,
 }
 
@@ -67,6 +68,11 @@ pub struct KeyState {
 /// What `key` does in `state`, if anything; `None` leaves the key to the browser.
 pub fn call_key(key: &str, state: KeyState) -> Option<CallKey> {
     use KeyPlace::*;
+    // From a field being typed in, where "n" is a letter: Ctrl+Enter (Cmd+Enter on a Mac), as
+    // "send" in the tools handlers know. The widget records the field before going on.
+    if key == "Enter" && state.modifier && state.place == TypingField {
+        return Some(CallKey::NextStep);
+    }
     if state.modifier || state.place == TypingField {
         return None;
     }
@@ -156,6 +162,29 @@ mod tests {
             ..at(KeyPlace::Elsewhere)
         };
         assert_eq!(call_key("n", modified), None);
+    }
+
+    #[test]
+    fn ctrl_enter_goes_to_the_next_step_from_a_field_being_typed_in_and_only_there() {
+        let typing = KeyState {
+            modifier: true,
+            ..at(KeyPlace::TypingField)
+        };
+        assert_eq!(call_key("Enter", typing), Some(CallKey::NextStep));
+        // Enter alone is the field's own (a new line, or recording a one-line field).
+        assert_eq!(call_key("Enter", at(KeyPlace::TypingField)), None);
+        // Elsewhere Ctrl+Enter is the browser's (a link in a new tab).
+        for place in [
+            KeyPlace::Elsewhere,
+            KeyPlace::TreeQuestion,
+            KeyPlace::CallHeading,
+        ] {
+            let modified = KeyState {
+                modifier: true,
+                ..at(place)
+            };
+            assert_eq!(call_key("Enter", modified), None);
+        }
     }
 
     #[test]

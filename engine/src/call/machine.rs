@@ -18,8 +18,8 @@ use crate::kernel::{Millis, Role};
 use crate::pack::advice::{check_advice, Words};
 use crate::pack::Pack;
 use crate::pack::{
-    AdviceKind, AdviceLimit, AdviceSet, Answer, Condition, LogField, Medium, MessageStructure,
-    Next, TriggerCondition,
+    AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, Legislation, LogField,
+    Medium, MessageStructure, Next, TriggerCondition,
 };
 
 /// An answer to a tree question.
@@ -34,6 +34,20 @@ pub enum AnswerValue {
     Number(f64),
     /// Free text.
     Text(String),
+}
+
+impl AnswerValue {
+    /// The answer in words, where the question's own labels are not at hand: an option by its
+    /// id, "Yes" or "No", a number as people write it (`kernel::number_text`), the text typed.
+    pub fn plain_text(&self) -> String {
+        match self {
+            AnswerValue::Option(id) => id.clone(),
+            AnswerValue::YesNo(true) => "Yes".to_owned(),
+            AnswerValue::YesNo(false) => "No".to_owned(),
+            AnswerValue::Number(n) => crate::kernel::number_text(*n),
+            AnswerValue::Text(t) => t.clone(),
+        }
+    }
 }
 
 /// What the handler asks the call to do.
@@ -538,6 +552,9 @@ pub enum ComplianceIssue {
     },
 }
 
+/// How the key of a checklist item not done begins (the item's id follows).
+pub(crate) const CHECKLIST_KEY: &str = "checklist:";
+
 impl ComplianceIssue {
     /// A stable key for the issue within its call: what `Command::ExplainDeviation` names.
     pub fn key(&self) -> String {
@@ -545,7 +562,7 @@ impl ComplianceIssue {
             ComplianceIssue::TreeNotCompleted => "tree_not_completed".to_owned(),
             ComplianceIssue::Overridden { .. } => "overridden".to_owned(),
             ComplianceIssue::MandatoryAdviceMissing(item) => format!("advice:{item}"),
-            ComplianceIssue::ChecklistNotDone(item) => format!("checklist:{item}"),
+            ComplianceIssue::ChecklistNotDone(item) => format!("{CHECKLIST_KEY}{item}"),
             ComplianceIssue::EscalationDeclined { level, .. } => format!("declined:{level}"),
         }
     }
@@ -768,7 +785,7 @@ impl Call {
             || self
                 .fields
                 .get(&LogField::Vulnerability)
-                .is_some_and(|v| !v.trim().is_empty())
+                .is_some_and(|v| !says_none(v))
     }
 
     /// Advice to give now that has not been given yet, in the order it became due: what a
@@ -1186,12 +1203,21 @@ impl Call {
             .code(&decision.code)
             .map(|c| c.required_fields.as_slice())
             .unwrap_or_default();
+        let empty = |f: &LogField| self.fields.get(f).is_none_or(|v| v.trim().is_empty());
         missing.extend(
             required
                 .iter()
-                .filter(|f| self.fields.get(f).is_none_or(|v| v.trim().is_empty()))
+                .filter(|f| empty(f))
                 .map(|f| Missing::Field(*f)),
         );
+        // A safety answer said someone is vulnerable: who, and how, is recorded (the handoffs
+        // and the call bar carry it), whatever the code requires.
+        if self.safety_yes.iter().any(|y| y.vulnerable)
+            && !required.contains(&LogField::Vulnerability)
+            && empty(&LogField::Vulnerability)
+        {
+            missing.push(Missing::Field(LogField::Vulnerability));
+        }
         missing.extend(
             self.undecided(pack, now, prior)
                 .into_iter()
@@ -1269,7 +1295,6 @@ impl Call {
             });
         }
         let file = pack.file();
-        let code = pack.code(&decision.code);
         let given: Vec<&str> = self
             .log
             .iter()
@@ -1300,16 +1325,9 @@ impl Call {
                 _ => None,
             })
             .collect();
-        for law in code.map(|c| c.legislation.as_slice()).unwrap_or_default() {
-            for item in file
-                .legislation
-                .iter()
-                .filter(|l| &l.id == law)
-                .flat_map(|l| &l.checklist)
-            {
-                if !ticked.contains(&item.id.as_str()) {
-                    issues.push(ComplianceIssue::ChecklistNotDone(item.id.clone()));
-                }
+        for (_, item) in self.checklist(pack) {
+            if !ticked.contains(&item.id.as_str()) {
+                issues.push(ComplianceIssue::ChecklistNotDone(item.id.clone()));
             }
         }
         // A decline counts once per level, with its latest reason; escalating after all (to that
@@ -1357,43 +1375,9 @@ impl Call {
                 propose(level, &yes.reason);
             }
         }
-        let said: Vec<&str> = self
-            .fields
-            .values()
-            .map(String::as_str)
-            .chain(self.answers.iter().filter_map(|(_, v)| match v {
-                AnswerValue::Text(t) => Some(t.as_str()),
-                _ => None,
-            }))
-            .collect();
-        let said: Vec<Words> = said.into_iter().map(Words::of).collect();
-        let rank = self
-            .decision
-            .as_ref()
-            .and_then(|d| pack.priority_rank(&d.priority));
+        let said = self.said();
         for trigger in &file.escalation.triggers {
-            let fires = match &trigger.when {
-                TriggerCondition::PriorityAtLeast(p) => {
-                    matches!((rank, pack.priority_rank(p)), (Some(r), Some(t)) if r <= t)
-                }
-                TriggerCondition::Keywords(keywords) => {
-                    // Whole words and phrases: "MP" is not in "Camp Road" or "lamp post".
-                    keywords.iter().any(|k| said.iter().any(|w| w.contain(k)))
-                }
-                TriggerCondition::ElapsedMinutes(m) => {
-                    now.saturating_sub(self.opened_at) >= u64::from(*m) * 60_000
-                }
-                TriggerCondition::VulnerableCaller => self.is_vulnerable(),
-                TriggerCondition::Codes(codes) => self
-                    .decision
-                    .as_ref()
-                    .is_some_and(|d| codes.contains(&d.code)),
-                TriggerCondition::RepeatCaller {
-                    calls,
-                    within_hours,
-                } => self.repeat_count(now, prior, *within_hours) >= *calls,
-                TriggerCondition::MajorIncident => self.major.is_some(),
-            };
+            let fires = self.fires(pack, &trigger.when, &said, now, prior);
             if fires {
                 propose(&trigger.level, &trigger.reason);
             }
@@ -1401,8 +1385,84 @@ impl Call {
         out
     }
 
+    /// What the caller's words are, as far as the call knows them: the log fields and the text
+    /// answers, for keyword conditions.
+    fn said(&self) -> Vec<Words<'_>> {
+        self.fields
+            .values()
+            .map(String::as_str)
+            .chain(self.answers.iter().filter_map(|(_, v)| match v {
+                AnswerValue::Text(t) => Some(t.as_str()),
+                _ => None,
+            }))
+            .map(Words::of)
+            .collect()
+    }
+
+    /// Whether the condition of an escalation trigger or a checklist item holds: `said` as
+    /// [`Call::said`] gives it, `now` for elapsed time, `prior` for repeat callers.
+    fn fires(
+        &self,
+        pack: &Pack,
+        when: &TriggerCondition,
+        said: &[Words],
+        now: Millis,
+        prior: &[PriorCall],
+    ) -> bool {
+        match when {
+            TriggerCondition::PriorityAtLeast(p) => {
+                let rank = self
+                    .decision
+                    .as_ref()
+                    .and_then(|d| pack.priority_rank(&d.priority));
+                matches!((rank, pack.priority_rank(p)), (Some(r), Some(t)) if r <= t)
+            }
+            TriggerCondition::Keywords(keywords) => {
+                // Whole words and phrases: "MP" is not in "Camp Road" or "lamp post".
+                keywords.iter().any(|k| said.iter().any(|w| w.contain(k)))
+            }
+            TriggerCondition::ElapsedMinutes(m) => {
+                now.saturating_sub(self.opened_at) >= u64::from(*m) * 60_000
+            }
+            TriggerCondition::VulnerableCaller => self.is_vulnerable(),
+            TriggerCondition::Codes(codes) => self
+                .decision
+                .as_ref()
+                .is_some_and(|d| codes.contains(&d.code)),
+            TriggerCondition::RepeatCaller {
+                calls,
+                within_hours,
+            } => self.repeat_count(now, prior, *within_hours) >= *calls,
+            TriggerCondition::MajorIncident => self.major.is_some(),
+        }
+    }
+
+    /// The legislation checklist of the call's code as it stands: each item of each law the code
+    /// names, in the pack's order, less those whose condition (`when`) does not hold, e.g. what a
+    /// major incident adds before one is declared. Empty until the call has a code.
+    pub fn checklist<'p>(&self, pack: &'p Pack) -> Vec<(&'p Legislation, &'p ChecklistItem)> {
+        let Some(code) = self.decision.as_ref().and_then(|d| pack.code(&d.code)) else {
+            return Vec::new();
+        };
+        // The caller's words only once an item's condition needs them (most items have none,
+        // and this runs on every change to the call).
+        let said = std::cell::OnceCell::new();
+        code.legislation
+            .iter()
+            .filter_map(|law| pack.legislation(law))
+            .flat_map(|law| law.checklist.iter().map(move |item| (law, item)))
+            .filter(|(_, item)| {
+                // Validation keeps time and earlier calls out of a checklist item's condition.
+                item.when.as_ref().is_none_or(|when| {
+                    let said = said.get_or_init(|| self.said());
+                    self.fires(pack, when, said, self.opened_at, &[])
+                })
+            })
+            .collect()
+    }
+
     /// How many calls, counting this one, came from the same number or about the same place
-    /// within the last `within_hours` hours of `now`.
+    /// within the last `within_hours` hours of `now`: of `prior`, those answered before this one.
     pub fn repeat_count(&self, now: Millis, prior: &[PriorCall], within_hours: u32) -> u32 {
         let number = digits(self.field(LogField::CallbackNumber).unwrap_or(""));
         let place = words(self.field(LogField::Location).unwrap_or(""));
@@ -1410,9 +1470,11 @@ impl Call {
             return 1;
         }
         let since = now.saturating_sub(u64::from(within_hours) * 3_600_000);
+        // Only calls answered before this one: once closed, this call is in the history too,
+        // and must not count as its own repeat.
         let earlier = prior
             .iter()
-            .filter(|p| p.at >= since && p.at <= now)
+            .filter(|p| p.at >= since && p.at <= now && p.at < self.opened_at)
             .filter(|p| {
                 (!number.is_empty() && digits(&p.callback) == number)
                     || (!place.is_empty() && words(&p.location) == place)
@@ -1802,4 +1864,37 @@ fn words(text: &str) -> String {
 /// left as written (the validator allows only {organisation} where this is used).
 pub fn fill_pack_placeholders(pack: &Pack, text: &str) -> String {
     text.replace("{organisation}", &pack.file().organisation.name)
+}
+
+/// Whether a field's text says there is nothing to record: empty, or what handlers type for
+/// "none" ("None known", "N/A", "no", "-"). A vulnerability field that says so does not make
+/// the caller vulnerable.
+pub fn says_none(text: &str) -> bool {
+    let words: String = text
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | '!' | ';' | ':' | '-'))
+        .collect::<String>()
+        .to_lowercase();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    matches!(
+        words.as_str(),
+        "" | "none"
+            | "none known"
+            | "none reported"
+            | "none stated"
+            | "none given"
+            | "nothing"
+            | "nothing known"
+            | "no"
+            | "nil"
+            | "n/a"
+            | "na"
+            | "not known"
+            | "unknown"
+            | "not applicable"
+            | "no vulnerability"
+            | "no vulnerabilities"
+            | "no known vulnerability"
+            | "no known vulnerabilities"
+    )
 }

@@ -1,12 +1,14 @@
 //! Finding the right code or tree while the caller talks (F3; L2 1.4, 3.7; P1).
 //!
-//! Code search finds codes by code or by words (title and keywords) with nucleo-matcher (the
-//! matcher behind the Helix editor's pickers) rather than a hand-written one, in two tiers: codes
-//! containing every word typed come first (nucleo's substring matching), and only when those are
-//! fewer than asked for are they followed by fuzzy matches (letters in order with gaps, so "hwfld"
-//! finds HW-FLD-01, and nucleo's pattern syntax: `^`, `$`, `'`, `!`). Fuzzy scoring of a short
-//! query against thousands of codes is the slow part (milliseconds for a 5,000-code pack); a short
-//! query always has enough substring matches, so it never needs it.
+//! Code search finds codes by code or by words (the code, its title and keywords), in two tiers:
+//! codes containing every word typed come first (as text anywhere: "tre" is in "tree"), and only
+//! when those are fewer than asked for are they followed by fuzzy matches (each typed word's
+//! letters in order, with gaps, so "hwfld" finds HW-FLD-01). Case and the accents of Latin letters
+//! are ignored ("cafe" finds "Café"). Fuzzy matching of a short query against thousands of codes
+//! is the slow part; a short query always has enough matches in the first tier, so it never
+//! needs it. The matcher is this module's own, a few hundred bytes of code: a general fuzzy
+//! finder (nucleo-matcher, which this replaced) cost about 15 KB gzip of the call screen's wasm
+//! for a ranking that the handler's words decide anyway.
 //!
 //! Within each tier codes are ranked by what the handler means (issue 13), in this order: a code
 //! that starts with the query (typing a code finds it first); then the number of typed words found
@@ -14,15 +16,12 @@
 //! "pot" in "pothole"; not "ice" in "police", nor a word only in the code itself); then how the
 //! typed words stand together in one title or keyword: all of it (a keyword "gas" for "gas"), its
 //! start (the title first, then a keyword), or anywhere in it; then typed words in the title; then
-//! whole words over starts of words; then nucleo's score; last, the pack's order. So "gas" puts
-//! "Smell of gas or suspected gas escape" (keyword "gas") before a fly-tipping code with the
-//! keyword "gas bottles dumped".
+//! whole words over starts of words; then how the letters matched (at the start of words, and in
+//! a row, count for more); last, the pack's order. So "gas" puts "Smell of gas or suspected gas
+//! escape" (keyword "gas") before a fly-tipping code with the keyword "gas bottles dumped".
 //!
 //! Tree suggestion matches trees' keywords, as whole words and phrases, in the caller's words, and
 //! needs a keyword that means something on its own: see [`suggest_trees`].
-
-use nucleo_matcher::pattern::{AtomKind, CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
 
 use crate::kernel::sort::sort_by;
 use crate::pack::Pack;
@@ -38,21 +37,20 @@ pub struct CodeHit {
 
 /// A pack's codes, prepared for searching as the handler types.
 ///
-/// Typing narrows: when a plain query (letters, digits, spaces, hyphens) only adds to the end of
-/// the last one, every code containing its words also contained the last one's, so only those are
-/// looked at again for the first tier. Any other edit looks at all codes. The results are the
-/// same either way (a property test checks it).
+/// Typing narrows: when a query only adds to the end of the last one, every code containing its
+/// words also contained the last one's, so only those are looked at again for the first tier. Any
+/// other edit looks at all codes. The results are the same either way (a property test checks
+/// it).
 pub struct CodeSearch {
     codes: Vec<String>,
-    haystacks: Vec<Utf32String>,
+    /// Each code's code, title and keywords, as [`folded`] gives them, separated by spaces.
+    haystacks: Vec<String>,
     /// The words of every code's title and keywords, for ranking.
     words: Words,
     /// For each code, which letters and digits begin one of its words (bit `n` for the `n`th of
     /// a–z then 0–9): a fuzzy match must begin each typed word where a word begins.
     initials: Vec<u64>,
-    matcher: Matcher,
-    /// The last plain query and the indices of every code containing all its words, in pack
-    /// order.
+    /// The last query and the indices of every code containing all its words, in pack order.
     last: Option<(String, Vec<usize>)>,
 }
 
@@ -77,6 +75,13 @@ struct Typed {
 /// above every other part of the score (see [`CodeSearch::score`]).
 const CODE_PREFIX_BOOST: u32 = 1 << 31;
 
+/// How a code is matched: each typed word as text within it, or its letters in order.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    Contains,
+    Fuzzy,
+}
+
 impl CodeSearch {
     /// Prepares the codes of `pack`.
     pub fn new(pack: &Pack) -> CodeSearch {
@@ -89,15 +94,14 @@ impl CodeSearch {
             codes: codes.iter().map(|c| c.code.to_lowercase()).collect(),
             words: Words::new(codes),
             initials: texts.iter().map(|t| word_initials(t)).collect(),
-            haystacks: texts.into_iter().map(Utf32String::from).collect(),
-            matcher: Matcher::new(Config::DEFAULT),
+            haystacks: texts.iter().map(|t| folded(t)).collect(),
             last: None,
         }
     }
 
-    /// The best `limit` matches for `query`, best first (substring matches, then fuzzy ones, each
-    /// ranked as the module describes); ties keep the pack's order. An empty query gives the
-    /// first `limit` codes in the pack's order.
+    /// The best `limit` matches for `query`, best first (codes containing every typed word, then
+    /// fuzzy ones, each ranked as the module describes); ties keep the pack's order. An empty
+    /// query gives the first `limit` codes in the pack's order.
     pub fn search(&mut self, query: &str, limit: usize) -> Vec<CodeHit> {
         let query = query.trim_start();
         if query.trim().is_empty() {
@@ -120,54 +124,41 @@ impl CodeSearch {
             },
             words: typed,
         };
-        let mut hits = Vec::new();
+        let query_folded = folded(query);
+        let atoms: Vec<&str> = query_folded.split_whitespace().collect();
+        let candidates = match self.last.take() {
+            Some((last, matched)) if query.starts_with(last.as_str()) => matched,
+            _ => (0..self.haystacks.len()).collect(),
+        };
+        let mut hits = self.score(Tier::Contains, &atoms, candidates, &lower, &typed);
         let mut contains_all = vec![false; self.haystacks.len()];
-        if plain(query) {
-            let words = Pattern::new(
-                query,
-                CaseMatching::Ignore,
-                Normalization::Smart,
-                AtomKind::Substring,
-            );
-            let candidates = match self.last.take() {
-                Some((last, matched)) if query.starts_with(last.as_str()) => matched,
-                _ => (0..self.haystacks.len()).collect(),
-            };
-            hits = self.score(&words, candidates, &lower, &typed);
-            for hit in &hits {
-                contains_all[hit.index] = true;
-            }
-            self.last = Some((query.to_owned(), hits.iter().map(|h| h.index).collect()));
-        } else {
-            self.last = None;
+        for hit in &hits {
+            contains_all[hit.index] = true;
         }
+        self.last = Some((query.to_owned(), hits.iter().map(|h| h.index).collect()));
         top(&mut hits, limit);
         if hits.len() < limit {
-            let fuzzy = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-            // Each typed word must begin where a word of the code begins (pattern syntax aside):
-            // a cheap test that spares scoring most codes.
-            let needed = if plain(query) {
-                word_initials(query)
-            } else {
-                0
-            };
+            // Each typed word must begin where a word of the code begins: a cheap test that
+            // spares scoring most codes.
+            let needed = word_initials(query);
             let rest = (0..self.haystacks.len())
                 .filter(|i| !contains_all[*i] && self.initials[*i] & needed == needed)
                 .collect();
-            let mut more = self.score(&fuzzy, rest, &lower, &typed);
+            let mut more = self.score(Tier::Fuzzy, &atoms, rest, &lower, &typed);
             top(&mut more, limit - hits.len());
             hits.extend(more);
         }
         hits
     }
 
-    /// Scores `candidates` against `pattern`, keeping those that match. The score, highest bit
-    /// first: [`CODE_PREFIX_BOOST`] for a code that starts with `lower`, then the [`Words::relevance`] of
-    /// its title and keywords to the `typed` words (15 bits), then nucleo's score (16 bits, at
-    /// most).
+    /// Scores `candidates` against the typed `atoms` (the query's words, [`folded`]), keeping
+    /// those that match in `tier`. The score, highest bit first: [`CODE_PREFIX_BOOST`] for a code
+    /// that starts with `lower`, then the [`Words::relevance`] of its title and keywords to the
+    /// `typed` words (15 bits), then how the letters matched ([`atom_score`], 16 bits at most).
     fn score(
-        &mut self,
-        pattern: &Pattern,
+        &self,
+        tier: Tier,
+        atoms: &[&str],
         candidates: Vec<usize>,
         lower: &str,
         typed: &Typed,
@@ -177,20 +168,111 @@ impl CodeSearch {
             let Some(haystack) = self.haystacks.get(index) else {
                 continue;
             };
-            let Some(score) = pattern.score(haystack.slice(..), &mut self.matcher) else {
+            let mut matched = 0u32;
+            let all = atoms.iter().all(|atom| {
+                atom_score(haystack, atom, tier).is_some_and(|s| {
+                    matched = matched.saturating_add(s);
+                    true
+                })
+            });
+            if !all {
                 continue;
-            };
+            }
             let boost = match self.codes.get(index) {
                 Some(code) if code.starts_with(lower) => CODE_PREFIX_BOOST,
                 _ => 0,
             };
             hits.push(CodeHit {
                 index,
-                score: boost | self.words.relevance(index, typed) << 16 | score.min(0xFFFF),
+                score: boost | self.words.relevance(index, typed) << 16 | matched.min(0xFFFF),
             });
         }
         hits
     }
+}
+
+/// How well one typed word (`atom`, [`folded`]) matches a code's `haystack`, if it does: in
+/// [`Tier::Contains`] as text within it, best where a word begins; in [`Tier::Fuzzy`] its letters
+/// in order, each found as early as it can be, a letter that begins a word or follows the last
+/// one matched counting for more.
+fn atom_score(haystack: &str, atom: &str, tier: Tier) -> Option<u32> {
+    let begins_word = |at: usize| {
+        haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    };
+    let len = atom.chars().count() as u32;
+    match tier {
+        Tier::Contains => {
+            // Where the atom's first byte is (a character's first byte: never inside another
+            // character), then the rest; a match that begins a word is the best there is.
+            let (bytes, needle) = (haystack.as_bytes(), atom.as_bytes());
+            let first = *needle.first()?;
+            let (mut best, mut from) = (None, 0);
+            while let Some(i) = bytes.get(from..)?.iter().position(|b| *b == first) {
+                let at = from + i;
+                if bytes.get(at..).is_some_and(|rest| rest.starts_with(needle)) {
+                    if begins_word(at) {
+                        return Some(len * 4);
+                    }
+                    best.get_or_insert(len * 2);
+                }
+                from = at + 1;
+            }
+            best
+        }
+        Tier::Fuzzy => {
+            // Each letter found as early as it can be; `last` is where the last one ended.
+            let (mut score, mut last, mut from) = (0u32, None, 0);
+            for w in atom.chars() {
+                // An ASCII letter by bytes (never inside another character's bytes): fast.
+                let at = if w.is_ascii() {
+                    let at = haystack
+                        .as_bytes()
+                        .get(from..)?
+                        .iter()
+                        .position(|b| *b == w as u8)?;
+                    from + at
+                } else {
+                    let (at, _) = haystack
+                        .get(from..)?
+                        .char_indices()
+                        .find(|(_, c)| *c == w)?;
+                    from + at
+                };
+                score +=
+                    1 + if begins_word(at) { 2 } else { 0 } + if last == Some(at) { 2 } else { 0 };
+                from = at + w.len_utf8();
+                last = Some(from);
+            }
+            Some(score)
+        }
+    }
+}
+
+/// `text` as the matcher compares it: lower case, and the common accented Latin letters as their
+/// plain ones ("Café" is "cafe", Welsh "ŵ" is "w").
+fn folded(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'è'..='ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+            'ì'..='ï' | 'ī' | 'į' => 'i',
+            'ñ' | 'ń' | 'ň' => 'n',
+            'ò'..='ö' | 'ø' | 'ō' | 'ő' => 'o',
+            'ù'..='ü' | 'ū' | 'ů' | 'ű' => 'u',
+            'ý' | 'ÿ' | 'ŷ' => 'y',
+            'ŵ' => 'w',
+            'ś' | 'š' => 's',
+            'ź' | 'ż' | 'ž' => 'z',
+            'ł' => 'l',
+            'ř' => 'r',
+            other => other,
+        })
+        .collect()
 }
 
 /// The words of every code's title and keywords, for ranking: lower case, split at anything but a
@@ -370,15 +452,6 @@ fn word_initials(text: &str) -> u64 {
         at_start = !alnum;
     }
     bits
-}
-
-/// Whether `query` is plain text: letters, digits, spaces and hyphens, with none of nucleo's
-/// pattern syntax (`!`, `^`, `'`, `$`, `\\`), so its words can be matched as substrings and a
-/// longer query that starts with it only ever matches fewer codes.
-fn plain(query: &str) -> bool {
-    query
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
 }
 
 /// Trees that what the caller said (`words`) suggests, best first (issue 13).

@@ -4,9 +4,10 @@
 //!
 //! The next step follows the procedure's urgency, not the screen's order: life-safety advice due
 //! now comes first, then the safety questions, then an escalation waiting for a decision, then the
-//! location, the assessment (a tree, its current question), the must-say advice, what closing
-//! still needs, and finally closing.
+//! location, the assessment (a tree, its current question), the must-say advice, the fields the
+//! code requires, the legislation checklist, a reason for any other deviation, and finally closing.
 
+use crate::call::machine::CHECKLIST_KEY;
 use crate::call::{Call, ComplianceIssue, Missing, PriorCall};
 use crate::pack::{LogField, TriggerCondition};
 use crate::Pack;
@@ -51,6 +52,12 @@ pub enum NextStep {
     Record {
         /// The field.
         field: LogField,
+    },
+    /// Do this item of the code's legislation checklist and tick it (or, if it cannot be done,
+    /// record why at the close).
+    Check {
+        /// The checklist item's id.
+        item: String,
     },
     /// Record why the call departs from the procedure here.
     Explain {
@@ -154,13 +161,31 @@ pub fn next_step(call: &Call, pack: &Pack, now: u64, prior: &[PriorCall]) -> Nex
     if let Some(item) = must_say_not_given(call, pack) {
         return NextStep::GiveAdvice { item };
     }
-    for missing in call.missing(pack, now, prior) {
-        match missing {
-            Missing::Field(field) => return NextStep::Record { field },
-            Missing::Explanation(deviation) => return NextStep::Explain { deviation },
+    let missing = call.missing(pack, now, prior);
+    if let Some(field) = missing.iter().find_map(|m| match m {
+        Missing::Field(field) => Some(*field),
+        _ => None,
+    }) {
+        return NextStep::Record { field };
+    }
+    // A checklist item not yet done is a step to take, not only a deviation to explain: the bar
+    // leads to it before the close asks why it was not done.
+    let unexplained = || {
+        missing.iter().filter_map(|m| match m {
+            Missing::Explanation(key) => Some(key.as_str()),
             // Safety questions, the code and decisions were dealt with above.
-            Missing::SafetyNet(_) | Missing::Code | Missing::Decision(_) => {}
-        }
+            _ => None,
+        })
+    };
+    if let Some(item) = unexplained().find_map(|key| key.strip_prefix(CHECKLIST_KEY)) {
+        return NextStep::Check {
+            item: item.to_owned(),
+        };
+    }
+    if let Some(deviation) = unexplained().next() {
+        return NextStep::Explain {
+            deviation: deviation.to_owned(),
+        };
     }
     NextStep::Close
 }

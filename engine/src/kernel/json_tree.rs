@@ -439,7 +439,8 @@ fn number(text: &str) -> Number {
             return Number::Unsigned(n);
         }
     }
-    match text.parse::<f64>() {
+    // serde_json's reader, as everywhere the widget reads a float (one reader in the wasm).
+    match serde_json::from_slice::<f64>(text.as_bytes()) {
         Ok(f) if f.is_finite() => Number::Float(f),
         _ => Number::OutOfRange,
     }

@@ -11,7 +11,7 @@ pub mod sort;
 pub mod sorted_map;
 mod time;
 
-pub use problem::{human_bytes, list_problems, Problem};
+pub use problem::{human_bytes, list_problems, number_text, parse_number, Problem};
 pub use random::{Random, SplitMix64};
 pub use role::Role;
 pub use sorted_map::{SortedMap, SortedSet};

@@ -33,6 +33,66 @@ pub fn list_problems<T: fmt::Display>(problems: &[T]) -> String {
         .join("; ")
 }
 
+/// A number as the handler and the pack's author read it: a whole number without a decimal point
+/// ("45", not "45.0"), else the shortest text that reads back as the same number ("12.5"); not a
+/// number or an infinity in words. (serde_json's formatter, already in the widget for the log
+/// entry, rather than `f64`'s `Display`: that would bring a second float formatter into the wasm.)
+pub fn number_text(n: f64) -> String {
+    if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 {
+        // Whole and well within i64: exact.
+        return (n as i64).to_string();
+    }
+    match serde_json::Number::from_f64(n) {
+        Some(number) => number.to_string(),
+        None if n.is_nan() => "not a number".to_owned(),
+        None if n > 0.0 => "infinity".to_owned(),
+        None => "minus infinity".to_owned(),
+    }
+}
+
+/// A decimal number as people and browsers write it (an `<input type="number">`'s value: "12",
+/// "0.5", ".5", "-3", "007", "1e3"), read exactly (the nearest `f64`), through serde_json's reader,
+/// which the widget has anyway: `str::parse::<f64>` would bring a second float reader and its
+/// 10 KB table into the wasm. `None` for anything else, and for a number beyond what a float
+/// holds.
+pub fn parse_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let digits_end = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (whole, rest) = rest.split_at(digits_end(rest));
+    let (fraction, rest) = match rest.strip_prefix('.') {
+        Some(after) => after.split_at(digits_end(after)),
+        None => ("", rest),
+    };
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    // JSON's grammar: no leading zeros, a digit on each side of the point.
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        digits => digits,
+    };
+    let mut json = format!("{sign}{whole}");
+    if !fraction.is_empty() {
+        json.push('.');
+        json.push_str(fraction);
+    }
+    if let Some(exponent) = rest.strip_prefix(['e', 'E']) {
+        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        json.push('e');
+        json.push_str(exponent);
+    } else if !rest.is_empty() {
+        return None;
+    }
+    serde_json::from_slice::<f64>(json.as_bytes()).ok()
+}
+
 /// `1536` → `"1.5 KB"`, in units of 1024 with one decimal, for messages people read. Integer
 /// arithmetic only: float formatting would add kilobytes to the widget for one message.
 pub fn human_bytes(bytes: usize) -> String {
@@ -52,4 +112,71 @@ pub fn human_bytes(bytes: usize) -> String {
         tenths = tenths_of(scale);
     }
     format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{number_text, parse_number};
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        for (n, text) in [
+            (45.0, "45"),
+            (-3.0, "-3"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (12.5, "12.5"),
+            (0.1, "0.1"),
+            (1.0 / 3.0, "0.3333333333333333"),
+            (1e20, "1e+20"),
+            (f64::NAN, "not a number"),
+            (f64::INFINITY, "infinity"),
+            (f64::NEG_INFINITY, "minus infinity"),
+        ] {
+            assert_eq!(number_text(n), text, "{n}");
+        }
+        // The shortest text that reads back as the same number.
+        for n in [0.1 + 0.2, 123.456, 2.5e-8, 9_007_199_254_740_993.0] {
+            assert_eq!(parse_number(&number_text(n)), Some(n));
+        }
+    }
+
+    #[test]
+    fn numbers_are_read_as_browsers_and_people_write_them_and_exactly() {
+        for (text, n) in [
+            ("12", Some(12.0)),
+            (" 12.5 ", Some(12.5)),
+            (".5", Some(0.5)),
+            ("-.5", Some(-0.5)),
+            ("007", Some(7.0)),
+            ("-0", Some(-0.0)),
+            ("+4", Some(4.0)),
+            ("5.", Some(5.0)),
+            ("1e3", Some(1000.0)),
+            ("2.5E-2", Some(0.025)),
+            ("0.1", Some(0.1)),
+            ("", None),
+            ("-", None),
+            (".", None),
+            ("12cm", None),
+            ("1e", None),
+            ("1e+", None),
+            ("--1", None),
+            ("1e999", None),
+            ("NaN", None),
+            ("inf", None),
+        ] {
+            assert_eq!(parse_number(text), n, "{text:?}");
+        }
+        // Exact: the same bits as Rust's own reader, whatever the digits.
+        for text in [
+            "0.1",
+            "3.141592653589793238462643383279",
+            "123456789012345678901234567890",
+            "4.9e-324",
+            "1.7976931348623157e308",
+        ] {
+            assert_eq!(parse_number(text), text.parse::<f64>().ok(), "{text}");
+        }
+    }
 }

@@ -400,6 +400,7 @@ fn read_checklist_item(node: &Node) -> Result<ChecklistItem, TreeError> {
         ChecklistItem {
             id: required(read_serde),
             text: required(read_serde),
+            when: default(read_serde),
         }
     )
 }

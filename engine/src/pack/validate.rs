@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
-use crate::kernel::Problem;
+use crate::kernel::{number_text, Problem};
 use crate::pack::advice::set_conflicts;
 use crate::pack::hours::parse_time;
 use crate::pack::lint::lint_with;
@@ -749,7 +749,11 @@ impl<'a> Checker<'a> {
                     if !(min.is_finite() && max.is_finite()) || min > max {
                         self.problem(
                             format_args!("{here}.answer.max"),
-                            format!("the range {min} to {max} is empty"),
+                            format!(
+                                "the range {} to {} is empty",
+                                number_text(*min),
+                                number_text(*max)
+                            ),
                         );
                     }
                     let range_ok = min.is_finite() && max.is_finite() && min <= max;
@@ -1130,53 +1134,58 @@ impl<'a> Checker<'a> {
             if let Some(p) = &trigger.priority {
                 self.reference(format_args!("{at}.priority"), |c| &c.priorities, p);
             }
-            match &trigger.when {
-                TriggerCondition::PriorityAtLeast(p) => self.reference(
-                    format_args!("{at}.when.priority_at_least"),
-                    |c| &c.priorities,
-                    p,
-                ),
-                TriggerCondition::Keywords(words) => {
-                    if words.is_empty() {
-                        self.problem(
-                            format_args!("{at}.when.keywords"),
-                            "needs at least one keyword",
-                        );
-                    }
-                    for (k, word) in words.iter().enumerate() {
-                        self.text(format_args!("{at}.when.keywords[{k}]"), word);
-                    }
+            self.check_when(&at, &trigger.when);
+        }
+    }
+
+    /// The condition (`when`) of the escalation trigger or checklist item at `at`.
+    fn check_when(&mut self, at: &str, when: &TriggerCondition) {
+        match when {
+            TriggerCondition::PriorityAtLeast(p) => self.reference(
+                format_args!("{at}.when.priority_at_least"),
+                |c| &c.priorities,
+                p,
+            ),
+            TriggerCondition::Keywords(words) => {
+                if words.is_empty() {
+                    self.problem(
+                        format_args!("{at}.when.keywords"),
+                        "needs at least one keyword",
+                    );
                 }
-                TriggerCondition::ElapsedMinutes(0) => self.problem(
-                    format_args!("{at}.when.elapsed_minutes"),
-                    "must be at least 1 minute",
-                ),
-                TriggerCondition::RepeatCaller {
-                    calls,
-                    within_hours,
-                } => {
-                    if *calls < 2 {
-                        self.problem(
-                            format_args!("{at}.when.repeat_caller.calls"),
-                            "a repeat caller has called at least 2 times",
-                        );
-                    }
-                    if *within_hours == 0 {
-                        self.problem(
-                            format_args!("{at}.when.repeat_caller.within_hours"),
-                            "must be at least 1 hour",
-                        );
-                    }
+                for (k, word) in words.iter().enumerate() {
+                    self.text(format_args!("{at}.when.keywords[{k}]"), word);
                 }
-                TriggerCondition::Codes(codes) => {
-                    for (k, code) in codes.iter().enumerate() {
-                        self.reference(format_args!("{at}.when.codes[{k}]"), |c| &c.codes, code);
-                    }
-                }
-                TriggerCondition::ElapsedMinutes(_)
-                | TriggerCondition::VulnerableCaller
-                | TriggerCondition::MajorIncident => {}
             }
+            TriggerCondition::ElapsedMinutes(0) => self.problem(
+                format_args!("{at}.when.elapsed_minutes"),
+                "must be at least 1 minute",
+            ),
+            TriggerCondition::RepeatCaller {
+                calls,
+                within_hours,
+            } => {
+                if *calls < 2 {
+                    self.problem(
+                        format_args!("{at}.when.repeat_caller.calls"),
+                        "a repeat caller has called at least 2 times",
+                    );
+                }
+                if *within_hours == 0 {
+                    self.problem(
+                        format_args!("{at}.when.repeat_caller.within_hours"),
+                        "must be at least 1 hour",
+                    );
+                }
+            }
+            TriggerCondition::Codes(codes) => {
+                for (k, code) in codes.iter().enumerate() {
+                    self.reference(format_args!("{at}.when.codes[{k}]"), |c| &c.codes, code);
+                }
+            }
+            TriggerCondition::ElapsedMinutes(_)
+            | TriggerCondition::VulnerableCaller
+            | TriggerCondition::MajorIncident => {}
         }
     }
 
@@ -1296,7 +1305,23 @@ impl<'a> Checker<'a> {
                     format_args!("legislation[{i}].checklist[{k}].text"),
                     &item.text,
                 );
-                checklist.push((format!("legislation[{i}].checklist[{k}]"), item.id.as_str()));
+                let at = format!("legislation[{i}].checklist[{k}]");
+                if let Some(when) = &item.when {
+                    if matches!(
+                        when,
+                        TriggerCondition::ElapsedMinutes(_) | TriggerCondition::RepeatCaller { .. }
+                    ) {
+                        self.problem(
+                            format_args!("{at}.when"),
+                            "a checklist item's condition depends on the call alone: use \
+                             priority_at_least, keywords, vulnerable_caller, major_incident or \
+                             codes, not elapsed_minutes or repeat_caller",
+                        );
+                    } else {
+                        self.check_when(&at, when);
+                    }
+                }
+                checklist.push((at, item.id.as_str()));
             }
         }
         let mut seen: HashMap<&str, &str> = HashMap::new();
@@ -1339,15 +1364,18 @@ fn branch_never_holds(branch: &NumberBranch, min: f64, max: f64, unit: &str) -> 
     } else {
         format!(" {}", unit.trim())
     };
+    let (min_n, max_n) = (number_text(min), number_text(max));
+    let shown = |n: Option<f64>| n.map(number_text).unwrap_or_default();
+    let (at_least_n, below_n) = (shown(branch.at_least), shown(branch.below));
     match (branch.at_least, branch.below) {
         (Some(at_least), _) if at_least > max => Some(format!(
-            "this branch holds only for answers of at least {at_least}{unit}, but the question accepts no answer above {max}{unit} (its max), so no call can take it; lower at_least or raise the question's max"
+            "this branch holds only for answers of at least {at_least_n}{unit}, but the question accepts no answer above {max_n}{unit} (its max), so no call can take it; lower at_least or raise the question's max"
         )),
         (_, Some(below)) if below <= min => Some(format!(
-            "this branch holds only for answers below {below}{unit}, but the question accepts no answer below {min}{unit} (its min), so no call can take it; raise below or lower the question's min"
+            "this branch holds only for answers below {below_n}{unit}, but the question accepts no answer below {min_n}{unit} (its min), so no call can take it; raise below or lower the question's min"
         )),
         (Some(at_least), Some(below)) if at_least >= below => Some(format!(
-            "this branch holds only for answers of at least {at_least}{unit} and below {below}{unit}, and no number is both, so no call can take it; at_least must be smaller than below"
+            "this branch holds only for answers of at least {at_least_n}{unit} and below {below_n}{unit}, and no number is both, so no call can take it; at_least must be smaller than below"
         )),
         _ => None,
     }

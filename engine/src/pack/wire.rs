@@ -959,6 +959,11 @@ pub struct ChecklistItem {
     pub id: String,
     /// What to do.
     pub text: String,
+    /// When the item applies, if not on every call with the code: the conditions of an
+    /// escalation trigger that depend on the call alone (not `elapsed_minutes` or
+    /// `repeat_caller`), e.g. `"major_incident"` for what a declared major incident adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<TriggerCondition>,
 }
 
 /// A category of complaint about how an incident was handled (L3 1.7).

@@ -1,7 +1,7 @@
 //! Advice within limits (F5; L2 1.6, 3.6; NOS P2).
 
 use incident_engine::call::{fill_pack_placeholders, Command, Event};
-use incident_engine::pack::AdviceItem;
+use incident_engine::pack::{AdviceItem, AdviceKind};
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -111,19 +111,22 @@ pub(super) const GIVE_NOW_ID: &str = "idk-give-now-heading";
 /// The advice heading.
 pub(super) const ADVICE_ID: &str = "idk-advice-heading";
 
-/// The element id of an advice item's "Given" button in the list headed `list`.
-fn given_id(list: &str, item: &str) -> String {
+/// The element id of an advice item's "Given" button in the list headed `list`: where the call
+/// bar's "Go to it" leads for that item.
+pub(super) fn given_id(list: &str, item: &str) -> String {
     format!("{list}-{item}")
 }
 
 /// One approved advice item, its placeholders filled, with "Given" to record it verbatim. Once
 /// given, the same button says so and when ("Given ✓ 14:02", `aria-disabled` with the reason in
-/// its name): it keeps its place and focus, and the handler sees the state change where they
-/// pressed.
+/// its name): it keeps its place, and the handler sees the state change where they pressed. Focus
+/// then moves on for what had to be said (the next item to give now, or the call bar's next step
+/// after a must-say item) and stays for a may-say item.
 fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoView {
     let pack = desk.pack.get_value();
     let text = fill_pack_placeholders(&pack, &item.text);
     let id = item.id.clone();
+    let must_say = item.kind == AdviceKind::MustSay;
     let locale = shown_locale();
     let given_at = {
         let id = id.clone();
@@ -158,8 +161,10 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
         } else {
             Place::Advice
         };
-        if desk.dispatch_at(place, Command::GiveAdvice { item: id.clone() }) && list == GIVE_NOW_ID
-        {
+        if !desk.dispatch_at(place, Command::GiveAdvice { item: id.clone() }) {
+            return;
+        }
+        if list == GIVE_NOW_ID {
             // Given now: on to the next item still to give, else the call's next step.
             let pack = desk.pack.get_value();
             let next = desk
@@ -169,6 +174,10 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
                 Some(next) => desk.instance.focus_soon(given_id(GIVE_NOW_ID, &next)),
                 None => desk.focus_next_step(),
             }
+        } else if must_say {
+            // A must-say item given: on to the call bar's next step (the next must-say item, or
+            // what follows). A may-say item keeps focus where the handler is choosing.
+            super::call_bar::go_to_next_step(desk);
         }
     };
     view! {

@@ -100,6 +100,10 @@ pub(super) fn keys_dialog() -> impl IntoView {
         ),
         ("n", "Go to the next step (shown in the call bar)"),
         (
+            "Ctrl+Enter",
+            "In a text field: record it and go to the next step",
+        ),
+        (
             "Enter",
             "In a log field: record it and go to the next step",
         ),
@@ -115,8 +119,10 @@ pub(super) fn keys_dialog() -> impl IntoView {
         .collect_view();
     view! {
         <dialog id=KEYS_DIALOG_ID class="idk-dialog" aria-labelledby="idk-keys-heading">
-            <h2 id="idk-keys-heading">"Keyboard shortcuts"</h2>
-            <p class="idk-muted">"Shortcuts work when the cursor is not in a text field."</p>
+            // Focus opens on the title (not the Close button at the foot of a long table, which
+            // would scroll the title out of view); Escape or Close shuts it.
+            <h2 id="idk-keys-heading" tabindex="-1" autofocus=true>"Keyboard shortcuts"</h2>
+            <p class="idk-muted">"In a text field only Enter and Ctrl+Enter are shortcuts; the others work anywhere else on the call."</p>
             <table class="idk-table">
                 <caption>"Keys and what they do"</caption>
                 <tbody>{rows}</tbody>

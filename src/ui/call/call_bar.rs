@@ -13,20 +13,22 @@ use crate::ui::live::handler;
 
 use crate::ui::live::{live, memo};
 
-use super::{level_name, Desk, CALL_HEADING_ID, KEYS_DIALOG_ID, QUESTION_ID};
+use super::{level_name, Desk, CALL_HEADING_ID, KEYS_DIALOG_ID};
 use crate::host::clock::clock_text;
 
 /// Where the next step's control is, for "Go to it": an element id.
-fn target(step: &NextStep) -> Option<String> {
+fn target(desk: Desk, step: &NextStep) -> Option<String> {
     Some(match step {
-        NextStep::GiveNow { .. } => super::advice::GIVE_NOW_ID.to_owned(),
+        // The "Given" button of the very item the bar names.
+        NextStep::GiveNow { item } => super::advice::given_id(super::advice::GIVE_NOW_ID, item),
         NextStep::AskSafety { question } => super::record::safety_answer_id(question, true),
         NextStep::DecideEscalation { .. } => super::escalation::PROPOSED_ID.to_owned(),
         NextStep::RecordLocation => record_id(LogField::Location),
         NextStep::Assess => super::triage::TREE_CHOICE_ID.to_owned(),
-        NextStep::Answer { .. } => QUESTION_ID.to_owned(),
-        NextStep::GiveAdvice { .. } => super::advice::ADVICE_ID.to_owned(),
+        NextStep::Answer { .. } => super::triage::answer_target(desk).to_owned(),
+        NextStep::GiveAdvice { item } => super::advice::given_id(super::advice::ADVICE_ID, item),
         NextStep::Record { field } => record_id(*field),
+        NextStep::Check { item } => super::checklist::check_id(item),
         NextStep::Explain { .. } | NextStep::Close => super::closing::CLOSE_BUTTON_ID.to_owned(),
         NextStep::Closed => return None,
     })
@@ -67,6 +69,11 @@ fn step_text(desk: Desk, step: &NextStep) -> String {
         NextStep::Answer { .. } => "Ask the question on screen".to_owned(),
         NextStep::GiveAdvice { item } => format!("Give the advice: {}", advice(item)),
         NextStep::Record { field } => format!("Record: {}", field.label()),
+        NextStep::Check { item } => format!(
+            "Checklist: {} (tick it when done)",
+            pack.checklist_item(item)
+                .map_or(item.as_str(), |i| i.text.as_str())
+        ),
         NextStep::Explain { .. } => {
             "Record why the call departs from the procedure (in Review and close)".to_owned()
         }
@@ -168,7 +175,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                     {live(move || step_text(desk, &step.get()))}
                 </p>
                 {live(move || {
-                    target(&step.get())
+                    target(desk, &step.get())
                         .map(|id| {
                             view! {
                                 <button
@@ -193,7 +200,7 @@ pub(super) fn go_to_next_step(desk: Desk) {
     let step = desk
         .history
         .with_untracked(|h| desk.call.with_untracked(|c| next_step(c, &pack, now, h)));
-    if let Some(id) = target(&step) {
+    if let Some(id) = target(desk, &step) {
         desk.instance.focus_soon(&id);
     }
 }

@@ -1,7 +1,7 @@
 //! The legislation checklist for the call's code (F9, F13; L3 1.6; NOS P3): each item of each law
-//! the code names, ticked with Space (or a click) as it is done. A tick is logged with who and
-//! when and stays: the log is append-only, so a ticked item is not unticked (a mistaken tick is
-//! explained at the close instead).
+//! the code names that applies now (`Call::checklist`), ticked with Space (or a click) as it is
+//! done. A tick is logged with who and when and stays: the log is append-only, so a ticked item is
+//! not unticked (a mistaken tick is explained at the close instead).
 
 use incident_engine::call::{Command, Event};
 use leptos::prelude::*;
@@ -13,6 +13,11 @@ use crate::ui::live::{live, memo};
 use super::Desk;
 use crate::host::clock::{shown_locale, time_of_day};
 
+/// The element id of a checklist item's checkbox: where the call bar's "Go to it" leads.
+pub(super) fn check_id(item: &str) -> String {
+    format!("idk-check-{item}")
+}
+
 /// One checklist item as shown: its id, text and the law's title.
 #[derive(Debug, Clone, PartialEq)]
 struct Item {
@@ -22,28 +27,21 @@ struct Item {
 }
 
 pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
-    // The items change only with the code; the ticks are read per item, so ticking one keeps its
-    // checkbox (and the focus on it) in place.
+    // The items change only with the code (and a declared major incident, for items that wait
+    // for one); the ticks are read per item, so ticking one keeps its checkbox (and the focus on
+    // it) in place.
     let items = memo(move || {
         let pack = desk.pack.get_value();
-        let code = desk
-            .call
-            .with(|c| c.decision().map(|d| d.code.clone()))
-            .and_then(|code| pack.code(&code).cloned());
-        let Some(code) = code else {
-            return Vec::new();
-        };
-        code.legislation
-            .iter()
-            .filter_map(|law| pack.legislation(law))
-            .flat_map(|law| {
-                law.checklist.iter().map(|item| Item {
+        desk.call.with(|c| {
+            c.checklist(&pack)
+                .into_iter()
+                .map(|(law, item)| Item {
                     id: item.id.clone(),
                     text: item.text.clone(),
                     law: law.title.clone(),
                 })
-            })
-            .collect::<Vec<_>>()
+                .collect::<Vec<_>>()
+        })
     });
     let ticks = memo(move || {
         desk.call.with(|c| {
@@ -84,6 +82,7 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
             <li>
                 <label class="idk-check">
                     <input
+                        id=check_id(&item.id)
                         type="checkbox"
                         prop:checked=live(move || ticked.get())
                         aria-readonly=live(move || ticked.get().then_some("true"))

@@ -19,6 +19,8 @@ use super::{
 
 /// The "call closed" line, where focus goes once the call is closed.
 pub(super) const CLOSED_ID: &str = "idk-call-closed";
+/// The title of what closing still needs, in the review dialog.
+const STILL_NEEDED_ID: &str = "idk-still-needed";
 
 /// The "saving the closed call" line, where focus waits while the close is saved.
 pub(super) const SAVING_ID: &str = "idk-call-saving";
@@ -239,10 +241,7 @@ fn describe(names: &Names<'_>, event: &Event, was: Option<&str>) -> String {
 fn answer_text(names: &Names<'_>, node: &str, value: &AnswerValue) -> String {
     match value {
         AnswerValue::Option(id) => names.option(node, id),
-        AnswerValue::YesNo(true) => "Yes".to_owned(),
-        AnswerValue::YesNo(false) => "No".to_owned(),
-        AnswerValue::Number(n) => n.to_string(),
-        AnswerValue::Text(t) => t.clone(),
+        other => other.plain_text(),
     }
 }
 
@@ -327,7 +326,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 .collect_view();
             view! {
                 <div role="alert" class="idk-notice">
-                    <p class="idk-notice-title">"Still needed before closing"</p>
+                    <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>
                     <ul aria-label="Still needed">{items}</ul>
                 </div>
             }
@@ -412,6 +411,9 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
             // Being saved: the call is shown closed, and focus moves to say so, once it is.
             reasons.set(Default::default());
             desk.instance.close_dialog(CLOSE_DIALOG_ID);
+        } else {
+            // Not closed: to what is still needed, at the top of the dialog.
+            desk.instance.focus_soon(STILL_NEEDED_ID);
         }
     };
     view! {
@@ -471,7 +473,17 @@ pub(super) fn close_panel(desk: Desk) -> impl IntoView {
                 <button id=CLOSE_BUTTON_ID type="button" class="idk-button" on:click=handler(move |_| {
                     desk.notice.set(None);
                     reviewing.set(true);
+                    let pack = desk.pack.get_value();
+                    let now = desk.now.get_untracked();
+                    let blocked = desk.call.with_untracked(|c| {
+                        desk.history.with_untracked(|h| !c.missing(&pack, now, h).is_empty())
+                    });
                     desk.instance.show_dialog(CLOSE_DIALOG_ID);
+                    // Focus starts on "Confirm close" when the call can close; else on what
+                    // it still needs, which the handler must see first.
+                    if blocked {
+                        desk.instance.focus_soon(STILL_NEEDED_ID);
+                    }
                 })>
                     "Close call"
                 </button>

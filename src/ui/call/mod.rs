@@ -210,15 +210,16 @@ impl Desk {
         let (asking, due, decided) = self.call.with_untracked(|c| {
             (
                 c.current_question().is_some(),
-                !c.advice_due(&pack).is_empty(),
+                c.advice_due(&pack).first().map(|item| item.to_string()),
                 c.decision().is_some(),
             )
         });
+        // Advice due now: its "Given" button, where the call bar's "Go to it" would lead.
         self.instance.focus_soon(match (asking, due, decided) {
-            (true, _, _) => QUESTION_ID,
-            (false, true, _) => advice::GIVE_NOW_ID,
-            (false, false, true) => DECISION_ID,
-            _ => CALL_HEADING_ID,
+            (true, _, _) => triage::answer_target(self).to_owned(),
+            (false, Some(item), _) => advice::given_id(advice::GIVE_NOW_ID, &item),
+            (false, None, true) => DECISION_ID.to_owned(),
+            _ => CALL_HEADING_ID.to_owned(),
         });
     }
 
@@ -662,7 +663,20 @@ pub fn CallScreen(
         match action {
             CallKey::ShowKeys => desk.instance.show_dialog(KEYS_DIALOG_ID),
             CallKey::Phrases => desk.instance.focus_soon(aids::PHRASES_ID),
-            CallKey::NextStep => call_bar::go_to_next_step(desk),
+            CallKey::NextStep => {
+                if state.place == KeyPlace::TypingField {
+                    // Ctrl+Enter from a field: leaving it records what was typed (its change
+                    // event, at once), so the next step is worked out with it.
+                    use wasm_bindgen::JsCast;
+                    if let Some(field) = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = field.blur();
+                    }
+                }
+                call_bar::go_to_next_step(desk);
+            }
             CallKey::Back => triage::go_back(desk),
             CallKey::Answer(i) => {
                 let (Some(node), Some((_, value))) = (node, options.get(i)) else {

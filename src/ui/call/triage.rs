@@ -4,6 +4,7 @@
 
 use incident_engine::call::search::suggest_trees;
 use incident_engine::call::{fill_pack_placeholders, AnswerValue, Command};
+use incident_engine::kernel::{number_text, parse_number};
 use incident_engine::pack::{Answer, LogField, TreeNode};
 use leptos::prelude::*;
 
@@ -29,11 +30,16 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
     // A tree asked for over a coded call, waiting for the handler to confirm (issue 13).
     let replacing = RwSignal::new(None::<String>);
     let titles = trees.clone();
-    // Suggestions follow the caller's words only, not every change to the call.
+    // Suggestions follow the caller's words, until a tree is asking or has reached a code (then
+    // another tree is started on purpose, from the list, and asks first).
     let suggested = memo(move || {
         let pack = desk.pack.get_value();
-        desk.call
-            .with(|c| suggest_trees(&pack, c.field(LogField::Narrative).unwrap_or("")))
+        desk.call.with(|c| {
+            if c.current_question().is_some() || c.decision().is_some() {
+                return Vec::new();
+            }
+            suggest_trees(&pack, c.field(LogField::Narrative).unwrap_or(""))
+        })
     });
     let suggestions = live(move || {
         let pack = desk.pack.get_value();
@@ -294,11 +300,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                 let text = RwSignal::new(String::new());
                 let (min, max) = (*min, *max);
                 let record = move || {
-                    let value = text
-                        .get_untracked()
-                        .trim()
-                        .parse::<f64>()
-                        .unwrap_or(f64::NAN);
+                    let value = parse_number(&text.get_untracked()).unwrap_or(f64::NAN);
                     answer(AnswerValue::Number(value));
                 };
                 let on_enter = record.clone();
@@ -306,7 +308,9 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                     <label class="idk-field">
                         {format!("Answer ({unit})")}
                         <input
+                            id=NUMBER_ANSWER_ID
                             type="number"
+                            aria-describedby="idk-question"
                             prop:value=live(move || text.get())
                             on:input=handler(move |ev| text.set(event_target_value(&ev)))
                             // Enter records a number, as in a form (issue 13).
@@ -323,7 +327,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                         class="idk-button"
                         on:click=handler(move |_| record())
                     >
-                        {format!("Record answer ({min} to {max})")}
+                        {format!("Record answer ({} to {})", number_text(min), number_text(max))}
                     </button>
                 }
                 .into_any()
@@ -348,6 +352,24 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
                 {feedback(desk, Place::Question)}
             </section>
         })
+    }
+}
+
+/// A number answer's field.
+pub(super) const NUMBER_ANSWER_ID: &str = "idk-answer-number";
+
+/// Where focus goes to answer the question being asked: a number answer's field (what is typed
+/// is the answer), else the question's heading (where digits pick an option).
+pub(super) fn answer_target(desk: Desk) -> &'static str {
+    let pack = desk.pack.get_value();
+    let number = desk.call.with_untracked(|c| {
+        let node = pack.tree(c.tree()?)?.node(c.current_question()?)?;
+        Some(matches!(node.answer, Answer::Number { .. }))
+    });
+    if number == Some(true) {
+        NUMBER_ANSWER_ID
+    } else {
+        QUESTION_ID
     }
 }
 
@@ -390,11 +412,7 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
                                 .find(|(_, v)| v == value)
                                 .map(|(l, _)| l)
                         })
-                        .unwrap_or_else(|| match value {
-                            AnswerValue::Number(n) => n.to_string(),
-                            AnswerValue::Text(t) => t.clone(),
-                            other => format!("{other:?}"),
-                        });
+                        .unwrap_or_else(|| value.plain_text());
                     view! { <li>{format!("{question} {label}")}</li> }
                 })
                 .collect_view()
