@@ -1,9 +1,12 @@
 //! One type for every reactive closure in a view: Leptos compiles the code that renders a closure
 //! once per closure type, so 200 closures each returning a `String` cost 200 copies of it; boxed as
 //! a `SharedReactiveFunction`, they share one per output type (issue 14: the call screen's size).
-//! Leptos does the same under `--cfg erase_components`, which this project cannot use (tachys 0.2
-//! then rebuilds an element by removing every attribute and adding it back: a focused heading
-//! loses its `tabindex` and with it the focus, an input its value).
+//! Leptos's `--cfg erase_components` (on for every wasm32 build, `.cargo/config.toml`) does the
+//! same for the closures written straight into `view!`, and erases elements too. Its rule for the
+//! views: an erased element drawn again removes every attribute and adds it back (tachys 0.2), so
+//! an element that can hold the focus (a heading with `tabindex`, an input being typed in) is
+//! never inside a closure that runs again while it has it: build the section once while it is
+//! shown, and draw again only what changes inside it (`call::triage::question_panel`).
 
 use std::sync::{Arc, Mutex};
 

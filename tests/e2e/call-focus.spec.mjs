@@ -41,11 +41,20 @@ test('a gas call by keyboard: focus always lands on the next thing to do, digits
   await expect(firstNo).toBeChecked();
   await expectFocusUseful(page, 'a safety answer');
 
-  // From the question itself, digits answer it, and focus follows to the next question.
+  // From the question itself, digits answer it, and focus follows to the next question. The
+  // heading is the same element from one question to the next and never loses the focus, not even
+  // for a moment (a digit typed in that moment would be lost): the views are erased
+  // (erase_components), and an erased element drawn again drops its attributes, tabindex included.
   await desk.question().focus();
+  await desk.question().evaluate((el) => {
+    window.__questionHeading = el;
+    window.__questionBlurs = 0;
+    el.addEventListener('blur', () => { window.__questionBlurs += 1; });
+  });
   await page.keyboard.press('1'); // inside a building
   await expect(desk.question()).toHaveText(/^Has everyone left the building/);
   await expect(desk.question()).toBeFocused();
+  expect(await desk.question().evaluate((el) => el === window.__questionHeading && window.__questionBlurs === 0)).toBe(true);
 
   // Backspace (not typing) goes back; so does the Back button; each is logged as a revision.
   await page.keyboard.press('Backspace');

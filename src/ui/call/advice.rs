@@ -1,7 +1,7 @@
 //! Advice within limits (F5; L2 1.6, 3.6; NOS P2).
 
 use incident_engine::call::{fill_pack_placeholders, Command, Event};
-use incident_engine::pack::{AdviceItem, AdviceKind};
+use incident_engine::pack::{AdviceItem, AdviceKind, AdviceSet};
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -65,44 +65,56 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
             (c.decision().is_some(), c.advice_set(&pack).cloned(), limits)
         })
     });
+    // The section, its heading and the free-text box are built once the call is coded and kept
+    // while it is (the heading can hold the focus, the box a half-typed line: an element drawn
+    // again loses its attributes for a moment, `ui::live`); the lists are drawn again alone.
+    let decided = memo(move || state.with(|(decided, ..)| *decided));
     move || {
-        let (decided, set, limits) = state.get();
-        if !decided {
-            return None;
-        }
-        let pack = desk.pack.get_value();
-        let items = set
-            .iter()
-            .flat_map(|s| s.items.iter())
-            .filter_map(|id| pack.advice_item(id).cloned())
-            .map(|item| advice_item(desk, item, ADVICE_ID))
-            .collect_view();
-        let limits = limits
-            .into_iter()
-            .map(|rule| view! { <li>{rule}</li> })
-            .collect_view();
-        Some(view! {
-            <section class="idk-advice" aria-labelledby=ADVICE_ID>
-                <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
-                <ul aria-label="Approved advice">{items}</ul>
-                <h4>"Must not say"</h4>
-                <ul aria-label="Must not say">{limits}</ul>
-                {text_area("Advice in your own words", free_text)}
-                <button
-                    type="button"
-                    class="idk-button"
-                    on:click=handler(move |_| {
-                        if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
-                            free_text.set(String::new());
-                            desk.confirm(Place::Advice, "Advice recorded");
-                        }
-                    })
-                >
-                    "Check and record advice"
-                </button>
-                {feedback(desk, Place::Advice)}
-            </section>
+        decided.get().then(|| {
+            view! {
+                <section class="idk-advice" aria-labelledby=ADVICE_ID>
+                    <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
+                    {live(move || advice_lists(desk, state.get()))}
+                    {text_area("Advice in your own words", free_text)}
+                    <button
+                        type="button"
+                        class="idk-button"
+                        on:click=handler(move |_| {
+                            if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
+                                free_text.set(String::new());
+                                desk.confirm(Place::Advice, "Advice recorded");
+                            }
+                        })
+                    >
+                        "Check and record advice"
+                    </button>
+                    {feedback(desk, Place::Advice)}
+                </section>
+            }
         })
+    }
+}
+
+/// The code's approved advice, each item with "Given", and the limits in force.
+fn advice_lists(
+    desk: Desk,
+    (_, set, limits): (bool, Option<AdviceSet>, Vec<String>),
+) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    let items = set
+        .iter()
+        .flat_map(|s| s.items.iter())
+        .filter_map(|id| pack.advice_item(id).cloned())
+        .map(|item| advice_item(desk, item, ADVICE_ID))
+        .collect_view();
+    let limits = limits
+        .into_iter()
+        .map(|rule| view! { <li>{rule}</li> })
+        .collect_view();
+    view! {
+        <ul aria-label="Approved advice">{items}</ul>
+        <h4>"Must not say"</h4>
+        <ul aria-label="Must not say">{limits}</ul>
     }
 }
 

@@ -293,9 +293,12 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
     });
     // Reasons typed for deviations, by key; recorded when the handler confirms the close.
     let reasons = RwSignal::new(incident_engine::kernel::SortedMap::<String, String>::new());
-    let missing = live(move || {
+    // What is still needed, as lines; the notice below is drawn once while there are any and
+    // only its list changes (its title holds the focus after a refused close: an element drawn
+    // again loses its attributes for a moment, and with its `tabindex` the focus, `ui::live`).
+    let needed = memo(move || {
         if !reviewing.get() {
-            return None;
+            return Vec::new();
         }
         let pack = desk.pack.get_value();
         let now = desk.now.get();
@@ -319,11 +322,18 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                 "A reason for each of the {n} deviations from the procedure below"
             )),
         }
-        (!lines.is_empty()).then(|| {
-            let items = lines
-                .into_iter()
-                .map(|m| view! { <li>{m}</li> })
-                .collect_view();
+        lines
+    });
+    let any_needed = memo(move || needed.with(|lines| !lines.is_empty()));
+    let missing = live(move || {
+        any_needed.get().then(|| {
+            let items = live(move || {
+                needed
+                    .get()
+                    .into_iter()
+                    .map(|m| view! { <li>{m}</li> })
+                    .collect_view()
+            });
             view! {
                 <div role="alert" class="idk-notice">
                     <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>

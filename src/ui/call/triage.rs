@@ -230,129 +230,148 @@ pub(super) fn answer_options(node: &TreeNode) -> Vec<(String, AnswerValue)> {
     }
 }
 
-/// The question being asked. Rendered again only when the question changes (a memo), not on
-/// every change to the call: typing in a log field must not rebuild it.
+/// The question being asked. The section and its heading are built once while the tree asks and
+/// kept from one question to the next (only the heading's text changes), so the heading keeps the
+/// focus when a digit answers it: an element inside a view drawn again loses its attributes for a
+/// moment, and with its `tabindex` the focus (`ui::live`). The answers below it are drawn again
+/// only when the question changes (a memo), not on every change to the call.
 pub(super) fn question_panel(desk: Desk) -> impl IntoView {
     let asking = memo(move || {
         desk.call
             .with(|c| Some((c.tree()?.to_owned(), c.current_question()?.to_owned())))
     });
-    move || {
+    let is_asking = memo(move || asking.with(Option::is_some));
+    let question = live(move || {
         let (tree_id, node_id) = asking.get()?;
         let pack = desk.pack.get_value();
-        let node = pack.tree(&tree_id)?.node(&node_id)?.clone();
-        let options = answer_options(&node);
-        let answer = move |value: AnswerValue| {
-            if desk.dispatch(Command::Answer {
-                node: node_id.clone(),
-                value,
-            }) {
-                // The radios are drawn again for the next question: keep the handler on the call.
-                desk.focus_next_step();
+        let node = pack.tree(&tree_id)?.node(&node_id)?;
+        Some(fill_pack_placeholders(&pack, &node.question))
+    });
+    move || {
+        is_asking.get().then(|| {
+            view! {
+                <section class="idk-question" aria-labelledby="idk-question">
+                    <h3 id="idk-question" class="idk-question-text" tabindex="-1">{question.clone()}</h3>
+                    {live(move || answers(desk, asking.get()))}
+                </section>
             }
-        };
-        let guidance = node
-            .guidance
-            .clone()
-            .map(|g| view! { <p class="idk-muted">{g}</p> });
-        let body = match &node.answer {
-            Answer::Choice { .. } | Answer::YesNo { .. } => {
-                let radios = options
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (label, value))| {
-                        let answer = answer.clone();
-                        let shortcut = if i < 9 {
-                            format!("{}. ", i + 1)
-                        } else {
-                            String::new()
-                        };
-                        view! {
-                            <label class="idk-radio">
-                                // Unchecked on every render: Leptos rebuilds the next question's
-                                // radios in place, and a tick left from the last answer would
-                                // show an answer the handler never gave.
-                                <input
-                                    type="radio"
-                                    name="idk-answer"
-                                    prop:checked=false
-                                    on:click=handler(move |_| answer(value.clone()))
-                                />
-                                {shortcut}
-                                {label}
-                            </label>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <div
-                        role="radiogroup"
-                        aria-labelledby="idk-question"
-                        aria-describedby="idk-question-keys"
-                    >
-                        {radios}
-                    </div>
-                    <p id="idk-question-keys" class="idk-muted">"Press 1 to 9 to answer."</p>
-                }
-                .into_any()
-            }
-            Answer::Number { unit, min, max, .. } => {
-                let text = RwSignal::new(String::new());
-                let (min, max) = (*min, *max);
-                let record = move || {
-                    let value = parse_number(&text.get_untracked()).unwrap_or(f64::NAN);
-                    answer(AnswerValue::Number(value));
-                };
-                let on_enter = record.clone();
-                view! {
-                    <label class="idk-field">
-                        {format!("Answer ({unit})")}
-                        <input
-                            id=NUMBER_ANSWER_ID
-                            type="number"
-                            aria-describedby="idk-question"
-                            prop:value=live(move || text.get())
-                            on:input=handler(move |ev| text.set(event_target_value(&ev)))
-                            // Enter records a number, as in a form (issue 13).
-                            on:keydown=handler(move |ev: web_sys::KeyboardEvent| {
-                                if ev.key() == "Enter" {
-                                    ev.prevent_default();
-                                    on_enter();
-                                }
-                            })
-                        />
-                    </label>
-                    <button
-                        type="button"
-                        class="idk-button"
-                        on:click=handler(move |_| record())
-                    >
-                        {format!("Record answer ({} to {})", number_text(min), number_text(max))}
-                    </button>
-                }
-                .into_any()
-            }
-            Answer::Text { .. } => {
-                let text = RwSignal::new(String::new());
-                view! {
-                    {text_area("Answer", text)}
-                    <button type="button" class="idk-button" on:click=handler(move |_| answer(AnswerValue::Text(text.get_untracked())))>
-                        "Record answer"
-                    </button>
-                }
-                .into_any()
-            }
-        };
-        Some(view! {
-            <section class="idk-question" aria-labelledby="idk-question">
-                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{fill_pack_placeholders(&desk.pack.get_value(), &node.question)}</h3>
-                {guidance}
-                {body}
-                {back_button(desk)}
-                {feedback(desk, Place::Question)}
-            </section>
         })
     }
+}
+
+/// The guidance, answers, "Back" and feedback of the question `asking` names (tree and node).
+fn answers(desk: Desk, asking: Option<(String, String)>) -> Option<impl IntoView> {
+    let (tree_id, node_id) = asking?;
+    let pack = desk.pack.get_value();
+    let node = pack.tree(&tree_id)?.node(&node_id)?.clone();
+    let options = answer_options(&node);
+    let answer = move |value: AnswerValue| {
+        if desk.dispatch(Command::Answer {
+            node: node_id.clone(),
+            value,
+        }) {
+            // The radios are drawn again for the next question: keep the handler on the call.
+            desk.focus_next_step();
+        }
+    };
+    let guidance = node
+        .guidance
+        .clone()
+        .map(|g| view! { <p class="idk-muted">{g}</p> });
+    let body = match &node.answer {
+        Answer::Choice { .. } | Answer::YesNo { .. } => {
+            let radios = options
+                .into_iter()
+                .enumerate()
+                .map(|(i, (label, value))| {
+                    let answer = answer.clone();
+                    let shortcut = if i < 9 {
+                        format!("{}. ", i + 1)
+                    } else {
+                        String::new()
+                    };
+                    view! {
+                        <label class="idk-radio">
+                            // Unchecked on every render: Leptos rebuilds the next question's
+                            // radios in place, and a tick left from the last answer would
+                            // show an answer the handler never gave.
+                            <input
+                                type="radio"
+                                name="idk-answer"
+                                prop:checked=false
+                                on:click=handler(move |_| answer(value.clone()))
+                            />
+                            {shortcut}
+                            {label}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div
+                    role="radiogroup"
+                    aria-labelledby="idk-question"
+                    aria-describedby="idk-question-keys"
+                >
+                    {radios}
+                </div>
+                <p id="idk-question-keys" class="idk-muted">"Press 1 to 9 to answer."</p>
+            }
+            .into_any()
+        }
+        Answer::Number { unit, min, max, .. } => {
+            let text = RwSignal::new(String::new());
+            let (min, max) = (*min, *max);
+            let record = move || {
+                let value = parse_number(&text.get_untracked()).unwrap_or(f64::NAN);
+                answer(AnswerValue::Number(value));
+            };
+            let on_enter = record.clone();
+            view! {
+                <label class="idk-field">
+                    {format!("Answer ({unit})")}
+                    <input
+                        id=NUMBER_ANSWER_ID
+                        type="number"
+                        aria-describedby="idk-question"
+                        prop:value=live(move || text.get())
+                        on:input=handler(move |ev| text.set(event_target_value(&ev)))
+                        // Enter records a number, as in a form (issue 13).
+                        on:keydown=handler(move |ev: web_sys::KeyboardEvent| {
+                            if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                on_enter();
+                            }
+                        })
+                    />
+                </label>
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=handler(move |_| record())
+                >
+                    {format!("Record answer ({} to {})", number_text(min), number_text(max))}
+                </button>
+            }
+            .into_any()
+        }
+        Answer::Text { .. } => {
+            let text = RwSignal::new(String::new());
+            view! {
+                {text_area("Answer", text)}
+                <button type="button" class="idk-button" on:click=handler(move |_| answer(AnswerValue::Text(text.get_untracked())))>
+                    "Record answer"
+                </button>
+            }
+            .into_any()
+        }
+    };
+    Some(view! {
+        {guidance}
+        {body}
+        {back_button(desk)}
+        {feedback(desk, Place::Question)}
+    })
 }
 
 /// A number answer's field.
@@ -373,8 +392,10 @@ pub(super) fn answer_target(desk: Desk) -> &'static str {
     }
 }
 
-/// The code and priority with "why": the answers that led there. Rendered again only when the
-/// decision or the answers change (a memo).
+/// The code and priority with "why": the answers that led there. The section and its heading are
+/// built once the call is coded and kept while it is (the heading can hold the focus: see
+/// [`question_panel`]); what is in it is drawn again only when the decision or the answers change
+/// (a memo).
 pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
     let decided = memo(move || {
         desk.call.with(|c| {
@@ -389,48 +410,66 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
             ))
         })
     });
+    let is_decided = memo(move || decided.with(Option::is_some));
     move || {
-        let (decision, tree_id, answers, finished) = decided.get()?;
-        let pack = desk.pack.get_value();
-        let title = pack
-            .code(&decision.code)
-            .map(|c| c.title.clone())
-            .unwrap_or_default();
-        let tree = tree_id.and_then(|t| pack.tree(&t));
-        let why = {
-            answers
-                .iter()
-                .map(|(node, value)| {
-                    let asked = tree.as_ref().and_then(|t| t.node(node));
-                    let question = asked
-                        .map(|n| n.question.clone())
-                        .unwrap_or_else(|| node.clone());
-                    let label = asked
-                        .and_then(|n| {
-                            answer_options(n)
-                                .into_iter()
-                                .find(|(_, v)| v == value)
-                                .map(|(l, _)| l)
-                        })
-                        .unwrap_or_else(|| value.plain_text());
-                    view! { <li>{format!("{question} {label}")}</li> }
-                })
-                .collect_view()
-        };
-        Some(view! {
-            <section class="idk-decision" aria-labelledby="idk-decision-heading">
-                <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
-                <p class="idk-decision-code">
-                    {format!("{} {} · priority {}", decision.code, title, decision.priority)}
-                </p>
-                <p>{decision.reason.clone()}</p>
-                <h4>"Why this code"</h4>
-                <ul aria-label="Why this code">{why}</ul>
-                // Once the tree has ended, "Back" and what it says are here, not by a question.
-                {finished.then(|| view! { {back_button(desk)} {feedback(desk, Place::Question)} })}
-            </section>
+        is_decided.get().then(|| {
+            view! {
+                <section class="idk-decision" aria-labelledby="idk-decision-heading">
+                    <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
+                    {live(move || decision_details(desk, decided.get()))}
+                </section>
+            }
         })
     }
+}
+
+/// What the call was coded, why, and "Back" once the tree has ended.
+type Decided = (
+    incident_engine::call::Decision,
+    Option<String>,
+    Vec<(String, AnswerValue)>,
+    bool,
+);
+
+/// The code, priority, reason and "why this code" of `decided`.
+fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoView> {
+    let (decision, tree_id, answers, finished) = decided?;
+    let pack = desk.pack.get_value();
+    let title = pack
+        .code(&decision.code)
+        .map(|c| c.title.clone())
+        .unwrap_or_default();
+    let tree = tree_id.and_then(|t| pack.tree(&t));
+    let why = {
+        answers
+            .iter()
+            .map(|(node, value)| {
+                let asked = tree.as_ref().and_then(|t| t.node(node));
+                let question = asked
+                    .map(|n| n.question.clone())
+                    .unwrap_or_else(|| node.clone());
+                let label = asked
+                    .and_then(|n| {
+                        answer_options(n)
+                            .into_iter()
+                            .find(|(_, v)| v == value)
+                            .map(|(l, _)| l)
+                    })
+                    .unwrap_or_else(|| value.plain_text());
+                view! { <li>{format!("{question} {label}")}</li> }
+            })
+            .collect_view()
+    };
+    Some(view! {
+        <p class="idk-decision-code">
+            {format!("{} {} · priority {}", decision.code, title, decision.priority)}
+        </p>
+        <p>{decision.reason.clone()}</p>
+        <h4>"Why this code"</h4>
+        <ul aria-label="Why this code">{why}</ul>
+        // Once the tree has ended, "Back" and what it says are here, not by a question.
+        {finished.then(|| view! { {back_button(desk)} {feedback(desk, Place::Question)} })}
+    })
 }
 
 /// The units the code's response plan needs, readiest first, with their status now (the pack's,
