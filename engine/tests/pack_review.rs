@@ -192,3 +192,52 @@ fn water_in_the_living_areas_gets_the_electrics_and_upstairs_advice_before_more_
     );
     assert!(!outside.advice_due(&pack).contains(&"adv-fld-electrics"));
 }
+
+/// The checklist items a call's code brings, after their conditions.
+fn checklist_ids(pack: &Pack, call: &Call) -> Vec<String> {
+    call.checklist(pack)
+        .into_iter()
+        .map(|(_, item)| item.id.clone())
+        .collect()
+}
+
+/// Citations review (branch `citations`): a carbon monoxide call is not asked to confirm gas-leak
+/// advice ("get out, no switches, call from outside") but the carbon monoxide advice: fresh air,
+/// medical help (NHS 111, 999 for collapse, confusion, chest pain or breathing difficulty) and
+/// 0800 111 999 called by the caller or the handler. Sources: NHS, "Carbon monoxide poisoning",
+/// https://www.nhs.uk/conditions/carbon-monoxide-poisoning/; CO Be Alarmed, "In an emergency",
+/// http://www.co-bealarmed.co.uk/in-an-emergency/ (docs/sources/council-out-of-hours.md).
+#[test]
+fn a_carbon_monoxide_call_is_checked_for_the_carbon_monoxide_advice_not_the_gas_leak_advice() {
+    let pack = pack("council-out-of-hours.json");
+    for (unwell, code) in [(false, "UT-CO-01"), (true, "UT-CO-02")] {
+        let call = walk(
+            &pack,
+            "gas-smell",
+            &[
+                ("q-where", option("co-alarm")),
+                ("q-unwell", AnswerValue::YesNo(unwell)),
+            ],
+        );
+        assert_eq!(call.decision().unwrap().code, code);
+        assert_eq!(
+            checklist_ids(&pack, &call),
+            ["ck-co-advice", "ck-gas-reference"],
+            "{code}"
+        );
+    }
+    let gas = walk(
+        &pack,
+        "gas-smell",
+        &[
+            ("q-where", option("inside")),
+            ("q-out", AnswerValue::YesNo(true)),
+            ("q-council", AnswerValue::YesNo(false)),
+        ],
+    );
+    assert_eq!(gas.decision().unwrap().code, "UT-GAS-01");
+    assert_eq!(
+        checklist_ids(&pack, &gas),
+        ["ck-gas-advice", "ck-gas-reference"]
+    );
+}
