@@ -241,3 +241,43 @@ fn a_carbon_monoxide_call_is_checked_for_the_carbon_monoxide_advice_not_the_gas_
         ["ck-gas-advice", "ck-gas-reference"]
     );
 }
+
+/// Citations review: the Control of Pollution Act 1974 ss.60–61 is for construction, demolition,
+/// road works and engineering works (s.60(1)), so it is cited only on the building-work noise code;
+/// a pub, club or factory is a statutory nuisance (EPA 1990 s.79) and, at night from licensed
+/// premises, within the Noise Act 1996 (s.2), which does not reach building sites. Sources:
+/// https://legislation.gov.uk/ukpga/1974/40/part/III/crossheading/construction-sites;
+/// https://legislation.gov.uk/ukpga/1996/37/section/2 (docs/sources/council-out-of-hours.md).
+#[test]
+fn building_site_noise_cites_the_control_of_pollution_act_and_a_pub_does_not() {
+    let pack = pack("council-out-of-hours.json");
+    let noisy = |source: &str, node: &str| {
+        walk(
+            &pack,
+            "noise",
+            &[
+                ("q-threat", AnswerValue::YesNo(false)),
+                ("q-source", option(source)),
+                (node, AnswerValue::YesNo(true)),
+            ],
+        )
+    };
+    let site = noisy("construction", "q-works-now");
+    assert_eq!(site.decision().unwrap().code, "EH-NSE-05");
+    assert_eq!(
+        checklist_ids(&pack, &site),
+        ["ck-epa-times", "ck-epa-diary", "ck-copa-site"]
+    );
+    let pub_ = noisy("business", "q-business-now");
+    assert_eq!(pub_.decision().unwrap().code, "EH-NSE-03");
+    let laws = &pack.code("EH-NSE-03").unwrap().legislation;
+    assert!(!laws.iter().any(|l| l == "copa-1974"), "{laws:?}");
+    assert!(laws.iter().any(|l| l == "noise-act-1996"), "{laws:?}");
+    assert!(!pack
+        .code("EH-NSE-05")
+        .unwrap()
+        .legislation
+        .iter()
+        .any(|l| l == "noise-act-1996"));
+    assert!(!checklist_ids(&pack, &pub_).contains(&"ck-copa-site".to_owned()));
+}
