@@ -281,3 +281,26 @@ fn building_site_noise_cites_the_control_of_pollution_act_and_a_pub_does_not() {
         .any(|l| l == "noise-act-1996"));
     assert!(!checklist_ids(&pack, &pub_).contains(&"ck-copa-site".to_owned()));
 }
+
+/// Citations review: a pothole cites the Highways Act 1980 (ss.41, 58), not the Occupiers'
+/// Liability Act 1957, which does not reach people using a public highway (McGeown v NIHE, as
+/// discussed by Exchange Chambers, https://exchangechambers.co.uk/james-kinsey-a-caselaw-update-on-highways-claims-under-the-highways-act-1980);
+/// and the highways checklist asks the handler only for what they can record on the call: when
+/// the caller first saw the defect, not when a crew later made it safe.
+#[test]
+fn a_pothole_cites_the_highways_act_and_asks_only_what_the_call_can_record() {
+    let pack = pack("council-out-of-hours.json");
+    let laws = &pack.code("HW-POT-01").unwrap().legislation;
+    assert_eq!(laws, &["highways-act-1980"]);
+    let time = pack
+        .file()
+        .legislation
+        .iter()
+        .flat_map(|l| &l.checklist)
+        .find(|c| c.id == "ck-hw-time")
+        .unwrap();
+    assert!(time.text.contains("first saw"), "{}", time.text);
+    assert!(!time.text.starts_with(
+        "Record the time the defect or obstruction was reported and when it was made safe"
+    ));
+}
