@@ -304,3 +304,58 @@ fn a_pothole_cites_the_highways_act_and_asks_only_what_the_call_can_record() {
         "Record the time the defect or obstruction was reported and when it was made safe"
     ));
 }
+
+/// A call given `code` directly, as a handler's override does.
+fn coded(pack: &Pack, code: &str, priority: &str) -> Call {
+    let mut call = Call::open(pack, "a", 1);
+    call.apply(
+        pack,
+        1,
+        Command::OverrideCode {
+            code: code.into(),
+            priority: priority.into(),
+            reason: "test".into(),
+        },
+    )
+    .unwrap();
+    call
+}
+
+/// Citations review: the Fire Safety (England) Regulations 2022, regulation 7, require a fault
+/// report to the fire and rescue service only for lifts for firefighters, evacuation lifts and
+/// essential fire-fighting equipment in high-rise residential buildings; fire doors (regulation
+/// 10) and ordinary passenger lifts have no 24-hour report. So the 24-hour items apply on the
+/// communal fire equipment and firefighting-lift codes, and an ordinary lift failure asks whether
+/// the lift is in fact the firefighters' or evacuation lift (then recoded). Source:
+/// https://legislation.gov.uk/uksi/2022/547/regulation/7/made (docs/sources/housing-repairs.md).
+#[test]
+fn the_fire_service_fault_report_items_apply_only_where_regulation_7_does() {
+    let pack = pack("housing-repairs.json");
+    let items = |code: &str, priority: &str| checklist_ids(&pack, &coded(&pack, code, priority));
+    let lift = items("HH-LIFT-01", "U1");
+    assert!(lift.contains(&"fsr-lift-which".to_owned()), "{lift:?}");
+    assert!(
+        !lift.iter().any(|i| i == "fsr-time" || i == "fsr-height"),
+        "{lift:?}"
+    );
+    for code in ["HH-FSB-02", "HH-FSB-04"] {
+        let got = items(code, "E1");
+        assert!(got.contains(&"fsr-time".to_owned()), "{code}: {got:?}");
+        assert!(got.contains(&"fsr-height".to_owned()), "{code}: {got:?}");
+        assert!(
+            !got.contains(&"fsr-lift-which".to_owned()),
+            "{code}: {got:?}"
+        );
+    }
+    let door = items("HH-FSB-01", "E1");
+    assert!(!door.iter().any(|i| i.starts_with("fsr-")), "{door:?}");
+    let fsr = pack
+        .file()
+        .legislation
+        .iter()
+        .find(|l| l.id == "fsr-2022")
+        .unwrap();
+    assert!(fsr
+        .effect
+        .contains("does not cover an ordinary passenger lift"));
+}
