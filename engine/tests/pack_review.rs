@@ -5,6 +5,7 @@
 
 use incident_engine::call::handoff::propose_channel;
 use incident_engine::call::{AnswerValue, Call, Command};
+use incident_engine::pack::LogField;
 use incident_engine::{parse_pack, Pack};
 
 fn pack(name: &str) -> Pack {
@@ -358,4 +359,60 @@ fn the_fire_service_fault_report_items_apply_only_where_regulation_7_does() {
     assert!(fsr
         .effect
         .contains("does not cover an ordinary passenger lift"));
+}
+
+/// Citations review: the Housing Ombudsman's Complaint Handling Code (statutory since 1 April
+/// 2024) was in the pack but cited by no code, so its checklist never reached a call. Whenever a
+/// resident expresses dissatisfaction they must be offered the choice of making a complaint (Code
+/// 1.3), a first report is a service request (1.4), and the repair goes on (FAQ). Every code for
+/// the association's own repairs and services now cites it, its items waiting until the call's
+/// notes show dissatisfaction with the service. Sources: Housing Ombudsman, "Complaint Handling
+/// Code 2024 FAQs", https://www.housing-ombudsman.org.uk/landlords-info/complaint-handling-code/complaint-handling-code-2024-faqs/;
+/// Slough Borough Council's self-assessment quoting the Code's 1.2-1.3 (docs/sources/housing-repairs.md).
+#[test]
+fn a_caller_unhappy_with_the_service_is_offered_a_complaint_and_a_safeguarding_call_is_not() {
+    let pack = pack("housing-repairs.json");
+    let cited: Vec<&str> = pack
+        .file()
+        .codes
+        .iter()
+        .filter(|c| c.legislation.iter().any(|l| l == "ombudsman-code"))
+        .map(|c| c.code.as_str())
+        .collect();
+    assert!(
+        cited.contains(&"HH-LK-01") && cited.contains(&"HH-LIFT-01"),
+        "{cited:?}"
+    );
+    for code in ["HH-SG-01", "HH-SG-02", "HH-DA-01", "HH-PWR-01", "HH-WAT-02"] {
+        assert!(!cited.contains(&code), "{code}");
+    }
+    let mut call = coded(&pack, "HH-LK-01", "E1");
+    let hoc = |call: &Call| {
+        checklist_ids(&pack, call)
+            .into_iter()
+            .filter(|i| i.starts_with("hoc-"))
+            .collect::<Vec<_>>()
+    };
+    // A first report of a leak is a service request: no complaint items.
+    call.apply(
+        &pack,
+        1,
+        Command::SetField {
+            field: LogField::Narrative,
+            value: "Water coming through the kitchen ceiling from the flat above".into(),
+        },
+    )
+    .unwrap();
+    assert!(hoc(&call).is_empty(), "{:?}", hoc(&call));
+    call.apply(
+        &pack,
+        1,
+        Command::SetField {
+            field: LogField::Narrative,
+            value: "Leak reported last week, the plumber didn't turn up and it is still not fixed"
+                .into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(hoc(&call), ["hoc-log", "hoc-explain"]);
 }
