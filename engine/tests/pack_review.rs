@@ -416,3 +416,29 @@ fn a_caller_unhappy_with_the_service_is_offered_a_complaint_and_a_safeguarding_c
     .unwrap();
     assert_eq!(hoc(&call), ["hoc-log", "hoc-explain"]);
 }
+
+/// Citations review: the Regulatory Reform (Fire Safety) Order 2005 does not apply to domestic
+/// premises (art. 6(1)(a)); since the Fire Safety Act 2021 s.1 it covers, in a building with two or
+/// more homes, the structure, external walls, common parts and flat front doors (39 Essex
+/// Chambers, https://www.39essex.com/information-hub/insight/fire-safety-act-2021; Anthony Collins,
+/// https://www.anthonycollins.com/insights/ebriefings/prioritising-building-safety-the-fire-safety-act-2021/).
+/// The fire codes cite it for fires in blocks, so its "record the block and floor" item says what
+/// to record in a house, where the Order does not apply.
+#[test]
+fn the_fire_safety_order_location_item_fits_a_house_fire_too() {
+    let pack = pack("housing-repairs.json");
+    let fso = pack
+        .file()
+        .legislation
+        .iter()
+        .find(|l| l.id == "rrfso-2005")
+        .unwrap();
+    assert!(fso.effect.contains("not a house"), "{}", fso.effect);
+    let item = fso.checklist.iter().find(|c| c.id == "fso-where").unwrap();
+    assert!(
+        item.text.starts_with("In a block of flats"),
+        "{}",
+        item.text
+    );
+    assert!(item.text.contains("In a house"), "{}", item.text);
+}
