@@ -234,10 +234,11 @@ fn a_checklist_item_explained_instead_of_done_no_longer_holds_the_bar() {
     while let NextStep::GiveAdvice { item } = step(&call, &pack) {
         give(&mut call, &pack, &item);
     }
-    assert_eq!(
-        checks(&call),
-        ["ck-hw-location", "ck-hw-time", "ck-ola-facts"]
-    );
+    // Citations review: a pothole no longer cites the Occupiers' Liability Act 1957 (users of a
+    // public highway are not visitors; their claims come under the Highways Act 1980 ss.41 and 58:
+    // Exchange Chambers, https://exchangechambers.co.uk/james-kinsey-a-caselaw-update-on-highways-claims-under-the-highways-act-1980),
+    // so its "facts of any injury" item is gone from a call the tree found had no injury.
+    assert_eq!(checks(&call), ["ck-hw-location", "ck-hw-time"]);
     apply(
         &mut call,
         &pack,
@@ -246,7 +247,7 @@ fn a_checklist_item_explained_instead_of_done_no_longer_holds_the_bar() {
             reason: "Caller did not know the side of the road".into(),
         },
     );
-    assert_eq!(checks(&call), ["ck-hw-time", "ck-ola-facts"]);
+    assert_eq!(checks(&call), ["ck-hw-time"]);
 }
 
 #[test]
