@@ -307,6 +307,24 @@ fn an_escalated_and_declined_call_round_trips_and_continues() {
     );
 }
 
+/// The command a handler gives for what the closing review says is `missing`, in the fewest words.
+/// A missing code has none: it is answered with a close, which is refused.
+fn settle(missing: Missing) -> Command {
+    match missing {
+        Missing::Field(field) => set(field, "as given"),
+        Missing::SafetyNet(question) => safety(&question, false),
+        Missing::Code => Command::Close { prior: vec![] },
+        Missing::Decision(level) => Command::DeclineEscalation {
+            level,
+            why: "Handled on this call".into(),
+        },
+        Missing::Explanation(deviation) => Command::ExplainDeviation {
+            deviation,
+            reason: "Explained at the close".into(),
+        },
+    }
+}
+
 /// A call closed after answering every safety question and filling every field its code needs,
 /// then corrected.
 fn closed_and_corrected() -> Call {
@@ -324,19 +342,9 @@ fn closed_and_corrected() -> Call {
     }
     for missing in call.missing(pack, at, &[]) {
         at += 1_000;
-        let command = match missing {
-            Missing::Field(field) => set(field, "as given"),
-            Missing::Decision(level) => Command::DeclineEscalation {
-                level,
-                why: "Handled on this call".into(),
-            },
-            Missing::Explanation(deviation) => Command::ExplainDeviation {
-                deviation,
-                reason: "Explained at the close".into(),
-            },
-            Missing::Code | Missing::SafetyNet(_) => continue,
-        };
-        call.apply(pack, at, command).unwrap();
+        if !matches!(missing, Missing::Code | Missing::SafetyNet(_)) {
+            call.apply(pack, at, settle(missing)).unwrap();
+        }
     }
     let effects = call
         .apply(pack, at + 1_000, Command::Close { prior: vec![] })
@@ -827,19 +835,7 @@ fn commands(pack: &Pack, call: &Call, step: Step) -> Vec<Command> {
             let mut out: Vec<Command> = call
                 .missing(pack, call.touched_at(), &[])
                 .into_iter()
-                .map(|missing| match missing {
-                    Missing::Field(field) => set(field, "as given"),
-                    Missing::SafetyNet(question) => safety(&question, false),
-                    Missing::Code => Command::Close { prior: vec![] },
-                    Missing::Decision(level) => Command::DeclineEscalation {
-                        level,
-                        why: "Handled on this call".into(),
-                    },
-                    Missing::Explanation(deviation) => Command::ExplainDeviation {
-                        deviation,
-                        reason: "Explained at the close".into(),
-                    },
-                })
+                .map(settle)
                 .collect();
             out.push(Command::Close { prior: vec![] });
             return out;
