@@ -799,6 +799,15 @@ fn a_reply_is_correlated_to_the_command_it_answers() {
 // Refusals
 // ---------------------------------------------------------------------------------------------
 
+/// The JSON paths of a refusal's problems, in order.
+fn paths_of(rejection: &Rejection) -> Vec<&str> {
+    rejection
+        .problems()
+        .iter()
+        .map(|p| p.path.as_str())
+        .collect()
+}
+
 /// Offers `text` to `session`: it must be refused with `code`, change nothing, and produce an
 /// `error` event, correlated when `correlated`, that repeats none of [`SECRET`].
 fn refused(session: &mut HostSession, text: &str, code: &str, correlated: bool) -> Rejection {
@@ -831,38 +840,33 @@ fn an_unknown_type_is_refused_and_not_acted_on() {
     refused(&mut session, &text, "unknown_type", true);
 }
 
-#[test]
-fn an_invalid_payload_names_every_path_and_no_value() {
-    let mut session = open();
-    let text = message(
-        &session,
-        2,
-        "configure",
-        json!({
-            "agent_id": 42,
-            "role": SECRET,
-            "locale": SECRET,
-            "z_index": -1,
-            "theme": { "--idk-accent": 7 },
-            SECRET: true
-        }),
-        None,
-    );
-    let rejection = refused(&mut session, &text, "invalid_payload", true);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
+/// A configure payload wrong in five fields, with `accent` as its theme's accent, and a field
+/// that is not part of the protocol; [`SECRET`] stands in two values and a key.
+fn bad_configure(accent: Value) -> Value {
+    json!({
+        "agent_id": 42,
+        "role": SECRET,
+        "locale": SECRET,
+        "z_index": -1,
+        "theme": { "--idk-accent": accent },
+        SECRET: true
+    })
+}
+
+/// Checks the refusal of a [`bad_configure`] payload read at `at` (`$.payload` in a message, `$`
+/// alone): a problem at the payload and at each wrong field, in order, and the words for the
+/// command and the agent id. Gives back the refusal's text.
+fn bad_configure_refused(rejection: &Rejection, at: &str) -> String {
+    let under = |field: &str| format!("{at}.{field}");
     assert_eq!(
-        paths,
+        paths_of(rejection),
         vec![
-            "$.payload",
-            "$.payload.agent_id",
-            "$.payload.role",
-            "$.payload.locale",
-            "$.payload.theme['--idk-accent']",
-            "$.payload.z_index"
+            at,
+            &under("agent_id"),
+            &under("role"),
+            &under("locale"),
+            &under("theme['--idk-accent']"),
+            &under("z_index"),
         ]
     );
     let text = rejection.to_string();
@@ -871,9 +875,18 @@ fn an_invalid_payload_names_every_path_and_no_value() {
         "{text}"
     );
     assert!(
-        text.contains("$.payload.agent_id: must be text, not a number"),
+        text.contains(&format!("{at}.agent_id: must be text, not a number")),
         "{text}"
     );
+    text
+}
+
+#[test]
+fn an_invalid_payload_names_every_path_and_no_value() {
+    let mut session = open();
+    let text = message(&session, 2, "configure", bad_configure(json!(7)), None);
+    let rejection = refused(&mut session, &text, "invalid_payload", true);
+    let text = bad_configure_refused(&rejection, "$.payload");
     assert!(
         text.contains("$.payload.role: must be one of handler, supervisor, trainee, assessor"),
         "{text}"
@@ -1149,24 +1162,14 @@ fn envelope_problems_are_located_without_values() {
     value["seq"] = json!(0);
     value["correlation"] = json!(SECRET);
     let rejection = refused(&mut session, &value.to_string(), "invalid_envelope", true);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
-    assert_eq!(paths, vec!["$", "$.correlation", "$.seq"]);
+    assert_eq!(paths_of(&rejection), vec!["$", "$.correlation", "$.seq"]);
     let mut value: Value =
         serde_json::from_str(&message(&session, 2, "teardown", json!({}), None)).unwrap();
     value["id"] = json!(SECRET);
     value["seq"] = json!(MAX_SEQ + 1);
     value["payload"] = json!([SECRET]);
     let rejection = refused(&mut session, &value.to_string(), "invalid_envelope", false);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
-    assert_eq!(paths, vec!["$.id", "$.seq", "$.payload"]);
+    assert_eq!(paths_of(&rejection), vec!["$.id", "$.seq", "$.payload"]);
 }
 
 #[test]
@@ -1475,42 +1478,11 @@ fn a_bare_command_is_read_as_the_same_command_in_a_message() {
 
 #[test]
 fn a_bare_command_with_a_bad_payload_names_every_path_from_the_payload_and_no_value() {
-    let payload = json!({
-        "agent_id": 42,
-        "role": SECRET,
-        "locale": SECRET,
-        "z_index": -1,
-        "theme": { "--idk-accent": format!("url(\"{SECRET}\")") },
-        SECRET: true
-    });
+    let payload = bad_configure(json!(format!("url(\"{SECRET}\")")));
     let rejection = read_bare_command("configure", &payload.to_string()).unwrap_err();
     assert_eq!(rejection.code(), "invalid_payload");
     assert_eq!(rejection.correlation, None);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
-    assert_eq!(
-        paths,
-        vec![
-            "$",
-            "$.agent_id",
-            "$.role",
-            "$.locale",
-            "$.theme['--idk-accent']",
-            "$.z_index"
-        ]
-    );
-    let text = rejection.to_string();
-    assert!(
-        text.starts_with("The \"configure\" command was not acted on: "),
-        "{text}"
-    );
-    assert!(
-        text.contains("$.agent_id: must be text, not a number"),
-        "{text}"
-    );
+    let text = bad_configure_refused(&rejection, "$");
     assert!(
         text.contains("$.theme['--idk-accent']: uses url()"),
         "{text}"
@@ -1787,12 +1759,7 @@ fn configure_takes_the_name_callers_hear_and_refuses_a_bad_one() {
     for bad in [json!(""), json!(7), json!("x".repeat(129))] {
         let rejection =
             read(json!({ "agent_id": "a", "agent_name": bad, "role": "handler" })).unwrap_err();
-        let paths: Vec<&str> = rejection
-            .problems()
-            .iter()
-            .map(|p| p.path.as_str())
-            .collect();
-        assert_eq!(paths, ["$.agent_name"], "{bad}");
+        assert_eq!(paths_of(&rejection), ["$.agent_name"], "{bad}");
     }
 }
 
