@@ -47,6 +47,17 @@ fn message(
     payload: Value,
     correlation: Option<&str>,
 ) -> String {
+    message_value(session, seq, kind, payload, correlation).to_string()
+}
+
+/// [`message`] as a JSON value, to be spoilt before it is sent.
+fn message_value(
+    session: &HostSession,
+    seq: u64,
+    kind: &str,
+    payload: Value,
+    correlation: Option<&str>,
+) -> Value {
     json!({
         "protocol": "incident-desk",
         "version": 1,
@@ -58,7 +69,6 @@ fn message(
         "type": kind,
         "payload": payload,
     })
-    .to_string()
 }
 
 /// A welcomed session; the host's next `seq` is 2.
@@ -986,14 +996,13 @@ fn missing_fields_and_wrong_kinds_in_each_command_are_located() {
 #[test]
 fn the_wrong_protocol_or_version_is_refused_whole() {
     let mut session = open();
-    let mut value: Value = serde_json::from_str(&message(
+    let mut value = message_value(
         &session,
         2,
         "context.set",
         json!({ "caller_number": SECRET }),
         None,
-    ))
-    .unwrap();
+    );
     value["protocol"] = json!("incident-desk-2");
     refused(&mut session, &value.to_string(), "wrong_protocol", true);
     value["protocol"] = json!("incident-desk");
@@ -1015,14 +1024,13 @@ fn the_wrong_protocol_or_version_is_refused_whole() {
 #[test]
 fn another_session_or_instance_is_refused() {
     let mut session = open();
-    let mut value: Value = serde_json::from_str(&message(
+    let mut value = message_value(
         &session,
         2,
         "context.set",
         json!({ "contact_ref": SECRET }),
         None,
-    ))
-    .unwrap();
+    );
     let good = value.clone();
     value["session"] = json!("an-earlier-page");
     refused(&mut session, &value.to_string(), "wrong_session", true);
@@ -1156,15 +1164,13 @@ fn text_that_is_not_ours_is_refused_as_foreign() {
 #[test]
 fn envelope_problems_are_located_without_values() {
     let mut session = open();
-    let mut value: Value =
-        serde_json::from_str(&message(&session, 2, "teardown", json!({}), None)).unwrap();
+    let mut value = message_value(&session, 2, "teardown", json!({}), None);
     value[SECRET] = json!(SECRET);
     value["seq"] = json!(0);
     value["correlation"] = json!(SECRET);
     let rejection = refused(&mut session, &value.to_string(), "invalid_envelope", true);
     assert_eq!(paths_of(&rejection), vec!["$", "$.correlation", "$.seq"]);
-    let mut value: Value =
-        serde_json::from_str(&message(&session, 2, "teardown", json!({}), None)).unwrap();
+    let mut value = message_value(&session, 2, "teardown", json!({}), None);
     value["id"] = json!(SECRET);
     value["seq"] = json!(MAX_SEQ + 1);
     value["payload"] = json!([SECRET]);
@@ -1673,7 +1679,7 @@ proptest! {
     ) {
         let mut session = open();
         let (kind, payload) = examples().swap_remove(example);
-        let mut value: Value = serde_json::from_str(&message(&session, 2, kind, payload, None)).unwrap();
+        let mut value = message_value(&session, 2, kind, payload, None);
         if in_payload {
             if let Some(p) = value["payload"].as_object_mut() {
                 p.insert(field.to_owned(), replacement);
