@@ -233,21 +233,27 @@ fn origins_that_are_not_exact_are_refused_with_the_reason() {
     );
 }
 
+/// The allow list of `entries`, which must be refused: each bad entry's index and problem, and
+/// the refusal's text.
+fn bad_entries(entries: &[&str]) -> (Vec<(usize, OriginError)>, String) {
+    let error = AllowList::parse(entries).unwrap_err();
+    let found = error
+        .problems
+        .iter()
+        .map(|p| (p.index, p.error.clone()))
+        .collect();
+    (found, error.to_string())
+}
+
 #[test]
 fn the_allow_list_reports_every_bad_entry_with_its_index() {
-    let error = AllowList::parse(&[
+    let (found, text) = bad_entries(&[
         "https://crm.example",
         "*",
         "https://eu.crm.example",
         "https://crm.example/",
         "null",
-    ])
-    .unwrap_err();
-    let found: Vec<(usize, OriginError)> = error
-        .problems
-        .iter()
-        .map(|p| (p.index, p.error.clone()))
-        .collect();
+    ]);
     assert_eq!(
         found,
         vec![
@@ -256,7 +262,6 @@ fn the_allow_list_reports_every_bad_entry_with_its_index() {
             (4, OriginError::Null)
         ]
     );
-    let text = error.to_string();
     assert!(
         text.contains("entry [1]: wildcards are not allowed"),
         "{text}"
@@ -266,7 +271,7 @@ fn the_allow_list_reports_every_bad_entry_with_its_index() {
 
 #[test]
 fn the_allow_list_takes_plain_http_only_for_this_machine() {
-    let error = AllowList::parse(&[
+    let (found, text) = bad_entries(&[
         "https://crm.example.org",
         "http://crm.example.org",
         "http://10.0.0.5:8080",
@@ -275,22 +280,14 @@ fn the_allow_list_takes_plain_http_only_for_this_machine() {
         "http://localhost:3000",
         "http://desk.localhost",
         "http://[::1]:8080",
-    ])
-    .unwrap_err();
-    let found: Vec<(usize, OriginError)> = error
-        .problems
-        .iter()
-        .map(|p| (p.index, p.error.clone()))
-        .collect();
+    ]);
     assert_eq!(
         found,
         vec![(1, OriginError::Insecure), (2, OriginError::Insecure)]
     );
     assert!(
-        error
-            .to_string()
-            .contains("entry [1]: a host origin must use https"),
-        "{error}"
+        text.contains("entry [1]: a host origin must use https"),
+        "{text}"
     );
     let loopback = AllowList::parse(&[
         "http://127.0.0.1:4173",
