@@ -5,38 +5,13 @@
 
 use incident_engine::call::handoff::propose_channel;
 use incident_engine::call::{AnswerValue, Call, Command};
-use incident_engine::{parse_pack, Pack};
 
-fn pack(name: &str) -> Pack {
-    let path = format!("{}/../packs/{name}", env!("CARGO_MANIFEST_DIR"));
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn walk(pack: &Pack, tree: &str, answers: &[(&str, AnswerValue)]) -> Call {
-    let mut call = Call::open(pack, "a", 1);
-    call.apply(pack, 1, Command::ChooseTree { tree: tree.into() })
-        .unwrap();
-    for (node, value) in answers {
-        call.apply(
-            pack,
-            1,
-            Command::Answer {
-                node: (*node).into(),
-                value: value.clone(),
-            },
-        )
-        .unwrap();
-    }
-    call
-}
-
-fn option(id: &str) -> AnswerValue {
-    AnswerValue::Option(id.into())
-}
+mod support;
+use support::{advice_set, council, housing, option, walk};
 
 #[test]
 fn rising_flood_water_with_nobody_in_danger_is_urgent_but_not_told_to_dial_999() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let inside = [
         ("q-where", option("inside")),
         ("q-inside", option("living")),
@@ -68,7 +43,7 @@ fn rising_flood_water_with_nobody_in_danger_is_urgent_but_not_told_to_dial_999()
 
 #[test]
 fn a_gas_caller_still_inside_is_told_to_open_the_windows_before_leaving() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let call = walk(&pack, "gas-smell", &[("q-where", option("inside"))]);
     let due = call.advice_due(&pack);
     let windows = due.iter().position(|i| *i == "adv-gas-windows").unwrap();
@@ -78,7 +53,7 @@ fn a_gas_caller_still_inside_is_told_to_open_the_windows_before_leaving() {
 
 #[test]
 fn a_council_handoff_to_someone_not_on_the_radio_is_proposed_by_phone() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let every: Vec<String> = pack.file().channels.iter().map(|c| c.id.clone()).collect();
     // A P1 call, to the Emergency Duty Team (not a unit): the phone, never the operations radio.
     let call = walk(
@@ -112,7 +87,7 @@ fn a_council_handoff_to_someone_not_on_the_radio_is_proposed_by_phone() {
 
 #[test]
 fn a_housing_safeguarding_handoff_is_never_proposed_on_the_contractor_portal() {
-    let pack = pack("housing-repairs.json");
+    let pack = housing();
     let every: Vec<String> = pack.file().channels.iter().map(|c| c.id.clone()).collect();
     for code in ["HH-SG-01", "HH-SG-02", "HH-DA-01"] {
         let mut call = Call::open(&pack, "a", 1);
@@ -142,31 +117,19 @@ fn a_housing_safeguarding_handoff_is_never_proposed_on_the_contractor_portal() {
 
 #[test]
 fn a_private_leak_is_signposted_without_saying_it_was_passed_on() {
-    let pack = pack("council-out-of-hours.json");
-    let set = pack
-        .file()
-        .advice
-        .sets
-        .iter()
-        .find(|s| s.id == "set-leak-private")
-        .unwrap();
+    let pack = council();
+    let set = advice_set(&pack, "set-leak-private");
     assert!(!set.items.iter().any(|i| i == "adv-gen-data"), "{set:?}");
     assert!(set.items.iter().any(|i| i == "adv-leak-private-who"));
     assert!(set.limits.iter().any(|l| l == "lim-electrics-safe"));
     // A carer's breakdown needs the caller's name and number: never "you don't have to give it".
-    let care = pack
-        .file()
-        .advice
-        .sets
-        .iter()
-        .find(|s| s.id == "set-care-breakdown")
-        .unwrap();
+    let care = advice_set(&pack, "set-care-breakdown");
     assert!(!care.items.iter().any(|i| i == "adv-sga-name"), "{care:?}");
 }
 
 #[test]
 fn water_in_the_living_areas_gets_the_electrics_and_upstairs_advice_before_more_questions() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let call = walk(
         &pack,
         "flooding",
