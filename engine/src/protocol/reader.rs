@@ -407,40 +407,29 @@ pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
     if unknown_type {
         return refuse(RejectReason::UnknownType);
     }
-    match (
-        message_id,
-        correlation,
-        session,
-        instance,
-        seq,
-        kind,
-        payload,
-    ) {
-        (
-            Some(id),
-            Some(correlation),
-            Some(session),
-            Some(instance),
-            Some(seq),
-            Some(kind),
-            Some(payload),
-        ) => Ok(Head {
-            id,
-            correlation,
-            session,
-            instance,
-            seq,
-            kind,
-            payload,
-        }),
-        // Every None above reported a problem; this is only reached if that ever changed.
-        _ => refuse(RejectReason::InvalidEnvelope {
-            problems: vec![FieldProblem {
-                path: "$".to_owned(),
-                message: "is not a complete envelope".to_owned(),
-            }],
-        }),
-    }
+    let head = || {
+        Some(Head {
+            id: message_id?,
+            correlation: correlation?,
+            session: session?,
+            instance: instance?,
+            seq: seq?,
+            kind: kind?,
+            payload: payload?,
+        })
+    };
+    // Every None above reported a problem; the refusal is only reached if that ever changed.
+    head().map_or_else(
+        || {
+            refuse(RejectReason::InvalidEnvelope {
+                problems: vec![FieldProblem {
+                    path: "$".to_owned(),
+                    message: "is not a complete envelope".to_owned(),
+                }],
+            })
+        },
+        Ok,
+    )
 }
 
 /// The command in a message's `payload`, or every problem with it.
