@@ -31,6 +31,32 @@ fn set(field: LogField, value: &str) -> Command {
     }
 }
 
+/// Chooses `tree` and gives `answers` in order, all at T0; each must be accepted.
+fn walk<'a>(
+    pack: &Pack,
+    call: &mut Call,
+    tree: &str,
+    answers: impl IntoIterator<Item = (&'a str, AnswerValue)>,
+) {
+    call.apply(pack, T0, choose(tree)).unwrap();
+    for (node, value) in answers {
+        call.apply(pack, T0, answer(node, value)).unwrap();
+    }
+}
+
+/// Walks the gas tree to a smell in the street, with no one unwell.
+fn gas_in_the_street(pack: &Pack, call: &mut Call) {
+    walk(
+        pack,
+        call,
+        "gas-smell",
+        [
+            ("q-where", AnswerValue::Option("outside".into())),
+            ("q-street", AnswerValue::YesNo(false)),
+        ],
+    );
+}
+
 #[test]
 fn opening_records_the_pack_and_the_handler() {
     let pack = council();
@@ -152,16 +178,12 @@ fn answering_a_question_not_asked_is_refused() {
 fn number_answers_follow_their_branches_and_stay_in_range() {
     let pack = fixture();
     let mut call = Call::open(&pack, "a", T0);
-    call.apply(
+    walk(
         &pack,
-        T0,
-        Command::ChooseTree {
-            tree: "flooding".into(),
-        },
-    )
-    .unwrap();
-    call.apply(&pack, T0, answer("q1", AnswerValue::YesNo(true)))
-        .unwrap();
+        &mut call,
+        "flooding",
+        [("q1", AnswerValue::YesNo(true))],
+    );
     assert!(matches!(
         call.apply(&pack, T0, answer("q2", AnswerValue::Number(301.0))),
         Err(Refusal::AnswerDoesNotFit { .. })
@@ -171,21 +193,15 @@ fn number_answers_follow_their_branches_and_stay_in_range() {
     assert_eq!(call.decision().unwrap().priority, "P1");
 
     let mut shallow = Call::open(&pack, "a", T0);
-    shallow
-        .apply(
-            &pack,
-            T0,
-            Command::ChooseTree {
-                tree: "flooding".into(),
-            },
-        )
-        .unwrap();
-    shallow
-        .apply(&pack, T0, answer("q1", AnswerValue::YesNo(true)))
-        .unwrap();
-    shallow
-        .apply(&pack, T0, answer("q2", AnswerValue::Number(10.0)))
-        .unwrap();
+    walk(
+        &pack,
+        &mut shallow,
+        "flooding",
+        [
+            ("q1", AnswerValue::YesNo(true)),
+            ("q2", AnswerValue::Number(10.0)),
+        ],
+    );
     assert_eq!(shallow.decision().unwrap().priority, "P2");
 }
 
@@ -231,24 +247,16 @@ fn overriding_the_code_needs_a_reason_and_real_ids() {
 fn free_text_advice_over_a_limit_is_refused_with_the_rule_and_the_approved_wording() {
     let pack = council();
     let mut call = Call::open(&pack, "a", T0);
-    call.apply(
+    walk(
         &pack,
-        T0,
-        Command::ChooseTree {
-            tree: "gas-smell".into(),
-        },
-    )
-    .unwrap();
-    call.apply(
-        &pack,
-        T0,
-        answer("q-where", AnswerValue::Option("inside".into())),
-    )
-    .unwrap();
-    call.apply(&pack, T0, answer("q-out", AnswerValue::YesNo(true)))
-        .unwrap();
-    call.apply(&pack, T0, answer("q-council", AnswerValue::YesNo(false)))
-        .unwrap();
+        &mut call,
+        "gas-smell",
+        [
+            ("q-where", AnswerValue::Option("inside".into())),
+            ("q-out", AnswerValue::YesNo(true)),
+            ("q-council", AnswerValue::YesNo(false)),
+        ],
+    );
     let refused = call.apply(
         &pack,
         T0,
@@ -343,22 +351,7 @@ fn closing_lists_what_is_missing_then_completes_and_refuses_more() {
         call.apply(&pack, T0, Command::Close { prior: vec![] }),
         Err(Refusal::MissingFields(vec![Missing::Code]))
     );
-    call.apply(
-        &pack,
-        T0,
-        Command::ChooseTree {
-            tree: "gas-smell".into(),
-        },
-    )
-    .unwrap();
-    call.apply(
-        &pack,
-        T0,
-        answer("q-where", AnswerValue::Option("outside".into())),
-    )
-    .unwrap();
-    call.apply(&pack, T0, answer("q-street", AnswerValue::YesNo(false)))
-        .unwrap();
+    gas_in_the_street(&pack, &mut call);
     call.apply(&pack, T0, set(LogField::CallerName, "Sam Taylor"))
         .unwrap();
     let Err(Refusal::MissingFields(missing)) =
@@ -541,22 +534,7 @@ fn compliance_lists_missing_mandatory_advice_and_checklist_items_until_done() {
         call.compliance(&pack),
         vec![ComplianceIssue::TreeNotCompleted]
     );
-    call.apply(
-        &pack,
-        T0,
-        Command::ChooseTree {
-            tree: "gas-smell".into(),
-        },
-    )
-    .unwrap();
-    call.apply(
-        &pack,
-        T0,
-        answer("q-where", AnswerValue::Option("outside".into())),
-    )
-    .unwrap();
-    call.apply(&pack, T0, answer("q-street", AnswerValue::YesNo(false)))
-        .unwrap();
+    gas_in_the_street(&pack, &mut call);
     assert_eq!(
         call.compliance(&pack),
         vec![
@@ -730,21 +708,16 @@ fn safety(question: &str, yes: bool) -> Command {
 
 /// Walks the noise tree to a business that is noisy now: EH-NSE-03, priority P3.
 fn noisy_business(pack: &Pack, call: &mut Call) {
-    call.apply(
+    walk(
         pack,
-        T0,
-        Command::ChooseTree {
-            tree: "noise".into(),
-        },
-    )
-    .unwrap();
-    for (node, value) in [
-        ("q-threat", AnswerValue::YesNo(false)),
-        ("q-source", AnswerValue::Option("business".into())),
-        ("q-business-now", AnswerValue::YesNo(true)),
-    ] {
-        call.apply(pack, T0, answer(node, value)).unwrap();
-    }
+        call,
+        "noise",
+        [
+            ("q-threat", AnswerValue::YesNo(false)),
+            ("q-source", AnswerValue::Option("business".into())),
+            ("q-business-now", AnswerValue::YesNo(true)),
+        ],
+    );
 }
 
 #[test]

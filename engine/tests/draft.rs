@@ -307,6 +307,24 @@ fn an_escalated_and_declined_call_round_trips_and_continues() {
     );
 }
 
+/// The command a handler gives for what the closing review says is `missing`, in the fewest words.
+/// A missing code has none: it is answered with a close, which is refused.
+fn settle(missing: Missing) -> Command {
+    match missing {
+        Missing::Field(field) => set(field, "as given"),
+        Missing::SafetyNet(question) => safety(&question, false),
+        Missing::Code => Command::Close { prior: vec![] },
+        Missing::Decision(level) => Command::DeclineEscalation {
+            level,
+            why: "Handled on this call".into(),
+        },
+        Missing::Explanation(deviation) => Command::ExplainDeviation {
+            deviation,
+            reason: "Explained at the close".into(),
+        },
+    }
+}
+
 /// A call closed after answering every safety question and filling every field its code needs,
 /// then corrected.
 fn closed_and_corrected() -> Call {
@@ -324,19 +342,9 @@ fn closed_and_corrected() -> Call {
     }
     for missing in call.missing(pack, at, &[]) {
         at += 1_000;
-        let command = match missing {
-            Missing::Field(field) => set(field, "as given"),
-            Missing::Decision(level) => Command::DeclineEscalation {
-                level,
-                why: "Handled on this call".into(),
-            },
-            Missing::Explanation(deviation) => Command::ExplainDeviation {
-                deviation,
-                reason: "Explained at the close".into(),
-            },
-            Missing::Code | Missing::SafetyNet(_) => continue,
-        };
-        call.apply(pack, at, command).unwrap();
+        if !matches!(missing, Missing::Code | Missing::SafetyNet(_)) {
+            call.apply(pack, at, settle(missing)).unwrap();
+        }
     }
     let effects = call
         .apply(pack, at + 1_000, Command::Close { prior: vec![] })
@@ -396,6 +404,18 @@ fn restore(value: &Value) -> Result<Call, DraftError> {
 
 fn paths_of(error: &DraftError) -> Vec<&str> {
     error.problems().iter().map(|p| p.path.as_str()).collect()
+}
+
+/// Restores `draft`, which must be refused with its problems at `paths` (these, in this order)
+/// and, for each `(index, message)` in `messages`, problem `index` saying `message`. Gives back the
+/// refusal for any further check.
+fn refused_at(draft: &Value, paths: &[&str], messages: &[(usize, &str)]) -> DraftError {
+    let error = restore(draft).unwrap_err();
+    assert_eq!(paths_of(&error), paths);
+    for &(index, message) in messages {
+        assert_eq!(error.problems()[index].message, message);
+    }
+    error
 }
 
 #[test]
@@ -489,14 +509,10 @@ fn a_tree_the_pack_lacks_is_refused_where_it_is_named() {
     let chosen = event_index(&draft, "tree_chosen");
     draft["tree"] = json!("sinkholes");
     draft["log"][chosen]["what"]["tree"] = json!("sinkholes");
-    let error = restore(&draft).unwrap_err();
-    assert_eq!(
-        paths_of(&error),
-        [format!("log[{chosen}].what.tree").as_str(), "tree"]
-    );
-    assert_eq!(
-        error.problems()[1].message,
-        "there is no decision tree \"sinkholes\" in this pack"
+    let error = refused_at(
+        &draft,
+        &[format!("log[{chosen}].what.tree").as_str(), "tree"],
+        &[(1, "there is no decision tree \"sinkholes\" in this pack")],
     );
     assert_eq!(error.title(), "Saved call does not fit the pack");
 }
@@ -508,18 +524,17 @@ fn a_question_the_tree_lacks_is_refused_at_current_answers_and_log() {
     draft["current"] = json!("q-colour");
     draft["answers"][0]["node"] = json!("q-there");
     draft["log"][answered]["what"]["node"] = json!("q-there");
-    let error = restore(&draft).unwrap_err();
-    assert_eq!(
-        paths_of(&error),
-        [
+    refused_at(
+        &draft,
+        &[
             format!("log[{answered}].what.node").as_str(),
             "current",
-            "answers[0].node"
-        ]
-    );
-    assert_eq!(
-        error.problems()[1].message,
-        "there is no question \"q-colour\" in decision tree \"flooding\""
+            "answers[0].node",
+        ],
+        &[(
+            1,
+            "there is no question \"q-colour\" in decision tree \"flooding\"",
+        )],
     );
 }
 
@@ -539,23 +554,18 @@ fn a_code_and_a_priority_the_pack_lacks_are_refused_each_at_its_path() {
     draft["log"][coded]["what"]["code"] = json!("UT-GAS-99");
     draft["decision"]["priority"] = json!("P0");
     draft["log"][coded]["what"]["priority"] = json!("P0");
-    let error = restore(&draft).unwrap_err();
-    assert_eq!(
-        paths_of(&error),
-        [
+    refused_at(
+        &draft,
+        &[
             format!("log[{coded}].what.code").as_str(),
             &format!("log[{coded}].what.priority"),
             "decision.code",
-            "decision.priority"
-        ]
-    );
-    assert_eq!(
-        error.problems()[2].message,
-        "there is no incident code \"UT-GAS-99\" in this pack"
-    );
-    assert_eq!(
-        error.problems()[3].message,
-        "there is no priority \"P0\" in this pack"
+            "decision.priority",
+        ],
+        &[
+            (2, "there is no incident code \"UT-GAS-99\" in this pack"),
+            (3, "there is no priority \"P0\" in this pack"),
+        ],
     );
 }
 
@@ -565,23 +575,21 @@ fn a_safety_question_the_pack_lacks_and_state_that_disagrees_with_the_log_are_re
     draft["safety"]["sn-aliens"] = json!(true);
     draft["fields"]["caller_name"] = json!("Someone else");
     draft["closed"] = json!(true);
-    let error = restore(&draft).unwrap_err();
-    assert_eq!(
-        paths_of(&error),
-        [
+    refused_at(
+        &draft,
+        &[
             "fields.caller_name",
             "safety.sn-aliens",
             "safety.sn-aliens",
-            "closed"
-        ]
-    );
-    assert_eq!(
-        error.problems()[1].message,
-        "there is no safety-net question \"sn-aliens\" in this pack"
-    );
-    assert_eq!(
-        error.problems()[3].message,
-        "the call is marked closed but its log has no closing"
+            "closed",
+        ],
+        &[
+            (
+                1,
+                "there is no safety-net question \"sn-aliens\" in this pack",
+            ),
+            (3, "the call is marked closed but its log has no closing"),
+        ],
     );
 }
 
@@ -827,19 +835,7 @@ fn commands(pack: &Pack, call: &Call, step: Step) -> Vec<Command> {
             let mut out: Vec<Command> = call
                 .missing(pack, call.touched_at(), &[])
                 .into_iter()
-                .map(|missing| match missing {
-                    Missing::Field(field) => set(field, "as given"),
-                    Missing::SafetyNet(question) => safety(&question, false),
-                    Missing::Code => Command::Close { prior: vec![] },
-                    Missing::Decision(level) => Command::DeclineEscalation {
-                        level,
-                        why: "Handled on this call".into(),
-                    },
-                    Missing::Explanation(deviation) => Command::ExplainDeviation {
-                        deviation,
-                        reason: "Explained at the close".into(),
-                    },
-                })
+                .map(settle)
                 .collect();
             out.push(Command::Close { prior: vec![] });
             return out;

@@ -7,46 +7,16 @@ use std::collections::BTreeSet;
 use incident_engine::call::{AnswerValue, Call, Command};
 use incident_engine::pack::advice::check_advice;
 use incident_engine::pack::{
-    AdviceKind, AdviceLimit, AdviceSet, Answer, DecisionTree, IncidentCode, Next, Outcome,
-    TriggerCondition,
+    AdviceKind, AdviceLimit, AdviceSet, Answer, IncidentCode, Next, Outcome, TriggerCondition,
 };
 use incident_engine::Pack;
 
 mod support;
-use support::council;
-
-const T0: u64 = 1_800_000_000_000;
+use support::{advice_set as set, advice_text, code, council, limits_for, outcome, tree, T0};
 
 /// The generic code that carries nothing but the 999 advice: no tree outcome may end in it.
 const GENERIC_999: &str = "EM-999-01";
 const DIAL_999: &str = "adv-gen-999-dial";
-
-fn tree<'p>(pack: &'p Pack, id: &str) -> &'p DecisionTree {
-    pack.tree(id)
-        .unwrap_or_else(|| panic!("no tree {id} in the council pack"))
-}
-
-fn outcome<'p>(pack: &'p Pack, tree_id: &str, id: &str) -> &'p Outcome {
-    tree(pack, tree_id)
-        .outcomes
-        .iter()
-        .find(|o| o.id == id)
-        .unwrap_or_else(|| panic!("no outcome {id} in tree {tree_id}"))
-}
-
-fn code<'p>(pack: &'p Pack, code: &str) -> &'p IncidentCode {
-    pack.code(code)
-        .unwrap_or_else(|| panic!("no code {code} in the council pack"))
-}
-
-fn set<'p>(pack: &'p Pack, id: &str) -> &'p AdviceSet {
-    pack.file()
-        .advice
-        .sets
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no advice set {id}"))
-}
 
 /// The advice set an outcome gives: its own, or its code's.
 fn outcome_set<'p>(pack: &'p Pack, o: &'p Outcome) -> &'p AdviceSet {
@@ -58,29 +28,8 @@ fn outcome_set<'p>(pack: &'p Pack, o: &'p Outcome) -> &'p AdviceSet {
     set(pack, id)
 }
 
-fn item_text<'p>(pack: &'p Pack, id: &str) -> &'p str {
-    &pack
-        .file()
-        .advice
-        .items
-        .iter()
-        .find(|i| i.id == id)
-        .unwrap_or_else(|| panic!("no advice item {id}"))
-        .text
-}
-
 fn set_texts<'p>(pack: &'p Pack, s: &'p AdviceSet) -> Vec<&'p str> {
-    s.items.iter().map(|i| item_text(pack, i)).collect()
-}
-
-/// The limits in force with an advice set: those that apply everywhere, and the set's own.
-fn limits_for<'p>(pack: &'p Pack, s: &AdviceSet) -> Vec<&'p AdviceLimit> {
-    pack.file()
-        .advice
-        .limits
-        .iter()
-        .filter(|l| l.everywhere || s.limits.contains(&l.id))
-        .collect()
+    s.items.iter().map(|i| advice_text(pack, i)).collect()
 }
 
 fn everywhere(pack: &Pack) -> Vec<&AdviceLimit> {
@@ -272,7 +221,10 @@ fn the_more_serious_outcome_keeps_what_its_sibling_carries() {
         ("flooding", "o-river-major", "o-river-homes", true),
     ];
     for (t, serious, sibling, advice) in pairs {
-        let (s, o) = (outcome(&pack, t, serious), outcome(&pack, t, sibling));
+        let (s, o) = (
+            outcome(tree(&pack, t), serious),
+            outcome(tree(&pack, t), sibling),
+        );
         let (sc, oc) = (code(&pack, &s.code), code(&pack, &o.code));
         for org in &oc.notify {
             assert!(sc.notify.contains(org), "{t}/{serious} drops notify {org}");
@@ -366,12 +318,12 @@ fn nothing_in_the_pack_transfers_or_connects_a_caller_to_999() {
             assert!(!lower.contains(phrase), "{text}");
         }
     }
-    let dial = item_text(&pack, DIAL_999);
+    let dial = advice_text(&pack, DIAL_999);
     assert!(
         dial.contains("hang up") && dial.contains("dial 999"),
         "{dial}"
     );
-    let for_you = item_text(&pack, "adv-gen-999-for-you");
+    let for_you = advice_text(&pack, "adv-gen-999-for-you");
     assert!(
         for_you.contains("I will call 999 for you") && for_you.contains("stay with you"),
         "{for_you}"
@@ -386,7 +338,7 @@ fn nothing_in_the_pack_transfers_or_connects_a_caller_to_999() {
 #[test]
 fn the_meter_advice_says_not_in_a_cellar_or_basement() {
     let pack = council();
-    let meter = item_text(&pack, "adv-gas-meter");
+    let meter = advice_text(&pack, "adv-gas-meter");
     assert!(
         meter.contains("cellar") && meter.contains("basement"),
         "{meter}"
@@ -435,7 +387,7 @@ fn the_gas_tree_shows_the_words_to_say_first_before_any_question_or_code() {
         due.contains(&"adv-co-air") && due.contains(&"adv-co-symptoms"),
         "{due:?}"
     );
-    assert!(item_text(&pack, "adv-co-air").contains("fresh air"));
+    assert!(advice_text(&pack, "adv-co-air").contains("fresh air"));
 }
 
 #[test]
@@ -527,7 +479,7 @@ fn no_approved_advice_breaks_a_limit_in_force_with_it() {
     for s in &pack.file().advice.sets {
         let limits = limits_for(&pack, s);
         for i in &s.items {
-            let text = item_text(&pack, i);
+            let text = advice_text(&pack, i);
             if let Some(breach) = check_advice(text, limits.iter().copied()).first() {
                 panic!(
                     "{}: {i} breaks {} ({:?}): {text}",
@@ -542,7 +494,7 @@ fn no_approved_advice_breaks_a_limit_in_force_with_it() {
     for q in &pack.file().safety_net {
         if let Some(id) = &q.if_yes.advice {
             assert!(
-                check_advice(item_text(&pack, id), all.iter().copied()).is_empty(),
+                check_advice(advice_text(&pack, id), all.iter().copied()).is_empty(),
                 "{id}"
             );
         }
@@ -550,7 +502,7 @@ fn no_approved_advice_breaks_a_limit_in_force_with_it() {
     for l in &pack.file().advice.limits {
         if let Some(id) = &l.instead {
             assert!(
-                check_advice(item_text(&pack, id), std::iter::once(l)).is_empty(),
+                check_advice(advice_text(&pack, id), std::iter::once(l)).is_empty(),
                 "{}: its own instead {id} breaks it",
                 l.id
             );
@@ -604,7 +556,7 @@ fn the_electrical_limit_offers_electrical_danger_advice() {
         .iter()
         .find(|l| l.id == "lim-electrics-safe")
         .unwrap();
-    let instead = item_text(&pack, limit.instead.as_deref().unwrap());
+    let instead = advice_text(&pack, limit.instead.as_deref().unwrap());
     for words in ["live", "10 metres", "105", "999"] {
         assert!(instead.contains(words), "{words}: {instead}");
     }

@@ -2,38 +2,18 @@
 //! copy, so its safety advice, routing and legislation are pinned here: each test would fail on
 //! the pack as it was before the review recorded in docs/sources/housing-repairs.md.
 
-use incident_engine::call::{AnswerValue, Call, Command, Refusal};
+use incident_engine::call::{AnswerValue, Command, Refusal};
 use incident_engine::pack::advice::check_advice;
 use incident_engine::pack::{
-    AdviceLimit, AdviceSet, Answer, Condition, DecisionTree, IncidentCode, Next, Outcome, Priority,
+    AdviceSet, Answer, Condition, DecisionTree, IncidentCode, Next, Outcome, Priority,
 };
 use incident_engine::Pack;
 
 mod support;
-use support::housing;
-
-const T0: u64 = 1_800_000_000_000;
+use support::{
+    advice_set as set, advice_text, code, housing, limits_for, option, outcome, tree, walk, T0,
+};
 const MINUTES_PER_DAY: u32 = 24 * 60;
-
-fn advice_text<'p>(pack: &'p Pack, id: &str) -> &'p str {
-    &pack
-        .file()
-        .advice
-        .items
-        .iter()
-        .find(|a| a.id == id)
-        .unwrap_or_else(|| panic!("no advice item {id}"))
-        .text
-}
-
-fn set<'p>(pack: &'p Pack, id: &str) -> &'p AdviceSet {
-    pack.file()
-        .advice
-        .sets
-        .iter()
-        .find(|s| s.id == id)
-        .unwrap_or_else(|| panic!("no advice set {id}"))
-}
 
 fn set_texts(pack: &Pack, id: &str) -> Vec<String> {
     set(pack, id)
@@ -43,28 +23,12 @@ fn set_texts(pack: &Pack, id: &str) -> Vec<String> {
         .collect()
 }
 
-fn code<'p>(pack: &'p Pack, code: &str) -> &'p IncidentCode {
-    pack.code(code)
-        .unwrap_or_else(|| panic!("no incident code {code}"))
-}
-
 fn priority<'p>(pack: &'p Pack, id: &str) -> &'p Priority {
     pack.file()
         .priorities
         .iter()
         .find(|p| p.id == id)
         .unwrap_or_else(|| panic!("no priority {id}"))
-}
-
-fn tree<'p>(pack: &'p Pack, id: &str) -> &'p DecisionTree {
-    pack.tree(id).unwrap_or_else(|| panic!("no tree {id}"))
-}
-
-fn outcome<'p>(tree: &'p DecisionTree, id: &str) -> &'p Outcome {
-    tree.outcomes
-        .iter()
-        .find(|o| o.id == id)
-        .unwrap_or_else(|| panic!("no outcome {id} in {}", tree.id))
 }
 
 /// Every (tree, outcome) pair in the pack.
@@ -103,39 +67,6 @@ fn sets_of<'p>(pack: &'p Pack, code: &str) -> Vec<&'p AdviceSet> {
     ids.sort();
     ids.dedup();
     ids.into_iter().map(|id| set(pack, id)).collect()
-}
-
-fn limits_for<'p>(pack: &'p Pack, set: &AdviceSet) -> Vec<&'p AdviceLimit> {
-    pack.file()
-        .advice
-        .limits
-        .iter()
-        .filter(|l| l.everywhere || set.limits.contains(&l.id))
-        .collect()
-}
-
-/// Walks a tree with the answers given and returns the call, decided.
-fn walk(pack: &Pack, tree: &str, answers: &[(&str, AnswerValue)]) -> Call {
-    let mut call = Call::open(pack, "tester", T0);
-    call.apply(pack, T0, Command::ChooseTree { tree: tree.into() })
-        .unwrap();
-    for (node, value) in answers {
-        assert_eq!(call.current_question(), Some(*node), "walking {tree}");
-        call.apply(
-            pack,
-            T0,
-            Command::Answer {
-                node: (*node).to_owned(),
-                value: value.clone(),
-            },
-        )
-        .unwrap_or_else(|e| panic!("answering {node}: {e}"));
-    }
-    call
-}
-
-fn option(id: &str) -> AnswerValue {
-    AnswerValue::Option(id.to_owned())
 }
 
 /// The words of `text` before the first mention of `needle`, lower-cased.

@@ -6,38 +6,14 @@
 use incident_engine::call::handoff::propose_channel;
 use incident_engine::call::{AnswerValue, Call, Command};
 use incident_engine::pack::LogField;
-use incident_engine::{parse_pack, Pack};
+use incident_engine::Pack;
 
-fn pack(name: &str) -> Pack {
-    let path = format!("{}/../packs/{name}", env!("CARGO_MANIFEST_DIR"));
-    parse_pack(&std::fs::read(path).unwrap()).unwrap()
-}
-
-fn walk(pack: &Pack, tree: &str, answers: &[(&str, AnswerValue)]) -> Call {
-    let mut call = Call::open(pack, "a", 1);
-    call.apply(pack, 1, Command::ChooseTree { tree: tree.into() })
-        .unwrap();
-    for (node, value) in answers {
-        call.apply(
-            pack,
-            1,
-            Command::Answer {
-                node: (*node).into(),
-                value: value.clone(),
-            },
-        )
-        .unwrap();
-    }
-    call
-}
-
-fn option(id: &str) -> AnswerValue {
-    AnswerValue::Option(id.into())
-}
+mod support;
+use support::{advice_set, council, housing, option, walk};
 
 #[test]
 fn rising_flood_water_with_nobody_in_danger_is_urgent_but_not_told_to_dial_999() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let inside = [
         ("q-where", option("inside")),
         ("q-inside", option("living")),
@@ -69,7 +45,7 @@ fn rising_flood_water_with_nobody_in_danger_is_urgent_but_not_told_to_dial_999()
 
 #[test]
 fn a_gas_caller_still_inside_is_told_to_open_the_windows_before_leaving() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let call = walk(&pack, "gas-smell", &[("q-where", option("inside"))]);
     let due = call.advice_due(&pack);
     let windows = due.iter().position(|i| *i == "adv-gas-windows").unwrap();
@@ -79,7 +55,7 @@ fn a_gas_caller_still_inside_is_told_to_open_the_windows_before_leaving() {
 
 #[test]
 fn a_council_handoff_to_someone_not_on_the_radio_is_proposed_by_phone() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let every: Vec<String> = pack.file().channels.iter().map(|c| c.id.clone()).collect();
     // A P1 call, to the Emergency Duty Team (not a unit): the phone, never the operations radio.
     let call = walk(
@@ -113,7 +89,7 @@ fn a_council_handoff_to_someone_not_on_the_radio_is_proposed_by_phone() {
 
 #[test]
 fn a_housing_safeguarding_handoff_is_never_proposed_on_the_contractor_portal() {
-    let pack = pack("housing-repairs.json");
+    let pack = housing();
     let every: Vec<String> = pack.file().channels.iter().map(|c| c.id.clone()).collect();
     for code in ["HH-SG-01", "HH-SG-02", "HH-DA-01"] {
         let mut call = Call::open(&pack, "a", 1);
@@ -143,31 +119,19 @@ fn a_housing_safeguarding_handoff_is_never_proposed_on_the_contractor_portal() {
 
 #[test]
 fn a_private_leak_is_signposted_without_saying_it_was_passed_on() {
-    let pack = pack("council-out-of-hours.json");
-    let set = pack
-        .file()
-        .advice
-        .sets
-        .iter()
-        .find(|s| s.id == "set-leak-private")
-        .unwrap();
+    let pack = council();
+    let set = advice_set(&pack, "set-leak-private");
     assert!(!set.items.iter().any(|i| i == "adv-gen-data"), "{set:?}");
     assert!(set.items.iter().any(|i| i == "adv-leak-private-who"));
     assert!(set.limits.iter().any(|l| l == "lim-electrics-safe"));
     // A carer's breakdown needs the caller's name and number: never "you don't have to give it".
-    let care = pack
-        .file()
-        .advice
-        .sets
-        .iter()
-        .find(|s| s.id == "set-care-breakdown")
-        .unwrap();
+    let care = advice_set(&pack, "set-care-breakdown");
     assert!(!care.items.iter().any(|i| i == "adv-sga-name"), "{care:?}");
 }
 
 #[test]
 fn water_in_the_living_areas_gets_the_electrics_and_upstairs_advice_before_more_questions() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let call = walk(
         &pack,
         "flooding",
@@ -210,7 +174,7 @@ fn checklist_ids(pack: &Pack, call: &Call) -> Vec<String> {
 /// http://www.co-bealarmed.co.uk/in-an-emergency/ (docs/sources/council-out-of-hours.md).
 #[test]
 fn a_carbon_monoxide_call_is_checked_for_the_carbon_monoxide_advice_not_the_gas_leak_advice() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     for (unwell, code) in [(false, "UT-CO-01"), (true, "UT-CO-02")] {
         let call = walk(
             &pack,
@@ -251,7 +215,7 @@ fn a_carbon_monoxide_call_is_checked_for_the_carbon_monoxide_advice_not_the_gas_
 /// https://legislation.gov.uk/ukpga/1996/37/section/2 (docs/sources/council-out-of-hours.md).
 #[test]
 fn building_site_noise_cites_the_control_of_pollution_act_and_a_pub_does_not() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let noisy = |source: &str, node: &str| {
         walk(
             &pack,
@@ -290,7 +254,7 @@ fn building_site_noise_cites_the_control_of_pollution_act_and_a_pub_does_not() {
 /// the caller first saw the defect, not when a crew later made it safe.
 #[test]
 fn a_pothole_cites_the_highways_act_and_asks_only_what_the_call_can_record() {
-    let pack = pack("council-out-of-hours.json");
+    let pack = council();
     let laws = &pack.code("HW-POT-01").unwrap().legislation;
     assert_eq!(laws, &["highways-act-1980"]);
     let time = pack
@@ -331,7 +295,7 @@ fn coded(pack: &Pack, code: &str, priority: &str) -> Call {
 /// https://legislation.gov.uk/uksi/2022/547/regulation/7/made (docs/sources/housing-repairs.md).
 #[test]
 fn the_fire_service_fault_report_items_apply_only_where_regulation_7_does() {
-    let pack = pack("housing-repairs.json");
+    let pack = housing();
     let items = |code: &str, priority: &str| checklist_ids(&pack, &coded(&pack, code, priority));
     let lift = items("HH-LIFT-01", "U1");
     assert!(lift.contains(&"fsr-lift-which".to_owned()), "{lift:?}");
@@ -371,7 +335,7 @@ fn the_fire_service_fault_report_items_apply_only_where_regulation_7_does() {
 /// Slough Borough Council's self-assessment quoting the Code's 1.2-1.3 (docs/sources/housing-repairs.md).
 #[test]
 fn a_caller_unhappy_with_the_service_is_offered_a_complaint_and_a_safeguarding_call_is_not() {
-    let pack = pack("housing-repairs.json");
+    let pack = housing();
     let cited: Vec<&str> = pack
         .file()
         .codes
@@ -426,7 +390,7 @@ fn a_caller_unhappy_with_the_service_is_offered_a_complaint_and_a_safeguarding_c
 /// to record in a house, where the Order does not apply.
 #[test]
 fn the_fire_safety_order_location_item_fits_a_house_fire_too() {
-    let pack = pack("housing-repairs.json");
+    let pack = housing();
     let fso = pack
         .file()
         .legislation

@@ -47,6 +47,17 @@ fn message(
     payload: Value,
     correlation: Option<&str>,
 ) -> String {
+    message_value(session, seq, kind, payload, correlation).to_string()
+}
+
+/// [`message`] as a JSON value, to be spoilt before it is sent.
+fn message_value(
+    session: &HostSession,
+    seq: u64,
+    kind: &str,
+    payload: Value,
+    correlation: Option<&str>,
+) -> Value {
     json!({
         "protocol": "incident-desk",
         "version": 1,
@@ -58,7 +69,6 @@ fn message(
         "type": kind,
         "payload": payload,
     })
-    .to_string()
 }
 
 /// A welcomed session; the host's next `seq` is 2.
@@ -223,21 +233,27 @@ fn origins_that_are_not_exact_are_refused_with_the_reason() {
     );
 }
 
+/// The allow list of `entries`, which must be refused: each bad entry's index and problem, and
+/// the refusal's text.
+fn bad_entries(entries: &[&str]) -> (Vec<(usize, OriginError)>, String) {
+    let error = AllowList::parse(entries).unwrap_err();
+    let found = error
+        .problems
+        .iter()
+        .map(|p| (p.index, p.error.clone()))
+        .collect();
+    (found, error.to_string())
+}
+
 #[test]
 fn the_allow_list_reports_every_bad_entry_with_its_index() {
-    let error = AllowList::parse(&[
+    let (found, text) = bad_entries(&[
         "https://crm.example",
         "*",
         "https://eu.crm.example",
         "https://crm.example/",
         "null",
-    ])
-    .unwrap_err();
-    let found: Vec<(usize, OriginError)> = error
-        .problems
-        .iter()
-        .map(|p| (p.index, p.error.clone()))
-        .collect();
+    ]);
     assert_eq!(
         found,
         vec![
@@ -246,7 +262,6 @@ fn the_allow_list_reports_every_bad_entry_with_its_index() {
             (4, OriginError::Null)
         ]
     );
-    let text = error.to_string();
     assert!(
         text.contains("entry [1]: wildcards are not allowed"),
         "{text}"
@@ -256,7 +271,7 @@ fn the_allow_list_reports_every_bad_entry_with_its_index() {
 
 #[test]
 fn the_allow_list_takes_plain_http_only_for_this_machine() {
-    let error = AllowList::parse(&[
+    let (found, text) = bad_entries(&[
         "https://crm.example.org",
         "http://crm.example.org",
         "http://10.0.0.5:8080",
@@ -265,22 +280,14 @@ fn the_allow_list_takes_plain_http_only_for_this_machine() {
         "http://localhost:3000",
         "http://desk.localhost",
         "http://[::1]:8080",
-    ])
-    .unwrap_err();
-    let found: Vec<(usize, OriginError)> = error
-        .problems
-        .iter()
-        .map(|p| (p.index, p.error.clone()))
-        .collect();
+    ]);
     assert_eq!(
         found,
         vec![(1, OriginError::Insecure), (2, OriginError::Insecure)]
     );
     assert!(
-        error
-            .to_string()
-            .contains("entry [1]: a host origin must use https"),
-        "{error}"
+        text.contains("entry [1]: a host origin must use https"),
+        "{text}"
     );
     let loopback = AllowList::parse(&[
         "http://127.0.0.1:4173",
@@ -799,6 +806,15 @@ fn a_reply_is_correlated_to_the_command_it_answers() {
 // Refusals
 // ---------------------------------------------------------------------------------------------
 
+/// The JSON paths of a refusal's problems, in order.
+fn paths_of(rejection: &Rejection) -> Vec<&str> {
+    rejection
+        .problems()
+        .iter()
+        .map(|p| p.path.as_str())
+        .collect()
+}
+
 /// Offers `text` to `session`: it must be refused with `code`, change nothing, and produce an
 /// `error` event, correlated when `correlated`, that repeats none of [`SECRET`].
 fn refused(session: &mut HostSession, text: &str, code: &str, correlated: bool) -> Rejection {
@@ -831,38 +847,33 @@ fn an_unknown_type_is_refused_and_not_acted_on() {
     refused(&mut session, &text, "unknown_type", true);
 }
 
-#[test]
-fn an_invalid_payload_names_every_path_and_no_value() {
-    let mut session = open();
-    let text = message(
-        &session,
-        2,
-        "configure",
-        json!({
-            "agent_id": 42,
-            "role": SECRET,
-            "locale": SECRET,
-            "z_index": -1,
-            "theme": { "--idk-accent": 7 },
-            SECRET: true
-        }),
-        None,
-    );
-    let rejection = refused(&mut session, &text, "invalid_payload", true);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
+/// A configure payload wrong in five fields, with `accent` as its theme's accent, and a field
+/// that is not part of the protocol; [`SECRET`] stands in two values and a key.
+fn bad_configure(accent: Value) -> Value {
+    json!({
+        "agent_id": 42,
+        "role": SECRET,
+        "locale": SECRET,
+        "z_index": -1,
+        "theme": { "--idk-accent": accent },
+        SECRET: true
+    })
+}
+
+/// Checks the refusal of a [`bad_configure`] payload read at `at` (`$.payload` in a message, `$`
+/// alone): a problem at the payload and at each wrong field, in order, and the words for the
+/// command and the agent id. Gives back the refusal's text.
+fn bad_configure_refused(rejection: &Rejection, at: &str) -> String {
+    let under = |field: &str| format!("{at}.{field}");
     assert_eq!(
-        paths,
+        paths_of(rejection),
         vec![
-            "$.payload",
-            "$.payload.agent_id",
-            "$.payload.role",
-            "$.payload.locale",
-            "$.payload.theme['--idk-accent']",
-            "$.payload.z_index"
+            at,
+            &under("agent_id"),
+            &under("role"),
+            &under("locale"),
+            &under("theme['--idk-accent']"),
+            &under("z_index"),
         ]
     );
     let text = rejection.to_string();
@@ -871,9 +882,18 @@ fn an_invalid_payload_names_every_path_and_no_value() {
         "{text}"
     );
     assert!(
-        text.contains("$.payload.agent_id: must be text, not a number"),
+        text.contains(&format!("{at}.agent_id: must be text, not a number")),
         "{text}"
     );
+    text
+}
+
+#[test]
+fn an_invalid_payload_names_every_path_and_no_value() {
+    let mut session = open();
+    let text = message(&session, 2, "configure", bad_configure(json!(7)), None);
+    let rejection = refused(&mut session, &text, "invalid_payload", true);
+    let text = bad_configure_refused(&rejection, "$.payload");
     assert!(
         text.contains("$.payload.role: must be one of handler, supervisor, trainee, assessor"),
         "{text}"
@@ -973,14 +993,13 @@ fn missing_fields_and_wrong_kinds_in_each_command_are_located() {
 #[test]
 fn the_wrong_protocol_or_version_is_refused_whole() {
     let mut session = open();
-    let mut value: Value = serde_json::from_str(&message(
+    let mut value = message_value(
         &session,
         2,
         "context.set",
         json!({ "caller_number": SECRET }),
         None,
-    ))
-    .unwrap();
+    );
     value["protocol"] = json!("incident-desk-2");
     refused(&mut session, &value.to_string(), "wrong_protocol", true);
     value["protocol"] = json!("incident-desk");
@@ -1002,14 +1021,13 @@ fn the_wrong_protocol_or_version_is_refused_whole() {
 #[test]
 fn another_session_or_instance_is_refused() {
     let mut session = open();
-    let mut value: Value = serde_json::from_str(&message(
+    let mut value = message_value(
         &session,
         2,
         "context.set",
         json!({ "contact_ref": SECRET }),
         None,
-    ))
-    .unwrap();
+    );
     let good = value.clone();
     value["session"] = json!("an-earlier-page");
     refused(&mut session, &value.to_string(), "wrong_session", true);
@@ -1143,30 +1161,18 @@ fn text_that_is_not_ours_is_refused_as_foreign() {
 #[test]
 fn envelope_problems_are_located_without_values() {
     let mut session = open();
-    let mut value: Value =
-        serde_json::from_str(&message(&session, 2, "teardown", json!({}), None)).unwrap();
+    let mut value = message_value(&session, 2, "teardown", json!({}), None);
     value[SECRET] = json!(SECRET);
     value["seq"] = json!(0);
     value["correlation"] = json!(SECRET);
     let rejection = refused(&mut session, &value.to_string(), "invalid_envelope", true);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
-    assert_eq!(paths, vec!["$", "$.correlation", "$.seq"]);
-    let mut value: Value =
-        serde_json::from_str(&message(&session, 2, "teardown", json!({}), None)).unwrap();
+    assert_eq!(paths_of(&rejection), vec!["$", "$.correlation", "$.seq"]);
+    let mut value = message_value(&session, 2, "teardown", json!({}), None);
     value["id"] = json!(SECRET);
     value["seq"] = json!(MAX_SEQ + 1);
     value["payload"] = json!([SECRET]);
     let rejection = refused(&mut session, &value.to_string(), "invalid_envelope", false);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
-    assert_eq!(paths, vec!["$.id", "$.seq", "$.payload"]);
+    assert_eq!(paths_of(&rejection), vec!["$.id", "$.seq", "$.payload"]);
 }
 
 #[test]
@@ -1475,42 +1481,11 @@ fn a_bare_command_is_read_as_the_same_command_in_a_message() {
 
 #[test]
 fn a_bare_command_with_a_bad_payload_names_every_path_from_the_payload_and_no_value() {
-    let payload = json!({
-        "agent_id": 42,
-        "role": SECRET,
-        "locale": SECRET,
-        "z_index": -1,
-        "theme": { "--idk-accent": format!("url(\"{SECRET}\")") },
-        SECRET: true
-    });
+    let payload = bad_configure(json!(format!("url(\"{SECRET}\")")));
     let rejection = read_bare_command("configure", &payload.to_string()).unwrap_err();
     assert_eq!(rejection.code(), "invalid_payload");
     assert_eq!(rejection.correlation, None);
-    let paths: Vec<&str> = rejection
-        .problems()
-        .iter()
-        .map(|p| p.path.as_str())
-        .collect();
-    assert_eq!(
-        paths,
-        vec![
-            "$",
-            "$.agent_id",
-            "$.role",
-            "$.locale",
-            "$.theme['--idk-accent']",
-            "$.z_index"
-        ]
-    );
-    let text = rejection.to_string();
-    assert!(
-        text.starts_with("The \"configure\" command was not acted on: "),
-        "{text}"
-    );
-    assert!(
-        text.contains("$.agent_id: must be text, not a number"),
-        "{text}"
-    );
+    let text = bad_configure_refused(&rejection, "$");
     assert!(
         text.contains("$.theme['--idk-accent']: uses url()"),
         "{text}"
@@ -1701,7 +1676,7 @@ proptest! {
     ) {
         let mut session = open();
         let (kind, payload) = examples().swap_remove(example);
-        let mut value: Value = serde_json::from_str(&message(&session, 2, kind, payload, None)).unwrap();
+        let mut value = message_value(&session, 2, kind, payload, None);
         if in_payload {
             if let Some(p) = value["payload"].as_object_mut() {
                 p.insert(field.to_owned(), replacement);
@@ -1787,12 +1762,7 @@ fn configure_takes_the_name_callers_hear_and_refuses_a_bad_one() {
     for bad in [json!(""), json!(7), json!("x".repeat(129))] {
         let rejection =
             read(json!({ "agent_id": "a", "agent_name": bad, "role": "handler" })).unwrap_err();
-        let paths: Vec<&str> = rejection
-            .problems()
-            .iter()
-            .map(|p| p.path.as_str())
-            .collect();
-        assert_eq!(paths, ["$.agent_name"], "{bad}");
+        assert_eq!(paths_of(&rejection), ["$.agent_name"], "{bad}");
     }
 }
 

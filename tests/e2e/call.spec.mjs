@@ -19,8 +19,8 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await recordCspViolations(page);
   const host = new DemoHostPage(page);
   await host.open();
-  const frame = page.frameLocator('iframe[title="Incident Desk call handling"]');
-  const desk = new CallDesk(page, frame);
+  const frame = host.frame();
+  const desk = host.callDesk();
   const scan = async () => expectNoAxeViolations(host.widgetFrame());
   await desk.answer();
   await expect(desk.region.getByRole('timer')).toHaveText(/^\d\d:\d\d$/);
@@ -158,15 +158,9 @@ test('a gas call in the host page, keyboard only, from answer to the entry the h
   await scan();
 
   // The code says who to notify: the gas emergency service, with its procedure and number.
-  const organisations = desk.region.getByRole('region', { name: 'External organisations' });
+  const organisations = desk.organisations();
   await expect(organisations.getByText('National Gas Emergency Service (to notify for this code)')).toBeVisible();
-  await organisations.getByRole('textbox', { name: "National Gas Emergency Service's reference" }).focus();
-  await page.keyboard.type('NGES-48213');
-  await organisations.getByRole('textbox', { name: 'Name of the person spoken to' }).first().focus();
-  await page.keyboard.type('Priya, control room');
-  await organisations.getByRole('button', { name: 'Record notified by Telephone: 0800 111 999' }).focus();
-  await page.keyboard.press('Enter');
-  await expect(organisations.getByText('National Gas Emergency Service (notified, their reference NGES-48213)')).toBeVisible();
+  await desk.notifyGasService('NGES-48213', 'Priya, control room');
   await expect(organisations.getByRole('heading', { name: 'External organisations' })).toBeFocused();
 
   // Closing before the log is complete: the review lists what is still needed and the log.

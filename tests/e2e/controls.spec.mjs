@@ -4,13 +4,12 @@
 // contractor without personal fields, and a close with its deviations explained. axe on every
 // screen.
 import { test, expect } from '@playwright/test';
-import { CallDesk, CrmHostPage, DemoHostPage, expectNoAxeViolations } from './pages.mjs';
+import { CrmHostPage, DemoHostPage, expectNoAxeViolations } from './pages.mjs';
 
 test('a carbon monoxide call: fresh-air advice before the code, the gas service notified with its reference, escalated on judgement, corrected, handed off and closed with reasons', async ({ page }) => {
   const host = new DemoHostPage(page);
   await host.open();
-  const frame = page.frameLocator('iframe[title="Incident Desk call handling"]');
-  const desk = new CallDesk(page, frame);
+  const desk = host.callDesk();
   const scan = async () => expectNoAxeViolations(host.widgetFrame());
   await desk.answer();
   await desk.safetyNet();
@@ -39,14 +38,7 @@ test('a carbon monoxide call: fresh-air advice before the code, the gas service 
   await expect(desk.decision()).toContainText('UT-CO-01');
 
   // The gas emergency service, with its reference and the person spoken to.
-  const organisations = desk.region.getByRole('region', { name: 'External organisations' });
-  await organisations.getByRole('textbox', { name: "National Gas Emergency Service's reference" }).focus();
-  await page.keyboard.type('NGES-77120');
-  await organisations.getByRole('textbox', { name: 'Name of the person spoken to' }).first().focus();
-  await page.keyboard.type('Dev at the gas emergency service');
-  await organisations.getByRole('button', { name: 'Record notified by Telephone: 0800 111 999' }).focus();
-  await page.keyboard.press('Enter');
-  await expect(organisations.getByText('National Gas Emergency Service (notified, their reference NGES-77120)')).toBeVisible();
+  await desk.notifyGasService('NGES-77120', 'Dev at the gas emergency service');
 
   // Escalating on the handler's own judgement: level, why, who, how and what they said.
   const own = desk.region.locator('details', { has: page.locator('summary', { hasText: 'Escalate on your own judgement' }) });

@@ -7,7 +7,7 @@
 // page's, and no third. No console errors, no Content Security Policy violations, axe on every
 // screen.
 import { test, expect } from '@playwright/test';
-import { CallDesk, ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations } from './pages.mjs';
+import { CallDesk, ElementHostPage, chooseCode, cspViolations, expectNoAxeViolations, recordCspViolations, storedData } from './pages.mjs';
 
 test.beforeEach(async ({ page }, testInfo) => {
   testInfo.errors = [];
@@ -39,27 +39,7 @@ const heard = (page, letter) => page.evaluate((l) => window.__heard[l], letter);
 
 /** The keys in the widget's IndexedDB store on `page`. */
 async function storedKeys(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('incident-desk');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('kv')) {
-            db.close();
-            resolve([]);
-            return;
-          }
-          const keys = db.transaction('kv').objectStore('kv').getAllKeys();
-          keys.onsuccess = () => {
-            db.close();
-            resolve(keys.result);
-          };
-          keys.onerror = () => reject(keys.error);
-        };
-      }),
-  );
+  return (await storedData(page)).keys;
 }
 
 /** Takes a short call to completion in `desk` (a CallDesk), by keyboard. */

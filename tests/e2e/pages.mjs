@@ -84,7 +84,7 @@ export class StandalonePage {
 export class DemoHostPage {
   constructor(page) {
     this.page = page;
-    this.widget = new Widget(page.frameLocator('iframe[title="Incident Desk call handling"]'));
+    this.widget = new Widget(this.frame());
   }
 
   /** Opens the host page; `query` (e.g. `?pack=...`) is passed on to the widget. */
@@ -101,6 +101,16 @@ export class DemoHostPage {
 
   heading() {
     return this.page.getByRole('heading', { level: 1, name: 'Incoming call' });
+  }
+
+  /** The embedded widget's frame, as a FrameLocator. */
+  frame() {
+    return this.page.frameLocator('iframe[title="Incident Desk call handling"]');
+  }
+
+  /** The call screen in the embedded widget. */
+  callDesk() {
+    return new CallDesk(this.page, this.frame());
   }
 
   /** The Playwright Frame of the embedded widget (for the accessibility scan). */
@@ -355,6 +365,26 @@ export class CallDesk {
     }
     await confirm.focus();
     await this.page.keyboard.press('Enter');
+  }
+
+  /** The call's "External organisations" region. */
+  organisations() {
+    return this.region.getByRole('region', { name: 'External organisations' });
+  }
+
+  /**
+   * Records, by keyboard, the gas emergency service notified by telephone with its `reference` and
+   * the `person` spoken to, and waits until it shows as notified.
+   */
+  async notifyGasService(reference, person) {
+    const organisations = this.organisations();
+    await organisations.getByRole('textbox', { name: "National Gas Emergency Service's reference" }).focus();
+    await this.page.keyboard.type(reference);
+    await organisations.getByRole('textbox', { name: 'Name of the person spoken to' }).first().focus();
+    await this.page.keyboard.type(person);
+    await organisations.getByRole('button', { name: 'Record notified by Telephone: 0800 111 999' }).focus();
+    await this.page.keyboard.press('Enter');
+    await expect(organisations.getByText(`National Gas Emergency Service (notified, their reference ${reference})`)).toBeVisible();
   }
 
   /** The closing dialog's list of deviations from the procedure. */

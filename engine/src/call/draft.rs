@@ -565,133 +565,31 @@ impl DraftV1 {
     }
 }
 
-impl From<&Decision> for DraftDecision {
-    fn from(d: &Decision) -> Self {
-        let Decision {
-            code,
-            priority,
-            reason,
-            advice_set,
-            escalation,
-            overridden,
-        } = d.clone();
-        DraftDecision {
-            code,
-            priority,
-            reason,
-            advice_set,
-            escalation,
-            overridden,
+/// `From` both ways between a call's type and its mirror in the draft, field for field: from the
+/// call's (by reference, cloned) and back to it. Both sides are destructured whole, with no `..`,
+/// so a field added to either does not compile until it is named here.
+macro_rules! mirror {
+    ($call:ident, $draft:ident: $($field:ident),+) => {
+        impl From<&$call> for $draft {
+            fn from(value: &$call) -> Self {
+                let $call { $($field),+ } = value.clone();
+                $draft { $($field),+ }
+            }
         }
-    }
-}
 
-impl From<DraftDecision> for Decision {
-    fn from(d: DraftDecision) -> Self {
-        let DraftDecision {
-            code,
-            priority,
-            reason,
-            advice_set,
-            escalation,
-            overridden,
-        } = d;
-        Decision {
-            code,
-            priority,
-            reason,
-            advice_set,
-            escalation,
-            overridden,
+        impl From<$draft> for $call {
+            fn from(value: $draft) -> Self {
+                let $draft { $($field),+ } = value;
+                $call { $($field),+ }
+            }
         }
-    }
+    };
 }
 
-impl From<&SafetyYes> for DraftSafetyYes {
-    fn from(y: &SafetyYes) -> Self {
-        let SafetyYes {
-            priority,
-            escalation,
-            vulnerable,
-            advice,
-            reason,
-        } = y.clone();
-        DraftSafetyYes {
-            priority,
-            escalation,
-            vulnerable,
-            advice,
-            reason,
-        }
-    }
-}
-
-impl From<DraftSafetyYes> for SafetyYes {
-    fn from(y: DraftSafetyYes) -> Self {
-        let DraftSafetyYes {
-            priority,
-            escalation,
-            vulnerable,
-            advice,
-            reason,
-        } = y;
-        SafetyYes {
-            priority,
-            escalation,
-            vulnerable,
-            advice,
-            reason,
-        }
-    }
-}
-
-impl From<&MajorIncident> for DraftMajorIncident {
-    fn from(m: &MajorIncident) -> Self {
-        let MajorIncident {
-            at,
-            reason,
-            access,
-            services,
-        } = m.clone();
-        DraftMajorIncident {
-            at,
-            reason,
-            access,
-            services,
-        }
-    }
-}
-
-impl From<DraftMajorIncident> for MajorIncident {
-    fn from(m: DraftMajorIncident) -> Self {
-        let DraftMajorIncident {
-            at,
-            reason,
-            access,
-            services,
-        } = m;
-        MajorIncident {
-            at,
-            reason,
-            access,
-            services,
-        }
-    }
-}
-
-impl From<&LogEvent> for DraftLogEvent {
-    fn from(e: &LogEvent) -> Self {
-        let LogEvent { at, by, what } = e.clone();
-        DraftLogEvent { at, by, what }
-    }
-}
-
-impl From<DraftLogEvent> for LogEvent {
-    fn from(e: DraftLogEvent) -> Self {
-        let DraftLogEvent { at, by, what } = e;
-        LogEvent { at, by, what }
-    }
-}
+mirror!(Decision, DraftDecision: code, priority, reason, advice_set, escalation, overridden);
+mirror!(SafetyYes, DraftSafetyYes: priority, escalation, vulnerable, advice, reason);
+mirror!(MajorIncident, DraftMajorIncident: at, reason, access, services);
+mirror!(LogEvent, DraftLogEvent: at, by, what);
 
 /// What a draft's log says the call's state is, read event by event as `Call::apply` wrote it.
 #[derive(Default)]

@@ -407,40 +407,29 @@ pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
     if unknown_type {
         return refuse(RejectReason::UnknownType);
     }
-    match (
-        message_id,
-        correlation,
-        session,
-        instance,
-        seq,
-        kind,
-        payload,
-    ) {
-        (
-            Some(id),
-            Some(correlation),
-            Some(session),
-            Some(instance),
-            Some(seq),
-            Some(kind),
-            Some(payload),
-        ) => Ok(Head {
-            id,
-            correlation,
-            session,
-            instance,
-            seq,
-            kind,
-            payload,
-        }),
-        // Every None above reported a problem; this is only reached if that ever changed.
-        _ => refuse(RejectReason::InvalidEnvelope {
-            problems: vec![FieldProblem {
-                path: "$".to_owned(),
-                message: "is not a complete envelope".to_owned(),
-            }],
-        }),
-    }
+    let head = || {
+        Some(Head {
+            id: message_id?,
+            correlation: correlation?,
+            session: session?,
+            instance: instance?,
+            seq: seq?,
+            kind: kind?,
+            payload: payload?,
+        })
+    };
+    // Every None above reported a problem; the refusal is only reached if that ever changed.
+    head().map_or_else(
+        || {
+            refuse(RejectReason::InvalidEnvelope {
+                problems: vec![FieldProblem {
+                    path: "$".to_owned(),
+                    message: "is not a complete envelope".to_owned(),
+                }],
+            })
+        },
+        Ok,
+    )
 }
 
 /// The command in a message's `payload`, or every problem with it.
@@ -558,40 +547,17 @@ pub(super) fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Opt
             STORAGE_KEY_RULE,
         )
     });
-    let (
-        Some(agent_id),
-        Some(agent_name),
-        Some(role),
-        Some(locale),
-        Some(theme),
-        Some(z_index),
-        Some(endpoint),
-        Some(token),
-        Some(storage_key),
-    ) = (
-        agent_id,
-        agent_name,
-        role,
-        locale,
-        theme,
-        z_index,
-        endpoint,
-        token,
-        storage_key,
-    )
-    else {
-        return None;
-    };
+    // Every field was read above, so every problem is reported before a missing one stops this.
     Some(HostCommand::Configure(Configure {
-        agent_id,
-        agent_name,
-        role,
-        locale,
-        theme,
-        z_index,
-        endpoint,
-        token,
-        storage_key,
+        agent_id: agent_id?,
+        agent_name: agent_name?,
+        role: role?,
+        locale: locale?,
+        theme: theme?,
+        z_index: z_index?,
+        endpoint: endpoint?,
+        token: token?,
+        storage_key: storage_key?,
     }))
 }
 
@@ -664,15 +630,10 @@ pub(super) fn read_context(r: &mut Reader, payload: &Value, path: &str) -> Optio
             None
         }
     });
-    let (Some(call_id), Some(contact_ref), Some(caller_number)) =
-        (call_id, contact_ref, caller_number)
-    else {
-        return None;
-    };
     Some(HostCommand::ContextSet(ContextSet {
-        call_id,
-        contact_ref,
-        caller_number,
+        call_id: call_id?,
+        contact_ref: contact_ref?,
+        caller_number: caller_number?,
     }))
 }
 
