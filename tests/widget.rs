@@ -97,7 +97,7 @@ async fn default_pack_shows_the_organisation_and_its_greeting() {
         text(&greeting),
         "Greeting Northbridge Borough Council out-of-hours emergency line, [your name] speaking. Is anyone in immediate danger?"
     );
-    assert!(text(&root).contains("procedures version 2026.11.1"));
+    assert!(text(&root).contains("procedures version 2026.12.1"));
     assert!(all(&root, "[role=alert]").is_empty());
 }
 

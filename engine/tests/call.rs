@@ -67,7 +67,7 @@ fn opening_records_the_pack_and_the_handler() {
         first.what,
         Event::Opened {
             pack: "northbridge-council".into(),
-            version: "2026.11.1".into()
+            version: "2026.12.1".into()
         }
     );
 }
@@ -1110,6 +1110,8 @@ fn a_revised_call_survives_its_draft_and_its_entry_marks_the_revised_answer() {
 #[test]
 fn a_draft_saved_before_revisions_existed_restores_and_can_be_revised() {
     // Written by the engine before `ReviseAnswer` (format @1, unchanged): a gas call coded P1.
+    // Its pack version is edited to the shipped pack's at each version change (2026.11.1 to
+    // 2026.12.1; the gas tree is unchanged), since a draft under another version is refused.
     let path = format!(
         "{}/../tests/fixtures/drafts/gas-coded-before-revisions.json",
         env!("CARGO_MANIFEST_DIR")

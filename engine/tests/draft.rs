@@ -25,14 +25,13 @@ fn council() -> &'static Pack {
     PACK.get_or_init(|| parse_pack(&read_pack("packs/council-out-of-hours.json")).unwrap())
 }
 
-/// The council's pack, one version on.
-fn council_next_version() -> Pack {
+/// The council's pack labelled with its previous version, 2026.11.1: what a handler's browser may
+/// still hold a draft from when the shipped pack is loaded.
+fn council_previous_version() -> Pack {
     let text = String::from_utf8(read_pack("packs/council-out-of-hours.json")).unwrap();
-    let text = text.replacen(
-        "\"version\": \"2026.11.1\"",
-        "\"version\": \"2026.12.1\"",
-        1,
-    );
+    let shipped = format!("\"version\": \"{}\"", council().file().version);
+    assert!(text.contains(&shipped), "{shipped}");
+    let text = text.replacen(&shipped, "\"version\": \"2026.11.1\"", 1);
     parse_pack(text.as_bytes()).unwrap()
 }
 
@@ -73,7 +72,11 @@ fn safety(question: &str, yes: bool) -> Command {
 
 /// Applies `commands` one second apart from `T0`, each of which must be accepted.
 fn call_after(commands: Vec<Command>) -> Call {
-    let pack = council();
+    call_under(council(), commands)
+}
+
+/// As `call_after`, under `pack`.
+fn call_under(pack: &Pack, commands: Vec<Command>) -> Call {
     let mut call = Call::open(pack, "agent-7", T0);
     for (i, command) in commands.into_iter().enumerate() {
         let at = T0 + 1_000 * (i as u64 + 1);
@@ -118,7 +121,11 @@ fn continues_alike(call: &Call, next: Command) {
 const AWKWARD_DEPTH: f64 = 12.983_012_037_151_601;
 
 fn mid_tree() -> Call {
-    call_after(vec![
+    call_after(mid_tree_commands())
+}
+
+fn mid_tree_commands() -> Vec<Command> {
+    vec![
         set(LogField::CallerName, "Ann Jones"),
         set(
             LogField::Location,
@@ -130,7 +137,7 @@ fn mid_tree() -> Call {
         answer("q-where", option("road")),
         // serde_json's default number reading gives 12.9830120371516 for this one.
         answer("q-depth", AnswerValue::Number(AWKWARD_DEPTH)),
-    ])
+    ]
 }
 
 #[test]
@@ -476,7 +483,9 @@ fn a_draft_from_another_organisations_pack_is_refused_at_pack_id() {
 
 #[test]
 fn a_draft_from_another_pack_version_is_refused_with_both_versions() {
-    let error = Call::from_draft(&council_next_version(), &mid_tree().to_draft()).unwrap_err();
+    // Saved under the previous version, resumed under the shipped pack.
+    let draft = call_under(&council_previous_version(), mid_tree_commands()).to_draft();
+    let error = Call::from_draft(council(), &draft).unwrap_err();
     assert_eq!(
         error,
         DraftError::OtherPackVersion {
@@ -709,7 +718,7 @@ fn a_draft_looks_like_this() {
         draft_value(&call),
         json!({
             "format": "incident-desk/call-draft@1",
-            "pack": {"id": "northbridge-council", "version": "2026.11.1"},
+            "pack": {"id": "northbridge-council", "version": "2026.12.1"},
             "handler": "agent-7",
             "handler_role": null,
             "opened_at": T0,
@@ -724,7 +733,7 @@ fn a_draft_looks_like_this() {
             "major_incident": null,
             "log": [
                 {"at": T0, "by": "agent-7",
-                 "what": {"type": "opened", "pack": "northbridge-council", "version": "2026.11.1"}},
+                 "what": {"type": "opened", "pack": "northbridge-council", "version": "2026.12.1"}},
                 {"at": T0 + 1_000, "by": "agent-7",
                  "what": {"type": "field", "field": "location", "value": "Mill Lane"}},
                 {"at": T0 + 2_000, "by": "agent-7",

@@ -98,7 +98,7 @@ fn a_closed_call_becomes_an_entry_with_everything_it_recorded() {
     assert_eq!(json["format"], LOG_ENTRY_FORMAT);
     assert_eq!(
         json["pack"],
-        json!({"id": "northbridge-council", "version": "2026.11.1"})
+        json!({"id": "northbridge-council", "version": "2026.12.1"})
     );
     assert_eq!(json["handler"], "agent-7");
     assert_eq!(json["opened_at"], "2027-01-15T08:00:00.000Z");

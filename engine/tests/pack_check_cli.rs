@@ -26,7 +26,7 @@ fn shipped_packs_pass_with_a_summary_line_each() {
     assert_eq!(lines.len(), 2, "{out}");
     assert!(
         lines[0].starts_with(
-            "packs/council-out-of-hours.json: ok: Northbridge Borough Council 2026.11.1"
+            "packs/council-out-of-hours.json: ok: Northbridge Borough Council 2026.12.1"
         ),
         "{out}"
     );

@@ -28,7 +28,8 @@ pub struct PackFile {
     /// Must be `incident-desk/pack@1`.
     pub format: String,
     /// The organisation's own version of these procedures, e.g. "2026.11.1". Every log entry
-    /// records it.
+    /// records it, and a call saved under one version cannot be resumed under another: change it
+    /// whenever the content changes.
     pub version: String,
     /// Who the procedures belong to and the services its contact centre offers.
     pub organisation: Organisation,
