@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use incident_engine::kernel::lowercase;
 use incident_engine::{Pack, PackFile};
 use leptos::prelude::*;
 
@@ -363,18 +364,16 @@ fn CodeSection(
     let (filter, set_filter) = signal(String::new());
     let total = pack.file().codes.len();
     let rows = live(move || {
-        let needle = filter.get().to_lowercase();
+        let needle = lowercase(&filter.get());
         let matching: Vec<Vec<String>> = pack
             .file()
             .codes
             .iter()
             .filter(|c| {
                 needle.is_empty()
-                    || c.code.to_lowercase().contains(&needle)
-                    || c.title.to_lowercase().contains(&needle)
-                    || c.keywords
-                        .iter()
-                        .any(|k| k.to_lowercase().contains(&needle))
+                    || lowercase(&c.code).contains(&needle)
+                    || lowercase(&c.title).contains(&needle)
+                    || c.keywords.iter().any(|k| lowercase(k).contains(&needle))
             })
             .take(MAX_CODE_ROWS + 1)
             .map(|c| {

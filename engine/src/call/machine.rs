@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::kernel::sort::sort_by;
-use crate::kernel::{Millis, Role};
+use crate::kernel::{lowercase, Millis, Role};
 use crate::pack::advice::{check_advice, Words};
 use crate::pack::Pack;
 use crate::pack::{
@@ -1855,7 +1855,7 @@ fn digits(number: &str) -> String {
 fn words(text: &str) -> String {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(lowercase)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -1873,8 +1873,8 @@ pub fn says_none(text: &str) -> bool {
     let words: String = text
         .chars()
         .filter(|c| !matches!(c, '.' | ',' | '!' | ';' | ':' | '-'))
-        .collect::<String>()
-        .to_lowercase();
+        .collect::<String>();
+    let words = lowercase(&words);
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
     matches!(
         words.as_str(),

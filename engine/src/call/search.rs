@@ -24,6 +24,7 @@
 //! needs a keyword that means something on its own: see [`suggest_trees`].
 
 use crate::kernel::sort::sort_by;
+use crate::kernel::{lower_char, lowercase};
 use crate::pack::Pack;
 
 /// A code that matches a query.
@@ -91,7 +92,7 @@ impl CodeSearch {
             .map(|c| format!("{} {} {}", c.code, c.title, c.keywords.join(" ")))
             .collect();
         CodeSearch {
-            codes: codes.iter().map(|c| c.code.to_lowercase()).collect(),
+            codes: codes.iter().map(|c| lowercase(&c.code)).collect(),
             words: Words::new(codes),
             initials: texts.iter().map(|t| word_initials(t)).collect(),
             haystacks: texts.iter().map(|t| folded(t)).collect(),
@@ -110,7 +111,7 @@ impl CodeSearch {
                 .map(|index| CodeHit { index, score: 0 })
                 .collect();
         }
-        let lower = query.trim().to_lowercase();
+        let lower = lowercase(query.trim());
         let mut typed: Vec<String> = words(query).collect();
         typed.truncate(15);
         let typed = Typed {
@@ -255,7 +256,7 @@ fn atom_score(haystack: &str, atom: &str, tier: Tier) -> Option<u32> {
 /// plain ones ("Café" is "cafe", Welsh "ŵ" is "w").
 fn folded(text: &str) -> String {
     text.chars()
-        .flat_map(char::to_lowercase)
+        .map(lower_char)
         .map(|c| match c {
             'à'..='å' | 'ā' | 'ă' | 'ą' => 'a',
             'ç' | 'ć' | 'č' => 'c',
@@ -333,7 +334,7 @@ impl Words {
                     if c.is_ascii() {
                         words.text.push(c.to_ascii_lowercase());
                     } else {
-                        words.text.extend(c.to_lowercase());
+                        words.text.push(lower_char(c));
                     }
                 }
             }
@@ -420,7 +421,7 @@ impl Words {
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+        .map(|w| w.chars().map(lower_char).collect())
 }
 
 /// Keeps the best `limit` of `hits`, best first, ties in pack order. Only those are sorted: they
@@ -526,7 +527,7 @@ fn fold(word: &str) -> &str {
 /// digit or apostrophe (a typographic one, as in "it’s", read as a straight one), apostrophes
 /// around a word (quotes) dropped, then [`fold`]ed.
 fn compared_words(text: &str) -> Vec<String> {
-    text.to_lowercase()
+    lowercase(text)
         .replace('\u{2019}', "'")
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .map(|w| fold(w.trim_matches('\'')).to_owned())

@@ -2,6 +2,7 @@
 //! a JSON path, JSON paths, base64). It imports no other part of the engine.
 
 pub mod base64;
+mod case;
 pub mod json_path;
 pub mod json_tree;
 mod problem;
@@ -11,6 +12,7 @@ pub mod sort;
 pub mod sorted_map;
 mod time;
 
+pub use case::{lower_char, lowercase};
 pub use problem::{human_bytes, list_problems, number_text, parse_number, Problem};
 pub use random::{Random, SplitMix64};
 pub use role::Role;

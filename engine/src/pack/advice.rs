@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::kernel::lowercase;
 use crate::kernel::sort::sort_by_key;
 use crate::pack::wording::{fill, PlaceholderValues, Segment};
 use crate::pack::{Advice, AdviceItem, AdviceKind, AdviceLimit, AdviceSet};
@@ -35,7 +36,7 @@ impl<'t> Words<'t> {
         Words(
             text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
                 .filter(|w| !w.is_empty())
-                .map(|w| (w.trim_matches('\'').to_lowercase(), w))
+                .map(|w| (lowercase(w.trim_matches('\'')), w))
                 .filter(|(lower, _)| !lower.is_empty())
                 .collect(),
         )
@@ -81,7 +82,7 @@ impl<'t> Words<'t> {
 fn phrase_words(phrase: &str) -> Vec<String> {
     phrase
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '*'))
-        .map(|w| w.trim_matches('\'').to_lowercase())
+        .map(|w| lowercase(w.trim_matches('\'')))
         .filter(|w| !w.is_empty() && w != "*")
         .collect()
 }

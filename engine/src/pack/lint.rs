@@ -40,7 +40,7 @@
 
 use std::collections::HashMap;
 
-use crate::kernel::Problem;
+use crate::kernel::{lower_char, Problem};
 use crate::pack::advice::set_conflicts;
 use crate::pack::hours::{duration, longest_gap, week_time, Gap, MINUTES_PER_WEEK};
 use crate::pack::{AdviceKind, IncidentCode, PackFile, Priority, ResourceUnit};
@@ -188,10 +188,12 @@ fn type_label(file: &PackFile, id: &str) -> String {
         .unwrap_or(id);
     let mut chars = name.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), second) if !second.is_some_and(char::is_uppercase) => first
-            .to_lowercase()
-            .chain(name[first.len_utf8()..].chars())
-            .collect(),
+        // A capital is a letter that lowers to another.
+        (Some(first), second) if second.is_none_or(|c| lower_char(c) == c) => {
+            std::iter::once(lower_char(first))
+                .chain(name[first.len_utf8()..].chars())
+                .collect()
+        }
         _ => name.to_owned(),
     }
 }
