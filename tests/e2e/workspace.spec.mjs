@@ -36,7 +36,7 @@ test('a gas call (82, lives alone) at 1366×768 by the call bar alone: no page s
   // was left to explain in the review.
   const checks = seen.filter((s) => /^Next: Checklist: /.test(s));
   expect(checks).toEqual([
-    'Next: Checklist: Give the gas safety advice before any other question: get out, no switches, no smoking or flames, call 0800 111 999 from outside. (tick it when done)',
+    'Next: Checklist: Give the gas safety advice before any other question: no switches, no smoking or flames; inside, get out and call 0800 111 999 from outside; in the street, move well away, keep others back and call 0800 111 999. (tick it when done)',
     'Next: Checklist: Record the gas emergency service reference. (tick it when done)',
   ]);
   expect(seen.filter((s) => /^Next: Record why/.test(s))).toEqual([]);

@@ -8,7 +8,7 @@ use incident_engine::kernel::Role;
 use incident_engine::pack::resources::{Availability, UnitUpdate};
 use incident_engine::protocol::deployment::Deployment;
 use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale};
-use incident_engine::Pack;
+use incident_engine::{Pack, PackLoadError};
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -38,10 +38,26 @@ pub fn App(
     let mounted_pack = pack_url.clone();
     // The pack in use; the host may load another (`pack.load`), between calls.
     let url = RwSignal::new(pack_url);
-    let pack = LocalResource::new(move || {
+    // None until the first load ends; while another loads (`pack.load`, "Try again") the last
+    // stays, and only the latest load's result is kept. A signal, not a `LocalResource`, whose
+    // async machinery cost 5 KB of the call screen's wasm (issue 14). Shared, not copied: every
+    // read clones what it holds.
+    let pack = RwSignal::new(None::<Result<Arc<Pack>, PackLoadError>>);
+    let retries = RwSignal::new(0u32);
+    let loads = StoredValue::new(0u64);
+    crate::ui::live::effect(move || {
         let url = url.get();
-        // Shared, not copied: every read of the resource clones what it holds.
-        async move { fetch_pack(&url).await.map(Arc::new) }
+        retries.track();
+        let this = loads.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        leptos::task::spawn_local(async move {
+            let loaded = fetch_pack(&url).await.map(Arc::new);
+            if this.is_some() && loads.try_get_value() == this {
+                pack.try_set(Some(loaded));
+            }
+        });
     });
 
     // The host page's commands (in an iframe of an allowed host, see host::bridge; or from the
@@ -355,7 +371,7 @@ pub fn App(
                     view! {
                         <main class="idk-main">
                             <h1 class="idk-title">"Incident Desk"</h1>
-                            <PackErrorPanel url=url.get_untracked() error=error on_retry=move || pack.refetch() />
+                            <PackErrorPanel url=url.get_untracked() error=error on_retry=move || retries.update(|n| *n += 1) />
                         </main>
                     }
                         .into_any()
