@@ -166,6 +166,12 @@ test('IncidentDesk.mount: options and commands are checked by the engine, refusa
     outcome.ready = await new Promise((resolve) => desk.on('ready', (detail, event) => resolve({ detail, name: event.type, bubbles: event.bubbles, composed: event.composed })));
     outcome.settled = element.getAttribute('data-incident-desk');
     outcome.accent = getComputedStyle(element).getPropertyValue('--idk-accent').trim();
+    // The z-index takes effect through main.css (`:host`), which loads on its own: `ready` says the
+    // pack is loaded, not that the stylesheet is (docs/embedding.md).
+    const sheet = element.shadowRoot.querySelector('link[rel="stylesheet"]');
+    if (!sheet.sheet) {
+      await new Promise((resolve) => sheet.addEventListener('load', resolve, { once: true }));
+    }
     outcome.zIndex = getComputedStyle(element).zIndex;
 
     // A bad configure: the promise rejects with the engine's words, and an error event says so.
