@@ -68,30 +68,27 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
     // The section, its heading and the free-text box are built once the call is coded and kept
     // while it is (the heading can hold the focus, the box a half-typed line: an element drawn
     // again loses its attributes for a moment, `ui::live`); the lists are drawn again alone.
-    let decided = memo(move || state.with(|(decided, ..)| *decided));
-    move || {
-        decided.get().then(|| {
-            view! {
-                <section class="idk-advice" aria-labelledby=ADVICE_ID>
-                    <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
-                    {live(move || advice_lists(desk, state.get()))}
-                    {text_area("Advice in your own words", free_text)}
-                    <button
-                        type="button"
-                        class="idk-button"
-                        on:click=handler(move |_| {
-                            if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
-                                free_text.set(String::new());
-                                desk.confirm(Place::Advice, "Advice recorded");
-                            }
-                        })
-                    >
-                        "Check and record advice"
-                    </button>
-                    {feedback(desk, Place::Advice)}
-                </section>
-            }
-        })
+    view! {
+        <Show when=move || state.with(|(decided, ..)| *decided)>
+            <section class="idk-advice" aria-labelledby=ADVICE_ID>
+                <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
+                {live(move || advice_lists(desk, state.get()))}
+                {text_area("Advice in your own words", free_text)}
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=handler(move |_| {
+                        if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
+                            free_text.set(String::new());
+                            desk.confirm(Place::Advice, "Advice recorded");
+                        }
+                    })
+                >
+                    "Check and record advice"
+                </button>
+                {feedback(desk, Place::Advice)}
+            </section>
+        </Show>
     }
 }
 

@@ -324,24 +324,16 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         }
         lines
     });
-    let any_needed = memo(move || needed.with(|lines| !lines.is_empty()));
-    let missing = live(move || {
-        any_needed.get().then(|| {
-            let items = live(move || {
-                needed
-                    .get()
-                    .into_iter()
-                    .map(|m| view! { <li>{m}</li> })
-                    .collect_view()
-            });
-            view! {
-                <div role="alert" class="idk-notice">
-                    <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>
-                    <ul aria-label="Still needed">{items}</ul>
-                </div>
-            }
-        })
-    });
+    let missing = view! {
+        <Show when=move || needed.with(|lines| !lines.is_empty())>
+            <div role="alert" class="idk-notice">
+                <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>
+                <ul aria-label="Still needed">
+                    {live(move || needed.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view())}
+                </ul>
+            </div>
+        </Show>
+    };
     // Every deviation from the procedure, each with the reason recorded or a field for one
     // (F13; L3 1.6): the close is held until each has one.
     let deviations = live(move || {

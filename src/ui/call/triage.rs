@@ -240,22 +240,19 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
         desk.call
             .with(|c| Some((c.tree()?.to_owned(), c.current_question()?.to_owned())))
     });
-    let is_asking = memo(move || asking.with(Option::is_some));
     let question = live(move || {
         let (tree_id, node_id) = asking.get()?;
         let pack = desk.pack.get_value();
         let node = pack.tree(&tree_id)?.node(&node_id)?;
         Some(fill_pack_placeholders(&pack, &node.question))
     });
-    move || {
-        is_asking.get().then(|| {
-            view! {
-                <section class="idk-question" aria-labelledby="idk-question">
-                    <h3 id="idk-question" class="idk-question-text" tabindex="-1">{question.clone()}</h3>
-                    {live(move || answers(desk, asking.get()))}
-                </section>
-            }
-        })
+    view! {
+        <Show when=move || asking.with(Option::is_some)>
+            <section class="idk-question" aria-labelledby="idk-question">
+                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{question.clone()}</h3>
+                {live(move || answers(desk, asking.get()))}
+            </section>
+        </Show>
     }
 }
 
@@ -410,16 +407,13 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
             ))
         })
     });
-    let is_decided = memo(move || decided.with(Option::is_some));
-    move || {
-        is_decided.get().then(|| {
-            view! {
-                <section class="idk-decision" aria-labelledby="idk-decision-heading">
-                    <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
-                    {live(move || decision_details(desk, decided.get()))}
-                </section>
-            }
-        })
+    view! {
+        <Show when=move || decided.with(Option::is_some)>
+            <section class="idk-decision" aria-labelledby="idk-decision-heading">
+                <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
+                {live(move || decision_details(desk, decided.get()))}
+            </section>
+        </Show>
     }
 }
 
