@@ -98,8 +98,9 @@ APP_PAGES=(index.html practice.html console.html review.html)
 # Builds every app into one dist: `build_apps [--release] [--dist DIR]` (default dist). Trunk
 # 0.21 builds one page and one wasm at a time, so each page is built into a staging folder of its
 # own, one after another (under the lock), and the folders are merged. A file two apps both write
-# (the stylesheet, boot.js, the icon) must be the same in both, or the build fails. The dist is
-# replaced only when every app has built.
+# (the stylesheet, boot.js, the icon) must be the same in both, or the build fails. A release's
+# .js and .css are then minified (scripts/minify.mjs). The dist is replaced only when every app has
+# built.
 build_apps() {
   local release="" dist="dist"
   while [ $# -gt 0 ]; do
@@ -133,6 +134,11 @@ build_apps() {
     done < <(find "$stage/$name" -type f -print0)
     cp -a "$stage/$name/." "$stage/merged/"
   done
+  # A release's scripts and stylesheet minified, the pages' integrity values with them.
+  if [ -n "$release" ] && ! node scripts/minify.mjs "$stage/merged"; then
+    rm -rf "$stage"
+    return 1
+  fi
   rm -rf "$dist"
   mkdir -p "$(dirname "$dist")"
   mv "$stage/merged" "$dist"

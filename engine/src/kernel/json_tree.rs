@@ -403,7 +403,24 @@ impl fmt::Display for AsJson<'_> {
                 None if value > 0.0 => f.write_str("floating point `inf`"),
                 None => f.write_str("floating point `-inf`"),
             },
-            other => fmt::Display::fmt(&other, f),
+            // Said here rather than through serde's `Display`, whose float arm (unreachable
+            // above) would bring core's float formatter into the wasm.
+            Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
+            Unexpected::Unsigned(n) => write!(f, "integer `{n}`"),
+            Unexpected::Signed(n) => write!(f, "integer `{n}`"),
+            Unexpected::Char(c) => write!(f, "character `{c}`"),
+            Unexpected::Str(s) => write!(f, "string {s:?}"),
+            Unexpected::Bytes(_) => f.write_str("byte array"),
+            Unexpected::Option => f.write_str("Option value"),
+            Unexpected::NewtypeStruct => f.write_str("newtype struct"),
+            Unexpected::Seq => f.write_str("sequence"),
+            Unexpected::Map => f.write_str("map"),
+            Unexpected::Enum => f.write_str("enum"),
+            Unexpected::UnitVariant => f.write_str("unit variant"),
+            Unexpected::NewtypeVariant => f.write_str("newtype variant"),
+            Unexpected::TupleVariant => f.write_str("tuple variant"),
+            Unexpected::StructVariant => f.write_str("struct variant"),
+            Unexpected::Other(other) => f.write_str(other),
         }
     }
 }
@@ -1140,3 +1157,48 @@ macro_rules! by_hand {
 }
 
 pub(crate) use {by_hand, field_name, take};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `AsJson` says everything but `null` and floats as serde's own `Display` does (it does not
+    /// call it: see there).
+    #[test]
+    fn as_json_says_what_serde_says() {
+        let cases = [
+            Unexpected::Bool(true),
+            Unexpected::Unsigned(18_446_744_073_709_551_615),
+            Unexpected::Signed(-9_223_372_036_854_775_808),
+            Unexpected::Char('é'),
+            Unexpected::Str("a \"quoted\"\n\u{7} line"),
+            Unexpected::Bytes(b"x"),
+            Unexpected::Option,
+            Unexpected::NewtypeStruct,
+            Unexpected::Seq,
+            Unexpected::Map,
+            Unexpected::Enum,
+            Unexpected::UnitVariant,
+            Unexpected::NewtypeVariant,
+            Unexpected::TupleVariant,
+            Unexpected::StructVariant,
+            Unexpected::Other("number out of range"),
+        ];
+        for case in cases {
+            assert_eq!(AsJson(case).to_string(), case.to_string());
+        }
+        assert_eq!(AsJson(Unexpected::Unit).to_string(), "null");
+        assert_eq!(
+            AsJson(Unexpected::Float(0.5)).to_string(),
+            "floating point `0.5`"
+        );
+        assert_eq!(
+            AsJson(Unexpected::Float(2.0)).to_string(),
+            "floating point `2.0`"
+        );
+        assert_eq!(
+            AsJson(Unexpected::Float(f64::NAN)).to_string(),
+            "floating point `NaN`"
+        );
+    }
+}
