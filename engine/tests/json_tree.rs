@@ -179,22 +179,25 @@ fn text_cut_short_or_not_json_fails_the_same_way() {
             same_pack(&text.as_bytes()[..cut], &format!("cut at {cut}"));
         }
     }
-    for bad in [
-        "",
-        " ",
-        "{",
-        "[1,]",
-        "{\"a\" 1}",
-        "nul",
-        "01",
-        "\"\\x\"",
-        "1e999",
-        "{}x",
-        "\"\u{1}\"",
-    ] {
+    for bad in NOT_JSON {
         same_pack(bad.as_bytes(), bad);
     }
 }
+
+/// Text serde_json refuses, each a different way.
+const NOT_JSON: [&str; 11] = [
+    "",
+    " ",
+    "{",
+    "[1,]",
+    "{\"a\" 1}",
+    "nul",
+    "01",
+    "\"\\x\"",
+    "1e999",
+    "{}x",
+    "\"\u{1}\"",
+];
 
 #[test]
 fn events_read_the_same() {
@@ -428,5 +431,65 @@ fn damaged_outboxes_fail_the_same_way() {
     }
     for cut in [1, 10, text.len() / 2, text.len() - 1] {
         agree(&text[..cut]);
+    }
+}
+
+/// `json_tree::read_value` (the protocol's, the deployment settings' and the endpoint answer's
+/// reader) against serde_json's own `Value` reader: the same value, or the same refusal at the same
+/// line and column, for the shipped packs, hundreds of damaged and cut copies, and the edge cases.
+#[test]
+fn read_value_reads_as_serde_json_does() {
+    let check = |bytes: &[u8], what: &str| {
+        let ours = json_tree::read_value(bytes).map_err(|e| (e.line, e.column));
+        let theirs = oracle::<Value>(bytes).map_err(|e| (e.line, e.column));
+        assert_eq!(
+            ours,
+            theirs,
+            "{what}: read_value and serde_json disagree on:\n{}",
+            String::from_utf8_lossy(bytes)
+        );
+    };
+    let mut random = SplitMix64::new(21);
+    for name in ["council-out-of-hours.json", "housing-repairs.json"] {
+        let pack = shipped(name);
+        check(serde_json::to_string(&pack).unwrap().as_bytes(), name);
+        for (round, text) in damaged_texts(&pack, &mut random, 100).iter().enumerate() {
+            check(text.as_bytes(), &format!("{name} round {round}"));
+        }
+        let text = serde_json::to_string_pretty(&pack).unwrap();
+        for _ in 0..100 {
+            let cut = below(&mut random, text.len());
+            if text.is_char_boundary(cut) {
+                check(&text.as_bytes()[..cut], &format!("{name} cut at {cut}"));
+            }
+        }
+    }
+    let nested = |depth: usize, open: &str, close: &str| {
+        format!("{}1{}", open.repeat(depth), close.repeat(depth))
+    };
+    let deep: Vec<String> = [1, 126, 127, 128, 129, 200, 300, 5_000]
+        .into_iter()
+        .flat_map(|depth| {
+            [
+                nested(depth, "[", "]"),
+                nested(depth, "{\"a\":", "}"),
+                nested(depth, "[\n {\"b\": ", "}]"),
+            ]
+        })
+        .collect();
+    for text in &deep {
+        check(text.as_bytes(), &text[..text.len().min(40)]);
+        // And a typed read of the same (the pack's, the draft's readers go through the tree).
+        same::<Value>(text.as_bytes(), &text[..text.len().min(40)]);
+    }
+    for text in NOT_JSON.into_iter().chain([
+        "[1, 1e999]",
+        "{\"a\": -1e400}",
+        "-0",
+        "[-0.0, 0.1, 1e3, -9223372036854775808, 18446744073709551615, 18446744073709551616]",
+        r#"{"a": 1, "b": {"c": [true, false, null]}, "a": 2}"#,
+        r#"{"text": "a\"b\\c\/d\b\f\n\r\t\u00e9\ud83d\ude00"}"#,
+    ]) {
+        check(text.as_bytes(), text);
     }
 }

@@ -115,3 +115,22 @@ fn retention_defaults_to_a_day_for_drafts_and_a_week_for_delivered_keys_and_is_b
     assert_eq!(pack.file().retention.draft_hours, 8);
     assert_eq!(pack.file().retention.delivered_days, 7);
 }
+
+/// The protocol reads a unit's status by its name (`UnitStatus::from_name`), not through serde:
+/// the same names serde writes and reads, and nothing else.
+#[test]
+fn unit_status_names_are_serdes() {
+    for status in UnitStatus::ALL {
+        let written = serde_json::to_string(&status).unwrap();
+        assert_eq!(written, format!("\"{}\"", status.name()));
+        assert_eq!(UnitStatus::from_name(status.name()), Some(status));
+        assert_eq!(
+            serde_json::from_str::<UnitStatus>(&written).unwrap(),
+            status
+        );
+    }
+    for other in ["Available", "on-call", "", "off_duty ", "unknown"] {
+        assert_eq!(UnitStatus::from_name(other), None, "{other:?}");
+        assert!(serde_json::from_str::<UnitStatus>(&format!("\"{other}\"")).is_err());
+    }
+}

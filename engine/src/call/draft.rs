@@ -290,13 +290,14 @@ pub fn last_change(text: &str) -> Option<Millis> {
     if text.len() > MAX_DRAFT_BYTES {
         return None;
     }
-    let draft: serde_json::Value = serde_json::from_slice(text.as_bytes()).ok()?;
-    draft
-        .get("log")?
-        .as_array()?
-        .iter()
-        .filter_map(|event| event.get("at")?.as_u64())
-        .max()
+    let draft = JsonTree::parse(text.as_bytes()).ok()?;
+    match &draft.root().member("log")?.value {
+        Value::Array(events) => events
+            .iter()
+            .filter_map(|event| event.member("at")?.as_u64())
+            .max(),
+        _ => None,
+    }
 }
 
 impl Call {

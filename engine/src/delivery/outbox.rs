@@ -441,7 +441,7 @@ pub fn acknowledges(body: &str, key: &IdempotencyKey) -> Result<(), String> {
             MAX_ACK_BYTES / 1024
         ));
     }
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body.as_bytes()) else {
+    let Ok(value) = crate::kernel::json_tree::read_value(body.as_bytes()) else {
         return Err("the answer is not JSON".to_owned());
     };
     let Some(object) = value.as_object() else {

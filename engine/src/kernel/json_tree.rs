@@ -79,14 +79,20 @@ impl<'a> JsonTree<'a> {
         if let Err(e) = serde_json::from_slice::<de::IgnoredAny>(bytes) {
             return Err(ReadFailure::of(bytes, &e));
         }
-        let mut parser = Parser { bytes, at: 0 };
-        let root = parser.value(0).ok_or_else(|| {
+        let mut parser = Parser {
+            bytes,
+            at: 0,
+            too_deep: None,
+        };
+        let root = parser.value(0).ok_or_else(|| match parser.too_deep {
+            // serde_json's message, placed just past the bracket as it places it.
+            Some(at) => failure(bytes, at + 1, "recursion limit exceeded".to_owned()),
             // Unreachable for text serde_json accepted; said plainly rather than panicking.
-            failure(
+            None => failure(
                 bytes,
                 parser.at,
                 "the text could not be read as JSON".to_owned(),
-            )
+            ),
         })?;
         Ok(JsonTree { bytes, root })
     }
@@ -129,6 +135,15 @@ impl<'a> JsonTree<'a> {
     }
 }
 
+/// JSON text as serde_json's `Value`, read through the tree rather than serde_json's `Value`
+/// reader (which the widget would otherwise carry beside the tree's): the same value, a later
+/// member of an object replacing an earlier one of the same name, and the same refusals at the
+/// same line and column.
+pub fn read_value(bytes: &[u8]) -> Result<serde_json::Value, ReadFailure> {
+    let tree = JsonTree::parse(bytes)?;
+    tree.root.to_value().map_err(|e| tree.explain(e))
+}
+
 /// Reads a `T` from JSON text: [`JsonTree::parse`], then [`JsonTree::read`].
 pub fn read<T: de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadFailure> {
     JsonTree::parse(bytes)?.read()
@@ -157,11 +172,15 @@ fn failure(bytes: &[u8], offset: usize, message: String) -> ReadFailure {
 struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Where a list or object nested too deep opens, if one does.
+    too_deep: Option<usize>,
 }
 
-/// Nesting deeper than serde_json allows is refused by it before this parser runs; this bound
-/// keeps the parser's own recursion safe whatever it is given.
-const MAX_DEPTH: usize = 256;
+/// The deepest nesting of lists and objects, serde_json's: its typed and `Value` reads refuse the
+/// 128th level ("recursion limit exceeded", at that bracket), but its check of the syntax alone
+/// (`IgnoredAny`, which runs first) does not, so the parser refuses it as they do. It also keeps
+/// the parser's own recursion safe whatever it is given.
+const MAX_DEPTH: usize = 128;
 
 impl<'a> Parser<'a> {
     fn skip_whitespace(&mut self) {
@@ -191,12 +210,14 @@ impl<'a> Parser<'a> {
     }
 
     fn value(&mut self, depth: usize) -> Option<Node<'a>> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
         self.skip_whitespace();
         let start = self.at;
-        let value = match *self.bytes.get(self.at)? {
+        let first = *self.bytes.get(self.at)?;
+        if matches!(first, b'[' | b'{') && depth + 1 >= MAX_DEPTH {
+            self.too_deep = Some(self.at);
+            return None;
+        }
+        let value = match first {
             b'n' => self.literal(b"null", Value::Null)?,
             b't' => self.literal(b"true", Value::Bool(true))?,
             b'f' => self.literal(b"false", Value::Bool(false))?,
@@ -456,10 +477,10 @@ fn number(text: &str) -> Number {
             return Number::Unsigned(n);
         }
     }
-    // serde_json's reader, as everywhere the widget reads a float (one reader in the wasm).
-    match serde_json::from_slice::<f64>(text.as_bytes()) {
-        Ok(f) if f.is_finite() => Number::Float(f),
-        _ => Number::OutOfRange,
+    // The kernel's reader, as everywhere the widget reads a float (one reader in the wasm).
+    match crate::kernel::read_decimal(text) {
+        Some(f) => Number::Float(f),
+        None => Number::OutOfRange,
     }
 }
 
@@ -481,6 +502,44 @@ impl<'a> Node<'a> {
             Value::String(s) => Unexpected::Str(s),
             Value::Array(_) => Unexpected::Seq,
             Value::Object(_) => Unexpected::Map,
+        }
+    }
+
+    /// This value as serde_json's `Value`; a number beyond what a float holds is refused where
+    /// serde_json refuses it.
+    pub fn to_value(&self) -> Result<serde_json::Value, TreeError> {
+        use serde_json::Value as J;
+        Ok(match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(text) => match number(text) {
+                Number::Unsigned(n) => J::Number(n.into()),
+                Number::Negative(n) => J::Number(n.into()),
+                Number::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
+                Number::OutOfRange => return Err(out_of_range(self.end)),
+            },
+            Value::String(s) => J::String(s.as_ref().to_owned()),
+            Value::Array(items) => {
+                J::Array(items.iter().map(Node::to_value).collect::<Result<_, _>>()?)
+            }
+            Value::Object(members) => {
+                let mut map = serde_json::Map::new();
+                for (key, value) in members {
+                    map.insert(key.name.as_ref().to_owned(), value.to_value()?);
+                }
+                J::Object(map)
+            }
+        })
+    }
+
+    /// This value as a `u64`, if it is a number that reads as one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match &self.value {
+            Value::Number(text) => match number(text) {
+                Number::Unsigned(n) => Some(n),
+                _ => None,
+            },
+            _ => None,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod base64;
 mod case;
+mod decimal;
 pub mod json_path;
 pub mod json_tree;
 mod problem;
@@ -13,6 +14,7 @@ pub mod sorted_map;
 mod time;
 
 pub use case::{lower_char, lowercase};
+pub use decimal::read_decimal;
 pub use problem::{human_bytes, list_problems, number_text, parse_number, Problem};
 pub use random::{Random, SplitMix64};
 pub use role::Role;

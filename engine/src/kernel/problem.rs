@@ -51,9 +51,8 @@ pub fn number_text(n: f64) -> String {
 }
 
 /// A decimal number as people and browsers write it (an `<input type="number">`'s value: "12",
-/// "0.5", ".5", "-3", "007", "1e3"), read exactly (the nearest `f64`), through serde_json's reader,
-/// which the widget has anyway: `str::parse::<f64>` would bring a second float reader and its
-/// 10 KB table into the wasm. `None` for anything else, and for a number beyond what a float
+/// "0.5", ".5", "-3", "007", "1e3"), read exactly (the nearest `f64`) by `read_decimal` once
+/// written as JSON writes it. `None` for anything else, and for a number beyond what a float
 /// holds.
 pub fn parse_number(text: &str) -> Option<f64> {
     let text = text.trim();
@@ -90,7 +89,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
     } else if !rest.is_empty() {
         return None;
     }
-    serde_json::from_slice::<f64>(json.as_bytes()).ok()
+    super::read_decimal(&json)
 }
 
 /// `1536` → `"1.5 KB"`, in units of 1024 with one decimal, for messages people read. Integer

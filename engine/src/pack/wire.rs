@@ -1047,6 +1047,29 @@ impl Medium {
 }
 
 impl UnitStatus {
+    /// Every status, in the order of their names in the pack format.
+    pub const ALL: [UnitStatus; 4] = [
+        UnitStatus::Available,
+        UnitStatus::OnCall,
+        UnitStatus::Committed,
+        UnitStatus::OffDuty,
+    ];
+
+    /// The status's name in a pack and in the protocol (`on_call`).
+    pub fn name(self) -> &'static str {
+        match self {
+            UnitStatus::Available => "available",
+            UnitStatus::OnCall => "on_call",
+            UnitStatus::Committed => "committed",
+            UnitStatus::OffDuty => "off_duty",
+        }
+    }
+
+    /// The status with this name, as serde reads it.
+    pub fn from_name(name: &str) -> Option<UnitStatus> {
+        UnitStatus::ALL.into_iter().find(|s| s.name() == name)
+    }
+
     /// The status's name for people.
     pub fn label(self) -> &'static str {
         match self {

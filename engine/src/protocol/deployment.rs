@@ -121,11 +121,12 @@ impl Deployment {
         if text.starts_with('<') {
             return Err(DeploymentError::WebPage);
         }
-        let value: Value =
-            serde_json::from_slice(text.as_bytes()).map_err(|e| DeploymentError::NotJson {
-                line: e.line(),
-                column: e.column(),
-            })?;
+        let value = crate::kernel::json_tree::read_value(text.as_bytes()).map_err(|e| {
+            DeploymentError::NotJson {
+                line: e.line,
+                column: e.column,
+            }
+        })?;
         let mut problems = Vec::new();
         let mut report = |path: String, message: String| problems.push(Problem { path, message });
         let Value::Object(map) = &value else {

@@ -139,7 +139,27 @@ pub struct EntryCompleted {
     #[schemars(with = "String")]
     pub key: IdempotencyKey,
     /// The log entry (schema/log-entry.schema.json).
-    pub entry: Value,
+    #[schemars(with = "Value")]
+    pub entry: EntryJson,
+}
+
+/// A log entry's JSON text, put into the message as it is: never read into a `Value` and written
+/// out again (the entry's members keep their order).
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct EntryJson(Box<serde_json::value::RawValue>);
+
+impl EntryJson {
+    /// The entry's JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl PartialEq for EntryJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
 }
 
 /// The `entry.delivered` payload.
@@ -350,7 +370,10 @@ impl HostEvent {
         // The entry's types always serialise; `null` rather than a panic if that ever changed.
         HostEvent::EntryCompleted(EntryCompleted {
             key: key.clone(),
-            entry: serde_json::to_value(entry).unwrap_or(Value::Null),
+            entry: EntryJson(
+                serde_json::value::to_raw_value(entry)
+                    .unwrap_or_else(|_| serde_json::value::RawValue::NULL.to_owned()),
+            ),
         })
     }
 
@@ -359,13 +382,16 @@ impl HostEvent {
         key: &IdempotencyKey,
         entry_json: &str,
     ) -> Result<HostEvent, EntryNotJson> {
-        let entry = serde_json::from_slice(entry_json.as_bytes()).map_err(|e| EntryNotJson {
-            line: e.line(),
-            column: e.column(),
-        })?;
+        // Read by `from_slice`, as everything the widget reads (one serde_json reader).
+        let entry =
+            serde_json::from_slice::<Box<serde_json::value::RawValue>>(entry_json.as_bytes())
+                .map_err(|e| EntryNotJson {
+                    line: e.line(),
+                    column: e.column(),
+                })?;
         Ok(HostEvent::EntryCompleted(EntryCompleted {
             key: key.clone(),
-            entry,
+            entry: EntryJson(entry),
         }))
     }
 
@@ -410,12 +436,16 @@ impl HostEvent {
     /// Its `payload` as JSON text: the `detail` of the DOM event that carries it in the custom
     /// element mode (`incident-desk:<type>`), the same value the iframe's message holds.
     pub fn payload_json(&self) -> String {
-        // Strings, numbers and JSON values only: serialising cannot fail; `{}` rather than a
-        // panic if it ever did.
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|mut v| v.get_mut("payload").map(Value::take))
-            .map_or_else(|| "{}".to_owned(), |payload| payload.to_string())
+        // Serialised, an event is `{"type":"<type>","payload":<payload>}` (adjacently tagged,
+        // `type` first); its payload is the text between. Not through a `Value`, which would
+        // compile every event's serialiser a second time. Strings, numbers and JSON text only:
+        // serialising cannot fail; `{}` rather than a panic if it ever did.
+        let text = serde_json::to_string(self).unwrap_or_default();
+        let prefix = format!("{{\"type\":\"{}\",\"payload\":", self.type_name());
+        text.strip_prefix(prefix.as_str())
+            .and_then(|rest| rest.strip_suffix('}'))
+            .unwrap_or("{}")
+            .to_owned()
     }
 
     /// Its `type`.

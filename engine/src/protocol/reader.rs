@@ -36,11 +36,11 @@ pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
     }
     // Syntax errors from serde_json say what was expected, never what was found, and nesting
     // deeper than 128 is an error rather than a stack overflow.
-    serde_json::from_slice(text.as_bytes()).map_err(|e| {
+    crate::kernel::json_tree::read_value(text.as_bytes()).map_err(|e| {
         Rejection::new(
             RejectReason::NotJson {
-                line: e.line(),
-                column: e.column(),
+                line: e.line,
+                column: e.column,
             },
             None,
         )
@@ -679,8 +679,7 @@ pub(super) fn read_resources(r: &mut Reader, payload: &Value, path: &str) -> Opt
             .required(unit, &item_path, "status")
             .and_then(|v| r.string(v, &status_path))
             .and_then(|name| {
-                let status =
-                    serde_json::from_value::<UnitStatus>(Value::String(name.to_owned())).ok();
+                let status = UnitStatus::from_name(name);
                 if status.is_none() {
                     r.report(
                         &status_path,
