@@ -522,3 +522,80 @@ fn checklist_item_conditions() {
         ],
     );
 }
+
+/// `parse_pack` finds placeholders out of place by walking the pack's JSON tree, in the order
+/// they are written; `validate` (for a pack built in code, which has no document) by walking the
+/// pack's `Serialize`, in the order of the format's fields. Over the shipped packs with braces put
+/// into hundreds of their texts at random (questions, ids, legislation, unit names), both find the
+/// same problems, and every other problem in the same order.
+#[test]
+fn both_walks_of_the_texts_find_the_same_placeholders() {
+    use incident_engine::kernel::{Random, SplitMix64};
+    use incident_engine::pack::{read_pack_file, validate};
+    use serde_json::Value;
+
+    fn strings(value: &mut Value, out: &mut Vec<*mut String>) {
+        match value {
+            Value::String(s) => out.push(s as *mut String),
+            Value::Array(items) => items.iter_mut().for_each(|v| strings(v, out)),
+            Value::Object(members) => members.values_mut().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut random = SplitMix64::new(31);
+    let mut compared = 0;
+    for name in ["council-out-of-hours.json", "housing-repairs.json"] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../packs/{name}"));
+        let shipped: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        for round in 0..60 {
+            let mut pack = shipped.clone();
+            let mut texts = Vec::new();
+            strings(&mut pack, &mut texts);
+            for _ in 0..1 + round % 5 {
+                let pick = texts[(random.next_u64() % texts.len() as u64) as usize];
+                // SAFETY: each pointer is to a distinct string of `pack`, alive and not moved
+                // (nothing is added to or removed from it while the pointers are used).
+                let text = unsafe { &mut *pick };
+                let words = [
+                    "{caller}",
+                    "{agent}",
+                    "{organisation}",
+                    "{ x }",
+                    "{_a-1}",
+                    "{1}",
+                ];
+                text.push_str(words[(random.next_u64() % words.len() as u64) as usize]);
+            }
+            let bytes = serde_json::to_vec_pretty(&pack).unwrap();
+            let read = match parse_pack(&bytes) {
+                Ok(_) => None,
+                Err(PackLoadError::Invalid { problems }) => Some(problems),
+                // An enumeration's word or a format identifier with braces: not a pack at all.
+                Err(_) => continue,
+            };
+            let built = validate(read_pack_file(&bytes).unwrap()).err();
+            let (read, built) = match (read, built) {
+                (Some(read), Some(built)) => (read, built),
+                (None, None) => continue,
+                _ => panic!("{name} round {round}: one walk found problems, the other none"),
+            };
+            let placed =
+                |p: &incident_engine::kernel::Problem| p.message.contains("is not filled in");
+            let others = |list: &[incident_engine::kernel::Problem]| {
+                list.iter()
+                    .filter(|p| !placed(p))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(others(&read), others(&built), "{name} round {round}");
+            let sorted = |list: &[incident_engine::kernel::Problem]| {
+                let mut found: Vec<_> = list.iter().filter(|p| placed(p)).cloned().collect();
+                found.sort_by(|a, b| a.path.cmp(&b.path));
+                found
+            };
+            assert_eq!(sorted(&read), sorted(&built), "{name} round {round}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 80, "only {compared} packs compared");
+}

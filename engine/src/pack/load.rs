@@ -9,7 +9,8 @@ use crate::kernel::{human_bytes, list_problems, Problem};
 use crate::kernel::json_path::ReadFailure;
 use crate::kernel::json_tree::JsonTree;
 use crate::pack::reader::read_pack;
-use crate::pack::{validate, Pack};
+use crate::pack::validate::validate_read;
+use crate::pack::Pack;
 use crate::pack::{PackFile, PACK_FORMAT};
 
 /// The largest pack we read, in bytes. A pack is text written by people; anything larger is a
@@ -187,7 +188,7 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
     if pack.format != PACK_FORMAT {
         return Err(unsupported(&pack.format));
     }
-    validate(pack).map_err(|problems| PackLoadError::Invalid { problems })
+    validate_read(pack, tree.root()).map_err(|problems| PackLoadError::Invalid { problems })
 }
 
 /// The pack's structure read from `bytes` as [`parse_pack`] reads it, before any check of its

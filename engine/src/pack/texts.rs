@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
+use crate::kernel::json_tree::{Node, Value};
 use crate::pack::PackFile;
 
 /// Calls `visit(path, text)` for every string in `file`, in document order. Map keys (the pack has
@@ -21,6 +22,54 @@ pub fn for_each_text(file: &PackFile, visit: impl FnMut(&TextPath, &str)) {
     };
     // The walker itself never fails; a custom error from a `Serialize` impl would only end the walk.
     let _ = file.serialize(&mut walker);
+}
+
+/// Calls `visit(path, text)` for every string of a pack as written (its JSON tree) that `wanted`
+/// keeps, in document order: what [`for_each_text`] visits, the path built only for the texts
+/// kept. (The fixed words of enumerations are strings in the tree and are visited too: keep them
+/// out with `wanted`, as a check for braces does.) `parse_pack` checks through this, so the
+/// widget does not carry a second copy of the pack's `Serialize` code for the walk
+/// (`engine/tests/problems.rs` holds the two walks to the same problems).
+pub fn for_each_text_in_tree(
+    root: &Node,
+    wanted: fn(&str) -> bool,
+    visit: &mut dyn FnMut(&TextPath, &str),
+) {
+    fn walk<'t>(
+        node: &'t Node,
+        steps: &mut Vec<(Option<&'t str>, usize)>,
+        wanted: fn(&str) -> bool,
+        visit: &mut dyn FnMut(&TextPath, &str),
+    ) {
+        match &node.value {
+            Value::String(text) if wanted(text) => {
+                let path = steps
+                    .iter()
+                    .map(|step| match step {
+                        (Some(key), _) => Step::OwnedKey((*key).to_owned()),
+                        (None, index) => Step::Index(*index),
+                    })
+                    .collect();
+                visit(&TextPath(path), text);
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    steps.push((None, index));
+                    walk(item, steps, wanted, visit);
+                    steps.pop();
+                }
+            }
+            Value::Object(members) => {
+                for (key, value) in members {
+                    steps.push((Some(key.name.as_ref()), 0));
+                    walk(value, steps, wanted, visit);
+                    steps.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(root, &mut Vec::new(), wanted, visit);
 }
 
 /// Where a text is, as it would be written: `trees[0].nodes[1].question`. Kept as steps, and

@@ -15,11 +15,12 @@
 use std::collections::HashMap;
 use std::fmt::{self, Display};
 
+use crate::kernel::json_tree::Node;
 use crate::kernel::{number_text, Problem};
 use crate::pack::advice::set_conflicts;
 use crate::pack::hours::parse_time;
 use crate::pack::lint::lint_with;
-use crate::pack::texts::{for_each_text, TextPath};
+use crate::pack::texts::{for_each_text, for_each_text_in_tree, TextPath};
 use crate::pack::wording::check_placeholders;
 use crate::pack::*;
 
@@ -81,8 +82,27 @@ impl Pack {
 
 /// Checks `file`, returning the checked pack or every problem found, in document order.
 pub fn validate(file: PackFile) -> Result<Pack, Vec<Problem>> {
+    let texts = |file: &PackFile, visit: &mut dyn FnMut(&TextPath, &str)| {
+        for_each_text(file, visit);
+    };
+    validate_with(file, &texts)
+}
+
+/// [`validate`] for a pack read from `tree` (`parse_pack`): its texts walked in the tree rather
+/// than through the pack's `Serialize` code (the same texts; see `for_each_text_in_tree`).
+pub(crate) fn validate_read(file: PackFile, tree: &Node) -> Result<Pack, Vec<Problem>> {
+    let texts = |_: &PackFile, visit: &mut dyn FnMut(&TextPath, &str)| {
+        for_each_text_in_tree(tree, |text| text.contains('{'), visit);
+    };
+    validate_with(file, &texts)
+}
+
+/// Every text of the pack with its path, or at least every one with a `{` in it.
+type Texts<'t> = &'t dyn Fn(&PackFile, &mut dyn FnMut(&TextPath, &str));
+
+fn validate_with(file: PackFile, texts: Texts) -> Result<Pack, Vec<Problem>> {
     let (problems, may_say_over_limits) = {
-        let mut checker = Checker::new(&file);
+        let mut checker = Checker::new(&file, texts);
         checker.run();
         (checker.problems, checker.may_say_over_limits)
     };
@@ -203,10 +223,11 @@ struct Checker<'a> {
     code_triggers: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
     /// Warnings found on the way: may-say advice that a limit in force with its set forbids.
     may_say_over_limits: Vec<Problem>,
+    texts: Texts<'a>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(pack: &'a PackFile) -> Self {
+    fn new(pack: &'a PackFile, texts: Texts<'a>) -> Self {
         let mut problems = Vec::new();
         let mut ids = |path: &str, what: &'static str, list: Vec<&'a str>| {
             collect_ids(&mut problems, path, what, "id", list)
@@ -308,6 +329,7 @@ impl<'a> Checker<'a> {
             channels,
             legislation,
             may_say_over_limits: Vec::new(),
+            texts,
         }
     }
 
@@ -461,7 +483,7 @@ impl<'a> Checker<'a> {
     /// written, braces and all. (Where they are filled, `wording` checks them.)
     fn check_placeholder_places(&mut self) {
         let mut found = Vec::new();
-        for_each_text(self.pack, |path, text| {
+        (self.texts)(self.pack, &mut |path, text| {
             if !text.contains('{') || fills_placeholders(path) {
                 return;
             }
