@@ -58,3 +58,31 @@ fn words_callers_write() {
     assert_eq!(lowercase("ŁÓDŹ ŞIŞLI ȘTEFAN"), "łódź şişli ștefan");
     assert_eq!(lowercase("ΑΘΗΝΑ Київ"), "αθηνα київ");
 }
+
+/// `is_word_char` is std's `is_alphanumeric` exactly below U+0590, and agrees with it on nearly
+/// every character above (the blocks it calls punctuation and symbols hold few letters).
+#[test]
+fn word_characters_are_stds_alphanumerics() {
+    use incident_engine::kernel::is_word_char;
+    for code in 0..0x590u32 {
+        let c = char::from_u32(code).unwrap();
+        assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{code:04X}");
+    }
+    // Over the rest of the Basic Multilingual Plane (where text is written), unassigned code
+    // points included (std says no to those; here, outside the symbol blocks, yes).
+    let (mut same, mut all) = (0u32, 0u32);
+    for c in (0x590..=0xFFFFu32).filter_map(char::from_u32) {
+        all += 1;
+        same += u32::from(is_word_char(c) == c.is_alphanumeric());
+    }
+    println!("is_word_char agrees with std on {same} of {all} characters from U+0590 to U+FFFF");
+    assert!(same * 100 / all >= 90, "{same} of {all}");
+    for c in ['א', 'ب', 'क', '中', 'あ', '한', 'ก', '٣', '७', 'ⅻ', '①'] {
+        assert!(is_word_char(c), "{c}");
+    }
+    for c in [
+        '\u{2014}', '…', '€', '→', '∑', '■', '★', '、', '。', '！', '😀', '\u{3000}',
+    ] {
+        assert!(!is_word_char(c) && !c.is_alphanumeric(), "{c}");
+    }
+}

@@ -1076,3 +1076,14 @@ proptest! {
         }
     }
 }
+
+/// A log field's name in a draft's paths is the name serde writes for it.
+#[test]
+fn log_field_names_are_the_names_serde_writes() {
+    for field in LogField::ALL {
+        assert_eq!(
+            serde_json::to_string(&field).unwrap(),
+            format!("\"{}\"", field.name())
+        );
+    }
+}

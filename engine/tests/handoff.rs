@@ -483,7 +483,11 @@ fn hostile_text_never_breaks_a_handoff() {
                     assert!(handoff.length <= limit as usize);
                 }
                 if channel.medium == Medium::Data {
-                    serde_json::from_str::<serde_json::Value>(&handoff.text).unwrap();
+                    // JSON, its members in the order of their names (as serde_json's map writes
+                    // them: the order receiving systems have always had).
+                    let value = serde_json::from_str::<serde_json::Value>(&handoff.text).unwrap();
+                    assert_eq!(value.to_string(), handoff.text);
+                    assert_eq!(value.as_object().map(|o| o.len()), Some(13));
                 }
                 let flags = handoff
                     .text

@@ -1930,3 +1930,31 @@ fn a_storage_key_that_is_not_32_bytes_of_base64_is_refused_without_repeating_it(
         );
     }
 }
+
+/// An object read from a host message as serde_json reads one: a name written twice takes its
+/// last value (a theme property, a field), and an unknown name written twice is counted once.
+#[test]
+fn a_name_written_twice_is_read_once_with_its_last_value() {
+    let payload = r##"{"agent_id": "agent-1", "agent_id": "agent-2", "role": "handler",
+        "theme": {"--idk-accent": "#000000", "--idk-bg": "#ffffff", "--idk-accent": "#0b5fff"}}"##;
+    let HostCommand::Configure(c) = read_bare_command("configure", payload).unwrap() else {
+        panic!("not a configure");
+    };
+    assert_eq!(c.agent_id, "agent-2");
+    assert_eq!(c.theme.properties().len(), 2);
+    assert_eq!(
+        c.theme.properties().get("--idk-accent").map(String::as_str),
+        Some("#0b5fff")
+    );
+    let rejection = read_bare_command(
+        "configure",
+        r#"{"agent_id": "agent-1", "role": "handler", "extra": 1, "extra": 2, "other": 3}"#,
+    )
+    .unwrap_err();
+    assert!(
+        rejection
+            .to_string()
+            .contains("has 2 fields that are not part of the protocol"),
+        "{rejection}"
+    );
+}

@@ -382,3 +382,34 @@ fn letters_in_order_find_a_code_and_accents_do_not_matter() {
     );
     assert_eq!(codes(&pack, &mut search, "POTHOLE")[0], "HW-POT-01");
 }
+
+/// The best `limit` hits are the first `limit` of every hit, best first, ties in pack order,
+/// whatever the limit (the selection keeps a short list of the best so far).
+#[test]
+fn the_best_few_are_the_first_of_all_in_order() {
+    let pack = council();
+    let mut search = CodeSearch::new(&pack);
+    for query in [
+        "gas",
+        "water",
+        "tree road",
+        "noise",
+        "a",
+        "flood",
+        "xyz",
+        "p",
+    ] {
+        let all = search.search(query, usize::MAX);
+        for pair in all.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            assert!(
+                a.score > b.score || (a.score == b.score && a.index < b.index),
+                "{query}: {a:?} before {b:?}"
+            );
+        }
+        for limit in [0, 1, 2, 3, 5, 20] {
+            let few = search.search(query, limit);
+            assert_eq!(few, all[..limit.min(all.len())].to_vec(), "{query} {limit}");
+        }
+    }
+}

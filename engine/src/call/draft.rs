@@ -359,8 +359,8 @@ impl Call {
         };
         // Cannot fail: every map key is a string and the answers are finite. The engine never
         // panics, so say so in JSON that `from_draft` will refuse, rather than unwrap.
-        serde_json::to_string(&draft).unwrap_or_else(|e| {
-            serde_json::json!({ "format": DRAFT_FORMAT, "error": e.to_string() }).to_string()
+        serde_json::to_string(&draft).unwrap_or_else(|_| {
+            format!("{{\"format\":\"{DRAFT_FORMAT}\",\"error\":\"the call could not be written\"}}")
         })
     }
 
@@ -910,7 +910,7 @@ impl<'p> Consistency<'p> {
         for field in LogField::ALL {
             if draft.fields.get(&field).map(String::as_str) != says.fields.get(&field).copied() {
                 self.problem(
-                    format!("fields.{}", field_name(field)),
+                    format!("fields.{}", field.name()),
                     "the field is not the value last recorded in the log",
                 );
             }
@@ -993,13 +993,5 @@ impl<'p> Consistency<'p> {
                 },
             );
         }
-    }
-}
-
-/// A log field's name as written in JSON (`callback_number`).
-fn field_name(field: LogField) -> String {
-    match serde_json::to_value(field) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => format!("{field:?}"),
     }
 }

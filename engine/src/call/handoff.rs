@@ -12,6 +12,7 @@
 
 use crate::call::safety_flags::SafetyFlags;
 use crate::call::Call;
+use crate::kernel::is_word_char;
 use crate::pack::Pack;
 use crate::pack::{BannedAbbreviation, Channel, LogField, Medium, MessageStructure};
 
@@ -453,22 +454,42 @@ fn data_message(
 }
 
 fn data_json(f: &Facts, safety: &[String], is_vulnerable: bool, vulnerable: &str) -> String {
-    serde_json::json!({
-        "code": f.code,
-        "title": f.title,
-        "priority": f.priority,
-        "location": f.location,
-        "details": f.narrative,
-        "hazards": f.hazards,
-        "people_affected": f.people,
-        "safety": safety,
-        "vulnerable": is_vulnerable,
-        "vulnerability": vulnerable,
-        "vehicle_registration": f.registration,
-        "caller_name": f.caller,
-        "callback_number": f.callback,
-    })
-    .to_string()
+    /// The handoff's data, its members in the order of their names (as they have always been
+    /// written). A struct, not `json!`: that builds a `serde_json::Map` (a `BTreeMap`) the widget
+    /// would carry for this alone.
+    #[derive(serde::Serialize)]
+    struct Data<'a> {
+        callback_number: &'a str,
+        caller_name: &'a str,
+        code: &'a str,
+        details: &'a str,
+        hazards: &'a str,
+        location: &'a str,
+        people_affected: &'a str,
+        priority: &'a str,
+        safety: &'a [String],
+        title: &'a str,
+        vehicle_registration: &'a str,
+        vulnerability: &'a str,
+        vulnerable: bool,
+    }
+    let data = Data {
+        callback_number: &f.callback,
+        caller_name: &f.caller,
+        code: &f.code,
+        details: &f.narrative,
+        hazards: &f.hazards,
+        location: &f.location,
+        people_affected: &f.people,
+        priority: &f.priority,
+        safety,
+        title: &f.title,
+        vehicle_registration: &f.registration,
+        vulnerability: vulnerable,
+        vulnerable: is_vulnerable,
+    };
+    // Text and a flag only: writing cannot fail.
+    serde_json::to_string(&data).unwrap_or_default()
 }
 
 /// Replaces whole-word banned abbreviations with the pack's wording; returns those replaced.
@@ -483,9 +504,9 @@ fn replace_banned(text: &str, banned: &[BannedAbbreviation]) -> (String, Vec<Str
             let before_ok = rest[..at]
                 .chars()
                 .next_back()
-                .is_none_or(|c| !c.is_alphanumeric());
+                .is_none_or(|c| !is_word_char(c));
             let after = &rest[at + rule.abbreviation.len()..];
-            let after_ok = after.chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let after_ok = after.chars().next().is_none_or(|c| !is_word_char(c));
             result.push_str(&rest[..at]);
             if before_ok && after_ok {
                 result.push_str(&rule.say_instead);

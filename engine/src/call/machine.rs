@@ -8,6 +8,7 @@
 //! incident log, stamped with the time and the handler; nothing in it is ever overwritten:
 //! corrections are new events. The clock is an argument, so tests are deterministic.
 
+use crate::kernel::is_word_char;
 use crate::kernel::SortedMap;
 
 use schemars::JsonSchema;
@@ -1853,7 +1854,7 @@ fn digits(number: &str) -> String {
 /// A location's words, lower-cased and without punctuation, so "12 High St." and "12 high st" are
 /// the same place.
 fn words(text: &str) -> String {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
         .map(lowercase)
         .collect::<Vec<_>>()

@@ -23,6 +23,7 @@
 //! Tree suggestion matches trees' keywords, as whole words and phrases, in the caller's words, and
 //! needs a keyword that means something on its own: see [`suggest_trees`].
 
+use crate::kernel::is_word_char;
 use crate::kernel::sort::sort_by;
 use crate::kernel::{lower_char, lowercase};
 use crate::pack::Pack;
@@ -201,7 +202,7 @@ fn atom_score(haystack: &str, atom: &str, tier: Tier) -> Option<u32> {
         haystack[..at]
             .chars()
             .next_back()
-            .is_none_or(|c| !c.is_alphanumeric())
+            .is_none_or(|c| !is_word_char(c))
     };
     let len = atom.chars().count() as u32;
     match tier {
@@ -317,7 +318,7 @@ impl Words {
                 }
                 let (mut word_start, mut first_word) = (true, true);
                 for c in field.chars() {
-                    if !c.is_alphanumeric() {
+                    if !is_word_char(c) {
                         word_start = true;
                         continue;
                     }
@@ -419,20 +420,30 @@ impl Words {
 
 /// The words of `text` for ranking, as [`Words`] has them (lower case letter by letter, as there).
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
         .map(|w| w.chars().map(lower_char).collect())
 }
 
-/// Keeps the best `limit` of `hits`, best first, ties in pack order. Only those are sorted: they
-/// are selected first (linear time).
+/// Keeps the best `limit` of `hits`, best first, ties in pack order: each hit goes into a list of
+/// the best so far, kept in order (time `hits` × `limit`, for the few results a handler reads; std's
+/// `select_nth_unstable` would add its selection code to the widget).
 fn top(hits: &mut Vec<CodeHit>, limit: usize) {
-    let best_first = |a: &CodeHit, b: &CodeHit| b.score.cmp(&a.score).then(a.index.cmp(&b.index));
-    if hits.len() > limit && limit > 0 {
-        hits.select_nth_unstable_by(limit - 1, best_first);
+    let better =
+        |a: &CodeHit, b: &CodeHit| a.score > b.score || (a.score == b.score && a.index < b.index);
+    let mut best: Vec<CodeHit> = Vec::with_capacity(limit.min(hits.len()) + 1);
+    for hit in hits.drain(..) {
+        if best.len() == limit && !best.last().is_some_and(|worst| better(&hit, worst)) {
+            continue;
+        }
+        let at = best
+            .iter()
+            .position(|b| better(&hit, b))
+            .unwrap_or(best.len());
+        best.insert(at, hit);
+        best.truncate(limit);
     }
-    hits.truncate(limit);
-    sort_by(hits, best_first);
+    *hits = best;
 }
 
 /// The letters and digits that begin a word of `text`, as bits (a–z, then 0–9), case ignored.
@@ -441,7 +452,7 @@ fn word_initials(text: &str) -> u64 {
     let mut bits = 0u64;
     let mut at_start = true;
     for c in text.chars() {
-        let alnum = c.is_alphanumeric();
+        let alnum = is_word_char(c);
         if alnum && at_start {
             let c = c.to_ascii_lowercase();
             if c.is_ascii_lowercase() {
@@ -529,7 +540,7 @@ fn fold(word: &str) -> &str {
 fn compared_words(text: &str) -> Vec<String> {
     lowercase(text)
         .replace('\u{2019}', "'")
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .split(|c: char| !(is_word_char(c) || c == '\''))
         .map(|w| fold(w.trim_matches('\'')).to_owned())
         .filter(|w| !w.is_empty())
         .collect()

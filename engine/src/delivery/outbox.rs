@@ -441,15 +441,18 @@ pub fn acknowledges(body: &str, key: &IdempotencyKey) -> Result<(), String> {
             MAX_ACK_BYTES / 1024
         ));
     }
-    let Ok(value) = crate::kernel::json_tree::read_value(body.as_bytes()) else {
+    use crate::kernel::json_tree::Value;
+    let Ok(tree) = JsonTree::parse(body.as_bytes()) else {
         return Err("the answer is not JSON".to_owned());
     };
-    let Some(object) = value.as_object() else {
+    let Value::Object(members) = &tree.root().value else {
         return Err("the answer is not a JSON object".to_owned());
     };
-    match object.get("key") {
-        None | Some(serde_json::Value::Null) => Err("the answer has no \"key\"".to_owned()),
-        Some(serde_json::Value::String(text)) => match IdempotencyKey::parse(text) {
+    // Of a name written twice, the last, as serde_json reads an object.
+    let answer = members.iter().rev().find(|(name, _)| name.name == "key");
+    match answer.map(|(_, value)| &value.value) {
+        None | Some(Value::Null) => Err("the answer has no \"key\"".to_owned()),
+        Some(Value::String(text)) => match IdempotencyKey::parse(text) {
             Ok(answered) if &answered == key => Ok(()),
             Ok(_) => Err("the answer acknowledges another key".to_owned()),
             Err(_) => Err("the answer's \"key\" is not an idempotency key".to_owned()),

@@ -135,10 +135,11 @@ impl<'a> JsonTree<'a> {
     }
 }
 
-/// JSON text as serde_json's `Value`, read through the tree rather than serde_json's `Value`
-/// reader (which the widget would otherwise carry beside the tree's): the same value, a later
-/// member of an object replacing an earlier one of the same name, and the same refusals at the
-/// same line and column.
+/// JSON text as serde_json's `Value`, read through the tree: the same value as serde_json's
+/// `Value` reader gives, a later member of an object replacing an earlier one of the same name,
+/// and the same refusals at the same line and column. The widget reads host messages, the
+/// deployment settings and endpoint answers from the tree itself (no `Value` in the wasm); this is
+/// how `engine/tests/json_tree.rs` holds the tree to serde_json's reading.
 pub fn read_value(bytes: &[u8]) -> Result<serde_json::Value, ReadFailure> {
     let tree = JsonTree::parse(bytes)?;
     tree.root.to_value().map_err(|e| tree.explain(e))
@@ -530,6 +531,14 @@ impl<'a> Node<'a> {
                 J::Object(map)
             }
         })
+    }
+
+    /// This value's text, if it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
     }
 
     /// This value as a `u64`, if it is a number that reads as one.

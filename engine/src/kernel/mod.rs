@@ -4,6 +4,7 @@
 pub mod base64;
 mod case;
 mod decimal;
+mod hash;
 pub mod json_path;
 pub mod json_tree;
 mod problem;
@@ -13,8 +14,9 @@ pub mod sort;
 pub mod sorted_map;
 mod time;
 
-pub use case::{lower_char, lowercase};
+pub use case::{is_word_char, lower_char, lowercase};
 pub use decimal::read_decimal;
+pub use hash::{FxHasher, HashMap};
 pub use problem::{human_bytes, list_problems, number_text, parse_number, Problem};
 pub use random::{Random, SplitMix64};
 pub use role::Role;

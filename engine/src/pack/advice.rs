@@ -6,7 +6,8 @@
 //! catches "evacuate" and "evacuation"). Matching is on words, not characters, so "unsafe" does
 //! not break a rule about "safe".
 
-use std::collections::HashMap;
+use crate::kernel::is_word_char;
+use crate::kernel::HashMap;
 
 use crate::kernel::lowercase;
 use crate::kernel::sort::sort_by_key;
@@ -34,7 +35,7 @@ impl<'t> Words<'t> {
     /// The words of `text`.
     pub fn of(text: &'t str) -> Words<'t> {
         Words(
-            text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            text.split(|c: char| !(is_word_char(c) || c == '\''))
                 .filter(|w| !w.is_empty())
                 .map(|w| (lowercase(w.trim_matches('\'')), w))
                 .filter(|(lower, _)| !lower.is_empty())
@@ -81,7 +82,7 @@ impl<'t> Words<'t> {
 /// word's trailing `*`.
 fn phrase_words(phrase: &str) -> Vec<String> {
     phrase
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '*'))
+        .split(|c: char| !(is_word_char(c) || c == '\'' || c == '*'))
         .map(|w| lowercase(w.trim_matches('\'')))
         .filter(|w| !w.is_empty() && w != "*")
         .collect()
@@ -233,7 +234,8 @@ pub fn set_conflicts<'p>(advice: &'p Advice, organisation_name: &str) -> Vec<Set
         .map(|item| spoken(&item.text, organisation_name))
         .collect();
     let words: Vec<Words<'_>> = spoken.iter().map(|t| Words::of(t)).collect();
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(advice.items.len());
+    let mut index: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(advice.items.len(), Default::default());
     for (i, item) in advice.items.iter().enumerate() {
         index.entry(item.id.as_str()).or_insert(i);
     }

@@ -38,7 +38,7 @@
 //! everywhere). The same for must-say advice is a problem, not a warning: the handler could never
 //! comply.
 
-use std::collections::HashMap;
+use crate::kernel::HashMap;
 
 use crate::kernel::{lower_char, Problem};
 use crate::pack::advice::set_conflicts;
@@ -74,12 +74,12 @@ enum Cover {
 }
 
 fn unmet_targets(file: &PackFile, out: &mut Vec<Problem>) {
-    let mut priorities: HashMap<&str, &Priority> = HashMap::new();
+    let mut priorities: HashMap<&str, &Priority> = HashMap::default();
     for p in &file.priorities {
         priorities.entry(p.id.as_str()).or_insert(p);
     }
     // code → the tree outcomes that end in it, as (tree, outcome) indices.
-    let mut outcomes: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut outcomes: HashMap<&str, Vec<(usize, usize)>> = HashMap::default();
     for (i, tree) in file.trees.iter().enumerate() {
         for (j, outcome) in tree.outcomes.iter().enumerate() {
             outcomes
@@ -88,14 +88,14 @@ fn unmet_targets(file: &PackFile, out: &mut Vec<Problem>) {
                 .push((i, j));
         }
     }
-    let mut units: HashMap<&str, Vec<&ResourceUnit>> = HashMap::new();
+    let mut units: HashMap<&str, Vec<&ResourceUnit>> = HashMap::default();
     for unit in &file.resources.units {
         units
             .entry(unit.resource_type.as_str())
             .or_default()
             .push(unit);
     }
-    let mut covers: HashMap<&str, Cover> = HashMap::new();
+    let mut covers: HashMap<&str, Cover> = HashMap::default();
     for (i, code) in file.codes.iter().enumerate() {
         if code.response_plan.is_empty() {
             continue;
@@ -207,12 +207,12 @@ struct Carried<'p, 's> {
 }
 
 fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
-    let mut codes: HashMap<&str, &IncidentCode> = HashMap::new();
+    let mut codes: HashMap<&str, &IncidentCode> = HashMap::default();
     for code in &file.codes {
         codes.entry(code.code.as_str()).or_insert(code);
     }
     // Each advice set's items, each once.
-    let mut sets: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut sets: HashMap<&str, Vec<&str>> = HashMap::default();
     for set in &file.advice.sets {
         sets.entry(set.id.as_str()).or_insert_with(|| {
             let mut items: Vec<&str> = set.items.iter().map(String::as_str).collect();
@@ -226,7 +226,7 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
             .unwrap_or_default()
     };
     // General advice: in the advice sets of more than half the pack's codes.
-    let mut codes_with: HashMap<&str, usize> = HashMap::new();
+    let mut codes_with: HashMap<&str, usize> = HashMap::default();
     for code in &file.codes {
         for item in set_items(code.advice_set.as_deref()) {
             *codes_with.entry(item).or_default() += 1;
@@ -277,10 +277,10 @@ fn dropped_on_recoding(file: &PackFile, out: &mut Vec<Problem>) {
                 }
             })
             .collect();
-        let mut code_count: HashMap<&str, usize> = HashMap::new();
-        let mut set_count: HashMap<Option<&str>, usize> = HashMap::new();
-        let mut notify_count: HashMap<&str, usize> = HashMap::new();
-        let mut advice_count: HashMap<&str, usize> = HashMap::new();
+        let mut code_count: HashMap<&str, usize> = HashMap::default();
+        let mut set_count: HashMap<Option<&str>, usize> = HashMap::default();
+        let mut notify_count: HashMap<&str, usize> = HashMap::default();
+        let mut advice_count: HashMap<&str, usize> = HashMap::default();
         for c in &carried {
             *code_count.entry(c.code).or_default() += 1;
             *set_count.entry(c.set).or_default() += 1;

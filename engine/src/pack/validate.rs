@@ -12,7 +12,7 @@
 //! placeholders that exist; priorities in order; an outcome or code never less urgent than a trigger
 //! it fires requires; and size and depth limits.
 
-use std::collections::HashMap;
+use crate::kernel::HashMap;
 use std::fmt::{self, Display};
 
 use crate::kernel::json_tree::Node;
@@ -300,7 +300,7 @@ impl<'a> Checker<'a> {
             "code",
             pack.codes.iter().map(|c| c.code.as_str()).collect(),
         );
-        let mut code_triggers: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+        let mut code_triggers: HashMap<&str, Vec<(&str, &str)>> = HashMap::default();
         for trigger in &pack.escalation.triggers {
             if let (TriggerCondition::Codes(codes), Some(priority)) =
                 (&trigger.when, &trigger.priority)
@@ -1346,7 +1346,7 @@ impl<'a> Checker<'a> {
                 checklist.push((at, item.id.as_str()));
             }
         }
-        let mut seen: HashMap<&str, &str> = HashMap::new();
+        let mut seen: HashMap<&str, &str> = HashMap::default();
         for (path, id) in &checklist {
             match seen.get(id) {
                 Some(first) => self.problem(
@@ -1532,7 +1532,7 @@ fn collect_ids<'a>(
     field: &str,
     list: Vec<&'a str>,
 ) -> Ids<'a> {
-    let mut map = HashMap::with_capacity(list.len());
+    let mut map = HashMap::with_capacity_and_hasher(list.len(), Default::default());
     for (i, id) in list.iter().enumerate() {
         if id.trim().is_empty() {
             problems.push(Problem {

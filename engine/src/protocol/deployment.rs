@@ -27,8 +27,8 @@
 //! file's JSON Schema is [`deployment_schema_json`], committed as schema/deployment.schema.json.
 //! Nothing here panics on any input.
 
+use crate::kernel::json_tree::{JsonTree, Node, Value};
 use schemars::JsonSchema;
-use serde_json::Value;
 
 use crate::kernel::sort::sort_by_key;
 use crate::kernel::{human_bytes, list_problems, Problem};
@@ -121,15 +121,13 @@ impl Deployment {
         if text.starts_with('<') {
             return Err(DeploymentError::WebPage);
         }
-        let value = crate::kernel::json_tree::read_value(text.as_bytes()).map_err(|e| {
-            DeploymentError::NotJson {
-                line: e.line,
-                column: e.column,
-            }
+        let tree = JsonTree::parse(text.as_bytes()).map_err(|e| DeploymentError::NotJson {
+            line: e.line,
+            column: e.column,
         })?;
         let mut problems = Vec::new();
         let mut report = |path: String, message: String| problems.push(Problem { path, message });
-        let Value::Object(map) = &value else {
+        let Value::Object(members) = &tree.root().value else {
             report(
                 String::new(),
                 format!(
@@ -139,16 +137,19 @@ impl Deployment {
             );
             return Err(DeploymentError::Invalid { problems });
         };
-        for name in map.keys().filter(|k| !FIELDS.contains(&k.as_str())) {
+        // By name, as serde_json reads an object: each name once, with its last value.
+        let map = super::reader::by_name(members);
+        let get = |name: &str| map.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        for (name, _) in map.iter().filter(|(name, _)| !FIELDS.contains(name)) {
             report(
-                name.clone(),
+                (*name).to_owned(),
                 format!(
                     "is not a field of the deployment settings (the fields are {})",
                     FIELDS.join(", ")
                 ),
             );
         }
-        match map.get("format") {
+        match get("format").map(|v| &v.value) {
             None => report(
                 "format".into(),
                 format!("is required: \"{DEPLOYMENT_FORMAT}\""),
@@ -162,7 +163,7 @@ impl Deployment {
             }
             Some(_) => report("format".into(), format!("must be \"{DEPLOYMENT_FORMAT}\"")),
         }
-        let hosts = strings(map.get("hosts"), "hosts", &mut report);
+        let hosts = strings(get("hosts"), "hosts", &mut report);
         let texts: Vec<&str> = hosts.iter().map(|(_, text)| *text).collect();
         let allow_list = match AllowList::parse(&texts) {
             Ok(list) => Some(list),
@@ -175,7 +176,7 @@ impl Deployment {
             }
         };
         let mut endpoints: Vec<EndpointRule> = Vec::new();
-        for (index, text) in strings(map.get("endpoints"), "endpoints", &mut report) {
+        for (index, text) in strings(get("endpoints"), "endpoints", &mut report) {
             match EndpointRule::parse(text) {
                 Ok(rule) if endpoints.contains(&rule) => {}
                 Ok(rule) => endpoints.push(rule),
@@ -304,11 +305,11 @@ impl EndpointRule {
 
 /// The text items of the list `value` at `name`, with their indices; problems reported.
 fn strings<'v>(
-    value: Option<&'v Value>,
+    value: Option<&'v Node<'v>>,
     name: &str,
     report: &mut impl FnMut(String, String),
 ) -> Vec<(usize, &'v str)> {
-    match value {
+    match value.map(|v| &v.value) {
         None => {
             report(
                 name.to_owned(),
@@ -319,8 +320,8 @@ fn strings<'v>(
         Some(Value::Array(items)) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, item)| match item {
-                Value::String(text) => Some((i, text.as_str())),
+            .filter_map(|(i, item)| match &item.value {
+                Value::String(text) => Some((i, text.as_ref())),
                 _ => {
                     report(
                         format!("{name}[{i}]"),

@@ -78,7 +78,7 @@ impl Inbound {
     /// replays, use [`HostSession::accept`]).
     pub fn parse(text: &str) -> Result<Inbound, Rejection> {
         let value = read_json(text)?;
-        let head = read_head(&value)?;
+        let head = read_head(value.root())?;
         let command = head
             .command()
             .map_err(|reason| Rejection::new(reason, Some(head.id.clone())))?;

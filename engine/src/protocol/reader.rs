@@ -2,6 +2,12 @@
 
 #[allow(unused_imports)]
 use super::*;
+// Host messages are read through the kernel's JSON tree, not serde_json's `Value` (issue 14: one
+// JSON reader in the widget). These shadow `serde_json`'s names from `super`.
+use crate::kernel::json_tree::{JsonTree, Member, Node, Value};
+
+/// An object's members as written (in order, a name possibly more than once).
+pub(super) type Map<'t> = [Member<'t>];
 
 /// Where a command's payload is, for the JSON paths its problems are reported at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +30,7 @@ impl PayloadRoot {
 }
 
 /// The text, parsed, if it is small enough and JSON.
-pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
+pub(super) fn read_json(text: &str) -> Result<JsonTree<'_>, Rejection> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(Rejection::new(
             RejectReason::TooLarge {
@@ -36,7 +42,7 @@ pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
     }
     // Syntax errors from serde_json say what was expected, never what was found, and nesting
     // deeper than 128 is an error rather than a stack overflow.
-    crate::kernel::json_tree::read_value(text.as_bytes()).map_err(|e| {
+    JsonTree::parse(text.as_bytes()).map_err(|e| {
         Rejection::new(
             RejectReason::NotJson {
                 line: e.line,
@@ -48,8 +54,8 @@ pub(super) fn read_json(text: &str) -> Result<Value, Rejection> {
 }
 
 /// What kind of JSON value this is, for messages that must not show the value itself.
-pub(super) fn kind_of(value: &Value) -> &'static str {
-    match value {
+pub(super) fn kind_of(value: &Node) -> &'static str {
+    match value.value {
         Value::Null => "null",
         Value::Bool(_) => "true or false",
         Value::Number(_) => "a number",
@@ -63,9 +69,37 @@ pub(super) fn child(path: &str, name: &str) -> String {
     format!("{path}.{name}")
 }
 
+/// The member `name`; of a name written twice, the last (as serde_json reads an object).
+pub(super) fn get<'v>(map: &'v Map<'v>, name: &str) -> Option<&'v Node<'v>> {
+    map.iter()
+        .rev()
+        .find(|(key, _)| key.name == name)
+        .map(|(_, value)| value)
+}
+
+/// An object's members by name, in the order of their names, a name written more than once
+/// with its last value: as serde_json reads an object into a map. Sorted, not inserted one by one
+/// into a sorted list, so a hostile message of many names costs n log n.
+pub(super) fn by_name<'v>(map: &'v Map<'v>) -> Vec<(&'v str, &'v Node<'v>)> {
+    let mut members: Vec<(&str, &Node)> = map
+        .iter()
+        .map(|(key, value)| (key.name.as_ref(), value))
+        .collect();
+    // Stable: of equal names, the last written stays last.
+    crate::kernel::sort::sort_by(&mut members, |a, b| a.0.cmp(b.0));
+    let mut out: Vec<(&str, &Node)> = Vec::with_capacity(members.len());
+    for member in members {
+        match out.last_mut() {
+            Some(last) if last.0 == member.0 => *last = member,
+            _ => out.push(member),
+        }
+    }
+    out
+}
+
 /// The field `name`, treating `null` as absent.
-pub(super) fn field<'v>(map: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    map.get(name).filter(|v| !v.is_null())
+pub(super) fn field<'v>(map: &'v Map<'v>, name: &str) -> Option<&'v Node<'v>> {
+    get(map, name).filter(|v| !matches!(v.value, Value::Null))
 }
 
 /// Whether a character could reorder or hide text on the handler's screen (bidirectional
@@ -91,15 +125,19 @@ impl Reader {
     /// `value` as an object whose fields are all in `fields`.
     fn object<'v>(
         &mut self,
-        value: &'v Value,
+        value: &'v Node<'v>,
         path: &str,
         fields: &[&str],
-    ) -> Option<&'v Map<String, Value>> {
-        let Value::Object(map) = value else {
+    ) -> Option<&'v Map<'v>> {
+        let Value::Object(map) = &value.value else {
             self.report(path, format!("must be an object, not {}", kind_of(value)));
             return None;
         };
-        let unknown = map.keys().filter(|k| !fields.contains(&k.as_str())).count();
+        // Each name once, however often it is written.
+        let unknown = by_name(map)
+            .iter()
+            .filter(|(name, _)| !fields.contains(name))
+            .count();
         if unknown > 0 {
             // The unknown names are not repeated: a key can carry data as well as a value can.
             let message = if fields.is_empty() {
@@ -118,12 +156,7 @@ impl Reader {
     }
 
     /// The required field `name` of `map` at `path`.
-    fn required<'v>(
-        &mut self,
-        map: &'v Map<String, Value>,
-        path: &str,
-        name: &str,
-    ) -> Option<&'v Value> {
+    fn required<'v>(&mut self, map: &'v Map<'v>, path: &str, name: &str) -> Option<&'v Node<'v>> {
         let value = field(map, name);
         if value.is_none() {
             self.report(&child(path, name), "is required");
@@ -131,11 +164,11 @@ impl Reader {
         value
     }
 
-    fn string<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v str> {
-        match value {
+    fn string<'v>(&mut self, value: &'v Node<'v>, path: &str) -> Option<&'v str> {
+        match &value.value {
             Value::String(s) => Some(s),
-            other => {
-                self.report(path, format!("must be text, not {}", kind_of(other)));
+            _ => {
+                self.report(path, format!("must be text, not {}", kind_of(value)));
                 None
             }
         }
@@ -143,16 +176,16 @@ impl Reader {
 
     /// A short text shown to people: 1 to `max` characters, not blank, no control or
     /// bidirectional formatting characters.
-    fn label(&mut self, value: &Value, path: &str, max: usize) -> Option<String> {
+    fn label(&mut self, value: &Node, path: &str, max: usize) -> Option<String> {
         self.text(value, path, max, false)
     }
 
     /// A longer text shown to people, which may run over several lines.
-    fn paragraph(&mut self, value: &Value, path: &str, max: usize) -> Option<String> {
+    fn paragraph(&mut self, value: &Node, path: &str, max: usize) -> Option<String> {
         self.text(value, path, max, true)
     }
 
-    fn text(&mut self, value: &Value, path: &str, max: usize, lines: bool) -> Option<String> {
+    fn text(&mut self, value: &Node, path: &str, max: usize, lines: bool) -> Option<String> {
         let text = self.string(value, path)?;
         let allowed = |c: char| lines && matches!(c, '\n' | '\r' | '\t');
         let ok = !text.trim().is_empty()
@@ -176,7 +209,7 @@ impl Reader {
 
     fn id<T>(
         &mut self,
-        value: &Value,
+        value: &Node,
         path: &str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Option<T> {
@@ -187,7 +220,7 @@ impl Reader {
     /// a token or a key may carry data or a secret).
     fn parsed<T>(
         &mut self,
-        value: &Value,
+        value: &Node,
         path: &str,
         parse: impl FnOnce(&str) -> Option<T>,
         rule: &str,
@@ -200,13 +233,13 @@ impl Reader {
         parsed
     }
 
-    fn boolean(&mut self, value: &Value, path: &str) -> Option<bool> {
-        match value {
-            Value::Bool(b) => Some(*b),
-            other => {
+    fn boolean(&mut self, value: &Node, path: &str) -> Option<bool> {
+        match value.value {
+            Value::Bool(b) => Some(b),
+            _ => {
                 self.report(
                     path,
-                    format!("must be true or false, not {}", kind_of(other)),
+                    format!("must be true or false, not {}", kind_of(value)),
                 );
                 None
             }
@@ -214,14 +247,14 @@ impl Reader {
     }
 
     /// A whole number from `min` to `max`.
-    fn whole(&mut self, value: &Value, path: &str, min: u64, max: u64) -> Option<u64> {
+    fn whole(&mut self, value: &Node, path: &str, min: u64, max: u64) -> Option<u64> {
         match value.as_u64() {
             Some(n) if (min..=max).contains(&n) => Some(n),
             _ => {
-                let found = match value {
-                    Value::Number(n) if n.is_u64() => "one outside that range",
+                let found = match value.value {
+                    Value::Number(_) if value.as_u64().is_some() => "one outside that range",
                     Value::Number(_) => "a negative or fractional number",
-                    other => kind_of(other),
+                    _ => kind_of(value),
                 };
                 self.report(
                     path,
@@ -232,7 +265,7 @@ impl Reader {
         }
     }
 
-    fn key(&mut self, value: &Value, path: &str) -> Option<IdempotencyKey> {
+    fn key(&mut self, value: &Node, path: &str) -> Option<IdempotencyKey> {
         // NotAKey's text repeats the input; the rule alone is said here.
         self.parsed(
             value,
@@ -245,9 +278,9 @@ impl Reader {
 
 /// Reads an optional field with `read`: `Some(None)` if absent or `null`, `None` if present and
 /// wrong (reported).
-pub(super) fn optional<T>(
-    value: Option<&Value>,
-    read: impl FnOnce(&Value) -> Option<T>,
+pub(super) fn optional<'v, T>(
+    value: Option<&'v Node<'v>>,
+    read: impl FnOnce(&'v Node<'v>) -> Option<T>,
 ) -> Option<Option<T>> {
     match value {
         None => Some(None),
@@ -309,7 +342,7 @@ pub(super) struct Head<'v> {
     pub(super) instance: InstanceId,
     pub(super) seq: u64,
     pub(super) kind: CommandKind,
-    pub(super) payload: &'v Value,
+    pub(super) payload: &'v Node<'v>,
 }
 
 impl Head<'_> {
@@ -334,21 +367,21 @@ impl Head<'_> {
     }
 }
 
-pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
-    let Value::Object(map) = value else {
+pub(super) fn read_head<'v>(value: &'v Node<'v>) -> Result<Head<'v>, Rejection> {
+    let Value::Object(map) = &value.value else {
         return Err(Rejection::new(RejectReason::Foreign, None));
     };
     let id = field(map, "id")
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
         .and_then(MessageId::parse);
     let refuse = |reason| Err(Rejection::new(reason, id.clone()));
-    match map.get("protocol") {
+    match get(map, "protocol").map(|p| &p.value) {
         None => return refuse(RejectReason::Foreign),
         Some(Value::String(p)) if p == PROTOCOL => {}
         Some(_) => return refuse(RejectReason::WrongProtocol),
     }
     // Another version may shape everything else differently: say only that.
-    if let Some(found) = map.get("version").and_then(Value::as_u64) {
+    if let Some(found) = get(map, "version").and_then(Node::as_u64) {
         if found != PROTOCOL_VERSION {
             return refuse(RejectReason::UnsupportedVersion { found });
         }
@@ -389,7 +422,7 @@ pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
         });
     let payload = r.required(map, "$", "payload");
     if let Some(p) = payload {
-        if !p.is_object() {
+        if !matches!(p.value, Value::Object(_)) {
             r.report(
                 "$.payload",
                 format!("must be an object, not {}", kind_of(p)),
@@ -435,7 +468,7 @@ pub(super) fn read_head(value: &Value) -> Result<Head<'_>, Rejection> {
 /// The command in a message's `payload`, or every problem with it.
 pub(super) fn read_command(
     kind: CommandKind,
-    payload: &Value,
+    payload: &Node,
 ) -> Result<HostCommand, Vec<FieldProblem>> {
     read_command_at(kind, payload, PayloadRoot::Envelope.path())
 }
@@ -443,7 +476,7 @@ pub(super) fn read_command(
 /// The command in `payload`, found at `path`, or every problem with it (paths below `path`).
 pub(super) fn read_command_at(
     kind: CommandKind,
-    payload: &Value,
+    payload: &Node,
     path: &str,
 ) -> Result<HostCommand, Vec<FieldProblem>> {
     let mut r = Reader::default();
@@ -476,7 +509,7 @@ pub(super) fn read_command_at(
     }
 }
 
-pub(super) fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+pub(super) fn read_configure(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
     let p = r.object(
         payload,
         path,
@@ -561,15 +594,15 @@ pub(super) fn read_configure(r: &mut Reader, payload: &Value, path: &str) -> Opt
     }))
 }
 
-pub(super) fn read_theme(r: &mut Reader, value: &Value, path: &str) -> Option<Theme> {
-    let Value::Object(map) = value else {
+pub(super) fn read_theme(r: &mut Reader, value: &Node, path: &str) -> Option<Theme> {
+    let Value::Object(members) = &value.value else {
         r.report(path, format!("must be an object, not {}", kind_of(value)));
         return None;
     };
     let mut pairs = Vec::new();
     let mut bad_names = 0;
     let before = r.problems.len();
-    for (name, value) in map {
+    for (name, value) in by_name(members) {
         if theme_name_problem(name).is_some() {
             bad_names += 1;
             continue;
@@ -577,7 +610,7 @@ pub(super) fn read_theme(r: &mut Reader, value: &Value, path: &str) -> Option<Th
         // The name passed its pattern (`--idk-` and lower-case words), so it can be named.
         let value_path = format!("{path}['{name}']");
         if let Some(text) = r.string(value, &value_path) {
-            pairs.push((name.clone(), text.to_owned()));
+            pairs.push((name.to_owned(), text.to_owned()));
         }
     }
     if bad_names > 0 {
@@ -601,7 +634,7 @@ pub(super) fn read_theme(r: &mut Reader, value: &Value, path: &str) -> Option<Th
     }
 }
 
-pub(super) fn read_context(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+pub(super) fn read_context(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
     let p = r.object(payload, path, &["call_id", "contact_ref", "caller_number"])?;
     let call_id = optional(field(p, "call_id"), |v| {
         r.label(v, &child(path, "call_id"), MAX_LABEL_CHARS)
@@ -637,7 +670,7 @@ pub(super) fn read_context(r: &mut Reader, payload: &Value, path: &str) -> Optio
     }))
 }
 
-pub(super) fn read_pack_load(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+pub(super) fn read_pack_load(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
     let p = r.object(payload, path, &["url"])?;
     let url_path = child(path, "url");
     let text = r
@@ -652,10 +685,10 @@ pub(super) fn read_pack_load(r: &mut Reader, payload: &Value, path: &str) -> Opt
     }
 }
 
-pub(super) fn read_resources(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+pub(super) fn read_resources(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
     let p = r.object(payload, path, &["units"])?;
     let units_path = child(path, "units");
-    let Value::Array(items) = r.required(p, path, "units")? else {
+    let Value::Array(items) = &r.required(p, path, "units")?.value else {
         let found = field(p, "units").map_or("nothing", kind_of);
         r.report(&units_path, format!("must be a list, not {found}"));
         return None;
@@ -705,7 +738,7 @@ pub(super) fn read_resources(r: &mut Reader, payload: &Value, path: &str) -> Opt
     Some(HostCommand::ResourcesUpdate(ResourcesUpdate { units }))
 }
 
-pub(super) fn read_nack(r: &mut Reader, payload: &Value, path: &str) -> Option<HostCommand> {
+pub(super) fn read_nack(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
     let p = r.object(payload, path, &["key", "reason", "permanent"])?;
     let key = r
         .required(p, path, "key")
@@ -742,7 +775,7 @@ pub fn read_bare_command(type_name: &str, payload_json: &str) -> Result<HostComm
         return Err(Rejection::new(RejectReason::NoHandshake, None));
     }
     let payload = read_json(payload_json)?;
-    read_command_at(kind, &payload, PayloadRoot::Bare.path()).map_err(|problems| {
+    read_command_at(kind, payload.root(), PayloadRoot::Bare.path()).map_err(|problems| {
         Rejection::new(
             RejectReason::InvalidPayload {
                 command: kind.name(),

@@ -91,7 +91,7 @@ impl HostSession {
     /// changes nothing.
     pub fn accept(&mut self, text: &str) -> Result<Inbound, Rejection> {
         let value = read_json(text)?;
-        let head = read_head(&value)?;
+        let head = read_head(value.root())?;
         let refuse = |reason| Err(Rejection::new(reason, Some(head.id.clone())));
         if self.handshake == Handshake::Ended {
             return refuse(RejectReason::SessionEnded);

@@ -1,7 +1,8 @@
 //! Validated values in commands: role, locale, bearer token, storage key, theme, endpoint, pack URL.
 
-#[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use crate::kernel::is_word_char;
 
 /// A BCP 47 language tag such as `en-GB` (letters, then subtags of letters and digits).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -279,7 +280,7 @@ pub(super) fn theme_value_problem(value: &str) -> Option<String> {
             '@' => "contains \"@\", which starts a CSS at-rule",
             '!' => "contains \"!\" (such as !important)",
             c if c.is_control() => "contains a control character",
-            c if c.is_alphanumeric() || THEME_PUNCTUATION.contains(c) => continue,
+            c if is_word_char(c) || THEME_PUNCTUATION.contains(c) => continue,
             _ => "contains a character that is not allowed in a theme value",
         };
         return Some(why.to_owned());
