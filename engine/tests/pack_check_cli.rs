@@ -104,3 +104,54 @@ fn schema_flag_prints_the_committed_schema() {
 fn no_arguments_is_a_usage_error() {
     assert_eq!(pack_check(&[]).0, 2);
 }
+
+/// A file that is JSON but not an object is told what a pack is, at `.` (the top level, as the
+/// pack reference names it); a pack saved with a byte-order mark (as Windows Notepad saves one)
+/// is read as the same pack.
+#[test]
+fn the_top_level_is_dot_and_a_byte_order_mark_is_read_past() {
+    let dir = std::env::temp_dir().join(format!("pack-check-top-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shipped = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../packs/housing-repairs.json"
+    ))
+    .unwrap();
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&shipped);
+    let files = [
+        ("list.json", b"[]".to_vec()),
+        ("text.json", b"\"a pack\"".to_vec()),
+        ("bom.json", with_bom),
+    ];
+    let mut paths = Vec::new();
+    for (name, bytes) in &files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        paths.push(path.to_string_lossy().into_owned());
+    }
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let (code, out) = pack_check(&args);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let what = "a procedure pack is one JSON object, from { to }, holding its format, version, organisation and wording";
+    assert_eq!(
+        lines[0],
+        format!(
+            "{}: .: {what}; this file holds a list (line 1, column 0)",
+            paths[0]
+        )
+    );
+    assert_eq!(
+        lines[1],
+        format!(
+            "{}: .: {what}; this file holds text (line 1, column 0)",
+            paths[1]
+        )
+    );
+    assert!(
+        lines[2].starts_with(&format!("{}: ok: Hillside Homes", paths[2])),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

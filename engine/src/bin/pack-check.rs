@@ -101,6 +101,8 @@ fn problem_lines(error: &PackLoadError) -> Vec<String> {
             column,
             message,
         } => {
+            // The top level is `.`, as the pack reference names it.
+            let path = if path.is_empty() { "." } else { path.as_str() };
             vec![format!("{path}: {message} (line {line}, column {column})")]
         }
         // `$` is the whole document, in JSONPath's notation.

@@ -7,7 +7,7 @@
 use crate::kernel::{human_bytes, list_problems, Problem};
 
 use crate::kernel::json_path::ReadFailure;
-use crate::kernel::json_tree::JsonTree;
+use crate::kernel::json_tree::{JsonTree, TreeError, Value};
 use crate::pack::reader::read_pack;
 use crate::pack::validate::validate_read;
 use crate::pack::Pack;
@@ -149,6 +149,8 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
             limit: MAX_PACK_BYTES,
         });
     }
+    // A byte-order mark (Windows Notepad saves one) is not part of the JSON: read what follows.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         None => return Err(PackLoadError::Empty),
         Some(b'<') => return Err(PackLoadError::WebPage),
@@ -168,6 +170,27 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         found: found.to_owned(),
         expected: PACK_FORMAT,
     };
+    // Not an object at all: say what a pack is, not what the reader expected.
+    let kind = match tree.root().value {
+        Value::Object(_) => None,
+        Value::Array(_) => Some("a list"),
+        Value::String(_) => Some("text"),
+        Value::Number(_) => Some("a number"),
+        Value::Bool(_) => Some("true or false"),
+        Value::Null => Some("null"),
+    };
+    if let Some(kind) = kind {
+        let message = format!("a procedure pack is one JSON object, from {{ to }}, holding its format, version, organisation and wording; this file holds {kind}");
+        let (path, line, column, message) = tree
+            .explain(TreeError::at(&message, tree.root().start))
+            .into_parts();
+        return Err(PackLoadError::WrongShape {
+            path,
+            line,
+            column,
+            message,
+        });
+    }
     let pack: PackFile = match read_pack(tree.root()).map_err(|e| tree.explain(e)) {
         Ok(pack) => pack,
         Err(failure) => {
