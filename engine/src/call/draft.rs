@@ -291,10 +291,10 @@ pub fn last_change(text: &str) -> Option<Millis> {
         return None;
     }
     let draft = JsonTree::parse(text.as_bytes()).ok()?;
-    match &draft.root().member("log")?.value {
+    match &draft.root().last_member("log")?.value {
         Value::Array(events) => events
             .iter()
-            .filter_map(|event| event.member("at")?.as_u64())
+            .filter_map(|event| event.last_member("at")?.as_u64())
             .max(),
         _ => None,
     }

@@ -256,8 +256,13 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 /// JSON without reading the rest; `None` when the text is not an entry. The widget shows a refused
 /// entry's content only to that handler (F21).
 pub fn handler_of(entry_json: &str) -> Option<String> {
-    let entry = crate::kernel::json_tree::JsonTree::parse(entry_json.as_bytes()).ok()?;
-    entry.top_string("handler").map(str::to_owned)
+    use crate::kernel::json_tree::{JsonTree, Node};
+    let entry = JsonTree::parse(entry_json.as_bytes()).ok()?;
+    entry
+        .root()
+        .last_member("handler")
+        .and_then(Node::as_str)
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

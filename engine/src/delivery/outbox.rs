@@ -441,16 +441,14 @@ pub fn acknowledges(body: &str, key: &IdempotencyKey) -> Result<(), String> {
             MAX_ACK_BYTES / 1024
         ));
     }
-    use crate::kernel::json_tree::Value;
+    use crate::kernel::json_tree::{last_member, Value};
     let Ok(tree) = JsonTree::parse(body.as_bytes()) else {
         return Err("the answer is not JSON".to_owned());
     };
     let Value::Object(members) = &tree.root().value else {
         return Err("the answer is not a JSON object".to_owned());
     };
-    // Of a name written twice, the last, as serde_json reads an object.
-    let answer = members.iter().rev().find(|(name, _)| name.name == "key");
-    match answer.map(|(_, value)| &value.value) {
+    match last_member(members, "key").map(|value| &value.value) {
         None | Some(Value::Null) => Err("the answer has no \"key\"".to_owned()),
         Some(Value::String(text)) => match IdempotencyKey::parse(text) {
             Ok(answered) if &answered == key => Ok(()),

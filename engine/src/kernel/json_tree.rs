@@ -145,6 +145,16 @@ pub fn read_value(bytes: &[u8]) -> Result<serde_json::Value, ReadFailure> {
     tree.root.to_value().map_err(|e| tree.explain(e))
 }
 
+/// The value of the member `key` among `members`; of a name written twice, the last, as
+/// serde_json reads an object into a map.
+pub fn last_member<'t, 'a>(members: &'t [Member<'a>], key: &str) -> Option<&'t Node<'a>> {
+    members
+        .iter()
+        .rev()
+        .find(|(name, _)| name.name == key)
+        .map(|(_, value)| value)
+}
+
 /// Reads a `T` from JSON text: [`JsonTree::parse`], then [`JsonTree::read`].
 pub fn read<T: de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ReadFailure> {
     JsonTree::parse(bytes)?.read()
@@ -548,6 +558,28 @@ impl<'a> Node<'a> {
                 Number::Unsigned(n) => Some(n),
                 _ => None,
             },
+            _ => None,
+        }
+    }
+
+    /// What kind of JSON value this is, in words for people ("a list", "text"), never the
+    /// value itself.
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "true or false",
+            Value::Number(_) => "a number",
+            Value::String(_) => "text",
+            Value::Array(_) => "a list",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// The member `key` of this object, the last of a name written twice (as serde_json reads an
+    /// object into a map), if it is an object and has one.
+    pub fn last_member(&self, key: &str) -> Option<&Node<'a>> {
+        match &self.value {
+            Value::Object(members) => last_member(members, key),
             _ => None,
         }
     }

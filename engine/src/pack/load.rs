@@ -171,15 +171,8 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         expected: PACK_FORMAT,
     };
     // Not an object at all: say what a pack is, not what the reader expected.
-    let kind = match tree.root().value {
-        Value::Object(_) => None,
-        Value::Array(_) => Some("a list"),
-        Value::String(_) => Some("text"),
-        Value::Number(_) => Some("a number"),
-        Value::Bool(_) => Some("true or false"),
-        Value::Null => Some("null"),
-    };
-    if let Some(kind) = kind {
+    if !matches!(tree.root().value, Value::Object(_)) {
+        let kind = tree.root().kind();
         let message = format!("a procedure pack is one JSON object, from {{ to }}, holding its format, version, organisation and wording; this file holds {kind}");
         let (path, line, column, message) = tree
             .explain(TreeError::at(&message, tree.root().start))

@@ -27,7 +27,7 @@
 //! file's JSON Schema is [`deployment_schema_json`], committed as schema/deployment.schema.json.
 //! Nothing here panics on any input.
 
-use crate::kernel::json_tree::{JsonTree, Node, Value};
+use crate::kernel::json_tree::{last_member, JsonTree, Node, Value};
 use schemars::JsonSchema;
 
 use crate::kernel::sort::sort_by_key;
@@ -137,10 +137,10 @@ impl Deployment {
             );
             return Err(DeploymentError::Invalid { problems });
         };
-        // By name, as serde_json reads an object: each name once, with its last value.
-        let map = super::reader::by_name(members);
-        let get = |name: &str| map.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
-        for (name, _) in map.iter().filter(|(name, _)| !FIELDS.contains(name)) {
+        // As serde_json reads an object: each name once, with its last value.
+        let get = |name: &str| last_member(members, name);
+        let by_name = super::reader::by_name(members);
+        for (name, _) in by_name.iter().filter(|(name, _)| !FIELDS.contains(name)) {
             report(
                 (*name).to_owned(),
                 format!(

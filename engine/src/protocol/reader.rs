@@ -4,7 +4,7 @@
 use super::*;
 // Host messages are read through the kernel's JSON tree, not serde_json's `Value` (issue 14: one
 // JSON reader in the widget). These shadow `serde_json`'s names from `super`.
-use crate::kernel::json_tree::{JsonTree, Member, Node, Value};
+use crate::kernel::json_tree::{last_member, JsonTree, Member, Node, Value};
 
 /// An object's members as written (in order, a name possibly more than once).
 pub(super) type Map<'t> = [Member<'t>];
@@ -53,28 +53,8 @@ pub(super) fn read_json(text: &str) -> Result<JsonTree<'_>, Rejection> {
     })
 }
 
-/// What kind of JSON value this is, for messages that must not show the value itself.
-pub(super) fn kind_of(value: &Node) -> &'static str {
-    match value.value {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 pub(super) fn child(path: &str, name: &str) -> String {
     format!("{path}.{name}")
-}
-
-/// The member `name`; of a name written twice, the last (as serde_json reads an object).
-pub(super) fn get<'v>(map: &'v Map<'v>, name: &str) -> Option<&'v Node<'v>> {
-    map.iter()
-        .rev()
-        .find(|(key, _)| key.name == name)
-        .map(|(_, value)| value)
 }
 
 /// An object's members by name, in the order of their names, a name written more than once
@@ -99,7 +79,7 @@ pub(super) fn by_name<'v>(map: &'v Map<'v>) -> Vec<(&'v str, &'v Node<'v>)> {
 
 /// The field `name`, treating `null` as absent.
 pub(super) fn field<'v>(map: &'v Map<'v>, name: &str) -> Option<&'v Node<'v>> {
-    get(map, name).filter(|v| !matches!(v.value, Value::Null))
+    last_member(map, name).filter(|v| !matches!(v.value, Value::Null))
 }
 
 /// Whether a character could reorder or hide text on the handler's screen (bidirectional
@@ -130,14 +110,16 @@ impl Reader {
         fields: &[&str],
     ) -> Option<&'v Map<'v>> {
         let Value::Object(map) = &value.value else {
-            self.report(path, format!("must be an object, not {}", kind_of(value)));
+            self.report(path, format!("must be an object, not {}", value.kind()));
             return None;
         };
-        // Each name once, however often it is written.
-        let unknown = by_name(map)
-            .iter()
-            .filter(|(name, _)| !fields.contains(name))
-            .count();
+        let known = |name: &str| fields.contains(&name);
+        // Each name once, however often it is written (sorted only when there is one to count).
+        let unknown = if map.iter().all(|(key, _)| known(&key.name)) {
+            0
+        } else {
+            by_name(map).iter().filter(|(name, _)| !known(name)).count()
+        };
         if unknown > 0 {
             // The unknown names are not repeated: a key can carry data as well as a value can.
             let message = if fields.is_empty() {
@@ -168,7 +150,7 @@ impl Reader {
         match &value.value {
             Value::String(s) => Some(s),
             _ => {
-                self.report(path, format!("must be text, not {}", kind_of(value)));
+                self.report(path, format!("must be text, not {}", value.kind()));
                 None
             }
         }
@@ -237,10 +219,7 @@ impl Reader {
         match value.value {
             Value::Bool(b) => Some(b),
             _ => {
-                self.report(
-                    path,
-                    format!("must be true or false, not {}", kind_of(value)),
-                );
+                self.report(path, format!("must be true or false, not {}", value.kind()));
                 None
             }
         }
@@ -254,7 +233,7 @@ impl Reader {
                 let found = match value.value {
                     Value::Number(_) if value.as_u64().is_some() => "one outside that range",
                     Value::Number(_) => "a negative or fractional number",
-                    _ => kind_of(value),
+                    _ => value.kind(),
                 };
                 self.report(
                     path,
@@ -375,13 +354,13 @@ pub(super) fn read_head<'v>(value: &'v Node<'v>) -> Result<Head<'v>, Rejection> 
         .and_then(Node::as_str)
         .and_then(MessageId::parse);
     let refuse = |reason| Err(Rejection::new(reason, id.clone()));
-    match get(map, "protocol").map(|p| &p.value) {
+    match last_member(map, "protocol").map(|p| &p.value) {
         None => return refuse(RejectReason::Foreign),
         Some(Value::String(p)) if p == PROTOCOL => {}
         Some(_) => return refuse(RejectReason::WrongProtocol),
     }
     // Another version may shape everything else differently: say only that.
-    if let Some(found) = get(map, "version").and_then(Node::as_u64) {
+    if let Some(found) = last_member(map, "version").and_then(Node::as_u64) {
         if found != PROTOCOL_VERSION {
             return refuse(RejectReason::UnsupportedVersion { found });
         }
@@ -392,7 +371,7 @@ pub(super) fn read_head<'v>(value: &'v Node<'v>) -> Result<Head<'v>, Rejection> 
         if version.as_u64() != Some(PROTOCOL_VERSION) {
             r.report(
                 "$.version",
-                format!("must be {PROTOCOL_VERSION}, not {}", kind_of(version)),
+                format!("must be {PROTOCOL_VERSION}, not {}", version.kind()),
             );
         }
     }
@@ -423,10 +402,7 @@ pub(super) fn read_head<'v>(value: &'v Node<'v>) -> Result<Head<'v>, Rejection> 
     let payload = r.required(map, "$", "payload");
     if let Some(p) = payload {
         if !matches!(p.value, Value::Object(_)) {
-            r.report(
-                "$.payload",
-                format!("must be an object, not {}", kind_of(p)),
-            );
+            r.report("$.payload", format!("must be an object, not {}", p.kind()));
         }
     }
     if !r.problems.is_empty() {
@@ -596,7 +572,7 @@ pub(super) fn read_configure(r: &mut Reader, payload: &Node, path: &str) -> Opti
 
 pub(super) fn read_theme(r: &mut Reader, value: &Node, path: &str) -> Option<Theme> {
     let Value::Object(members) = &value.value else {
-        r.report(path, format!("must be an object, not {}", kind_of(value)));
+        r.report(path, format!("must be an object, not {}", value.kind()));
         return None;
     };
     let mut pairs = Vec::new();
@@ -689,7 +665,7 @@ pub(super) fn read_resources(r: &mut Reader, payload: &Node, path: &str) -> Opti
     let p = r.object(payload, path, &["units"])?;
     let units_path = child(path, "units");
     let Value::Array(items) = &r.required(p, path, "units")?.value else {
-        let found = field(p, "units").map_or("nothing", kind_of);
+        let found = field(p, "units").map_or("nothing", Node::kind);
         r.report(&units_path, format!("must be a list, not {found}"));
         return None;
     };

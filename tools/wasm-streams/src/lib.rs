@@ -14,6 +14,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
+use futures_util::future::poll_fn;
 use futures_util::stream::{Stream, StreamExt};
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
@@ -47,7 +48,9 @@ impl ReadableStream {
             move |controller: web_sys::ReadableStreamDefaultController| {
                 let stream = stream.clone();
                 future_to_promise(async move {
-                    let next = NextItem(stream).await;
+                    // Borrowed only while polled, never across an await.
+                    let next =
+                        poll_fn(|context| stream.borrow_mut().poll_next_unpin(context)).await;
                     match next {
                         Some(Ok(chunk)) => controller.enqueue_with_chunk(&chunk)?,
                         Some(Err(error)) => controller.error_with_e(&error),
@@ -86,17 +89,6 @@ impl ReadableStream {
             reader,
             pending: None,
         }
-    }
-}
-
-/// The next item of a shared stream.
-struct NextItem<St>(Rc<RefCell<Pin<Box<St>>>>);
-
-impl<St: Stream> Future for NextItem<St> {
-    type Output = Option<St::Item>;
-
-    fn poll(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Self::Output> {
-        self.0.borrow_mut().poll_next_unpin(context)
     }
 }
 
