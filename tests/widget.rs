@@ -168,7 +168,7 @@ async fn wrong_shape_pack_gives_json_path_line_and_column() {
     assert_eq!(fact(&alert, "Line").as_deref(), Some("6"));
     assert_eq!(fact(&alert, "Column").as_deref(), Some("14"));
     assert!(
-        text(&alert).contains("invalid type: integer `42`, expected a string"),
+        text(&alert).contains("invalid type: number `42`, expected text in double quotes"),
         "{}",
         text(&alert)
     );

@@ -41,6 +41,14 @@ fn same_pack(bytes: &[u8], what: &str) {
         if as_list.iter().any(|m| a.message.starts_with(m.as_str())) {
             return;
         }
+        // Inside a question's answer the derive reads buffered content and names only the
+        // answer; ours names the mistake itself (issue 15): the same message, at a place inside.
+        if let Err(b) = oracle::<incident_engine::pack::PackFile>(bytes) {
+            if b.path.ends_with(".answer") && a.path.starts_with(&b.path) && a.path != b.path {
+                assert_eq!(a.message, b.message, "{what}: inside an answer");
+                return;
+            }
+        }
     }
     same_as(ours, bytes, what);
 }

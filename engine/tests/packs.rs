@@ -72,7 +72,7 @@ fn wrong_shape_gives_path_line_and_column() {
             path: "organisation.name".into(),
             line: 6,
             column: 14,
-            message: "invalid type: integer `42`, expected a string".into(),
+            message: "invalid type: number `42`, expected text in double quotes".into(),
         }
     );
     assert_eq!(err.location(), Some((Some("organisation.name"), 6, 14)));

@@ -86,7 +86,7 @@ fn wrong_type() {
         "wrong-type",
         &[(
             "codes[0].default_priority",
-            "invalid type: integer `2`, expected a string",
+            "invalid type: number `2`, expected text in double quotes",
         )],
     );
 }
@@ -598,4 +598,125 @@ fn both_walks_of_the_texts_find_the_same_placeholders() {
         }
     }
     assert!(compared > 80, "only {compared} packs compared");
+}
+
+/// A shape problem's place: (path, line, column, message).
+fn shape_of(name: &str) -> (String, usize, usize, String) {
+    match parse_pack(&fixture_bytes(name)) {
+        Err(PackLoadError::WrongShape {
+            path,
+            line,
+            column,
+            message,
+        }) => (path, line, column, message),
+        other => panic!("{name}: expected a shape problem, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_mistake_inside_an_answer_is_reported_where_it_is() {
+    // Issue 15: not at the question's answer and its closing brace, but at the field itself.
+    assert_eq!(
+        shape_of("answer-misspelt-field"),
+        (
+            "trees[0].nodes[1].answer.branches[0].at_lest".to_owned(),
+            81,
+            25,
+            "unknown field `at_lest`, expected one of `at_least`, `below`, `next`".to_owned()
+        )
+    );
+    assert_eq!(
+        shape_of("answer-text-for-number"),
+        (
+            "trees[0].nodes[1].answer.max".to_owned(),
+            75,
+            24,
+            "invalid type: text \"300\", expected a number".to_owned()
+        )
+    );
+}
+
+#[test]
+fn json_nested_past_the_readers_limit_names_the_condition_limit() {
+    let (path, line, _, message) = shape_of("json-too-deep");
+    assert!(
+        path.starts_with("trees[0].nodes[1].ask_if.not.not."),
+        "{path}"
+    );
+    // `ask_if` opens the 6th level on line 88; each `not` opens one more on the next line.
+    assert_eq!(line, 88 + (128 - 6), "the line of the 128th level");
+    assert_eq!(
+        message,
+        "nested more than 127 levels deep, so it cannot be read; only a condition (all, any, not) nests this deep in a pack, and conditions may be nested at most 16 deep"
+    );
+}
+
+#[test]
+fn a_duplicate_code_says_code_once() {
+    assert_problems(
+        "duplicate-code",
+        &[(
+            "codes[1].code",
+            "duplicate incident code \"HW-FLD-01\"; also used at codes[0]",
+        )],
+    );
+}
+
+#[test]
+fn shape_messages_use_the_references_words_not_rusts() {
+    use incident_engine::pack::plain_words;
+    for (serde, plain) in [
+        (
+            "invalid type: string \"15\", expected u32",
+            "invalid type: text \"15\", expected a whole number, 0 or more",
+        ),
+        (
+            "invalid type: floating point `1.5`, expected u32",
+            "invalid type: decimal number `1.5`, expected a whole number, 0 or more",
+        ),
+        (
+            "invalid value: integer `-1`, expected u32",
+            "invalid value: number `-1`, expected a whole number, 0 or more",
+        ),
+        (
+            "invalid type: null, expected a sequence",
+            "invalid type: null, expected a list in [ ]",
+        ),
+        (
+            "invalid type: boolean `true`, expected f64",
+            "invalid type: `true`, expected a number",
+        ),
+        (
+            "invalid type: sequence, expected struct Wording",
+            "invalid type: list, expected an object in { }",
+        ),
+        (
+            "invalid value: map, expected map with a single key",
+            "invalid value: object, expected an object with one field",
+        ),
+        // What the pack holds is quoted, never reworded; other messages pass through.
+        (
+            "invalid type: string \"expected u32\", expected a string",
+            "invalid type: text \"expected u32\", expected text in double quotes",
+        ),
+        ("missing field `name`", "missing field `name`"),
+        (
+            "unknown variant `x`, expected `node` or `outcome`",
+            "unknown variant `x`, expected `node` or `outcome`",
+        ),
+    ] {
+        assert_eq!(plain_words(serde), plain, "{serde}");
+    }
+}
+
+#[test]
+fn retention_out_of_range() {
+    assert_problems(
+        "retention-out-of-range",
+        &[
+            ("retention.draft_hours", "0 hours is outside 1 to 720 (30 days): drafts must be kept long enough to finish a call, and not for ever"),
+            ("retention.delivered_days", "91 days is outside 1 to 90: delivered keys must be kept long enough to stop a late repeat, and not for ever"),
+            ("retention.undelivered_alert_hours", "721 hours is outside 1 to 720 (30 days): an entry the CRM has not accepted must be noticed, at the latest after 30 days"),
+        ],
+    );
 }

@@ -61,7 +61,7 @@ const BAD_PACKS = [
   {
     file: 'wrong-shape.json',
     title: 'Procedure pack has the wrong shape',
-    message: 'invalid type: integer `42`, expected a string',
+    message: 'invalid type: number `42`, expected text in double quotes',
     facts: { 'JSON path': 'organisation.name', Line: '6', Column: '14' },
   },
   {

@@ -86,7 +86,7 @@ impl<'a> JsonTree<'a> {
         };
         let root = parser.value(0).ok_or_else(|| match parser.too_deep {
             // serde_json's message, placed just past the bracket as it places it.
-            Some(at) => failure(bytes, at + 1, "recursion limit exceeded".to_owned()),
+            Some(at) => failure(bytes, at + 1, TOO_DEEP.to_owned()),
             // Unreachable for text serde_json accepted; said plainly rather than panicking.
             None => failure(
                 bytes,
@@ -192,6 +192,12 @@ struct Parser<'a> {
 /// (`IgnoredAny`, which runs first) does not, so the parser refuses it as they do. It also keeps
 /// the parser's own recursion safe whatever it is given.
 const MAX_DEPTH: usize = 128;
+
+/// The most levels of lists and objects any reader here takes: one fewer than [`MAX_DEPTH`].
+pub const MAX_JSON_DEPTH: usize = MAX_DEPTH - 1;
+
+/// serde_json's message for JSON nested deeper than [`MAX_JSON_DEPTH`], which the tree says too.
+pub const TOO_DEEP: &str = "recursion limit exceeded";
 
 impl<'a> Parser<'a> {
     fn skip_whitespace(&mut self) {

@@ -7,9 +7,10 @@
 use crate::kernel::{human_bytes, list_problems, Problem};
 
 use crate::kernel::json_path::ReadFailure;
-use crate::kernel::json_tree::{JsonTree, TreeError, Value};
+use crate::kernel::json_tree::{JsonTree, TreeError, Value, MAX_JSON_DEPTH, TOO_DEEP};
 use crate::pack::reader::read_pack;
 use crate::pack::validate::validate_read;
+use crate::pack::validate::MAX_CONDITION_DEPTH;
 use crate::pack::Pack;
 use crate::pack::{PackFile, PACK_FORMAT};
 
@@ -159,7 +160,21 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
     // Syntax first (a truncated file is "not JSON", not "missing field"), then the shape; a pack
     // of another format says so rather than failing on a field it does not have.
     let tree = JsonTree::parse(bytes).map_err(|failure| {
-        let (_, line, column, message) = failure.into_parts();
+        let (path, line, column, message) = failure.into_parts();
+        if message == TOO_DEEP {
+            // Valid JSON, but nested deeper than any reader here goes: in a pack, only a
+            // condition can nest so deep, and the reference gives its limit.
+            return PackLoadError::WrongShape {
+                path,
+                line,
+                column,
+                message: format!(
+                    "nested more than {MAX_JSON_DEPTH} levels deep, so it cannot be read; only a condition \
+                     (all, any, not) nests this deep in a pack, and conditions may be nested at \
+                     most {MAX_CONDITION_DEPTH} deep"
+                ),
+            };
+        }
         PackLoadError::NotJson {
             line,
             column,
@@ -195,7 +210,7 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
                         path,
                         line,
                         column,
-                        message,
+                        message: plain_words(&message),
                     }
                 }
             })
@@ -205,6 +220,60 @@ pub fn parse_pack(bytes: &[u8]) -> Result<Pack, PackLoadError> {
         return Err(unsupported(&pack.format));
     }
     validate_read(pack, tree.root()).map_err(|problems| PackLoadError::Invalid { problems })
+}
+
+/// A shape refusal in the words of the pack reference, not the reader's: serde names Rust's
+/// types (`expected f64`, `expected u32`, `sequence`). Only the kinds are reworded; what the pack
+/// holds (quoted in backticks or quotes) is left as it is.
+pub fn plain_words(message: &str) -> String {
+    const FOUND: &[(&str, &str)] = &[
+        ("floating point ", "decimal number "),
+        ("integer ", "number "),
+        ("sequence", "list"),
+        ("map", "object"),
+        ("string ", "text "),
+        ("boolean ", ""),
+    ];
+    const EXPECTED: &[(&str, &str)] = &[
+        ("f64", "a number"),
+        ("f32", "a number"),
+        ("u8", "a whole number, 0 or more"),
+        ("u16", "a whole number, 0 or more"),
+        ("u32", "a whole number, 0 or more"),
+        ("u64", "a whole number, 0 or more"),
+        ("usize", "a whole number, 0 or more"),
+        ("a sequence", "a list in [ ]"),
+        ("a string", "text in double quotes"),
+        ("a boolean", "true or false, without quotes"),
+        ("map", "an object in { }"),
+        ("map with a single key", "an object with one field"),
+    ];
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_owned();
+    };
+    let mut out = String::with_capacity(message.len() + 16);
+    let (lead, found) = match head.split_once(": ") {
+        Some((lead, found)) if lead == "invalid type" || lead == "invalid value" => (lead, found),
+        _ => ("", head),
+    };
+    if !lead.is_empty() {
+        out.push_str(lead);
+        out.push_str(": ");
+    }
+    match FOUND.iter().find(|(from, _)| found.starts_with(from)) {
+        Some((from, to)) if !lead.is_empty() => {
+            out.push_str(to);
+            out.push_str(&found[from.len()..]);
+        }
+        _ => out.push_str(found),
+    }
+    out.push_str(", expected ");
+    match EXPECTED.iter().find(|(from, _)| *from == expected) {
+        Some((_, to)) => out.push_str(to),
+        None if expected.starts_with("struct ") => out.push_str("an object in { }"),
+        None => out.push_str(expected),
+    }
+    out
 }
 
 /// The pack's structure read from `bytes` as [`parse_pack`] reads it, before any check of its

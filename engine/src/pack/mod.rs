@@ -15,7 +15,7 @@ mod validate;
 mod wire;
 pub mod wording;
 
-pub use load::{parse_pack, read_pack_file, PackLoadError, MAX_PACK_BYTES};
+pub use load::{parse_pack, plain_words, read_pack_file, PackLoadError, MAX_PACK_BYTES};
 pub use validate::{validate, Pack};
 pub use validate::{
     MAX_CODES, MAX_CONDITION_DEPTH, MAX_NODES_PER_TREE, MAX_SAFETY_LABEL_CHARS, MAX_TEXT_CHARS,

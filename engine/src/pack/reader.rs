@@ -4,7 +4,8 @@
 //! reads the shipped packs and thousands of damaged copies both ways and wants the same pack or
 //! the same refusal, at the same path, line and column. Two differences, on purpose: a struct
 //! written as a list (which serde also reads, field by field) is refused as not an object; and
-//! inside a question's `answer` the derive names only the answer, as here.
+//! a mistake inside a question's `answer` is reported where it is (its deepest path, its own line
+//! and column), where the derive names only the answer's closing brace.
 
 use crate::kernel::json_tree::{
     by_hand, missing, read_list, read_option, read_serde, read_struct, read_tag, Node, TreeError,
@@ -436,12 +437,11 @@ const ANSWER_KINDS: &[&str] = &["choice", "yes_no", "number", "text"];
 
 /// A question's answer (`{"kind": ..., ...}`), as the derive of an internally tagged enum reads
 /// it: the `kind` first, then the variant's fields; its nested values as buffered content reads
-/// them (see [`read_next`]).
+/// them (see [`read_next`]). Unlike the derive, which knows no place inside buffered content, a
+/// refusal is placed at the mistake itself (issue 15): `answer.options[2].lable`, not `answer`.
 fn read_answer(node: &Node) -> Result<Answer, TreeError> {
     let (which, _) = read_tag(node, "kind", "internally tagged enum Answer", ANSWER_KINDS)?;
-    // Past its `kind`, the derive reads an answer's fields from buffered content, which knows no
-    // place inside it: every refusal names the answer.
-    answer_fields(node, which).map_err(|e| e.moved_to(node.end))
+    answer_fields(node, which)
 }
 
 /// The fields of the answer `node`, of the kind at `which` in [`ANSWER_KINDS`].

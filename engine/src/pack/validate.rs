@@ -1543,7 +1543,12 @@ fn collect_ids<'a>(
             map.insert(*id, first);
             problems.push(Problem {
                 path: format!("{path}[{i}].{field}"),
-                message: format!("duplicate {what} {field} \"{id}\"; also used at {path}[{first}]"),
+                // "duplicate incident code", not "duplicate incident code code".
+                message: if what.ends_with(field) {
+                    format!("duplicate {what} \"{id}\"; also used at {path}[{first}]")
+                } else {
+                    format!("duplicate {what} {field} \"{id}\"; also used at {path}[{first}]")
+                },
             });
         }
     }
