@@ -198,7 +198,7 @@ async fn every_content_problem_is_listed() {
     assert_eq!(
         items,
         [
-            "wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}",
+            "wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent}, {organisation}, {reference}, {caller_name}, {callback}, {location}, {code_title}, {attend_within} and {deploy_within}",
             "wording.closing: must not be empty",
         ]
     );

@@ -23,6 +23,8 @@ pub mod protocol;
 pub mod schema;
 
 pub use kernel::{human_bytes, Problem};
-pub use pack::wording::{fill, Placeholder, PlaceholderValues, Segment, UnknownPlaceholder};
+pub use pack::wording::{
+    fill, fill_text, Placeholder, PlaceholderValues, Segment, UnknownPlaceholder,
+};
 pub use pack::{parse_pack, validate, Organisation, Pack, PackFile, PackLoadError, Wording};
 pub use pack::{MAX_PACK_BYTES, PACK_FORMAT};

@@ -54,7 +54,7 @@ fn every_problem_is_a_file_path_message_line_and_the_exit_code_is_1() {
     assert_eq!(
         &lines[1..4],
         [
-            "tests/fixtures/packs/bad-placeholder.json: wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}",
+            "tests/fixtures/packs/bad-placeholder.json: wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent}, {organisation}, {reference}, {caller_name}, {callback}, {location}, {code_title}, {attend_within} and {deploy_within}",
             "tests/fixtures/packs/bad-placeholder.json: wording.closing: must not be empty",
             "tests/fixtures/packs/not-json.json: $: The procedure pack is not valid JSON at line 5, column 3: expected `,` or `}`.",
         ]

@@ -129,7 +129,7 @@ fn every_content_problem_is_listed() {
             problems: vec![
                 Problem {
                     path: "wording.greeting".into(),
-                    message: "unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}"
+                    message: "unknown placeholder {agnet} at character 7; the placeholders are {agent}, {organisation}, {reference}, {caller_name}, {callback}, {location}, {code_title}, {attend_within} and {deploy_within}"
                         .into(),
                 },
                 Problem { path: "wording.closing".into(), message: "must not be empty".into() },

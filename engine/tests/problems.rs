@@ -70,7 +70,7 @@ fn unknown_field() {
         "unknown-field",
         &[(
             "codes[0].colour",
-            "unknown field `colour`, expected one of `code`, `title`, `service`, `default_priority`, `keywords`, `response_plan`, `advice_set`, `required_fields`, `legislation`, `notify`",
+            "unknown field `colour`, expected one of `code`, `title`, `service`, `default_priority`, `keywords`, `response_plan`, `advice_set`, `required_fields`, `legislation`, `notify`, `routes`",
         )],
     );
 }
@@ -177,7 +177,7 @@ fn unknown_placeholder() {
         "unknown-placeholder",
         &[(
             "trees[0].nodes[0].question",
-            "unknown placeholder {water} at character 7; the placeholders are {agent} and {organisation}",
+            "unknown placeholder {water} at character 7; the placeholders are {agent}, {organisation}, {reference}, {caller_name}, {callback}, {location}, {code_title}, {attend_within} and {deploy_within}",
         )],
     );
 }
@@ -314,7 +314,7 @@ fn placeholders_only_where_they_are_filled() {
         &[
             (
                 "advice.items[0].text",
-                "unknown placeholder {caller} at character 13; the placeholders are {agent} and {organisation}",
+                "unknown placeholder {caller} at character 13; the placeholders are {agent}, {organisation}, {reference}, {caller_name}, {callback}, {location}, {code_title}, {attend_within} and {deploy_within}",
             ),
             ("trees[0].nodes[0].guidance", &format!("{{agent}} {elsewhere}")),
             (
@@ -717,6 +717,56 @@ fn retention_out_of_range() {
             ("retention.draft_hours", "0 hours is outside 1 to 720 (30 days): drafts must be kept long enough to finish a call, and not for ever"),
             ("retention.delivered_days", "91 days is outside 1 to 90: delivered keys must be kept long enough to stop a late repeat, and not for ever"),
             ("retention.undelivered_alert_hours", "721 hours is outside 1 to 720 (30 days): an entry the CRM has not accepted must be noticed, at the latest after 30 days"),
+        ],
+    );
+}
+
+#[test]
+fn custom_fields() {
+    assert_problems(
+        "custom-fields",
+        &[
+            ("fields[7].id", "duplicate field id \"account_ref\"; also used at fields[0]"),
+            ("fields[1].id", "\"location\" is one of the ten standard log fields, which every pack has; give this field another id, or require the standard one with a code's required_fields"),
+            ("fields[2].id", "\"Site Notes\" is not a field id: write lower-case letters, digits and _, starting with a letter (it names the field in log entries and handoffs)"),
+            ("fields[3].label", "must not be empty"),
+            ("fields[3].unit", "only a number field has unit: make the type \"number\", or remove unit"),
+            ("fields[4].options", "a choice field needs at least one option"),
+            ("fields[5].options", "only a choice field has options: make the type \"choice\", or remove the options"),
+            ("fields[5].min", "the range 10 to 1 is empty"),
+            ("fields[6].required_for", "required already makes the field required on every call: remove required_for, or set required to false"),
+            ("fields[6].required_for[1]", "no incident code \"HW-FLD-99\"; the incident codes are \"HW-FLD-01\", \"HW-OBS-01\""),
+            ("channels[0].may_carry[1]", "site_notes is not personal data, so it always goes; may_carry lists only the personal fields a message may include: caller_name, callback_number, caller_relationship, vehicle_registration, vulnerability, account_ref"),
+            ("channels[0].may_carry[2]", "no personal field \"callr_name\"; may_carry lists only the personal fields a message may include: caller_name, callback_number, caller_relationship, vehicle_registration, vulnerability, account_ref"),
+        ],
+    );
+}
+
+#[test]
+fn routes_and_outcome_notify() {
+    assert_problems(
+        "routes-and-outcome-notify",
+        &[
+            ("codes[0].routes[1]", "no route \"scientst\"; the routes are \"scientist\", \"supervisor\", \"claims\""),
+            ("trees[0].outcomes[0].notify[1]", "no external organisation \"police\"; the external organisations are \"ea\""),
+            ("trees[0].outcomes[0].routes[1]", "no route \"nobody\"; the routes are \"scientist\", \"supervisor\", \"claims\""),
+            ("complaints[1].escalate_to", "no escalation level or route \"customer-relations\"; the escalation levels are \"supervisor\", the routes \"scientist\", \"supervisor\", \"claims\""),
+            ("routes[1].id", "\"supervisor\" is also the id of escalation level escalation.levels[0]; a complaint's escalate_to could not tell them apart: rename one"),
+            ("routes[1].contacts", "a route needs at least one contact"),
+            ("routes[2].contacts[0].channel", "no channel \"fax\"; the channels are \"phone\""),
+        ],
+    );
+}
+
+#[test]
+fn tree_handover() {
+    assert_problems(
+        "tree-handover",
+        &[
+            ("trees[0].outcomes[0].continue_to", "continuing into tree \"sewer\" leads back to tree \"flooding\" (\"sewer\" → \"flooding\"), making a loop: a call could be assessed for ever"),
+            ("trees[0].outcomes[1].continue_to", "no tree \"drains\"; the trees are \"flooding\", \"sewer\""),
+            ("trees[1].outcomes[0].continue_to", "continuing into tree \"flooding\" leads back to tree \"sewer\" (\"flooding\" → \"sewer\"), making a loop: a call could be assessed for ever"),
+            ("trees[1].outcomes[1].continue_to", "an outcome cannot continue into its own tree \"sewer\": ask the questions in this tree, or continue into another"),
         ],
     );
 }

@@ -22,6 +22,7 @@ pub fn Greeting(
         let values = PlaceholderValues {
             agent: name.get(),
             organisation: Some(organisation.clone()),
+            ..Default::default()
         };
         // The pack was checked on load, so an unknown placeholder cannot reach here; if one did,
         // the handler still sees the words as written rather than nothing.

@@ -80,7 +80,7 @@ const BAD_PACKS = [
     title: 'Procedure pack has problems',
     message: 'The procedure pack has 2 problems.',
     problems: [
-      'wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent} and {organisation}',
+      'wording.greeting: unknown placeholder {agnet} at character 7; the placeholders are {agent}, {organisation}, {reference}, {caller_name}, {callback}, {location}, {code_title}, {attend_within} and {deploy_within}',
       'wording.closing: must not be empty',
     ],
   },

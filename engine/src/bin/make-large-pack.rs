@@ -673,6 +673,8 @@ fn generate(settings: &Settings) -> PackFile {
             update_interval_minutes: Some(30),
         },
         retention: Default::default(),
+        fields: Vec::new(),
+        routes: Vec::new(),
     }
 }
 
@@ -843,6 +845,7 @@ fn codes(rng: &mut Rng, count: usize, set_count: usize) -> (Vec<IncidentCode>, V
                     .iter()
                     .map(|&o| ORGANISATIONS[o].0.to_owned())
                     .collect(),
+                routes: Vec::new(),
             }
         })
         .collect();
@@ -1347,6 +1350,9 @@ fn tree(
                     None
                 },
                 reason: rng.pick(&OUTCOME_REASONS).to_string(),
+                notify: Vec::new(),
+                routes: Vec::new(),
+                continue_to: None,
             }
         })
         .collect();

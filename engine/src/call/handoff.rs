@@ -198,10 +198,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
     let mut replaced = Vec::new();
     let flags = call.safety_flags(pack);
     let mut f = facts(pack, call, &flags);
-    let carries_vulnerability = channel
-        .may_carry
-        .as_ref()
-        .is_none_or(|may| may.contains(&LogField::Vulnerability));
+    let carries_vulnerability = channel.may_carry(LogField::Vulnerability.name());
     // Personal fields the channel may not carry are dropped before anything is composed, so no
     // structure below can let one through.
     let mut left_out = Vec::new();
@@ -212,7 +209,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             (LogField::VehicleRegistration, &mut f.registration),
             (LogField::Vulnerability, &mut f.vulnerability),
         ] {
-            if !value.is_empty() && !may.contains(&field) {
+            if !value.is_empty() && !may.iter().any(|f| f == field.name()) {
                 value.clear();
                 left_out.push(field);
             }

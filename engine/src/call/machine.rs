@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use crate::kernel::sort::sort_by;
 use crate::kernel::{lowercase, Millis, Role};
 use crate::pack::advice::{check_advice, Words};
+use crate::pack::hours::duration;
+use crate::pack::wording::{fill_text, PlaceholderValues};
 use crate::pack::Pack;
 use crate::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, Legislation, LogField,
@@ -926,9 +928,9 @@ impl Call {
                     })?
                     .text
                     .clone();
-                // The words as said: the pack's placeholders filled (the validator allows only
-                // {organisation} in advice, which the pack itself can fill).
-                let text = fill_pack_placeholders(pack, &text);
+                // The words as said: the placeholders filled from the pack and the call (the
+                // validator keeps {agent} out of advice).
+                let text = self.say(pack, &text);
                 self.record(
                     at,
                     Event::AdviceGiven {
@@ -1496,7 +1498,7 @@ impl Call {
             what: "safety-net question",
             id: question.clone(),
         })?;
-        let asked = fill_pack_placeholders(pack, &found.question);
+        let asked = self.say(pack, &found.question);
         let action = found.if_yes.clone();
         self.safety.insert(question.clone(), yes);
         self.record(
@@ -1620,7 +1622,7 @@ impl Call {
             }
             _ => return Err(misfit("the question takes a different kind of answer")),
         };
-        let asked = fill_pack_placeholders(pack, &question.question);
+        let asked = self.say(pack, &question.question);
         self.answers.push((node.clone(), value.clone()));
         self.record(
             at,
@@ -1864,7 +1866,54 @@ fn words(text: &str) -> String {
 /// `text` with the placeholders the pack itself can fill ({organisation}) filled; the others are
 /// left as written (the validator allows only {organisation} where this is used).
 pub fn fill_pack_placeholders(pack: &Pack, text: &str) -> String {
-    text.replace("{organisation}", &pack.file().organisation.name)
+    let values = PlaceholderValues {
+        organisation: Some(pack.file().organisation.name.clone()),
+        ..Default::default()
+    };
+    fill_text(text, &values)
+}
+
+impl Call {
+    /// What this call knows for the placeholders (issue 15), the handler's name left out (the
+    /// screen adds it where `{agent}` may be used): the organisation; the CRM's reference for the
+    /// call once it has linked one; the caller's name, callback number and location as recorded;
+    /// the code's title and the priority's targets once the call has a code.
+    pub fn placeholder_values(&self, pack: &Pack) -> PlaceholderValues {
+        let recorded = |field: LogField| {
+            self.field(field)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let decision = self.decision();
+        let code_title = decision
+            .and_then(|d| pack.code(&d.code))
+            .map(|c| c.title.clone());
+        let priority = decision.and_then(|d| pack.priority(&d.priority));
+        let reference = self
+            .crm_link()
+            .and_then(|(call_id, _)| call_id)
+            .map(str::to_owned);
+        PlaceholderValues {
+            agent: None,
+            organisation: Some(pack.file().organisation.name.clone()),
+            call: [
+                reference,
+                recorded(LogField::CallerName),
+                recorded(LogField::CallbackNumber),
+                recorded(LogField::Location),
+                code_title,
+                priority.map(|p| duration(p.attend_within_minutes)),
+                priority.map(|p| duration(p.deploy_within_minutes)),
+            ],
+        }
+    }
+
+    /// `text` (advice, a question) as the handler says it on this call and the log records it:
+    /// every placeholder the call knows filled, the others as their label in brackets.
+    pub fn say(&self, pack: &Pack, text: &str) -> String {
+        fill_text(text, &self.placeholder_values(pack))
+    }
 }
 
 /// Whether a field's text says there is nothing to record: empty, or what handlers type for

@@ -1229,11 +1229,14 @@ macro_rules! take {
     (default, $value:ident, $name:expr, $node:expr) => {
         $value.unwrap_or_default()
     };
+    (default_true, $value:ident, $name:expr, $node:expr) => {
+        $value.unwrap_or(true)
+    };
 }
 
 /// Reads the struct `$ty` from the object `$node` as its derive (with `deny_unknown_fields`)
-/// does, by [`read_struct`]: each field named as declared (or `= "name"`), `required` or
-/// `default`, read by its reader in the order written. `as "words"` says what a value that is
+/// does, by [`read_struct`]: each field named as declared (or `= "name"`), `required`,
+/// `default` or `default_true` (a flag that is on unless written), read by its reader in the order written. `as "words"` says what a value that is
 /// not an object should have been (serde's `expecting`, in brackets), "struct $ty" if not
 /// given.
 macro_rules! by_hand {

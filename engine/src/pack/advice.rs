@@ -291,8 +291,8 @@ pub fn set_conflicts<'p>(advice: &'p Advice, organisation_name: &str) -> Vec<Set
 /// Advice as the handler says it: placeholders filled (`{agent}` left out).
 fn spoken(text: &str, organisation_name: &str) -> String {
     let values = PlaceholderValues {
-        agent: None,
         organisation: Some(organisation_name.to_owned()),
+        ..Default::default()
     };
     match fill(text, &values) {
         Ok(segments) => segments

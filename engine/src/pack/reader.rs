@@ -13,11 +13,11 @@ use crate::kernel::json_tree::{
 };
 use crate::pack::{
     Advice, AdviceItem, AdviceLimit, AdviceSet, Answer, AnswerOption, BannedAbbreviation, Channel,
-    ChecklistItem, ComplaintCategory, Contact, ControlPhrase, DecisionTree, Escalation,
-    EscalationLevel, EscalationTrigger, ExternalOrganisation, HoursWindow, IncidentCode,
-    Legislation, Next, NumberBranch, Organisation, Outcome, PackFile, Priority, ResourceType,
-    ResourceUnit, Resources, ResponsePlanItem, SafetyNetAction, SafetyNetQuestion, Service,
-    Targets, TreeNode, Wording,
+    ChecklistItem, ComplaintCategory, Contact, ControlPhrase, CustomField, DecisionTree,
+    Escalation, EscalationLevel, EscalationTrigger, ExternalOrganisation, FieldOption, HoursWindow,
+    IncidentCode, Legislation, Next, NumberBranch, Organisation, Outcome, PackFile, Priority,
+    ResourceType, ResourceUnit, Resources, ResponsePlanItem, Route, SafetyNetAction,
+    SafetyNetQuestion, Service, Targets, TreeNode, Wording,
 };
 
 /// The pack `node` holds, or why it is not one.
@@ -42,6 +42,47 @@ pub(crate) fn read_pack(node: &Node) -> Result<PackFile, TreeError> {
             complaints: default(|v| read_list(v, read_complaint)),
             targets: default(read_targets),
             retention: default(read_serde),
+            fields: default(|v| read_list(v, read_custom_field)),
+            routes: default(|v| read_list(v, read_route)),
+        }
+    )
+}
+
+fn read_custom_field(node: &Node) -> Result<CustomField, TreeError> {
+    by_hand!(node, CustomField {
+        id: required(read_serde),
+        label: required(read_serde),
+        kind = "type": required(read_serde),
+        hint: default(read_serde),
+        options: default(|v| read_list(v, read_field_option)),
+        unit: default(read_serde),
+        min: default(read_serde),
+        max: default(read_serde),
+        personal: default(read_serde),
+        required: default(read_serde),
+        required_for: default(read_serde),
+        in_handoff: default_true(read_serde),
+    })
+}
+
+fn read_field_option(node: &Node) -> Result<FieldOption, TreeError> {
+    by_hand!(
+        node,
+        FieldOption {
+            id: required(read_serde),
+            label: required(read_serde),
+        }
+    )
+}
+
+fn read_route(node: &Node) -> Result<Route, TreeError> {
+    by_hand!(
+        node,
+        Route {
+            id: required(read_serde),
+            name: required(read_serde),
+            when: required(read_serde),
+            contacts: required(|v| read_list(v, read_contact)),
         }
     )
 }
@@ -118,6 +159,7 @@ fn read_code(node: &Node) -> Result<IncidentCode, TreeError> {
             required_fields: default(read_serde),
             legislation: default(read_serde),
             notify: default(read_serde),
+            routes: default(read_serde),
         }
     )
 }
@@ -172,6 +214,9 @@ fn read_outcome(node: &Node) -> Result<Outcome, TreeError> {
             advice_set: default(read_serde),
             escalation: default(read_serde),
             reason: required(read_serde),
+            notify: default(read_serde),
+            routes: default(read_serde),
+            continue_to: default(read_serde),
         }
     )
 }

@@ -219,6 +219,7 @@ struct Checker<'a> {
     organisations: Ids<'a>,
     channels: Ids<'a>,
     legislation: Ids<'a>,
+    routes: Ids<'a>,
     /// code → (trigger id, priority it requires), for `codes` triggers that name a priority.
     code_triggers: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
     /// Warnings found on the way: may-say advice that a limit in force with its set forbids.
@@ -293,6 +294,11 @@ impl<'a> Checker<'a> {
             "legislation entry",
             pack.legislation.iter().map(|l| l.id.as_str()).collect(),
         );
+        let routes = ids(
+            "routes",
+            "route",
+            pack.routes.iter().map(|r| r.id.as_str()).collect(),
+        );
         let codes = collect_ids(
             &mut problems,
             "codes",
@@ -328,6 +334,7 @@ impl<'a> Checker<'a> {
             organisations,
             channels,
             legislation,
+            routes,
             may_say_over_limits: Vec::new(),
             texts,
         }
@@ -429,6 +436,9 @@ impl<'a> Checker<'a> {
         self.check_organisations_and_channels();
         self.check_legislation_and_complaints();
         self.check_retention();
+        self.check_custom_fields();
+        self.check_routes();
+        self.check_handovers();
         self.check_give_now_and_channel_rules();
         self.check_placeholder_places();
     }
@@ -464,16 +474,25 @@ impl<'a> Checker<'a> {
                 );
             }
             for (k, field) in channel.may_carry.iter().flatten().enumerate() {
-                if !field.is_personal() {
-                    let personal: Vec<&str> = LogField::PERSONAL.iter().map(|f| f.name()).collect();
-                    self.problem(
-                        format_args!("channels[{c}].may_carry[{k}]"),
-                        format!(
-                            "{} is not personal data, so it always goes; may_carry lists only the personal fields a message may include: {}",
-                            field.name(),
-                            personal.join(", ")
-                        ),
+                let custom = pack.fields.iter().find(|f| f.id == *field);
+                let personal = match (LogField::from_name(field), custom) {
+                    (Some(standard), _) => standard.is_personal(),
+                    (None, Some(custom)) => custom.personal,
+                    (None, None) => {
+                        let message = format!(
+                            "no personal field \"{field}\"; may_carry lists only the personal fields a message may include: {}",
+                            personal_fields(pack)
+                        );
+                        self.problem(format_args!("channels[{c}].may_carry[{k}]"), message);
+                        continue;
+                    }
+                };
+                if !personal {
+                    let message = format!(
+                        "{field} is not personal data, so it always goes; may_carry lists only the personal fields a message may include: {}",
+                        personal_fields(pack)
                     );
+                    self.problem(format_args!("channels[{c}].may_carry[{k}]"), message);
                 }
             }
         }
@@ -495,6 +514,152 @@ impl<'a> Checker<'a> {
             }
         });
         self.problems.extend(found);
+    }
+
+    /// The organisation's own log fields (issue 15).
+    fn check_custom_fields(&mut self) {
+        let pack = self.pack;
+        let ids = pack.fields.iter().map(|f| f.id.as_str()).collect();
+        collect_ids(&mut self.problems, "fields", "field", "id", ids);
+        for (i, field) in pack.fields.iter().enumerate() {
+            let at = format!("fields[{i}]");
+            let id = field.id.as_str();
+            if LogField::from_name(id).is_some() {
+                self.problem(
+                    format_args!("{at}.id"),
+                    format!("\"{id}\" is one of the ten standard log fields, which every pack has; give this field another id, or require the standard one with a code's required_fields"),
+                );
+            } else if !id.is_empty() && !is_field_id(id) {
+                self.problem(
+                    format_args!("{at}.id"),
+                    format!("\"{id}\" is not a field id: write lower-case letters, digits and _, starting with a letter (it names the field in log entries and handoffs)"),
+                );
+            }
+            self.text(format_args!("{at}.label"), &field.label);
+            if let Some(hint) = &field.hint {
+                self.text(format_args!("{at}.hint"), hint);
+            }
+            let choice = field.kind == FieldKind::Choice;
+            if choice && field.options.is_empty() {
+                self.problem(
+                    format_args!("{at}.options"),
+                    "a choice field needs at least one option",
+                );
+            } else if !choice && !field.options.is_empty() {
+                self.problem(
+                    format_args!("{at}.options"),
+                    "only a choice field has options: make the type \"choice\", or remove the options",
+                );
+            }
+            let option_ids = field.options.iter().map(|o| o.id.as_str()).collect();
+            collect_ids(
+                &mut self.problems,
+                &format!("{at}.options"),
+                "option",
+                "id",
+                option_ids,
+            );
+            for (k, option) in field.options.iter().enumerate() {
+                self.text(format_args!("{at}.options[{k}].label"), &option.label);
+            }
+            if field.kind != FieldKind::Number {
+                for (name, given) in [
+                    ("unit", field.unit.is_some()),
+                    ("min", field.min.is_some()),
+                    ("max", field.max.is_some()),
+                ] {
+                    if given {
+                        self.problem(
+                            format_args!("{at}.{name}"),
+                            format!("only a number field has {name}: make the type \"number\", or remove {name}"),
+                        );
+                    }
+                }
+            } else if let (Some(min), Some(max)) = (field.min, field.max) {
+                if min > max {
+                    self.problem(
+                        format_args!("{at}.min"),
+                        format!(
+                            "the range {} to {} is empty",
+                            number_text(min),
+                            number_text(max)
+                        ),
+                    );
+                }
+            }
+            if field.required && !field.required_for.is_empty() {
+                self.problem(
+                    format_args!("{at}.required_for"),
+                    "required already makes the field required on every call: remove required_for, or set required to false",
+                );
+            }
+            for (k, code) in field.required_for.iter().enumerate() {
+                self.reference(format_args!("{at}.required_for[{k}]"), |c| &c.codes, code);
+            }
+        }
+    }
+
+    /// Specialist routes (issue 15): named, with a contact on a channel of the pack, and ids
+    /// apart from the escalation levels' (a complaint's `escalate_to` may name either).
+    fn check_routes(&mut self) {
+        let pack = self.pack;
+        for (i, route) in pack.routes.iter().enumerate() {
+            let at = format!("routes[{i}]");
+            if let Some(&level) = self.levels.map.get(route.id.as_str()) {
+                self.problem(
+                    format_args!("{at}.id"),
+                    format!("\"{}\" is also the id of escalation level escalation.levels[{level}]; a complaint's escalate_to could not tell them apart: rename one", route.id),
+                );
+            }
+            self.text(format_args!("{at}.name"), &route.name);
+            self.text(format_args!("{at}.when"), &route.when);
+            if route.contacts.is_empty() {
+                self.problem(
+                    format_args!("{at}.contacts"),
+                    "a route needs at least one contact",
+                );
+            }
+            for (k, contact) in route.contacts.iter().enumerate() {
+                self.reference(
+                    format_args!("{at}.contacts[{k}].channel"),
+                    |c| &c.channels,
+                    &contact.channel,
+                );
+                self.text(format_args!("{at}.contacts[{k}].address"), &contact.address);
+            }
+        }
+    }
+
+    /// Outcomes that continue into another tree (issue 15): to a tree of the pack, never its own,
+    /// and never round a loop of trees (a call would be assessed for ever).
+    fn check_handovers(&mut self) {
+        let pack = self.pack;
+        let mut ignored = Vec::new();
+        let trees = collect_ids(
+            &mut ignored,
+            "trees",
+            "tree",
+            "id",
+            pack.trees.iter().map(|t| t.id.as_str()).collect(),
+        );
+        for (t, tree) in pack.trees.iter().enumerate() {
+            for (o, outcome) in tree.outcomes.iter().enumerate() {
+                let Some(to) = &outcome.continue_to else {
+                    continue;
+                };
+                let at = format_args!("trees[{t}].outcomes[{o}].continue_to").to_string();
+                if !trees.contains(to) {
+                    self.problem(&at, trees.missing(to));
+                } else if *to == tree.id {
+                    self.problem(&at, format!("an outcome cannot continue into its own tree \"{to}\": ask the questions in this tree, or continue into another"));
+                } else if let Some(back) = handover_loop(pack, &trees, to, &tree.id) {
+                    self.problem(
+                        &at,
+                        format!("continuing into tree \"{to}\" leads back to tree \"{}\" ({back}), making a loop: a call could be assessed for ever", tree.id),
+                    );
+                }
+            }
+        }
     }
 
     fn check_retention(&mut self) {
@@ -623,6 +788,9 @@ impl<'a> Checker<'a> {
             }
             for (k, org) in code.notify.iter().enumerate() {
                 self.reference(format_args!("{at}.notify[{k}]"), |c| &c.organisations, org);
+            }
+            for (k, route) in code.routes.iter().enumerate() {
+                self.reference(format_args!("{at}.routes[{k}]"), |c| &c.routes, route);
             }
             self.priority_against_triggers(
                 format_args!("{at}.default_priority"),
@@ -810,6 +978,16 @@ impl<'a> Checker<'a> {
                 self.reference(format_args!("{here}.escalation"), |c| &c.levels, level);
             }
             self.text(format_args!("{here}.reason"), &outcome.reason);
+            for (n, org) in outcome.notify.iter().enumerate() {
+                self.reference(
+                    format_args!("{here}.notify[{n}]"),
+                    |c| &c.organisations,
+                    org,
+                );
+            }
+            for (n, route) in outcome.routes.iter().enumerate() {
+                self.reference(format_args!("{here}.routes[{n}]"), |c| &c.routes, route);
+            }
             self.priority_against_triggers(
                 format_args!("{here}.priority"),
                 &outcome.code,
@@ -1368,11 +1546,24 @@ impl<'a> Checker<'a> {
         );
         for (i, category) in pack.complaints.iter().enumerate() {
             self.text(format_args!("complaints[{i}].name"), &category.name);
-            self.reference(
-                format_args!("complaints[{i}].escalate_to"),
-                |c| &c.levels,
-                &category.escalate_to,
-            );
+            // A level, or a specialist route (issue 15): their ids are kept apart.
+            let to = category.escalate_to.as_str();
+            if !self.levels.contains(to) && !self.routes.contains(to) {
+                let quoted = |ids: &Ids<'_>| {
+                    let ids: Vec<String> = ids.order.iter().map(|k| format!("\"{k}\"")).collect();
+                    if ids.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        ids.join(", ")
+                    }
+                };
+                let message = format!(
+                    "no escalation level or route \"{to}\"; the escalation levels are {}, the routes {}",
+                    quoted(&self.levels),
+                    quoted(&self.routes)
+                );
+                self.problem(format_args!("complaints[{i}].escalate_to"), message);
+            }
         }
     }
 }
@@ -1522,6 +1713,48 @@ fn leads_to(graph: &[Vec<(Edge, usize)>], from: usize, to: usize) -> bool {
         }
     }
     false
+}
+
+/// How tree `from` leads back to tree `home` through outcomes that continue into other trees, as
+/// `"a" → "b" → …`; `None` if it cannot.
+fn handover_loop(pack: &PackFile, trees: &Ids<'_>, from: &str, home: &str) -> Option<String> {
+    let mut seen = vec![false; pack.trees.len()];
+    let mut stack = vec![(from.to_owned(), format!("\"{from}\""))];
+    while let Some((id, trail)) = stack.pop() {
+        let Some(&index) = trees.map.get(id.as_str()) else {
+            continue;
+        };
+        if std::mem::replace(&mut seen[index], true) {
+            continue;
+        }
+        for outcome in &pack.trees[index].outcomes {
+            match &outcome.continue_to {
+                Some(next) if next == home => return Some(format!("{trail} → \"{home}\"")),
+                Some(next) => stack.push((next.clone(), format!("{trail} → \"{next}\""))),
+                None => {}
+            }
+        }
+    }
+    None
+}
+
+/// Lower-case letters, digits and `_`, starting with a letter: a custom field's id.
+fn is_field_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The personal fields a channel's `may_carry` may name: the standard ones, then the pack's own.
+fn personal_fields(pack: &PackFile) -> String {
+    let standard = LogField::PERSONAL.iter().map(|f| f.name());
+    let custom = pack
+        .fields
+        .iter()
+        .filter(|f| f.personal)
+        .map(|f| f.id.as_str());
+    standard.chain(custom).collect::<Vec<_>>().join(", ")
 }
 
 /// Records the ids of one list, reporting empty and duplicate ones.

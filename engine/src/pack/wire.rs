@@ -74,6 +74,109 @@ pub struct PackFile {
     /// How long the widget keeps personal data in the browser.
     #[serde(default)]
     pub retention: Retention,
+    /// The organisation's own log fields, beyond the ten every pack has (issue 15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<CustomField>,
+    /// Specialist routes beside the escalation ladder: people or teams a call is passed to when
+    /// it needs them (issue 15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+}
+
+/// A log field of the organisation's own (issue 15; F3, F21): an account reference, Priority
+/// Services Register status, a hydrant plate number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomField {
+    /// Identifier: lower-case letters, digits and `_`, not one of the ten standard field names.
+    pub id: String,
+    /// What the handler sees beside the box, and what handoffs call it.
+    pub label: String,
+    /// What kind of value it takes.
+    #[serde(rename = "type")]
+    pub kind: FieldKind,
+    /// A short help text shown under the label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The choices, for a `choice` field (and only for one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<FieldOption>,
+    /// What a `number` field counts or measures, e.g. "properties".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The smallest value a `number` field takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// The largest value a `number` field takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Whether it is personal data (F21): it then goes only over channels whose `may_carry`
+    /// names it (or that have no `may_carry`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub personal: bool,
+    /// Required on every call before it can be closed.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Required before a call with one of these codes can be closed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_for: Vec<String>,
+    /// Whether handoff messages include it (true if left out).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub in_handoff: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The kind of value a custom field takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// A number, within `min` and `max` when given.
+    Number,
+    /// One of `options`.
+    Choice,
+    /// Yes or no.
+    YesNo,
+    /// A date and time of day, local time (`2026-12-07T14:30`).
+    DateTime,
+}
+
+/// A choice of a `choice` field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldOption {
+    /// Identifier, unique within the field: what the entry records.
+    pub id: String,
+    /// What the handler sees.
+    pub label: String,
+}
+
+/// A specialist route (issue 15): a person or team beside the escalation ladder (a water-quality
+/// scientist, an environment officer, customer relations, a claims team), how to reach them and
+/// when they apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Identifier, unique among routes and escalation levels.
+    pub id: String,
+    /// Its name, e.g. "Water quality scientist on call".
+    pub name: String,
+    /// When it applies, in words the handler can repeat.
+    pub when: String,
+    /// How to reach it: a channel of the pack and the address on it.
+    pub contacts: Vec<Contact>,
 }
 
 /// How long the widget keeps personal data in the browser (F21; the storage-limitation principle
@@ -255,6 +358,9 @@ pub struct IncidentCode {
     /// External organisations to notify.
     #[serde(default)]
     pub notify: Vec<String>,
+    /// Specialist routes that apply to every call with this code (issue 15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
 }
 
 /// How many of a resource type to send.
@@ -496,6 +602,18 @@ pub struct Outcome {
     pub escalation: Option<String>,
     /// Why, in words the handler can repeat.
     pub reason: String,
+    /// External organisations to notify when the tree ends here, beside the code's own
+    /// (issue 15): the Environment Agency only when sewage reaches a watercourse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<String>,
+    /// Specialist routes that apply when the tree ends here, beside the code's own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
+    /// Another tree the assessment continues into (issue 15): a burst main that floods a sewer.
+    /// The code then comes from where that tree ends; this outcome's code, notifications,
+    /// routes and advice still apply, and the call keeps the more urgent priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_to: Option<String>,
 }
 
 /// A question asked on every call (L2 1.4): "is anyone in danger now?".
@@ -886,8 +1004,10 @@ pub struct Channel {
     /// The personal fields (F21) a message on this channel may carry; the others are left out
     /// of its handoffs, and the handler is told which. Absent: every personal field may go.
     /// An empty list: none may (an SMS to a contractor, say).
+    /// Each is a standard personal field's name (`caller_name`) or the id of a custom field
+    /// marked `personal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub may_carry: Option<Vec<LogField>>,
+    pub may_carry: Option<Vec<String>>,
     /// The priorities for which this channel is the one to use first (the pack's channel rule):
     /// a handoff for a call of one of these priorities proposes this channel when the recipient
     /// has it.
@@ -977,7 +1097,7 @@ pub struct ComplaintCategory {
     pub name: String,
     /// What a handler may do about it themselves.
     pub handler_may: Vec<String>,
-    /// The escalation level that deals with it beyond that.
+    /// The escalation level, or the specialist route (issue 15), that deals with it beyond that.
     pub escalate_to: String,
     /// Days within which the complainant must have a response.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1091,7 +1211,22 @@ impl AdviceKind {
     }
 }
 
+impl Channel {
+    /// Whether a message on this channel may carry the personal field named `field` (a standard
+    /// field's name or a custom field's id): yes unless `may_carry` is given and leaves it out.
+    pub fn may_carry(&self, field: &str) -> bool {
+        self.may_carry
+            .as_ref()
+            .is_none_or(|may| may.iter().any(|f| f == field))
+    }
+}
+
 impl LogField {
+    /// The standard field named `name` (`caller_name`), if it is one.
+    pub fn from_name(name: &str) -> Option<LogField> {
+        LogField::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// Every field, in the order a log form shows them.
     pub const ALL: [LogField; 10] = [
         LogField::CallerName,

@@ -14,17 +14,48 @@ pub enum Placeholder {
     Agent,
     /// The organisation's name.
     Organisation,
+    /// The incident reference: the CRM's reference for the call (issue 15).
+    Reference,
+    /// The caller's name, as recorded.
+    CallerName,
+    /// The callback number, as recorded.
+    Callback,
+    /// The incident's location, as recorded.
+    Location,
+    /// The title of the call's incident code.
+    CodeTitle,
+    /// The call's priority's attend target, in words ("4 hours").
+    AttendWithin,
+    /// The call's priority's deploy target, in words ("30 minutes").
+    DeployWithin,
 }
 
 impl Placeholder {
     /// Every placeholder, in the order the pack reference lists them.
-    pub const ALL: [Placeholder; 2] = [Placeholder::Agent, Placeholder::Organisation];
+    pub const ALL: [Placeholder; 9] = [
+        Placeholder::Agent,
+        Placeholder::Organisation,
+        Placeholder::Reference,
+        Placeholder::CallerName,
+        Placeholder::Callback,
+        Placeholder::Location,
+        Placeholder::CodeTitle,
+        Placeholder::AttendWithin,
+        Placeholder::DeployWithin,
+    ];
 
     /// The name written between braces in a template.
     pub fn name(self) -> &'static str {
         match self {
             Placeholder::Agent => "agent",
             Placeholder::Organisation => "organisation",
+            Placeholder::Reference => "reference",
+            Placeholder::CallerName => "caller_name",
+            Placeholder::Callback => "callback",
+            Placeholder::Location => "location",
+            Placeholder::CodeTitle => "code_title",
+            Placeholder::AttendWithin => "attend_within",
+            Placeholder::DeployWithin => "deploy_within",
         }
     }
 
@@ -33,6 +64,13 @@ impl Placeholder {
         match self {
             Placeholder::Agent => "your name",
             Placeholder::Organisation => "organisation name",
+            Placeholder::Reference => "incident reference from the CRM",
+            Placeholder::CallerName => "caller's name",
+            Placeholder::Callback => "callback number",
+            Placeholder::Location => "location",
+            Placeholder::CodeTitle => "incident type",
+            Placeholder::AttendWithin => "attend time",
+            Placeholder::DeployWithin => "deploy time",
         }
     }
 
@@ -63,6 +101,9 @@ pub struct PlaceholderValues {
     pub agent: Option<String>,
     /// The organisation's name from the pack.
     pub organisation: Option<String>,
+    /// What the call knows for the others (`Call::placeholder_values`), in `Placeholder::ALL`'s
+    /// order from `Reference` on; `None` where it does not know yet.
+    pub call: [Option<String>; 7],
 }
 
 impl PlaceholderValues {
@@ -70,13 +111,17 @@ impl PlaceholderValues {
         match placeholder {
             Placeholder::Agent => self.agent.as_deref(),
             Placeholder::Organisation => self.organisation.as_deref(),
+            other => {
+                let index = Placeholder::ALL.iter().position(|p| *p == other)?;
+                self.call.get(index - 2)?.as_deref()
+            }
         }
     }
 }
 
 /// A placeholder in a template that the widget does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown placeholder {{{name}}} at character {offset}; the placeholders are {{agent}} and {{organisation}}")]
+#[error("unknown placeholder {{{name}}} at character {offset}; the placeholders are {{agent}}, {{organisation}}, {{reference}}, {{caller_name}}, {{callback}}, {{location}}, {{code_title}}, {{attend_within}} and {{deploy_within}}")]
 pub struct UnknownPlaceholder {
     /// The name between the braces.
     pub name: String,
@@ -112,6 +157,22 @@ pub fn fill(
         }
     }
     Ok(segments)
+}
+
+/// `template` filled as words to read out: a slot with no value yet as its label in brackets
+/// ("[caller's name]"), so the handler sees what to say there; a template with an unknown
+/// placeholder (which a checked pack cannot hold) as written.
+pub fn fill_text(template: &str, values: &PlaceholderValues) -> String {
+    match fill(template, values) {
+        Ok(segments) => segments
+            .into_iter()
+            .map(|segment| match segment {
+                Segment::Text(text) => text,
+                Segment::Slot(placeholder) => format!("[{}]", placeholder.label()),
+            })
+            .collect(),
+        Err(_) => template.to_owned(),
+    }
 }
 
 /// Checks that every placeholder in `template` is known, without building the filled text (the
@@ -167,8 +228,8 @@ mod tests {
 
     fn org(name: &str) -> PlaceholderValues {
         PlaceholderValues {
-            agent: None,
             organisation: Some(name.to_owned()),
+            ..Default::default()
         }
     }
 
@@ -194,6 +255,7 @@ mod tests {
         let values = PlaceholderValues {
             agent: Some("Sam".into()),
             organisation: Some("NBC".into()),
+            ..Default::default()
         };
         let got = fill("Hello, {organisation}: {agent}.", &values).unwrap();
         assert_eq!(got, vec![Segment::Text("Hello, NBC: Sam.".into())]);

@@ -1,6 +1,6 @@
 //! Advice within limits (F5; L2 1.6, 3.6; NOS P2).
 
-use incident_engine::call::{fill_pack_placeholders, Command, Event};
+use incident_engine::call::{Command, Event};
 use incident_engine::pack::{AdviceItem, AdviceKind, AdviceSet};
 use leptos::prelude::*;
 
@@ -133,7 +133,9 @@ pub(super) fn given_id(list: &str, item: &str) -> String {
 /// after a must-say item) and stays for a may-say item.
 fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoView {
     let pack = desk.pack.get_value();
-    let text = fill_pack_placeholders(&pack, &item.text);
+    // The words as the handler says them on this call: they follow what it records.
+    let template = item.text.clone();
+    let text = memo(move || desk.call.with(|c| c.say(&pack, &template)));
     let id = item.id.clone();
     let must_say = item.kind == AdviceKind::MustSay;
     let locale = shown_locale();
@@ -153,9 +155,9 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
             .get()
             .map(|at| locale.with(|l| hours_minutes(at, l.as_ref())))
     };
-    let label = {
-        let text = text.clone();
-        move || match shown_at() {
+    let label = move || {
+        let text = text.get();
+        match shown_at() {
             // The visible words first (WCAG 2.5.3), then what was given.
             Some(at) => format!("Given \u{2713} {at}: {text}"),
             None => format!("Given: {text}"),
@@ -193,7 +195,7 @@ fn advice_item(desk: Desk, item: AdviceItem, list: &'static str) -> impl IntoVie
         <li class:idk-given=live(move || given_at.get().is_some())>
             <span class="idk-advice-kind">{item.kind.label()}</span>
             " "
-            {text.clone()}
+            {move || text.get()}
             " "
             <button
                 id=given_id(list, &item.id)

@@ -3,7 +3,7 @@
 //! trees work, allocation rules, escalation boundaries, advice limits, codes and standard wording,
 //! and the resources available.
 
-use incident_engine::{fill, Pack, PlaceholderValues, Segment};
+use incident_engine::fill_text;
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -14,26 +14,15 @@ use super::{Desk, KEYS_DIALOG_ID};
 use crate::ui::PackPreview;
 
 /// Words the pack gives the handler to say, placeholders filled: `{organisation}` from the pack,
-/// `{agent}` from the handler's name once the host has said it; an unknown value stays a visible
-/// slot ("[your name]") so the handler sees what to say there.
-pub(super) fn spoken(pack: &Pack, agent: Option<&str>, text: &str) -> String {
-    spoken_for(&pack.file().organisation.name, agent, text)
-}
-
-/// `spoken`, given the organisation's name.
-fn spoken_for(organisation: &str, agent: Option<&str>, text: &str) -> String {
-    let values = PlaceholderValues {
-        agent: agent.map(str::to_owned),
-        organisation: Some(organisation.to_owned()),
-    };
-    fill(text, &values)
-        .unwrap_or_else(|_| vec![Segment::Text(text.to_owned())])
-        .into_iter()
-        .map(|s| match s {
-            Segment::Text(t) => t,
-            Segment::Slot(p) => format!("[{}]", p.label()),
-        })
-        .collect()
+/// `{agent}` from the handler's name once the host has said it, the others from the call
+/// (`Call::placeholder_values`: reference, caller's name, location, code, targets); an unknown
+/// value stays a visible slot ("[your name]") so the handler sees what to say there. Reactive:
+/// read in a live closure, it follows the call.
+pub(super) fn spoken(desk: Desk, agent: Option<String>, text: &str) -> String {
+    let pack = desk.pack.get_value();
+    let mut values = desk.call.with(|c| c.placeholder_values(&pack));
+    values.agent = agent;
+    fill_text(text, &values)
 }
 
 /// Where "p" takes the handler: the control phrases' heading.
@@ -41,7 +30,8 @@ pub(super) const PHRASES_ID: &str = "idk-phrases-heading";
 
 /// The control phrases (F1; L2 1.2, K5), on screen for the whole call, without opening anything;
 /// "p" moves to them.
-pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
+pub(super) fn control_phrases(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
     let file = pack.file();
     let name = crate::ui::context::agent_name();
     let phrases: Vec<(&'static str, String)> = file
@@ -50,14 +40,13 @@ pub(super) fn control_phrases(pack: &Pack) -> impl IntoView {
         .iter()
         .map(|p| (p.kind.label(), p.text.clone()))
         .collect();
-    let organisation = file.organisation.name.clone();
     let empty = phrases.is_empty();
     let items = live(move || {
         let agent = name.get();
         phrases
             .iter()
             .map(|(kind, text)| {
-                let words = spoken_for(&organisation, agent.as_deref(), text);
+                let words = spoken(desk, agent.clone(), text);
                 view! {
                     <li>
                         <span class="idk-advice-kind">{*kind}</span>

@@ -389,7 +389,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
     let name = crate::ui::context::agent_name();
     let closing_words = live(move || {
         let pack = desk.pack.get_value();
-        super::aids::spoken(&pack, name.get().as_deref(), &pack.file().wording.closing)
+        super::aids::spoken(desk, name.get(), &pack.file().wording.closing)
     });
     let confirm = move || {
         // Reasons typed for deviations that still lack one (explaining one changes no other).

@@ -557,7 +557,6 @@ pub fn CallScreen(
     if let Some(timer) = every_second(move || now.set(now_ms())) {
         on_cleanup(move || timer.clear());
     }
-    let phrases = aids::control_phrases(&pack);
     let desk = Desk {
         pack: StoredValue::new(pack),
         call,
@@ -573,6 +572,7 @@ pub fn CallScreen(
         saving: RwSignal::new(false),
         saver: StoredValue::new_local(None),
     };
+    let phrases = aids::control_phrases(desk);
     // The draft: written within 300 ms of each change and at once when the page is hidden, so a
     // reload or a crash loses nothing; removed when the call closes (Desk::completed).
     let saver = DraftSaver::new(

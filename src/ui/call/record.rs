@@ -1,7 +1,7 @@
 //! Recording what the caller says: the safety-net questions asked on every call (L2 1.4, 1.7) and
 //! the incident log's fields (F2; L2 1.3, 1.6).
 
-use incident_engine::call::{fill_pack_placeholders, Command};
+use incident_engine::call::Command;
 use incident_engine::pack::LogField;
 use leptos::prelude::*;
 
@@ -28,7 +28,12 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
         .safety_net
         .iter()
         .map(|q| {
-            let (id, asked) = (q.id.clone(), fill_pack_placeholders(&pack, &q.question));
+            let (id, template) = (q.id.clone(), q.question.clone());
+            // As the log will record it: the call's placeholders filled as they are known.
+            let asked = live(move || {
+                let pack = desk.pack.get_value();
+                desk.call.with(|c| c.say(&pack, &template))
+            });
             let group = format!("idk-sn-{}", q.id);
             let label_id = format!("{group}-q");
             let choices = [("Yes", true), ("No", false)]

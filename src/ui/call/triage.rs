@@ -3,7 +3,7 @@
 //! priority with "why" (F3, F5; L2 1.4, 3.3; NOS P2).
 
 use incident_engine::call::search::suggest_trees;
-use incident_engine::call::{fill_pack_placeholders, AnswerValue, Command};
+use incident_engine::call::{AnswerValue, Command};
 use incident_engine::kernel::{number_text, parse_number};
 use incident_engine::pack::{Answer, LogField, TreeNode};
 use leptos::prelude::*;
@@ -244,7 +244,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
         let (tree_id, node_id) = asking.get()?;
         let pack = desk.pack.get_value();
         let node = pack.tree(&tree_id)?.node(&node_id)?;
-        Some(fill_pack_placeholders(&pack, &node.question))
+        Some(desk.call.with(|c| c.say(&pack, &node.question)))
     });
     view! {
         <Show when=move || asking.with(Option::is_some)>
