@@ -38,6 +38,7 @@ use crate::kernel::json_tree::{
 use crate::kernel::Millis;
 use crate::kernel::Role;
 use crate::kernel::{human_bytes, list_problems, Problem};
+use crate::pack::fields::check_value;
 use crate::pack::Pack;
 use crate::pack::{DecisionTree, LogField};
 
@@ -221,6 +222,10 @@ struct DraftV1 {
     /// read as "not kept" (and are resumed under their CRM link's id, as before).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     announced_as: Option<String>,
+    /// The organisation's own fields recorded (issue 15), by id. Absent when none are: drafts
+    /// saved before read as none.
+    #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
+    custom_fields: SortedMap<String, String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -321,6 +326,7 @@ impl Call {
             safety_yes,
             major,
             announced_as,
+            custom,
         } = self;
         // `Call::open` logs the pack first; `from_draft` refuses a log that does not start so.
         let pack = match log.first().map(|e| &e.what) {
@@ -356,6 +362,7 @@ impl Call {
             major_incident: major.as_ref().map(DraftMajorIncident::from),
             log: log.iter().map(DraftLogEvent::from).collect(),
             announced_as: announced_as.clone(),
+            custom_fields: custom.clone(),
         };
         // Cannot fail: every map key is a string and the answers are finite. The engine never
         // panics, so say so in JSON that `from_draft` will refuse, rather than unwrap.
@@ -494,6 +501,7 @@ fn read_draft_v1(node: &Node) -> Result<DraftV1, TreeError> {
             what: required(read_event),
         }))),
         announced_as: default(read_serde),
+        custom_fields: default(read_serde),
     })
 }
 
@@ -546,8 +554,10 @@ impl DraftV1 {
             major_incident,
             log,
             announced_as,
+            custom_fields,
         } = self;
         Call {
+            custom: custom_fields,
             handler,
             role: handler_role,
             opened_at,
@@ -598,6 +608,7 @@ struct LogSays<'d> {
     tree: Option<&'d str>,
     answers: Vec<(&'d str, &'d AnswerValue)>,
     fields: SortedMap<LogField, &'d str>,
+    custom: SortedMap<&'d str, &'d str>,
     safety: SortedMap<&'d str, bool>,
     /// The last code decided: code, priority (after any raise), reason, overridden.
     decision: Option<(&'d str, &'d str, &'d str, bool)>,
@@ -743,6 +754,20 @@ impl<'p> Consistency<'p> {
                 | Event::DeviationExplained { .. } => {}
                 Event::Field { field, value } | Event::Corrected { field, value, .. } => {
                     says.fields.insert(*field, value);
+                }
+                Event::CustomField { field, value } => {
+                    match self.pack.custom_field(field) {
+                        None => self.known(at("field"), "log field", field, false),
+                        Some(found) if check_value(found, value).as_deref() != Ok(value) => {
+                            self.problem(at("value"), "the value does not fit the field");
+                        }
+                        Some(_) => {}
+                    }
+                    if value.is_empty() {
+                        says.custom.remove(field.as_str());
+                    } else {
+                        says.custom.insert(field, value);
+                    }
                 }
                 Event::TreeChosen { tree } => {
                     let found = pack.tree(tree);
@@ -905,6 +930,18 @@ impl<'p> Consistency<'p> {
             self.problem(
                 "answers",
                 "the answers are not those logged since the tree was chosen",
+            );
+        }
+        let custom: Vec<(&str, &str)> = draft
+            .custom_fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let logged: Vec<(&str, &str)> = says.custom.iter().map(|(k, v)| (*k, *v)).collect();
+        if custom != logged {
+            self.problem(
+                "custom_fields",
+                "the fields are not the values last recorded in the log",
             );
         }
         for field in LogField::ALL {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::call::{Call, ComplianceIssue, Event, MajorIncident};
 use crate::kernel::Millis;
 use crate::kernel::Role;
+use crate::pack::fields::{entry_value, EntryValue};
 use crate::pack::LogField;
 use crate::pack::Pack;
 
@@ -55,6 +56,15 @@ pub struct LogEntry {
     /// Which of `fields` are personal data (F21; NOS K2): the caller's name, callback number,
     /// connection to the incident, a vehicle registration and vulnerability, where recorded.
     pub personal_fields: Vec<LogField>,
+    /// The organisation's own fields recorded (the pack's `fields`, issue 15), by id: text, a
+    /// choice's id and a date and time (`2026-12-07T14:30`, local time as entered) as strings, a
+    /// number as a number, yes or no as `true` or `false`. Absent when none were recorded.
+    #[serde(skip_serializing_if = "SortedMap::is_empty")]
+    pub custom_fields: SortedMap<String, EntryValue>,
+    /// Which of `custom_fields` are personal data (the pack marks them `personal`). Absent when
+    /// none are.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub personal_custom_fields: Vec<String>,
 }
 
 /// A deviation from the procedure and why (F13; L3 1.6).
@@ -149,6 +159,16 @@ impl LogEntry {
             }
         }
         let personal_fields = fields.keys().copied().filter(|f| f.is_personal()).collect();
+        let mut custom_fields = SortedMap::new();
+        let mut personal_custom_fields = Vec::new();
+        for (id, value) in call.custom_fields() {
+            if let Some(field) = pack.custom_field(id) {
+                custom_fields.insert(id.to_owned(), entry_value(field, value));
+                if field.personal {
+                    personal_custom_fields.push(id.to_owned());
+                }
+            }
+        }
         let decision = call.decision().map(|d| EntryDecision {
             code: d.code.clone(),
             title: pack
@@ -209,6 +229,8 @@ impl LogEntry {
                 })
                 .collect(),
             personal_fields,
+            custom_fields,
+            personal_custom_fields,
         }
     }
 

@@ -41,6 +41,7 @@ use Kind::{Answer, Field, Flag, MaybeText, MaybeWithdrawn, Text, TextOrEmpty};
 const VARIANTS: &[(&str, Fields)] = &[
     ("opened", &[("pack", Text), ("version", Text)]),
     ("field", &[("field", Field), ("value", Text)]),
+    ("custom_field", &[("field", Text), ("value", Text)]),
     ("tree_chosen", &[("tree", Text)]),
     (
         "answered",
@@ -254,6 +255,10 @@ fn build(kind: &str, values: [Option<Read>; MOST_FIELDS]) -> Event {
         "opened" => Event::Opened {
             pack: v.text(),
             version: v.text(),
+        },
+        "custom_field" => Event::CustomField {
+            field: v.text(),
+            value: v.text(),
         },
         "field" => Event::Field {
             field: v.field(),

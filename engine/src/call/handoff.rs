@@ -13,6 +13,7 @@
 use crate::call::safety_flags::SafetyFlags;
 use crate::call::Call;
 use crate::kernel::is_word_char;
+use crate::pack::fields::shown;
 use crate::pack::Pack;
 use crate::pack::{BannedAbbreviation, Channel, LogField, Medium, MessageStructure};
 
@@ -41,6 +42,8 @@ pub struct Handoff {
     /// Personal fields recorded on the call that this channel may not carry (its `may_carry`),
     /// so were left out of the message (F21).
     pub left_out: Vec<LogField>,
+    /// The same for the organisation's own personal fields (issue 15): their labels.
+    pub left_out_custom: Vec<String>,
 }
 
 /// The channel proposed for a handoff, and why (F8; L2 2.2, K6).
@@ -146,6 +149,17 @@ struct Facts {
     callback: String,
     caller: String,
     vulnerability: String,
+    /// The organisation's own fields that go in handoffs (`in_handoff`), in the pack's order.
+    extra: Vec<Extra>,
+}
+
+/// One of the organisation's own fields in a handoff.
+struct Extra {
+    id: String,
+    label: String,
+    /// As people read it (`pack::fields::shown`).
+    value: String,
+    personal: bool,
 }
 
 fn facts(pack: &Pack, call: &Call, flags: &SafetyFlags) -> Facts {
@@ -168,6 +182,21 @@ fn facts(pack: &Pack, call: &Call, flags: &SafetyFlags) -> Facts {
         caller: field(LogField::CallerName),
         // On one line: it goes into a line of its own, and must not break a structure.
         vulnerability: flags.vulnerability.clone(),
+        extra: pack
+            .file()
+            .fields
+            .iter()
+            .filter(|f| f.in_handoff)
+            .filter_map(|f| {
+                let value = call.custom_field(&f.id)?;
+                Some(Extra {
+                    id: f.id.clone(),
+                    label: f.label.clone(),
+                    value: shown(f, value.trim()),
+                    personal: f.personal,
+                })
+            })
+            .collect(),
     }
 }
 
@@ -215,6 +244,14 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             }
         }
     }
+    let mut left_out_custom = Vec::new();
+    f.extra.retain(|e| {
+        let carried = !e.personal || channel.may_carry(&e.id);
+        if !carried {
+            left_out_custom.push(e.label.clone());
+        }
+        carried
+    });
     let mut situation: Vec<String> = flags.situation().map(|y| y.label.clone()).collect();
     for value in [
         &mut f.title,
@@ -226,6 +263,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
     ]
     .into_iter()
     .chain(situation.iter_mut())
+    .chain(f.extra.iter_mut().map(|e| &mut e.value))
     {
         let (text, hits) = replace_banned(value, &channel.banned_abbreviations);
         *value = text;
@@ -262,8 +300,9 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         ("Hazards", &f.hazards),
         ("People", &f.people),
         ("Vehicle", &registration),
-        ("Caller", &f.caller),
     ]));
+    body.extend(f.extra.iter().map(|e| format!("{}: {}", e.label, e.value)));
+    body.extend(parts_of(&[("Caller", &f.caller)]));
     // A data message is shortened field by field, so it stays JSON.
     let mut data_cut = false;
     let text = match (channel.structure, channel.medium) {
@@ -314,7 +353,8 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
             format!("Background: {}", or_unknown(&f.narrative)),
             format!("Assessment: {}", {
                 let mut assessment = flagged;
-                let seen = parts_of(&[("Hazards", &f.hazards), ("People", &f.people)]);
+                let mut seen = parts_of(&[("Hazards", &f.hazards), ("People", &f.people)]);
+                seen.extend(f.extra.iter().map(|e| format!("{}: {}", e.label, e.value)));
                 if !seen.is_empty() {
                     assessment.push(seen.join("; "));
                 }
@@ -392,6 +432,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
         shortened,
         replaced,
         left_out,
+        left_out_custom,
     }
 }
 
@@ -438,6 +479,7 @@ fn data_message(
             &mut *vulnerable,
         ]
         .into_iter()
+        .chain(f.extra.iter_mut().map(|e| &mut e.value))
         .max_by_key(|v| v.chars().count());
         let Some(longest) = longest.filter(|v| over > 0 && v.chars().count() > 1) else {
             return (text, shortened);
@@ -460,6 +502,9 @@ fn data_json(f: &Facts, safety: &[String], is_vulnerable: bool, vulnerable: &str
         caller_name: &'a str,
         code: &'a str,
         details: &'a str,
+        /// The organisation's own fields, by id; left out when there are none.
+        #[serde(skip_serializing_if = "Fields::is_empty")]
+        fields: Fields<'a>,
         hazards: &'a str,
         location: &'a str,
         people_affected: &'a str,
@@ -475,6 +520,7 @@ fn data_json(f: &Facts, safety: &[String], is_vulnerable: bool, vulnerable: &str
         caller_name: &f.caller,
         code: &f.code,
         details: &f.narrative,
+        fields: Fields(&f.extra),
         hazards: &f.hazards,
         location: &f.location,
         people_affected: &f.people,
@@ -487,6 +533,26 @@ fn data_json(f: &Facts, safety: &[String], is_vulnerable: bool, vulnerable: &str
     };
     // Text and a flag only: writing cannot fail.
     serde_json::to_string(&data).unwrap_or_default()
+}
+
+/// The organisation's own fields of a data message: an object of id to value as shown.
+struct Fields<'a>(&'a [Extra]);
+
+impl Fields<'_> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl serde::Serialize for Fields<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for extra in self.0 {
+            map.serialize_entry(&extra.id, &extra.value)?;
+        }
+        map.end()
+    }
 }
 
 /// Replaces whole-word banned abbreviations with the pack's wording; returns those replaced.

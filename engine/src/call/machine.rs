@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::kernel::sort::sort_by;
 use crate::kernel::{lowercase, Millis, Role};
 use crate::pack::advice::{check_advice, Words};
+use crate::pack::fields::check_value;
 use crate::pack::hours::duration;
 use crate::pack::wording::{fill_text, PlaceholderValues};
 use crate::pack::Pack;
@@ -61,6 +62,14 @@ pub enum Command {
         /// The field.
         field: LogField,
         /// Its value.
+        value: String,
+    },
+    /// Record, replace or (with blank) clear one of the organisation's own log fields (the pack's
+    /// `fields`, issue 15); the value must fit the field's kind (`pack::fields::check_value`).
+    SetCustomField {
+        /// The field's id.
+        field: String,
+        /// Its value, as `check_value` takes it.
         value: String,
     },
     /// Start assessing with a decision tree.
@@ -238,6 +247,14 @@ pub enum Refusal {
         why: String,
     },
     /// No such code or priority.
+    #[error("that does not fit \"{field}\": {why}")]
+    ValueDoesNotFit {
+        /// The field's label.
+        field: String,
+        /// Why, in the handler's words.
+        why: String,
+    },
+    /// A reference to something the pack does not have.
     #[error("there is no {what} \"{id}\"")]
     Unknown {
         /// "incident code", "priority", "advice item", "escalation level".
@@ -291,6 +308,8 @@ pub enum Missing {
     Code,
     /// A field the code requires.
     Field(LogField),
+    /// One of the organisation's own fields, required on every call or for the code (its id).
+    CustomField(String),
     /// A safety-net question not asked yet (its id).
     SafetyNet(String),
     /// A proposed escalation neither made nor declined (the level's id).
@@ -364,6 +383,13 @@ pub enum Event {
         /// The field.
         field: LogField,
         /// Its value.
+        value: String,
+    },
+    /// One of the organisation's own fields was recorded (issue 15); an empty value clears it.
+    CustomField {
+        /// The field's id.
+        field: String,
+        /// Its value (`pack::fields::check_value`).
         value: String,
     },
     /// A tree was chosen.
@@ -657,6 +683,8 @@ pub struct Call {
     pub(crate) closed: bool,
     pub(crate) log: Vec<LogEvent>,
     pub(crate) fields: SortedMap<LogField, String>,
+    /// The organisation's own fields recorded (issue 15), by id; a cleared one is absent.
+    pub(crate) custom: SortedMap<String, String>,
     pub(crate) tree: Option<String>,
     pub(crate) current: Option<String>,
     pub(crate) answers: Vec<(String, AnswerValue)>,
@@ -687,6 +715,7 @@ impl Call {
             closed: false,
             log: Vec::new(),
             fields: SortedMap::new(),
+            custom: SortedMap::new(),
             tree: None,
             current: None,
             answers: Vec::new(),
@@ -853,6 +882,16 @@ impl Call {
         self.fields.get(&field).map(String::as_str)
     }
 
+    /// The current value of one of the organisation's own fields, by id (issue 15).
+    pub fn custom_field(&self, field: &str) -> Option<&str> {
+        self.custom.get(field).map(String::as_str)
+    }
+
+    /// The organisation's own fields recorded, by id.
+    pub fn custom_fields(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.custom.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     fn record(&mut self, at: Millis, what: Event) {
         self.log.push(LogEvent {
             at,
@@ -875,6 +914,23 @@ impl Call {
             Command::SetField { field, value } => {
                 self.fields.insert(field, value.clone());
                 self.record(at, Event::Field { field, value });
+                Ok(vec![])
+            }
+            Command::SetCustomField { field, value } => {
+                let found = pack.custom_field(&field).ok_or_else(|| Refusal::Unknown {
+                    what: "log field",
+                    id: field.clone(),
+                })?;
+                let value = check_value(found, &value).map_err(|why| Refusal::ValueDoesNotFit {
+                    field: found.label.clone(),
+                    why,
+                })?;
+                if value.is_empty() {
+                    self.custom.remove(field.as_str());
+                } else {
+                    self.custom.insert(field.clone(), value.clone());
+                }
+                self.record(at, Event::CustomField { field, value });
                 Ok(vec![])
             }
             Command::ChooseTree { tree } => {
@@ -1198,6 +1254,18 @@ impl Call {
             .filter(|q| !self.safety.contains_key(&q.id))
             .map(|q| Missing::SafetyNet(q.id.clone()))
             .collect();
+        // The organisation's own fields: those required on every call, and those its code needs.
+        let code = self.decision.as_ref().map(|d| d.code.as_str());
+        missing.extend(
+            pack.file()
+                .fields
+                .iter()
+                .filter(|f| {
+                    f.required || code.is_some_and(|c| f.required_for.iter().any(|r| r == c))
+                })
+                .filter(|f| !self.custom.contains_key(f.id.as_str()))
+                .map(|f| Missing::CustomField(f.id.clone())),
+        );
         let Some(decision) = &self.decision else {
             missing.push(Missing::Code);
             return missing;

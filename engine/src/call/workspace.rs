@@ -53,6 +53,12 @@ pub enum NextStep {
         /// The field.
         field: LogField,
     },
+    /// Record one of the organisation's own fields (issue 15), required on every call or for
+    /// the code.
+    RecordCustom {
+        /// The field's id.
+        field: String,
+    },
     /// Do this item of the code's legislation checklist and tick it (or, if it cannot be done,
     /// record why at the close).
     Check {
@@ -167,6 +173,12 @@ pub fn next_step(call: &Call, pack: &Pack, now: u64, prior: &[PriorCall]) -> Nex
         _ => None,
     }) {
         return NextStep::Record { field };
+    }
+    if let Some(field) = missing.iter().find_map(|m| match m {
+        Missing::CustomField(field) => Some(field.clone()),
+        _ => None,
+    }) {
+        return NextStep::RecordCustom { field };
     }
     // A checklist item not yet done is a step to take, not only a deviation to explain: the bar
     // leads to it before the close asks why it was not done.

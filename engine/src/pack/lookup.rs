@@ -4,9 +4,9 @@
 //! which can run to thousands, have maps (`Pack::code`, `Pack::tree`).
 
 use crate::pack::{
-    AdviceItem, AdviceLimit, AdviceSet, AnswerOption, Channel, ChecklistItem, DecisionTree,
-    EscalationLevel, ExternalOrganisation, Legislation, Outcome, Pack, Priority, ResourceUnit,
-    SafetyNetQuestion, TreeNode,
+    AdviceItem, AdviceLimit, AdviceSet, AnswerOption, Channel, ChecklistItem, CustomField,
+    DecisionTree, EscalationLevel, ExternalOrganisation, Legislation, Outcome, Pack, Priority,
+    ResourceUnit, Route, SafetyNetQuestion, TreeNode,
 };
 
 /// A pack item with an id.
@@ -30,6 +30,8 @@ identified!(
     AdviceSet,
     AnswerOption,
     Channel,
+    CustomField,
+    Route,
     ChecklistItem,
     EscalationLevel,
     ExternalOrganisation,
@@ -97,6 +99,16 @@ impl Pack {
             .legislation
             .iter()
             .find_map(|law| by_id(&law.checklist, id))
+    }
+
+    /// The organisation's own log field with this id (issue 15).
+    pub fn custom_field(&self, id: &str) -> Option<&CustomField> {
+        by_id(&self.file().fields, id)
+    }
+
+    /// The specialist route with this id (issue 15).
+    pub fn route(&self, id: &str) -> Option<&Route> {
+        by_id(&self.file().routes, id)
     }
 
     /// The legislation or policy with this id.

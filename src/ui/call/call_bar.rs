@@ -28,6 +28,7 @@ fn target(desk: Desk, step: &NextStep) -> Option<String> {
         NextStep::Answer { .. } => super::triage::answer_target(desk).to_owned(),
         NextStep::GiveAdvice { item } => super::advice::given_id(super::advice::ADVICE_ID, item),
         NextStep::Record { field } => record_id(*field),
+        NextStep::RecordCustom { field } => custom_id(field),
         NextStep::Check { item } => super::checklist::check_id(item),
         NextStep::Explain { .. } | NextStep::Close => super::closing::CLOSE_BUTTON_ID.to_owned(),
         NextStep::Closed => return None,
@@ -37,6 +38,11 @@ fn target(desk: Desk, step: &NextStep) -> Option<String> {
 /// The id of a log field's input.
 pub(super) fn record_id(field: LogField) -> String {
     format!("idk-field-{}", field.name())
+}
+
+/// The id of the input of one of the organisation's own fields (issue 15).
+pub(super) fn custom_id(field: &str) -> String {
+    format!("idk-custom-{field}")
 }
 
 /// The next step in words.
@@ -69,6 +75,10 @@ fn step_text(desk: Desk, step: &NextStep) -> String {
         NextStep::Answer { .. } => "Ask the question on screen".to_owned(),
         NextStep::GiveAdvice { item } => format!("Give the advice: {}", advice(item)),
         NextStep::Record { field } => format!("Record: {}", field.label()),
+        NextStep::RecordCustom { field } => format!(
+            "Record: {}",
+            pack.custom_field(field).map_or(field.as_str(), |f| f.label.as_str())
+        ),
         NextStep::Check { item } => format!(
             "Checklist: {} (tick it when done)",
             pack.checklist_item(item)

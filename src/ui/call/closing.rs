@@ -4,6 +4,7 @@
 
 use incident_engine::call::entry::iso8601;
 use incident_engine::call::{AnswerValue, Command, Event, Missing};
+use incident_engine::pack::fields::shown;
 use incident_engine::pack::{Answer, DecisionTree, LogField};
 use incident_engine::Pack;
 use leptos::prelude::*;
@@ -98,6 +99,11 @@ fn describe(names: &Names<'_>, event: &Event, was: Option<&str>) -> String {
             names.pack.file().organisation.name
         ),
         Event::Field { field, value } => format!("{}: {value}{}", field.label(), before(was)),
+        Event::CustomField { field, value } => match names.pack.custom_field(field) {
+            Some(found) if value.is_empty() => format!("{}: cleared", found.label),
+            Some(found) => format!("{}: {}", found.label, shown(found, value)),
+            None => format!("{field}: {value}"),
+        },
         Event::TreeChosen { tree } => format!("Decision tree started: {}", names.tree_title(tree)),
         Event::Answered {
             node,

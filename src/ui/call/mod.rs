@@ -90,7 +90,9 @@ impl Place {
     /// Where `command` is given from (own-judgement escalations say so: `Desk::dispatch_at`).
     fn of(command: &Command) -> Place {
         match command {
-            Command::SetField { .. } | Command::Correct { .. } => Place::Fields,
+            Command::SetField { .. } | Command::SetCustomField { .. } | Command::Correct { .. } => {
+                Place::Fields
+            }
             Command::ChooseTree { .. } => Place::Assess,
             Command::Answer { .. } | Command::ReviseAnswer { .. } => Place::Question,
             Command::OverrideCode { .. } => Place::Code,
@@ -445,6 +447,9 @@ fn missing_label(pack: &Pack, missing: &Missing) -> String {
     match missing {
         Missing::Code => "An incident code".to_owned(),
         Missing::Field(field) => field.label().to_owned(),
+        Missing::CustomField(id) => pack
+            .custom_field(id)
+            .map_or_else(|| id.clone(), |f| f.label.clone()),
         Missing::SafetyNet(id) => {
             let asked = pack.safety_question(id);
             format!(

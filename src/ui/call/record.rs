@@ -2,7 +2,7 @@
 //! the incident log's fields (F2; L2 1.3, 1.6).
 
 use incident_engine::call::Command;
-use incident_engine::pack::LogField;
+use incident_engine::pack::{FieldKind, LogField};
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -151,10 +151,113 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
         <fieldset class="idk-group idk-log-fields">
             <legend>"Incident log"</legend>
             {fields}
+            {custom_fields(desk)}
             {correction(desk)}
             {feedback(desk, Place::Fields)}
         </fieldset>
     }
+}
+
+/// The organisation's own log fields (the pack's `fields`, issue 15), after the standard ten:
+/// a box for text and numbers, a list for a choice and for yes or no, the browser's date and
+/// time box for a date and time. Recorded when the handler leaves the field; a value that does
+/// not fit is refused beside the fields, and the box keeps what was recorded. A field the call
+/// needs says so in its label.
+fn custom_fields(desk: Desk) -> impl IntoView {
+    let pack = desk.pack.get_value();
+    pack.file()
+        .fields
+        .iter()
+        .map(|f| {
+            let (id, kind) = (f.id.clone(), f.kind);
+            let input_id = super::call_bar::custom_id(&id);
+            let hint_id = format!("{input_id}-hint");
+            let hint = f.hint.clone();
+            let unit = f
+                .unit
+                .as_ref()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            let label = format!("{}{unit}", f.label);
+            let (always, codes) = (f.required, f.required_for.clone());
+            let needed = live(move || {
+                let code = desk.call.with(|c| c.decision().map(|d| d.code.clone()));
+                let needed = always || code.is_some_and(|c| codes.contains(&c));
+                needed.then_some(" (required)")
+            });
+            let value = {
+                let id = id.clone();
+                move || {
+                    desk.call
+                        .with(|c| c.custom_field(&id).unwrap_or("").to_owned())
+                }
+            };
+            let record = {
+                let id = id.clone();
+                move |new: String| {
+                    if desk.call.with(|c| c.custom_field(&id).unwrap_or("") != new) {
+                        desk.dispatch(Command::SetCustomField {
+                            field: id.clone(),
+                            value: new,
+                        });
+                    }
+                }
+            };
+            let on_change = move |ev| record(event_target_value(&ev));
+            let choices: Vec<(String, String)> = match kind {
+                FieldKind::Choice => f
+                    .options
+                    .iter()
+                    .map(|o| (o.id.clone(), o.label.clone()))
+                    .collect(),
+                FieldKind::YesNo => vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+                _ => Vec::new(),
+            };
+            let control = if choices.is_empty() {
+                let (kind, mode) = match kind {
+                    FieldKind::DateTime => ("datetime-local", None),
+                    FieldKind::Number => ("text", Some("decimal")),
+                    _ => ("text", None),
+                };
+                view! {
+                    <input
+                        id=input_id
+                        type=kind
+                        inputmode=mode
+                        aria-describedby=hint.as_ref().map(|_| hint_id.clone())
+                        prop:value=value
+                        on:change=on_change
+                    />
+                }
+                .into_any()
+            } else {
+                let options = choices
+                    .into_iter()
+                    .map(|(id, label)| view! { <option value=id>{label}</option> })
+                    .collect_view();
+                view! {
+                    <select
+                        id=input_id
+                        aria-describedby=hint.as_ref().map(|_| hint_id.clone())
+                        prop:value=value
+                        on:change=on_change
+                    >
+                        <option value="">"Not recorded"</option>
+                        {options}
+                    </select>
+                }
+                .into_any()
+            };
+            view! {
+                <label class="idk-field">
+                    {label}
+                    {needed}
+                    {control}
+                    {hint.map(|h| view! { <span class="idk-hint" id=hint_id.clone()>{h}</span> })}
+                </label>
+            }
+        })
+        .collect_view()
 }
 
 /// Correcting a recorded field with a reason (F2; L2 1.3): appended to the log as a correction,
