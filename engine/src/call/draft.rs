@@ -31,7 +31,7 @@ use crate::kernel::SortedMap;
 use serde::{Deserialize, Serialize};
 
 use crate::call::event_reader::read_event;
-use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, SafetyYes};
+use crate::call::{AnswerValue, Call, Decision, Event, LogEvent, MajorIncident, SafetyYes, Stage};
 use crate::kernel::json_tree::{
     by_hand, read_list, read_option, read_serde, JsonTree, Node, TreeError, Value,
 };
@@ -226,6 +226,9 @@ struct DraftV1 {
     /// saved before read as none.
     #[serde(default, skip_serializing_if = "SortedMap::is_empty")]
     custom_fields: SortedMap<String, String>,
+    /// The trees a continued assessment came through (issue 15). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    stages: Vec<DraftStage>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -251,6 +254,21 @@ struct DraftDecision {
     advice_set: Option<String>,
     escalation: Option<String>,
     overridden: bool,
+    /// Added in issue 15, with `outcome`: drafts saved before read as none (their decisions came
+    /// from no outcome that notifies or routes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tree: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<String>,
+}
+
+/// A tree whose outcome continued into another (issue 15).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DraftStage {
+    tree: String,
+    answers: Vec<DraftAnswer>,
+    outcome: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -327,6 +345,7 @@ impl Call {
             major,
             announced_as,
             custom,
+            stages,
         } = self;
         // `Call::open` logs the pack first; `from_draft` refuses a log that does not start so.
         let pack = match log.first().map(|e| &e.what) {
@@ -363,6 +382,21 @@ impl Call {
             log: log.iter().map(DraftLogEvent::from).collect(),
             announced_as: announced_as.clone(),
             custom_fields: custom.clone(),
+            stages: stages
+                .iter()
+                .map(|s| DraftStage {
+                    tree: s.tree.clone(),
+                    answers: s
+                        .answers
+                        .iter()
+                        .map(|(node, value)| DraftAnswer {
+                            node: node.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                    outcome: s.outcome.clone(),
+                })
+                .collect(),
         };
         // Cannot fail: every map key is a string and the answers are finite. The engine never
         // panics, so say so in JSON that `from_draft` will refuse, rather than unwrap.
@@ -480,6 +514,8 @@ fn read_draft_v1(node: &Node) -> Result<DraftV1, TreeError> {
             advice_set: default(read_serde),
             escalation: default(read_serde),
             overridden: required(read_serde),
+            tree: default(read_serde),
+            outcome: default(read_serde),
         }))),
         safety: required(read_serde),
         safety_yes: required(|v| read_list(v, |v| by_hand!(v, DraftSafetyYes {
@@ -502,6 +538,14 @@ fn read_draft_v1(node: &Node) -> Result<DraftV1, TreeError> {
         }))),
         announced_as: default(read_serde),
         custom_fields: default(read_serde),
+        stages: default(|v| read_list(v, |v| by_hand!(v, DraftStage {
+            tree: required(read_serde),
+            answers: required(|v| read_list(v, |v| by_hand!(v, DraftAnswer {
+                node: required(read_serde),
+                value: required(read_serde),
+            }))),
+            outcome: required(read_serde),
+        }))),
     })
 }
 
@@ -555,9 +599,18 @@ impl DraftV1 {
             log,
             announced_as,
             custom_fields,
+            stages,
         } = self;
         Call {
             custom: custom_fields,
+            stages: stages
+                .into_iter()
+                .map(|s| Stage {
+                    tree: s.tree,
+                    answers: s.answers.into_iter().map(|a| (a.node, a.value)).collect(),
+                    outcome: s.outcome,
+                })
+                .collect(),
             handler,
             role: handler_role,
             opened_at,
@@ -597,16 +650,21 @@ macro_rules! mirror {
     };
 }
 
-mirror!(Decision, DraftDecision: code, priority, reason, advice_set, escalation, overridden);
+mirror!(Decision, DraftDecision: code, priority, reason, advice_set, escalation, overridden, tree, outcome);
 mirror!(SafetyYes, DraftSafetyYes: priority, escalation, vulnerable, advice, reason);
 mirror!(MajorIncident, DraftMajorIncident: at, reason, access, services);
 mirror!(LogEvent, DraftLogEvent: at, by, what);
+
+/// A tree continued from, as a draft or its log says: (tree, its answers, the outcome).
+type StageSays<'d> = (&'d str, Vec<(&'d str, &'d AnswerValue)>, &'d str);
 
 /// What a draft's log says the call's state is, read event by event as `Call::apply` wrote it.
 #[derive(Default)]
 struct LogSays<'d> {
     tree: Option<&'d str>,
     answers: Vec<(&'d str, &'d AnswerValue)>,
+    /// Trees continued from: (tree, its answers, outcome).
+    stages: Vec<StageSays<'d>>,
     fields: SortedMap<LogField, &'d str>,
     custom: SortedMap<&'d str, &'d str>,
     safety: SortedMap<&'d str, bool>,
@@ -775,6 +833,21 @@ impl<'p> Consistency<'p> {
                     chosen = Some(found);
                     says.tree = Some(tree.as_str());
                     says.answers.clear();
+                    says.stages.clear();
+                }
+                Event::TreeContinued { from, outcome, to } => {
+                    let found = pack.tree(to);
+                    self.known(at("to"), "decision tree", to, found.is_some());
+                    if says.tree != Some(from.as_str()) {
+                        self.problem(
+                            at("from"),
+                            "the assessment continued from a tree not in use",
+                        );
+                    }
+                    let answers = std::mem::take(&mut says.answers);
+                    says.stages.push((from.as_str(), answers, outcome.as_str()));
+                    chosen = Some(found);
+                    says.tree = Some(to.as_str());
                 }
                 Event::Answered { node, value, .. } => {
                     match chosen {
@@ -851,6 +924,10 @@ impl<'p> Consistency<'p> {
                         organisation,
                         known,
                     );
+                }
+                Event::RouteContacted { route, .. } => {
+                    let known = self.pack.route(route).is_some();
+                    self.known(at("route"), "route", route, known);
                 }
                 Event::HandoffSent { channel, .. } => {
                     let known = file.channels.iter().any(|c| &c.id == channel);
@@ -932,6 +1009,24 @@ impl<'p> Consistency<'p> {
                 "the answers are not those logged since the tree was chosen",
             );
         }
+        let stages: Vec<StageSays> = draft
+            .stages
+            .iter()
+            .map(|s| {
+                let answers = s
+                    .answers
+                    .iter()
+                    .map(|a| (a.node.as_str(), &a.value))
+                    .collect();
+                (s.tree.as_str(), answers, s.outcome.as_str())
+            })
+            .collect();
+        if stages != says.stages {
+            self.problem(
+                "stages",
+                "the trees continued from are not those logged since the tree was chosen",
+            );
+        }
         let custom: Vec<(&str, &str)> = draft
             .custom_fields
             .iter()
@@ -992,6 +1087,19 @@ impl<'p> Consistency<'p> {
                 }
                 if let Some(level) = &d.escalation {
                     self.level("decision.escalation", level);
+                }
+                if let Some(tree) = &d.tree {
+                    self.known(
+                        "decision.tree",
+                        "decision tree",
+                        tree,
+                        pack.tree(tree).is_some(),
+                    );
+                }
+                if let Some(outcome) = &d.outcome {
+                    let tree = d.tree.as_deref().and_then(|t| pack.tree(t));
+                    let known = tree.is_none_or(|t| t.outcome(outcome).is_some());
+                    self.known("decision.outcome", "outcome", outcome, known);
                 }
                 if (d.code.as_str(), d.reason.as_str(), d.overridden) != (code, reason, overridden)
                 {

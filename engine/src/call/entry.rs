@@ -65,6 +65,32 @@ pub struct LogEntry {
     /// none are.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub personal_custom_fields: Vec<String>,
+    /// The trees a continued assessment came through before `tree` (issue 15), oldest first,
+    /// each with the outcome that continued it. Absent when the assessment used one tree.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<EntryStage>,
+    /// The external organisations the procedure said to notify on this call (the code's, and
+    /// what each outcome reached added), by id; `events` says which were notified. Absent when
+    /// none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<String>,
+    /// The specialist routes that applied to this call (the pack's `routes`), by id. Absent
+    /// when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
+}
+
+/// A tree whose outcome continued the assessment into another (issue 15).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct EntryStage {
+    /// The tree's id.
+    pub tree: String,
+    /// The outcome it ended in.
+    pub outcome: String,
+    /// That outcome's code.
+    pub code: String,
+    /// That outcome's priority.
+    pub priority: String,
 }
 
 /// A deviation from the procedure and why (F13; L3 1.6).
@@ -231,6 +257,21 @@ impl LogEntry {
             personal_fields,
             custom_fields,
             personal_custom_fields,
+            stages: call
+                .stages()
+                .iter()
+                .map(|s| {
+                    let outcome = pack.tree(&s.tree).and_then(|t| t.outcome(&s.outcome));
+                    EntryStage {
+                        tree: s.tree.clone(),
+                        outcome: s.outcome.clone(),
+                        code: outcome.map(|o| o.code.clone()).unwrap_or_default(),
+                        priority: outcome.map(|o| o.priority.clone()).unwrap_or_default(),
+                    }
+                })
+                .collect(),
+            notify: call.to_notify(pack),
+            routes: call.routes(pack),
         }
     }
 

@@ -42,6 +42,10 @@ const VARIANTS: &[(&str, Fields)] = &[
     ("opened", &[("pack", Text), ("version", Text)]),
     ("field", &[("field", Field), ("value", Text)]),
     ("custom_field", &[("field", Text), ("value", Text)]),
+    (
+        "tree_continued",
+        &[("from", Text), ("outcome", Text), ("to", Text)],
+    ),
     ("tree_chosen", &[("tree", Text)]),
     (
         "answered",
@@ -89,6 +93,15 @@ const VARIANTS: &[(&str, Fields)] = &[
             ("channel", Text),
             ("address", Text),
             ("reference", TextOrEmpty),
+            ("spoken_to", TextOrEmpty),
+        ],
+    ),
+    (
+        "route_contacted",
+        &[
+            ("route", Text),
+            ("channel", Text),
+            ("address", Text),
             ("spoken_to", TextOrEmpty),
         ],
     ),
@@ -256,6 +269,11 @@ fn build(kind: &str, values: [Option<Read>; MOST_FIELDS]) -> Event {
             pack: v.text(),
             version: v.text(),
         },
+        "tree_continued" => Event::TreeContinued {
+            from: v.text(),
+            outcome: v.text(),
+            to: v.text(),
+        },
         "custom_field" => Event::CustomField {
             field: v.text(),
             value: v.text(),
@@ -308,6 +326,12 @@ fn build(kind: &str, values: [Option<Read>; MOST_FIELDS]) -> Event {
             channel: v.text(),
             address: v.text(),
             reference: v.text(),
+            spoken_to: v.text(),
+        },
+        "route_contacted" => Event::RouteContacted {
+            route: v.text(),
+            channel: v.text(),
+            address: v.text(),
             spoken_to: v.text(),
         },
         "handoff_sent" => Event::HandoffSent {

@@ -22,8 +22,8 @@ use crate::pack::hours::duration;
 use crate::pack::wording::{fill_text, PlaceholderValues};
 use crate::pack::Pack;
 use crate::pack::{
-    AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, Legislation, LogField,
-    Medium, MessageStructure, Next, TriggerCondition,
+    AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, IncidentCode,
+    Legislation, LogField, Medium, MessageStructure, Next, Outcome, TriggerCondition,
 };
 
 /// An answer to a tree question.
@@ -131,6 +131,15 @@ pub enum Command {
         channel: String,
         /// The organisation's reference for the report (incident or log number), if given.
         reference: String,
+        /// The name of the person spoken to, if any.
+        spoken_to: String,
+    },
+    /// Record that a specialist route was contacted, by one of its contacts (issue 15).
+    ContactRoute {
+        /// The route's id.
+        route: String,
+        /// The channel used (one of the route's contacts).
+        channel: String,
         /// The name of the person spoken to, if any.
         spoken_to: String,
     },
@@ -392,6 +401,15 @@ pub enum Event {
         /// Its value (`pack::fields::check_value`).
         value: String,
     },
+    /// An outcome continued the assessment into another tree (issue 15).
+    TreeContinued {
+        /// The tree that ended.
+        from: String,
+        /// The outcome it ended in.
+        outcome: String,
+        /// The tree the assessment continues in.
+        to: String,
+    },
     /// A tree was chosen.
     TreeChosen {
         /// The tree's id.
@@ -483,6 +501,18 @@ pub enum Event {
         /// The organisation's reference for the report, if given.
         #[serde(default)]
         reference: String,
+        /// The person spoken to, if any.
+        #[serde(default)]
+        spoken_to: String,
+    },
+    /// A specialist route was contacted (issue 15).
+    RouteContacted {
+        /// The route.
+        route: String,
+        /// The channel.
+        channel: String,
+        /// The number or address used.
+        address: String,
         /// The person spoken to, if any.
         #[serde(default)]
         spoken_to: String,
@@ -624,6 +654,23 @@ pub struct Decision {
     pub escalation: Option<String>,
     /// Whether the handler overrode the tree.
     pub overridden: bool,
+    /// The tree whose outcome decided it (a later tree may have been chosen since); none for an
+    /// override.
+    pub tree: Option<String>,
+    /// That outcome (issue 15: its `notify` and `routes`); none for an override.
+    pub outcome: Option<String>,
+}
+
+/// An assessment that ended in an outcome which continued into another tree (issue 15): the
+/// tree, the answers given in it, and the outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    /// The tree's id.
+    pub tree: String,
+    /// The answers given in it, in order.
+    pub answers: Vec<(String, AnswerValue)>,
+    /// The outcome it ended in (whose `continue_to` named the next tree).
+    pub outcome: String,
 }
 
 /// An escalation the pack's triggers propose; the handler decides.
@@ -688,6 +735,8 @@ pub struct Call {
     pub(crate) tree: Option<String>,
     pub(crate) current: Option<String>,
     pub(crate) answers: Vec<(String, AnswerValue)>,
+    /// Trees whose outcome continued into another, oldest first (issue 15).
+    pub(crate) stages: Vec<Stage>,
     pub(crate) decision: Option<Decision>,
     /// Safety-net answers by question id; the latest counts.
     pub(crate) safety: SortedMap<String, bool>,
@@ -719,6 +768,7 @@ impl Call {
             tree: None,
             current: None,
             answers: Vec::new(),
+            stages: Vec::new(),
             decision: None,
             safety: SortedMap::new(),
             safety_yes: Vec::new(),
@@ -759,6 +809,62 @@ impl Call {
     /// The answers that led to the decision, in order: "why this code".
     pub fn answers(&self) -> &[(String, AnswerValue)] {
         &self.answers
+    }
+
+    /// The trees whose outcome continued into the one in use, oldest first (issue 15): with
+    /// [`Call::answers`], the whole of "why this code".
+    pub fn stages(&self) -> &[Stage] {
+        &self.stages
+    }
+
+    /// The outcomes reached on this call that count, oldest first: each stage's, then the
+    /// decision's own (none for an override).
+    fn outcomes_reached<'p>(&self, pack: &'p Pack) -> Vec<&'p Outcome> {
+        let stages = self
+            .stages
+            .iter()
+            .filter_map(|s| pack.tree(&s.tree)?.outcome(&s.outcome));
+        let last = self.decision.as_ref().and_then(|d| {
+            let tree = pack.tree(d.tree.as_deref()?)?;
+            tree.outcome(d.outcome.as_deref()?)
+        });
+        stages.chain(last).collect()
+    }
+
+    /// The external organisations this call's procedure says to notify, in order, once each
+    /// (issue 15): the code's `notify`, then what each outcome reached adds (and the codes of
+    /// the trees it continued from).
+    pub fn to_notify(&self, pack: &Pack) -> Vec<String> {
+        self.gathered(pack, |c| &c.notify, |o| &o.notify)
+    }
+
+    /// The specialist routes that apply to this call, in order, once each (issue 15): the
+    /// code's `routes`, then each outcome reached's (and its code's).
+    pub fn routes(&self, pack: &Pack) -> Vec<String> {
+        self.gathered(pack, |c| &c.routes, |o| &o.routes)
+    }
+
+    fn gathered(
+        &self,
+        pack: &Pack,
+        of_code: fn(&IncidentCode) -> &Vec<String>,
+        of_outcome: fn(&Outcome) -> &Vec<String>,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let code = self.decision.as_ref().and_then(|d| pack.code(&d.code));
+        let outcomes = self.outcomes_reached(pack);
+        let earlier_codes = outcomes.iter().filter_map(|o| pack.code(&o.code));
+        let lists = code
+            .into_iter()
+            .chain(earlier_codes)
+            .map(of_code)
+            .chain(outcomes.iter().map(|o| of_outcome(o)));
+        for id in lists.flatten() {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
     }
 
     /// Whether the call is closed.
@@ -833,19 +939,27 @@ impl Call {
     /// (what [`Call::advice_due`] lists until each is given): the widget keeps a given item in
     /// place, marked given, rather than drop it from under the handler.
     pub fn advice_called_for<'a>(&'a self, pack: &'a Pack) -> Vec<&'a str> {
-        let tree = self.tree.as_deref().and_then(|t| pack.tree(t));
-        let reached = self
-            .answers
+        // The trees a continued assessment came through first (issue 15), then the tree in use.
+        let stages = self
+            .stages
             .iter()
-            .map(|(node, _)| node.as_str())
-            .chain(self.current.as_deref());
-        let from_tree = tree.into_iter().flat_map(move |tree| {
-            let nodes = reached
-                .clone()
-                .filter_map(|id| tree.node(id))
-                .flat_map(|n| n.give_now.iter());
-            tree.give_now.iter().chain(nodes)
-        });
+            .map(|s| (s.tree.as_str(), &s.answers, None));
+        let current = self
+            .tree
+            .as_deref()
+            .map(|t| (t, &self.answers, self.current.as_deref()));
+        let from_tree = stages
+            .chain(current)
+            .flat_map(move |(tree, answers, asking)| {
+                let tree = pack.tree(tree);
+                tree.into_iter().flat_map(move |tree| {
+                    let reached = answers.iter().map(|(node, _)| node.as_str()).chain(asking);
+                    let nodes = reached
+                        .filter_map(|id| tree.node(id))
+                        .flat_map(|n| n.give_now.iter());
+                    tree.give_now.iter().chain(nodes)
+                })
+            });
         let mut due: Vec<&str> = Vec::new();
         let wanted = self
             .safety_yes
@@ -939,6 +1053,7 @@ impl Call {
                     .ok_or_else(|| Refusal::NoSuchTree(tree.clone()))?;
                 self.tree = Some(tree.clone());
                 self.answers.clear();
+                self.stages.clear();
                 self.record(at, Event::TreeChosen { tree });
                 let start = Next::Node(found.start.clone());
                 Ok(self.go(pack, at, start))
@@ -972,6 +1087,8 @@ impl Call {
                     advice_set: None,
                     escalation: None,
                     overridden: true,
+                    tree: None,
+                    outcome: None,
                 };
                 Ok(self.decide(pack, at, decision))
             }
@@ -1082,6 +1199,35 @@ impl Call {
                     },
                 );
                 Ok(vec![Effect::Announce(format!("{name} notified"))])
+            }
+            Command::ContactRoute {
+                route,
+                channel,
+                spoken_to,
+            } => {
+                let found = pack.route(&route).ok_or_else(|| Refusal::Unknown {
+                    what: "route",
+                    id: route.clone(),
+                })?;
+                let contact = found.contacts.iter().find(|c| c.channel == channel);
+                let address = contact
+                    .ok_or_else(|| Refusal::Unknown {
+                        what: "contact channel",
+                        id: channel.clone(),
+                    })?
+                    .address
+                    .clone();
+                let name = found.name.clone();
+                self.record(
+                    at,
+                    Event::RouteContacted {
+                        route,
+                        channel,
+                        address,
+                        spoken_to: spoken_to.trim().to_owned(),
+                    },
+                );
+                Ok(vec![Effect::Announce(format!("{name} contacted"))])
             }
             Command::SendHandoff {
                 channel,
@@ -1834,8 +1980,35 @@ impl Call {
                         advice_set: outcome.advice_set.clone(),
                         escalation: outcome.escalation.clone(),
                         overridden: false,
+                        tree: Some(tree.id.clone()),
+                        outcome: Some(id.clone()),
                     };
-                    return self.decide(pack, at, decision);
+                    let mut effects = self.decide(pack, at, decision);
+                    // The assessment continues into another tree (issue 15): the code so far
+                    // stands until that tree ends.
+                    let onward = outcome.continue_to.as_deref().and_then(|t| pack.tree(t));
+                    if let Some(onward) = onward {
+                        self.stages.push(Stage {
+                            tree: tree.id.clone(),
+                            answers: std::mem::take(&mut self.answers),
+                            outcome: id.clone(),
+                        });
+                        self.record(
+                            at,
+                            Event::TreeContinued {
+                                from: tree.id.clone(),
+                                outcome: id,
+                                to: onward.id.clone(),
+                            },
+                        );
+                        effects.push(Effect::Announce(format!(
+                            "Continuing with: {}",
+                            onward.title
+                        )));
+                        self.tree = Some(onward.id.clone());
+                        effects.extend(self.go(pack, at, Next::Node(onward.start.clone())));
+                    }
+                    return effects;
                 }
             }
         }
@@ -1843,7 +2016,8 @@ impl Call {
         vec![]
     }
 
-    /// Records `decision`, raised to the most urgent priority a safety-net "yes" asked for.
+    /// Records `decision`, raised to the most urgent priority a safety-net "yes" asked for, and
+    /// to the most urgent an earlier tree of a continued assessment ended at (issue 15).
     fn decide(&mut self, pack: &Pack, at: Millis, mut decision: Decision) -> Vec<Effect> {
         let announce = format!("Code {}, priority {}", decision.code, decision.priority);
         self.record(
@@ -1856,10 +2030,24 @@ impl Call {
             },
         );
         let mut effects = vec![Effect::Announce(announce)];
+        let earlier: Vec<(&str, String)> = self
+            .stages
+            .iter()
+            .filter_map(|s| {
+                let tree = pack.tree(&s.tree)?;
+                let outcome = tree.outcome(&s.outcome)?;
+                let why = format!(
+                    "the assessment continued from \u{201c}{}\u{201d}, which ended at priority {}",
+                    tree.title, outcome.priority
+                );
+                Some((outcome.priority.as_str(), why))
+            })
+            .collect();
         let floor = self
             .safety_yes
             .iter()
             .filter_map(|y| y.priority.as_deref().map(|p| (p, y.reason.as_str())))
+            .chain(earlier.iter().map(|(p, why)| (*p, why.as_str())))
             .filter(|(p, _)| pack.priority_rank(p).is_some())
             .min_by_key(|(p, _)| pack.priority_rank(p));
         if let Some((floor, reason)) = floor {

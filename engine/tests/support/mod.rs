@@ -104,3 +104,8 @@ pub fn walk(pack: &Pack, tree: &str, answers: &[(&str, AnswerValue)]) -> Call {
 pub fn option(id: &str) -> AnswerValue {
     AnswerValue::Option(id.to_owned())
 }
+
+/// The shipped water company's pack (issue 15).
+pub fn water() -> Pack {
+    pack("packs/water-incident-line.json")
+}

@@ -105,6 +105,28 @@ fn describe(names: &Names<'_>, event: &Event, was: Option<&str>) -> String {
             None => format!("{field}: {value}"),
         },
         Event::TreeChosen { tree } => format!("Decision tree started: {}", names.tree_title(tree)),
+        Event::RouteContacted {
+            route,
+            channel,
+            address,
+            spoken_to,
+        } => {
+            let name = names
+                .pack
+                .route(route)
+                .map_or(route.as_str(), |r| r.name.as_str());
+            let who = if spoken_to.is_empty() {
+                String::new()
+            } else {
+                format!(", spoke to {spoken_to}")
+            };
+            format!("{name} contacted by {channel} ({address}){who}")
+        }
+        Event::TreeContinued { from, to, .. } => format!(
+            "Assessment continued from {} into: {}",
+            names.tree_title(from),
+            names.tree_title(to)
+        ),
         Event::Answered {
             node,
             question,

@@ -209,6 +209,96 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
     }
 }
 
+/// Specialist routes (issue 15): those the call's code and outcomes name, each with when it
+/// applies and its contacts; recording a contact logs who, how and when. Shown only when a route
+/// applies.
+pub(super) fn routes_panel(desk: Desk) -> impl IntoView {
+    let state = memo(move || {
+        let pack = desk.pack.get_value();
+        desk.call.with(|c| {
+            let contacted: Vec<String> = c
+                .log()
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Event::RouteContacted { route, .. } => Some(route.clone()),
+                    _ => None,
+                })
+                .collect();
+            (c.routes(&pack), contacted)
+        })
+    });
+    move || {
+        let pack = desk.pack.get_value();
+        let (routes, contacted) = state.get();
+        if routes.is_empty() {
+            return None;
+        }
+        let items = routes
+            .iter()
+            .filter_map(|id| pack.route(id))
+            .map(|route| {
+                let done = contacted.contains(&route.id);
+                let spoken_to = RwSignal::new(String::new());
+                let contacts = route
+                    .contacts
+                    .iter()
+                    .map(|contact| {
+                        let channel_name = pack
+                            .channel(&contact.channel)
+                            .map_or_else(|| contact.channel.clone(), |c| c.name.clone());
+                        let (id, channel) = (route.id.clone(), contact.channel.clone());
+                        let name = route.name.clone();
+                        let label =
+                            format!("Record contacted by {channel_name}: {}", contact.address);
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="idk-button idk-button-secondary"
+                                    on:click=handler(move |_| {
+                                        if desk.dispatch(Command::ContactRoute {
+                                            route: id.clone(),
+                                            channel: channel.clone(),
+                                            spoken_to: spoken_to.get_untracked(),
+                                        }) {
+                                            spoken_to.set(String::new());
+                                            desk.confirm(Place::Routes, &format!("{name} contacted"));
+                                            desk.instance.focus_soon(ROUTES_ID);
+                                        }
+                                    })
+                                >
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                let status = if done { " (contacted)" } else { "" };
+                view! {
+                    <details class="idk-section" open=!done>
+                        <summary>{format!("{}{status}", route.name)}</summary>
+                        <p>{route.when.clone()}</p>
+                        <div class="idk-inline-form">
+                            {text_field("idk-field", format!("Name of the person spoken to at {}", route.name), true, spoken_to)}
+                        </div>
+                        <ul class="idk-contacts">{contacts}</ul>
+                    </details>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="idk-organisations" aria-labelledby=ROUTES_ID>
+                <h3 id=ROUTES_ID tabindex="-1">"Specialist routes for this call"</h3>
+                {feedback(desk, Place::Routes)}
+                {items}
+            </section>
+        })
+    }
+}
+
+/// The routes panel's heading, where focus returns after recording a contact.
+const ROUTES_ID: &str = "idk-routes-heading";
+
 /// External organisations (F7; L2 2.1, K2): those the code says to notify first, each with its
 /// procedure and contacts; recording a notification logs who, how and when.
 pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
@@ -216,11 +306,8 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
     let state = memo(move || {
         let pack = desk.pack.get_value();
         desk.call.with(|c| {
-            let notify: Vec<String> = c
-                .decision()
-                .and_then(|d| pack.code(&d.code))
-                .map(|c| c.notify.clone())
-                .unwrap_or_default();
+            // The code's, and what each outcome reached adds (issue 15).
+            let notify: Vec<String> = c.to_notify(&pack);
             let notified: Vec<(String, String, String)> = c
                 .log()
                 .iter()

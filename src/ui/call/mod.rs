@@ -83,6 +83,7 @@ enum Place {
     Major,
     Handoff,
     Organisations,
+    Routes,
     Close,
 }
 
@@ -99,6 +100,7 @@ impl Place {
             Command::GiveAdvice { .. } | Command::GiveFreeTextAdvice { .. } => Place::Advice,
             Command::Escalate { .. } | Command::DeclineEscalation { .. } => Place::Escalation,
             Command::NotifyOrganisation { .. } => Place::Organisations,
+            Command::ContactRoute { .. } => Place::Routes,
             Command::SendHandoff { .. } => Place::Handoff,
             Command::TickChecklist { .. } => Place::Checklist,
             Command::SafetyNet { .. } => Place::Safety,
@@ -744,6 +746,7 @@ pub fn CallScreen(
                     {checklist::checklist_panel(desk)}
                     {escalation::own_judgement(desk)}
                     {handoff::handoff_panel(desk)}
+                    {handoff::routes_panel(desk)}
                     {handoff::organisations_panel(desk)}
                 </fieldset>
                 {phrases}

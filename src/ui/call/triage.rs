@@ -3,9 +3,10 @@
 //! priority with "why" (F3, F5; L2 1.4, 3.3; NOS P2).
 
 use incident_engine::call::search::suggest_trees;
-use incident_engine::call::{AnswerValue, Command};
+use incident_engine::call::{AnswerValue, Command, Stage};
 use incident_engine::kernel::{number_text, parse_number};
 use incident_engine::pack::{Answer, LogField, TreeNode};
+use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -404,6 +405,7 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
                 c.tree().map(str::to_owned),
                 c.answers().to_vec(),
                 finished,
+                c.stages().to_vec(),
             ))
         })
     });
@@ -423,37 +425,69 @@ type Decided = (
     Option<String>,
     Vec<(String, AnswerValue)>,
     bool,
+    Vec<Stage>,
 );
+
+/// Each answer of `answers`, given in tree `tree` of `pack`, as "question answer".
+fn answer_lines(pack: &Pack, tree: Option<&str>, answers: &[(String, AnswerValue)]) -> Vec<String> {
+    let tree = tree.and_then(|t| pack.tree(t));
+    answers
+        .iter()
+        .map(|(node, value)| {
+            let asked = tree.and_then(|t| t.node(node));
+            let question = asked.map_or_else(|| node.clone(), |n| n.question.clone());
+            let label = asked
+                .and_then(|n| {
+                    answer_options(n)
+                        .into_iter()
+                        .find(|(_, v)| v == value)
+                        .map(|(l, _)| l)
+                })
+                .unwrap_or_else(|| value.plain_text());
+            format!("{question} {label}")
+        })
+        .collect()
+}
 
 /// The code, priority, reason and "why this code" of `decided`.
 fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoView> {
-    let (decision, tree_id, answers, finished) = decided?;
+    let (decision, tree_id, answers, finished, stages) = decided?;
     let pack = desk.pack.get_value();
     let title = pack
         .code(&decision.code)
         .map(|c| c.title.clone())
         .unwrap_or_default();
-    let tree = tree_id.and_then(|t| pack.tree(&t));
-    let why = {
-        answers
-            .iter()
-            .map(|(node, value)| {
-                let asked = tree.as_ref().and_then(|t| t.node(node));
-                let question = asked
-                    .map(|n| n.question.clone())
-                    .unwrap_or_else(|| node.clone());
-                let label = asked
-                    .and_then(|n| {
-                        answer_options(n)
-                            .into_iter()
-                            .find(|(_, v)| v == value)
-                            .map(|(l, _)| l)
-                    })
-                    .unwrap_or_else(|| value.plain_text());
-                view! { <li>{format!("{question} {label}")}</li> }
-            })
-            .collect_view()
-    };
+    // A continued assessment (issue 15): each earlier tree's answers and the outcome that
+    // continued it, then the tree in use.
+    let mut lines = Vec::new();
+    for (i, stage) in stages.iter().enumerate() {
+        let tree = pack.tree(&stage.tree);
+        lines.push(format!(
+            "{}:",
+            tree.map_or(stage.tree.as_str(), |t| t.title.as_str())
+        ));
+        lines.extend(answer_lines(&pack, Some(&stage.tree), &stage.answers));
+        let reason = tree
+            .and_then(|t| t.outcome(&stage.outcome))
+            .map_or(String::new(), |o| format!("{} ", o.reason));
+        let next = stages
+            .get(i + 1)
+            .map(|s| s.tree.as_str())
+            .or(tree_id.as_deref())
+            .and_then(|t| pack.tree(t))
+            .map_or(String::new(), |t| t.title.clone());
+        lines.push(format!("{reason}Continued with: {next}"));
+    }
+    if !stages.is_empty() {
+        if let Some(tree) = tree_id.as_deref().and_then(|t| pack.tree(t)) {
+            lines.push(format!("{}:", tree.title));
+        }
+    }
+    lines.extend(answer_lines(&pack, tree_id.as_deref(), &answers));
+    let why = lines
+        .into_iter()
+        .map(|line| view! { <li>{line}</li> })
+        .collect_view();
     Some(view! {
         <p class="idk-decision-code">
             {format!("{} {} · priority {}", decision.code, title, decision.priority)}
