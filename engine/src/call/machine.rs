@@ -22,7 +22,7 @@ use crate::pack::hours::duration;
 use crate::pack::wording::{fill_text, PlaceholderValues};
 use crate::pack::Pack;
 use crate::pack::{
-    AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, IncidentCode,
+    AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, Contact, IncidentCode,
     Legislation, LogField, Medium, MessageStructure, Next, Outcome, TriggerCondition,
 };
 
@@ -1179,14 +1179,7 @@ impl Call {
                     what: "external organisation",
                     id: organisation.clone(),
                 })?;
-                let contact = org.contacts.iter().find(|c| c.channel == channel);
-                let address = contact
-                    .ok_or_else(|| Refusal::Unknown {
-                        what: "contact channel",
-                        id: channel.clone(),
-                    })?
-                    .address
-                    .clone();
+                let address = contact_address(&org.contacts, &channel)?;
                 let name = org.name.clone();
                 self.record(
                     at,
@@ -1209,14 +1202,7 @@ impl Call {
                     what: "route",
                     id: route.clone(),
                 })?;
-                let contact = found.contacts.iter().find(|c| c.channel == channel);
-                let address = contact
-                    .ok_or_else(|| Refusal::Unknown {
-                        what: "contact channel",
-                        id: channel.clone(),
-                    })?
-                    .address
-                    .clone();
+                let address = contact_address(&found.contacts, &channel)?;
                 let name = found.name.clone();
                 self.record(
                     at,
@@ -2127,6 +2113,18 @@ pub fn fill_pack_placeholders(pack: &Pack, text: &str) -> String {
         ..Default::default()
     };
     fill_text(text, &values)
+}
+
+/// The address of the contact on `channel` among `contacts`, or a refusal naming the channel.
+fn contact_address(contacts: &[Contact], channel: &str) -> Result<String, Refusal> {
+    contacts
+        .iter()
+        .find(|c| c.channel == channel)
+        .map(|c| c.address.clone())
+        .ok_or_else(|| Refusal::Unknown {
+            what: "contact channel",
+            id: channel.to_owned(),
+        })
 }
 
 impl Call {

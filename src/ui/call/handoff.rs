@@ -3,7 +3,8 @@
 
 use incident_engine::call::handoff::{compose, propose_channel};
 use incident_engine::call::{Command, Event};
-use incident_engine::pack::MessageStructure;
+use incident_engine::pack::{Contact, MessageStructure};
+use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -239,40 +240,18 @@ pub(super) fn routes_panel(desk: Desk) -> impl IntoView {
             .map(|route| {
                 let done = contacted.contains(&route.id);
                 let spoken_to = RwSignal::new(String::new());
-                let contacts = route
-                    .contacts
-                    .iter()
-                    .map(|contact| {
-                        let channel_name = pack
-                            .channel(&contact.channel)
-                            .map_or_else(|| contact.channel.clone(), |c| c.name.clone());
-                        let (id, channel) = (route.id.clone(), contact.channel.clone());
-                        let name = route.name.clone();
-                        let label =
-                            format!("Record contacted by {channel_name}: {}", contact.address);
-                        view! {
-                            <li>
-                                <button
-                                    type="button"
-                                    class="idk-button idk-button-secondary"
-                                    on:click=handler(move |_| {
-                                        if desk.dispatch(Command::ContactRoute {
-                                            route: id.clone(),
-                                            channel: channel.clone(),
-                                            spoken_to: spoken_to.get_untracked(),
-                                        }) {
-                                            spoken_to.set(String::new());
-                                            desk.confirm(Place::Routes, &format!("{name} contacted"));
-                                            desk.instance.focus_soon(ROUTES_ID);
-                                        }
-                                    })
-                                >
-                                    {label}
-                                </button>
-                            </li>
-                        }
-                    })
-                    .collect_view();
+                let (id, name) = (route.id.clone(), route.name.clone());
+                let contacts = contact_buttons(&pack, &route.contacts, "contacted", move |channel| {
+                    if desk.dispatch(Command::ContactRoute {
+                        route: id.clone(),
+                        channel,
+                        spoken_to: spoken_to.get_untracked(),
+                    }) {
+                        spoken_to.set(String::new());
+                        desk.confirm(Place::Routes, &format!("{name} contacted"));
+                        desk.instance.focus_soon(ROUTES_ID);
+                    }
+                });
                 let status = if done { " (contacted)" } else { "" };
                 view! {
                     <details class="idk-section" open=!done>
@@ -294,6 +273,37 @@ pub(super) fn routes_panel(desk: Desk) -> impl IntoView {
             </section>
         })
     }
+}
+
+/// A button per contact, "Record {done} by {channel}: {address}", each calling `record` with the
+/// contact's channel.
+fn contact_buttons(
+    pack: &Pack,
+    contacts: &[Contact],
+    done: &'static str,
+    record: impl Fn(String) + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    contacts
+        .iter()
+        .map(|contact| {
+            let channel_name = pack
+                .channel(&contact.channel)
+                .map_or_else(|| contact.channel.clone(), |c| c.name.clone());
+            let label = format!("Record {done} by {channel_name}: {}", contact.address);
+            let (channel, record) = (contact.channel.clone(), record.clone());
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="idk-button idk-button-secondary"
+                        on:click=handler(move |_| record(channel.clone()))
+                    >
+                        {label}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view()
 }
 
 /// The routes panel's heading, where focus returns after recording a contact.
@@ -348,44 +358,21 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                     .iter()
                     .map(|step| view! { <li>{step.clone()}</li> })
                     .collect_view();
-                let contacts = org
-                    .contacts
-                    .iter()
-                    .map(|contact| {
-                        let channel_name = pack
-                            .channel(&contact.channel)
-                            .map(|c| c.name.clone())
-                            .unwrap_or_else(|| contact.channel.clone());
-                        let (organisation, channel) = (org.id.clone(), contact.channel.clone());
-                        let org_name = org.name.clone();
-                        let label =
-                            format!("Record notified by {channel_name}: {}", contact.address);
-                        view! {
-                            <li>
-                                <button
-                                    type="button"
-                                    class="idk-button idk-button-secondary"
-                                    on:click=handler(move |_| {
-                                        if desk.dispatch(Command::NotifyOrganisation {
-                                            organisation: organisation.clone(),
-                                            channel: channel.clone(),
-                                            reference: reference.get_untracked(),
-                                            spoken_to: spoken_to.get_untracked(),
-                                        }) {
-                                            reference.set(String::new());
-                                            spoken_to.set(String::new());
-                                            desk.confirm(Place::Organisations, &format!("{org_name} notified"));
-                                            // The panel is drawn again: keep the handler there.
-                                            desk.instance.focus_soon("idk-organisations-heading");
-                                        }
-                                    })
-                                >
-                                    {label}
-                                </button>
-                            </li>
-                        }
-                    })
-                    .collect_view();
+                let (organisation, org_name) = (org.id.clone(), org.name.clone());
+                let contacts = contact_buttons(&pack, &org.contacts, "notified", move |channel| {
+                    if desk.dispatch(Command::NotifyOrganisation {
+                        organisation: organisation.clone(),
+                        channel,
+                        reference: reference.get_untracked(),
+                        spoken_to: spoken_to.get_untracked(),
+                    }) {
+                        reference.set(String::new());
+                        spoken_to.set(String::new());
+                        desk.confirm(Place::Organisations, &format!("{org_name} notified"));
+                        // The panel is drawn again: keep the handler there.
+                        desk.instance.focus_soon("idk-organisations-heading");
+                    }
+                });
                 let status = match (for_code, &done) {
                     (_, Some((_, reference, _))) if !reference.is_empty() => {
                         format!(" (notified, their reference {reference})")
