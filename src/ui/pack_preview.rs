@@ -178,6 +178,41 @@ fn sections(f: &PackFile) -> Vec<AnyView> {
                 .collect(),
         ),
     ));
+    // Outcomes that continue into another tree, notify or route (issue 15).
+    let handovers: Vec<Vec<String>> = f
+        .trees
+        .iter()
+        .flat_map(|t| {
+            t.outcomes
+                .iter()
+                .filter(|o| o.continue_to.is_some() || !o.notify.is_empty() || !o.routes.is_empty())
+                .map(move |o| {
+                    let onward = o
+                        .continue_to
+                        .as_ref()
+                        .and_then(|id| f.trees.iter().find(|t| &t.id == id))
+                        .map_or(String::new(), |t| t.title.clone());
+                    vec![
+                        t.title.clone(),
+                        format!("{} ({}, {})", o.reason, o.code, o.priority),
+                        onward,
+                        join(&o.notify),
+                        join(&o.routes),
+                    ]
+                })
+        })
+        .collect();
+    if !handovers.is_empty() {
+        out.push(section(
+            "Outcomes that continue, notify or route",
+            handovers.len(),
+            table(
+                "Outcomes that continue into another tree, or add organisations to notify or routes",
+                &["Tree", "Outcome", "Continues with", "Also notify", "Routes"],
+                handovers,
+            ),
+        ));
+    }
     out.push(section(
         "Questions on every call",
         f.safety_net.len(),
@@ -334,6 +369,55 @@ fn sections(f: &PackFile) -> Vec<AnyView> {
                 .collect(),
         ),
     ));
+    if !f.fields.is_empty() {
+        out.push(section(
+            "Log fields of the organisation's own",
+            f.fields.len(),
+            table(
+                "Log fields beyond the standard ten",
+                &["Field", "Type", "Required", "Personal data", "In handoffs"],
+                f.fields
+                    .iter()
+                    .map(|x| {
+                        let required = if x.required {
+                            "On every call".to_owned()
+                        } else {
+                            join(&x.required_for)
+                        };
+                        let yes = |b: bool| if b { "Yes" } else { "No" }.to_owned();
+                        vec![
+                            x.label.clone(),
+                            x.kind.label().to_owned(),
+                            required,
+                            yes(x.personal),
+                            yes(x.in_handoff),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    if !f.routes.is_empty() {
+        out.push(section(
+            "Specialist routes",
+            f.routes.len(),
+            table(
+                "Specialist routes beside the escalation ladder",
+                &["Route", "When", "Contacts"],
+                f.routes
+                    .iter()
+                    .map(|r| {
+                        let contacts: Vec<String> = r
+                            .contacts
+                            .iter()
+                            .map(|c| format!("{}: {}", c.channel, c.address))
+                            .collect();
+                        vec![r.name.clone(), r.when.clone(), join(&contacts)]
+                    })
+                    .collect(),
+            ),
+        ));
+    }
     out.push(section(
         "Complaints",
         f.complaints.len(),

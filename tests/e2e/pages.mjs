@@ -296,7 +296,9 @@ export class CallDesk {
   async press(n) {
     const before = await this.question().innerText();
     await this.page.keyboard.press(String(n));
-    await expect(this.question().or(this.decision())).not.toHaveText(before);
+    // The first of the two: the question while one is asked (a continued tree asks with a code
+    // so far on screen), else the code it ended in.
+    await expect(this.question().or(this.decision()).first()).not.toHaveText(before);
   }
 
   /** Types a number or text answer and records it with the keyboard. */
@@ -307,7 +309,9 @@ export class CallDesk {
     await this.page.keyboard.type(text);
     await this.region.getByRole('button', { name: /^Record answer/ }).focus();
     await this.page.keyboard.press('Enter');
-    await expect(this.question().or(this.decision())).not.toHaveText(before);
+    // The first of the two: the question while one is asked (a continued tree asks with a code
+    // so far on screen), else the code it ended in.
+    await expect(this.question().or(this.decision()).first()).not.toHaveText(before);
   }
 
   decision() {

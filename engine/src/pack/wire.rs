@@ -1211,6 +1211,19 @@ impl AdviceKind {
     }
 }
 
+impl FieldKind {
+    /// The kind's name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKind::Text => "Text",
+            FieldKind::Number => "Number",
+            FieldKind::Choice => "Choice",
+            FieldKind::YesNo => "Yes or no",
+            FieldKind::DateTime => "Date and time",
+        }
+    }
+}
+
 impl Channel {
     /// Whether a message on this channel may carry the personal field named `field` (a standard
     /// field's name or a custom field's id): yes unless `may_carry` is given and leaves it out.

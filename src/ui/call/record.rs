@@ -2,6 +2,7 @@
 //! the incident log's fields (F2; L2 1.3, 1.6).
 
 use incident_engine::call::Command;
+use incident_engine::pack::fields::check_value;
 use incident_engine::pack::{FieldKind, LogField};
 use leptos::prelude::*;
 
@@ -192,9 +193,18 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                         .with(|c| c.custom_field(&id).unwrap_or("").to_owned())
                 }
             };
+            // A value that does not fit is said under the box at once, in the engine's words,
+            // and not recorded; the box keeps what was typed so it can be put right.
+            let error = RwSignal::new(None::<String>);
+            let error_id = format!("{input_id}-error");
             let record = {
-                let id = id.clone();
+                let (id, field) = (id.clone(), f.clone());
                 move |new: String| {
+                    if let Err(why) = check_value(&field, &new) {
+                        error.set(Some(format!("That does not fit: {why}")));
+                        return;
+                    }
+                    error.set(None);
                     if desk.call.with(|c| c.custom_field(&id).unwrap_or("") != new) {
                         desk.dispatch(Command::SetCustomField {
                             field: id.clone(),
@@ -203,6 +213,15 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                     }
                 }
             };
+            let described = {
+                let (hint_id, error_id) = (hint.as_ref().map(|_| hint_id.clone()), error_id.clone());
+                move || {
+                    let error = error.with(Option::is_some).then(|| error_id.clone());
+                    let ids: Vec<String> = hint_id.iter().cloned().chain(error).collect();
+                    (!ids.is_empty()).then(|| ids.join(" "))
+                }
+            };
+            let invalid = move || error.with(Option::is_some).then_some("true");
             let on_change = move |ev| record(event_target_value(&ev));
             let choices: Vec<(String, String)> = match kind {
                 FieldKind::Choice => f
@@ -213,6 +232,7 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                 FieldKind::YesNo => vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
                 _ => Vec::new(),
             };
+            let control_id = input_id.clone();
             let control = if choices.is_empty() {
                 let (kind, mode) = match kind {
                     FieldKind::DateTime => ("datetime-local", None),
@@ -221,10 +241,11 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                 };
                 view! {
                     <input
-                        id=input_id
+                        id=control_id
                         type=kind
                         inputmode=mode
-                        aria-describedby=hint.as_ref().map(|_| hint_id.clone())
+                        aria-invalid=live(invalid)
+                        aria-describedby=live(described)
                         prop:value=value
                         on:change=on_change
                     />
@@ -237,8 +258,9 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                     .collect_view();
                 view! {
                     <select
-                        id=input_id
-                        aria-describedby=hint.as_ref().map(|_| hint_id.clone())
+                        id=control_id
+                        aria-invalid=live(invalid)
+                        aria-describedby=live(described)
                         prop:value=value
                         on:change=on_change
                     >
@@ -248,13 +270,14 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                 }
                 .into_any()
             };
+            // The hint is outside the label: it describes the box, it is not its name.
             view! {
-                <label class="idk-field">
-                    {label}
-                    {needed}
+                <div class="idk-field">
+                    <label for=input_id.clone()>{label} {needed}</label>
                     {control}
+                    {live(move || error.get().map(|e| view! { <span class="idk-field-error" id=error_id.clone() role="alert">{e}</span> }))}
                     {hint.map(|h| view! { <span class="idk-hint" id=hint_id.clone()>{h}</span> })}
-                </label>
+                </div>
             }
         })
         .collect_view()
