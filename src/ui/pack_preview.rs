@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use incident_engine::kernel::lowercase;
+use incident_engine::pack::Contact;
 use incident_engine::{Pack, PackFile};
 use leptos::prelude::*;
 
@@ -98,6 +99,15 @@ fn warnings(pack: &Pack) -> Option<AnyView> {
 
 fn join(items: &[String]) -> String {
     items.join(", ")
+}
+
+/// Contacts as "channel: address", comma-separated.
+fn contacts_text(contacts: &[Contact]) -> String {
+    let each: Vec<String> = contacts
+        .iter()
+        .map(|c| format!("{}: {}", c.channel, c.address))
+        .collect();
+    join(&each)
 }
 
 fn sections(f: &PackFile) -> Vec<AnyView> {
@@ -318,16 +328,11 @@ fn sections(f: &PackFile) -> Vec<AnyView> {
             f.external_organisations
                 .iter()
                 .map(|x| {
-                    let contacts: Vec<String> = x
-                        .contacts
-                        .iter()
-                        .map(|c| format!("{}: {}", c.channel, c.address))
-                        .collect();
                     vec![
                         x.name.clone(),
                         x.when.clone(),
                         x.procedure.join(" "),
-                        join(&contacts),
+                        contacts_text(&x.contacts),
                     ]
                 })
                 .collect(),
@@ -406,14 +411,7 @@ fn sections(f: &PackFile) -> Vec<AnyView> {
                 &["Route", "When", "Contacts"],
                 f.routes
                     .iter()
-                    .map(|r| {
-                        let contacts: Vec<String> = r
-                            .contacts
-                            .iter()
-                            .map(|c| format!("{}: {}", c.channel, c.address))
-                            .collect();
-                        vec![r.name.clone(), r.when.clone(), join(&contacts)]
-                    })
+                    .map(|r| vec![r.name.clone(), r.when.clone(), contacts_text(&r.contacts)])
                     .collect(),
             ),
         ));
