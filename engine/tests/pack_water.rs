@@ -229,6 +229,16 @@ fn a_custom_field_the_code_needs_is_required_checked_and_carried_typed() {
         entry["routes"],
         serde_json::json!(["network-control", "env-officer"])
     );
+    // The final code's deadlines, then the burst's; counted from the call, answered on Friday
+    // 15 January 2027 at 08:00 UTC: 20 working days ends at close of business on 12 February.
+    assert_eq!(
+        entry["deadlines"],
+        serde_json::json!([
+            {"code": "WW-FLD-02", "id": "attend", "name": "Attend sewage flooding outside a property", "due": "2027-01-15T12:00:00.000Z"},
+            {"code": "WW-FLD-02", "id": "gss-payment", "name": "Sewer flooding payment decided, if one is due under the Guaranteed Standards Scheme", "due": "2027-02-12T17:00:00.000Z"},
+            {"code": "BM-BUR-01", "id": "restore-supply", "name": "Restore the supply (Guaranteed Standards Scheme: 48 hours instead when a strategic main burst)", "due": "2027-01-15T20:00:00.000Z"},
+        ])
+    );
 }
 
 #[test]

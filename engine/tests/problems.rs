@@ -70,7 +70,7 @@ fn unknown_field() {
         "unknown-field",
         &[(
             "codes[0].colour",
-            "unknown field `colour`, expected one of `code`, `title`, `service`, `default_priority`, `keywords`, `response_plan`, `advice_set`, `required_fields`, `legislation`, `notify`, `routes`",
+            "unknown field `colour`, expected one of `code`, `title`, `service`, `default_priority`, `keywords`, `response_plan`, `advice_set`, `required_fields`, `legislation`, `notify`, `routes`, `deadlines`",
         )],
     );
 }
@@ -767,6 +767,33 @@ fn tree_handover() {
             ("trees[0].outcomes[1].continue_to", "no tree \"drains\"; the trees are \"flooding\", \"sewer\""),
             ("trees[1].outcomes[0].continue_to", "continuing into tree \"flooding\" leads back to tree \"sewer\" (\"flooding\" → \"sewer\"), making a loop: a call could be assessed for ever"),
             ("trees[1].outcomes[1].continue_to", "an outcome cannot continue into its own tree \"sewer\": ask the questions in this tree, or continue into another"),
+        ],
+    );
+}
+
+#[test]
+fn deadline_without_calendar() {
+    assert_problems(
+        "deadline-without-calendar",
+        &[
+            ("codes[0].deadlines[1].id", "duplicate deadline id \"restore\"; also used at codes[0].deadlines[0]"),
+            ("codes[0].deadlines[1].name", "must not be empty"),
+            ("codes[0].deadlines[1].within", "must be at least 1"),
+            ("codes[0].deadlines[1].unit", "\"working_days\" counts working time, but the pack has no calendar: add one with the working days and hours, or count in hours or days"),
+        ],
+    );
+}
+
+#[test]
+fn calendar() {
+    assert_problems(
+        "calendar",
+        &[
+            ("calendar.time_zone", "\"Europe/Paris\" is not a time zone the widget knows: write \"Europe/London\" (GMT, and BST in summer) or \"UTC\""),
+            ("calendar.working_days[1]", "duplicate day \"mon\"; also listed at calendar.working_days[0]"),
+            ("calendar.to", "the working day ends at 09:00 but starts at 17:00: to must be later than from"),
+            ("calendar.holidays[1]", "\"2026-12-32\" is not a date: write YYYY-MM-DD, e.g. \"2026-12-25\""),
+            ("calendar.holidays[2]", "duplicate holiday \"2026-12-25\"; also listed at calendar.holidays[0]"),
         ],
     );
 }

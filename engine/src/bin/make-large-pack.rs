@@ -675,6 +675,7 @@ fn generate(settings: &Settings) -> PackFile {
         retention: Default::default(),
         fields: Vec::new(),
         routes: Vec::new(),
+        calendar: None,
     }
 }
 
@@ -846,6 +847,7 @@ fn codes(rng: &mut Rng, count: usize, set_count: usize) -> (Vec<IncidentCode>, V
                     .map(|&o| ORGANISATIONS[o].0.to_owned())
                     .collect(),
                 routes: Vec::new(),
+                deadlines: Vec::new(),
             }
         })
         .collect();

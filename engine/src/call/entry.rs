@@ -11,8 +11,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::call::{Call, ComplianceIssue, Event, MajorIncident};
-use crate::kernel::Millis;
 use crate::kernel::Role;
+use crate::kernel::{civil_from_days, Millis};
 use crate::pack::fields::{entry_value, EntryValue};
 use crate::pack::LogField;
 use crate::pack::Pack;
@@ -78,6 +78,24 @@ pub struct LogEntry {
     /// when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<String>,
+    /// The named deadlines of the call's code (and of the codes of `stages`), each with when it
+    /// falls (the pack's `deadlines`, counted from `opened_at` under its calendar). Absent when
+    /// none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<EntryDeadline>,
+}
+
+/// A named deadline of the call, and when it falls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct EntryDeadline {
+    /// The code whose deadline it is.
+    pub code: String,
+    /// The deadline's id within the code.
+    pub id: String,
+    /// What must be done by then.
+    pub name: String,
+    /// When it falls (ISO 8601, UTC).
+    pub due: String,
 }
 
 /// A tree whose outcome continued the assessment into another (issue 15).
@@ -272,6 +290,16 @@ impl LogEntry {
                 .collect(),
             notify: call.to_notify(pack),
             routes: call.routes(pack),
+            deadlines: call
+                .deadlines(pack)
+                .into_iter()
+                .map(|d| EntryDeadline {
+                    code: d.code,
+                    id: d.id,
+                    name: d.name,
+                    due: iso8601(d.due),
+                })
+                .collect(),
         }
     }
 
@@ -298,21 +326,6 @@ pub fn iso8601(ms: Millis) -> String {
         rest % 60,
         ms % 1000
     )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm,
-/// for non-negative days).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 /// The handler who closed the call of a published entry (its `handler`), read from the entry's

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::kernel::sort::sort_by;
 use crate::kernel::{lowercase, Millis, Role};
 use crate::pack::advice::{check_advice, Words};
+use crate::pack::calendar::due;
 use crate::pack::fields::check_value;
 use crate::pack::hours::duration;
 use crate::pack::wording::{fill_text, PlaceholderValues};
@@ -661,6 +662,21 @@ pub struct Decision {
     pub outcome: Option<String>,
 }
 
+/// A named deadline of the call (issue 15), and when it falls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineDue {
+    /// The code whose deadline it is.
+    pub code: String,
+    /// The deadline's id within the code.
+    pub id: String,
+    /// What must be done by then.
+    pub name: String,
+    /// How long it allows, in words ("12 hours", "10 working days").
+    pub within: String,
+    /// When it falls.
+    pub due: Millis,
+}
+
 /// An assessment that ended in an outcome which continued into another tree (issue 15): the
 /// tree, the answers given in it, and the outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -842,6 +858,37 @@ impl Call {
     /// code's `routes`, then each outcome reached's (and its code's).
     pub fn routes(&self, pack: &Pack) -> Vec<String> {
         self.gathered(pack, |c| &c.routes, |o| &o.routes)
+    }
+
+    /// The named deadlines of this call's code, and of the codes of the trees a continued
+    /// assessment came through (issue 15), each with when it falls, counted from when the call
+    /// was answered under the pack's calendar; in the pack's order, the call's own code first.
+    pub fn deadlines(&self, pack: &Pack) -> Vec<DeadlineDue> {
+        let code = self.decision.as_ref().and_then(|d| pack.code(&d.code));
+        let earlier = self
+            .outcomes_reached(pack)
+            .into_iter()
+            .filter_map(|o| pack.code(&o.code));
+        let calendar = pack.file().calendar.as_ref();
+        let mut out: Vec<DeadlineDue> = Vec::new();
+        for code in code.into_iter().chain(earlier) {
+            for deadline in &code.deadlines {
+                if out
+                    .iter()
+                    .any(|d| d.code == code.code && d.id == deadline.id)
+                {
+                    continue;
+                }
+                out.push(DeadlineDue {
+                    code: code.code.clone(),
+                    id: deadline.id.clone(),
+                    name: deadline.name.clone(),
+                    within: deadline.unit.words(deadline.within),
+                    due: due(deadline, self.opened_at, calendar),
+                });
+            }
+        }
+        out
     }
 
     fn gathered(

@@ -21,4 +21,4 @@ pub use problem::{human_bytes, list_problems, number_text, parse_number, Problem
 pub use random::{Random, SplitMix64};
 pub use role::Role;
 pub use sorted_map::{SortedMap, SortedSet};
-pub use time::Millis;
+pub use time::{civil_from_days, days_from_civil, Millis};

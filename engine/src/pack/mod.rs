@@ -4,6 +4,7 @@
 //! the kernel.
 
 pub mod advice;
+pub mod calendar;
 pub mod fields;
 pub mod hours;
 pub mod lint;

@@ -12,12 +12,12 @@ use crate::kernel::json_tree::{
     Value,
 };
 use crate::pack::{
-    Advice, AdviceItem, AdviceLimit, AdviceSet, Answer, AnswerOption, BannedAbbreviation, Channel,
-    ChecklistItem, ComplaintCategory, Contact, ControlPhrase, CustomField, DecisionTree,
-    Escalation, EscalationLevel, EscalationTrigger, ExternalOrganisation, FieldOption, HoursWindow,
-    IncidentCode, Legislation, Next, NumberBranch, Organisation, Outcome, PackFile, Priority,
-    ResourceType, ResourceUnit, Resources, ResponsePlanItem, Route, SafetyNetAction,
-    SafetyNetQuestion, Service, Targets, TreeNode, Wording,
+    Advice, AdviceItem, AdviceLimit, AdviceSet, Answer, AnswerOption, BannedAbbreviation, Calendar,
+    Channel, ChecklistItem, ComplaintCategory, Contact, ControlPhrase, CustomField, Deadline,
+    DecisionTree, Escalation, EscalationLevel, EscalationTrigger, ExternalOrganisation,
+    FieldOption, HoursWindow, IncidentCode, Legislation, Next, NumberBranch, Organisation, Outcome,
+    PackFile, Priority, ResourceType, ResourceUnit, Resources, ResponsePlanItem, Route,
+    SafetyNetAction, SafetyNetQuestion, Service, Targets, TreeNode, Wording,
 };
 
 /// The pack `node` holds, or why it is not one.
@@ -44,6 +44,41 @@ pub(crate) fn read_pack(node: &Node) -> Result<PackFile, TreeError> {
             retention: default(read_serde),
             fields: default(|v| read_list(v, read_custom_field)),
             routes: default(|v| read_list(v, read_route)),
+            calendar: default(|v| read_option(v, read_calendar)),
+        }
+    )
+}
+
+fn read_calendar(node: &Node) -> Result<Calendar, TreeError> {
+    let calendar = by_hand!(
+        node,
+        Calendar {
+            time_zone: default(read_serde),
+            working_days: required(read_serde),
+            from: required(read_serde),
+            to: required(read_serde),
+            holidays: default(read_serde),
+        }
+    )?;
+    // Left out, the zone is the derive's default, not an empty text.
+    Ok(if node.last_member("time_zone").is_none() {
+        Calendar {
+            time_zone: "Europe/London".to_owned(),
+            ..calendar
+        }
+    } else {
+        calendar
+    })
+}
+
+fn read_deadline(node: &Node) -> Result<Deadline, TreeError> {
+    by_hand!(
+        node,
+        Deadline {
+            id: required(read_serde),
+            name: required(read_serde),
+            within: required(read_serde),
+            unit: required(read_serde),
         }
     )
 }
@@ -160,6 +195,7 @@ fn read_code(node: &Node) -> Result<IncidentCode, TreeError> {
             legislation: default(read_serde),
             notify: default(read_serde),
             routes: default(read_serde),
+            deadlines: default(|v| read_list(v, read_deadline)),
         }
     )
 }

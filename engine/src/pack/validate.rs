@@ -18,6 +18,7 @@ use std::fmt::{self, Display};
 use crate::kernel::json_tree::Node;
 use crate::kernel::{number_text, Problem};
 use crate::pack::advice::set_conflicts;
+use crate::pack::calendar::{parse_date, TIME_ZONES};
 use crate::pack::hours::parse_time;
 use crate::pack::lint::lint_with;
 use crate::pack::texts::{for_each_text, for_each_text_in_tree, TextPath};
@@ -439,6 +440,7 @@ impl<'a> Checker<'a> {
         self.check_custom_fields();
         self.check_routes();
         self.check_handovers();
+        self.check_calendar();
         self.check_give_now_and_channel_rules();
         self.check_placeholder_places();
     }
@@ -792,6 +794,7 @@ impl<'a> Checker<'a> {
             for (k, route) in code.routes.iter().enumerate() {
                 self.reference(format_args!("{at}.routes[{k}]"), |c| &c.routes, route);
             }
+            self.check_deadlines(&at, &code.deadlines);
             self.priority_against_triggers(
                 format_args!("{at}.default_priority"),
                 &code.code,
@@ -1420,6 +1423,116 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Days of the week (a unit's window, a calendar's working days): at least one, each once.
+    fn check_days(&mut self, at: &str, days: &[Weekday], empty: &str) {
+        if days.is_empty() {
+            self.problem(
+                at,
+                format!("{empty}: \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\""),
+            );
+        }
+        for (d, day) in days.iter().enumerate() {
+            if let Some(first) = days[..d].iter().position(|x| x == day) {
+                self.problem(
+                    format_args!("{at}[{d}]"),
+                    format!(
+                        "duplicate day \"{}\"; also listed at {at}[{first}]",
+                        day.name()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A time of day, `HH:MM`.
+    fn check_time(&mut self, path: impl Display, time: &str) {
+        if parse_time(time).is_none() {
+            self.problem(
+                path,
+                format!("\"{time}\" is not a time of day: write HH:MM on the 24-hour clock, 00:00 to 23:59 (a window that ends at midnight ends at 00:00)"),
+            );
+        }
+    }
+
+    /// The working calendar (issue 15): a zone the widget knows, working days, a working day that
+    /// starts before it ends, and holidays that are dates.
+    fn check_calendar(&mut self) {
+        let Some(calendar) = &self.pack.calendar else {
+            return;
+        };
+        if !TIME_ZONES.contains(&calendar.time_zone.as_str()) {
+            self.problem(
+                "calendar.time_zone",
+                format!(
+                    "\"{}\" is not a time zone the widget knows: write \"Europe/London\" (GMT, and BST in summer) or \"UTC\"",
+                    calendar.time_zone
+                ),
+            );
+        }
+        self.check_days(
+            "calendar.working_days",
+            &calendar.working_days,
+            "a calendar needs at least one working day",
+        );
+        self.check_time("calendar.from", &calendar.from);
+        self.check_time("calendar.to", &calendar.to);
+        if let (Some(from), Some(to)) = (parse_time(&calendar.from), parse_time(&calendar.to)) {
+            if to <= from {
+                self.problem(
+                    "calendar.to",
+                    format!(
+                        "the working day ends at {} but starts at {}: to must be later than from",
+                        calendar.to, calendar.from
+                    ),
+                );
+            }
+        }
+        for (k, holiday) in calendar.holidays.iter().enumerate() {
+            if parse_date(holiday).is_none() {
+                self.problem(
+                    format_args!("calendar.holidays[{k}]"),
+                    format!("\"{holiday}\" is not a date: write YYYY-MM-DD, e.g. \"2026-12-25\""),
+                );
+            } else if let Some(first) = calendar.holidays[..k].iter().position(|h| h == holiday) {
+                self.problem(
+                    format_args!("calendar.holidays[{k}]"),
+                    format!("duplicate holiday \"{holiday}\"; also listed at calendar.holidays[{first}]"),
+                );
+            }
+        }
+    }
+
+    /// A code's named deadlines (issue 15): ids unique within the code, a name, at least 1, and a
+    /// calendar when they count working time.
+    fn check_deadlines(&mut self, at: &str, deadlines: &[Deadline]) {
+        let ids = deadlines.iter().map(|d| d.id.as_str()).collect();
+        collect_ids(
+            &mut self.problems,
+            &format!("{at}.deadlines"),
+            "deadline",
+            "id",
+            ids,
+        );
+        for (k, deadline) in deadlines.iter().enumerate() {
+            self.text(format_args!("{at}.deadlines[{k}].name"), &deadline.name);
+            if deadline.within == 0 {
+                self.problem(
+                    format_args!("{at}.deadlines[{k}].within"),
+                    "must be at least 1",
+                );
+            }
+            if deadline.unit.is_working() && self.pack.calendar.is_none() {
+                self.problem(
+                    format_args!("{at}.deadlines[{k}].unit"),
+                    format!(
+                        "{} counts working time, but the pack has no calendar: add one with the working days and hours, or count in hours or days",
+                        if deadline.unit == DeadlineUnit::WorkingDays { "\"working_days\"" } else { "\"working_hours\"" }
+                    ),
+                );
+            }
+        }
+    }
+
     /// A unit's hours: at least one window, each on at least one day, each day once, and times of
     /// day that read.
     fn check_hours(&mut self, at: &str, hours: &[HoursWindow]) {
@@ -1427,30 +1540,13 @@ impl<'a> Checker<'a> {
             self.problem(at, "an empty list of hours means the unit can never be sent; add a window, or leave hours out if it can be sent at any time");
         }
         for (k, window) in hours.iter().enumerate() {
-            if window.days.is_empty() {
-                self.problem(
-                    format_args!("{at}[{k}].days"),
-                    "a window needs at least one day: \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\"",
-                );
-            }
-            for (d, day) in window.days.iter().enumerate() {
-                if let Some(first) = window.days[..d].iter().position(|x| x == day) {
-                    self.problem(
-                        format_args!("{at}[{k}].days[{d}]"),
-                        format!(
-                            "duplicate day \"{}\"; also listed at {at}[{k}].days[{first}]",
-                            day.name()
-                        ),
-                    );
-                }
-            }
+            self.check_days(
+                &format!("{at}[{k}].days"),
+                &window.days,
+                "a window needs at least one day",
+            );
             for (field, time) in [("from", &window.from), ("to", &window.to)] {
-                if parse_time(time).is_none() {
-                    self.problem(
-                        format_args!("{at}[{k}].{field}"),
-                        format!("\"{time}\" is not a time of day: write HH:MM on the 24-hour clock, 00:00 to 23:59 (a window that ends at midnight ends at 00:00)"),
-                    );
-                }
+                self.check_time(format_args!("{at}[{k}].{field}"), time);
             }
         }
     }

@@ -81,6 +81,65 @@ pub struct PackFile {
     /// it needs them (issue 15).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<Route>,
+    /// The organisation's working calendar, for deadlines counted in working time (issue 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<Calendar>,
+}
+
+/// The organisation's working calendar (issue 15): the days and hours it works, its holidays and
+/// the time zone they are in. Deadlines in working hours or days count only this time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// `Europe/London` (GMT, and BST in summer) or `UTC`; `Europe/London` if left out.
+    #[serde(default = "Calendar::default_time_zone")]
+    pub time_zone: String,
+    /// The working days.
+    pub working_days: Vec<Weekday>,
+    /// When the working day starts, `HH:MM`.
+    pub from: String,
+    /// When it ends, `HH:MM`, later than `from`.
+    pub to: String,
+    /// Days not worked though they fall on a working day (bank holidays), `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
+}
+
+impl Calendar {
+    fn default_time_zone() -> String {
+        "Europe/London".to_owned()
+    }
+}
+
+/// A named deadline for calls with a code (issue 15): "restore supply within 12 hours", "a
+/// written response within 10 working days", counted from when the call was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    /// Identifier, unique within the code.
+    pub id: String,
+    /// What must be done by then, e.g. "Restore supply".
+    pub name: String,
+    /// How many `unit`s from the call.
+    pub within: u32,
+    /// What `within` counts.
+    pub unit: DeadlineUnit,
+}
+
+/// What a deadline's `within` counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineUnit {
+    /// Minutes on the clock.
+    Minutes,
+    /// Hours on the clock.
+    Hours,
+    /// Days of 24 hours.
+    Days,
+    /// Hours within the calendar's working hours.
+    WorkingHours,
+    /// Working days after the day of the call, to the end of the last one's working hours.
+    WorkingDays,
 }
 
 /// A log field of the organisation's own (issue 15; F3, F21): an account reference, Priority
@@ -361,6 +420,9 @@ pub struct IncidentCode {
     /// Specialist routes that apply to every call with this code (issue 15).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<String>,
+    /// Named deadlines for calls with this code (issue 15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<Deadline>,
 }
 
 /// How many of a resource type to send.
@@ -1208,6 +1270,25 @@ impl AdviceKind {
             AdviceKind::MustSay => "Must say",
             AdviceKind::MaySay => "May say",
         }
+    }
+}
+
+impl DeadlineUnit {
+    /// `n` of this unit in words: "12 hours", "1 working day".
+    pub fn words(self, n: u32) -> String {
+        let (one, many) = match self {
+            DeadlineUnit::Minutes => ("minute", "minutes"),
+            DeadlineUnit::Hours => ("hour", "hours"),
+            DeadlineUnit::Days => ("day", "days"),
+            DeadlineUnit::WorkingHours => ("working hour", "working hours"),
+            DeadlineUnit::WorkingDays => ("working day", "working days"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+
+    /// Whether it counts working time (and so needs the pack's calendar).
+    pub fn is_working(self) -> bool {
+        matches!(self, DeadlineUnit::WorkingHours | DeadlineUnit::WorkingDays)
     }
 }
 

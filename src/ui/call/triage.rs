@@ -14,6 +14,7 @@ use crate::ui::live::handler;
 use crate::ui::live::{live, memo};
 
 use super::{feedback, text_area, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
+use crate::host::clock::{date_and_time, shown_locale};
 use crate::ui::context::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
@@ -488,6 +489,22 @@ fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoVie
         .into_iter()
         .map(|line| view! { <li>{line}</li> })
         .collect_view();
+    // The code's named deadlines (issue 15), each with when it falls in the handler's time.
+    let locale = shown_locale();
+    let deadlines = desk.call.with_untracked(|c| c.deadlines(&pack));
+    let deadlines = (!deadlines.is_empty()).then(|| {
+        let items = deadlines
+            .into_iter()
+            .map(|d| {
+                let when = locale.with_untracked(|l| date_and_time(d.due, l.as_ref()));
+                view! { <li>{format!("{}: by {when} (within {})", d.name, d.within)}</li> }
+            })
+            .collect_view();
+        view! {
+            <h4>"Deadlines"</h4>
+            <ul aria-label="Deadlines">{items}</ul>
+        }
+    });
     Some(view! {
         <p class="idk-decision-code">
             {format!("{} {} · priority {}", decision.code, title, decision.priority)}
@@ -495,6 +512,7 @@ fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoVie
         <p>{decision.reason.clone()}</p>
         <h4>"Why this code"</h4>
         <ul aria-label="Why this code">{why}</ul>
+        {deadlines}
         // Once the tree has ended, "Back" and what it says are here, not by a question.
         {finished.then(|| view! { {back_button(desk)} {feedback(desk, Place::Question)} })}
     })
