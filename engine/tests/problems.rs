@@ -797,3 +797,19 @@ fn calendar() {
         ],
     );
 }
+
+#[test]
+fn response_plan_capacity() {
+    assert_problems(
+        "response-plan-capacity",
+        &[
+            ("codes[0].response_plan[0].capacity", "must be at least 1"),
+            ("codes[0].response_plan[0].alternatives[0].resource_type", "an alternative is another resource type than the item's: raise the item's count instead"),
+            ("codes[0].response_plan[0].alternatives[0].count", "must be at least 1"),
+            ("codes[0].response_plan[0].alternatives[1].capacity", "resource type \"crew\" has no capacity_unit, so its capacity cannot be counted: give the type a capacity_unit (\"litres\", \"people\")"),
+            ("codes[0].response_plan[0].alternatives[2].resource_type", "no resource type \"bowser\"; the resource types are \"tanker\", \"crew\""),
+            ("resources.units[0].channels", "a unit needs at least one channel to reach it by"),
+            ("resources.units[0].capacity", "resource type \"crew\" has no capacity_unit, so its capacity cannot be counted: give the type a capacity_unit (\"litres\", \"people\")"),
+        ],
+    );
+}

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use incident_engine::kernel::lowercase;
-use incident_engine::pack::Contact;
+use incident_engine::pack::{Contact, ResponsePlanItem};
 use incident_engine::{Pack, PackFile};
 use leptos::prelude::*;
 
@@ -99,6 +99,31 @@ fn warnings(pack: &Pack) -> Option<AnyView> {
 
 fn join(items: &[String]) -> String {
     items.join(", ")
+}
+
+/// A response plan as people read it: "1 × Water tanker, carrying 10000 litres between them, or
+/// 2 × Alternative supplies team, carrying 4000 litres between them".
+fn plan_text(file: &PackFile, plan: &[ResponsePlanItem]) -> String {
+    let one = |count: u32, resource_type: &str, capacity: Option<u32>| {
+        let kind = file.resources.types.iter().find(|t| t.id == resource_type);
+        let name = kind.map_or(resource_type, |t| t.name.as_str());
+        let unit = kind.and_then(|t| t.capacity_unit.as_deref()).unwrap_or("");
+        match capacity {
+            Some(c) => format!("{count} × {name}, carrying {c} {unit} between them"),
+            None => format!("{count} × {name}"),
+        }
+    };
+    plan.iter()
+        .map(|p| {
+            let mut text = one(p.count, &p.resource_type, p.capacity);
+            for a in &p.alternatives {
+                text.push_str(", or ");
+                text.push_str(&one(a.count, &a.resource_type, a.capacity));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Contacts as "channel: address", comma-separated.
@@ -464,6 +489,12 @@ fn CodeSection(
                     c.title.clone(),
                     c.default_priority.clone(),
                     join(&c.keywords),
+                    plan_text(pack.file(), &c.response_plan),
+                    c.deadlines
+                        .iter()
+                        .map(|d| format!("{} within {}", d.name, d.unit.words(d.within)))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ]
             })
             .collect();
@@ -476,7 +507,7 @@ fn CodeSection(
         };
         view! {
             <p class="idk-muted" aria-live="polite">{note}</p>
-            {table("Incident codes", &["Code", "Title", "Default priority", "Keywords"], shown)}
+            {table("Incident codes", &["Code", "Title", "Default priority", "Keywords", "Response plan", "Deadlines"], shown)}
         }
     });
     section(

@@ -833,6 +833,8 @@ fn codes(rng: &mut Rng, count: usize, set_count: usize) -> (Vec<IncidentCode>, V
                         } else {
                             1
                         },
+                        capacity: None,
+                        alternatives: Vec::new(),
                     })
                     .collect(),
                 advice_set: if rng.chance(85) {
@@ -1003,6 +1005,7 @@ fn resources(rng: &mut Rng, codes: usize, channel_ids: &[String]) -> Resources {
                 status,
                 channels,
                 hours: None,
+                capacity: None,
             }
         })
         .collect();
@@ -1013,6 +1016,7 @@ fn resources(rng: &mut Rng, codes: usize, channel_ids: &[String]) -> Resources {
                 id: id.to_owned(),
                 name: name.to_owned(),
                 description: format!("{name}: {}.", skills.join(", ")),
+                capacity_unit: None,
             })
             .collect(),
         units,

@@ -411,6 +411,7 @@ mod tests {
                 id: id.to_owned(),
                 name: name.to_owned(),
                 description: String::new(),
+                capacity_unit: None,
             });
         }
         assert_eq!(type_label(&file, "bc"), "building control surveyor");

@@ -16,8 +16,8 @@ use crate::pack::{
     Channel, ChecklistItem, ComplaintCategory, Contact, ControlPhrase, CustomField, Deadline,
     DecisionTree, Escalation, EscalationLevel, EscalationTrigger, ExternalOrganisation,
     FieldOption, HoursWindow, IncidentCode, Legislation, Next, NumberBranch, Organisation, Outcome,
-    PackFile, Priority, ResourceType, ResourceUnit, Resources, ResponsePlanItem, Route,
-    SafetyNetAction, SafetyNetQuestion, Service, Targets, TreeNode, Wording,
+    PackFile, PlanAlternative, Priority, ResourceType, ResourceUnit, Resources, ResponsePlanItem,
+    Route, SafetyNetAction, SafetyNetQuestion, Service, Targets, TreeNode, Wording,
 };
 
 /// The pack `node` holds, or why it is not one.
@@ -206,6 +206,19 @@ fn read_plan_item(node: &Node) -> Result<ResponsePlanItem, TreeError> {
         ResponsePlanItem {
             resource_type: required(read_serde),
             count: required(read_serde),
+            capacity: default(read_serde),
+            alternatives: default(|v| read_list(v, read_alternative)),
+        }
+    )
+}
+
+fn read_alternative(node: &Node) -> Result<PlanAlternative, TreeError> {
+    by_hand!(
+        node,
+        PlanAlternative {
+            resource_type: required(read_serde),
+            count: required(read_serde),
+            capacity: default(read_serde),
         }
     )
 }
@@ -385,6 +398,7 @@ fn read_resource_type(node: &Node) -> Result<ResourceType, TreeError> {
             id: required(read_serde),
             name: required(read_serde),
             description: required(read_serde),
+            capacity_unit: default(read_serde),
         }
     )
 }
@@ -399,6 +413,7 @@ fn read_unit(node: &Node) -> Result<ResourceUnit, TreeError> {
         status: required(read_serde),
         channels: required(read_serde),
         hours: default(|v| read_option(v, |v| read_list(v, read_hours))),
+        capacity: default(read_serde),
     })
 }
 

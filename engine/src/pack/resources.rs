@@ -89,7 +89,7 @@ impl Availability {
             .filter(|u| {
                 code.response_plan
                     .iter()
-                    .any(|p| p.resource_type == u.resource_type)
+                    .any(|p| p.types().any(|t| t == u.resource_type))
             })
             .map(|u| UnitNow {
                 unit: u.clone(),

@@ -766,15 +766,21 @@ impl<'a> Checker<'a> {
                 self.text(format_args!("{at}.keywords[{k}]"), keyword);
             }
             for (k, item) in code.response_plan.iter().enumerate() {
-                self.reference(
-                    format_args!("{at}.response_plan[{k}].resource_type"),
-                    |c| &c.resource_types,
-                    &item.resource_type,
-                );
-                if item.count == 0 {
-                    self.problem(
-                        format_args!("{at}.response_plan[{k}].count"),
-                        "must be at least 1",
+                let here = format!("{at}.response_plan[{k}]");
+                self.plan_item(&here, &item.resource_type, item.count, item.capacity);
+                for (a, alternative) in item.alternatives.iter().enumerate() {
+                    let there = format!("{here}.alternatives[{a}]");
+                    if alternative.resource_type == item.resource_type {
+                        self.problem(
+                            format_args!("{there}.resource_type"),
+                            "an alternative is another resource type than the item's: raise the item's count instead",
+                        );
+                    }
+                    self.plan_item(
+                        &there,
+                        &alternative.resource_type,
+                        alternative.count,
+                        alternative.capacity,
                     );
                 }
             }
@@ -799,6 +805,41 @@ impl<'a> Checker<'a> {
                 format_args!("{at}.default_priority"),
                 &code.code,
                 &code.default_priority,
+            );
+        }
+    }
+
+    /// A response plan's item or alternative: a resource type of the pack, at least one, and a
+    /// capacity only for a type counted in one.
+    fn plan_item(&mut self, at: &str, resource_type: &str, count: u32, capacity: Option<u32>) {
+        self.reference(
+            format_args!("{at}.resource_type"),
+            |c| &c.resource_types,
+            resource_type,
+        );
+        if count == 0 {
+            self.problem(format_args!("{at}.count"), "must be at least 1");
+        }
+        if let Some(capacity) = capacity {
+            self.capacity(format_args!("{at}.capacity"), resource_type, capacity);
+        }
+    }
+
+    /// A capacity (a plan's or a unit's): at least 1, of a resource type with a `capacity_unit`.
+    fn capacity(&mut self, path: impl Display, resource_type: &str, capacity: u32) {
+        let counted = self
+            .pack
+            .resources
+            .types
+            .iter()
+            .find(|t| t.id == resource_type)
+            .map(|t| t.capacity_unit.is_some());
+        if capacity == 0 {
+            self.problem(path, "must be at least 1");
+        } else if counted == Some(false) {
+            self.problem(
+                path,
+                format!("resource type \"{resource_type}\" has no capacity_unit, so its capacity cannot be counted: give the type a capacity_unit (\"litres\", \"people\")"),
             );
         }
     }
@@ -1416,6 +1457,9 @@ impl<'a> Checker<'a> {
             }
             for (k, channel) in unit.channels.iter().enumerate() {
                 self.reference(format_args!("{at}.channels[{k}]"), |c| &c.channels, channel);
+            }
+            if let Some(capacity) = unit.capacity {
+                self.capacity(format_args!("{at}.capacity"), &unit.resource_type, capacity);
             }
             if let Some(hours) = &unit.hours {
                 self.check_hours(&format!("{at}.hours"), hours);

@@ -433,6 +433,35 @@ pub struct ResponsePlanItem {
     pub resource_type: String,
     /// How many.
     pub count: u32,
+    /// How much they must carry between them, in the type's `capacity_unit` (issue 15): 30,000
+    /// litres of tankers, say; send more than `count` if that is what it takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    /// What may be sent instead, in order of preference (issue 15): bottled water instead of a
+    /// tanker.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<PlanAlternative>,
+}
+
+/// What may be sent instead of a response plan's item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanAlternative {
+    /// A resource type's id, another than the item's.
+    pub resource_type: String,
+    /// How many.
+    pub count: u32,
+    /// How much they must carry between them, in the type's `capacity_unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+}
+
+impl ResponsePlanItem {
+    /// The resource types it may be met with: its own, then its alternatives'.
+    pub fn types(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.resource_type.as_str())
+            .chain(self.alternatives.iter().map(|a| a.resource_type.as_str()))
+    }
 }
 
 /// Fields of the incident log a procedure can require.
@@ -890,6 +919,9 @@ pub struct ResourceType {
     pub name: String,
     /// What it can do.
     pub description: String,
+    /// What its units' `capacity` is counted in, e.g. "litres" (issue 15).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_unit: Option<String>,
 }
 
 /// A unit that can be deployed.
@@ -915,6 +947,9 @@ pub struct ResourceUnit {
     /// When it can be sent, as weekly windows. Left out, it can be sent at any time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<Vec<HoursWindow>>,
+    /// How much it carries, in its type's `capacity_unit` (issue 15): a tanker's 10,000 litres.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
 }
 
 /// A weekly window in which a unit can be sent, e.g. weekdays 08:00 to 18:00.

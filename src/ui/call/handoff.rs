@@ -43,7 +43,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
             .map(|c| {
                 c.response_plan
                     .iter()
-                    .map(|p| p.resource_type.clone())
+                    .flat_map(|p| p.types().map(str::to_owned))
                     .collect()
             })
             .unwrap_or_default();
