@@ -317,3 +317,95 @@ fn placeholders_are_filled_from_the_call_and_slots_say_what_is_missing() {
         "{logged}"
     );
 }
+
+#[test]
+fn a_live_notice_for_the_callers_area_adds_its_advice_limits_and_escalation() {
+    use incident_engine::pack::notices::Notice;
+    let pack = water();
+    let mut call = Call::open(&pack, "agent-3", T0);
+    let notice = |id: &str, kind: &str, areas: &[&str]| Notice {
+        id: id.into(),
+        kind: kind.into(),
+        title: format!("{kind} {id}"),
+        areas: areas.iter().map(|a| a.to_string()).collect(),
+        text: "Boil and cool all water for drinking.".into(),
+    };
+    let notices = vec![
+        notice("BWN-1", "boil-water", &["AL2"]),
+        notice("DND-1", "do-not-drink", &["AL9"]),
+        notice("RC-1", "road-closed", &["AL2"]),
+    ];
+    // No location yet: nothing applies.
+    assert!(call.notices_pending(&pack, &notices).is_empty());
+    step(
+        &pack,
+        &mut call,
+        Command::ApplyNotices {
+            notices: notices.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(call.notices_applied().count(), 0);
+    step(
+        &pack,
+        &mut call,
+        Command::SetField {
+            field: LogField::Location,
+            value: "12 High Street, Alderbury, AL2 4XY".into(),
+        },
+    )
+    .unwrap();
+    // Only the boil-water notice: the other area is elsewhere, the other kind not the pack's.
+    let pending: Vec<&str> = call
+        .notices_pending(&pack, &notices)
+        .iter()
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(pending, ["BWN-1"]);
+    step(
+        &pack,
+        &mut call,
+        Command::ApplyNotices {
+            notices: notices.clone(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call.notices_applied().collect::<Vec<_>>(),
+        [("BWN-1", "boil-water")]
+    );
+    assert!(call.notices_pending(&pack, &notices).is_empty());
+    let due = call.advice_due(&pack);
+    assert!(
+        due.contains(&"a-boil") && due.contains(&"a-wq-no-filter"),
+        "{due:?}"
+    );
+    let limits: Vec<&str> = call
+        .limits_in_force(&pack)
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    assert!(limits.contains(&"l-no-safe-verdict"), "{limits:?}");
+    // Telling the caller the water is fine is refused while the notice is in force.
+    let refused = step(
+        &pack,
+        &mut call,
+        Command::GiveFreeTextAdvice {
+            text: "The water is safe to drink now".into(),
+        },
+    );
+    assert!(
+        matches!(refused, Err(Refusal::AdviceOverLimit(_))),
+        "{refused:?}"
+    );
+    // A do-not-drink notice for the caller's place proposes the duty supervisor.
+    let more = vec![notice("DND-2", "do-not-drink", &["Alderbury"])];
+    step(&pack, &mut call, Command::ApplyNotices { notices: more }).unwrap();
+    let proposals = call.proposals(&pack, T0, &[]);
+    assert!(
+        proposals.iter().any(|p| p.level == "duty-supervisor"
+            && p.reason == "Do not drink notice in force for this location"),
+        "{proposals:?}"
+    );
+    assert!(call.advice_due(&pack).contains(&"a-dnd"));
+}

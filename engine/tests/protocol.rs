@@ -123,6 +123,14 @@ fn examples() -> Vec<(&'static str, Value)> {
                 { "id": "ooh-duty", "status": "on_call" }
             ]}),
         ),
+        (
+            "notices.set",
+            json!({ "notices": [
+                { "id": "BWN-2027-04", "kind": "boil-water", "title": "Boil water notice: Alderbury",
+                  "areas": ["AL2", "Alderbury"], "text": "Boil and cool all water for drinking." },
+                { "id": "RC-17", "kind": "road-closed", "title": "Mill Lane closed", "areas": ["Mill Lane"] }
+            ]}),
+        ),
         ("entry.ack", json!({ "key": KEY })),
         (
             "entry.nack",
@@ -512,7 +520,8 @@ fn hello_then_welcome_opens_the_session() {
             "payload": {
                 "widget_version": "1.4.0",
                 "commands": ["welcome", "configure", "context.set", "pack.load",
-                             "resources.update", "entry.ack", "entry.nack", "teardown"]
+                             "resources.update", "notices.set", "entry.ack", "entry.nack",
+                             "teardown"]
             }
         })
     );
@@ -585,6 +594,32 @@ fn every_command_is_read_from_a_realistic_example() {
                         ("hw-01", UnitStatus::Committed),
                         ("hw-02", UnitStatus::Available),
                         ("ooh-duty", UnitStatus::OnCall)
+                    ]
+                );
+            }
+            HostCommand::NoticesSet(n) => {
+                let read: Vec<(&str, &str, usize, &str)> = n
+                    .notices
+                    .iter()
+                    .map(|n| {
+                        (
+                            n.id.as_str(),
+                            n.kind.as_str(),
+                            n.areas.len(),
+                            n.text.as_str(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    read,
+                    vec![
+                        (
+                            "BWN-2027-04",
+                            "boil-water",
+                            2,
+                            "Boil and cool all water for drinking."
+                        ),
+                        ("RC-17", "road-closed", 1, "")
                     ]
                 );
             }
@@ -1414,6 +1449,7 @@ fn the_schema_describes_both_directions() {
             "context.set",
             "pack.load",
             "resources.update",
+            "notices.set",
             "entry.ack",
             "entry.nack",
             "teardown"

@@ -9,6 +9,11 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct LiveUnits(pub Memo<Availability>);
 
+/// The live notices the host says are in force (`notices.set`, issue 15). Provided as context to
+/// the call screen, which records those whose area takes in the call's location.
+#[derive(Clone, Copy)]
+pub struct LiveNotices(pub RwSignal<Vec<incident_engine::pack::notices::Notice>>);
+
 /// The handler's name as callers hear it, for `{agent}` in the greeting, the closing and the
 /// control phrases; `None` until the host (or `?agent_name=`) says.
 #[derive(Clone, Copy)]

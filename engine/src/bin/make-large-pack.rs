@@ -676,6 +676,7 @@ fn generate(settings: &Settings) -> PackFile {
         fields: Vec::new(),
         routes: Vec::new(),
         calendar: None,
+        notice_kinds: Vec::new(),
     }
 }
 

@@ -925,6 +925,10 @@ impl<'p> Consistency<'p> {
                         known,
                     );
                 }
+                Event::NoticeApplied { kind, .. } => {
+                    let known = self.pack.file().notice_kinds.iter().any(|k| &k.id == kind);
+                    self.known(at("kind"), "notice kind", kind, known);
+                }
                 Event::RouteContacted { route, .. } => {
                     let known = self.pack.route(route).is_some();
                     self.known(at("route"), "route", route, known);

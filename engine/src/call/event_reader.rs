@@ -97,6 +97,15 @@ const VARIANTS: &[(&str, Fields)] = &[
         ],
     ),
     (
+        "notice_applied",
+        &[
+            ("id", Text),
+            ("kind", Text),
+            ("title", Text),
+            ("text", TextOrEmpty),
+        ],
+    ),
+    (
         "route_contacted",
         &[
             ("route", Text),
@@ -327,6 +336,12 @@ fn build(kind: &str, values: [Option<Read>; MOST_FIELDS]) -> Event {
             address: v.text(),
             reference: v.text(),
             spoken_to: v.text(),
+        },
+        "notice_applied" => Event::NoticeApplied {
+            id: v.text(),
+            kind: v.text(),
+            title: v.text(),
+            text: v.text(),
         },
         "route_contacted" => Event::RouteContacted {
             route: v.text(),

@@ -20,11 +20,12 @@ use crate::pack::advice::{check_advice, Words};
 use crate::pack::calendar::due;
 use crate::pack::fields::check_value;
 use crate::pack::hours::duration;
+use crate::pack::notices::{applies, Notice};
 use crate::pack::wording::{fill_text, PlaceholderValues};
 use crate::pack::Pack;
 use crate::pack::{
     AdviceKind, AdviceLimit, AdviceSet, Answer, ChecklistItem, Condition, Contact, IncidentCode,
-    Legislation, LogField, Medium, MessageStructure, Next, Outcome, TriggerCondition,
+    Legislation, LogField, Medium, MessageStructure, Next, NoticeKind, Outcome, TriggerCondition,
 };
 
 /// An answer to a tree question.
@@ -134,6 +135,13 @@ pub enum Command {
         reference: String,
         /// The name of the person spoken to, if any.
         spoken_to: String,
+    },
+    /// The notices the host says are in force (issue 15): each of a kind the pack knows whose area
+    /// takes in the call's location, and not yet recorded, is recorded as applying to the call.
+    /// Never refused; a notice that stops being in force stays recorded (it applied when heard).
+    ApplyNotices {
+        /// Every notice in force now.
+        notices: Vec<Notice>,
     },
     /// Record that a specialist route was contacted, by one of its contacts (issue 15).
     ContactRoute {
@@ -506,6 +514,18 @@ pub enum Event {
         #[serde(default)]
         spoken_to: String,
     },
+    /// A live notice from the host applies to this call's location (issue 15).
+    NoticeApplied {
+        /// The host's id for the notice.
+        id: String,
+        /// Its kind (a `notice_kinds` id of the pack).
+        kind: String,
+        /// Its title.
+        title: String,
+        /// What it says.
+        #[serde(default)]
+        text: String,
+    },
     /// A specialist route was contacted (issue 15).
     RouteContacted {
         /// The route.
@@ -860,6 +880,40 @@ impl Call {
         self.gathered(pack, |c| &c.routes, |o| &o.routes)
     }
 
+    /// The live notices recorded as applying to this call (issue 15), oldest first: (the host's
+    /// id, the kind's id).
+    pub fn notices_applied(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.log.iter().filter_map(|e| match &e.what {
+            Event::NoticeApplied { id, kind, .. } => Some((id.as_str(), kind.as_str())),
+            _ => None,
+        })
+    }
+
+    /// Which of `notices` would newly apply to this call (`Command::ApplyNotices`): of a kind the
+    /// pack knows, not yet recorded, with an area that takes in the call's location. The screen
+    /// asks before applying, so a list that changes nothing changes nothing.
+    pub fn notices_pending<'n>(&self, pack: &Pack, notices: &'n [Notice]) -> Vec<&'n Notice> {
+        let location = self.field(LogField::Location).unwrap_or("");
+        notices
+            .iter()
+            .filter(|n| pack.file().notice_kinds.iter().any(|k| k.id == n.kind))
+            .filter(|n| !self.notices_applied().any(|(id, _)| id == n.id))
+            .filter(|n| applies(n, location))
+            .collect()
+    }
+
+    /// The kinds of the notices applying to this call, as the pack has them.
+    fn notice_kinds<'p>(&self, pack: &'p Pack) -> Vec<&'p NoticeKind> {
+        let mut kinds: Vec<&NoticeKind> = Vec::new();
+        for (_, kind) in self.notices_applied() {
+            let found = pack.file().notice_kinds.iter().find(|k| k.id == kind);
+            if let Some(found) = found.filter(|f| !kinds.iter().any(|k| k.id == f.id)) {
+                kinds.push(found);
+            }
+        }
+        kinds
+    }
+
     /// The named deadlines of this call's code, and of the codes of the trees a continued
     /// assessment came through (issue 15), each with when it falls, counted from when the call
     /// was answered under the pack's calendar; in the pack's order, the call's own code first.
@@ -1008,10 +1062,15 @@ impl Call {
                 })
             });
         let mut due: Vec<&str> = Vec::new();
+        let notices = self
+            .notice_kinds(pack)
+            .into_iter()
+            .flat_map(|k| k.give_now.iter());
         let wanted = self
             .safety_yes
             .iter()
             .filter_map(|y| y.advice.as_deref())
+            .chain(notices.map(String::as_str))
             .chain(from_tree.map(String::as_str));
         for item in wanted {
             if !due.contains(&item) {
@@ -1239,6 +1298,28 @@ impl Call {
                     },
                 );
                 Ok(vec![Effect::Announce(format!("{name} notified"))])
+            }
+            Command::ApplyNotices { notices } => {
+                let pending: Vec<Notice> = self
+                    .notices_pending(pack, &notices)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                let mut effects = Vec::new();
+                for notice in pending {
+                    let said = format!("Notice in force: {}", notice.title);
+                    effects.push(Effect::Announce(said));
+                    self.record(
+                        at,
+                        Event::NoticeApplied {
+                            id: notice.id,
+                            kind: notice.kind,
+                            title: notice.title,
+                            text: notice.text,
+                        },
+                    );
+                }
+                Ok(effects)
             }
             Command::ContactRoute {
                 route,
@@ -1625,6 +1706,11 @@ impl Call {
                 propose(level, &yes.reason);
             }
         }
+        for kind in self.notice_kinds(pack) {
+            if let Some(level) = &kind.escalation {
+                propose(level, &format!("{} in force for this location", kind.name));
+            }
+        }
         let said = self.said();
         for trigger in &file.escalation.triggers {
             let fires = self.fires(pack, &trigger.when, &said, now, prior);
@@ -1803,7 +1889,18 @@ impl Call {
     /// The advice limits that apply now: those that apply everywhere, and those of the call's
     /// advice set.
     pub fn limits_in_force<'p>(&self, pack: &'p Pack) -> Vec<&'p AdviceLimit> {
-        crate::pack::advice::limits_in_force(&pack.file().advice, self.advice_set(pack)).collect()
+        let mut limits: Vec<&AdviceLimit> =
+            crate::pack::advice::limits_in_force(&pack.file().advice, self.advice_set(pack))
+                .collect();
+        // And those a notice applying to the call puts in force (issue 15).
+        for kind in self.notice_kinds(pack) {
+            for id in &kind.limits {
+                if let Some(limit) = pack.advice_limit(id).filter(|l| !limits.contains(l)) {
+                    limits.push(limit);
+                }
+            }
+        }
+        limits
     }
 
     fn answer(

@@ -10,6 +10,7 @@ pub mod hours;
 pub mod lint;
 mod load;
 pub mod lookup;
+pub mod notices;
 mod reader;
 pub mod resources;
 pub(crate) mod texts;

@@ -15,9 +15,10 @@ use crate::pack::{
     Advice, AdviceItem, AdviceLimit, AdviceSet, Answer, AnswerOption, BannedAbbreviation, Calendar,
     Channel, ChecklistItem, ComplaintCategory, Contact, ControlPhrase, CustomField, Deadline,
     DecisionTree, Escalation, EscalationLevel, EscalationTrigger, ExternalOrganisation,
-    FieldOption, HoursWindow, IncidentCode, Legislation, Next, NumberBranch, Organisation, Outcome,
-    PackFile, PlanAlternative, Priority, ResourceType, ResourceUnit, Resources, ResponsePlanItem,
-    Route, SafetyNetAction, SafetyNetQuestion, Service, Targets, TreeNode, Wording,
+    FieldOption, HoursWindow, IncidentCode, Legislation, Next, NoticeKind, NumberBranch,
+    Organisation, Outcome, PackFile, PlanAlternative, Priority, ResourceType, ResourceUnit,
+    Resources, ResponsePlanItem, Route, SafetyNetAction, SafetyNetQuestion, Service, Targets,
+    TreeNode, Wording,
 };
 
 /// The pack `node` holds, or why it is not one.
@@ -45,6 +46,20 @@ pub(crate) fn read_pack(node: &Node) -> Result<PackFile, TreeError> {
             fields: default(|v| read_list(v, read_custom_field)),
             routes: default(|v| read_list(v, read_route)),
             calendar: default(|v| read_option(v, read_calendar)),
+            notice_kinds: default(|v| read_list(v, read_notice_kind)),
+        }
+    )
+}
+
+fn read_notice_kind(node: &Node) -> Result<NoticeKind, TreeError> {
+    by_hand!(
+        node,
+        NoticeKind {
+            id: required(read_serde),
+            name: required(read_serde),
+            give_now: default(read_serde),
+            limits: default(read_serde),
+            escalation: default(read_serde),
         }
     )
 }

@@ -441,6 +441,7 @@ impl<'a> Checker<'a> {
         self.check_routes();
         self.check_handovers();
         self.check_calendar();
+        self.check_notice_kinds();
         self.check_give_now_and_channel_rules();
         self.check_placeholder_places();
     }
@@ -1542,6 +1543,30 @@ impl<'a> Checker<'a> {
                     format_args!("calendar.holidays[{k}]"),
                     format!("duplicate holiday \"{holiday}\"; also listed at calendar.holidays[{first}]"),
                 );
+            }
+        }
+    }
+
+    /// The kinds of live notice (issue 15): named, with advice, limits and levels of the pack.
+    fn check_notice_kinds(&mut self) {
+        let pack = self.pack;
+        let ids = pack.notice_kinds.iter().map(|k| k.id.as_str()).collect();
+        collect_ids(&mut self.problems, "notice_kinds", "notice kind", "id", ids);
+        for (i, kind) in pack.notice_kinds.iter().enumerate() {
+            let at = format!("notice_kinds[{i}]");
+            self.text(format_args!("{at}.name"), &kind.name);
+            for (k, item) in kind.give_now.iter().enumerate() {
+                self.reference(
+                    format_args!("{at}.give_now[{k}]"),
+                    |c| &c.advice_items,
+                    item,
+                );
+            }
+            for (k, limit) in kind.limits.iter().enumerate() {
+                self.reference(format_args!("{at}.limits[{k}]"), |c| &c.limits, limit);
+            }
+            if let Some(level) = &kind.escalation {
+                self.reference(format_args!("{at}.escalation"), |c| &c.levels, level);
             }
         }
     }

@@ -84,6 +84,30 @@ pub struct PackFile {
     /// The organisation's working calendar, for deadlines counted in working time (issue 15).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<Calendar>,
+    /// The kinds of live notice the host may push (`notices.set`: a boil-water notice, a road
+    /// closed, a known outage), and what a call in an area under one adds (issue 15).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notice_kinds: Vec<NoticeKind>,
+}
+
+/// A kind of live notice (issue 15), and what a call whose location is under one of its notices
+/// adds: advice to give at once, advice limits in force, an escalation to propose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeKind {
+    /// Identifier: the `kind` the host's notices name.
+    pub id: String,
+    /// Its name, e.g. "Boil water notice".
+    pub name: String,
+    /// Advice items to give at once on a call under such a notice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub give_now: Vec<String>,
+    /// Advice limits in force on a call under such a notice, besides the set's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<String>,
+    /// An escalation level to propose on a call under such a notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<String>,
 }
 
 /// The organisation's working calendar (issue 15): the days and hours it works, its holidays and

@@ -24,6 +24,10 @@ pub enum HostCommand {
     /// Live unit availability; units not listed keep their status.
     #[serde(rename = "resources.update")]
     ResourcesUpdate(ResourcesUpdate),
+    /// The live notices in force now (issue 15): replaces every notice sent before; an empty list
+    /// ends them all.
+    #[serde(rename = "notices.set")]
+    NoticesSet(NoticesSet),
     /// The host stored the completed entry with this key.
     #[serde(rename = "entry.ack")]
     EntryAck(EntryAck),
@@ -119,6 +123,15 @@ pub struct ResourcesUpdate {
     pub units: Vec<UnitUpdate>,
 }
 
+/// The `notices.set` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticesSet {
+    /// Every notice in force now (each id once).
+    #[schemars(length(max = 200))]
+    pub notices: Vec<Notice>,
+}
+
 /// The `entry.ack` payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -164,12 +177,13 @@ impl EntryNack {
 }
 
 /// The command types, for `hello` and for refusals of unknown ones.
-pub(super) const COMMAND_TYPES: [&str; 8] = [
+pub(super) const COMMAND_TYPES: [&str; 9] = [
     "welcome",
     "configure",
     "context.set",
     "pack.load",
     "resources.update",
+    "notices.set",
     "entry.ack",
     "entry.nack",
     "teardown",
@@ -184,6 +198,7 @@ impl HostCommand {
             HostCommand::ContextSet(_) => "context.set",
             HostCommand::PackLoad(_) => "pack.load",
             HostCommand::ResourcesUpdate(_) => "resources.update",
+            HostCommand::NoticesSet(_) => "notices.set",
             HostCommand::EntryAck(_) => "entry.ack",
             HostCommand::EntryNack(_) => "entry.nack",
             HostCommand::Teardown(_) => "teardown",

@@ -94,6 +94,7 @@ pub mod deployment;
 use crate::call::entry::LogEntry;
 use crate::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
 use crate::kernel::{human_bytes, list_problems, Random, Role, SplitMix64};
+use crate::pack::notices::Notice;
 use crate::pack::resources::UnitUpdate;
 use crate::pack::Pack;
 use crate::pack::PackLoadError;
@@ -135,6 +136,10 @@ const MAX_THEME_NAME_CHARS: usize = 64;
 const MAX_THEME_VALUE_CHARS: usize = 200;
 /// Units in one `resources.update`.
 const MAX_UNITS: usize = 1_000;
+/// Notices in one `notices.set`.
+const MAX_NOTICES: usize = 200;
+/// Areas of one notice.
+const MAX_AREAS: usize = 500;
 /// Locale tags (BCP 47; 35 characters covers every registered tag).
 const MAX_LOCALE_CHARS: usize = 35;
 /// Caller numbers.

@@ -275,18 +275,20 @@ pub(super) enum CommandKind {
     ContextSet,
     PackLoad,
     ResourcesUpdate,
+    NoticesSet,
     EntryAck,
     EntryNack,
     Teardown,
 }
 
 impl CommandKind {
-    pub(super) const ALL: [CommandKind; 8] = [
+    pub(super) const ALL: [CommandKind; 9] = [
         CommandKind::Welcome,
         CommandKind::Configure,
         CommandKind::ContextSet,
         CommandKind::PackLoad,
         CommandKind::ResourcesUpdate,
+        CommandKind::NoticesSet,
         CommandKind::EntryAck,
         CommandKind::EntryNack,
         CommandKind::Teardown,
@@ -467,6 +469,7 @@ pub(super) fn read_command_at(
         CommandKind::ContextSet => read_context(&mut r, payload, path),
         CommandKind::PackLoad => read_pack_load(&mut r, payload, path),
         CommandKind::ResourcesUpdate => read_resources(&mut r, payload, path),
+        CommandKind::NoticesSet => read_notices(&mut r, payload, path),
         CommandKind::EntryAck => {
             let p = r.object(payload, path, &["key"]);
             p.and_then(|p| r.required(p, path, "key"))
@@ -661,18 +664,98 @@ pub(super) fn read_pack_load(r: &mut Reader, payload: &Node, path: &str) -> Opti
     }
 }
 
-pub(super) fn read_resources(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
-    let p = r.object(payload, path, &["units"])?;
-    let units_path = child(path, "units");
-    let Value::Array(items) = &r.required(p, path, "units")?.value else {
-        let found = field(p, "units").map_or("nothing", Node::kind);
-        r.report(&units_path, format!("must be a list, not {found}"));
+/// A payload that is one list, `name`, of at most `max` items: its path and items, or `None` with
+/// the problem reported.
+fn payload_list<'v>(
+    r: &mut Reader,
+    payload: &'v Node<'v>,
+    path: &str,
+    name: &str,
+    max: usize,
+) -> Option<(String, &'v [Node<'v>])> {
+    let p = r.object(payload, path, &[name])?;
+    let list_path = child(path, name);
+    let Value::Array(items) = &r.required(p, path, name)?.value else {
+        let found = field(p, name).map_or("nothing", Node::kind);
+        r.report(&list_path, format!("must be a list, not {found}"));
         return None;
     };
-    if items.len() > MAX_UNITS {
-        r.report(&units_path, format!("may list at most {MAX_UNITS} units"));
+    if items.len() > max {
+        r.report(&list_path, format!("may list at most {max} {name}"));
         return None;
     }
+    Some((list_path, items))
+}
+
+/// `notices.set`: a list of notices, each with an id (once), a kind, a title, areas (at least one)
+/// and text (may be empty).
+pub(super) fn read_notices(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
+    let (list_path, items) = payload_list(r, payload, path, "notices", MAX_NOTICES)?;
+    let mut notices: Vec<Notice> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("{list_path}[{i}]");
+        let Some(notice) = r.object(item, &at, &["id", "kind", "title", "areas", "text"]) else {
+            continue;
+        };
+        let label = |r: &mut Reader, name: &str, max: usize| {
+            r.required(notice, &at, name)
+                .and_then(|v| r.label(v, &child(&at, name), max))
+        };
+        let id = label(r, "id", MAX_LABEL_CHARS);
+        let kind = label(r, "kind", MAX_LABEL_CHARS);
+        let title = label(r, "title", MAX_REASON_CHARS);
+        let text = match field(notice, "text") {
+            Some(v) if matches!(&v.value, Value::String(s) if s.is_empty()) => Some(String::new()),
+            Some(v) => r.paragraph(v, &child(&at, "text"), MAX_REASON_CHARS),
+            None => Some(String::new()),
+        };
+        let areas_path = child(&at, "areas");
+        let areas = match r.required(notice, &at, "areas").map(|v| &v.value) {
+            Some(Value::Array(list)) if list.is_empty() || list.len() > MAX_AREAS => {
+                r.report(&areas_path, format!("must list 1 to {MAX_AREAS} areas"));
+                None
+            }
+            Some(Value::Array(list)) => {
+                let read: Vec<Option<String>> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| r.label(v, &format!("{areas_path}[{k}]"), MAX_LABEL_CHARS))
+                    .collect();
+                read.into_iter().collect::<Option<Vec<String>>>()
+            }
+            Some(_) => {
+                let found = field(notice, "areas").map_or("nothing", Node::kind);
+                r.report(&areas_path, format!("must be a list, not {found}"));
+                None
+            }
+            None => None,
+        };
+        if let Some(id) = &id {
+            if let Some(first) = notices.iter().position(|n| &n.id == id) {
+                r.report(
+                    &child(&at, "id"),
+                    format!("is the same notice as {list_path}[{first}]: list each notice once"),
+                );
+                continue;
+            }
+        }
+        if let (Some(id), Some(kind), Some(title), Some(areas), Some(text)) =
+            (id, kind, title, areas, text)
+        {
+            notices.push(Notice {
+                id,
+                kind,
+                title,
+                areas,
+                text,
+            });
+        }
+    }
+    Some(HostCommand::NoticesSet(NoticesSet { notices }))
+}
+
+pub(super) fn read_resources(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
+    let (units_path, items) = payload_list(r, payload, path, "units", MAX_UNITS)?;
     let mut units = Vec::new();
     let mut seen: SortedMap<String, usize> = SortedMap::new();
     for (i, item) in items.iter().enumerate() {

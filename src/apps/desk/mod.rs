@@ -24,7 +24,7 @@ use crate::host::{
     page::agent_id,
     page::{self, Settled},
 };
-use crate::ui::context::{AgentName, LiveUnits};
+use crate::ui::context::{AgentName, LiveNotices, LiveUnits};
 use crate::ui::{CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, PackPreview};
 
 /// The whole widget.
@@ -109,6 +109,9 @@ pub fn App(
         live
     });
     provide_context(LiveUnits(units));
+    // Live notices: the host's latest list replaces the one before.
+    let notices = RwSignal::new(Vec::new());
+    provide_context(LiveNotices(notices));
     let with_lane = move |f: &dyn Fn(&delivery::Lane)| lane.with_value(|l| l.as_ref().map(f));
     // Signed out (here, or in another tab of this origin): the call on screen goes, and with it
     // who was signed in and the CRM's context; the next handler starts from the page's defaults.
@@ -193,6 +196,7 @@ pub fn App(
             });
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
+        HostCommand::NoticesSet(set) => notices.set(set.notices),
         HostCommand::ResourcesUpdate(update) => {
             let unknown = units.with_untracked(|live| live.clone().update(&update.units));
             unit_updates.update(|all| {

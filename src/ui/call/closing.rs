@@ -105,6 +105,9 @@ fn describe(names: &Names<'_>, event: &Event, was: Option<&str>) -> String {
             None => format!("{field}: {value}"),
         },
         Event::TreeChosen { tree } => format!("Decision tree started: {}", names.tree_title(tree)),
+        Event::NoticeApplied { title, .. } => {
+            format!("Notice in force for the location: {title}")
+        }
         Event::RouteContacted {
             route,
             channel,

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use incident_engine::call::keys::{call_key, CallKey, KeyPlace, KeyState};
 use incident_engine::call::{
-    fill_pack_placeholders, Call, Command, Effect, Missing, PriorCall, Refusal,
+    fill_pack_placeholders, Call, Command, Effect, Event, Missing, PriorCall, Refusal,
 };
 use incident_engine::kernel::Role;
 use incident_engine::pack::{ChecklistItem, DecisionTree, LogField};
@@ -35,7 +35,8 @@ use incident_engine::protocol::ContextSet;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::live::{handler, live, memo};
+use crate::ui::context::LiveNotices;
+use crate::ui::live::{effect, handler, live, memo};
 
 use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
@@ -101,6 +102,7 @@ impl Place {
             Command::Escalate { .. } | Command::DeclineEscalation { .. } => Place::Escalation,
             Command::NotifyOrganisation { .. } => Place::Organisations,
             Command::ContactRoute { .. } => Place::Routes,
+            Command::ApplyNotices { .. } => Place::Top,
             Command::SendHandoff { .. } => Place::Handoff,
             Command::TickChecklist { .. } => Place::Checklist,
             Command::SafetyNet { .. } => Place::Safety,
@@ -444,6 +446,37 @@ fn text_area(label: &'static str, value: RwSignal<String>) -> impl IntoView {
     }
 }
 
+/// The live notices recorded as in force for the call's location (issue 15), each with what it
+/// says: above the advice, since a notice changes what the caller must be told.
+fn notices_panel(desk: Desk) -> impl IntoView {
+    let applied = memo(move || {
+        desk.call.with(|c| {
+            c.log()
+                .iter()
+                .filter_map(|e| match &e.what {
+                    Event::NoticeApplied { title, text, .. } => Some((title.clone(), text.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let list = applied.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|(title, text)| view! { <li><strong>{title}</strong>" "{text}</li> })
+                .collect_view();
+            view! {
+                <section class="idk-section idk-notices" aria-labelledby="idk-notices-heading">
+                    <h3 id="idk-notices-heading">"Notices in force here"</h3>
+                    <ul aria-label="Notices in force here">{items}</ul>
+                </section>
+            }
+        })
+    }
+}
+
 /// What closing still needs, as the handler reads it.
 fn missing_label(pack: &Pack, missing: &Missing) -> String {
     match missing {
@@ -580,6 +613,21 @@ pub fn CallScreen(
         saver: StoredValue::new_local(None),
     };
     let phrases = aids::control_phrases(desk);
+    // Live notices (issue 15): recorded on the call once its location is in one's area, whenever
+    // the host's list or the location changes. Asked first, so nothing is dispatched (and the
+    // call not changed) when nothing new applies.
+    if let Some(LiveNotices(notices)) = use_context::<LiveNotices>() {
+        effect(move || {
+            let pack = desk.pack.get_value();
+            let list = notices.get();
+            let pending = desk
+                .call
+                .with(|c| !c.is_closed() && !c.notices_pending(&pack, &list).is_empty());
+            if pending {
+                desk.dispatch(Command::ApplyNotices { notices: list });
+            }
+        });
+    }
     // The draft: written within 300 ms of each change and at once when the page is hidden, so a
     // reload or a crash loses nothing; removed when the call closes (Desk::completed).
     let saver = DraftSaver::new(
@@ -740,6 +788,7 @@ pub fn CallScreen(
                 <fieldset class="idk-pane-fields" prop:disabled=live(move || closed.get())>
                     <legend class="idk-visually-hidden">"Say and pass on"</legend>
                     {escalation::banner(desk)}
+                    {notices_panel(desk)}
                     {escalation::major_incident(desk)}
                     {advice::give_now_panel(desk)}
                     {advice::advice_panel(desk)}
