@@ -5,7 +5,7 @@
 // words fill the code's title, and the host receives the entry with all of it. axe on each screen.
 // With IDK_SCREENS=<dir>, the screens are saved there at 1366×768.
 import { test, expect } from '@playwright/test';
-import { CallDesk, DemoHostPage, expectNoAxeViolations } from './pages.mjs';
+import { CallDesk, CrmHostPage, DemoHostPage, expectNoAxeViolations } from './pages.mjs';
 
 const PACK = '?pack=packs/water-incident-line.json';
 
@@ -132,5 +132,33 @@ test('the pack preview shows the sections a water company adds', async ({ page }
   const fields = widget.previewSection("Log fields of the organisation's own");
   await fields.locator('summary').click();
   await expect(fields.getByRole('table')).toContainText('Priority Services Register');
+  await expectNoAxeViolations(host.widgetFrame());
+});
+
+test('a boil-water notice the CRM sends applies to a call in its area: shown, its advice due, its limit in force', async ({ page }) => {
+  await page.setViewportSize({ width: 1366, height: 768 });
+  const host = new CrmHostPage(page);
+  const widget = await host.open(PACK);
+  await expect(widget.organisation()).toHaveText('Aldermoor Water');
+  await host.connected();
+  await host.send('notices.set', {
+    notices: [
+      { id: 'BWN-2027-04', kind: 'boil-water', title: 'Boil water notice: Alderbury', areas: ['AL2'], text: 'Boil and cool all tap water you might swallow.' },
+      { id: 'DND-2027-01', kind: 'do-not-drink', title: 'Do not drink notice: Hill End', areas: ['AL9'] },
+    ],
+  });
+  const desk = new CallDesk(page, host.widget.root);
+  await desk.answer();
+  await desk.safetyNet();
+  // Not in the area yet: nothing shown.
+  const notices = desk.region.getByRole('region', { name: 'Notices in force here' });
+  await expect(notices).toHaveCount(0);
+  await desk.type('Location', '12 High Street, Alderbury, AL2 4XY');
+  await expect(notices.getByRole('listitem')).toHaveCount(1);
+  await expect(notices).toContainText('Boil water notice: Alderbury Boil and cool all tap water you might swallow.');
+  // Its advice is due at once, first in "Give now".
+  const giveNow = desk.region.getByRole('list', { name: 'Give now' });
+  await expect(giveNow).toContainText('There is a boil water notice for your area.');
+  await screen(page, '17-boil-water-notice-for-the-callers-area', notices);
   await expectNoAxeViolations(host.widgetFrame());
 });
