@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::kernel::lowercase;
+use crate::kernel::{is_word_char, lowercase};
 
 /// A notice in force, as the host sends it (`notices.set`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
@@ -27,11 +27,12 @@ pub struct Notice {
 /// Whether `location` (an address as the handler typed it) is in `area`: the area's words appear
 /// in it in order, whole, ignoring case and punctuation; the last may be the start of a word when
 /// it ends in a digit and the word goes on with a letter, so a postcode sector ("AL1 2") matches a
-/// full postcode ("AL1 2AB") and a district ("AL2") never matches another ("AL24").
+/// full postcode ("AL1 2AB") and a district ("AL2") never matches another ("AL24"). Words are as
+/// `kernel::is_word_char` decides them: std's tables would add 1.3 KB to the widget.
 pub fn in_area(location: &str, area: &str) -> bool {
     let words = |text: &str| -> Vec<String> {
         lowercase(text)
-            .split(|c: char| !c.is_alphanumeric())
+            .split(|c: char| !is_word_char(c))
             .filter(|w| !w.is_empty())
             .map(str::to_owned)
             .collect()
@@ -43,9 +44,9 @@ pub fn in_area(location: &str, area: &str) -> bool {
     let ends = |word: &str| {
         word == last
             || (last.ends_with(|c: char| c.is_ascii_digit())
-                && word
-                    .strip_prefix(last.as_str())
-                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_alphabetic())))
+                && word.strip_prefix(last.as_str()).is_some_and(|rest| {
+                    rest.starts_with(|c: char| is_word_char(c) && !c.is_ascii_digit())
+                }))
     };
     place
         .windows(area.len())
