@@ -813,3 +813,29 @@ fn response_plan_capacity() {
         ],
     );
 }
+
+#[test]
+fn notice_kinds() {
+    assert_problems(
+        "notice-kinds",
+        &[
+            (
+                "notice_kinds[1].id",
+                "duplicate notice kind id \"boil-water\"; also used at notice_kinds[0]",
+            ),
+            (
+                "notice_kinds[0].give_now[0]",
+                "no advice item \"a-bol\" (the pack defines no advice items at all)",
+            ),
+            (
+                "notice_kinds[0].limits[0]",
+                "no advice limit \"no-limit\" (the pack defines no advice limits at all)",
+            ),
+            (
+                "notice_kinds[0].escalation",
+                "no escalation level \"manager\"; the escalation levels are \"supervisor\"",
+            ),
+            ("notice_kinds[1].name", "must not be empty"),
+        ],
+    );
+}

@@ -441,6 +441,44 @@ fn sections(f: &PackFile) -> Vec<AnyView> {
             ),
         ));
     }
+    if !f.notice_kinds.is_empty() {
+        out.push(section(
+            "Kinds of live notice",
+            f.notice_kinds.len(),
+            table(
+                "Kinds of live notice the CRM may send, and what a call in their area adds",
+                &["Notice", "Give now", "Limits in force", "Proposes"],
+                f.notice_kinds
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            k.name.clone(),
+                            join(&k.give_now),
+                            join(&k.limits),
+                            k.escalation.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        ));
+    }
+    if let Some(c) = &f.calendar {
+        let days: Vec<String> = c.working_days.iter().map(|d| d.name().to_owned()).collect();
+        out.push(section(
+            "Working calendar",
+            1,
+            table(
+                "The working calendar, for deadlines in working time",
+                &["Working days", "Hours", "Time zone", "Holidays"],
+                vec![vec![
+                    join(&days),
+                    format!("{} to {}", c.from, c.to),
+                    c.time_zone.clone(),
+                    join(&c.holidays),
+                ]],
+            ),
+        ));
+    }
     out.push(section(
         "Complaints",
         f.complaints.len(),

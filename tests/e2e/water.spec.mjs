@@ -126,7 +126,7 @@ test('the pack preview shows the sections a water company adds', async ({ page }
   const host = new DemoHostPage(page);
   const widget = await host.open(PACK);
   await widget.browseProcedures().click();
-  for (const title of [/^Log fields of the organisation's own \(9\)$/, /^Specialist routes \(5\)$/, /^Outcomes that continue, notify or route \(\d+\)$/]) {
+  for (const title of [/^Log fields of the organisation's own \(9\)$/, /^Specialist routes \(5\)$/, /^Outcomes that continue, notify or route \(\d+\)$/, /^Kinds of live notice \(3\)$/, /^Working calendar \(1\)$/]) {
     await expect(widget.preview().locator('summary').filter({ hasText: title })).toHaveCount(1);
   }
   const fields = widget.previewSection("Log fields of the organisation's own");
