@@ -149,6 +149,23 @@ pub fn hours_minutes(at_ms: u64, locale: Option<&Locale>) -> String {
         .unwrap_or_else(|| utc_time_of_day(at_ms)[..5].to_owned())
 }
 
+/// The date and time of a deadline, to the minute (`29 Nov 2026, 14:02` in `en-GB`), in the
+/// handler's time zone; ISO 8601 UTC to the minute if the browser cannot say.
+pub fn date_and_minutes(at_ms: u64, locale: Option<&Locale>) -> String {
+    const PARTS: [(&str, &str); 6] = [
+        ("day", "numeric"),
+        ("month", "short"),
+        ("year", "numeric"),
+        TIME_PARTS[0],
+        TIME_PARTS[1],
+        TIME_PARTS[3],
+    ];
+    localised(at_ms, locale, &PARTS, LoggedTime::date_time_text).unwrap_or_else(|| {
+        let iso = incident_engine::call::entry::iso8601(at_ms);
+        format!("{}Z", &iso[..16])
+    })
+}
+
 /// The date and time of a logged time, in the handler's time zone and `locale` (`29 Nov 2026,
 /// 14:02:09` in `en-GB`); ISO 8601 UTC if the browser cannot say.
 pub fn date_and_time(at_ms: u64, locale: Option<&Locale>) -> String {

@@ -14,7 +14,7 @@ use crate::ui::live::handler;
 use crate::ui::live::{live, memo};
 
 use super::{feedback, text_area, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
-use crate::host::clock::{date_and_time, shown_locale};
+use crate::host::clock::{date_and_minutes, shown_locale};
 use crate::ui::context::LiveUnits;
 
 pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
@@ -496,7 +496,7 @@ fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoVie
         let items = deadlines
             .into_iter()
             .map(|d| {
-                let when = locale.with_untracked(|l| date_and_time(d.due, l.as_ref()));
+                let when = locale.with_untracked(|l| date_and_minutes(d.due, l.as_ref()));
                 view! { <li>{format!("{}: by {when} (within {})", d.name, d.within)}</li> }
             })
             .collect_view();
