@@ -1520,9 +1520,7 @@ impl Call {
             pack.file()
                 .fields
                 .iter()
-                .filter(|f| {
-                    f.required || code.is_some_and(|c| f.required_for.iter().any(|r| r == c))
-                })
+                .filter(|f| f.is_required(code))
                 .filter(|f| !self.custom.contains_key(f.id.as_str()))
                 .map(|f| Missing::CustomField(f.id.clone())),
         );

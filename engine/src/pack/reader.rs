@@ -78,7 +78,7 @@ fn read_calendar(node: &Node) -> Result<Calendar, TreeError> {
     // Left out, the zone is the derive's default, not an empty text.
     Ok(if node.last_member("time_zone").is_none() {
         Calendar {
-            time_zone: "Europe/London".to_owned(),
+            time_zone: Calendar::default_time_zone(),
             ..calendar
         }
     } else {

@@ -221,6 +221,8 @@ struct Checker<'a> {
     channels: Ids<'a>,
     legislation: Ids<'a>,
     routes: Ids<'a>,
+    /// The trees' ids, once `check_trees` has read them (none over the limit of trees).
+    trees: Option<Ids<'a>>,
     /// code → (trigger id, priority it requires), for `codes` triggers that name a priority.
     code_triggers: HashMap<&'a str, Vec<(&'a str, &'a str)>>,
     /// Warnings found on the way: may-say advice that a limit in force with its set forbids.
@@ -336,6 +338,7 @@ impl<'a> Checker<'a> {
             channels,
             legislation,
             routes,
+            trees: None,
             may_say_over_limits: Vec::new(),
             texts,
         }
@@ -637,14 +640,10 @@ impl<'a> Checker<'a> {
     /// and never round a loop of trees (a call would be assessed for ever).
     fn check_handovers(&mut self) {
         let pack = self.pack;
-        let mut ignored = Vec::new();
-        let trees = collect_ids(
-            &mut ignored,
-            "trees",
-            "tree",
-            "id",
-            pack.trees.iter().map(|t| t.id.as_str()).collect(),
-        );
+        // Read by `check_trees`, which runs first.
+        let Some(trees) = self.trees.take() else {
+            return;
+        };
         for (t, tree) in pack.trees.iter().enumerate() {
             for (o, outcome) in tree.outcomes.iter().enumerate() {
                 let Some(to) = &outcome.continue_to else {
@@ -663,6 +662,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        self.trees = Some(trees);
     }
 
     fn check_retention(&mut self) {
@@ -868,7 +868,8 @@ impl<'a> Checker<'a> {
 
     fn check_trees(&mut self) {
         let pack = self.pack;
-        if pack.trees.len() > MAX_TREES {
+        let over = pack.trees.len() > MAX_TREES;
+        if over {
             self.problem(
                 "trees",
                 format!(
@@ -876,10 +877,19 @@ impl<'a> Checker<'a> {
                     pack.trees.len()
                 ),
             );
+        }
+        // Over the limit the trees are not checked, but their ids still serve `check_handovers`.
+        let mut unreported = Vec::new();
+        let problems = if over {
+            &mut unreported
+        } else {
+            &mut self.problems
+        };
+        let tree_ids: Vec<&str> = pack.trees.iter().map(|t| t.id.as_str()).collect();
+        self.trees = Some(collect_ids(problems, "trees", "tree", "id", tree_ids));
+        if over {
             return;
         }
-        let tree_ids: Vec<&str> = pack.trees.iter().map(|t| t.id.as_str()).collect();
-        collect_ids(&mut self.problems, "trees", "tree", "id", tree_ids);
         for (i, tree) in pack.trees.iter().enumerate() {
             self.check_tree(&format!("trees[{i}]"), tree);
         }

@@ -130,7 +130,7 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    fn default_time_zone() -> String {
+    pub(crate) fn default_time_zone() -> String {
         "Europe/London".to_owned()
     }
 }
@@ -1329,6 +1329,14 @@ impl AdviceKind {
             AdviceKind::MustSay => "Must say",
             AdviceKind::MaySay => "May say",
         }
+    }
+}
+
+impl CustomField {
+    /// Whether a call must record this field before it closes: on every call (`required`), or
+    /// when the call's code (`code`, once it has one) is among `required_for`.
+    pub fn is_required(&self, code: Option<&str>) -> bool {
+        self.required || code.is_some_and(|c| self.required_for.iter().any(|r| r == c))
     }
 }
 

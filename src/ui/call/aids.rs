@@ -3,7 +3,7 @@
 //! trees work, allocation rules, escalation boundaries, advice limits, codes and standard wording,
 //! and the resources available.
 
-use incident_engine::fill_text;
+use incident_engine::{fill_text, PlaceholderValues};
 use leptos::prelude::*;
 
 use crate::ui::live::handler;
@@ -13,16 +13,16 @@ use crate::ui::live::live;
 use super::{Desk, KEYS_DIALOG_ID};
 use crate::ui::PackPreview;
 
-/// Words the pack gives the handler to say, placeholders filled: `{organisation}` from the pack,
-/// `{agent}` from the handler's name once the host has said it, the others from the call
-/// (`Call::placeholder_values`: reference, caller's name, location, code, targets); an unknown
-/// value stays a visible slot ("[your name]") so the handler sees what to say there. Reactive:
-/// read in a live closure, it follows the call.
-pub(super) fn spoken(desk: Desk, agent: Option<String>, text: &str) -> String {
+/// The values for the placeholders in words the pack gives the handler to say: `{organisation}`
+/// from the pack, `{agent}` from the handler's name once the host has said it, the others from
+/// the call (`Call::placeholder_values`: reference, caller's name, location, code, targets).
+/// Filled with `fill_text`, an unknown value stays a visible slot ("[your name]") so the handler
+/// sees what to say there. Reactive: read in a live closure, it follows the call.
+pub(super) fn spoken_values(desk: Desk, agent: Option<String>) -> PlaceholderValues {
     let pack = desk.pack.get_value();
     let mut values = desk.call.with(|c| c.placeholder_values(&pack));
     values.agent = agent;
-    fill_text(text, &values)
+    values
 }
 
 /// Where "p" takes the handler: the control phrases' heading.
@@ -42,11 +42,12 @@ pub(super) fn control_phrases(desk: Desk) -> impl IntoView {
         .collect();
     let empty = phrases.is_empty();
     let items = live(move || {
-        let agent = name.get();
+        // Once per drawing, for every phrase.
+        let values = spoken_values(desk, name.get());
         phrases
             .iter()
             .map(|(kind, text)| {
-                let words = spoken(desk, agent.clone(), text);
+                let words = fill_text(text, &values);
                 view! {
                     <li>
                         <span class="idk-advice-kind">{*kind}</span>

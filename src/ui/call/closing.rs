@@ -420,7 +420,8 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
     let name = crate::ui::context::agent_name();
     let closing_words = live(move || {
         let pack = desk.pack.get_value();
-        super::aids::spoken(desk, name.get(), &pack.file().wording.closing)
+        let values = super::aids::spoken_values(desk, name.get());
+        incident_engine::fill_text(&pack.file().wording.closing, &values)
     });
     let confirm = move || {
         // Reasons typed for deviations that still lack one (explaining one changes no other).

@@ -180,12 +180,14 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                 .map(|u| format!(" ({u})"))
                 .unwrap_or_default();
             let label = format!("{}{unit}", f.label);
-            let (always, codes) = (f.required, f.required_for.clone());
-            let needed = live(move || {
-                let code = desk.call.with(|c| c.decision().map(|d| d.code.clone()));
-                let needed = always || code.is_some_and(|c| codes.contains(&c));
-                needed.then_some(" (required)")
-            });
+            // The engine's rule, the one the close is checked against.
+            let needed = {
+                let field = f.clone();
+                live(move || {
+                    let code = desk.call.with(|c| c.decision().map(|d| d.code.clone()));
+                    field.is_required(code.as_deref()).then_some(" (required)")
+                })
+            };
             let value = {
                 let id = id.clone();
                 move || {
