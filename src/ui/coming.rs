@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::live::CollectAny;
+
 use crate::host::page::{mark_settled, Settled};
 
 /// An app's page saying what is coming.
@@ -27,7 +29,7 @@ pub fn Coming(
                 <section class="idk-card" aria-labelledby="idk-coming-heading">
                     <h2 class="idk-card-title" id="idk-coming-heading">"Coming next"</h2>
                     <p>{summary}</p>
-                    <ul>{will.iter().map(|item| view! { <li>{*item}</li> }).collect_view()}</ul>
+                    <ul>{will.iter().map(|item| view! { <li>{*item}</li> }).collect_any()}</ul>
                     <p>
                         "Until then, calls are taken on the "
                         <a href="index.html">"call screen"</a>

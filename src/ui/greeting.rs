@@ -5,7 +5,7 @@
 use incident_engine::{fill, PlaceholderValues, Segment};
 use leptos::prelude::*;
 
-use crate::ui::live::live;
+use crate::ui::live::{live, CollectAny};
 
 /// The words to say on answering a call.
 #[component]
@@ -36,7 +36,7 @@ pub fn Greeting(
                     view! { <span class="idk-slot">"[" {placeholder.label()} "]"</span> }.into_any()
                 }
             })
-            .collect_view()
+            .collect_any()
     });
     view! {
         <section class="idk-card idk-greeting" aria-labelledby="idk-greeting-heading">

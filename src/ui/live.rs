@@ -8,9 +8,12 @@
 //! never inside a closure that runs again while it has it: build the section once while it is
 //! shown, and draw again only what changes inside it (`call::triage::question_panel`).
 
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
+use leptos::prelude::*;
 use leptos::tachys::reactive_graph::SharedReactiveFunction;
+use send_wrapper::SendWrapper;
 
 /// `f` as the one shared closure type for its output: `{live(move || name.get())}` in a view.
 pub fn live<T: 'static>(f: impl FnMut() -> T + Send + 'static) -> SharedReactiveFunction<T> {
@@ -41,4 +44,71 @@ pub fn effect(
 /// once per handler: `on:click=handler(move |_| …)`.
 pub fn handler<E: 'static>(f: impl FnMut(E) + 'static) -> Box<dyn FnMut(E)> {
     Box::new(f)
+}
+
+/// Collecting a list's views as `AnyView`s: the code that draws a list again is compiled once
+/// for every list, not once per element type (`<li>`, `<tr>`, `<option>`, ...), as
+/// `collect_view` would.
+pub trait CollectAny: Iterator + Sized
+where
+    Self::Item: IntoAny,
+{
+    /// The items as one list type.
+    fn collect_any(self) -> Vec<AnyView> {
+        self.map(IntoAny::into_any).collect()
+    }
+}
+
+impl<I: Iterator> CollectAny for I where I::Item: IntoAny {}
+
+/// A `<Show>`'s condition, boxed so that Leptos's `Show` is compiled once, not once per
+/// condition: `<Show when=when(move || …)>`.
+pub fn when(f: impl Fn() -> bool + Send + Sync + 'static) -> WhenFn {
+    Box::new(f)
+}
+
+/// What [`when`] gives `Show`.
+pub type WhenFn = Box<dyn Fn() -> bool + Send + Sync>;
+
+/// A keyed list: `items` read reactively, each item drawn by `draw` once while its `key` stays in
+/// the list (new keys drawn, gone ones removed, the rest kept with their focus and state). Every
+/// keyed list shares one instantiation of Leptos's `For` (about 4 KB of wasm each before): the
+/// items go to it as [`Row`]s, a text key and a boxed drawing.
+pub fn keyed<T: 'static>(
+    items: impl Fn() -> Vec<T> + Send + Sync + 'static,
+    key: impl Fn(&T) -> String + 'static,
+    draw: impl Fn(T) -> AnyView + 'static,
+) -> AnyView {
+    // The closures are only ever called on the page's one thread (wasm has no other).
+    let helpers = SendWrapper::new((Rc::new(key), Rc::new(draw)));
+    let rows: RowsFn = Box::new(move || {
+        let (key, draw) = &*helpers;
+        items()
+            .into_iter()
+            .map(|item| {
+                let draw = draw.clone();
+                Row {
+                    key: key(&item),
+                    draw: SendWrapper::new(Box::new(move || draw(item))),
+                }
+            })
+            .collect()
+    });
+    keyed_rows(rows)
+}
+
+/// One item of a [`keyed`] list.
+pub struct Row {
+    key: String,
+    draw: SendWrapper<Box<dyn FnOnce() -> AnyView>>,
+}
+
+/// What [`keyed`] gives `For`: one closure type for every list.
+type RowsFn = Box<dyn Fn() -> Vec<Row> + Send>;
+
+fn keyed_rows(rows: RowsFn) -> AnyView {
+    view! {
+        <For each=rows key=|row: &Row| row.key.clone() children=|row: Row| (row.draw.take())() />
+    }
+    .into_any()
 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{keyed, live, memo, when};
 
 use crate::host::clock::{date_and_time, shown_locale};
 use crate::host::delivery::{self, DeadLetterView, Lane, OutboxView, Route, StorageView};
@@ -172,12 +172,14 @@ pub fn OutboxPanel(
                         }
                     })
             })}
-            <Show when=move || dead.with(|d| !d.is_empty())>
+            <Show when=when(move || dead.with(|d| !d.is_empty()))>
                 <h3 class="idk-subsection-title">"Refused by the CRM"</h3>
                 <ul class="idk-dead-letters">
-                    <For each=move || dead.get() key=|d| (d.key.clone(), d.at) let(d)>
-                        <DeadLetterRow letter=d agent=agent on_send_again=send_again />
-                    </For>
+                    {keyed(
+                        move || dead.get(),
+                        |d| format!("{} {}", d.key, d.at),
+                        move |d| view! { <DeadLetterRow letter=d agent=agent on_send_again=send_again /> }.into_any(),
+                    )}
                 </ul>
             </Show>
         </section>

@@ -5,7 +5,7 @@
 use incident_engine::PackLoadError;
 use leptos::prelude::*;
 
-use crate::ui::live::handler;
+use crate::ui::live::{handler, CollectAny};
 
 /// The problem with a procedure pack, and where it is.
 #[component]
@@ -43,7 +43,7 @@ pub fn PackErrorPanel(
                 {problems
                     .into_iter()
                     .map(|p| view! { <li><code>{p.path}</code> ": " {p.message}</li> })
-                    .collect_view()}
+                    .collect_any()}
             </ul>
         }
     });

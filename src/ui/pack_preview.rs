@@ -13,7 +13,7 @@ use incident_engine::pack::{Contact, ResponsePlanItem};
 use incident_engine::{Pack, PackFile};
 use leptos::prelude::*;
 
-use crate::ui::live::handler;
+use crate::ui::live::{handler, CollectAny};
 
 use crate::ui::live::live;
 
@@ -52,11 +52,11 @@ fn table(caption: &str, headers: &[&str], rows: Vec<Vec<String>>) -> AnyView {
     let headers = headers
         .iter()
         .map(|h| view! { <th scope="col">{h.to_string()}</th> })
-        .collect_view();
+        .collect_any();
     let rows = rows
         .into_iter()
-        .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr> })
-        .collect_view();
+        .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_any()}</tr> })
+        .collect_any();
     view! {
         <div class="idk-table-wrap">
             <table class="idk-table">
@@ -89,7 +89,7 @@ fn warnings(pack: &Pack) -> Option<AnyView> {
     let items = warnings
         .iter()
         .map(|w| view! { <li>{w.to_string()}</li> })
-        .collect_view();
+        .collect_any();
     Some(section(
         "Warnings",
         warnings.len(),

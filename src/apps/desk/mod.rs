@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{keyed, live, memo, when};
 
 use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
@@ -519,7 +519,7 @@ fn HandlerScreen(
                         }
                     })
             })}
-            <Show when=move || looked.get() && !in_progress.get()>
+            <Show when=when(move || looked.get() && !in_progress.get())>
                 <div class="idk-answer">
                     <button
                         type="button"
@@ -532,21 +532,24 @@ fn HandlerScreen(
             </Show>
             // Keyed by the call's number, so each call gets new elements: rebuilt in place, a
             // call would inherit the last one's open sections and ticks.
-            <For
-                each=move || (calls_answered.get() > 0).then_some(calls_answered.get())
-                key=|n| *n
-                let(_n)
-            >
-                <CallScreen
-                    pack=call_pack.clone()
-                    agent=agent.get_untracked()
-                    role=role.get_untracked()
-                    history=history
-                    in_progress=in_progress
-                    restored=restored.try_update_value(Option::take).flatten()
-                    crm_context=crm_context
-                />
-            </For>
+            {keyed(
+                move || (calls_answered.get() > 0).then_some(calls_answered.get()).into_iter().collect(),
+                u32::to_string,
+                move |_| {
+                    view! {
+                        <CallScreen
+                            pack=call_pack.clone()
+                            agent=agent.get_untracked()
+                            role=role.get_untracked()
+                            history=history
+                            in_progress=in_progress
+                            restored=restored.try_update_value(Option::take).flatten()
+                            crm_context=crm_context
+                        />
+                    }
+                    .into_any()
+                },
+            )}
             <div class="idk-browse">
                 <button
                     type="button"
@@ -559,7 +562,7 @@ fn HandlerScreen(
                 </button>
             </div>
             <div id="idk-preview" class="idk-browse" hidden=live(move || !browsing.get())>
-                <Show when=move || browsing.get()>
+                <Show when=when(move || browsing.get())>
                     <PackPreview pack=pack.clone() />
                 </Show>
             </div>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{keyed, live, memo, when, CollectAny};
 
 use super::{feedback, text_area, Desk, Place};
 use crate::host::clock::{hours_minutes, shown_locale};
@@ -32,13 +32,11 @@ pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
         item.map(|item| advice_item(desk, item, GIVE_NOW_ID))
     };
     view! {
-        <Show when=move || !called_for.with(Vec::is_empty)>
+        <Show when=when(move || !called_for.with(Vec::is_empty))>
             <section class="idk-give-now" aria-labelledby=GIVE_NOW_ID>
                 <h3 id=GIVE_NOW_ID tabindex="-1">"Give now"</h3>
                 <ul aria-label="Give now">
-                    <For each=move || called_for.get() key=|id| id.clone() let(id)>
-                        {item(id)}
-                    </For>
+                    {keyed(move || called_for.get(), String::clone, move |id| item(id).into_any())}
                 </ul>
                 {feedback(desk, Place::GiveNow)}
             </section>
@@ -69,7 +67,7 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
     // while it is (the heading can hold the focus, the box a half-typed line: an element drawn
     // again loses its attributes for a moment, `ui::live`); the lists are drawn again alone.
     view! {
-        <Show when=move || state.with(|(decided, ..)| *decided)>
+        <Show when=when(move || state.with(|(decided, ..)| *decided))>
             <section class="idk-advice" aria-labelledby=ADVICE_ID>
                 <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
                 {live(move || advice_lists(desk, state.get()))}
@@ -103,11 +101,11 @@ fn advice_lists(
         .flat_map(|s| s.items.iter())
         .filter_map(|id| pack.advice_item(id).cloned())
         .map(|item| advice_item(desk, item, ADVICE_ID))
-        .collect_view();
+        .collect_any();
     let limits = limits
         .into_iter()
         .map(|rule| view! { <li>{rule}</li> })
-        .collect_view();
+        .collect_any();
     view! {
         <ul aria-label="Approved advice">{items}</ul>
         <h4>"Must not say"</h4>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::live;
+use crate::ui::live::{live, when, CollectAny};
 
 use super::{Desk, KEYS_DIALOG_ID};
 use crate::ui::PackPreview;
@@ -56,7 +56,7 @@ pub(super) fn control_phrases(desk: Desk) -> impl IntoView {
                     </li>
                 }
             })
-            .collect_view()
+            .collect_any()
     });
     (!empty).then(|| {
         view! {
@@ -106,7 +106,7 @@ pub(super) fn keys_dialog() -> impl IntoView {
     let rows = keys
         .into_iter()
         .map(|(key, action)| view! { <tr><th scope="row"><kbd>{key}</kbd></th><td>{action}</td></tr> })
-        .collect_view();
+        .collect_any();
     view! {
         <dialog id=KEYS_DIALOG_ID class="idk-dialog" aria-labelledby="idk-keys-heading">
             // Focus opens on the title (not the Close button at the foot of a long table, which
@@ -143,7 +143,7 @@ pub(super) fn reference(desk: Desk) -> impl IntoView {
             })
         >
             <summary>"Reference: services, legislation, procedures, codes, resources"</summary>
-            <Show when=move || opened.get()>
+            <Show when=when(move || opened.get())>
                 <PackPreview pack=desk.pack.get_value() heading_id="idk-reference-heading" />
             </Show>
         </details>

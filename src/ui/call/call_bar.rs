@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{live, memo, CollectAny};
 
 use super::{level_name, Desk, CALL_HEADING_ID, KEYS_DIALOG_ID};
 use crate::host::clock::clock_text;
@@ -252,7 +252,7 @@ fn flag_list(desk: Desk, flags: &CallFlags) -> Option<impl IntoView> {
                 {items
                     .into_iter()
                     .map(|(class, text)| view! { <li class=class>{text}</li> })
-                    .collect_view()}
+                    .collect_any()}
             </ul>
         }
     })

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{keyed, live, memo, when};
 
 use super::Desk;
 use crate::host::clock::{shown_locale, time_of_day};
@@ -103,14 +103,12 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || !items.with(Vec::is_empty)>
+        <Show when=when(move || !items.with(Vec::is_empty))>
             <fieldset class="idk-group idk-checklist">
                 <legend>"Legislation checklist"</legend>
                 <p class="idk-muted">{count}</p>
                 <ul class="idk-checklist-items">
-                    <For each=move || items.get() key=|i| i.id.clone() let(item)>
-                        {row(item)}
-                    </For>
+                    {keyed(move || items.get(), |i| i.id.clone(), move |item| row(item).into_any())}
                 </ul>
                 {super::feedback(desk, super::Place::Checklist)}
             </fieldset>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{live, memo, when, CollectAny};
 
 use super::{
     checklist_item, deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place,
@@ -319,7 +319,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                         </li>
                     }
                 })
-                .collect_view()
+                .collect_any()
         }))
     });
     // Reasons typed for deviations, by key; recorded when the handler confirms the close.
@@ -356,11 +356,11 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         lines
     });
     let missing = view! {
-        <Show when=move || needed.with(|lines| !lines.is_empty())>
+        <Show when=when(move || needed.with(|lines| !lines.is_empty()))>
             <div role="alert" class="idk-notice">
                 <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>
                 <ul aria-label="Still needed">
-                    {live(move || needed.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view())}
+                    {live(move || needed.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_any())}
                 </ul>
             </div>
         </Show>
@@ -410,7 +410,7 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
                     }
                 }
             })
-            .collect_view();
+            .collect_any();
         Some(view! {
             <h3>"Deviations from the procedure"</h3>
             <ul aria-label="Deviations from the procedure" class="idk-deviations">{rows}</ul>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{keyed, live, memo, CollectAny};
 
 use super::{feedback, text_area, Desk, Notice, Place};
 use crate::host::page::measured;
@@ -135,7 +135,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
         .priorities
         .iter()
         .map(|p| view! { <option value=p.id.clone()>{format!("{} {}", p.id, p.name)}</option> })
-        .collect_view();
+        .collect_any();
     let count_text = live(move || {
         let n = hits.with(Vec::len);
         match (query.with(|q| q.trim().is_empty()), n) {
@@ -171,8 +171,7 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                     on:keydown=on_keydown
                 />
                 <ul id=LISTBOX_ID role="listbox" aria-label="Matching codes" class="idk-listbox" hidden=live(move || !open())>
-                    <For each=move || hits.get() key=|h| h.index let(hit)>
-                        {
+                    {keyed(move || hits.get(), |h| h.index.to_string(), move |hit| {
                             let index = hit.index;
                             let label = format!("{} {}", hit.code, hit.title);
                             view! {
@@ -187,8 +186,8 @@ pub(super) fn code_chooser(desk: Desk) -> impl IntoView {
                                     {label}
                                 </li>
                             }
-                        }
-                    </For>
+                            .into_any()
+                        })}
                 </ul>
                 <p id="idk-code-count" class="idk-muted" aria-live="polite">{count_text}</p>
             </div>

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{keyed, live, memo, when, CollectAny};
 
 use super::{feedback, level_name, text_area, text_field, Desk, Place};
 use crate::host::clock::{shown_locale, time_of_day};
@@ -69,13 +69,11 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
         }
     };
     view! {
-        <Show when=move || !proposals.with(Vec::is_empty)>
+        <Show when=when(move || !proposals.with(Vec::is_empty))>
             <div class="idk-escalation" role="alert">
                 <p id=PROPOSED_ID class="idk-notice-title" tabindex="-1">"Escalation proposed"</p>
                 <ul>
-                    <For each=move || proposals.get() key=|p| p.level.clone() let(p)>
-                        {row(p)}
-                    </For>
+                    {keyed(move || proposals.get(), |p| p.level.clone(), move |p| row(p).into_any())}
                 </ul>
             </div>
         </Show>
@@ -179,7 +177,7 @@ fn EscalateForm(
                             .get()
                             .into_iter()
                             .map(|(id, name)| view! { <option value=id>{name}</option> })
-                            .collect_view()
+                            .collect_any()
                     })}
                 </select>
             </label>
@@ -263,12 +261,12 @@ pub(super) fn own_judgement(desk: Desk) -> impl IntoView {
     let options = levels
         .into_iter()
         .map(|(id, name, _)| view! { <option value=id>{name}</option> })
-        .collect_view();
+        .collect_any();
     view! {
         <details class="idk-section idk-own-escalation">
             <summary>"Escalate on your own judgement"</summary>
             <ul aria-label="Escalations made">
-                {live(move || made.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view())}
+                {live(move || made.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_any())}
             </ul>
             <label class="idk-field">
                 "Level"

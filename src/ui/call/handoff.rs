@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{live, memo, CollectAny};
 
 use super::{feedback, text_field, Desk, Place};
 
@@ -89,7 +89,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                 };
                 view! { <option value=id disabled=closed>{label}</option> }
             })
-            .collect_view()
+            .collect_any()
     };
     let composed = memo(move || {
         let pack = desk.pack.get_value();
@@ -140,7 +140,7 @@ pub(super) fn handoff_panel(desk: Desk) -> impl IntoView {
                         />
                     </label>
                     <datalist id="idk-handoff-units">
-                        {live(move || units.get().into_iter().map(|u| view! { <option value=u></option> }).collect_view())}
+                        {live(move || units.get().into_iter().map(|u| view! { <option value=u></option> }).collect_any())}
                     </datalist>
                     <div class="idk-field">
                         <label for="idk-handoff-channel">"Channel"</label>
@@ -264,7 +264,7 @@ pub(super) fn routes_panel(desk: Desk) -> impl IntoView {
                     </details>
                 }
             })
-            .collect_view();
+            .collect_any();
         Some(view! {
             <section class="idk-organisations" aria-labelledby=ROUTES_ID>
                 <h3 id=ROUTES_ID tabindex="-1">"Specialist routes for this call"</h3>
@@ -303,7 +303,7 @@ fn contact_buttons(
                 </li>
             }
         })
-        .collect_view()
+        .collect_any()
 }
 
 /// The routes panel's heading, where focus returns after recording a contact.
@@ -357,7 +357,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                     .procedure
                     .iter()
                     .map(|step| view! { <li>{step.clone()}</li> })
-                    .collect_view();
+                    .collect_any();
                 let (organisation, org_name) = (org.id.clone(), org.name.clone());
                 let contacts = contact_buttons(&pack, &org.contacts, "notified", move |channel| {
                     if desk.dispatch(Command::NotifyOrganisation {
@@ -395,7 +395,7 @@ pub(super) fn organisations_panel(desk: Desk) -> impl IntoView {
                     </details>
                 }
             })
-            .collect_view();
+            .collect_any();
         view! {
             <section class="idk-organisations" aria-labelledby="idk-organisations-heading">
                 <h3 id="idk-organisations-heading" tabindex="-1">"External organisations"</h3>

@@ -36,7 +36,7 @@ use incident_engine::Pack;
 use leptos::prelude::*;
 
 use crate::ui::context::LiveNotices;
-use crate::ui::live::{effect, handler, live, memo};
+use crate::ui::live::{effect, handler, live, memo, CollectAny};
 
 use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
 use crate::host::delivery::{self, Lane};
@@ -398,7 +398,7 @@ fn notice_view(notice: Notice) -> impl IntoView {
     view! {
         <div class="idk-notice" role="alert">
             <p class="idk-notice-title">{notice.title}</p>
-            <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+            <ul>{notice.detail.into_iter().map(|d| view! { <li>{d}</li> }).collect_any()}</ul>
         </div>
     }
 }
@@ -466,7 +466,7 @@ fn notices_panel(desk: Desk) -> impl IntoView {
             let items = list
                 .into_iter()
                 .map(|(title, text)| view! { <li><strong>{title}</strong>" "{text}</li> })
-                .collect_view();
+                .collect_any();
             view! {
                 <section class="idk-section idk-notices" aria-labelledby="idk-notices-heading">
                     <h3 id="idk-notices-heading">"Notices in force here"</h3>

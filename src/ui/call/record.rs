@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{live, memo, when, CollectAny};
 
 use super::call_bar::record_id;
 use super::{feedback, text_field, Desk, Place};
@@ -59,7 +59,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                         </label>
                     }
                 })
-                .collect_view();
+                .collect_any();
             view! {
                 <li>
                     <span id=label_id.clone()>{asked}</span>
@@ -69,7 +69,7 @@ pub(super) fn safety_net(desk: Desk) -> impl IntoView {
                 </li>
             }
         })
-        .collect_view();
+        .collect_any();
     let answered = live(move || {
         let pack = desk.pack.get_value();
         let total = pack.file().safety_net.len();
@@ -147,7 +147,7 @@ pub(super) fn log_fields(desk: Desk) -> impl IntoView {
                 .into_any()
             }
         })
-        .collect_view();
+        .collect_any();
     view! {
         <fieldset class="idk-group idk-log-fields">
             <legend>"Incident log"</legend>
@@ -257,7 +257,7 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                 let options = choices
                     .into_iter()
                     .map(|(id, label)| view! { <option value=id>{label}</option> })
-                    .collect_view();
+                    .collect_any();
                 view! {
                     <select
                         id=control_id
@@ -282,7 +282,7 @@ fn custom_fields(desk: Desk) -> impl IntoView {
                 </div>
             }
         })
-        .collect_view()
+        .collect_any()
 }
 
 /// Correcting a recorded field with a reason (F2; L2 1.3): appended to the log as a correction,
@@ -317,7 +317,7 @@ fn correction(desk: Desk) -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
-        <Show when=move || !recorded.with(Vec::is_empty)>
+        <Show when=when(move || !recorded.with(Vec::is_empty))>
                 <details class="idk-section idk-field-wide idk-correction">
                     <summary>"Correct a recorded field"</summary>
                     <label class="idk-field">
@@ -328,7 +328,7 @@ fn correction(desk: Desk) -> impl IntoView {
                                     .get()
                                     .into_iter()
                                     .map(|f| view! { <option value=f.name()>{f.label()}</option> })
-                                    .collect_view()
+                                    .collect_any()
                             })}
                         </select>
                     </label>

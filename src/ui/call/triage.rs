@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo};
+use crate::ui::live::{live, memo, when, CollectAny};
 
 use super::{feedback, text_area, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
 use crate::host::clock::{date_and_minutes, shown_locale};
@@ -66,12 +66,12 @@ pub(super) fn tree_chooser(desk: Desk) -> impl IntoView {
                     </li>
                 }
             })
-            .collect_view()
+            .collect_any()
     });
     let options = trees
         .into_iter()
         .map(|(id, title)| view! { <option value=id>{title}</option> })
-        .collect_view();
+        .collect_any();
     view! {
         <fieldset class="idk-group">
             <legend>"Assess"</legend>
@@ -249,7 +249,7 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
         Some(desk.call.with(|c| c.say(&pack, &node.question)))
     });
     view! {
-        <Show when=move || asking.with(Option::is_some)>
+        <Show when=when(move || asking.with(Option::is_some))>
             <section class="idk-question" aria-labelledby="idk-question">
                 <h3 id="idk-question" class="idk-question-text" tabindex="-1">{question.clone()}</h3>
                 {live(move || answers(desk, asking.get()))}
@@ -305,7 +305,7 @@ fn answers(desk: Desk, asking: Option<(String, String)>) -> Option<impl IntoView
                         </label>
                     }
                 })
-                .collect_view();
+                .collect_any();
             view! {
                 <div
                     role="radiogroup"
@@ -411,7 +411,7 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
         })
     });
     view! {
-        <Show when=move || decided.with(Option::is_some)>
+        <Show when=when(move || decided.with(Option::is_some))>
             <section class="idk-decision" aria-labelledby="idk-decision-heading">
                 <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
                 {live(move || decision_details(desk, decided.get()))}
@@ -488,7 +488,7 @@ fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoVie
     let why = lines
         .into_iter()
         .map(|line| view! { <li>{line}</li> })
-        .collect_view();
+        .collect_any();
     // The code's named deadlines (issue 15), each with when it falls in the handler's time.
     let locale = shown_locale();
     let deadlines = desk.call.with_untracked(|c| c.deadlines(&pack));
@@ -499,7 +499,7 @@ fn decision_details(desk: Desk, decided: Option<Decided>) -> Option<impl IntoVie
                 let when = locale.with_untracked(|l| date_and_minutes(d.due, l.as_ref()));
                 view! { <li>{format!("{}: by {when} (within {})", d.name, d.within)}</li> }
             })
-            .collect_view();
+            .collect_any();
         view! {
             <h4>"Deadlines"</h4>
             <ul aria-label="Deadlines">{items}</ul>
@@ -540,7 +540,7 @@ pub(super) fn units_panel(desk: Desk) -> impl IntoView {
                     </li>
                 }
             })
-            .collect_view();
+            .collect_any();
         Some(view! {
             <section class="idk-units" aria-labelledby="idk-units-heading">
                 <h3 id="idk-units-heading">"Units for this code"</h3>
