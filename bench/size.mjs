@@ -109,6 +109,13 @@ export function findApps(dist) {
     const boot = html.match(/<script\b[^>]*\bdata-wasm="[^"]*"[^>]*>/)?.[0];
     if (!boot) continue;
     const scripts = [attribute(boot, 'src'), attribute(boot, 'data-js')].filter(Boolean);
+    // The glue's own static imports (wasm-bindgen's snippets, as host::procedures's loader) load
+    // with it, so they count.
+    const glue = attribute(boot, 'data-js');
+    if (glue) {
+      const text = readFileSync(distFile(dist, glue), 'utf8');
+      for (const m of text.matchAll(/\bfrom\s*['"](\.\/snippets\/[^'"]+)['"]/g)) scripts.push(m[1]);
+    }
     const styles = [...html.matchAll(/<link\b[^>]*\brel="stylesheet"[^>]*>/g)].map((m) => attribute(m[0], 'href')).filter(Boolean);
     apps.push({
       page: name,

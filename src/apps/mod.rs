@@ -4,4 +4,5 @@
 pub mod console;
 pub mod desk;
 pub mod practice;
+pub mod procedures;
 pub mod review;

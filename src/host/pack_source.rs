@@ -3,6 +3,8 @@
 //! engine, which decides whether they are a pack. The same limited read fetches the deployment
 //! settings (`host::deployment`).
 
+use std::sync::Arc;
+
 use incident_engine::{parse_pack, Pack, PackLoadError, MAX_PACK_BYTES};
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -11,8 +13,10 @@ use web_sys::{ReadableStreamDefaultReader, Response};
 
 use super::page::{js_error_text, measured, PACK_PARSE_MEASURE};
 
-/// Fetches the pack at `url` (relative to the page) and reads it.
-pub async fn fetch_pack(url: &str) -> Result<Pack, PackLoadError> {
+/// Fetches the pack at `url` (relative to the page) and reads it: the checked pack, and the bytes it
+/// was read from (the procedures' own wasm reads them again when a handler browses them,
+/// `host::procedures`).
+pub async fn fetch_pack(url: &str) -> Result<(Pack, Arc<[u8]>), PackLoadError> {
     let bytes = fetch_bytes(url, None, MAX_PACK_BYTES)
         .await
         .map_err(|error| match error {
@@ -21,7 +25,8 @@ pub async fn fetch_pack(url: &str) -> Result<Pack, PackLoadError> {
             FetchError::Http { status } => PackLoadError::Http { status },
             FetchError::TooLarge { bytes, limit } => PackLoadError::TooLarge { bytes, limit },
         })?;
-    measured(PACK_PARSE_MEASURE, || parse_pack(&bytes))
+    let pack = measured(PACK_PARSE_MEASURE, || parse_pack(&bytes))?;
+    Ok((pack, bytes.into()))
 }
 
 /// Why [`fetch_bytes`] did not give a whole body.

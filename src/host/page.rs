@@ -9,13 +9,27 @@ use wasm_bindgen::JsValue;
 /// mount itself on the body, and only there is the page's local storage the widget's.
 const PAGE_META: &str = "meta[name=incident-desk-page]";
 
+/// The meta element that marks the procedures' own page (procedures.html): only there does the
+/// procedures' wasm mount itself on the body (the call screen also loads it, `host::procedures`).
+const PROCEDURES_META: &str = "meta[name=incident-desk-procedures-page]";
+
+/// Whether this is procedures.html, rather than a page that loaded the procedures' wasm to show
+/// them in place.
+pub fn is_procedures_page() -> bool {
+    has(PROCEDURES_META)
+}
+
+fn has(selector: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .is_some()
+}
+
 /// Whether this is the widget's own page (index.html, standalone or in a host's iframe), rather
 /// than a host's page that mounts widgets itself (element.js).
 pub fn is_widget_page() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(PAGE_META).ok().flatten())
-        .is_some()
+    has(PAGE_META)
 }
 
 /// Where one widget's elements are: the whole document, or the shadow root it is mounted in.

@@ -23,3 +23,8 @@ pub struct AgentName(pub Signal<Option<String>>);
 pub fn agent_name() -> Signal<Option<String>> {
     use_context::<AgentName>().map_or_else(|| Signal::stored(None), |n| n.0)
 }
+
+/// The bytes the pack in use was read from, for the procedures (`ui::Procedures`), whose own wasm
+/// reads them again when a handler opens them. Provided as context by the app that loads the pack.
+#[derive(Clone, Copy)]
+pub struct PackSource(pub StoredValue<Option<std::sync::Arc<[u8]>>>);

@@ -61,14 +61,23 @@ where
 
 impl<I: Iterator> CollectAny for I where I::Item: IntoAny {}
 
-/// A `<Show>`'s condition, boxed so that Leptos's `Show` is compiled once, not once per
-/// condition: `<Show when=when(move || …)>`.
-pub fn when(f: impl Fn() -> bool + Send + Sync + 'static) -> WhenFn {
-    Box::new(f)
+/// `body` drawn while `when` holds (Leptos's `Show`: drawn again only when `when` changes, not on
+/// every change `body` reads), with the condition and the body boxed so that `Show` is compiled
+/// once, not once per condition and body type: `{show_when(move || …, move || view! { … }.into_any())}`.
+pub fn show_when(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    body: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    show_when_boxed(Box::new(when), Arc::new(body))
 }
 
-/// What [`when`] gives `Show`.
-pub type WhenFn = Box<dyn Fn() -> bool + Send + Sync>;
+/// What [`show_when`] gives `Show`: one condition type and one body type.
+type WhenFn = Box<dyn Fn() -> bool + Send + Sync>;
+type BodyFn = Arc<dyn Fn() -> AnyView + Send + Sync>;
+
+fn show_when_boxed(when: WhenFn, body: BodyFn) -> AnyView {
+    view! { <Show when=when>{body()}</Show> }.into_any()
+}
 
 /// A keyed list: `items` read reactively, each item drawn by `draw` once while its `key` stays in
 /// the list (new keys drawn, gone ones removed, the rest kept with their focus and state). Every

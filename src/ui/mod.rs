@@ -10,6 +10,7 @@ pub mod live;
 mod outbox_panel;
 mod pack_error_panel;
 mod pack_preview;
+mod procedures;
 
 pub use call::CallScreen;
 pub use coming::Coming;
@@ -17,3 +18,4 @@ pub use greeting::Greeting;
 pub use outbox_panel::{OutboxPanel, OverdueAlert};
 pub use pack_error_panel::PackErrorPanel;
 pub use pack_preview::PackPreview;
+pub use procedures::Procedures;

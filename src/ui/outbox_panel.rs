@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{keyed, live, memo, when};
+use crate::ui::live::{keyed, live, memo, show_when};
 
 use crate::host::clock::{date_and_time, shown_locale};
 use crate::host::delivery::{self, DeadLetterView, Lane, OutboxView, Route, StorageView};
@@ -172,16 +172,19 @@ pub fn OutboxPanel(
                         }
                     })
             })}
-            <Show when=when(move || dead.with(|d| !d.is_empty()))>
-                <h3 class="idk-subsection-title">"Refused by the CRM"</h3>
-                <ul class="idk-dead-letters">
-                    {keyed(
-                        move || dead.get(),
-                        |d| format!("{} {}", d.key, d.at),
-                        move |d| view! { <DeadLetterRow letter=d agent=agent on_send_again=send_again /> }.into_any(),
-                    )}
-                </ul>
-            </Show>
+            {show_when(move || dead.with(|d| !d.is_empty()), move || {
+                view! {
+                    <h3 class="idk-subsection-title">"Refused by the CRM"</h3>
+                    <ul class="idk-dead-letters">
+                        {keyed(
+                            move || dead.get(),
+                            |d| format!("{} {}", d.key, d.at),
+                            move |d| view! { <DeadLetterRow letter=d agent=agent on_send_again=send_again /> }.into_any(),
+                        )}
+                    </ul>
+                }
+                .into_any()
+            })}
         </section>
     }
 }

@@ -26,13 +26,15 @@ pub fn PackPreview(
     /// The checked pack to show.
     pack: Arc<Pack>,
     /// The heading's id (unique on the page: the preview can also be open inside a call).
-    #[prop(default = "idk-preview-heading")]
-    heading_id: &'static str,
+    #[prop(into, default = "idk-preview-heading".to_owned())]
+    heading_id: String,
 ) -> impl IntoView {
     let f = pack.file();
+    let labelled_by = heading_id.clone();
     view! {
-        <section class="idk-card idk-preview" aria-labelledby=heading_id>
-            <h2 id=heading_id class="idk-card-title">"Procedures: " {f.organisation.name.clone()}</h2>
+        <section class="idk-card idk-preview" aria-labelledby=labelled_by>
+            // Focusable, for focus to land on after the procedures are opened again (ui::Procedures).
+            <h2 id=heading_id class="idk-card-title" tabindex="-1">"Procedures: " {f.organisation.name.clone()}</h2>
             <p class="idk-muted">
                 {format!("Pack version {} ({}).", f.version, f.format)}
             </p>

@@ -334,3 +334,17 @@ test('in a page on another site than the widget\'s, pack.load may name the widge
   expect(refused.detail.message).not.toContain('secret');
   await expect(heading).toHaveText('Northbridge Borough Council');
 });
+
+test('in a host page, the procedures load beside the widget (where element.js is) and open in each desk\'s own shadow root', async ({ page }) => {
+  await recordCspViolations(page);
+  const host = new ElementHostPage(page);
+  await host.open();
+  const a = host.widget('a');
+  await a.browseProcedures().press('Enter');
+  await expect(a.preview()).toBeVisible();
+  await expect(a.preview().getByRole('heading', { level: 2 })).toHaveText('Procedures: Northbridge Borough Council');
+  // Only desk A's: desk B shows none.
+  await expect(host.widget('b').preview()).toHaveCount(0);
+  await expectNoAxeViolations(page, { preload: false });
+  expect(await cspViolations(page)).toEqual([]);
+});

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{keyed, live, memo, when};
+use crate::ui::live::{keyed, live, memo, show_when};
 
 use crate::host::clock::{date_and_time, locale_is_known, now_ms, shown_locale, ShownLocale};
 use crate::host::delivery::{self, OutboxView, StorageView};
@@ -24,8 +24,8 @@ use crate::host::{
     page::agent_id,
     page::{self, Settled},
 };
-use crate::ui::context::{AgentName, LiveNotices, LiveUnits};
-use crate::ui::{CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, PackPreview};
+use crate::ui::context::{AgentName, LiveNotices, LiveUnits, PackSource};
+use crate::ui::{CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, Procedures};
 
 /// The whole widget.
 #[component]
@@ -45,6 +45,9 @@ pub fn App(
     let pack = RwSignal::new(None::<Result<Arc<Pack>, PackLoadError>>);
     let retries = RwSignal::new(0u32);
     let loads = StoredValue::new(0u64);
+    // The bytes the pack in use was read from, for the procedures (ui::Procedures).
+    let source = StoredValue::new(None::<Arc<[u8]>>);
+    provide_context(PackSource(source));
     crate::ui::live::effect(move || {
         let url = url.get();
         retries.track();
@@ -53,8 +56,13 @@ pub fn App(
             *n
         });
         leptos::task::spawn_local(async move {
-            let loaded = fetch_pack(&url).await.map(Arc::new);
+            let loaded = fetch_pack(&url).await;
             if this.is_some() && loads.try_get_value() == this {
+                let loaded = loaded.map(|(checked, bytes)| {
+                    // The bytes change with the pack, in the same turn.
+                    source.try_set_value(Some(bytes));
+                    Arc::new(checked)
+                });
                 pack.try_set(Some(loaded));
             }
         });
@@ -519,17 +527,20 @@ fn HandlerScreen(
                         }
                     })
             })}
-            <Show when=when(move || looked.get() && !in_progress.get())>
-                <div class="idk-answer">
-                    <button
-                        type="button"
-                        class="idk-button"
-                        on:click=handler(move |_| set_calls_answered.update(|n| *n += 1))
-                    >
-                        {live(move || if calls_answered.get_untracked() == 0 { "Answer call" } else { "Answer next call" })}
-                    </button>
-                </div>
-            </Show>
+            {show_when(move || looked.get() && !in_progress.get(), move || {
+                view! {
+                    <div class="idk-answer">
+                        <button
+                            type="button"
+                            class="idk-button"
+                            on:click=handler(move |_| set_calls_answered.update(|n| *n += 1))
+                        >
+                            {live(move || if calls_answered.get_untracked() == 0 { "Answer call" } else { "Answer next call" })}
+                        </button>
+                    </div>
+                }
+                .into_any()
+            })}
             // Keyed by the call's number, so each call gets new elements: rebuilt in place, a
             // call would inherit the last one's open sections and ticks.
             {keyed(
@@ -562,9 +573,12 @@ fn HandlerScreen(
                 </button>
             </div>
             <div id="idk-preview" class="idk-browse" hidden=live(move || !browsing.get())>
-                <Show when=when(move || browsing.get())>
-                    <PackPreview pack=pack.clone() />
-                </Show>
+                {show_when(move || browsing.get(), move || {
+                    view! {
+                        <Procedures heading_id="idk-preview-heading" />
+                    }
+                    .into_any()
+                })}
             </div>
         </main>
     }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{keyed, live, memo, when, CollectAny};
+use crate::ui::live::{keyed, live, memo, show_when, CollectAny};
 
 use super::{feedback, text_area, Desk, Place};
 use crate::host::clock::{hours_minutes, shown_locale};
@@ -32,15 +32,18 @@ pub(super) fn give_now_panel(desk: Desk) -> impl IntoView {
         item.map(|item| advice_item(desk, item, GIVE_NOW_ID))
     };
     view! {
-        <Show when=when(move || !called_for.with(Vec::is_empty))>
-            <section class="idk-give-now" aria-labelledby=GIVE_NOW_ID>
-                <h3 id=GIVE_NOW_ID tabindex="-1">"Give now"</h3>
-                <ul aria-label="Give now">
-                    {keyed(move || called_for.get(), String::clone, move |id| item(id).into_any())}
-                </ul>
-                {feedback(desk, Place::GiveNow)}
-            </section>
-        </Show>
+        {show_when(move || !called_for.with(Vec::is_empty), move || {
+            view! {
+                <section class="idk-give-now" aria-labelledby=GIVE_NOW_ID>
+                    <h3 id=GIVE_NOW_ID tabindex="-1">"Give now"</h3>
+                    <ul aria-label="Give now">
+                        {keyed(move || called_for.get(), String::clone, move |id| item(id).into_any())}
+                    </ul>
+                    {feedback(desk, Place::GiveNow)}
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -67,26 +70,29 @@ pub(super) fn advice_panel(desk: Desk) -> impl IntoView {
     // while it is (the heading can hold the focus, the box a half-typed line: an element drawn
     // again loses its attributes for a moment, `ui::live`); the lists are drawn again alone.
     view! {
-        <Show when=when(move || state.with(|(decided, ..)| *decided))>
-            <section class="idk-advice" aria-labelledby=ADVICE_ID>
-                <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
-                {live(move || advice_lists(desk, state.get()))}
-                {text_area("Advice in your own words", free_text)}
-                <button
-                    type="button"
-                    class="idk-button"
-                    on:click=handler(move |_| {
-                        if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
-                            free_text.set(String::new());
-                            desk.confirm(Place::Advice, "Advice recorded");
-                        }
-                    })
-                >
-                    "Check and record advice"
-                </button>
-                {feedback(desk, Place::Advice)}
-            </section>
-        </Show>
+        {show_when(move || state.with(|(decided, ..)| *decided), move || {
+            view! {
+                <section class="idk-advice" aria-labelledby=ADVICE_ID>
+                    <h3 id=ADVICE_ID tabindex="-1">"Advice"</h3>
+                    {live(move || advice_lists(desk, state.get()))}
+                    {text_area("Advice in your own words", free_text)}
+                    <button
+                        type="button"
+                        class="idk-button"
+                        on:click=handler(move |_| {
+                            if desk.dispatch(Command::GiveFreeTextAdvice { text: free_text.get_untracked() }) {
+                                free_text.set(String::new());
+                                desk.confirm(Place::Advice, "Advice recorded");
+                            }
+                        })
+                    >
+                        "Check and record advice"
+                    </button>
+                    {feedback(desk, Place::Advice)}
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 

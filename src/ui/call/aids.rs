@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, when, CollectAny};
+use crate::ui::live::{live, show_when, CollectAny};
 
 use super::{Desk, KEYS_DIALOG_ID};
-use crate::ui::PackPreview;
+use crate::ui::Procedures;
 
 /// The values for the placeholders in words the pack gives the handler to say: `{organisation}`
 /// from the pack, `{agent}` from the handler's name once the host has said it, the others from
@@ -126,7 +126,7 @@ pub(super) fn keys_dialog() -> impl IntoView {
 
 /// The pack as reference, inside the call. Built when first opened, so a large pack costs nothing
 /// until the handler needs it.
-pub(super) fn reference(desk: Desk) -> impl IntoView {
+pub(super) fn reference() -> impl IntoView {
     let opened = RwSignal::new(false);
     view! {
         <details
@@ -143,9 +143,12 @@ pub(super) fn reference(desk: Desk) -> impl IntoView {
             })
         >
             <summary>"Reference: services, legislation, procedures, codes, resources"</summary>
-            <Show when=when(move || opened.get())>
-                <PackPreview pack=desk.pack.get_value() heading_id="idk-reference-heading" />
-            </Show>
+            {show_when(move || opened.get(), move || {
+                view! {
+                    <Procedures heading_id="idk-reference-heading" />
+                }
+                .into_any()
+            })}
         </details>
     }
 }

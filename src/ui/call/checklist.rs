@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{keyed, live, memo, when};
+use crate::ui::live::{keyed, live, memo, show_when};
 
 use super::Desk;
 use crate::host::clock::{shown_locale, time_of_day};
@@ -103,15 +103,18 @@ pub(super) fn checklist_panel(desk: Desk) -> impl IntoView {
         }
     };
     view! {
-        <Show when=when(move || !items.with(Vec::is_empty))>
-            <fieldset class="idk-group idk-checklist">
-                <legend>"Legislation checklist"</legend>
-                <p class="idk-muted">{count}</p>
-                <ul class="idk-checklist-items">
-                    {keyed(move || items.get(), |i| i.id.clone(), move |item| row(item).into_any())}
-                </ul>
-                {super::feedback(desk, super::Place::Checklist)}
-            </fieldset>
-        </Show>
+        {show_when(move || !items.with(Vec::is_empty), move || {
+            view! {
+                <fieldset class="idk-group idk-checklist">
+                    <legend>"Legislation checklist"</legend>
+                    <p class="idk-muted">{count}</p>
+                    <ul class="idk-checklist-items">
+                        {keyed(move || items.get(), |i| i.id.clone(), move |item| row(item).into_any())}
+                    </ul>
+                    {super::feedback(desk, super::Place::Checklist)}
+                </fieldset>
+            }
+            .into_any()
+        })}
     }
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo, when, CollectAny};
+use crate::ui::live::{live, memo, show_when, CollectAny};
 
 use super::{
     checklist_item, deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place,
@@ -356,14 +356,17 @@ fn close_dialog_view(desk: Desk) -> impl IntoView {
         lines
     });
     let missing = view! {
-        <Show when=when(move || needed.with(|lines| !lines.is_empty()))>
-            <div role="alert" class="idk-notice">
-                <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>
-                <ul aria-label="Still needed">
-                    {live(move || needed.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_any())}
-                </ul>
-            </div>
-        </Show>
+        {show_when(move || needed.with(|lines| !lines.is_empty()), move || {
+            view! {
+                <div role="alert" class="idk-notice">
+                    <p id=STILL_NEEDED_ID class="idk-notice-title" tabindex="-1">"Still needed before closing"</p>
+                    <ul aria-label="Still needed">
+                        {live(move || needed.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_any())}
+                    </ul>
+                </div>
+            }
+            .into_any()
+        })}
     };
     // Every deviation from the procedure, each with the reason recorded or a field for one
     // (F13; L3 1.6): the close is held until each has one.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{keyed, live, memo, when, CollectAny};
+use crate::ui::live::{keyed, live, memo, show_when, CollectAny};
 
 use super::{feedback, level_name, text_area, text_field, Desk, Place};
 use crate::host::clock::{shown_locale, time_of_day};
@@ -69,14 +69,17 @@ pub(super) fn banner(desk: Desk) -> impl IntoView {
         }
     };
     view! {
-        <Show when=when(move || !proposals.with(Vec::is_empty))>
-            <div class="idk-escalation" role="alert">
-                <p id=PROPOSED_ID class="idk-notice-title" tabindex="-1">"Escalation proposed"</p>
-                <ul>
-                    {keyed(move || proposals.get(), |p| p.level.clone(), move |p| row(p).into_any())}
-                </ul>
-            </div>
-        </Show>
+        {show_when(move || !proposals.with(Vec::is_empty), move || {
+            view! {
+                <div class="idk-escalation" role="alert">
+                    <p id=PROPOSED_ID class="idk-notice-title" tabindex="-1">"Escalation proposed"</p>
+                    <ul>
+                        {keyed(move || proposals.get(), |p| p.level.clone(), move |p| row(p).into_any())}
+                    </ul>
+                </div>
+            }
+            .into_any()
+        })}
         // Outside the banner: the decided row, and perhaps the banner, are gone.
         {feedback(desk, Place::Escalation)}
     }

@@ -799,7 +799,7 @@ pub fn CallScreen(
                     {handoff::organisations_panel(desk)}
                 </fieldset>
                 {phrases}
-                {aids::reference(desk)}
+                {aids::reference()}
             </div>
         </section>
     }

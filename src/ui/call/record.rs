@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo, when, CollectAny};
+use crate::ui::live::{live, memo, show_when, CollectAny};
 
 use super::call_bar::record_id;
 use super::{feedback, text_field, Desk, Place};
@@ -317,44 +317,47 @@ fn correction(desk: Desk) -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
-        <Show when=when(move || !recorded.with(Vec::is_empty))>
-                <details class="idk-section idk-field-wide idk-correction">
-                    <summary>"Correct a recorded field"</summary>
-                    <label class="idk-field">
-                        "Field to correct"
-                        <select prop:value=live(move || chosen().map(|f| f.name()).unwrap_or_default()) on:change=handler(move |ev| field.set(event_target_value(&ev)))>
-                            {live(move || {
-                                recorded
-                                    .get()
-                                    .into_iter()
-                                    .map(|f| view! { <option value=f.name()>{f.label()}</option> })
-                                    .collect_any()
-                            })}
-                        </select>
-                    </label>
-                    <p class="idk-muted">{current.clone()}</p>
-                    {text_field("idk-field", "Corrected value".to_owned(), true, value)}
-                    {text_field("idk-field", "Why it is corrected (required)".to_owned(), true, reason)}
-                    <button
-                        type="button"
-                        class="idk-button idk-button-secondary"
-                        on:click=handler(move |_| {
-                            let Some(field) = chosen() else { return };
-                            if desk.dispatch(Command::Correct {
-                                field,
-                                value: value.get_untracked(),
-                                reason: reason.get_untracked(),
-                            }) {
-                                value.set(String::new());
-                                reason.set(String::new());
-                                desk.announcement.set(format!("{} corrected", field.label()));
-                                desk.confirm(Place::Fields, &format!("{} corrected", field.label()));
-                            }
-                        })
-                    >
-                        "Record correction"
-                    </button>
-                </details>
-        </Show>
+        {show_when(move || !recorded.with(Vec::is_empty), move || {
+            view! {
+                    <details class="idk-section idk-field-wide idk-correction">
+                        <summary>"Correct a recorded field"</summary>
+                        <label class="idk-field">
+                            "Field to correct"
+                            <select prop:value=live(move || chosen().map(|f| f.name()).unwrap_or_default()) on:change=handler(move |ev| field.set(event_target_value(&ev)))>
+                                {live(move || {
+                                    recorded
+                                        .get()
+                                        .into_iter()
+                                        .map(|f| view! { <option value=f.name()>{f.label()}</option> })
+                                        .collect_any()
+                                })}
+                            </select>
+                        </label>
+                        <p class="idk-muted">{current.clone()}</p>
+                        {text_field("idk-field", "Corrected value".to_owned(), true, value)}
+                        {text_field("idk-field", "Why it is corrected (required)".to_owned(), true, reason)}
+                        <button
+                            type="button"
+                            class="idk-button idk-button-secondary"
+                            on:click=handler(move |_| {
+                                let Some(field) = chosen() else { return };
+                                if desk.dispatch(Command::Correct {
+                                    field,
+                                    value: value.get_untracked(),
+                                    reason: reason.get_untracked(),
+                                }) {
+                                    value.set(String::new());
+                                    reason.set(String::new());
+                                    desk.announcement.set(format!("{} corrected", field.label()));
+                                    desk.confirm(Place::Fields, &format!("{} corrected", field.label()));
+                                }
+                            })
+                        >
+                            "Record correction"
+                        </button>
+                    </details>
+            }
+            .into_any()
+        })}
     }
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::ui::live::handler;
 
-use crate::ui::live::{live, memo, when, CollectAny};
+use crate::ui::live::{live, memo, show_when, CollectAny};
 
 use super::{feedback, text_area, Desk, Notice, Place, DECISION_ID, QUESTION_ID};
 use crate::host::clock::{date_and_minutes, shown_locale};
@@ -249,12 +249,15 @@ pub(super) fn question_panel(desk: Desk) -> impl IntoView {
         Some(desk.call.with(|c| c.say(&pack, &node.question)))
     });
     view! {
-        <Show when=when(move || asking.with(Option::is_some))>
-            <section class="idk-question" aria-labelledby="idk-question">
-                <h3 id="idk-question" class="idk-question-text" tabindex="-1">{question.clone()}</h3>
-                {live(move || answers(desk, asking.get()))}
-            </section>
-        </Show>
+        {show_when(move || asking.with(Option::is_some), move || {
+            view! {
+                <section class="idk-question" aria-labelledby="idk-question">
+                    <h3 id="idk-question" class="idk-question-text" tabindex="-1">{question.clone()}</h3>
+                    {live(move || answers(desk, asking.get()))}
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
@@ -411,12 +414,15 @@ pub(super) fn decision_panel(desk: Desk) -> impl IntoView {
         })
     });
     view! {
-        <Show when=when(move || decided.with(Option::is_some))>
-            <section class="idk-decision" aria-labelledby="idk-decision-heading">
-                <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
-                {live(move || decision_details(desk, decided.get()))}
-            </section>
-        </Show>
+        {show_when(move || decided.with(Option::is_some), move || {
+            view! {
+                <section class="idk-decision" aria-labelledby="idk-decision-heading">
+                    <h3 id=DECISION_ID tabindex="-1">"Code and priority"</h3>
+                    {live(move || decision_details(desk, decided.get()))}
+                </section>
+            }
+            .into_any()
+        })}
     }
 }
 
