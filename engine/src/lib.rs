@@ -19,6 +19,7 @@ pub mod call;
 pub mod delivery;
 pub mod kernel;
 pub mod pack;
+pub mod practice;
 pub mod protocol;
 pub mod schema;
 

@@ -26,6 +26,11 @@ pub fn protocol_schema_json() -> String {
     crate::protocol::protocol_schema_json()
 }
 
+/// A practice scenario's JSON Schema (F19), pretty-printed, ending in a newline.
+pub fn scenario_schema_json() -> String {
+    schema_json::<crate::practice::scenario::ScenarioFile>()
+}
+
 /// The deployment settings' (deployment.json) JSON Schema, pretty-printed, ending in a newline.
 /// Defined beside the settings, in `deployment.rs`.
 pub fn deployment_schema_json() -> String {

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 /// The engine's layers, lowest first. `lib.rs` and `bin/` sit above them all.
 /// The coming capabilities (incident, practice, review) go above `delivery`, beside `protocol`.
-const ENGINE: &[&str] = &["kernel", "pack", "call", "delivery", "protocol", "schema"];
+const ENGINE: &[&str] = &[
+    "kernel", "pack", "call", "delivery", "practice", "protocol", "schema",
+];
 
 /// The widget's layers (the root crate's `src/`), lowest first: the browser adapters, the shared
 /// components, the apps. `lib.rs` and the entry points in `bin/` sit above them all. Within

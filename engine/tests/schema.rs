@@ -1,5 +1,6 @@
 //! The committed JSON Schemas (schema/pack.schema.json, schema/log-entry.schema.json,
-//! schema/protocol.schema.json, schema/deployment.schema.json) must match the types.
+//! schema/protocol.schema.json, schema/deployment.schema.json, schema/scenario.schema.json) must
+//! match the types.
 
 fn check(file: &str, generated: String, flag: &str) {
     let path = format!("{}/../schema/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -44,5 +45,19 @@ fn committed_deployment_schema_matches_the_code() {
         "deployment.schema.json",
         incident_engine::schema::deployment_schema_json(),
         "--deployment-schema",
+    );
+}
+
+#[test]
+fn committed_scenario_schema_matches_the_code() {
+    let path = format!(
+        "{}/../schema/scenario.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == incident_engine::schema::scenario_schema_json(),
+        "schema/scenario.schema.json is out of date with the engine's types; regenerate it with\n  \
+         cargo run -p incident-engine --bin scenario-check -- --schema > schema/scenario.schema.json"
     );
 }

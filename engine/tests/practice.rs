@@ -1,0 +1,537 @@
+//! Practice (F19): scenarios read and checked against their pack with paths, the scripted caller,
+//! and the score of an attempt, hand-computed.
+
+use incident_engine::call::{AnswerValue, Call, Command};
+use incident_engine::pack::{ControlKind, LogField};
+use incident_engine::practice::caller::{Reply, ScriptedCaller};
+use incident_engine::practice::scenario::{
+    parse_scenario, question, Cue, ScenarioError, ScenarioFile,
+};
+use incident_engine::practice::score::{score, Area, PhraseUsed, PracticeRecord};
+use incident_engine::{parse_pack, Pack, Problem};
+
+const COUNCIL: &[u8] = include_bytes!("../../packs/council-out-of-hours.json");
+const CO_ALARM: &[u8] = include_bytes!("../../tests/fixtures/scenarios/co-alarm.json");
+
+fn council() -> Pack {
+    parse_pack(COUNCIL).expect("the council pack")
+}
+
+fn co_alarm(pack: &Pack) -> ScenarioFile {
+    parse_scenario(CO_ALARM, pack).expect("the fixture scenario")
+}
+
+/// `CO_ALARM` with `edit` applied to its JSON.
+fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut value: serde_json::Value = serde_json::from_slice(CO_ALARM).unwrap();
+    edit(&mut value);
+    serde_json::to_vec_pretty(&value).unwrap()
+}
+
+fn problems(bytes: &[u8], pack: &Pack) -> Vec<String> {
+    match parse_scenario(bytes, pack) {
+        Err(ScenarioError::Invalid { problems }) => {
+            problems.iter().map(Problem::to_string).collect()
+        }
+        other => panic!("expected problems, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_fixture_reads_and_names_its_pack() {
+    let pack = council();
+    let s = co_alarm(&pack);
+    assert_eq!(s.id, "fixture-co-alarm-unwell");
+    assert_eq!(s.pack.organisation, "northbridge-council");
+    assert_eq!(s.expected.code, "UT-CO-02");
+}
+
+#[test]
+fn every_reference_the_pack_does_not_have_is_named_at_its_path() {
+    let pack = council();
+    let bytes = edited(|v| {
+        v["caller"]["lines"][0]["on"] = serde_json::json!({ "question": "q-nowhere" });
+        v["caller"]["lines"][1]["means"] = serde_json::json!("perhaps");
+        v["caller"]["lines"][2]["on"] = serde_json::json!({ "safety": "sn-missing" });
+        v["caller"]["lines"][4]["on"] = serde_json::json!({ "field": "postcode" });
+        v["caller"]["unknown"] = serde_json::json!([]);
+        v["expected"]["tree"] = serde_json::json!("gas-smel");
+        v["expected"]["also_acceptable"] = serde_json::json!(["UT-CO-99"]);
+        v["expected"]["priority"] = serde_json::json!("P9");
+        v["expected"]["must_say"] = serde_json::json!(["adv-co-air", "adv-none"]);
+        v["expected"]["must_not_say"] = serde_json::json!(["lim-none"]);
+        v["expected"]["escalate_to"] = serde_json::json!("chief");
+        v["expected"]["notify"] = serde_json::json!(["gas-board"]);
+        v["expected"]["handoff"]["channel"] = serde_json::json!("pigeon");
+        v["expected"]["fields"][1]["field"] = serde_json::json!("shoe_size");
+    });
+    assert_eq!(
+        problems(&bytes, &pack),
+        [
+            "caller.unknown: needs at least one line for a question the script does not cover",
+            "caller.lines[0].on.question: no question \"q-nowhere\" in tree \"gas-smel\" or a tree it continues into (name another tree's as tree/node)",
+            "caller.lines[1].on.question: no question \"q-unwell\" in tree \"gas-smel\" or a tree it continues into (name another tree's as tree/node)",
+            "caller.lines[2].on.safety: the pack has no safety-net question \"sn-missing\"",
+            "caller.lines[4].on.field: \"postcode\" is neither a standard log field (caller_name, callback_number, caller_relationship, location, narrative, hazards, people_affected, vehicle_registration, vulnerability, start_time) nor one of the pack's own fields",
+            "expected.tree: the pack has no decision tree \"gas-smel\"",
+            "expected.also_acceptable[0]: the pack has no incident code \"UT-CO-99\"",
+            "expected.priority: the pack has no priority \"P9\"",
+            "expected.must_say[1]: the pack has no advice item \"adv-none\"",
+            "expected.must_not_say[0]: the pack has no advice limit \"lim-none\"",
+            "expected.escalate_to: the pack has no escalation level \"chief\"",
+            "expected.notify[0]: the pack has no external organisation \"gas-board\"",
+            "expected.handoff.channel: the pack has no channel \"pigeon\"",
+            "expected.fields[1].field: \"shoe_size\" is neither a standard log field (caller_name, callback_number, caller_relationship, location, narrative, hazards, people_affected, vehicle_registration, vulnerability, start_time) nor one of the pack's own fields",
+        ]
+    );
+}
+
+#[test]
+fn an_answer_the_question_cannot_take_is_named() {
+    let pack = council();
+    let bytes = edited(|v| {
+        v["caller"]["lines"][0]["means"] = serde_json::json!("perhaps");
+        v["caller"]["lines"][1]["means"] = serde_json::json!("maybe");
+        v["caller"]["lines"][2]["means"] = serde_json::Value::Null;
+    });
+    assert_eq!(
+        problems(&bytes, &pack),
+        [
+            "caller.lines[0].means: \"perhaps\" is not one of the question's options (inside, outside, co-alarm)",
+            "caller.lines[1].means: the question is answered yes or no, not \"maybe\"",
+            "caller.lines[2].means: a line that answers a safety question means yes or no",
+        ]
+    );
+}
+
+#[test]
+fn a_question_in_another_tree_is_named_tree_slash_node() {
+    let pack = council();
+    // `q-where` is also the flooding tree's first question, with other options.
+    let flooding = question(&pack, "flooding", "q-where").expect("flooding's q-where");
+    let gas = question(&pack, "gas-smell", "q-where").expect("gas's q-where");
+    assert!(!std::ptr::eq(flooding, gas));
+    assert!(std::ptr::eq(
+        question(&pack, "gas-smell", "flooding/q-where").unwrap(),
+        flooding
+    ));
+    let bytes = edited(|v| {
+        v["caller"]["lines"][0]["on"] = serde_json::json!({ "question": "flooding/q-where" });
+        v["caller"]["lines"][0]["means"] = serde_json::json!("road");
+    });
+    assert!(parse_scenario(&bytes, &pack).is_ok());
+}
+
+#[test]
+fn the_pack_and_version_it_was_written_for_must_be_this_one() {
+    let pack = council();
+    let bytes = edited(|v| {
+        v["pack"] = serde_json::json!({ "organisation": "hillside-homes", "version": "2025.1" });
+    });
+    assert_eq!(
+        problems(&bytes, &pack),
+        [
+            "pack.organisation: written for \"hillside-homes\", but the pack is \"northbridge-council\"'s",
+            "pack.version: written for version \"2025.1\", but the pack is version \"2026.12.1\": check the scenario against this version, then change its version",
+        ]
+    );
+}
+
+#[test]
+fn a_misspelt_member_is_placed_by_path_line_and_column() {
+    let pack = council();
+    let text = String::from_utf8(CO_ALARM.to_vec())
+        .unwrap()
+        .replace("\"manner\": \"distressed\"", "\"maner\": \"distressed\"");
+    match parse_scenario(text.as_bytes(), &pack) {
+        Err(ScenarioError::WrongShape {
+            path,
+            line,
+            column,
+            message,
+        }) => {
+            assert_eq!(path, "caller.maner");
+            assert_eq!((line, column), (11, 11));
+            assert!(message.starts_with("unknown field `maner`"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let wrong_kind = text.replace("\"maner\": \"distressed\"", "\"manner\": \"weepy\"");
+    match parse_scenario(wrong_kind.as_bytes(), &pack) {
+        Err(ScenarioError::WrongShape { path, message, .. }) => {
+            assert_eq!(path, "caller.manner");
+            assert!(message.starts_with("unknown variant `weepy`"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn another_format_a_list_and_broken_json_say_so() {
+    let pack = council();
+    let other = String::from_utf8(CO_ALARM.to_vec())
+        .unwrap()
+        .replace("incident-desk-scenario/1", "incident-desk-scenario/9");
+    assert_eq!(
+        parse_scenario(other.as_bytes(), &pack).unwrap_err().to_string(),
+        "format \"incident-desk-scenario/9\" is not supported; this version reads \"incident-desk-scenario/1\""
+    );
+    assert!(parse_scenario(b"[1, 2]", &pack)
+        .unwrap_err()
+        .to_string()
+        .starts_with(". (line 1, column 1): a scenario is one JSON object"));
+    assert!(matches!(
+        parse_scenario(b"{\"format\": ", &pack),
+        Err(ScenarioError::NotJson { line: 1, .. })
+    ));
+}
+
+/// Plays `scenario` through the pack as a trainee following the procedure would, answering each
+/// question as the script says the caller's words mean: the safety net first (a question the
+/// script does not cover answered "no"), then the expected tree to its end.
+pub fn play(pack: &Pack, scenario: &ScenarioFile) -> Result<Call, String> {
+    let mut call = Call::open(pack, "trainee", 1_000);
+    let mut caller = ScriptedCaller::new(scenario);
+    let mut at = 1_000;
+    let mut step = |call: &mut Call, command: Command| {
+        at += 1_000;
+        call.apply(pack, at, command.clone())
+            .map(|_| ())
+            .map_err(|e| format!("{command:?} refused: {e:?}"))
+    };
+    for q in &pack.file().safety_net {
+        let yes = matches!(
+            caller.reply(scenario, &Cue::Safety(q.id.clone())),
+            Reply::Line { means: Some(m), .. } if m == "yes"
+        );
+        step(
+            &mut call,
+            Command::SafetyNet {
+                question: q.id.clone(),
+                yes,
+            },
+        )?;
+    }
+    step(
+        &mut call,
+        Command::ChooseTree {
+            tree: scenario.expected.tree.clone(),
+        },
+    )?;
+    for _ in 0..200 {
+        let (Some(tree), Some(node)) = (
+            call.tree().map(str::to_owned),
+            call.current_question().map(str::to_owned),
+        ) else {
+            return Ok(call);
+        };
+        let reply = caller.reply_to_question(pack, scenario, &tree, &node);
+        let Reply::Line {
+            means: Some(means), ..
+        } = reply
+        else {
+            return Err(format!(
+                "the script has no answer for question {tree}/{node}"
+            ));
+        };
+        let asked = pack
+            .tree(&tree)
+            .and_then(|t| t.node(&node))
+            .ok_or("no such question")?;
+        let value = incident_engine::practice::scenario::answer_value(&asked.answer, &means)?;
+        step(&mut call, Command::Answer { node, value })?;
+    }
+    Err("the tree did not end".to_owned())
+}
+
+#[test]
+fn the_fixture_played_through_the_pack_ends_where_it_says() {
+    let pack = council();
+    let scenario = co_alarm(&pack);
+    let call = play(&pack, &scenario).unwrap();
+    let decision = call.decision().expect("a decision");
+    assert_eq!(decision.code, scenario.expected.code);
+    assert_eq!(decision.priority, scenario.expected.priority);
+}
+
+#[test]
+fn the_scripted_caller_answers_in_turn_and_says_when_they_do_not_know() {
+    let pack = council();
+    let scenario = co_alarm(&pack);
+    let mut caller = ScriptedCaller::new(&scenario);
+    let location = Cue::Field("location".to_owned());
+    assert_eq!(
+        caller.reply(&scenario, &location).text(),
+        "14 Elm Court, Northbridge."
+    );
+    assert_eq!(
+        caller.reply(&scenario, &location).text(),
+        "Fourteen Elm Court."
+    );
+    assert_eq!(
+        caller.reply(&scenario, &location).text(),
+        "14 Elm Court, Northbridge."
+    );
+    assert_eq!(
+        caller.reply_to_question(&pack, &scenario, "gas-smell", "q-where"),
+        Reply::Line {
+            text: "It's the carbon monoxide alarm in the kitchen, it's beeping.".to_owned(),
+            means: Some("co-alarm".to_owned())
+        }
+    );
+    // The flooding tree's q-where is another question: not in this script.
+    assert!(matches!(
+        caller.reply_to_question(&pack, &scenario, "flooding", "q-where"),
+        Reply::Unknown { .. }
+    ));
+    assert_eq!(
+        caller
+            .reply_to_words(&scenario, "And what is your NAME, please?")
+            .text(),
+        "Priya Shah."
+    );
+    assert_eq!(
+        caller.reply_to_words(&scenario, "Which floor?").text(),
+        "I really don't know."
+    );
+    assert_eq!(
+        caller
+            .reply(&scenario, &Cue::Field("hazards".to_owned()))
+            .text(),
+        "I don't know, I'm sorry."
+    );
+}
+
+const T0: u64 = 1_000_000;
+
+/// A trainee's call on the fixture: everything but the second must-say advice and the gas
+/// emergency service, with four of the six safety questions left unasked.
+fn attempt(pack: &Pack) -> Call {
+    let mut call = Call::open(pack, "trainee", T0);
+    let s = |secs: u64| T0 + secs * 1000;
+    let mut apply = |secs: u64, command: Command| {
+        call.apply(pack, s(secs), command).expect("accepted");
+    };
+    apply(
+        5,
+        Command::SetField {
+            field: LogField::Location,
+            value: "14 Elm Court, Northbridge".to_owned(),
+        },
+    );
+    apply(
+        10,
+        Command::SetField {
+            field: LogField::CallbackNumber,
+            value: "07700 900123".to_owned(),
+        },
+    );
+    apply(
+        12,
+        Command::SetField {
+            field: LogField::CallerName,
+            value: "Priya  SHAH".to_owned(),
+        },
+    );
+    apply(
+        20,
+        Command::SafetyNet {
+            question: "sn-danger".to_owned(),
+            yes: false,
+        },
+    );
+    apply(
+        22,
+        Command::SafetyNet {
+            question: "sn-vulnerable".to_owned(),
+            yes: false,
+        },
+    );
+    apply(
+        30,
+        Command::ChooseTree {
+            tree: "gas-smell".to_owned(),
+        },
+    );
+    apply(
+        35,
+        Command::Answer {
+            node: "q-where".to_owned(),
+            value: AnswerValue::Option("co-alarm".to_owned()),
+        },
+    );
+    apply(
+        40,
+        Command::Answer {
+            node: "q-unwell".to_owned(),
+            value: AnswerValue::YesNo(true),
+        },
+    );
+    apply(
+        45,
+        Command::GiveAdvice {
+            item: "adv-co-air".to_owned(),
+        },
+    );
+    apply(
+        60,
+        Command::Escalate {
+            level: "duty-supervisor".to_owned(),
+            how: "phone".to_owned(),
+            why: "Someone unwell with carbon monoxide".to_owned(),
+            contact: "Sam".to_owned(),
+            response: "Agreed".to_owned(),
+        },
+    );
+    apply(
+        90,
+        Command::SendHandoff {
+            channel: "phone".to_owned(),
+            recipient: None,
+            text: "CO alarm at 14 Elm Court, child UNWELL".to_owned(),
+            read_back: true,
+        },
+    );
+    call
+}
+
+#[test]
+fn a_scored_attempt_matches_the_hand_count() {
+    let pack = council();
+    let scenario = co_alarm(&pack);
+    let call = attempt(&pack);
+    let record = PracticeRecord {
+        greeted: true,
+        phrases: vec![PhraseUsed {
+            after_ms: 35_000,
+            kind: ControlKind::Calming,
+        }],
+        unmatched: vec![],
+    };
+    let score = score(&pack, &scenario, &call, &record);
+    // By hand: control 2/2 (greeting, calming after the caller's distress at 30 s); location
+    // and callback 2/2; questions 3/7 (2 of 6 safety questions, the tree); code and priority
+    // 2/2; advice 2/3 (adv-co-air given, adv-gen-999-for-you not, within lim-gas-stay);
+    // escalation 1/1; notified 0/1; handoff 3/3 (sent, by phone, with "Elm Court" and
+    // "unwell" in any case); log 2/2 ("Priya  SHAH" holds "Priya Shah"); timing 3/3 (location
+    // at 5 s of 60, code at 40 s of 180, advice at 45 s of 60).
+    assert_eq!(
+        score.by_area(),
+        [
+            (Area::CallControl, 2, 2),
+            (Area::LocationAndCallback, 2, 2),
+            (Area::Questions, 3, 7),
+            (Area::CodeAndPriority, 2, 2),
+            (Area::Advice, 2, 3),
+            (Area::Escalation, 1, 1),
+            (Area::Notification, 0, 1),
+            (Area::Handoff, 3, 3),
+            (Area::LogCompleteness, 2, 2),
+            (Area::Timing, 3, 3),
+        ]
+    );
+    assert_eq!(
+        (score.earned(), score.possible(), score.percent()),
+        (20, 26, 76)
+    );
+    assert_eq!(
+        score.criteria_evidenced(),
+        [
+            "L2 1.1", "L2 1.2", "L2 1.3", "L2 1.4", "L2 1.5", "L2 1.6", "L2 1.7", "L2 2.2",
+            "L2 2.3"
+        ]
+    );
+    let missed: Vec<&str> = score
+        .points
+        .iter()
+        .filter(|p| p.earned == 0)
+        .map(|p| p.said.as_str())
+        .collect();
+    assert!(
+        missed.contains(&"The procedure expected National Gas Emergency Service to be told."),
+        "{missed:?}"
+    );
+    // The words to use come from the pack, with the call's values filled in.
+    let advice = score
+        .points
+        .iter()
+        .find(|p| p.area == Area::Advice && p.earned == 0)
+        .unwrap();
+    assert!(
+        advice.said.starts_with("The procedure expected the advice"),
+        "{}",
+        advice.said
+    );
+    assert!(
+        advice.wording.as_deref().is_some_and(|w| !w.contains('{')),
+        "{:?}",
+        advice.wording
+    );
+}
+
+#[test]
+fn a_phrase_before_the_caller_needed_it_or_none_at_all_earns_nothing() {
+    let pack = council();
+    let scenario = co_alarm(&pack);
+    let call = attempt(&pack);
+    let early = PracticeRecord {
+        greeted: false,
+        phrases: vec![PhraseUsed {
+            after_ms: 29_999,
+            kind: ControlKind::Calming,
+        }],
+        unmatched: vec![],
+    };
+    let score = score(&pack, &scenario, &call, &early);
+    assert_eq!(score.by_area()[0], (Area::CallControl, 0, 2));
+    assert_eq!(score.earned(), 18);
+}
+
+#[test]
+fn an_untouched_call_earns_nothing() {
+    let pack = council();
+    let scenario = co_alarm(&pack);
+    let call = Call::open(&pack, "trainee", T0);
+    let score = score(&pack, &scenario, &call, &PracticeRecord::default());
+    assert_eq!((score.earned(), score.possible()), (0, 26));
+    assert!(score.criteria_evidenced().is_empty());
+}
+
+#[test]
+fn escalating_what_the_procedure_handles_here_and_breaking_a_limit_lose_their_points() {
+    let pack = council();
+    let mut scenario = co_alarm(&pack);
+    scenario.expected.escalate_to = None;
+    let mut call = attempt(&pack);
+    // Free text that tells people to stay inside: the limit refuses it, and the attempt shows it.
+    let refused = call.apply(
+        &pack,
+        T0 + 100_000,
+        Command::GiveFreeTextAdvice {
+            text: "Stay inside and keep the windows shut until help comes".to_owned(),
+        },
+    );
+    assert!(refused.is_err(), "{refused:?}");
+    let score = score(&pack, &scenario, &call, &PracticeRecord::default());
+    let escalation = score
+        .points
+        .iter()
+        .find(|p| p.area == Area::Escalation)
+        .unwrap();
+    assert_eq!(escalation.earned, 0);
+    assert_eq!(
+        escalation.said,
+        "Escalated to Duty supervisor where the procedure handles the call at this level."
+    );
+    let limit = score
+        .points
+        .iter()
+        .rfind(|p| p.area == Area::Advice)
+        .unwrap();
+    assert_eq!(limit.earned, 0);
+    assert!(
+        limit.said.starts_with("Tried to advise beyond the limit"),
+        "{}",
+        limit.said
+    );
+}
