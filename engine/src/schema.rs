@@ -31,6 +31,11 @@ pub fn scenario_schema_json() -> String {
     schema_json::<crate::practice::scenario::ScenarioFile>()
 }
 
+/// A trainee's exported evidence record's JSON Schema (F19), pretty-printed, ending in a newline.
+pub fn evidence_schema_json() -> String {
+    schema_json::<crate::practice::evidence::EvidenceFile>()
+}
+
 /// The deployment settings' (deployment.json) JSON Schema, pretty-printed, ending in a newline.
 /// Defined beside the settings, in `deployment.rs`.
 pub fn deployment_schema_json() -> String {

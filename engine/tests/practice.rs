@@ -535,3 +535,397 @@ fn escalating_what_the_procedure_handles_here_and_breaking_a_limit_lose_their_po
         limit.said
     );
 }
+
+/// Every pack shipped in packs/, by its organisation id.
+fn shipped_packs() -> Vec<(String, Pack)> {
+    let dir = format!("{}/../packs", env!("CARGO_MANIFEST_DIR"));
+    let mut packs = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let pack = parse_pack(&std::fs::read(&path).unwrap()).unwrap();
+            packs.push((pack.file().organisation.id.clone(), pack));
+        }
+    }
+    packs
+}
+
+/// Each shipped scenario (packs/scenarios/<organisation id>/*.json) reads against its pack,
+/// played through it ends in its code at its priority, and what it says must be said is advice
+/// the call offers there (the outcome's set, or advice due now); the libraries cover every tree.
+#[test]
+fn every_shipped_scenario_plays_through_its_pack_to_where_it_says() {
+    let root = format!("{}/../packs/scenarios", env!("CARGO_MANIFEST_DIR"));
+    let packs = shipped_packs();
+    let mut failures = Vec::new();
+    let mut played = 0;
+    for dir in std::fs::read_dir(&root).unwrap() {
+        let dir = dir.unwrap().path();
+        let org = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let Some((_, pack)) = packs.iter().find(|(id, _)| *id == org) else {
+            failures.push(format!("{org}: no shipped pack has this organisation id"));
+            continue;
+        };
+        let mut trees: Vec<String> = Vec::new();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for file in files {
+            let name = format!("{org}/{}", file.file_name().unwrap().to_string_lossy());
+            let scenario = match parse_scenario(&std::fs::read(&file).unwrap(), pack) {
+                Ok(s) => s,
+                Err(e) => {
+                    failures.push(format!("{name}: {e}"));
+                    continue;
+                }
+            };
+            played += 1;
+            match play(pack, &scenario) {
+                Err(why) => failures.push(format!("{name}: {why}")),
+                Ok(call) => {
+                    let d = call.decision().unwrap();
+                    if (d.code.as_str(), d.priority.as_str())
+                        != (
+                            scenario.expected.code.as_str(),
+                            scenario.expected.priority.as_str(),
+                        )
+                    {
+                        failures.push(format!(
+                            "{name}: played through, it ends in {} {}, not {} {}",
+                            d.code, d.priority, scenario.expected.code, scenario.expected.priority
+                        ));
+                    }
+                    let offered: Vec<&str> = call
+                        .advice_set(pack)
+                        .map(|s| s.items.iter().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    let due = call.advice_due(pack);
+                    for item in &scenario.expected.must_say {
+                        if !offered.contains(&item.as_str()) && !due.contains(&item.as_str()) {
+                            failures.push(format!(
+                                "{name}: must_say {item} is not advice this call offers"
+                            ));
+                        }
+                    }
+                    for tree in call
+                        .stages()
+                        .iter()
+                        .map(|s| s.tree.clone())
+                        .chain(call.tree().map(str::to_owned))
+                    {
+                        if !trees.contains(&tree) {
+                            trees.push(tree);
+                        }
+                    }
+                    trees.push(scenario.expected.tree.clone());
+                }
+            }
+        }
+        let missing: Vec<&str> = pack
+            .file()
+            .trees
+            .iter()
+            .map(|t| t.id.as_str())
+            .filter(|t| !trees.iter().any(|p| p == t))
+            .collect();
+        if !missing.is_empty() {
+            failures.push(format!(
+                "{org}: no scenario takes the tree(s) {}",
+                missing.join(", ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(played > 0, "no shipped scenario");
+}
+
+mod knowledge {
+    use incident_engine::kernel::SplitMix64;
+    use incident_engine::practice::knowledge::knowledge_check;
+
+    #[test]
+    fn a_seed_gives_the_same_check_and_another_seed_another() {
+        let pack = super::council();
+        let a = knowledge_check(&pack, &mut SplitMix64::new(7), 12);
+        let b = knowledge_check(&pack, &mut SplitMix64::new(7), 12);
+        let c = knowledge_check(&pack, &mut SplitMix64::new(8), 12);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 12);
+    }
+
+    #[test]
+    fn the_criteria_come_in_turn_and_every_describe_criterion_is_asked() {
+        let pack = super::council();
+        let check = knowledge_check(&pack, &mut SplitMix64::new(1), 9);
+        let criteria: Vec<&str> = check.iter().map(|q| q.criterion.as_str()).collect();
+        assert_eq!(
+            criteria,
+            [
+                "L2 3.1", "L2 3.2", "L2 3.3", "L2 3.4", "L2 3.5", "L2 3.6", "L2 3.7", "L2 3.8",
+                "L2 2.1"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_question_has_its_right_answer_once_among_distinct_options() {
+        for pack in [
+            super::council(),
+            incident_engine::parse_pack(include_bytes!("../../packs/housing-repairs.json"))
+                .unwrap(),
+        ] {
+            for seed in 0..50 {
+                for q in knowledge_check(&pack, &mut SplitMix64::new(seed), 30) {
+                    assert!((3..=4).contains(&q.options.len()), "{q:?}");
+                    assert!(q.answer < q.options.len(), "{q:?}");
+                    let mut distinct = q.options.clone();
+                    distinct.sort();
+                    distinct.dedup();
+                    assert_eq!(distinct.len(), q.options.len(), "{q:?}");
+                    assert!(q.is_right(q.answer));
+                    // The right option is the pack's.
+                    let f = pack.file();
+                    let right = &q.options[q.answer];
+                    if let Some(code) = q.id.strip_prefix("code:") {
+                        assert_eq!(right, &pack.code(code).unwrap().title);
+                    }
+                    if let Some(level) = q.id.strip_prefix("level:") {
+                        assert_eq!(right, &pack.level(level).unwrap().name);
+                    }
+                    if let Some(code) = q.id.strip_prefix("legislation:") {
+                        let titles: Vec<&str> = pack
+                            .code(code)
+                            .unwrap()
+                            .legislation
+                            .iter()
+                            .map(|l| pack.legislation(l).unwrap().title.as_str())
+                            .collect();
+                        assert!(titles.contains(&right.as_str()), "{q:?}");
+                        // No other option is also right.
+                        assert_eq!(
+                            q.options
+                                .iter()
+                                .filter(|o| titles.contains(&o.as_str()))
+                                .count(),
+                            1,
+                            "{q:?}"
+                        );
+                    }
+                    if let Some(code) = q.id.strip_prefix("notify:") {
+                        let told: Vec<&str> = pack
+                            .code(code)
+                            .unwrap()
+                            .notify
+                            .iter()
+                            .map(|o| pack.external_organisation(o).unwrap().name.as_str())
+                            .collect();
+                        assert_eq!(
+                            q.options
+                                .iter()
+                                .filter(|o| told.contains(&o.as_str()))
+                                .count(),
+                            1,
+                            "{q:?}"
+                        );
+                    }
+                    if let Some(rest) = q.id.strip_prefix("limit:") {
+                        let (set, limit) = rest.split_once(':').unwrap();
+                        assert_eq!(right, &pack.advice_limit(limit).unwrap().rule);
+                        let in_force: Vec<&str> = pack
+                            .advice_set(set)
+                            .unwrap()
+                            .limits
+                            .iter()
+                            .map(|l| pack.advice_limit(l).unwrap().rule.as_str())
+                            .collect();
+                        assert_eq!(
+                            q.options
+                                .iter()
+                                .filter(|o| in_force.contains(&o.as_str()))
+                                .count(),
+                            1,
+                            "{q:?}"
+                        );
+                    }
+                    assert!(!q.prompt.is_empty() && !q.source.is_empty());
+                    let _ = f;
+                }
+            }
+        }
+    }
+}
+
+mod evidence {
+    use incident_engine::pack::ControlKind;
+    use incident_engine::practice::evidence::{
+        read_evidence, Attempt, EvidenceFile, EvidenceRefusal, KnowledgeCheck, Mode,
+    };
+    use incident_engine::practice::knowledge::KnowledgeAnswer;
+    use incident_engine::practice::score::{score, Area, PhraseUsed, PracticeRecord};
+
+    fn record() -> EvidenceFile {
+        let pack = super::council();
+        let scenario = super::co_alarm(&pack);
+        let call = super::attempt(&pack);
+        let practice = PracticeRecord {
+            greeted: true,
+            phrases: vec![PhraseUsed {
+                after_ms: 35_000,
+                kind: ControlKind::Calming,
+            }],
+            unmatched: vec!["Which floor?".to_owned()],
+        };
+        let s = score(&pack, &scenario, &call, &practice);
+        let mut file = EvidenceFile::new("Sam Trainee");
+        file.attempts.push(Attempt::new(
+            "a1".to_owned(),
+            &scenario,
+            Mode::Assessment,
+            super::T0,
+            super::T0 + 95_000,
+            &s,
+            practice.unmatched.clone(),
+        ));
+        file.knowledge.push(KnowledgeCheck {
+            id: "k1".to_owned(),
+            pack: scenario.pack.clone(),
+            at: super::T0 + 200_000,
+            answers: vec![
+                KnowledgeAnswer {
+                    question: "code:UT-CO-02".to_owned(),
+                    criterion: "L2 3.7".to_owned(),
+                    right: true,
+                },
+                KnowledgeAnswer {
+                    question: "level:duty-manager".to_owned(),
+                    criterion: "L2 3.5".to_owned(),
+                    right: false,
+                },
+                KnowledgeAnswer {
+                    question: "code:HW-OBS-01".to_owned(),
+                    criterion: "L2 3.7".to_owned(),
+                    right: true,
+                },
+            ],
+        });
+        file
+    }
+
+    #[test]
+    fn an_attempt_keeps_its_score_areas_and_criteria() {
+        let file = record();
+        let a = &file.attempts[0];
+        assert_eq!((a.earned, a.possible, a.percent()), (20, 26, 76));
+        assert_eq!(a.areas[2].area, Area::Questions);
+        assert_eq!((a.areas[2].earned, a.areas[2].possible), (3, 7));
+        assert_eq!(
+            a.criteria,
+            [
+                "L2 1.1", "L2 1.2", "L2 1.3", "L2 1.4", "L2 1.5", "L2 1.6", "L2 1.7", "L2 2.2",
+                "L2 2.3"
+            ]
+        );
+        assert_eq!(a.points.len(), 26);
+        assert_eq!(a.unmatched, ["Which floor?"]);
+    }
+
+    #[test]
+    fn exported_and_read_back_it_is_the_same_record() {
+        let file = record();
+        let text = file.to_json();
+        assert_eq!(read_evidence(text.as_bytes()).unwrap(), file);
+    }
+
+    #[test]
+    fn an_assessor_observes_and_signs_off_once() {
+        let mut file = record();
+        assert_eq!(
+            file.sign_off("a1", "  ", 1),
+            Err(EvidenceRefusal::NoAssessor)
+        );
+        assert_eq!(
+            file.sign_off("zz", "Jo Assessor", 1),
+            Err(EvidenceRefusal::NoSuchAttempt("zz".to_owned()))
+        );
+        file.observe("a1", "Calm throughout; missed the gas emergency service.")
+            .unwrap();
+        file.sign_off("a1", "Jo Assessor", 5).unwrap();
+        assert_eq!(
+            file.sign_off("a1", "Other", 6),
+            Err(EvidenceRefusal::AlreadySignedOff("Jo Assessor".to_owned()))
+        );
+        assert_eq!(
+            file.observe("a1", "changed"),
+            Err(EvidenceRefusal::AlreadySignedOff("Jo Assessor".to_owned()))
+        );
+        assert_eq!(
+            file.attempts[0].observation,
+            "Calm throughout; missed the gas emergency service."
+        );
+        let by = file.by_criterion();
+        let seven = by.iter().find(|c| c.criterion == "L2 1.7").unwrap();
+        assert_eq!(
+            (seven.attempts, seven.signed_off, seven.knowledge),
+            (1, 1, 0)
+        );
+        // Two right answers for 3.7 in one check count once; a wrong one for 3.5 not at all.
+        let codes = by.iter().find(|c| c.criterion == "L2 3.7").unwrap();
+        assert_eq!((codes.attempts, codes.knowledge), (0, 1));
+        assert!(by.iter().all(|c| c.criterion != "L2 3.5"));
+        let order: Vec<&str> = by.iter().map(|c| c.criterion.as_str()).collect();
+        assert_eq!(order.first(), Some(&"L2 1.1"));
+        assert_eq!(order.last(), Some(&"L2 3.7"));
+    }
+
+    #[test]
+    fn a_bad_export_says_what_and_where() {
+        let text = record().to_json();
+        let e = read_evidence(b"[]").unwrap_err();
+        assert_eq!((e.path.as_str(), e.line), (".", 1));
+        assert!(
+            e.message.starts_with("an evidence file is one JSON object"),
+            "{e}"
+        );
+        let e = read_evidence(
+            text.replace("incident-desk-evidence/1", "incident-desk-evidence/2")
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .starts_with("format \"incident-desk-evidence/2\" is not supported"),
+            "{e}"
+        );
+        let e = read_evidence(
+            text.replace("\"observation\"", "\"observations\"")
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(e.path, "attempts[0].observations");
+        assert!(e.line > 1 && e.column > 1, "{e}");
+        let e = read_evidence(&text.as_bytes()[..text.len() / 2]).unwrap_err();
+        assert!(e.message.starts_with("not valid JSON"), "{e}");
+        let mut twice = record();
+        twice.attempts.push(twice.attempts[0].clone());
+        let e = read_evidence(twice.to_json().as_bytes()).unwrap_err();
+        // At the repeated id, as the exported text has it.
+        let id_line = twice
+            .to_json()
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == "\"id\": \"a1\",")
+            .nth(1)
+            .map(|(n, _)| n + 1);
+        assert_eq!(Some(e.line), id_line, "{e}");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "attempts[1].id (line {}, column 12): duplicate attempt id \"a1\"",
+                e.line
+            )
+        );
+    }
+}

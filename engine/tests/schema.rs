@@ -61,3 +61,17 @@ fn committed_scenario_schema_matches_the_code() {
          cargo run -p incident-engine --bin scenario-check -- --schema > schema/scenario.schema.json"
     );
 }
+
+#[test]
+fn committed_evidence_schema_matches_the_code() {
+    let path = format!(
+        "{}/../schema/evidence.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == incident_engine::schema::evidence_schema_json(),
+        "schema/evidence.schema.json is out of date with the engine's types; regenerate it with\n  \
+         cargo run -p incident-engine --bin scenario-check -- --evidence-schema > schema/evidence.schema.json"
+    );
+}

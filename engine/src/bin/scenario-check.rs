@@ -4,7 +4,8 @@
 //! Prints `SCENARIO: ok: title (N lines, M points to score)` for a scenario that can be played,
 //! or `SCENARIO: PATH: message` for each problem (with the line and column for one of shape), and
 //! exits 1 if any scenario has a problem, 2 if the pack itself cannot be used. `--schema` prints
-//! the scenario's JSON Schema (the one committed as schema/scenario.schema.json).
+//! the scenario's JSON Schema (the one committed as schema/scenario.schema.json), and
+//! `--evidence-schema` a trainee's exported evidence record's (schema/evidence.schema.json).
 
 use std::process::ExitCode;
 
@@ -13,11 +14,15 @@ use incident_engine::practice::scenario::{parse_scenario, ScenarioError};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--evidence-schema") {
+        print!("{}", incident_engine::schema::evidence_schema_json());
+        return ExitCode::SUCCESS;
+    }
     if args.iter().any(|a| a == "--schema") {
         print!("{}", incident_engine::schema::scenario_schema_json());
         return ExitCode::SUCCESS;
     }
-    let usage = "usage: scenario-check --pack PACK SCENARIO...   check practice scenarios against their pack\n       scenario-check --schema                    print the scenario JSON Schema";
+    let usage = "usage: scenario-check --pack PACK SCENARIO...   check practice scenarios against their pack\n       scenario-check --schema                    print the scenario JSON Schema\n       scenario-check --evidence-schema           print the evidence record JSON Schema";
     let (pack_file, scenarios) = match args.iter().position(|a| a == "--pack") {
         Some(i) if i + 1 < args.len() => {
             let rest: Vec<&String> = args

@@ -166,7 +166,7 @@ impl Score {
 }
 
 /// "L2 1.10" after "L2 1.9": by unit, then by number.
-fn criterion_order(c: &str) -> (String, u32, u32) {
+pub(crate) fn criterion_order(c: &str) -> (String, u32, u32) {
     let (unit, number) = c.split_once(' ').unwrap_or((c, ""));
     let (major, minor) = number.split_once('.').unwrap_or((number, "0"));
     (
