@@ -561,7 +561,30 @@ fn every_shipped_scenario_plays_through_its_pack_to_where_it_says() {
     let mut played = 0;
     for dir in std::fs::read_dir(&root).unwrap() {
         let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
         let org = dir.file_name().unwrap().to_string_lossy().into_owned();
+        // The practice page finds them by the library's list, which names every file.
+        let listed = std::fs::read(format!("{root}/{org}.json"))
+            .map_err(|e| e.to_string())
+            .and_then(|b| incident_engine::practice::scenario::read_scenario_list(&b));
+        let mut present: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        present.sort();
+        match listed {
+            Ok(mut listed) => {
+                listed.sort();
+                if listed != present {
+                    failures.push(format!(
+                        "packs/scenarios/{org}.json lists {listed:?}, the folder holds {present:?}"
+                    ));
+                }
+            }
+            Err(why) => failures.push(format!("packs/scenarios/{org}.json: {why}")),
+        }
         let Some((_, pack)) = packs.iter().find(|(id, _)| *id == org) else {
             failures.push(format!("{org}: no shipped pack has this organisation id"));
             continue;
@@ -928,4 +951,27 @@ mod evidence {
             )
         );
     }
+}
+
+#[test]
+fn a_scenario_list_holds_file_names_in_its_own_folder() {
+    use incident_engine::practice::scenario::read_scenario_list;
+    assert_eq!(
+        read_scenario_list(b"[\"a.json\", \"b.json\"]").unwrap(),
+        ["a.json", "b.json"]
+    );
+    assert_eq!(
+        read_scenario_list(b"[\"../secrets.json\"]").unwrap_err(),
+        "[0]: \"../secrets.json\" is not a scenario file name: a name ending in .json, in the library's own folder"
+    );
+    assert!(
+        read_scenario_list(b"{\"a\": 1}")
+            .unwrap_err()
+            .starts_with(". (line 1, column 1)"),
+        "{:?}",
+        read_scenario_list(b"{\"a\": 1}")
+    );
+    assert!(read_scenario_list(b"[1]")
+        .unwrap_err()
+        .contains("expected text in double quotes"));
 }

@@ -28,3 +28,17 @@ pub fn agent_name() -> Signal<Option<String>> {
 /// reads them again when a handler opens them. Provided as context by the app that loads the pack.
 #[derive(Clone, Copy)]
 pub struct PackSource(pub StoredValue<Option<std::sync::Arc<[u8]>>>);
+
+/// A practice call (issue 16), provided by the practice app. The call screen then keeps no draft,
+/// puts nothing in the outbox and tells no host (a practice call is never sent anywhere), shows
+/// PRACTICE in its call bar, says which question is on screen (for the scripted caller), and
+/// hands the call over once the engine has closed it.
+#[derive(Clone, Copy)]
+pub struct PracticeCall {
+    /// The tree and the question on screen, if any.
+    pub asking: RwSignal<Option<(String, String)>>,
+    /// The call as it stands, after each change (for coaching as the call goes).
+    pub call: RwSignal<Option<incident_engine::call::Call>>,
+    /// The call, once closed.
+    pub closed: RwSignal<Option<incident_engine::call::Call>>,
+}

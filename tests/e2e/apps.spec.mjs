@@ -6,11 +6,10 @@ import { test, expect } from '@playwright/test';
 import { StandalonePage, expectNoAxeViolations } from './pages.mjs';
 
 const APPS = [
-  { page: 'practice.html', title: 'Practice', wasm: 'incident-desk-practice_bg.wasm' },
   { page: 'console.html', title: "Supervisor's console", wasm: 'incident-desk-console_bg.wasm' },
   { page: 'review.html', title: 'Review', wasm: 'incident-desk-review_bg.wasm' },
 ];
-const ALL_WASM = ['incident-desk_bg.wasm', ...APPS.map((a) => a.wasm)];
+const ALL_WASM = ['incident-desk_bg.wasm', 'incident-desk-practice_bg.wasm', ...APPS.map((a) => a.wasm)];
 
 /** The wasm files a page fetched. */
 function wasmFetched(page) {

@@ -699,3 +699,38 @@ impl Cue {
         }
     }
 }
+
+/// A library's list of scenarios (`packs/scenarios/<organisation id>.json` beside the practice
+/// page): a JSON list of file names in the library's folder, each ending in `.json`, with no
+/// folder of its own; or what is wrong with it.
+pub fn read_scenario_list(bytes: &[u8]) -> Result<Vec<String>, String> {
+    let tree = JsonTree::parse(bytes).map_err(|failure| {
+        let (_, line, column, message) = failure.into_parts();
+        format!("not valid JSON at line {line}, column {column}: {message}")
+    })?;
+    let names: Vec<String> = tree.read().map_err(|failure| {
+        let (path, line, column, message) = failure.into_parts();
+        let path = if path.is_empty() {
+            ".".to_owned()
+        } else {
+            path
+        };
+        format!(
+            "{path} (line {line}, column {}): {}; the list is [\"a-scenario.json\", ...]",
+            column.max(1),
+            plain_words(&message)
+        )
+    })?;
+    for (i, name) in names.iter().enumerate() {
+        if !name.ends_with(".json")
+            || name.contains('/')
+            || name.contains('\\')
+            || name.starts_with('.')
+        {
+            return Err(format!(
+                "[{i}]: \"{name}\" is not a scenario file name: a name ending in .json, in the library's own folder"
+            ));
+        }
+    }
+    Ok(names)
+}

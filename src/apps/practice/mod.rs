@@ -1,22 +1,557 @@
-//! Practice (issue 16): trainees take scenario calls offline against their centre's pack. For now
-//! the page says what is coming.
+//! Practice (issue 16; F19; L2 1.1–2.3): a trainee takes scenario calls on the same call screen
+//! as live calls, marked PRACTICE, against the pack their centre uses. Nothing is ever sent to a
+//! host CRM or kept in the live outbox or drafts (`ui::context::PracticeCall`). The scripted
+//! caller answers as the trainee asks (`practice::caller`); the engine scores the closed call
+//! (`practice::score`), each point with its criterion; in coaching mode what was done well shows
+//! as the call goes, in assessment mode only at the end.
+//!
+//! The scenarios for a pack are listed in `packs/scenarios/<organisation id>.json` (their file
+//! names) beside the page, each in `packs/scenarios/<organisation id>/`; each is checked against
+//! the pack, and one that cannot be played is named with its problem, not offered.
 
+use std::sync::Arc;
+
+use incident_engine::call::{Call, PriorCall};
+use incident_engine::pack::{ControlKind, LogField};
+use incident_engine::practice::caller::{Reply, ScriptedCaller};
+use incident_engine::practice::evidence::Mode;
+use incident_engine::practice::scenario::{parse_scenario, read_scenario_list, Cue, ScenarioFile};
+use incident_engine::practice::score::{score, PhraseUsed, PracticeRecord, Score};
+use incident_engine::{fill_text, parse_pack, Pack};
 use leptos::prelude::*;
 
-use crate::ui::Coming;
+use crate::host::clock::{every_second, now_ms};
+use crate::host::instance::Instance;
+use crate::host::pack_source::{fetch_bytes, FetchError};
+use crate::host::page::{mark_settled, Settled};
+use crate::ui::context::PracticeCall;
+use crate::ui::live::{effect, handler, live, CollectAny};
+use crate::ui::CallScreen;
 
-/// The practice app.
+/// The largest scenario list or scenario fetched.
+const MAX_BYTES: usize = 512 * 1024;
+
+/// What the page has loaded.
+#[derive(Clone)]
+struct Library {
+    pack: Arc<Pack>,
+    scenarios: Vec<Arc<ScenarioFile>>,
+    /// Scenarios that could not be used: the file and why.
+    problems: Vec<String>,
+}
+
+/// Where the trainee is.
+#[derive(Clone)]
+enum Screen {
+    /// Choosing a scenario.
+    Library,
+    /// Taking a call.
+    Call(Arc<ScenarioFile>, Mode),
+    /// Reading the score.
+    Result(Arc<ScenarioFile>, Mode, Arc<Score>, Vec<String>),
+}
+
+fn fetch_text(error: FetchError) -> String {
+    match error {
+        FetchError::Unreachable { detail } => format!("it could not be fetched ({detail})"),
+        FetchError::NotFound { status } => format!("it was not found (HTTP {status})"),
+        FetchError::Http { status } => format!("the server refused it (HTTP {status})"),
+        FetchError::TooLarge { bytes, limit } => {
+            format!("it is {bytes} bytes, over the {limit} allowed")
+        }
+    }
+}
+
+/// The pack at `pack_url` and its scenarios, or why not.
+async fn load(pack_url: &str) -> Result<Library, String> {
+    let bytes = fetch_bytes(pack_url, None, incident_engine::MAX_PACK_BYTES)
+        .await
+        .map_err(|e| format!("The procedure pack at {pack_url}: {}", fetch_text(e)))?;
+    let pack = parse_pack(&bytes)
+        .map_err(|e| format!("The procedure pack at {pack_url}: {}: {e}", e.title()))?;
+    let org = pack.file().organisation.id.clone();
+    let list_url = format!("packs/scenarios/{org}.json");
+    let list = fetch_bytes(&list_url, None, MAX_BYTES)
+        .await
+        .map_err(|e| format!("The list of scenarios at {list_url}: {}", fetch_text(e)))?;
+    let names = read_scenario_list(&list)
+        .map_err(|why| format!("The list of scenarios at {list_url}: {why}"))?;
+    let mut scenarios = Vec::new();
+    let mut problems = Vec::new();
+    for name in names {
+        let url = format!("packs/scenarios/{org}/{name}");
+        match fetch_bytes(&url, None, MAX_BYTES).await {
+            Err(e) => problems.push(format!("{name}: {}", fetch_text(e))),
+            Ok(bytes) => match parse_scenario(&bytes, &pack) {
+                Ok(s) => scenarios.push(Arc::new(s)),
+                Err(e) => problems.push(format!("{name}: {e}")),
+            },
+        }
+    }
+    Ok(Library {
+        pack: Arc::new(pack),
+        scenarios,
+        problems,
+    })
+}
+
+/// The practice page.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// Where to fetch the procedure pack from, relative to the page.
+    pack_url: String,
+) -> impl IntoView {
+    let library = RwSignal::new(None::<Result<Library, String>>);
+    let screen = RwSignal::new(Screen::Library);
+    let url = pack_url.clone();
+    leptos::task::spawn_local(async move {
+        let loaded = load(&url).await;
+        mark_settled(if loaded.is_ok() {
+            Settled::Ready
+        } else {
+            Settled::PackError
+        });
+        library.try_set(Some(loaded));
+    });
     view! {
-        <Coming
-            title="Practice"
-            summary="Trainees will practise calls here, offline, against the procedure pack their centre uses; nothing is ever sent to the CRM."
-            will=&[
-                "Scenarios written as data: a scripted caller, events during the call, the handling expected.",
-                "The same call screen as live calls, marked PRACTICE, with coaching after each step or an assessment at the end.",
-                "Scores and evidence mapped to the Level 2 and Level 3 criteria, for trainers and assessors.",
-            ]
+        <div class="idk">
+            <header class="idk-header">
+                <h1 class="idk-title">"Practice"</h1>
+                <p class="idk-subtitle">
+                    "Incident Desk · practice calls: nothing is sent to the CRM · "
+                    <a href="index.html">"call screen"</a>
+                </p>
+            </header>
+            <main class="idk-main">
+                {move || match library.get() {
+                    None => view! { <p class="idk-muted" role="status">"Loading the scenarios…"</p> }.into_any(),
+                    Some(Err(why)) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
+                    Some(Ok(lib)) => match screen.get() {
+                        Screen::Library => library_view(lib, screen).into_any(),
+                        Screen::Call(scenario, mode) => call_view(lib.pack.clone(), scenario, mode, screen).into_any(),
+                        Screen::Result(scenario, mode, score, unmatched) => {
+                            result_view(scenario, mode, score, unmatched, screen).into_any()
+                        }
+                    },
+                }}
+            </main>
+        </div>
+    }
+}
+
+/// The scenarios, to choose from.
+fn library_view(lib: Library, screen: RwSignal<Screen>) -> impl IntoView {
+    let f = lib.pack.file();
+    let mode = RwSignal::new(Mode::Coaching);
+    let problems = (!lib.problems.is_empty()).then(|| {
+        let items = lib
+            .problems
+            .iter()
+            .map(|p| view! { <li>{p.clone()}</li> })
+            .collect_any();
+        view! {
+            <div class="idk-notice" role="alert">
+                <p class="idk-notice-title">"Some scenarios cannot be used with this pack"</p>
+                <ul>{items}</ul>
+            </div>
+        }
+    });
+    let rows = lib
+        .scenarios
+        .iter()
+        .map(|s| {
+            let s = s.clone();
+            let title = s.title.clone();
+            let caller = format!(
+                "{}, {}{}",
+                s.caller.name,
+                s.caller.manner.label(),
+                s.caller
+                    .language
+                    .as_ref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default()
+            );
+            let tags = s.tags.join(", ");
+            let label = format!("Take the call: {}", s.title);
+            view! {
+                <li class="idk-card">
+                    <h3 class="idk-card-title">{title}</h3>
+                    <p>"Caller: " {caller}</p>
+                    <p class="idk-muted">{tags}</p>
+                    <button
+                        type="button"
+                        class="idk-button"
+                        aria-label=label
+                        on:click=handler(move |_| {
+                            screen.set(Screen::Call(s.clone(), mode.get_untracked()));
+                        })
+                    >
+                        "Take the call"
+                    </button>
+                </li>
+            }
+        })
+        .collect_any();
+    let choose = move |m: Mode| handler(move |_: web_sys::Event| mode.set(m));
+    view! {
+        <section class="idk-card" aria-labelledby="idk-practice-library">
+            <h2 id="idk-practice-library" class="idk-card-title" tabindex="-1">
+                {format!("Scenarios for {} (procedures version {})", f.organisation.name, f.version)}
+            </h2>
+            {problems}
+            <fieldset class="idk-group">
+                <legend>"How you are scored"</legend>
+                <label>
+                    <input type="radio" name="idk-practice-mode" checked=true on:change=choose(Mode::Coaching) />
+                    " Coaching: what you did well shows as you go, and everything at the end"
+                </label>
+                <label>
+                    <input type="radio" name="idk-practice-mode" on:change=choose(Mode::Assessment) />
+                    " Assessment: your score only at the end"
+                </label>
+            </fieldset>
+            <ul class="idk-practice-list">{rows}</ul>
+        </section>
+    }
+}
+
+/// A practice call: the call screen, and the caller beside it.
+fn call_view(
+    pack: Arc<Pack>,
+    scenario: Arc<ScenarioFile>,
+    mode: Mode,
+    screen: RwSignal<Screen>,
+) -> impl IntoView {
+    let practice = PracticeCall {
+        asking: RwSignal::new(None),
+        call: RwSignal::new(None),
+        closed: RwSignal::new(None),
+    };
+    provide_context(practice);
+    let started = now_ms();
+    let transcript = RwSignal::new(vec![("Caller".to_owned(), scenario.caller.opening.clone())]);
+    let record = RwSignal::new(PracticeRecord::default());
+    let caller = StoredValue::new(ScriptedCaller::new(&scenario));
+    let say = move |who: &str, text: String| {
+        transcript.update(|t| t.push((who.to_owned(), text)));
+    };
+    // The caller answers the question on screen, once each time it is asked.
+    {
+        let (pack, scenario) = (pack.clone(), scenario.clone());
+        effect(move || {
+            let Some((tree, node)) = practice.asking.get() else {
+                return;
+            };
+            let Some(question) = pack.tree(&tree).and_then(|t| t.node(&node)) else {
+                return;
+            };
+            say("You", question.question.clone());
+            let reply = caller
+                .try_update_value(|c| c.reply_to_question(&pack, &scenario, &tree, &node))
+                .map_or_else(String::new, |r| r.text().to_owned());
+            say("Caller", reply);
+        });
+    }
+    // What happens during the call, when it is due.
+    let due = StoredValue::new(0usize);
+    let events_scenario = scenario.clone();
+    if let Some(timer) = every_second(move || {
+        let elapsed = now_ms().saturating_sub(started) / 1000;
+        let next = due.get_value();
+        if let Some(event) = events_scenario.events.get(next) {
+            if u64::from(event.after_seconds) <= elapsed {
+                due.set_value(next + 1);
+                say("Caller", event.say.clone());
+            }
+        }
+    }) {
+        on_cleanup(move || timer.clear());
+    }
+    // Once closed, the score.
+    {
+        let (pack, scenario) = (pack.clone(), scenario.clone());
+        effect(move || {
+            let Some(call) = practice.closed.get() else {
+                return;
+            };
+            let mut kept = record.get_untracked();
+            kept.phrases.sort_by_key(|p| p.after_ms);
+            let scored = score(&pack, &scenario, &call, &kept);
+            screen.set(Screen::Result(
+                scenario.clone(),
+                mode,
+                Arc::new(scored),
+                kept.unmatched,
+            ));
+            Instance::current().focus_soon("idk-practice-score");
+        });
+    }
+    let file = pack.file();
+    let greeting = file.wording.greeting.clone();
+    let org = file.organisation.name.clone();
+    let mut kinds: Vec<ControlKind> = Vec::new();
+    for p in &file.wording.control_phrases {
+        if !kinds.contains(&p.kind) {
+            kinds.push(p.kind);
+        }
+    }
+    let phrase_buttons = kinds
+        .into_iter()
+        .map(|kind| {
+            let text = file
+                .wording
+                .control_phrases
+                .iter()
+                .find(|p| p.kind == kind)
+                .map(|p| p.text.clone())
+                .unwrap_or_default();
+            view! {
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    on:click=handler(move |_| {
+                        let after_ms = now_ms().saturating_sub(started);
+                        record.update(|r| r.phrases.push(PhraseUsed { after_ms, kind }));
+                        say("You", text.clone());
+                    })
+                >
+                    {kind.label()}
+                </button>
+            }
+        })
+        .collect_any();
+    let ask_fields = [
+        LogField::Location,
+        LogField::CallbackNumber,
+        LogField::CallerName,
+        LogField::Narrative,
+    ]
+    .into_iter()
+    .map(|field| {
+        let scenario = scenario.clone();
+        view! {
+            <button
+                type="button"
+                class="idk-button idk-button-secondary"
+                on:click=handler(move |_| {
+                    say("You", format!("(asks for: {})", field.label()));
+                    let reply = caller
+                        .try_update_value(|c| c.reply(&scenario, &Cue::Field(field.name().to_owned())))
+                        .map_or_else(String::new, |r| r.text().to_owned());
+                    say("Caller", reply);
+                })
+            >
+                {field.label()}
+            </button>
+        }
+    })
+    .collect_any();
+    let asked = RwSignal::new(String::new());
+    let ask_scenario = scenario.clone();
+    let ask = move || {
+        let question = asked.get_untracked();
+        if question.trim().is_empty() {
+            return;
+        }
+        say("You", question.clone());
+        let reply = caller.try_update_value(|c| c.reply_to_words(&ask_scenario, &question));
+        if let Some(reply) = reply {
+            if matches!(reply, Reply::Unknown { .. }) {
+                record.update(|r| r.unmatched.push(question.clone()));
+            }
+            say("Caller", reply.text().to_owned());
+        }
+        asked.set(String::new());
+    };
+    // Newest first, so what was just said is always in sight above the call.
+    let lines = live(move || {
+        transcript
+            .get()
+            .into_iter()
+            .rev()
+            .map(|(who, text)| view! { <li><strong>{who} ": "</strong>{text}</li> })
+            .collect_any()
+    });
+    let coaching = (mode == Mode::Coaching).then(|| {
+        let (pack, scenario) = (pack.clone(), scenario.clone());
+        let done = live(move || {
+            let kept = record.get();
+            practice
+                .call
+                .with(|call| call.as_ref().map(|c| coaching_lines(&pack, &scenario, c, &kept)))
+                .unwrap_or_default()
+        });
+        view! {
+            <section class="idk-section" aria-labelledby="idk-practice-coaching">
+                <h3 id="idk-practice-coaching">"Coaching"</h3>
+                <p class="idk-muted">"What you have done well so far; the rest, with the words to use, when the call is closed."</p>
+                <ul>{done}</ul>
+            </section>
+        }
+    });
+    let manner = scenario.caller.manner.label();
+    let caller_line = format!("{} ({manner})", scenario.caller.name);
+    let title = scenario.title.clone();
+    let agent_history = RwSignal::new(Vec::<PriorCall>::new());
+    let in_progress = RwSignal::new(true);
+    view! {
+        <section class="idk-card idk-practice" aria-labelledby="idk-practice-caller">
+            <h2 id="idk-practice-caller" class="idk-card-title" tabindex="-1">
+                {format!("Practice: {title}")}
+                <span class="idk-muted">" · the caller: " {caller_line}</span>
+            </h2>
+            // Focusable: it scrolls, and a keyboard must reach what has scrolled away.
+            <ol class="idk-transcript" reversed=true tabindex="0" aria-label="What has been said, newest first" aria-live="polite">{lines}</ol>
+            <div class="idk-practice-actions">
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    on:click=handler(move |_| {
+                        record.update(|r| r.greeted = true);
+                        let values = incident_engine::PlaceholderValues {
+                            agent: Some("the trainee".to_owned()),
+                            organisation: Some(org.clone()),
+                            call: Default::default(),
+                        };
+                        say("You", fill_text(&greeting, &values));
+                    })
+                >
+                    "Say the greeting"
+                </button>
+                <span class="idk-practice-group" role="group" aria-label="Use a control phrase">{phrase_buttons}</span>
+                <span class="idk-practice-group" role="group" aria-label="Ask the caller for">{ask_fields}</span>
+            </div>
+            <form
+                class="idk-practice-actions"
+                on:submit=handler(move |ev: web_sys::SubmitEvent| {
+                    ev.prevent_default();
+                    ask();
+                })
+            >
+                <label for="idk-practice-ask">"Ask the caller in your own words"</label>
+                <input
+                    id="idk-practice-ask"
+                    type="text"
+                    prop:value=live(move || asked.get())
+                    on:input=handler(move |ev| asked.set(event_target_value(&ev)))
+                />
+                <button type="submit" class="idk-button idk-button-secondary">"Ask"</button>
+            </form>
+            {coaching}
+        </section>
+        <CallScreen
+            pack=pack
+            agent="trainee"
+            history=agent_history
+            in_progress=in_progress
         />
+    }
+}
+
+/// What the trainee has done well so far (the points the call earns as it stands), for coaching.
+fn coaching_lines(
+    pack: &Pack,
+    scenario: &ScenarioFile,
+    call: &Call,
+    record: &PracticeRecord,
+) -> Vec<AnyView> {
+    let so_far = score(pack, scenario, call, record);
+    so_far
+        .points
+        .iter()
+        .filter(|p| p.earned > 0)
+        .map(|p| view! { <li>{p.said.clone()} " (" {p.criterion} ")"</li> }.into_any())
+        .collect()
+}
+
+/// The score of a closed practice call.
+fn result_view(
+    scenario: Arc<ScenarioFile>,
+    mode: Mode,
+    score: Arc<Score>,
+    unmatched: Vec<String>,
+    screen: RwSignal<Screen>,
+) -> impl IntoView {
+    let heading = format!(
+        "Your score: {} of {} ({}%)",
+        score.earned(),
+        score.possible(),
+        score.percent()
+    );
+    let mode_text = match mode {
+        Mode::Coaching => "Coaching",
+        Mode::Assessment => "Assessment",
+    };
+    let areas = score
+        .by_area()
+        .into_iter()
+        .map(|(area, earned, possible)| {
+            view! { <tr><th scope="row">{area.label()}</th><td>{earned}</td><td>{possible}</td></tr> }
+        })
+        .collect_any();
+    let points = score
+        .points
+        .iter()
+        .map(|p| {
+            let mark = if p.earned > 0 { "Done" } else { "Missed" };
+            let wording = p.wording.clone().map(|w| view! { <p class="idk-muted">"Words to use: " {w}</p> });
+            view! {
+                <li>
+                    <p><strong>{mark} ": "</strong>{p.said.clone()} " (" {p.area.label()} ", " {p.criterion} ")"</p>
+                    {wording}
+                </li>
+            }
+        })
+        .collect_any();
+    let criteria = score.criteria_evidenced().join(", ");
+    let unmatched = (!unmatched.is_empty()).then(|| {
+        let items = unmatched
+            .into_iter()
+            .map(|q| view! { <li>{q}</li> })
+            .collect_any();
+        view! {
+            <h3>"Questions the caller could not answer"</h3>
+            <ul>{items}</ul>
+        }
+    });
+    let again = scenario.clone();
+    view! {
+        <section class="idk-card" aria-labelledby="idk-practice-score">
+            <h2 id="idk-practice-score" class="idk-card-title" tabindex="-1">{heading}</h2>
+            <p>{format!("{} · {mode_text}", scenario.title)}</p>
+            <p>"Criteria evidenced: " {if criteria.is_empty() { "none".to_owned() } else { criteria }}</p>
+            <div class="idk-table-wrap">
+                <table class="idk-table">
+                    <caption>"Points by area"</caption>
+                    <thead><tr><th scope="col">"Area"</th><th scope="col">"Earned"</th><th scope="col">"Possible"</th></tr></thead>
+                    <tbody>{areas}</tbody>
+                </table>
+            </div>
+            <h3>"Point by point"</h3>
+            <ol class="idk-practice-points">{points}</ol>
+            {unmatched}
+            <h3>"For the trainer"</h3>
+            <p>{scenario.summary.clone()}</p>
+            <div class="idk-practice-actions">
+                <button
+                    type="button"
+                    class="idk-button"
+                    on:click=handler(move |_| screen.set(Screen::Call(again.clone(), mode)))
+                >
+                    "Take this call again"
+                </button>
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    on:click=handler(move |_| {
+                        screen.set(Screen::Library);
+                        Instance::current().focus_soon("idk-practice-library");
+                    })
+                >
+                    "Back to the scenarios"
+                </button>
+            </div>
+        </section>
     }
 }

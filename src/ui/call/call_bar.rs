@@ -140,6 +140,7 @@ pub(super) fn call_bar(desk: Desk) -> impl IntoView {
                 <h2 id=CALL_HEADING_ID class="idk-card-title idk-call-title" tabindex="-1">
                     "Call"
                 </h2>
+                {desk.practice.is_some().then(|| view! { <p class="idk-flag idk-flag-practice">"PRACTICE"</p> })}
                 {live(move || closed_at.get().is_some().then(|| view! { <p class="idk-flag">"CLOSED"</p> }))}
                 <p class="idk-timer">
                     <span class="idk-bar-label">"Time "</span>

@@ -35,7 +35,7 @@ use incident_engine::protocol::ContextSet;
 use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::context::LiveNotices;
+use crate::ui::context::{LiveNotices, PracticeCall};
 use crate::ui::live::{effect, handler, live, memo, CollectAny};
 
 use crate::host::clock::{every_second, hours_minutes, now_ms, shown_locale, time_of_day};
@@ -154,8 +154,10 @@ struct Desk {
     /// its entry is in the outbox and its draft gone, in one transaction; nothing else is applied
     /// meanwhile.
     saving: RwSignal<bool>,
-    /// The call's draft writer (set once the screen has made it).
+    /// The call's draft writer (set once the screen has made it; none in practice).
     saver: StoredValue<Option<DraftSaver>, LocalStorage>,
+    /// Set in the practice app: the call is a practice call (`PracticeCall`).
+    practice: Option<PracticeCall>,
 }
 
 impl Desk {
@@ -256,6 +258,16 @@ impl Desk {
         };
         self.notice.set(None);
         self.confirmed.set(None);
+        if let Some(practice) = self.practice {
+            // Nothing to save or send: the practice app scores the call.
+            self.history.update(|h| h.push(closed.as_prior()));
+            self.call.set(closed.clone());
+            self.in_progress.set(false);
+            practice.closed.set(Some(closed));
+            self.announcement.set("Call closed".to_owned());
+            self.instance.focus_soon(closing::CLOSED_ID);
+            return true;
+        }
         self.saver.with_value(|s| s.as_ref().map(DraftSaver::flush));
         self.saving.set(true);
         self.announcement.set("Saving the closed call…".to_owned());
@@ -611,6 +623,7 @@ pub fn CallScreen(
         reviewing: RwSignal::new(false),
         saving: RwSignal::new(false),
         saver: StoredValue::new_local(None),
+        practice: use_context::<PracticeCall>(),
     };
     let phrases = aids::control_phrases(desk);
     // Live notices (issue 15): recorded on the call once its location is in one's area, whenever
@@ -628,61 +641,74 @@ pub fn CallScreen(
             }
         });
     }
-    // The draft: written within 300 ms of each change and at once when the page is hidden, so a
-    // reload or a crash loses nothing; removed when the call closes (Desk::completed).
-    let saver = DraftSaver::new(
-        desk.instance.draft_key(),
-        move || {
-            // Nothing once closed, nor while the close is saved (it removes the draft).
-            let saving = desk.saving.try_get_untracked().unwrap_or(true);
-            call.try_with_untracked(|c| (!c.is_closed() && !saving).then(|| c.to_draft()))
-                .flatten()
-        },
-        move |e| {
-            desk.notice.try_set(Some(Notice {
-                place: Place::Top,
-                title: "The call could not be saved in this browser".to_owned(),
-                detail: vec![
-                    e.to_string(),
-                    "Keep the call open until it is closed and sent.".to_owned(),
-                ],
-            }));
-        },
-    );
-    // The host hears the call started (under the CRM's id when it gave one), or, restored from
-    // its draft (a reload, a crash), that it resumed under the id it started with, with its CRM
-    // link: the engine says which, and the call keeps the id (its first draft, below, saves it).
-    let crm_call_id =
-        crm_context.and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())));
-    let opening = call.update_untracked(|c| c.opening(resumed, crm_call_id.as_deref()));
-    desk.instance.carry_out(&opening);
-    if let Some(context) = crm_context {
+    if let Some(practice) = desk.practice {
+        // The scripted caller answers the question on screen.
+        effect(move || {
+            let asking = call.with(|c| {
+                c.tree()
+                    .zip(c.current_question())
+                    .map(|(t, q)| (t.to_owned(), q.to_owned()))
+            });
+            practice.asking.set(asking);
+            practice.call.set(Some(call.get()));
+        });
+    } else {
+        // The draft: written within 300 ms of each change and at once when the page is hidden, so a
+        // reload or a crash loses nothing; removed when the call closes (Desk::completed).
+        let saver = DraftSaver::new(
+            desk.instance.draft_key(),
+            move || {
+                // Nothing once closed, nor while the close is saved (it removes the draft).
+                let saving = desk.saving.try_get_untracked().unwrap_or(true);
+                call.try_with_untracked(|c| (!c.is_closed() && !saving).then(|| c.to_draft()))
+                    .flatten()
+            },
+            move |e| {
+                desk.notice.try_set(Some(Notice {
+                    place: Place::Top,
+                    title: "The call could not be saved in this browser".to_owned(),
+                    detail: vec![
+                        e.to_string(),
+                        "Keep the call open until it is closed and sent.".to_owned(),
+                    ],
+                }));
+            },
+        );
+        // The host hears the call started (under the CRM's id when it gave one), or, restored from
+        // its draft (a reload, a crash), that it resumed under the id it started with, with its CRM
+        // link: the engine says which, and the call keeps the id (its first draft, below, saves it).
+        let crm_call_id = crm_context
+            .and_then(|c| c.with_untracked(|c| c.as_ref().and_then(|c| c.call_id.clone())));
+        let opening = call.update_untracked(|c| c.opening(resumed, crm_call_id.as_deref()));
+        desk.instance.carry_out(&opening);
+        if let Some(context) = crm_context {
+            crate::ui::live::effect(move || {
+                let Some(given) = context.get() else {
+                    return;
+                };
+                if call.with_untracked(Call::is_closed) {
+                    return;
+                }
+                if link_to_crm(desk, &given, resumed) {
+                    context.set(None);
+                } else {
+                    desk.announcement.set(
+                        "The CRM sent the details of another call; they are kept for the next call."
+                            .to_owned(),
+                    );
+                }
+            });
+        }
+        desk.saver.set_value(Some(saver));
+        let saver = desk.saver;
         crate::ui::live::effect(move || {
-            let Some(given) = context.get() else {
-                return;
-            };
-            if call.with_untracked(Call::is_closed) {
-                return;
-            }
-            if link_to_crm(desk, &given, resumed) {
-                context.set(None);
-            } else {
-                desk.announcement.set(
-                    "The CRM sent the details of another call; they are kept for the next call."
-                        .to_owned(),
-                );
-            }
+            call.track();
+            saver.with_value(|s| s.as_ref().map(DraftSaver::changed));
+        });
+        on_cleanup(move || {
+            saver.try_with_value(|s| s.as_ref().map(DraftSaver::flush));
         });
     }
-    desk.saver.set_value(Some(saver));
-    let saver = desk.saver;
-    crate::ui::live::effect(move || {
-        call.track();
-        saver.with_value(|s| s.as_ref().map(DraftSaver::changed));
-    });
-    on_cleanup(move || {
-        saver.try_with_value(|s| s.as_ref().map(DraftSaver::flush));
-    });
     if resumed {
         desk.announcement.set(format!(
             "Call resumed as it was at {}",

@@ -1,0 +1,103 @@
+// Issue 16: practice. The practice page lists the scenarios shipped for the pack, a trainee takes
+// one on the same call screen as live calls, marked PRACTICE, by keyboard; the scripted caller
+// answers what is asked (the question on screen, a field asked for, a question in the trainee's
+// own words, "I don't know" noted for the trainer); closed, the call is scored point by point
+// with its criteria, and nothing is sent anywhere or kept in the live store. axe on each screen;
+// with IDK_SCREENS=<dir>, the screens are saved there at 1366×768.
+import { test, expect } from '@playwright/test';
+import { CallDesk, expectNoAxeViolations, storedData } from './pages.mjs';
+
+async function screen(page, name) {
+  const dir = process.env.IDK_SCREENS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
+test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, scored point by point, nothing sent or kept', async ({ page }) => {
+  test.setTimeout(120_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  const sent = [];
+  page.on('request', (r) => r.method() !== 'GET' && sent.push(`${r.method()} ${r.url()}`));
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/practice.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await expect(page.getByRole('heading', { name: 'Scenarios for Northbridge Borough Council (procedures version 2026.12.1)' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Take the call: / })).toHaveCount(17);
+  await expectNoAxeViolations(page);
+  await screen(page, '18-practice-scenarios');
+
+  await page.getByRole('radio', { name: /^Assessment/ }).focus();
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: "Take the call: Used needles by the swings in a children's play area" }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: "Practice: Used needles by the swings in a children's play area" })).toBeVisible();
+  const transcript = page.getByRole('list', { name: 'What has been said, newest first' });
+  await expect(transcript).toContainText("Hi, I'd like to report some needles.");
+  const desk = new CallDesk(page);
+  await expect(desk.region.getByText('PRACTICE', { exact: true })).toBeVisible();
+
+  // The greeting, then the caller asked for where, by keyboard.
+  await page.getByRole('button', { name: 'Say the greeting' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText('Northbridge Borough Council');
+  await page.getByRole('group', { name: 'Ask the caller for' }).getByRole('button', { name: 'Location' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText('The play area at Alder Park, off Linnet Way');
+
+  await desk.type('Location', 'Play area, Alder Park, off Linnet Way');
+  await desk.type("Caller's name", 'Tom Beckett');
+  await desk.type('Callback number', '07700 900695');
+  await desk.safetyNet();
+  await desk.type('What is happening', 'Used needles dumped under the swings');
+  await desk.startSuggested('Hazardous waste, needles or dead animal');
+  // The caller answers the question on screen.
+  await expect(transcript).toContainText('Needles, syringes. Five or six of them');
+  await desk.press(1);
+  await expect(transcript).toContainText("Yes, they're right under the swings");
+  await desk.press(1);
+  await expect(desk.decision()).toContainText('SC-NDL-01');
+  await screen(page, '19-practice-call');
+
+  // A question in the trainee's own words the script does not cover: "I don't know", noted.
+  await page.getByLabel('Ask the caller in your own words').focus();
+  await page.keyboard.type('What colour is the bench?');
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText("Sorry, I'm not sure.");
+  await expectNoAxeViolations(page);
+
+  await desk.type('Hazards', 'Five or six used needles under the swings, two without caps');
+  await desk.close({ reason: 'Practice call' });
+  const score = page.getByRole('heading', { name: /^Your score: \d+ of \d+ \(\d+%\)$/ });
+  await expect(score).toBeFocused();
+  await expect(page.getByRole('table', { name: 'Points by area' })).toContainText('Code and priority');
+  await expect(page.getByText('Done: Coded SC-NDL-01')).toBeVisible();
+  await expect(page.getByText(/^Criteria evidenced: .*L2 1\.4/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Questions the caller could not answer' })).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ hasText: 'What colour is the bench?' })).toHaveCount(1);
+  await expectNoAxeViolations(page);
+  await screen(page, '20-practice-score');
+
+  // Nothing sent, nothing kept in the live store (no draft, no outbox).
+  expect(sent).toEqual([]);
+  const stored = await storedData(page);
+  expect(stored.keys).toEqual([]);
+
+  // Back to the scenarios, with focus on their heading.
+  await page.getByRole('button', { name: 'Back to the scenarios' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /^Scenarios for / })).toBeFocused();
+  expect(errors).toEqual([]);
+});
+
+test('a library list that names a file that is not a scenario of this pack says which and why; the rest are offered', async ({ page }) => {
+  await page.route('**/packs/scenarios/northbridge-council.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify(['council-needles-playground.json', 'missing.json']) }),
+  );
+  await page.goto('/practice.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  const problem = page.getByRole('alert').filter({ hasText: 'Some scenarios cannot be used with this pack' });
+  await expect(problem).toContainText('missing.json: it was not found (HTTP 404)');
+  await expect(page.getByRole('button', { name: /^Take the call: / })).toHaveCount(1);
+  await expectNoAxeViolations(page);
+});
