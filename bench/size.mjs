@@ -50,10 +50,13 @@ const NAMES_DIR = path.join(BENCH_DIR, 'out', 'size');
 
 /**
  * Each app's budget for wasm + js + css, gzip -9 bytes (1 KB = 1000 bytes), by its page in the dist.
- * Issue 14: the call screen at most 450 KB.
+ * Issue 14: the call screen at most 450 KB; issue 16: practice the same.
  */
 export const BUDGETS = {
   'index.html': { app: 'call screen', gzipBytes: 450_000 },
+  // Issue 16: the call screen in practice mode, the scripted caller and the score, without the
+  // live outbox and host link; held to the call screen's budget.
+  'practice.html': { app: 'practice', gzipBytes: 450_000 },
 };
 
 class SizeError extends Error {}
