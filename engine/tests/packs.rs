@@ -226,3 +226,27 @@ fn a_web_page_is_named_as_one() {
         .to_string()
         .contains("probably missing"));
 }
+
+/// The control phrases are said on every kind of call, so none may say what any limit forbids on
+/// some of them (a housing pack's "Stay on the line with me" told a caller in a gas-filled home to
+/// keep using the phone, which its own gas limit forbids).
+#[test]
+fn no_control_phrase_of_a_shipped_pack_breaks_any_of_its_advice_limits() {
+    let mut broken = Vec::new();
+    for name in [
+        "council-out-of-hours.json",
+        "housing-repairs.json",
+        "water-incident-line.json",
+    ] {
+        let pack = parse_pack(&repo_file(&format!("packs/{name}"))).unwrap();
+        let f = pack.file();
+        for phrase in &f.wording.control_phrases {
+            for breach in
+                incident_engine::pack::advice::check_advice(&phrase.text, &f.advice.limits)
+            {
+                broken.push(format!("{name}: {}: breaks {}", phrase.id, breach.limit.id));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
