@@ -13,6 +13,7 @@ pub mod delivery;
 pub mod deployment;
 pub mod drafts;
 pub mod element;
+pub mod evidence;
 pub mod instance;
 pub mod locks;
 pub mod pack_source;

@@ -78,15 +78,38 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await expectNoAxeViolations(page);
   await screen(page, '20-practice-score');
 
-  // Nothing sent, nothing kept in the live store (no draft, no outbox).
+  await expect(page.getByRole('status').filter({ hasText: 'Kept in your practice record in this browser.' })).toBeVisible();
+
+  // Nothing sent; nothing of a live call kept (no draft, no outbox): only the practice record.
   expect(sent).toEqual([]);
   const stored = await storedData(page);
-  expect(stored.keys).toEqual([]);
+  expect(stored.keys).toEqual(['practice:evidence']);
 
-  // Back to the scenarios, with focus on their heading.
+  // Back to the scenarios, with focus on their heading; the attempt in the record, which
+  // survives a reload, with the trainee's name, and downloads as an evidence file.
   await page.getByRole('button', { name: 'Back to the scenarios' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: /^Scenarios for / })).toBeFocused();
+  const attempts = page.getByRole('table', { name: 'Your attempts, newest first' }).locator('tbody tr');
+  await expect(attempts).toHaveCount(1);
+  await expect(attempts.first()).toContainText("Used needles by the swings in a children's play area");
+  await expect(attempts.first()).toContainText('Assessment');
+  await page.getByLabel('Your name, as your assessor knows you').focus();
+  await page.keyboard.type('Sam Trainee');
+  await page.keyboard.press('Tab');
+  await expect.poll(async () => (await storedData(page, 'practice:evidence')).value ?? '').toContain('Sam Trainee');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await expect(page.getByRole('table', { name: 'Your attempts, newest first' }).locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByLabel('Your name, as your assessor knows you')).toHaveValue('Sam Trainee');
+  const href = await page.getByRole('link', { name: 'Download your practice record (JSON)' }).getAttribute('href');
+  const file = JSON.parse(decodeURIComponent(href.replace(/^data:application\/json;charset=utf-8,/, '')));
+  expect(file.format).toBe('incident-desk-evidence/1');
+  expect(file.trainee).toBe('Sam Trainee');
+  expect(file.attempts).toHaveLength(1);
+  expect(file.attempts[0]).toMatchObject({ scenario: 'council-needles-playground', mode: 'assessment' });
+  expect(file.attempts[0].criteria).toContain('L2 1.4');
+  await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });
 

@@ -14,13 +14,14 @@ use std::sync::Arc;
 use incident_engine::call::{Call, PriorCall};
 use incident_engine::pack::{ControlKind, LogField};
 use incident_engine::practice::caller::{Reply, ScriptedCaller};
-use incident_engine::practice::evidence::Mode;
+use incident_engine::practice::evidence::{Attempt, EvidenceFile, Mode};
 use incident_engine::practice::scenario::{parse_scenario, read_scenario_list, Cue, ScenarioFile};
 use incident_engine::practice::score::{score, PhraseUsed, PracticeRecord, Score};
 use incident_engine::{fill_text, parse_pack, Pack};
 use leptos::prelude::*;
 
-use crate::host::clock::{every_second, now_ms};
+use crate::host::clock::{date_and_time, every_second, now_ms};
+use crate::host::evidence;
 use crate::host::instance::Instance;
 use crate::host::pack_source::{fetch_bytes, FetchError};
 use crate::host::page::{mark_settled, Settled};
@@ -49,6 +50,44 @@ enum Screen {
     Call(Arc<ScenarioFile>, Mode),
     /// Reading the score.
     Result(Arc<ScenarioFile>, Mode, Arc<Score>, Vec<String>),
+}
+
+/// The trainee's practice record in this browser (`host::evidence`).
+#[derive(Clone, Copy)]
+struct Record {
+    /// The record, once read (a new one when there was none).
+    kept: RwSignal<Option<EvidenceFile>>,
+    /// Why the kept record cannot be read: then nothing is written over it.
+    problem: RwSignal<Option<String>>,
+    /// Whether the last attempt was kept, or why not.
+    saved: RwSignal<Option<Result<(), String>>>,
+}
+
+impl Record {
+    /// Adds `attempt` and keeps the record; says on the result page whether it was kept.
+    fn add(self, attempt: Attempt) {
+        if let Some(why) = self.problem.get_untracked() {
+            self.saved.set(Some(Err(why)));
+            return;
+        }
+        self.kept.update(|k| {
+            if let Some(k) = k {
+                k.attempts.push(attempt);
+            }
+        });
+        self.keep();
+    }
+
+    /// Writes the record as it stands.
+    fn keep(self) {
+        let Some(kept) = self.kept.get_untracked() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let result = evidence::save(&kept).await.map_err(|e| e.to_string());
+            self.saved.try_set(Some(result));
+        });
+    }
 }
 
 fn fetch_text(error: FetchError) -> String {
@@ -103,8 +142,23 @@ pub fn App(
 ) -> impl IntoView {
     let library = RwSignal::new(None::<Result<Library, String>>);
     let screen = RwSignal::new(Screen::Library);
+    let record = Record {
+        kept: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        saved: RwSignal::new(None),
+    };
     let url = pack_url.clone();
     leptos::task::spawn_local(async move {
+        match evidence::load().await {
+            Ok(kept) => {
+                record
+                    .kept
+                    .try_set(Some(kept.unwrap_or_else(|| EvidenceFile::new(""))));
+            }
+            Err(why) => {
+                record.problem.try_set(Some(why));
+            }
+        }
         let loaded = load(&url).await;
         mark_settled(if loaded.is_ok() {
             Settled::Ready
@@ -127,10 +181,10 @@ pub fn App(
                     None => view! { <p class="idk-muted" role="status">"Loading the scenarios…"</p> }.into_any(),
                     Some(Err(why)) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
                     Some(Ok(lib)) => match screen.get() {
-                        Screen::Library => library_view(lib, screen).into_any(),
-                        Screen::Call(scenario, mode) => call_view(lib.pack.clone(), scenario, mode, screen).into_any(),
+                        Screen::Library => library_view(lib, screen, record).into_any(),
+                        Screen::Call(scenario, mode) => call_view(lib.pack.clone(), scenario, mode, screen, record).into_any(),
                         Screen::Result(scenario, mode, score, unmatched) => {
-                            result_view(scenario, mode, score, unmatched, screen).into_any()
+                            result_view(scenario, mode, score, unmatched, screen, record).into_any()
                         }
                     },
                 }}
@@ -140,7 +194,7 @@ pub fn App(
 }
 
 /// The scenarios, to choose from.
-fn library_view(lib: Library, screen: RwSignal<Screen>) -> impl IntoView {
+fn library_view(lib: Library, screen: RwSignal<Screen>, record: Record) -> impl IntoView {
     let f = lib.pack.file();
     let mode = RwSignal::new(Mode::Coaching);
     let problems = (!lib.problems.is_empty()).then(|| {
@@ -213,6 +267,102 @@ fn library_view(lib: Library, screen: RwSignal<Screen>) -> impl IntoView {
             </fieldset>
             <ul class="idk-practice-list">{rows}</ul>
         </section>
+        {record_view(record)}
+    }
+}
+
+/// The trainee's practice record: their name, their attempts newest first, and the record as a
+/// JSON file to keep or give to their assessor.
+fn record_view(record: Record) -> impl IntoView {
+    let name = live(move || {
+        record
+            .kept
+            .with(|k| k.as_ref().map(|k| k.trainee.clone()).unwrap_or_default())
+    });
+    let attempts = live(move || {
+        record.kept.with(|k| {
+            let Some(k) = k else {
+                return Vec::new();
+            };
+            k.attempts
+                .iter()
+                .rev()
+                .map(|a| {
+                    let mode = match a.mode {
+                        Mode::Coaching => "Coaching",
+                        Mode::Assessment => "Assessment",
+                    };
+                    view! {
+                        <tr>
+                            <td>{date_and_time(a.finished_at, None)}</td>
+                            <th scope="row">{a.title.clone()}</th>
+                            <td>{mode}</td>
+                            <td>{format!("{} of {} ({}%)", a.earned, a.possible, a.percent())}</td>
+                            <td>{a.criteria.join(", ")}</td>
+                        </tr>
+                    }
+                    .into_any()
+                })
+                .collect()
+        })
+    });
+    let none = move || {
+        record
+            .kept
+            .with(|k| k.as_ref().is_none_or(|k| k.attempts.is_empty()))
+    };
+    let download = live(move || {
+        record.kept.with(|k| {
+            k.as_ref().map(|k| {
+                format!(
+                    "data:application/json;charset=utf-8,{}",
+                    String::from(js_sys::encode_uri_component(&k.to_json()))
+                )
+            })
+        })
+    });
+    view! {
+        <section class="idk-card" aria-labelledby="idk-practice-record">
+            <h2 id="idk-practice-record" class="idk-card-title">"Your practice record"</h2>
+            {live(move || record.problem.get().map(|why| view! { <p class="idk-notice" role="alert">{why} ". New attempts are not kept until it is cleared."</p> }))}
+            <p>
+                <label for="idk-practice-trainee">"Your name, as your assessor knows you "</label>
+                <input
+                    id="idk-practice-trainee"
+                    type="text"
+                    autocomplete="name"
+                    prop:value=name
+                    on:change=handler(move |ev| {
+                        let value = event_target_value(&ev);
+                        record.kept.update(|k| {
+                            if let Some(k) = k {
+                                k.trainee = value.trim().to_owned();
+                            }
+                        });
+                        record.keep();
+                    })
+                />
+            </p>
+            <p class="idk-muted" hidden=live(move || !none())>"No attempts yet: your calls are kept here, in this browser, as you take them."</p>
+            <div class="idk-table-wrap" hidden=live(none)>
+                <table class="idk-table">
+                    <caption>"Your attempts, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"When"</th>
+                            <th scope="col">"Scenario"</th>
+                            <th scope="col">"Mode"</th>
+                            <th scope="col">"Score"</th>
+                            <th scope="col">"Criteria evidenced"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{attempts}</tbody>
+                </table>
+            </div>
+            <p>
+                <a href=download download="practice-record.json">"Download your practice record (JSON)"</a>
+            </p>
+        </section>
     }
 }
 
@@ -222,6 +372,7 @@ fn call_view(
     scenario: Arc<ScenarioFile>,
     mode: Mode,
     screen: RwSignal<Screen>,
+    kept: Record,
 ) -> impl IntoView {
     let practice = PracticeCall {
         asking: RwSignal::new(None),
@@ -268,7 +419,9 @@ fn call_view(
     }) {
         on_cleanup(move || timer.clear());
     }
-    // Once closed, the score.
+    // Once closed, the score, and the attempt kept in the trainee's record.
+    let saving_record = kept;
+    let saving = kept.saved;
     {
         let (pack, scenario) = (pack.clone(), scenario.clone());
         effect(move || {
@@ -278,6 +431,17 @@ fn call_view(
             let mut kept = record.get_untracked();
             kept.phrases.sort_by_key(|p| p.after_ms);
             let scored = score(&pack, &scenario, &call, &kept);
+            let attempt = Attempt::new(
+                format!("attempt-{started}"),
+                &scenario,
+                mode,
+                call.opened_at(),
+                now_ms(),
+                &scored,
+                kept.unmatched.clone(),
+            );
+            saving.set(None);
+            saving_record.add(attempt);
             screen.set(Screen::Result(
                 scenario.clone(),
                 mode,
@@ -472,6 +636,7 @@ fn result_view(
     score: Arc<Score>,
     unmatched: Vec<String>,
     screen: RwSignal<Screen>,
+    record: Record,
 ) -> impl IntoView {
     let heading = format!(
         "Your score: {} of {} ({}%)",
@@ -520,6 +685,11 @@ fn result_view(
         <section class="idk-card" aria-labelledby="idk-practice-score">
             <h2 id="idk-practice-score" class="idk-card-title" tabindex="-1">{heading}</h2>
             <p>{format!("{} · {mode_text}", scenario.title)}</p>
+            {live(move || match record.saved.get() {
+                None => view! { <p class="idk-muted" role="status">"Keeping this attempt in your practice record…"</p> }.into_any(),
+                Some(Ok(())) => view! { <p class="idk-muted" role="status">"Kept in your practice record in this browser."</p> }.into_any(),
+                Some(Err(why)) => view! { <p class="idk-notice" role="alert">"This attempt could not be kept in your practice record: " {why}</p> }.into_any(),
+            })}
             <p>"Criteria evidenced: " {if criteria.is_empty() { "none".to_owned() } else { criteria }}</p>
             <div class="idk-table-wrap">
                 <table class="idk-table">
