@@ -493,7 +493,8 @@ fn an_untouched_call_earns_nothing() {
     let scenario = co_alarm(&pack);
     let call = Call::open(&pack, "trainee", T0);
     let score = score(&pack, &scenario, &call, &PracticeRecord::default());
-    assert_eq!((score.earned(), score.possible()), (0, 26));
+    // The caller's distress at 30 s never came: the call never got that far.
+    assert_eq!((score.earned(), score.possible()), (0, 25));
     assert!(score.criteria_evidenced().is_empty());
 }
 

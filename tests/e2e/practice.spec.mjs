@@ -48,6 +48,10 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await desk.type('Location', 'Play area, Alder Park, off Linnet Way');
   await desk.type("Caller's name", 'Tom Beckett');
   await desk.type('Callback number', '07700 900695');
+  // A safety question asked: the caller answers it as scripted.
+  await page.getByRole('group', { name: 'Ask the safety questions' }).getByRole('button', { name: /^Safety 1: / }).focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText("No, nobody's hurt.");
   await desk.safetyNet();
   await desk.type('What is happening', 'Used needles dumped under the swings');
   await desk.startSuggested('Hazardous waste, needles or dead animal');
@@ -57,6 +61,9 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await expect(transcript).toContainText("Yes, they're right under the swings");
   await desk.press(1);
   await expect(desk.decision()).toContainText('SC-NDL-01');
+  // Each question is put to the caller once, however the call changes after it.
+  await desk.type('Hazards', 'Five or six used needles under the swings, two without caps');
+  await expect(transcript.getByText('Are they somewhere children play or go', { exact: false })).toHaveCount(1);
   await screen(page, '19-practice-call');
 
   // A question in the trainee's own words the script does not cover: "I don't know", noted.
@@ -66,7 +73,6 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await expect(transcript).toContainText("Sorry, I'm not sure.");
   await expectNoAxeViolations(page);
 
-  await desk.type('Hazards', 'Five or six used needles under the swings, two without caps');
   await desk.close({ reason: 'Practice call' });
   const score = page.getByRole('heading', { name: /^Your score: \d+ of \d+ \(\d+%\)$/ });
   await expect(score).toBeFocused();
@@ -123,4 +129,40 @@ test('a library list that names a file that is not a scenario of this pack says 
   await expect(problem).toContainText('missing.json: it was not found (HTTP 404)');
   await expect(page.getByRole('button', { name: /^Take the call: / })).toHaveCount(1);
   await expectNoAxeViolations(page);
+});
+
+test('a knowledge check from the pack, by keyboard: each answer right or not with the pack\'s words, the result kept in the record', async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/practice.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await page.getByRole('button', { name: 'Start a knowledge check' }).focus();
+  await page.keyboard.press('Enter');
+  for (let n = 1; n <= 9; n++) {
+    const legend = page.locator('#idk-knowledge-question');
+    await expect(legend).toBeFocused();
+    await expect(legend).toHaveText(new RegExp(`^Question ${n} of 9 \\(L2 [23]\\.\\d\\): `));
+    if (n === 1) await expectNoAxeViolations(page);
+    // The first option, by keyboard: Tab to it, Space to choose, then Answer.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Answer' }).focus();
+    await page.keyboard.press('Enter');
+    const feedback = page.locator('#idk-knowledge-feedback');
+    await expect(feedback).toBeFocused();
+    await expect(feedback).toContainText(/^(Right\.|Not quite\.) The answer: /);
+    await expect(feedback).toContainText('From your procedures: ');
+    if (n === 1) await expectNoAxeViolations(page);
+    await page.getByRole('button', { name: 'Next' }).focus();
+    await page.keyboard.press('Enter');
+  }
+  const done = page.locator('#idk-knowledge-done');
+  await expect(done).toBeFocused();
+  await expect(done).toHaveText(/^Your last check: \d of 9 right\.$/);
+  await expect
+    .poll(async () => JSON.parse((await storedData(page, 'practice:evidence')).value ?? '{"knowledge":[]}').knowledge.length)
+    .toBe(1);
+  const kept = JSON.parse((await storedData(page, 'practice:evidence')).value);
+  expect(kept.knowledge[0].answers).toHaveLength(9);
+  expect(kept.knowledge[0].pack).toEqual({ organisation: 'northbridge-council', version: '2026.12.1' });
 });

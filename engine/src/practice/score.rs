@@ -197,11 +197,17 @@ pub fn score(pack: &Pack, scenario: &ScenarioFile, call: &Call, record: &Practic
         },
         Some(call.say(pack, &file.wording.greeting)),
     );
+    // Only what the caller said before the call ended counts: a line timed for later was never
+    // heard.
+    let ended = log.last().map_or(0, |e| since(e.at));
     for event in &scenario.events {
         let Some(kind) = event.kind.control() else {
             continue;
         };
         let after = u64::from(event.after_seconds) * 1000;
+        if after > ended {
+            continue;
+        }
         let used = record
             .phrases
             .iter()
@@ -218,13 +224,13 @@ pub fn score(pack: &Pack, scenario: &ScenarioFile, call: &Call, record: &Practic
             used,
             if used {
                 format!(
-                    "Kept control when the caller's call changed (\"{}\"): used a {} phrase.",
+                    "Kept control when the caller said \"{}\": used a {} phrase.",
                     event.say,
                     lowercase(kind.label())
                 )
             } else {
                 format!(
-                    "When the caller's call changed (\"{}\"), the procedure expected a {} phrase.",
+                    "When the caller said \"{}\", the procedure expected a {} phrase.",
                     event.say,
                     lowercase(kind.label())
                 )

@@ -12,9 +12,11 @@
 use std::sync::Arc;
 
 use incident_engine::call::{Call, PriorCall};
+use incident_engine::kernel::SplitMix64;
 use incident_engine::pack::{ControlKind, LogField};
 use incident_engine::practice::caller::{Reply, ScriptedCaller};
-use incident_engine::practice::evidence::{Attempt, EvidenceFile, Mode};
+use incident_engine::practice::evidence::{Attempt, EvidenceFile, KnowledgeCheck, Mode};
+use incident_engine::practice::knowledge::{knowledge_check, KnowledgeAnswer, KnowledgeQuestion};
 use incident_engine::practice::scenario::{parse_scenario, read_scenario_list, Cue, ScenarioFile};
 use incident_engine::practice::score::{score, PhraseUsed, PracticeRecord, Score};
 use incident_engine::{fill_text, parse_pack, Pack};
@@ -73,6 +75,19 @@ impl Record {
         self.kept.update(|k| {
             if let Some(k) = k {
                 k.attempts.push(attempt);
+            }
+        });
+        self.keep();
+    }
+
+    /// Adds a knowledge check's answers and keeps the record.
+    fn add_knowledge(self, check: KnowledgeCheck) {
+        if self.problem.get_untracked().is_some() {
+            return;
+        }
+        self.kept.update(|k| {
+            if let Some(k) = k {
+                k.knowledge.push(check);
             }
         });
         self.keep();
@@ -267,6 +282,7 @@ fn library_view(lib: Library, screen: RwSignal<Screen>, record: Record) -> impl 
             </fieldset>
             <ul class="idk-practice-list">{rows}</ul>
         </section>
+        {knowledge_view(lib.pack.clone(), record)}
         {record_view(record)}
     }
 }
@@ -499,11 +515,15 @@ fn call_view(
                 type="button"
                 class="idk-button idk-button-secondary"
                 on:click=handler(move |_| {
-                    say("You", format!("(asks for: {})", field.label()));
-                    let reply = caller
-                        .try_update_value(|c| c.reply(&scenario, &Cue::Field(field.name().to_owned())))
-                        .map_or_else(String::new, |r| r.text().to_owned());
-                    say("Caller", reply);
+                    say("You", format!("(asks for the {})", incident_engine::kernel::lowercase(field.label())));
+                    // A script may answer the field by a line for it, or by words ("name").
+                    let reply = caller.try_update_value(|c| {
+                        match c.reply(&scenario, &Cue::Field(field.name().to_owned())) {
+                            Reply::Unknown { .. } => c.reply_to_words(&scenario, field.label()),
+                            line => line,
+                        }
+                    });
+                    say("Caller", reply.map_or_else(String::new, |r| r.text().to_owned()));
                 })
             >
                 {field.label()}
@@ -511,6 +531,32 @@ fn call_view(
         }
     })
     .collect_any();
+    // The safety questions, asked one by one: the caller answers each as the script says.
+    let ask_safety = file
+        .safety_net
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let scenario = scenario.clone();
+            let (id, question) = (q.id.clone(), q.question.clone());
+            view! {
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    aria-label=format!("Safety {}: {}", i + 1, q.question)
+                    on:click=handler(move |_| {
+                        say("You", question.clone());
+                        let reply = caller
+                            .try_update_value(|c| c.reply(&scenario, &Cue::Safety(id.clone())))
+                            .map_or_else(String::new, |r| r.text().to_owned());
+                        say("Caller", reply);
+                    })
+                >
+                    {format!("Safety {}", i + 1)}
+                </button>
+            }
+        })
+        .collect_any();
     let asked = RwSignal::new(String::new());
     let ask_scenario = scenario.clone();
     let ask = move || {
@@ -550,7 +596,8 @@ fn call_view(
             <section class="idk-section" aria-labelledby="idk-practice-coaching">
                 <h3 id="idk-practice-coaching">"Coaching"</h3>
                 <p class="idk-muted">"What you have done well so far; the rest, with the words to use, when the call is closed."</p>
-                <ul>{done}</ul>
+                // Its own scrolling box: the call screen below keeps its room as the list grows.
+                <ul class="idk-coaching" tabindex="0" aria-label="Done well so far">{done}</ul>
             </section>
         }
     });
@@ -585,6 +632,7 @@ fn call_view(
                 </button>
                 <span class="idk-practice-group" role="group" aria-label="Use a control phrase">{phrase_buttons}</span>
                 <span class="idk-practice-group" role="group" aria-label="Ask the caller for">{ask_fields}</span>
+                <span class="idk-practice-group" role="group" aria-label="Ask the safety questions">{ask_safety}</span>
             </div>
             <form
                 class="idk-practice-actions"
@@ -722,6 +770,157 @@ fn result_view(
                     "Back to the scenarios"
                 </button>
             </div>
+        </section>
+    }
+}
+
+/// How many questions a knowledge check asks.
+const KNOWLEDGE_QUESTIONS: usize = 9;
+
+/// A knowledge check (L2 3.1–3.8, 2.1): questions from the pack one at a time, each answered
+/// with its options, then right or not with the pack's own words; at the end, how many were right,
+/// kept in the practice record.
+fn knowledge_view(pack: Arc<Pack>, record: Record) -> impl IntoView {
+    let pack_ref = StoredValue::new(incident_engine::practice::scenario::PackRef {
+        organisation: pack.file().organisation.id.clone(),
+        version: pack.file().version.clone(),
+    });
+    let questions = RwSignal::new(Vec::<KnowledgeQuestion>::new());
+    let at = RwSignal::new(0usize);
+    let chosen = RwSignal::new(None::<usize>);
+    let answered = RwSignal::new(None::<bool>);
+    let answers = RwSignal::new(Vec::<KnowledgeAnswer>::new());
+    let start = move |_| {
+        let seed = now_ms();
+        questions.set(knowledge_check(
+            &pack,
+            &mut SplitMix64::new(seed),
+            KNOWLEDGE_QUESTIONS,
+        ));
+        at.set(0);
+        chosen.set(None);
+        answered.set(None);
+        answers.set(Vec::new());
+        Instance::current().focus_soon("idk-knowledge-question");
+    };
+    let answer = move || {
+        let Some(choice) = chosen.get_untracked() else {
+            return;
+        };
+        let Some(q) = questions.with_untracked(|qs| qs.get(at.get_untracked()).cloned()) else {
+            return;
+        };
+        let right = q.is_right(choice);
+        answered.set(Some(right));
+        answers.update(|a| {
+            a.push(KnowledgeAnswer {
+                question: q.id.clone(),
+                criterion: q.criterion.clone(),
+                right,
+            })
+        });
+        Instance::current().focus_soon("idk-knowledge-feedback");
+    };
+    let next = move |_| {
+        let last = at.get_untracked() + 1 >= questions.with_untracked(Vec::len);
+        if last {
+            let check = KnowledgeCheck {
+                id: format!("knowledge-{}", now_ms()),
+                pack: pack_ref.get_value(),
+                at: now_ms(),
+                answers: answers.get_untracked(),
+            };
+            record.add_knowledge(check);
+            questions.set(Vec::new());
+            Instance::current().focus_soon("idk-knowledge-done");
+        } else {
+            at.update(|n| *n += 1);
+            chosen.set(None);
+            answered.set(None);
+            Instance::current().focus_soon("idk-knowledge-question");
+        }
+    };
+    let body = live(move || {
+        let current = questions.with(|qs| qs.get(at.get()).cloned());
+        let Some(q) = current else {
+            let done = answers.with(|a| {
+                (!a.is_empty()).then(|| {
+                    format!(
+                        "Your last check: {} of {} right.",
+                        a.iter().filter(|x| x.right).count(),
+                        a.len()
+                    )
+                })
+            });
+            return view! {
+                <p id="idk-knowledge-done" tabindex="-1">{done}</p>
+                <button type="button" class="idk-button" on:click=handler(start.clone())>
+                    "Start a knowledge check"
+                </button>
+            }
+            .into_any();
+        };
+        let total = questions.with(Vec::len);
+        let options = q
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                view! {
+                    <label class="idk-option-row">
+                        <input
+                            type="radio"
+                            name="idk-knowledge-option"
+                            prop:checked=move || chosen.get() == Some(i)
+                            disabled=move || answered.get().is_some()
+                            on:change=handler(move |_| chosen.set(Some(i)))
+                        />
+                        " " {text.clone()}
+                    </label>
+                }
+                .into_any()
+            })
+            .collect::<Vec<_>>();
+        let source = q.source.clone();
+        let right_text = q.options[q.answer].clone();
+        view! {
+            <fieldset class="idk-group">
+                <legend id="idk-knowledge-question" tabindex="-1">
+                    {format!("Question {} of {total} ({}): {}", at.get() + 1, q.criterion, q.prompt)}
+                </legend>
+                {options}
+            </fieldset>
+            {move || match answered.get() {
+                None => view! {
+                    <button type="button" class="idk-button" disabled=move || chosen.get().is_none() on:click=handler(move |_| answer())>
+                        "Answer"
+                    </button>
+                }
+                .into_any(),
+                Some(right) => {
+                    let verdict = if right { "Right." } else { "Not quite." };
+                    view! {
+                        <div id="idk-knowledge-feedback" tabindex="-1" role="status">
+                            <p><strong>{verdict}</strong> " The answer: " {right_text.clone()}</p>
+                            <p class="idk-muted">"From your procedures: " {source.clone()}</p>
+                        </div>
+                        <button type="button" class="idk-button" on:click=handler(next)>
+                            "Next"
+                        </button>
+                    }
+                    .into_any()
+                }
+            }}
+        }
+        .into_any()
+    });
+    view! {
+        <section class="idk-card" aria-labelledby="idk-knowledge-heading">
+            <h2 id="idk-knowledge-heading" class="idk-card-title">"Knowledge check"</h2>
+            <p class="idk-muted">
+                "Short questions from your own procedures: services, legislation, decision trees, resources, escalation, advice limits, codes and who to tell."
+            </p>
+            {body}
         </section>
     }
 }

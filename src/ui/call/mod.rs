@@ -649,7 +649,10 @@ pub fn CallScreen(
                     .zip(c.current_question())
                     .map(|(t, q)| (t.to_owned(), q.to_owned()))
             });
-            practice.asking.set(asking);
+            // Only a new question is asked again (a signal set tells its readers even unchanged).
+            if practice.asking.get_untracked() != asking {
+                practice.asking.set(asking);
+            }
             practice.call.set(Some(call.get()));
         });
     } else {
