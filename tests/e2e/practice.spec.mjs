@@ -31,7 +31,7 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await page.keyboard.press('Space');
   await page.getByRole('button', { name: "Take the call: Used needles by the swings in a children's play area" }).focus();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { name: "Practice: Used needles by the swings in a children's play area" })).toBeVisible();
+  await expect(page.getByRole('heading', { name: "Practice: Used needles by the swings in a children's play area (assessment: your score at the end)" })).toBeVisible();
   const transcript = page.getByRole('list', { name: 'What has been said, newest first' });
   await expect(transcript).toContainText("Hi, I'd like to report some needles.");
   const desk = new CallDesk(page);

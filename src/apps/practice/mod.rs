@@ -241,7 +241,13 @@ fn library_view(lib: Library, screen: RwSignal<Screen>, record: Record) -> impl 
                     .map(|l| format!(" ({l})"))
                     .unwrap_or_default()
             );
-            let tags = s.tags.join(", ");
+            // As people write them: "hard of hearing", not "hard_of_hearing".
+            let tags = s
+                .tags
+                .iter()
+                .map(|t| t.replace(['_', '-'], " "))
+                .collect::<Vec<_>>()
+                .join(", ");
             let label = format!("Take the call: {}", s.title);
             view! {
                 <li class="idk-card">
@@ -609,7 +615,13 @@ fn call_view(
     view! {
         <section class="idk-card idk-practice" aria-labelledby="idk-practice-caller">
             <h2 id="idk-practice-caller" class="idk-card-title" tabindex="-1">
-                {format!("Practice: {title}")}
+                {format!(
+                    "Practice: {title} ({})",
+                    match mode {
+                        Mode::Coaching => "coaching",
+                        Mode::Assessment => "assessment: your score at the end",
+                    }
+                )}
                 <span class="idk-muted">" · the caller: " {caller_line}</span>
             </h2>
             // Focusable: it scrolls, and a keyboard must reach what has scrolled away.
