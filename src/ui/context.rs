@@ -31,14 +31,10 @@ pub struct PackSource(pub StoredValue<Option<std::sync::Arc<[u8]>>>);
 
 /// A practice call (issue 16), provided by the practice app. The call screen then keeps no draft,
 /// puts nothing in the outbox and tells no host (a practice call is never sent anywhere), shows
-/// PRACTICE in its call bar, says which question is on screen (for the scripted caller), and
-/// hands the call over once the engine has closed it.
+/// PRACTICE in its call bar, and shows the practice app the call as it stands after each change
+/// (the question on screen, for the scripted caller; the close, for the score).
 #[derive(Clone, Copy)]
 pub struct PracticeCall {
-    /// The tree and the question on screen, if any.
-    pub asking: RwSignal<Option<(String, String)>>,
-    /// The call as it stands, after each change (for coaching as the call goes).
+    /// The call as it stands; closed once the engine has closed it.
     pub call: RwSignal<Option<incident_engine::call::Call>>,
-    /// The call, once closed.
-    pub closed: RwSignal<Option<incident_engine::call::Call>>,
 }

@@ -7,7 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::json_tree::{JsonTree, Node, TreeError, Value};
+use crate::kernel::json_tree::{JsonTree, TreeError, Value};
 use crate::kernel::Millis;
 use crate::pack::plain_words;
 use crate::practice::knowledge::KnowledgeAnswer;
@@ -397,12 +397,14 @@ pub fn read_evidence(bytes: &[u8]) -> Result<EvidenceFile, EvidenceError> {
     for (i, a) in file.attempts.iter().enumerate() {
         if file.attempts[..i].iter().any(|b| b.id == a.id) {
             // Placed at the repeated id's value.
-            let at = member(tree.root(), "attempts")
+            let at = tree
+                .root()
+                .last_member("attempts")
                 .and_then(|list| match &list.value {
                     Value::Array(items) => items.get(i),
                     _ => None,
                 })
-                .and_then(|item| member(item, "id"))
+                .and_then(|item| item.last_member("id"))
                 .map_or(0, |id| id.start);
             let (path, line, column, message) = tree
                 .explain(TreeError::at(
@@ -419,16 +421,4 @@ pub fn read_evidence(bytes: &[u8]) -> Result<EvidenceFile, EvidenceError> {
         }
     }
     Ok(file)
-}
-
-/// The member `name` of an object node (the last, as serde_json reads a repeated name).
-fn member<'t, 'a>(node: &'t Node<'a>, name: &str) -> Option<&'t Node<'a>> {
-    match &node.value {
-        Value::Object(members) => members
-            .iter()
-            .rev()
-            .find(|(key, _)| key.name == name)
-            .map(|(_, value)| value),
-        _ => None,
-    }
 }

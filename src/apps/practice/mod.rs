@@ -19,16 +19,16 @@ use incident_engine::practice::evidence::{Attempt, EvidenceFile, KnowledgeCheck,
 use incident_engine::practice::knowledge::{knowledge_check, KnowledgeAnswer, KnowledgeQuestion};
 use incident_engine::practice::scenario::{parse_scenario, read_scenario_list, Cue, ScenarioFile};
 use incident_engine::practice::score::{score, PhraseUsed, PracticeRecord, Score};
-use incident_engine::{fill_text, parse_pack, Pack};
+use incident_engine::{fill_text, Pack};
 use leptos::prelude::*;
 
 use crate::host::clock::{date_and_time, every_second, now_ms};
 use crate::host::evidence;
 use crate::host::instance::Instance;
-use crate::host::pack_source::{fetch_bytes, FetchError};
+use crate::host::pack_source::{fetch_bytes, fetch_pack, FetchError};
 use crate::host::page::{mark_settled, Settled};
 use crate::ui::context::PracticeCall;
-use crate::ui::live::{effect, handler, live, CollectAny};
+use crate::ui::live::{effect, handler, live, memo, CollectAny};
 use crate::ui::CallScreen;
 
 /// The largest scenario list or scenario fetched.
@@ -118,10 +118,8 @@ fn fetch_text(error: FetchError) -> String {
 
 /// The pack at `pack_url` and its scenarios, or why not.
 async fn load(pack_url: &str) -> Result<Library, String> {
-    let bytes = fetch_bytes(pack_url, None, incident_engine::MAX_PACK_BYTES)
+    let (pack, _) = fetch_pack(pack_url)
         .await
-        .map_err(|e| format!("The procedure pack at {pack_url}: {}", fetch_text(e)))?;
-    let pack = parse_pack(&bytes)
         .map_err(|e| format!("The procedure pack at {pack_url}: {}: {e}", e.title()))?;
     let org = pack.file().organisation.id.clone();
     let list_url = format!("packs/scenarios/{org}.json");
@@ -397,11 +395,25 @@ fn call_view(
     kept: Record,
 ) -> impl IntoView {
     let practice = PracticeCall {
-        asking: RwSignal::new(None),
         call: RwSignal::new(None),
-        closed: RwSignal::new(None),
     };
     provide_context(practice);
+    // The question on screen, and whether the call is closed: each a memo of the call, so the
+    // caller is asked again only when the question changes, and the score made once.
+    let asking = memo(move || {
+        practice.call.with(|c| {
+            c.as_ref().and_then(|c| {
+                c.tree()
+                    .zip(c.current_question())
+                    .map(|(t, q)| (t.to_owned(), q.to_owned()))
+            })
+        })
+    });
+    let closed = memo(move || {
+        practice
+            .call
+            .with(|c| c.as_ref().is_some_and(Call::is_closed))
+    });
     let started = now_ms();
     let transcript = RwSignal::new(vec![("Caller".to_owned(), scenario.caller.opening.clone())]);
     let record = RwSignal::new(PracticeRecord::default());
@@ -413,7 +425,7 @@ fn call_view(
     {
         let (pack, scenario) = (pack.clone(), scenario.clone());
         effect(move || {
-            let Some((tree, node)) = practice.asking.get() else {
+            let Some((tree, node)) = asking.get() else {
                 return;
             };
             let Some(question) = pack.tree(&tree).and_then(|t| t.node(&node)) else {
@@ -447,7 +459,10 @@ fn call_view(
     {
         let (pack, scenario) = (pack.clone(), scenario.clone());
         effect(move || {
-            let Some(call) = practice.closed.get() else {
+            if !closed.get() {
+                return;
+            }
+            let Some(call) = practice.call.get_untracked() else {
                 return;
             };
             let mut kept = record.get_untracked();

@@ -258,12 +258,11 @@ impl Desk {
         };
         self.notice.set(None);
         self.confirmed.set(None);
-        if let Some(practice) = self.practice {
-            // Nothing to save or send: the practice app scores the call.
+        if self.practice.is_some() {
+            // Nothing to save or send: the practice app sees the closed call and scores it.
             self.history.update(|h| h.push(closed.as_prior()));
-            self.call.set(closed.clone());
+            self.call.set(closed);
             self.in_progress.set(false);
-            practice.closed.set(Some(closed));
             self.announcement.set("Call closed".to_owned());
             self.instance.focus_soon(closing::CLOSED_ID);
             return true;
@@ -642,19 +641,7 @@ pub fn CallScreen(
         });
     }
     if let Some(practice) = desk.practice {
-        // The scripted caller answers the question on screen.
-        effect(move || {
-            let asking = call.with(|c| {
-                c.tree()
-                    .zip(c.current_question())
-                    .map(|(t, q)| (t.to_owned(), q.to_owned()))
-            });
-            // Only a new question is asked again (a signal set tells its readers even unchanged).
-            if practice.asking.get_untracked() != asking {
-                practice.asking.set(asking);
-            }
-            practice.call.set(Some(call.get()));
-        });
+        effect(move || practice.call.set(Some(call.get())));
     } else {
         // The draft: written within 300 ms of each change and at once when the page is hidden, so a
         // reload or a crash loses nothing; removed when the call closes (Desk::completed).
