@@ -99,8 +99,9 @@ APP_PAGES=(index.html practice.html console.html review.html procedures.html)
 # 0.21 builds one page and one wasm at a time, so each page is built into a staging folder of its
 # own, one after another (under the lock), and the folders are merged. A file two apps both write
 # (the stylesheet, boot.js, the icon) must be the same in both, or the build fails. A release's
-# .js and .css are then minified (scripts/minify.mjs). The dist is replaced only when every app has
-# built.
+# .js and .css are then minified (scripts/minify.mjs), and the practice page's service worker is
+# written with its precache list (scripts/precache.mjs). The dist is replaced only when every app
+# has built.
 build_apps() {
   local release="" dist="dist"
   while [ $# -gt 0 ]; do
@@ -136,6 +137,11 @@ build_apps() {
   done
   # A release's scripts and stylesheet minified, the pages' integrity values with them.
   if [ -n "$release" ] && ! node scripts/minify.mjs "$stage/merged"; then
+    rm -rf "$stage"
+    return 1
+  fi
+  # The practice page's service worker, with the list of what it keeps for offline use.
+  if ! node scripts/precache.mjs "$stage/merged"; then
     rm -rf "$stage"
     return 1
   fi

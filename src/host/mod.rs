@@ -16,6 +16,7 @@ pub mod element;
 pub mod evidence;
 pub mod instance;
 pub mod locks;
+pub mod offline;
 pub mod pack_source;
 pub mod page;
 pub mod procedures;

@@ -160,6 +160,12 @@ pub fn App(
         problem: RwSignal::new(None),
         saved: RwSignal::new(None),
     };
+    // Kept for offline use: None while the browser fetches what it needs.
+    let offline = RwSignal::new(None::<Result<(), String>>);
+    leptos::task::spawn_local(async move {
+        let kept = crate::host::offline::keep_for_offline().await;
+        offline.try_set(Some(kept));
+    });
     let url = pack_url.clone();
     leptos::task::spawn_local(async move {
         match evidence::load().await {
@@ -187,6 +193,13 @@ pub fn App(
                 <p class="idk-subtitle">
                     "Incident Desk · practice calls: nothing is sent to the CRM · "
                     <a href="index.html">"call screen"</a>
+                </p>
+                <p class="idk-muted" role="status">
+                    {move || match offline.get() {
+                        None => "Offline use: getting this page ready to work with no network…".to_owned(),
+                        Some(Ok(())) => "Offline use: ready. This page, its scenarios and your practice record work in this browser with no network.".to_owned(),
+                        Some(Err(why)) => format!("Offline use: not available, {why}. Practice works while you are online."),
+                    }}
                 </p>
             </header>
             <main class="idk-main">
