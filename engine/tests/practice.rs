@@ -976,3 +976,439 @@ fn a_scenario_list_holds_file_names_in_its_own_folder() {
         .unwrap_err()
         .contains("expected text in double quotes"));
 }
+
+/// Level 3 knowledge checks (L3 3.1–3.4, 3.6; K2, K9): every answer worked out again from the
+/// pack, by the question's id, without the generator's help.
+mod knowledge_l3 {
+    use incident_engine::kernel::SplitMix64;
+    use incident_engine::pack::DeadlineUnit;
+    use incident_engine::practice::knowledge::{
+        knowledge_check, knowledge_check_for, KnowledgeQuestion, Level,
+    };
+    use incident_engine::{parse_pack, Pack};
+
+    /// The shipped packs and the good fixtures: every one a pack a check may be made from.
+    fn packs() -> Vec<(String, Pack)> {
+        let mut packs = super::shipped_packs();
+        let dir = format!(
+            "{}/../tests/fixtures/packs/good",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let pack = parse_pack(&std::fs::read(&path).unwrap()).unwrap();
+                packs.push((path.display().to_string(), pack));
+            }
+        }
+        packs
+    }
+
+    /// A length of time as an option shows it ("2 hours 30 minutes", "20 seconds", "28 days",
+    /// "3 working days"), in seconds, and whether it counts working time.
+    fn length(text: &str) -> (u64, bool) {
+        let words: Vec<&str> = text.split(' ').collect();
+        let mut total = 0;
+        let mut working = false;
+        let mut i = 0;
+        while i < words.len() {
+            let n: u64 = words[i].parse().unwrap_or_else(|_| panic!("{text}"));
+            let mut unit = words[i + 1];
+            if unit == "working" {
+                working = true;
+                i += 1;
+                unit = words[i + 1];
+            }
+            total += n * match unit.trim_end_matches('s') {
+                "second" => 1,
+                "minute" => 60,
+                "hour" => 3_600,
+                "day" => 86_400,
+                other => panic!("{other} in {text}"),
+            };
+            i += 2;
+        }
+        (total, working)
+    }
+
+    fn priority(pack: &Pack, id: &str) -> String {
+        let p = pack.priority(id).unwrap();
+        format!("{} ({})", p.id, p.name)
+    }
+
+    /// What `q` asks, answered from the pack: the one option that must be right, and every
+    /// answer that is true (none of which may be a wrong option).
+    enum Expected {
+        /// The right option, and the other true answers that must not be among the options.
+        Text(String, Vec<String>),
+        /// A length of time, in seconds (working or not), which exactly one option must be.
+        Length(u64, bool),
+    }
+
+    fn expected(pack: &Pack, q: &KnowledgeQuestion) -> Expected {
+        let f = pack.file();
+        let (kind, rest) = q.id.split_once(':').unwrap();
+        let channel = |id: &str| pack.channel(id).unwrap().name.clone();
+        let first_of = |ids: &[String]| {
+            let names: Vec<String> = ids.iter().map(|c| channel(c)).collect();
+            Expected::Text(names[0].clone(), names)
+        };
+        let minutes = |m: u32| Expected::Length(u64::from(m) * 60, false);
+        match kind {
+            "service-of" => {
+                let code = pack.code(rest).unwrap();
+                let s = f
+                    .organisation
+                    .services
+                    .iter()
+                    .find(|s| s.id == code.service);
+                Expected::Text(s.unwrap().name.clone(), vec![])
+            }
+            "default-priority" => Expected::Text(
+                priority(pack, &pack.code(rest).unwrap().default_priority),
+                vec![],
+            ),
+            "outcome-priority" => {
+                let (tree, outcome) = rest.split_once(':').unwrap();
+                let outcome = pack.tree(tree).unwrap().outcome(outcome).unwrap();
+                assert!(outcome.continue_to.is_none(), "{q:?}");
+                Expected::Text(priority(pack, &outcome.priority), vec![])
+            }
+            "safety-priority" => {
+                let s = pack.safety_question(rest).unwrap();
+                Expected::Text(priority(pack, s.if_yes.priority.as_ref().unwrap()), vec![])
+            }
+            "channel-use" => Expected::Text(channel(rest), vec![]),
+            "channel-first" => {
+                let preferred: Vec<String> = f
+                    .channels
+                    .iter()
+                    .filter(|c| c.preferred_for.iter().any(|p| p == rest))
+                    .map(|c| c.id.clone())
+                    .collect();
+                first_of(&preferred)
+            }
+            "reach-level" => first_of(&pack.level(rest).unwrap().channels),
+            "reach-unit" => first_of(&pack.unit(rest).unwrap().channels),
+            "abbreviation" => {
+                let (on, abbreviation) = rest.split_once(':').unwrap();
+                let banned = &pack.channel(on).unwrap().banned_abbreviations;
+                let right = banned
+                    .iter()
+                    .find(|b| b.abbreviation == abbreviation)
+                    .unwrap();
+                // What any channel says instead of the same abbreviation is not wrong.
+                let same = f
+                    .channels
+                    .iter()
+                    .flat_map(|c| &c.banned_abbreviations)
+                    .filter(|b| b.abbreviation.eq_ignore_ascii_case(abbreviation))
+                    .map(|b| b.say_instead.clone())
+                    .collect();
+                Expected::Text(right.say_instead.clone(), same)
+            }
+            "attend" => minutes(pack.priority(rest).unwrap().attend_within_minutes),
+            "deploy" => minutes(pack.priority(rest).unwrap().deploy_within_minutes),
+            "target" => {
+                let t = &f.targets;
+                let seconds = |s: Option<u32>| Expected::Length(u64::from(s.unwrap()), false);
+                match rest {
+                    "answer_seconds" => seconds(t.answer_seconds),
+                    "code_seconds" => seconds(t.code_seconds),
+                    "deploy_minutes" => minutes(t.deploy_minutes.unwrap()),
+                    "acknowledge_minutes" => minutes(t.acknowledge_minutes.unwrap()),
+                    "update_interval_minutes" => minutes(t.update_interval_minutes.unwrap()),
+                    other => panic!("target {other}"),
+                }
+            }
+            "deadline" => {
+                let (code, id) = rest.split_once(':').unwrap();
+                let d = pack
+                    .code(code)
+                    .unwrap()
+                    .deadlines
+                    .iter()
+                    .find(|d| d.id == id)
+                    .unwrap();
+                let n = u64::from(d.within);
+                match d.unit {
+                    DeadlineUnit::Minutes => Expected::Length(n * 60, false),
+                    DeadlineUnit::Hours => Expected::Length(n * 3_600, false),
+                    DeadlineUnit::Days => Expected::Length(n * 86_400, false),
+                    DeadlineUnit::WorkingHours => Expected::Length(n * 3_600, true),
+                    DeadlineUnit::WorkingDays => Expected::Length(n * 86_400, true),
+                }
+            }
+            "retention" => {
+                let r = &f.retention;
+                match rest {
+                    "draft_hours" => minutes(r.draft_hours * 60),
+                    "undelivered_alert_hours" => minutes(r.undelivered_alert_hours * 60),
+                    other => panic!("retention {other}"),
+                }
+            }
+            "complaint-to" => {
+                let to = &f
+                    .complaints
+                    .iter()
+                    .find(|c| c.id == rest)
+                    .unwrap()
+                    .escalate_to;
+                let name = pack
+                    .level(to)
+                    .map(|l| l.name.clone())
+                    .or_else(|| pack.route(to).map(|r| r.name.clone()));
+                Expected::Text(name.unwrap(), vec![])
+            }
+            "complaint-days" => {
+                let c = f.complaints.iter().find(|c| c.id == rest).unwrap();
+                Expected::Length(u64::from(c.respond_within_days.unwrap()) * 86_400, false)
+            }
+            other => panic!("a Level 3 question of a kind this test does not know: {other}"),
+        }
+    }
+
+    /// `q` is well formed and its one right option is the pack's.
+    fn assert_sound(pack: &Pack, q: &KnowledgeQuestion) {
+        assert!((3..=4).contains(&q.options.len()), "{q:?}");
+        assert!(q.answer < q.options.len(), "{q:?}");
+        let mut distinct = q.options.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), q.options.len(), "{q:?}");
+        assert!(!q.prompt.is_empty() && !q.source.is_empty(), "{q:?}");
+        assert!(
+            Level::L3.criteria().contains(&q.criterion.as_str()),
+            "{q:?}"
+        );
+        match expected(pack, q) {
+            Expected::Text(right, also_true) => {
+                assert_eq!(q.options[q.answer], right, "{q:?}");
+                let true_ones = q
+                    .options
+                    .iter()
+                    .filter(|o| **o == right || also_true.contains(o))
+                    .count();
+                assert_eq!(true_ones, 1, "{q:?}");
+            }
+            Expected::Length(seconds, working) => {
+                assert_eq!(length(&q.options[q.answer]), (seconds, working), "{q:?}");
+                let same = q
+                    .options
+                    .iter()
+                    .filter(|o| length(o) == (seconds, working))
+                    .count();
+                assert_eq!(same, 1, "{q:?}");
+            }
+        }
+    }
+
+    /// What each shipped pack can ground at Level 3, read from the packs: none says anything about
+    /// coaching (L3 3.5); the council's and the housing pack leave retention out, so its defaults
+    /// (24 hours, 7 days, 24 hours: two the same) give no question with two wrong options (K2).
+    fn grounded(organisation: &str) -> &'static [&'static str] {
+        match organisation {
+            "northbridge-council" | "hillside-homes" => {
+                &["L3 3.1", "L3 3.2", "L3 3.3", "L3 3.4", "L3 3.6", "K9"]
+            }
+            "aldermoor-water" => &["L3 3.1", "L3 3.2", "L3 3.3", "L3 3.4", "L3 3.6", "K2", "K9"],
+            other => panic!("a shipped pack this test does not know: {other}"),
+        }
+    }
+
+    #[test]
+    fn every_shipped_pack_grounds_each_criterion_in_turn_with_one_right_answer_its_own() {
+        let shipped = super::shipped_packs();
+        assert_eq!(shipped.len(), 3);
+        for (organisation, pack) in &shipped {
+            let grounded = grounded(organisation);
+            for seed in 0..50 {
+                // One of each grounded criterion, in the level's order, before any comes again.
+                let first = knowledge_check_for(
+                    pack,
+                    &mut SplitMix64::new(seed),
+                    grounded.len(),
+                    Level::L3,
+                );
+                let criteria: Vec<&str> = first.iter().map(|q| q.criterion.as_str()).collect();
+                assert_eq!(criteria, grounded, "{organisation} seed {seed}");
+
+                let check = knowledge_check_for(pack, &mut SplitMix64::new(seed), 40, Level::L3);
+                assert_eq!(check.len(), 40, "{organisation} seed {seed}");
+                assert_eq!(check[..grounded.len()], first[..]);
+                for q in &check {
+                    assert_sound(pack, q);
+                }
+                let again = knowledge_check_for(pack, &mut SplitMix64::new(seed), 40, Level::L3);
+                assert_eq!(check, again, "{organisation} seed {seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_question_any_good_pack_gives_is_sound_to_the_last() {
+        for (name, pack) in packs() {
+            for seed in 0..20 {
+                let all = knowledge_check_for(&pack, &mut SplitMix64::new(seed), 10_000, Level::L3);
+                let mut ids: Vec<&str> = all.iter().map(|q| q.id.as_str()).collect();
+                ids.sort();
+                ids.dedup();
+                assert_eq!(ids.len(), all.len(), "{name}: a question asked twice");
+                for q in &all {
+                    assert_sound(&pack, q);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_bare_pack_gives_only_what_it_can_ground_and_no_panic() {
+        // The least a pack may be: the council's wording and priorities, one code and its
+        // service, and every list that may be empty, empty.
+        let mut value: serde_json::Value = serde_json::from_slice(super::COUNCIL).unwrap();
+        let code = &value["codes"][0];
+        let code = serde_json::json!({
+            "code": code["code"],
+            "title": code["title"],
+            "service": code["service"],
+            "default_priority": code["default_priority"],
+        });
+        value["organisation"]["services"] = serde_json::json!([value["organisation"]["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == code["service"])
+            .unwrap()]);
+        value["codes"] = serde_json::json!([code]);
+        for list in [
+            "trees",
+            "safety_net",
+            "external_organisations",
+            "channels",
+            "legislation",
+            "complaints",
+        ] {
+            value[list] = serde_json::json!([]);
+        }
+        for section in ["advice", "escalation", "resources", "targets"] {
+            value[section] = serde_json::json!({});
+        }
+        let pack = parse_pack(&serde_json::to_vec(&value).unwrap()).expect("a bare pack");
+
+        // One code and one service leave no wrong options for Level 2; the four priorities
+        // ground the code's priority (L3 3.2) and their times (L3 3.4).
+        assert!(knowledge_check(&pack, &mut SplitMix64::new(1), 20).is_empty());
+        let check = knowledge_check_for(&pack, &mut SplitMix64::new(1), 20, Level::L3);
+        let criteria: Vec<&str> = check.iter().map(|q| q.criterion.as_str()).collect();
+        let mut expected = vec!["L3 3.2"];
+        expected.extend(["L3 3.4"; 8]);
+        assert_eq!(criteria, expected);
+        for q in &check {
+            assert_sound(&pack, q);
+        }
+    }
+
+    #[test]
+    fn knowledge_check_is_the_level_2_check_and_a_level_3_check_starts_at_3_1() {
+        let pack = super::council();
+        for seed in 0..10 {
+            assert_eq!(
+                knowledge_check(&pack, &mut SplitMix64::new(seed), 30),
+                knowledge_check_for(&pack, &mut SplitMix64::new(seed), 30, Level::L2)
+            );
+        }
+        let l2 = knowledge_check(&pack, &mut SplitMix64::new(1), 9);
+        assert!(l2.iter().all(|q| q.criterion.starts_with("L2 ")), "{l2:?}");
+        let l3 = knowledge_check_for(&pack, &mut SplitMix64::new(1), 9, Level::L3);
+        let criteria: Vec<&str> = l3.iter().map(|q| q.criterion.as_str()).collect();
+        assert_eq!(
+            criteria,
+            [
+                "L3 3.1", "L3 3.2", "L3 3.3", "L3 3.4", "L3 3.6", "K9", "L3 3.1", "L3 3.2",
+                "L3 3.3"
+            ]
+        );
+    }
+
+    /// A limit the pack applies everywhere is in force on every call, so a Level 2 question on
+    /// the limits of a set (L2 3.6) never offers one as a wrong answer.
+    #[test]
+    fn a_limit_in_force_everywhere_is_never_a_wrong_answer() {
+        for (name, pack) in packs() {
+            let everywhere: Vec<&str> = pack
+                .file()
+                .advice
+                .limits
+                .iter()
+                .filter(|l| l.everywhere)
+                .map(|l| l.rule.as_str())
+                .collect();
+            for seed in 0..50 {
+                for q in knowledge_check(&pack, &mut SplitMix64::new(seed), 100) {
+                    if q.criterion != "L2 3.6" {
+                        continue;
+                    }
+                    for (i, option) in q.options.iter().enumerate() {
+                        assert!(
+                            i == q.answer || !everywhere.contains(&option.as_str()),
+                            "{name}: {q:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Checked by hand against packs/council-out-of-hours.json: a data protection complaint
+    /// (`cmp-data`) escalates to `duty-manager`, the level named "Duty manager"; and the
+    /// council's targets are 20 seconds to answer, 180 seconds to code, 15 minutes to deploy,
+    /// 5 to acknowledge and 30 between updates.
+    #[test]
+    fn council_questions_checked_by_hand() {
+        let pack = super::council();
+        let find = |id: &str| {
+            (0..200)
+                .flat_map(|seed| {
+                    knowledge_check_for(&pack, &mut SplitMix64::new(seed), 200, Level::L3)
+                })
+                .find(|q| q.id == id)
+                .unwrap_or_else(|| panic!("no {id} in 200 checks"))
+        };
+
+        let complaint = find("complaint-to:cmp-data");
+        assert_eq!(complaint.criterion, "K9");
+        assert_eq!(complaint.options[complaint.answer], "Duty manager");
+        for (i, o) in complaint.options.iter().enumerate() {
+            if i != complaint.answer {
+                assert!(
+                    ["Duty supervisor", "Emergency planning officer"].contains(&o.as_str()),
+                    "{o}"
+                );
+            }
+        }
+        assert!(complaint
+            .source
+            .contains("Do not confirm or deny what information the council holds."));
+
+        let updates = find("target:update_interval_minutes");
+        assert_eq!(updates.criterion, "L3 3.4");
+        assert_eq!(updates.options[updates.answer], "30 minutes");
+        assert_eq!(updates.options.len(), 4);
+        for (i, o) in updates.options.iter().enumerate() {
+            if i != updates.answer {
+                assert!(
+                    ["20 seconds", "3 minutes", "15 minutes", "5 minutes"].contains(&o.as_str()),
+                    "{o}"
+                );
+            }
+        }
+
+        // Flooding tree, first outcome: water 30 cm deep on the road is P1, "Immediate danger".
+        let flood = find("outcome-priority:flooding:o-road-deep");
+        assert_eq!(flood.criterion, "L3 3.2");
+        assert_eq!(flood.options[flood.answer], "P1 (Immediate danger)");
+        assert!(flood
+            .prompt
+            .contains("Water 30 centimetres or deeper on the road"));
+    }
+}
