@@ -8,7 +8,9 @@
 // once (skipWaiting) and removes the old caches; the page already open keeps running what it
 // loaded, and the next visit runs the new build.
 //
-// Its scope is the practice page alone (registered by src/host/offline.rs with scope `./practice`):
+// Its scope is the practice pages alone, practice.html, practice-record.html and
+// practice-knowledge.html (registered by
+// src/host/offline.rs with scope `./practice`):
 // it never sees the live call screen, the console or a host CRM's requests.
 //
 // What it answers:

@@ -57,6 +57,10 @@ export const BUDGETS = {
   // Issue 16: the call screen in practice mode, the scripted caller and the score, without the
   // live outbox and host link; held to the call screen's budget.
   'practice.html': { app: 'practice', gzipBytes: 450_000 },
+  // The practice record (attempts, chart, criteria, sign-off): no call screen in it.
+  'practice-record.html': { app: 'practice record', gzipBytes: 200_000 },
+  // Knowledge checks from the pack: the pack reader and the question generator, no call screen.
+  'practice-knowledge.html': { app: 'knowledge check', gzipBytes: 250_000 },
 };
 
 class SizeError extends Error {}

@@ -93,7 +93,7 @@ trunk_build() {
 }
 
 # The apps' pages, each with its own wasm (src/bin/): index.html is the desk, the call screen.
-APP_PAGES=(index.html practice.html console.html review.html procedures.html)
+APP_PAGES=(index.html practice.html practice-record.html practice-knowledge.html console.html review.html procedures.html)
 
 # Builds every app into one dist: `build_apps [--release] [--dist DIR]` (default dist). Trunk
 # 0.21 builds one page and one wasm at a time, so each page is built into a staging folder of its

@@ -4,7 +4,7 @@
 //
 //   node scripts/precache.mjs DIR        (scripts/build runs it on every build, after minifying)
 //
-// Listed: the practice page and its wasm, the procedures' wasm (the in-call reference), the boot
+// Listed: the practice page, the practice record's and the knowledge check's, each with its wasm, the procedures' wasm (the in-call reference), the boot
 // script, the stylesheet, the icon, wasm-bindgen's snippets, and every pack and scenario under
 // packs/. A file the practice page cannot work without missing from DIR fails the build, naming it.
 import { createHash } from 'node:crypto';
@@ -24,6 +24,12 @@ const REQUIRED = [
   'favicon.svg',
   'incident-desk-practice.js',
   'incident-desk-practice_bg.wasm',
+  'practice-record.html',
+  'incident-desk-evidence.js',
+  'incident-desk-evidence_bg.wasm',
+  'practice-knowledge.html',
+  'incident-desk-knowledge.js',
+  'incident-desk-knowledge_bg.wasm',
   'incident-desk-procedures.js',
   'incident-desk-procedures_bg.wasm',
 ];

@@ -3,6 +3,8 @@
 
 pub mod console;
 pub mod desk;
+pub mod evidence;
+pub mod knowledge;
 pub mod practice;
 pub mod procedures;
 pub mod review;

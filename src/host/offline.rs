@@ -7,7 +7,9 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RegistrationOptions, ServiceWorker, ServiceWorkerState, ServiceWorkerUpdateViaCache};
+use web_sys::{
+    RegistrationOptions, ServiceWorker, ServiceWorkerState, ServiceWorkerUpdateViaCache,
+};
 
 use super::page::js_error_text;
 
@@ -75,8 +77,7 @@ async fn settled(worker: &ServiceWorker) -> Result<(), String> {
         // Lives as long as the worker object; the page registers once.
         listener.forget();
     });
-    JsFuture::from(done)
-        .await
-        .map(|_| ())
-        .map_err(|_| "not every file it needs could be fetched; it will try again on your next visit".to_owned())
+    JsFuture::from(done).await.map(|_| ()).map_err(|_| {
+        "not every file it needs could be fetched; it will try again on your next visit".to_owned()
+    })
 }

@@ -123,6 +123,13 @@ pub fn mark_settled(settled: Settled) {
     mark_interactive();
 }
 
+/// Opens the browser's print dialog for the page.
+pub fn print() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
+    }
+}
+
 /// The [`INTERACTIVE_MARK`] performance mark, the first time a widget on the page settles.
 pub fn mark_interactive() {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {

@@ -44,6 +44,12 @@ test('after one visit, with the network off: the page reloads, a scenario is tak
   await expect(page.getByRole('heading', { name: /^Scenarios for Hillside Homes/ })).toBeVisible();
   await page.goto('/practice.html');
   await ready(page);
+  // The knowledge check's own page and wasm, offline too.
+  await page.getByRole('link', { name: 'Take a knowledge check' }).click();
+  await ready(page);
+  await expect(page.getByRole('heading', { name: /^Questions from the procedures of Northbridge Borough Council/ })).toBeVisible();
+  await page.goto('/practice.html');
+  await ready(page);
 
   // A coaching call by keyboard, to the end.
   await page.getByRole('button', { name: "Take the call: Used needles by the swings in a children's play area" }).focus();
@@ -80,10 +86,14 @@ test('after one visit, with the network off: the page reloads, a scenario is tak
   await expect(page.getByRole('button', { name: 'Take this call again' })).toBeHidden();
   await page.emulateMedia({ media: 'screen' });
 
-  // The record, still offline, after a reload.
+  // The record, still offline, after a reload, and on the practice record's page.
   await page.reload();
   await ready(page);
-  const attempts = page.getByRole('table', { name: 'Your attempts, newest first' }).locator('tbody tr');
+  await expect(page.getByRole('status').filter({ hasText: '1 attempt and 0 knowledge checks kept in this browser.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Open your practice record' }).focus();
+  await page.keyboard.press('Enter');
+  await ready(page);
+  const attempts = page.getByRole('table', { name: 'Scores over time, as a table' }).locator('tbody tr');
   await expect(attempts).toHaveCount(1);
   await expect(attempts.first()).toContainText('Coaching');
   expect(JSON.parse((await storedData(page, 'practice:evidence')).value).attempts).toHaveLength(1);

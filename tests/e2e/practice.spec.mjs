@@ -92,23 +92,29 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   expect(stored.keys).toEqual(['practice:evidence']);
 
   // Back to the scenarios, with focus on their heading; the attempt in the record, which
-  // survives a reload, with the trainee's name, and downloads as an evidence file.
+  // survives a reload, shown on the practice record's page with the trainee's name, and
+  // downloads as an evidence file.
   await page.getByRole('button', { name: 'Back to the scenarios' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: /^Scenarios for / })).toBeFocused();
-  const attempts = page.getByRole('table', { name: 'Your attempts, newest first' }).locator('tbody tr');
+  await expect(page.getByRole('status').filter({ hasText: '1 attempt and 0 knowledge checks kept in this browser.' })).toBeVisible();
+  await page.getByRole('link', { name: 'Open your practice record' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Practice record', exact: true, level: 2 })).toBeVisible();
+  await expect(page.getByText('1 attempt (0 signed off) and 0 knowledge checks.')).toBeVisible();
+  const attempts = page.getByRole('table', { name: 'Scores over time, as a table' }).locator('tbody tr');
   await expect(attempts).toHaveCount(1);
   await expect(attempts.first()).toContainText("Used needles by the swings in a children's play area");
   await expect(attempts.first()).toContainText('Assessment');
   await page.getByLabel('Your name, as your assessor knows you').focus();
   await page.keyboard.type('Sam Trainee');
   await page.keyboard.press('Tab');
-  await expect.poll(async () => (await storedData(page, 'practice:evidence')).value ?? '').toContain('Sam Trainee');
+  await expect(page.getByRole('heading', { name: 'Practice record of Sam Trainee' })).toBeVisible();
   await page.reload();
   await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
-  await expect(page.getByRole('table', { name: 'Your attempts, newest first' }).locator('tbody tr')).toHaveCount(1);
+  await expect(page.getByRole('table', { name: 'Scores over time, as a table' }).locator('tbody tr')).toHaveCount(1);
   await expect(page.getByLabel('Your name, as your assessor knows you')).toHaveValue('Sam Trainee');
-  const href = await page.getByRole('link', { name: 'Download your practice record (JSON)' }).getAttribute('href');
+  const href = await page.getByRole('link', { name: 'Download the record (JSON)' }).getAttribute('href');
   const file = JSON.parse(decodeURIComponent(href.replace(/^data:application\/json;charset=utf-8,/, '')));
   expect(file.format).toBe('incident-desk-evidence/1');
   expect(file.trainee).toBe('Sam Trainee');
@@ -134,9 +140,16 @@ test('a library list that names a file that is not a scenario of this pack says 
 test('a knowledge check from the pack, by keyboard: each answer right or not with the pack\'s words, the result kept in the record', async ({ page }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1366, height: 768 });
-  await page.goto('/practice.html');
+  await page.goto('/practice.html?pack=packs/council-out-of-hours.json');
   await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
-  await page.getByRole('button', { name: 'Start a knowledge check' }).focus();
+  // Its own page, given the practice page's pack.
+  await page.getByRole('link', { name: 'Take a knowledge check' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/practice-knowledge\.html\?pack=packs%2Fcouncil-out-of-hours\.json$/);
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await expect(page.getByRole('heading', { name: 'Questions from the procedures of Northbridge Borough Council (version 2026.12.1)' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Start a knowledge check (Level 2: taking calls)' }).focus();
   await page.keyboard.press('Enter');
   for (let n = 1; n <= 9; n++) {
     const legend = page.locator('#idk-knowledge-question');
@@ -159,10 +172,18 @@ test('a knowledge check from the pack, by keyboard: each answer right or not wit
   const done = page.locator('#idk-knowledge-done');
   await expect(done).toBeFocused();
   await expect(done).toHaveText(/^Your last check: \d of 9 right\.$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Kept in your practice record in this browser.' })).toBeVisible();
   await expect
     .poll(async () => JSON.parse((await storedData(page, 'practice:evidence')).value ?? '{"knowledge":[]}').knowledge.length)
     .toBe(1);
   const kept = JSON.parse((await storedData(page, 'practice:evidence')).value);
   expect(kept.knowledge[0].answers).toHaveLength(9);
   expect(kept.knowledge[0].pack).toEqual({ organisation: 'northbridge-council', version: '2026.12.1' });
+
+  // A Level 3 check asks the supervisor's criteria, from the same pack.
+  await page.getByRole('button', { name: 'Start a knowledge check (Level 3: supervising)' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#idk-knowledge-question')).toBeFocused();
+  await expect(page.locator('#idk-knowledge-question')).toHaveText(/^Question 1 of 9 \(L3 3\.1\): /);
+  await expectNoAxeViolations(page);
 });

@@ -33,6 +33,11 @@ pub fn list_problems<T: fmt::Display>(problems: &[T]) -> String {
         .join("; ")
 }
 
+/// `n` and the noun that goes with it: "1 attempt", "2 attempts", "0 attempts".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A number as the handler and the pack's author read it: a whole number without a decimal point
 /// ("45", not "45.0"), else the shortest text that reads back as the same number ("12.5"); not a
 /// number or an infinity in words. (serde_json's formatter, already in the widget for the log

@@ -12,18 +12,17 @@
 use std::sync::Arc;
 
 use incident_engine::call::{Call, PriorCall};
-use incident_engine::kernel::SplitMix64;
+use incident_engine::kernel::counted;
 use incident_engine::pack::{ControlKind, LogField};
 use incident_engine::practice::caller::{Reply, ScriptedCaller};
-use incident_engine::practice::evidence::{Attempt, EvidenceFile, KnowledgeCheck, Mode};
-use incident_engine::practice::knowledge::{knowledge_check, KnowledgeAnswer, KnowledgeQuestion};
+use incident_engine::practice::evidence::{Attempt, EvidenceFile, Mode};
 use incident_engine::practice::scenario::{parse_scenario, read_scenario_list, Cue, ScenarioFile};
 use incident_engine::practice::score::{score, PhraseUsed, PracticeRecord, Score};
 use incident_engine::{fill_text, Pack};
 use leptos::prelude::*;
 
-use crate::host::clock::{date_and_time, every_second, now_ms};
-use crate::host::evidence;
+use crate::host::clock::{every_second, now_ms};
+use crate::host::evidence::{self, EVIDENCE_KEY};
 use crate::host::instance::Instance;
 use crate::host::pack_source::{fetch_bytes, fetch_pack, FetchError};
 use crate::host::page::{mark_settled, Settled};
@@ -37,6 +36,8 @@ const MAX_BYTES: usize = 512 * 1024;
 /// What the page has loaded.
 #[derive(Clone)]
 struct Library {
+    /// Where the pack was fetched from (the knowledge check is given the same).
+    pack_url: String,
     pack: Arc<Pack>,
     scenarios: Vec<Arc<ScenarioFile>>,
     /// Scenarios that could not be used: the file and why.
@@ -54,10 +55,12 @@ enum Screen {
     Result(Arc<ScenarioFile>, Mode, Arc<Score>, Vec<String>),
 }
 
-/// The trainee's practice record in this browser (`host::evidence`).
+/// The trainee's practice record in this browser (`host::evidence`): read for the summary on
+/// the library; each attempt and knowledge check added to it as kept (read, changed and written
+/// under one lock, so the record page's observations in another tab are never written over).
 #[derive(Clone, Copy)]
 struct Record {
-    /// The record, once read (a new one when there was none).
+    /// The record as last read or kept (a new one when there was none).
     kept: RwSignal<Option<EvidenceFile>>,
     /// Why the kept record cannot be read: then nothing is written over it.
     problem: RwSignal<Option<String>>,
@@ -66,41 +69,27 @@ struct Record {
 }
 
 impl Record {
-    /// Adds `attempt` and keeps the record; says on the result page whether it was kept.
+    /// Adds `attempt` to the record kept; says on the result page whether it was kept.
     fn add(self, attempt: Attempt) {
-        if let Some(why) = self.problem.get_untracked() {
-            self.saved.set(Some(Err(why)));
-            return;
-        }
-        self.kept.update(|k| {
-            if let Some(k) = k {
-                k.attempts.push(attempt);
-            }
-        });
-        self.keep();
+        self.change(move |k| k.attempts.push(attempt));
     }
 
-    /// Adds a knowledge check's answers and keeps the record.
-    fn add_knowledge(self, check: KnowledgeCheck) {
-        if self.problem.get_untracked().is_some() {
-            return;
-        }
-        self.kept.update(|k| {
-            if let Some(k) = k {
-                k.knowledge.push(check);
-            }
-        });
-        self.keep();
-    }
-
-    /// Writes the record as it stands.
-    fn keep(self) {
-        let Some(kept) = self.kept.get_untracked() else {
-            return;
-        };
+    fn change(self, change: impl FnOnce(&mut EvidenceFile) + 'static) {
         leptos::task::spawn_local(async move {
-            let result = evidence::save(&kept).await.map_err(|e| e.to_string());
-            self.saved.try_set(Some(result));
+            let result = evidence::update(EVIDENCE_KEY, move |k| {
+                change(k);
+                Ok(())
+            })
+            .await;
+            match result {
+                Ok(kept) => {
+                    self.kept.try_set(Some(kept));
+                    self.saved.try_set(Some(Ok(())));
+                }
+                Err(why) => {
+                    self.saved.try_set(Some(Err(why)));
+                }
+            }
         });
     }
 }
@@ -141,6 +130,7 @@ async fn load(pack_url: &str) -> Result<Library, String> {
         }
     }
     Ok(Library {
+        pack_url: pack_url.to_owned(),
         pack: Arc::new(pack),
         scenarios,
         problems,
@@ -168,7 +158,7 @@ pub fn App(
     });
     let url = pack_url.clone();
     leptos::task::spawn_local(async move {
-        match evidence::load().await {
+        match evidence::load(EVIDENCE_KEY).await {
             Ok(kept) => {
                 record
                     .kept
@@ -299,101 +289,44 @@ fn library_view(lib: Library, screen: RwSignal<Screen>, record: Record) -> impl 
             </fieldset>
             <ul class="idk-practice-list">{rows}</ul>
         </section>
-        {knowledge_view(lib.pack.clone(), record)}
+        <section class="idk-card" aria-labelledby="idk-knowledge-link">
+            <h2 id="idk-knowledge-link" class="idk-card-title">"Knowledge check"</h2>
+            <p>
+                <a href=format!("practice-knowledge.html?pack={}", String::from(js_sys::encode_uri_component(&lib.pack_url)))>"Take a knowledge check"</a>
+                ": short questions from these procedures, for Level 2 (taking calls) or Level 3 (supervising), kept in your practice record."
+            </p>
+        </section>
         {record_view(record)}
     }
 }
 
-/// The trainee's practice record: their name, their attempts newest first, and the record as a
-/// JSON file to keep or give to their assessor.
+/// The trainee's practice record in brief, and the way to it (practice-record.html: the chart,
+/// the criteria, the assessor's sign-off, print and download).
 fn record_view(record: Record) -> impl IntoView {
-    let name = live(move || {
-        record
-            .kept
-            .with(|k| k.as_ref().map(|k| k.trainee.clone()).unwrap_or_default())
-    });
-    let attempts = live(move || {
+    let summary = live(move || {
         record.kept.with(|k| {
-            let Some(k) = k else {
-                return Vec::new();
-            };
-            k.attempts
-                .iter()
-                .rev()
-                .map(|a| {
-                    let mode = match a.mode {
-                        Mode::Coaching => "Coaching",
-                        Mode::Assessment => "Assessment",
-                    };
-                    view! {
-                        <tr>
-                            <td>{date_and_time(a.finished_at, None)}</td>
-                            <th scope="row">{a.title.clone()}</th>
-                            <td>{mode}</td>
-                            <td>{format!("{} of {} ({}%)", a.earned, a.possible, a.percent())}</td>
-                            <td>{a.criteria.join(", ")}</td>
-                        </tr>
-                    }
-                    .into_any()
-                })
-                .collect()
-        })
-    });
-    let none = move || {
-        record
-            .kept
-            .with(|k| k.as_ref().is_none_or(|k| k.attempts.is_empty()))
-    };
-    let download = live(move || {
-        record.kept.with(|k| {
-            k.as_ref().map(|k| {
+            let (attempts, checks) = k
+                .as_ref()
+                .map_or((0, 0), |k| (k.attempts.len(), k.knowledge.len()));
+            if attempts + checks == 0 {
+                "No attempts yet: your calls and knowledge checks are kept in this browser as you take them.".to_owned()
+            } else {
                 format!(
-                    "data:application/json;charset=utf-8,{}",
-                    String::from(js_sys::encode_uri_component(&k.to_json()))
+                    "{} and {} kept in this browser.",
+                    counted(attempts, "attempt", "attempts"),
+                    counted(checks, "knowledge check", "knowledge checks")
                 )
-            })
+            }
         })
     });
     view! {
         <section class="idk-card" aria-labelledby="idk-practice-record">
             <h2 id="idk-practice-record" class="idk-card-title">"Your practice record"</h2>
             {live(move || record.problem.get().map(|why| view! { <p class="idk-notice" role="alert">{why} ". New attempts are not kept until it is cleared."</p> }))}
+            <p role="status">{summary}</p>
             <p>
-                <label for="idk-practice-trainee">"Your name, as your assessor knows you "</label>
-                <input
-                    id="idk-practice-trainee"
-                    type="text"
-                    autocomplete="name"
-                    prop:value=name
-                    on:change=handler(move |ev| {
-                        let value = event_target_value(&ev);
-                        record.kept.update(|k| {
-                            if let Some(k) = k {
-                                k.trainee = value.trim().to_owned();
-                            }
-                        });
-                        record.keep();
-                    })
-                />
-            </p>
-            <p class="idk-muted" hidden=live(move || !none())>"No attempts yet: your calls are kept here, in this browser, as you take them."</p>
-            <div class="idk-table-wrap" hidden=live(none)>
-                <table class="idk-table">
-                    <caption>"Your attempts, newest first"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"When"</th>
-                            <th scope="col">"Scenario"</th>
-                            <th scope="col">"Mode"</th>
-                            <th scope="col">"Score"</th>
-                            <th scope="col">"Criteria evidenced"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{attempts}</tbody>
-                </table>
-            </div>
-            <p>
-                <a href=download download="practice-record.json">"Download your practice record (JSON)"</a>
+                <a href="practice-record.html">"Open your practice record"</a>
+                " (your scores over time, the criteria they evidence, your assessor's sign-off; print or download it)"
             </p>
         </section>
     }
@@ -810,157 +743,6 @@ fn result_view(
                     "Back to the scenarios"
                 </button>
             </div>
-        </section>
-    }
-}
-
-/// How many questions a knowledge check asks.
-const KNOWLEDGE_QUESTIONS: usize = 9;
-
-/// A knowledge check (L2 3.1–3.8, 2.1): questions from the pack one at a time, each answered
-/// with its options, then right or not with the pack's own words; at the end, how many were right,
-/// kept in the practice record.
-fn knowledge_view(pack: Arc<Pack>, record: Record) -> impl IntoView {
-    let pack_ref = StoredValue::new(incident_engine::practice::scenario::PackRef {
-        organisation: pack.file().organisation.id.clone(),
-        version: pack.file().version.clone(),
-    });
-    let questions = RwSignal::new(Vec::<KnowledgeQuestion>::new());
-    let at = RwSignal::new(0usize);
-    let chosen = RwSignal::new(None::<usize>);
-    let answered = RwSignal::new(None::<bool>);
-    let answers = RwSignal::new(Vec::<KnowledgeAnswer>::new());
-    let start = move |_| {
-        let seed = now_ms();
-        questions.set(knowledge_check(
-            &pack,
-            &mut SplitMix64::new(seed),
-            KNOWLEDGE_QUESTIONS,
-        ));
-        at.set(0);
-        chosen.set(None);
-        answered.set(None);
-        answers.set(Vec::new());
-        Instance::current().focus_soon("idk-knowledge-question");
-    };
-    let answer = move || {
-        let Some(choice) = chosen.get_untracked() else {
-            return;
-        };
-        let Some(q) = questions.with_untracked(|qs| qs.get(at.get_untracked()).cloned()) else {
-            return;
-        };
-        let right = q.is_right(choice);
-        answered.set(Some(right));
-        answers.update(|a| {
-            a.push(KnowledgeAnswer {
-                question: q.id.clone(),
-                criterion: q.criterion.clone(),
-                right,
-            })
-        });
-        Instance::current().focus_soon("idk-knowledge-feedback");
-    };
-    let next = move |_| {
-        let last = at.get_untracked() + 1 >= questions.with_untracked(Vec::len);
-        if last {
-            let check = KnowledgeCheck {
-                id: format!("knowledge-{}", now_ms()),
-                pack: pack_ref.get_value(),
-                at: now_ms(),
-                answers: answers.get_untracked(),
-            };
-            record.add_knowledge(check);
-            questions.set(Vec::new());
-            Instance::current().focus_soon("idk-knowledge-done");
-        } else {
-            at.update(|n| *n += 1);
-            chosen.set(None);
-            answered.set(None);
-            Instance::current().focus_soon("idk-knowledge-question");
-        }
-    };
-    let body = live(move || {
-        let current = questions.with(|qs| qs.get(at.get()).cloned());
-        let Some(q) = current else {
-            let done = answers.with(|a| {
-                (!a.is_empty()).then(|| {
-                    format!(
-                        "Your last check: {} of {} right.",
-                        a.iter().filter(|x| x.right).count(),
-                        a.len()
-                    )
-                })
-            });
-            return view! {
-                <p id="idk-knowledge-done" tabindex="-1">{done}</p>
-                <button type="button" class="idk-button" on:click=handler(start.clone())>
-                    "Start a knowledge check"
-                </button>
-            }
-            .into_any();
-        };
-        let total = questions.with(Vec::len);
-        let options = q
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, text)| {
-                view! {
-                    <label class="idk-option-row">
-                        <input
-                            type="radio"
-                            name="idk-knowledge-option"
-                            prop:checked=move || chosen.get() == Some(i)
-                            disabled=move || answered.get().is_some()
-                            on:change=handler(move |_| chosen.set(Some(i)))
-                        />
-                        " " {text.clone()}
-                    </label>
-                }
-                .into_any()
-            })
-            .collect::<Vec<_>>();
-        let source = q.source.clone();
-        let right_text = q.options[q.answer].clone();
-        view! {
-            <fieldset class="idk-group">
-                <legend id="idk-knowledge-question" tabindex="-1">
-                    {format!("Question {} of {total} ({}): {}", at.get() + 1, q.criterion, q.prompt)}
-                </legend>
-                {options}
-            </fieldset>
-            {move || match answered.get() {
-                None => view! {
-                    <button type="button" class="idk-button" disabled=move || chosen.get().is_none() on:click=handler(move |_| answer())>
-                        "Answer"
-                    </button>
-                }
-                .into_any(),
-                Some(right) => {
-                    let verdict = if right { "Right." } else { "Not quite." };
-                    view! {
-                        <div id="idk-knowledge-feedback" tabindex="-1" role="status">
-                            <p><strong>{verdict}</strong> " The answer: " {right_text.clone()}</p>
-                            <p class="idk-muted">"From your procedures: " {source.clone()}</p>
-                        </div>
-                        <button type="button" class="idk-button" on:click=handler(next)>
-                            "Next"
-                        </button>
-                    }
-                    .into_any()
-                }
-            }}
-        }
-        .into_any()
-    });
-    view! {
-        <section class="idk-card" aria-labelledby="idk-knowledge-heading">
-            <h2 id="idk-knowledge-heading" class="idk-card-title">"Knowledge check"</h2>
-            <p class="idk-muted">
-                "Short questions from your own procedures: services, legislation, decision trees, resources, escalation, advice limits, codes and who to tell."
-            </p>
-            {body}
         </section>
     }
 }
