@@ -1412,3 +1412,49 @@ mod knowledge_l3 {
             .contains("Water 30 centimetres or deeper on the road"));
     }
 }
+
+mod voices {
+    use incident_engine::practice::caller::voice;
+    use incident_engine::practice::scenario::Manner;
+
+    #[test]
+    fn a_callers_voice_follows_their_manner_and_age_and_is_the_same_each_time() {
+        let pack = super::council();
+        let mut caller = super::co_alarm(&pack).caller;
+        caller.manner = Manner::Calm;
+        caller.age = Some(40);
+        let calm = voice(&caller);
+        assert_eq!((calm.rate, calm.pitch), (1.0, 1.0));
+        caller.manner = Manner::Distressed;
+        let distressed = voice(&caller);
+        assert!(distressed.rate > 1.0 && distressed.pitch > 1.0);
+        caller.manner = Manner::Child;
+        assert!(voice(&caller).pitch > distressed.pitch);
+        caller.manner = Manner::Confused;
+        assert!(voice(&caller).rate < 1.0);
+        // Older: slower and lower than the same manner younger.
+        caller.manner = Manner::Calm;
+        caller.age = Some(82);
+        let older = voice(&caller);
+        assert!(older.rate < 1.0 && older.pitch < 1.0);
+        // The same name, the same voice; another name, (here) another.
+        assert_eq!(voice(&caller).choice, older.choice);
+        let first = older.choice;
+        caller.name = "Someone Else".to_owned();
+        assert_ne!(voice(&caller).choice, first);
+        // Within the Web Speech API's ranges for every manner.
+        for manner in [
+            Manner::Calm,
+            Manner::Distressed,
+            Manner::Angry,
+            Manner::Confused,
+            Manner::HardOfHearing,
+            Manner::Child,
+            Manner::NeedsInterpreter,
+        ] {
+            caller.manner = manner;
+            let v = voice(&caller);
+            assert!((0.1..=10.0).contains(&v.rate) && (0.0..=2.0).contains(&v.pitch));
+        }
+    }
+}

@@ -20,4 +20,5 @@ pub mod offline;
 pub mod pack_source;
 pub mod page;
 pub mod procedures;
+pub mod speech;
 pub mod store;

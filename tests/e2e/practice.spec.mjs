@@ -78,6 +78,7 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await expect(score).toBeFocused();
   await expect(page.getByRole('table', { name: 'Points by area' })).toContainText('Code and priority');
   await expect(page.getByText('Done: Coded SC-NDL-01')).toBeVisible();
+  await expect(page.getByText(/ · Assessment · the call took \d+ min \d\d s$/)).toBeVisible();
   await expect(page.getByText(/^Criteria evidenced: .*L2 1\.4/)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Questions the caller could not answer' })).toBeVisible();
   await expect(page.getByRole('listitem').filter({ hasText: 'What colour is the bench?' })).toHaveCount(1);
@@ -185,5 +186,51 @@ test('a knowledge check from the pack, by keyboard: each answer right or not wit
   await page.keyboard.press('Enter');
   await expect(page.locator('#idk-knowledge-question')).toBeFocused();
   await expect(page.locator('#idk-knowledge-question')).toHaveText(/^Question 1 of 9 \(L3 3\.1\): /);
+  await expectNoAxeViolations(page);
+});
+
+test("the caller's lines are spoken aloud only once the trainee turns it on, in the caller's own pace and pitch", async ({ page }) => {
+  // The browser's speech synthesis, listened to: what the page asks it to say.
+  await page.addInitScript(() => {
+    window.__spoken = [];
+    if (window.speechSynthesis) {
+      window.speechSynthesis.speak = (u) => window.__spoken.push({ text: u.text, rate: u.rate, pitch: u.pitch, lang: u.lang });
+    }
+  });
+  const spoken = () => page.evaluate(() => window.__spoken);
+  await page.goto('/practice.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await page.getByRole('button', { name: 'Take the call: Aggressive dog in a park car park: the caller goes quiet' }).focus();
+  await page.keyboard.press('Enter');
+  const transcript = page.getByRole('list', { name: 'What has been said, newest first' });
+  const aloud = page.getByRole('checkbox', { name: "Speak the caller's lines aloud" });
+  await expect(aloud).not.toBeChecked();
+  const location = page.getByRole('group', { name: 'Ask the caller for' }).getByRole('button', { name: 'Location' });
+  await location.focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText('Linden Park, the car park off Beech Road.');
+  expect(await spoken()).toEqual([]);
+
+  // Turned on: the next line is spoken, distressed (faster and higher than a calm caller).
+  await aloud.focus();
+  await page.keyboard.press('Space');
+  await expect(aloud).toBeChecked();
+  await location.focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText('The Linden Park car park, on Beech Road.');
+  await expect.poll(spoken).toHaveLength(1);
+  const [line] = await spoken();
+  expect(line.text).toBe('The Linden Park car park, on Beech Road.');
+  expect(line.lang).toBe('en-GB');
+  expect(line.rate).toBeGreaterThan(1);
+  expect(line.pitch).toBeGreaterThan(1);
+
+  // Off again: nothing more is spoken.
+  await aloud.focus();
+  await page.keyboard.press('Space');
+  await location.focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript.getByText('Linden Park, the car park off Beech Road.')).toHaveCount(2);
+  expect(await spoken()).toHaveLength(1);
   await expectNoAxeViolations(page);
 });

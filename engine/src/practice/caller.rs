@@ -122,3 +122,44 @@ impl ScriptedCaller {
         }
     }
 }
+
+/// How a caller's lines are spoken aloud (speech synthesis, where the browser has it): the pace
+/// and pitch their manner and age suggest, and which of the browser's English voices, the same
+/// for the same caller every time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Voice {
+    /// Speaking rate, 1 normal (the Web Speech API's 0.1–10).
+    pub rate: f32,
+    /// Pitch, 1 normal (0–2).
+    pub pitch: f32,
+    /// Chooses among the voices the browser has: `choice % count`.
+    pub choice: u32,
+}
+
+/// The voice for `caller`: distressed callers fast and high, angry ones fast and low, confused
+/// and older callers slower, a child high; each caller's name picks the same voice each time.
+pub fn voice(caller: &crate::practice::scenario::Caller) -> Voice {
+    use crate::practice::scenario::Manner;
+    let (mut rate, mut pitch) = match caller.manner {
+        Manner::Calm => (1.0, 1.0),
+        Manner::Distressed => (1.2, 1.2),
+        Manner::Angry => (1.1, 0.85),
+        Manner::Confused => (0.85, 1.0),
+        Manner::HardOfHearing => (0.95, 1.0),
+        Manner::Child => (1.05, 1.5),
+        Manner::NeedsInterpreter => (0.9, 1.0),
+    };
+    if caller.age.is_some_and(|a| a >= 70) {
+        rate *= 0.9;
+        pitch *= 0.9;
+    }
+    // FNV-1a over the name: stable across builds and platforms.
+    let choice = caller.name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    Voice {
+        rate,
+        pitch,
+        choice,
+    }
+}

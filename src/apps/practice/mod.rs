@@ -14,7 +14,7 @@ use std::sync::Arc;
 use incident_engine::call::{Call, PriorCall};
 use incident_engine::kernel::counted;
 use incident_engine::pack::{ControlKind, LogField};
-use incident_engine::practice::caller::{Reply, ScriptedCaller};
+use incident_engine::practice::caller::{voice as caller_voice, Reply, ScriptedCaller};
 use incident_engine::practice::evidence::{Attempt, EvidenceFile, Mode};
 use incident_engine::practice::scenario::{parse_scenario, read_scenario_list, Cue, ScenarioFile};
 use incident_engine::practice::score::{score, PhraseUsed, PracticeRecord, Score};
@@ -26,6 +26,7 @@ use crate::host::evidence::{self, EVIDENCE_KEY};
 use crate::host::instance::Instance;
 use crate::host::pack_source::{fetch_bytes, fetch_pack, FetchError};
 use crate::host::page::{mark_settled, Settled};
+use crate::host::speech;
 use crate::ui::context::PracticeCall;
 use crate::ui::live::{effect, handler, live, memo, CollectAny};
 use crate::ui::CallScreen;
@@ -52,7 +53,9 @@ enum Screen {
     /// Taking a call.
     Call(Arc<ScenarioFile>, Mode),
     /// Reading the score.
-    Result(Arc<ScenarioFile>, Mode, Arc<Score>, Vec<String>),
+    /// (the scenario, the mode, the score, questions the caller could not answer, the call's
+    /// length in milliseconds)
+    Result(Arc<ScenarioFile>, Mode, Arc<Score>, Vec<String>, u64),
 }
 
 /// The trainee's practice record in this browser (`host::evidence`): read for the summary on
@@ -145,6 +148,8 @@ pub fn App(
 ) -> impl IntoView {
     let library = RwSignal::new(None::<Result<Library, String>>);
     let screen = RwSignal::new(Screen::Library);
+    // Off until the trainee turns it on; kept from call to call.
+    let speak = RwSignal::new(false);
     let record = Record {
         kept: RwSignal::new(None),
         problem: RwSignal::new(None),
@@ -198,9 +203,9 @@ pub fn App(
                     Some(Err(why)) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
                     Some(Ok(lib)) => match screen.get() {
                         Screen::Library => library_view(lib, screen, record).into_any(),
-                        Screen::Call(scenario, mode) => call_view(lib.pack.clone(), scenario, mode, screen, record).into_any(),
-                        Screen::Result(scenario, mode, score, unmatched) => {
-                            result_view(scenario, mode, score, unmatched, screen, record).into_any()
+                        Screen::Call(scenario, mode) => call_view(lib.pack.clone(), scenario, mode, screen, record, speak).into_any(),
+                        Screen::Result(scenario, mode, score, unmatched, took) => {
+                            result_view(scenario, mode, score, unmatched, took, screen, record).into_any()
                         }
                     },
                 }}
@@ -339,6 +344,7 @@ fn call_view(
     mode: Mode,
     screen: RwSignal<Screen>,
     kept: Record,
+    speak: RwSignal<bool>,
 ) -> impl IntoView {
     let practice = PracticeCall {
         call: RwSignal::new(None),
@@ -364,9 +370,18 @@ fn call_view(
     let transcript = RwSignal::new(vec![("Caller".to_owned(), scenario.caller.opening.clone())]);
     let record = RwSignal::new(PracticeRecord::default());
     let caller = StoredValue::new(ScriptedCaller::new(&scenario));
+    // The caller's lines aloud too, when the trainee has turned that on.
+    let voice = caller_voice(&scenario.caller);
     let say = move |who: &str, text: String| {
+        if who == "Caller" && speak.get_untracked() {
+            speech::speak(&text, voice);
+        }
         transcript.update(|t| t.push((who.to_owned(), text)));
     };
+    if speak.get_untracked() {
+        speech::speak(&scenario.caller.opening, voice);
+    }
+    on_cleanup(speech::stop);
     // The caller answers the question on screen, once each time it is asked.
     {
         let (pack, scenario) = (pack.clone(), scenario.clone());
@@ -414,12 +429,14 @@ fn call_view(
             let mut kept = record.get_untracked();
             kept.phrases.sort_by_key(|p| p.after_ms);
             let scored = score(&pack, &scenario, &call, &kept);
+            let finished = now_ms();
+            let took = finished.saturating_sub(call.opened_at());
             let attempt = Attempt::new(
                 format!("attempt-{started}"),
                 &scenario,
                 mode,
                 call.opened_at(),
-                now_ms(),
+                finished,
                 &scored,
                 kept.unmatched.clone(),
             );
@@ -430,6 +447,7 @@ fn call_view(
                 mode,
                 Arc::new(scored),
                 kept.unmatched,
+                took,
             ));
             Instance::current().focus_soon("idk-practice-score");
         });
@@ -607,6 +625,24 @@ fn call_view(
                 <span class="idk-practice-group" role="group" aria-label="Ask the caller for">{ask_fields}</span>
                 <span class="idk-practice-group" role="group" aria-label="Ask the safety questions">{ask_safety}</span>
             </div>
+            {speech::available().then(|| view! {
+                <p>
+                    <label>
+                        <input
+                            type="checkbox"
+                            prop:checked=live(move || speak.get())
+                            on:change=handler(move |ev| {
+                                let on = event_target_checked(&ev);
+                                if !on {
+                                    speech::stop();
+                                }
+                                speak.set(on);
+                            })
+                        />
+                        " Speak the caller's lines aloud"
+                    </label>
+                </p>
+            })}
             <form
                 class="idk-practice-actions"
                 on:submit=handler(move |ev: web_sys::SubmitEvent| {
@@ -656,6 +692,7 @@ fn result_view(
     mode: Mode,
     score: Arc<Score>,
     unmatched: Vec<String>,
+    took_ms: u64,
     screen: RwSignal<Screen>,
     record: Record,
 ) -> impl IntoView {
@@ -705,7 +742,14 @@ fn result_view(
     view! {
         <section class="idk-card" aria-labelledby="idk-practice-score">
             <h2 id="idk-practice-score" class="idk-card-title" tabindex="-1">{heading}</h2>
-            <p>{format!("{} · {mode_text}", scenario.title)}</p>
+            <p>
+                {format!(
+                    "{} · {mode_text} · the call took {} min {:02} s",
+                    scenario.title,
+                    took_ms / 60_000,
+                    (took_ms / 1000) % 60
+                )}
+            </p>
             {live(move || match record.saved.get() {
                 None => view! { <p class="idk-muted" role="status">"Keeping this attempt in your practice record…"</p> }.into_any(),
                 Some(Ok(())) => view! { <p class="idk-muted" role="status">"Kept in your practice record in this browser."</p> }.into_any(),
