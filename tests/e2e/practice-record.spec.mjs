@@ -75,7 +75,10 @@ test("an assessor opens a trainee's record, reads the chart and its table, obser
   await page.getByRole('button', { name: 'Sign off attempt 2 (final)' }).focus();
   await page.getByLabel("Assessor's name").first().fill('');
   await page.getByRole('button', { name: 'Sign off attempt 2 (final)' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: "the assessor's name is needed to sign off" })).toBeVisible();
+  // Said beside the button, and focus on the name it needs.
+  await expect(page.locator('#idk-assessor-2-problem')).toHaveText("Not signed off: the assessor's name is needed to sign off.");
+  await expect(page.locator('#idk-assessor-2')).toBeFocused();
+  await expect(page.locator('#idk-assessor-2')).toHaveAttribute('aria-invalid', 'true');
 
   // Kept until closed: a reload shows it again, signed off.
   await page.reload();
@@ -96,6 +99,8 @@ test("an assessor opens a trainee's record, reads the chart and its table, obser
   await expect(page.getByRole('heading', { name: 'Practice record of Sam Okafor' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'For assessors' })).toBeHidden();
   await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+  await expect(page.getByLabel("Assessor's name")).toBeHidden();
+  await expect(page.getByText(/^Tab to a point|Each attempt's score/)).toBeHidden();
   await page.emulateMedia({ media: 'screen' });
 
   // 320 px: nothing wider than the page.
@@ -103,7 +108,18 @@ test("an assessor opens a trainee's record, reads the chart and its table, obser
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
   await page.setViewportSize({ width: 1366, height: 768 });
 
-  // Closed, this browser's own record is shown again; focus on its heading.
+  // Closing a changed record asks first: kept open, focus goes to the download.
+  await page.getByRole('button', { name: 'Close the opened record' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#idk-evidence-close-warning')).toBeFocused();
+  await page.getByRole('button', { name: 'Keep it open' }).focus();
+  await page.keyboard.press('Enter');
+  const download = page.getByRole('link', { name: 'Download the record (JSON)' });
+  await expect(download).toBeFocused();
+  const saved = page.waitForEvent('download');
+  await page.keyboard.press('Enter');
+  expect((await saved).suggestedFilename()).toBe('practice-record-sam-okafor.json');
+  // Downloaded, it closes at once; this browser's own record is shown again, focus on its heading.
   await page.getByRole('button', { name: 'Close the opened record' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Practice record', exact: true, level: 2 })).toBeFocused();

@@ -4,6 +4,7 @@
 // own words, "I don't know" noted for the trainer); closed, the call is scored point by point
 // with its criteria, and nothing is sent anywhere or kept in the live store. axe on each screen;
 // with IDK_SCREENS=<dir>, the screens are saved there at 1366×768.
+import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { CallDesk, expectNoAxeViolations, storedData } from './pages.mjs';
 
@@ -138,6 +139,27 @@ test('a library list that names a file that is not a scenario of this pack says 
   await expectNoAxeViolations(page);
 });
 
+test('a scenario with a wrong reference or a wrong shape is named with the place of its mistake, and not offered', async ({ page }) => {
+  const folder = new URL('../../packs/scenarios/northbridge-council/', import.meta.url).pathname;
+  const needles = readFileSync(`${folder}council-needles-playground.json`, 'utf8').replace('"code": "SC-NDL-01"', '"code": "SC-NDL-99"');
+  const dog = readFileSync(`${folder}council-dog-aggressive-silent-caller.json`, 'utf8').replace(/"priority": "P\d"/, '"priority": 2');
+  await page.route('**/packs/scenarios/northbridge-council.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify(['council-needles-playground.json', 'council-dog-aggressive-silent-caller.json', 'council-fallen-tree-repeat-caller.json']) }),
+  );
+  await page.route('**/packs/scenarios/northbridge-council/council-needles-playground.json', (route) => route.fulfill({ contentType: 'application/json', body: needles }));
+  await page.route('**/packs/scenarios/northbridge-council/council-dog-aggressive-silent-caller.json', (route) => route.fulfill({ contentType: 'application/json', body: dog }));
+  await page.goto('/practice.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  const problem = page.getByRole('alert').filter({ hasText: 'Some scenarios cannot be used with this pack' });
+  await expect(problem).toContainText('council-needles-playground.json: 1 problem');
+  await expect(problem).toContainText('expected.code');
+  await expect(problem).toContainText('the pack has no incident code "SC-NDL-99"');
+  const line = dog.split('\n').findIndex((l) => l.includes('"priority": 2')) + 1;
+  await expect(problem).toContainText(new RegExp(`council-dog-aggressive-silent-caller\\.json: expected\\.priority \\(line ${line}, column \\d+\\): `));
+  await expect(page.getByRole('button', { name: /^Take the call: / })).toHaveCount(1);
+  await expectNoAxeViolations(page);
+});
+
 test('a knowledge check from the pack, by keyboard: each answer right or not with the pack\'s words, the result kept in the record', async ({ page }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1366, height: 768 });
@@ -166,13 +188,14 @@ test('a knowledge check from the pack, by keyboard: each answer right or not wit
     await expect(feedback).toBeFocused();
     await expect(feedback).toContainText(/^(Right\.|Not quite\.) The answer: /);
     await expect(feedback).toContainText('From your procedures: ');
+    await expect(page.locator('label', { hasText: '✓ the right answer' })).toHaveCount(1);
     if (n === 1) await expectNoAxeViolations(page);
-    await page.getByRole('button', { name: 'Next' }).focus();
+    await page.getByRole('button', { name: n === 9 ? 'Finish' : 'Next' }).focus();
     await page.keyboard.press('Enter');
   }
   const done = page.locator('#idk-knowledge-done');
   await expect(done).toBeFocused();
-  await expect(done).toHaveText(/^Your last check: \d of 9 right\.$/);
+  await expect(done).toHaveText(/^Your last Level 2 check: \d of 9 right\.$/);
   await expect(page.getByRole('status').filter({ hasText: 'Kept in your practice record in this browser.' })).toBeVisible();
   await expect
     .poll(async () => JSON.parse((await storedData(page, 'practice:evidence')).value ?? '{"knowledge":[]}').knowledge.length)
@@ -233,4 +256,10 @@ test("the caller's lines are spoken aloud only once the trainee turns it on, in 
   await expect(transcript.getByText('Linden Park, the car park off Beech Road.')).toHaveCount(2);
   expect(await spoken()).toHaveLength(1);
   await expectNoAxeViolations(page);
+
+  // A call left part-way: back to the scenarios, nothing scored or kept.
+  await page.getByRole('button', { name: 'Stop this call (not scored)' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /^Scenarios for / })).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: 'No attempts yet' })).toBeVisible();
 });

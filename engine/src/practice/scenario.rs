@@ -175,6 +175,9 @@ pub enum ScriptEventKind {
     SecondCaller,
     /// The line drops: the handler calls back on the number they have.
     LineDrops,
+    /// The caller says something that the procedure's own advice or questions answer (she offers
+    /// to switch a light on where gas is smelt): no control phrase is expected for it.
+    Says,
 }
 
 impl ScriptEventKind {
@@ -186,7 +189,9 @@ impl ScriptEventKind {
             ScriptEventKind::Interruption => Some(ControlKind::Redirecting),
             ScriptEventKind::Abuse => Some(ControlKind::AbusiveCaller),
             ScriptEventKind::Silence => Some(ControlKind::SilentCaller),
-            ScriptEventKind::SecondCaller | ScriptEventKind::LineDrops => None,
+            ScriptEventKind::SecondCaller | ScriptEventKind::LineDrops | ScriptEventKind::Says => {
+                None
+            }
         }
     }
 }

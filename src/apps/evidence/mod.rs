@@ -40,8 +40,12 @@ struct Page {
     /// Observations typed and not yet saved, by attempt id: the page is drawn again after each
     /// change, and nothing typed is lost.
     notes: StoredValue<Vec<(String, String)>>,
-    /// The assessor's name as last typed, offered for the next sign-off.
+    /// The assessor's name as last typed, offered for the next sign-off of the same record.
     assessor: StoredValue<String>,
+    /// The opened record has changed since it was opened or last downloaded.
+    unsaved: RwSignal<bool>,
+    /// A sign-off refused: the attempt's number and why, shown beside its button.
+    refused: RwSignal<Option<(usize, String)>>,
 }
 
 impl Page {
@@ -62,13 +66,25 @@ impl Page {
         });
     }
 
-    /// Makes `change` to the record shown, kept at once; says `done` (or the refusal) and moves
-    /// focus to `focus` after.
+    /// Shows the record kept under `key`, forgetting what was typed for another.
+    fn show(self, key: Source) {
+        self.notes.set_value(Vec::new());
+        self.assessor.set_value(String::new());
+        self.unsaved.set(false);
+        self.refused.set(None);
+        self.source.set(key);
+        self.reload(true);
+    }
+
+    /// Makes `change` to the record shown, kept at once; says `done` and moves focus to `focus`
+    /// after. Refused, says why: beside attempt `at`'s sign-off (focus to its assessor's name),
+    /// or at the top.
     fn change(
         self,
         change: impl FnOnce(&mut EvidenceFile) -> Result<(), String> + 'static,
         done: String,
         focus: String,
+        at: Option<usize>,
     ) {
         let key = self.source.get_untracked();
         leptos::task::spawn_local(async move {
@@ -76,12 +92,24 @@ impl Page {
                 Ok(record) => {
                     self.loaded.try_set(Loaded::Read(Some(record)));
                     self.said.try_set(Some(Ok(done)));
+                    self.refused.try_set(None);
+                    if key == OPENED_KEY {
+                        self.unsaved.try_set(true);
+                    }
+                    Instance::current().focus_soon(focus);
                 }
-                Err(why) => {
-                    self.said.try_set(Some(Err(why)));
-                }
+                Err(why) => match at {
+                    Some(n) => {
+                        self.refused
+                            .try_set(Some((n, format!("Not signed off: {why}."))));
+                        Instance::current().focus_soon(format!("idk-assessor-{n}"));
+                    }
+                    None => {
+                        self.said.try_set(Some(Err(why)));
+                        Instance::current().focus_soon(focus);
+                    }
+                },
             }
-            Instance::current().focus_soon(focus);
         });
     }
 }
@@ -95,6 +123,8 @@ pub fn App() -> impl IntoView {
         said: RwSignal::new(None),
         notes: StoredValue::new(Vec::new()),
         assessor: StoredValue::new(String::new()),
+        unsaved: RwSignal::new(false),
+        refused: RwSignal::new(None),
     };
     // Kept for offline use with the practice page (the same service worker and scope).
     leptos::task::spawn_local(async move {
@@ -104,13 +134,19 @@ pub fn App() -> impl IntoView {
     leptos::task::spawn_local(async move {
         if let Ok(Some(_)) = evidence::load(OPENED_KEY).await {
             page.source.try_set(OPENED_KEY);
+            // Whether it was downloaded since it changed is not known: asked before closing.
+            page.unsaved.try_set(true);
         }
         page.reload(false);
     });
     let said = live(move || {
         page.said.get().map(|s| match s {
-            Ok(text) => view! { <p class="idk-muted" role="status">{text}</p> }.into_any(),
-            Err(why) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
+            Ok(text) => {
+                view! { <p class="idk-muted idk-evidence-said" role="status">{text}</p> }.into_any()
+            }
+            Err(why) => {
+                view! { <p class="idk-notice idk-evidence-said" role="alert">{why}</p> }.into_any()
+            }
         })
     });
     view! {
@@ -170,13 +206,15 @@ fn open_view(page: Page) -> impl IntoView {
                 Ok(()) => {
                     problem.try_set(None);
                     page.said.try_set(None);
-                    page.source.try_set(OPENED_KEY);
-                    page.reload(true);
+                    page.show(OPENED_KEY);
                 }
             }
         });
     });
-    let close = handler(move |_| {
+    // Changes not yet downloaded are lost on closing: asked first.
+    let confirming = RwSignal::new(false);
+    let close = move || {
+        confirming.set(false);
         leptos::task::spawn_local(async move {
             match evidence::remove(OPENED_KEY).await {
                 Err(why) => {
@@ -189,12 +227,11 @@ fn open_view(page: Page) -> impl IntoView {
                         "The opened record is closed: this browser's own record is shown."
                             .to_owned(),
                     )));
-                    page.source.try_set(EVIDENCE_KEY);
-                    page.reload(true);
+                    page.show(EVIDENCE_KEY);
                 }
             }
         });
-    });
+    };
     view! {
         <section class="idk-card idk-evidence-open" aria-labelledby="idk-evidence-open-heading">
             <h2 id="idk-evidence-open-heading" class="idk-card-title">"For assessors"</h2>
@@ -204,10 +241,42 @@ fn open_view(page: Page) -> impl IntoView {
             </p>
             {live(move || problem.get().map(|why| view! { <p id="idk-evidence-open-problem" class="idk-notice" role="alert" tabindex="-1">{why}</p> }))}
             <p hidden=live(move || page.source.get() != OPENED_KEY)>
-                <button type="button" class="idk-button idk-button-secondary" on:click=close>
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    on:click=handler(move |_| {
+                        if page.unsaved.get_untracked() {
+                            confirming.set(true);
+                            Instance::current().focus_soon("idk-evidence-close-warning");
+                        } else {
+                            close();
+                        }
+                    })
+                >
                     "Close the opened record"
                 </button>
             </p>
+            {live(move || confirming.get().then(|| view! {
+                <div class="idk-notice" role="alert">
+                    <p id="idk-evidence-close-warning" tabindex="-1">
+                        "This record has changed since you opened it. Download it first (Download the record, below), or your observations and sign-offs are lost."
+                    </p>
+                    <button type="button" class="idk-button idk-button-secondary" on:click=handler(move |_| close())>
+                        "Close without keeping the changes"
+                    </button>
+                    " "
+                    <button
+                        type="button"
+                        class="idk-button idk-button-secondary"
+                        on:click=handler(move |_| {
+                            confirming.set(false);
+                            Instance::current().focus_soon("idk-evidence-download");
+                        })
+                    >
+                        "Keep it open"
+                    </button>
+                </div>
+            }))}
         </section>
     }
 }
@@ -254,7 +323,7 @@ fn record_view(page: Page, record: EvidenceFile, opened: bool) -> impl IntoView 
     let name = (!opened).then(|| {
         let current = record.trainee.clone();
         view! {
-            <p>
+            <p class="idk-evidence-name">
                 <label for="idk-evidence-trainee">"Your name, as your assessor knows you "</label>
                 <input
                     id="idk-evidence-trainee"
@@ -270,6 +339,7 @@ fn record_view(page: Page, record: EvidenceFile, opened: bool) -> impl IntoView 
                             },
                             "Your name is kept with your record.".to_owned(),
                             "idk-evidence-trainee".to_owned(),
+                            None,
                         );
                     })
                 />
@@ -328,7 +398,13 @@ fn record_view(page: Page, record: EvidenceFile, opened: bool) -> impl IntoView 
                 <button type="button" class="idk-button idk-button-secondary" on:click=handler(|_| print())>
                     "Print"
                 </button>
-                <a class="idk-button idk-button-secondary" href=download download=file_name>
+                <a
+                    id="idk-evidence-download"
+                    class="idk-button idk-button-secondary"
+                    href=download
+                    download=file_name
+                    on:click=handler(move |_| page.unsaved.set(false))
+                >
                     "Download the record (JSON)"
                 </a>
             </div>
@@ -438,26 +514,26 @@ fn chart_view(attempts: &[Attempt]) -> impl IntoView {
         .collect_any();
     let view_box = format!("0 0 {CHART_W} {CHART_H}");
     view! {
-        <section class="idk-card" aria-labelledby="idk-evidence-chart">
-            <h2 id="idk-evidence-chart" class="idk-card-title">"Scores over time"</h2>
-            <p class="idk-muted">
-                "Each attempt's score, oldest on the left. A circle is a coaching attempt, a square an assessment. Tab to a point to hear or see its value; the same figures are in the table below."
-            </p>
-            <svg class="idk-chart" viewBox=view_box role="group" aria-labelledby="idk-evidence-chart">
-                {grid}
-                <line class="idk-chart-axis" x1=LEFT x2=LEFT y1=TOP y2={CHART_H - BOTTOM} />
-                <line class="idk-chart-axis" x1=LEFT x2={CHART_W - RIGHT} y1={CHART_H - BOTTOM} y2={CHART_H - BOTTOM} />
-                {labels}
-                <text class="idk-chart-label" x={LEFT + (CHART_W - LEFT - RIGHT) / 2.0} y={CHART_H - 6.0} text-anchor="middle">"Attempt"</text>
-                <polyline class="idk-chart-line" points=line />
-                {points}
-            </svg>
-            <p class="idk-chart-readout" aria-hidden="true">
-                {live(move || focused.get().unwrap_or_else(|| "\u{a0}".to_owned()))}
-            </p>
-            {table("Scores over time, as a table".to_owned(), &["Attempt", "When", "Scenario", "Mode", "Score"], rows)}
-        </section>
-    }
+            <section class="idk-card" aria-labelledby="idk-evidence-chart">
+                <h2 id="idk-evidence-chart" class="idk-card-title">"Scores over time"</h2>
+                <p class="idk-muted idk-chart-hint">
+                    "Each attempt's score, oldest on the left. A circle is a coaching attempt, a square an assessment. Tab to a point to hear or see its value; the same figures are in the table below."
+                </p>
+    <p class="idk-chart-readout" aria-hidden="true">
+                    {live(move || focused.get().unwrap_or_else(|| "\u{a0}".to_owned()))}
+                </p>
+                <svg class="idk-chart" viewBox=view_box role="group" aria-labelledby="idk-evidence-chart">
+                    {grid}
+                    <line class="idk-chart-axis" x1=LEFT x2=LEFT y1=TOP y2={CHART_H - BOTTOM} />
+                    <line class="idk-chart-axis" x1=LEFT x2={CHART_W - RIGHT} y1={CHART_H - BOTTOM} y2={CHART_H - BOTTOM} />
+                    {labels}
+                    <text class="idk-chart-label" x={LEFT + (CHART_W - LEFT - RIGHT) / 2.0} y={CHART_H - 6.0} text-anchor="middle">"Attempt"</text>
+                    <polyline class="idk-chart-line" points=line />
+                    {points}
+                </svg>
+                {table("Scores over time, as a table".to_owned(), &["Attempt", "When", "Scenario", "Mode", "Score"], rows)}
+            </section>
+        }
 }
 
 /// The criteria evidenced, in the units' order.
@@ -539,6 +615,7 @@ fn attempt_view(page: Page, index: usize, attempt: Attempt) -> AnyView {
                         date_and_time(now_ms(), None)
                     ),
                     format!("idk-observe-{n}"),
+                    None,
                 );
             });
             let sign_off = handler(move |_| {
@@ -551,9 +628,18 @@ fn attempt_view(page: Page, index: usize, attempt: Attempt) -> AnyView {
                     },
                     format!("Attempt {n} signed off."),
                     format!("idk-signed-{n}"),
+                    Some(n),
                 );
             });
+            let problem = move || {
+                page.refused.with(|r| {
+                    r.as_ref()
+                        .filter(|(at, _)| *at == n)
+                        .map(|(_, why)| why.clone())
+                })
+            };
             view! {
+                <div class="idk-evidence-signoff">
                 <p>
                     <label for=format!("idk-observation-{n}")>"Assessor's observation"</label>
                     <textarea
@@ -582,6 +668,8 @@ fn attempt_view(page: Page, index: usize, attempt: Attempt) -> AnyView {
                         id=format!("idk-assessor-{n}")
                         type="text"
                         autocomplete="name"
+                        aria-invalid=live(move || problem().is_some().then_some("true"))
+                        aria-describedby=format!("idk-assessor-{n}-problem")
                         prop:value=live(move || assessor.get())
                         on:input=handler(move |ev| {
                             let name = event_target_value(&ev);
@@ -594,6 +682,10 @@ fn attempt_view(page: Page, index: usize, attempt: Attempt) -> AnyView {
                         {format!("Sign off attempt {n} (final)")}
                     </button>
                 </p>
+                <p id=format!("idk-assessor-{n}-problem") class="idk-notice" role="alert" hidden=live(move || problem().is_none())>
+                    {live(move || problem().unwrap_or_default())}
+                </p>
+                </div>
             }
             .into_any()
         }
@@ -638,9 +730,20 @@ fn knowledge_view(record: &EvidenceFile) -> impl IntoView {
                     criteria.push(&a.criterion);
                 }
             }
+            // Level 3's criteria are L3 3.x and the NOS knowledge (K…); Level 2's, L2 ….
+            let level = if k
+                .answers
+                .iter()
+                .any(|a| a.criterion.starts_with("L3") || a.criterion.starts_with('K'))
+            {
+                "Level 3"
+            } else {
+                "Level 2"
+            };
             view! {
                 <tr>
                     <td>{date_and_time(k.at, None)}</td>
+                    <td>{level}</td>
                     <td>{format!("{} {}", k.pack.organisation, k.pack.version)}</td>
                     <td>{format!("{right} of {}", k.answers.len())}</td>
                     <td>{criteria.join(", ")}</td>
@@ -652,7 +755,7 @@ fn knowledge_view(record: &EvidenceFile) -> impl IntoView {
         view! {
             <section class="idk-card" aria-labelledby="idk-evidence-knowledge">
                 <h2 id="idk-evidence-knowledge" class="idk-card-title">"Knowledge checks"</h2>
-                {table("Knowledge checks, newest first".to_owned(), &["When", "Procedures", "Right", "Criteria answered right"], rows)}
+                {table("Knowledge checks, newest first".to_owned(), &["When", "Level", "Procedures (organisation id, version)", "Right", "Criteria answered right"], rows)}
             </section>
         }
     })

@@ -103,18 +103,20 @@ fn knowledge_view(pack: Arc<Pack>) -> impl IntoView {
     let chosen = RwSignal::new(None::<usize>);
     let answered = RwSignal::new(None::<bool>);
     let answers = RwSignal::new(Vec::<KnowledgeAnswer>::new());
+    let level = RwSignal::new(Level::L2);
     let heading = format!(
         "Questions from the procedures of {} (version {})",
         pack.file().organisation.name,
         pack.file().version
     );
-    let start = move |level: Level| {
+    let start = move |chosen_level: Level| {
+        level.set(chosen_level);
         let seed = now_ms();
         questions.set(knowledge_check_for(
             &pack,
             &mut SplitMix64::new(seed),
             KNOWLEDGE_QUESTIONS,
-            level,
+            chosen_level,
         ));
         at.set(0);
         chosen.set(None);
@@ -166,7 +168,8 @@ fn knowledge_view(pack: Arc<Pack>) -> impl IntoView {
             let done = answers.with(|a| {
                 (!a.is_empty()).then(|| {
                     format!(
-                        "Your last check: {} of {} right.",
+                        "Your last {} check: {} of {} right.",
+                        level_text(level.get()),
                         a.iter().filter(|x| x.right).count(),
                         a.len()
                     )
@@ -196,6 +199,10 @@ fn knowledge_view(pack: Arc<Pack>) -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(i, text)| {
+                // Once answered, the right option says so, in words as well as in order.
+                let right = i == q.answer;
+                let mark =
+                    move || (answered.get().is_some() && right).then_some(" ✓ the right answer");
                 view! {
                     <label class="idk-option-row">
                         <input
@@ -206,6 +213,7 @@ fn knowledge_view(pack: Arc<Pack>) -> impl IntoView {
                             on:change=handler(move |_| chosen.set(Some(i)))
                         />
                         " " {text.clone()}
+                        <strong>{mark}</strong>
                     </label>
                 }
                 .into_any()
@@ -235,7 +243,7 @@ fn knowledge_view(pack: Arc<Pack>) -> impl IntoView {
                             <p class="idk-muted">"From your procedures: " {source.clone()}</p>
                         </div>
                         <button type="button" class="idk-button" on:click=handler(next)>
-                            "Next"
+                            {move || if at.get() + 1 >= questions.with(Vec::len) { "Finish" } else { "Next" }}
                         </button>
                     }
                     .into_any()
@@ -252,5 +260,12 @@ fn knowledge_view(pack: Arc<Pack>) -> impl IntoView {
             </p>
             {body}
         </section>
+    }
+}
+
+fn level_text(level: Level) -> &'static str {
+    match level {
+        Level::L2 => "Level 2",
+        Level::L3 => "Level 3",
     }
 }

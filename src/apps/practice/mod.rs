@@ -500,7 +500,10 @@ fn call_view(
                 type="button"
                 class="idk-button idk-button-secondary"
                 on:click=handler(move |_| {
-                    say("You", format!("(asks for the {})", incident_engine::kernel::lowercase(field.label())));
+                    say("You", match field {
+                        LogField::Narrative => "(asks what is happening)".to_owned(),
+                        _ => format!("(asks for the {})", incident_engine::kernel::lowercase(field.label())),
+                    });
                     // A script may answer the field by a line for it, or by words ("name").
                     let reply = caller.try_update_value(|c| {
                         match c.reply(&scenario, &Cue::Field(field.name().to_owned())) {
@@ -580,7 +583,7 @@ fn call_view(
         view! {
             <section class="idk-section" aria-labelledby="idk-practice-coaching">
                 <h3 id="idk-practice-coaching">"Coaching"</h3>
-                <p class="idk-muted">"What you have done well so far; the rest, with the words to use, when the call is closed."</p>
+                <p class="idk-muted">"Done well so far; the rest, with the words to use, at the end."</p>
                 // Its own scrolling box: the call screen below keeps its room as the list grows.
                 <ul class="idk-coaching" tabindex="0" aria-label="Done well so far">{done}</ul>
             </section>
@@ -593,7 +596,7 @@ fn call_view(
     let in_progress = RwSignal::new(true);
     view! {
         <section class="idk-card idk-practice" aria-labelledby="idk-practice-caller">
-            <h2 id="idk-practice-caller" class="idk-card-title" tabindex="-1">
+            <h2 id="idk-practice-caller" class="idk-card-title idk-practice-title" tabindex="-1">
                 {format!(
                     "Practice: {title} ({})",
                     match mode {
@@ -660,6 +663,9 @@ fn call_view(
                 <button type="submit" class="idk-button idk-button-secondary">"Ask"</button>
             </form>
             {coaching}
+            <p>
+                {to_library(screen, "Stop this call (not scored)")}
+            </p>
         </section>
         <CallScreen
             pack=pack
@@ -776,17 +782,24 @@ fn result_view(
                 >
                     "Take this call again"
                 </button>
-                <button
-                    type="button"
-                    class="idk-button idk-button-secondary"
-                    on:click=handler(move |_| {
-                        screen.set(Screen::Library);
-                        Instance::current().focus_soon("idk-practice-library");
-                    })
-                >
-                    "Back to the scenarios"
-                </button>
+                {to_library(screen, "Back to the scenarios")}
             </div>
         </section>
+    }
+}
+
+/// A button back to the scenarios, focus on their heading.
+fn to_library(screen: RwSignal<Screen>, label: &'static str) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="idk-button idk-button-secondary"
+            on:click=handler(move |_| {
+                screen.set(Screen::Library);
+                Instance::current().focus_soon("idk-practice-library");
+            })
+        >
+            {label}
+        </button>
     }
 }
