@@ -63,6 +63,12 @@ test('after one visit, with the network off: the page reloads, a scenario is tak
   await page.keyboard.press('Enter');
   await expect(transcript).toContainText('The play area at Alder Park, off Linnet Way');
   await desk.type('Location', 'Play area, Alder Park, off Linnet Way');
+  // Coaching as the call goes: what was done, then what is still expected with the words to use.
+  const coaching = page.getByRole('list', { name: 'Coaching so far' });
+  await expect(coaching.getByRole('listitem').first()).toContainText(/^Done: /);
+  await expect(coaching).toContainText("Done: Opened with the organisation's greeting.");
+  await expect(coaching.getByRole('listitem').filter({ hasText: /^Still expected: .*Words to use: / }).first()).toBeVisible();
+  if (process.env.IDK_SCREENS) await page.screenshot({ path: `${process.env.IDK_SCREENS}/22-practice-coaching.png` });
   await desk.type("Caller's name", 'Tom Beckett');
   await desk.type('Callback number', '07700 900695');
   await desk.safetyNet();

@@ -582,10 +582,9 @@ fn call_view(
         });
         view! {
             <section class="idk-section" aria-labelledby="idk-practice-coaching">
-                <h3 id="idk-practice-coaching">"Coaching"</h3>
-                <p class="idk-muted">"Done well so far; the rest, with the words to use, at the end."</p>
-                // Its own scrolling box: the call screen below keeps its room as the list grows.
-                <ul class="idk-coaching" tabindex="0" aria-label="Done well so far">{done}</ul>
+                <h3 id="idk-practice-coaching">"Coaching: what you have done, then what is still expected"</h3>
+                // Its own scrolling box: the call screen keeps its room as the list grows.
+                <ul class="idk-coaching" tabindex="0" aria-label="Coaching so far">{done}</ul>
             </section>
         }
     });
@@ -684,12 +683,15 @@ fn coaching_lines(
     record: &PracticeRecord,
 ) -> Vec<AnyView> {
     let so_far = score(pack, scenario, call, record);
-    so_far
-        .points
-        .iter()
-        .filter(|p| p.earned > 0)
-        .map(|p| view! { <li>{p.said.clone()} " (" {p.criterion} ")"</li> }.into_any())
-        .collect()
+    let (done, expected): (Vec<_>, Vec<_>) = so_far.points.iter().partition(|p| p.earned > 0);
+    let done = done.into_iter().map(|p| {
+        view! { <li><strong>"Done: "</strong>{p.said.clone()} " (" {p.criterion} ")"</li> }.into_any()
+    });
+    let expected = expected.into_iter().map(|p| {
+        let wording = p.wording.clone().map(|w| view! { " Words to use: " <q>{w}</q> });
+        view! { <li><strong>"Still expected: "</strong>{p.said.clone()} " (" {p.criterion} ")" {wording}</li> }.into_any()
+    });
+    done.chain(expected).collect()
 }
 
 /// The score of a closed practice call.
