@@ -123,6 +123,16 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   expect(file.attempts).toHaveLength(1);
   expect(file.attempts[0]).toMatchObject({ scenario: 'council-needles-playground', mode: 'assessment' });
   expect(file.attempts[0].criteria).toContain('L2 1.4');
+
+  // A shared training PC: the trainee removes their record when they finish, asked first.
+  await page.getByRole('button', { name: 'Remove my record from this browser' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#idk-evidence-remove-warning')).toBeFocused();
+  await page.getByRole('button', { name: 'Remove it now' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Practice record', exact: true, level: 2 })).toBeFocused();
+  await expect(page.getByText('Nothing yet: take a practice call or a knowledge check on the')).toBeVisible();
+  expect((await storedData(page)).keys).toEqual([]);
   await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });

@@ -408,8 +408,66 @@ fn record_view(page: Page, record: EvidenceFile, opened: bool) -> impl IntoView 
                     "Download the record (JSON)"
                 </a>
             </div>
+            {(!opened && !empty).then(|| remove_view(page))}
         </section>
         {body}
+    }
+}
+
+/// Removing the trainee's own record from this browser (a shared training PC): asked first, with
+/// the download offered, since it cannot be undone.
+fn remove_view(page: Page) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let remove = move || {
+        asking.set(false);
+        leptos::task::spawn_local(async move {
+            match evidence::remove(EVIDENCE_KEY).await {
+                Err(why) => {
+                    page.said.try_set(Some(Err(format!("Your record could not be removed: {why}"))));
+                }
+                Ok(()) => {
+                    page.said.try_set(Some(Ok(
+                        "Your practice record is removed from this browser.".to_owned(),
+                    )));
+                    page.show(EVIDENCE_KEY);
+                }
+            }
+        });
+    };
+    view! {
+        <p class="idk-evidence-name">
+            <button
+                type="button"
+                class="idk-button idk-button-secondary"
+                on:click=handler(move |_| {
+                    asking.set(true);
+                    Instance::current().focus_soon("idk-evidence-remove-warning");
+                })
+            >
+                "Remove my record from this browser"
+            </button>
+        </p>
+        {live(move || asking.get().then(|| view! {
+            <div class="idk-notice" role="alert">
+                <p id="idk-evidence-remove-warning" tabindex="-1">
+                    "On a shared computer, remove your record when you finish so the next person cannot see it. Download it first if you or your assessor need it: removing it cannot be undone."
+                </p>
+                <button type="button" class="idk-button idk-button-secondary" on:click=handler(move |_| remove())>
+                    "Remove it now"
+                </button>
+                " "
+                <button
+                    type="button"
+                    class="idk-button idk-button-secondary"
+                    on:click=handler(move |_| {
+                        asking.set(false);
+                        Instance::current().focus_soon("idk-evidence-download");
+                    })
+                >
+                    "Keep it"
+                </button>
+            </div>
+        }))}
     }
 }
 
