@@ -256,27 +256,13 @@ fn open_view(page: Page) -> impl IntoView {
                     "Close the opened record"
                 </button>
             </p>
-            {live(move || confirming.get().then(|| view! {
-                <div class="idk-notice" role="alert">
-                    <p id="idk-evidence-close-warning" tabindex="-1">
-                        "This record has changed since you opened it. Download it first (Download the record, below), or your observations and sign-offs are lost."
-                    </p>
-                    <button type="button" class="idk-button idk-button-secondary" on:click=handler(move |_| close())>
-                        "Close without keeping the changes"
-                    </button>
-                    " "
-                    <button
-                        type="button"
-                        class="idk-button idk-button-secondary"
-                        on:click=handler(move |_| {
-                            confirming.set(false);
-                            Instance::current().focus_soon("idk-evidence-download");
-                        })
-                    >
-                        "Keep it open"
-                    </button>
-                </div>
-            }))}
+            {confirm_view(
+                confirming,
+                "idk-evidence-close-warning",
+                "This record has changed since you opened it. Download it first (Download the record, below), or your observations and sign-offs are lost.",
+                ("Close without keeping the changes", Box::new(close)),
+                "Keep it open",
+            )}
         </section>
     }
 }
@@ -447,27 +433,13 @@ fn remove_view(page: Page) -> impl IntoView {
                 "Remove my record from this browser"
             </button>
         </p>
-        {live(move || asking.get().then(|| view! {
-            <div class="idk-notice" role="alert">
-                <p id="idk-evidence-remove-warning" tabindex="-1">
-                    "On a shared computer, remove your record when you finish so the next person cannot see it. Download it first if you or your assessor need it: removing it cannot be undone."
-                </p>
-                <button type="button" class="idk-button idk-button-secondary" on:click=handler(move |_| remove())>
-                    "Remove it now"
-                </button>
-                " "
-                <button
-                    type="button"
-                    class="idk-button idk-button-secondary"
-                    on:click=handler(move |_| {
-                        asking.set(false);
-                        Instance::current().focus_soon("idk-evidence-download");
-                    })
-                >
-                    "Keep it"
-                </button>
-            </div>
-        }))}
+        {confirm_view(
+            asking,
+            "idk-evidence-remove-warning",
+            "On a shared computer, remove your record when you finish so the next person cannot see it. Download it first if you or your assessor need it: removing it cannot be undone.",
+            ("Remove it now", Box::new(remove)),
+            "Keep it",
+        )}
     }
 }
 
@@ -835,4 +807,41 @@ fn table(caption: String, headings: &[&'static str], rows: Vec<AnyView>) -> AnyV
         </div>
     }
     .into_any()
+}
+
+/// A question before something that loses data: shown while `asking`, `text` in an alert with id
+/// `id` (focus goes there), the button that goes ahead and one that does not (focus then goes to
+/// the download).
+fn confirm_view(
+    asking: RwSignal<bool>,
+    id: &'static str,
+    text: &'static str,
+    (yes_label, yes): (&'static str, Box<dyn Fn() + Send + Sync>),
+    no_label: &'static str,
+) -> impl IntoView {
+    let yes = std::sync::Arc::new(yes);
+    live(move || {
+        let yes = yes.clone();
+        asking.get().then(|| {
+            view! {
+                <div class="idk-notice" role="alert">
+                    <p id=id tabindex="-1">{text}</p>
+                    <button type="button" class="idk-button idk-button-secondary" on:click=handler(move |_| yes())>
+                        {yes_label}
+                    </button>
+                    " "
+                    <button
+                        type="button"
+                        class="idk-button idk-button-secondary"
+                        on:click=handler(move |_| {
+                            asking.set(false);
+                            Instance::current().focus_soon("idk-evidence-download");
+                        })
+                    >
+                        {no_label}
+                    </button>
+                </div>
+            }
+        })
+    })
 }
