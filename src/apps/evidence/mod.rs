@@ -409,7 +409,9 @@ fn remove_view(page: Page) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match evidence::remove(EVIDENCE_KEY).await {
                 Err(why) => {
-                    page.said.try_set(Some(Err(format!("Your record could not be removed: {why}"))));
+                    page.said.try_set(Some(Err(format!(
+                        "Your record could not be removed: {why}"
+                    ))));
                 }
                 Ok(()) => {
                     page.said.try_set(Some(Ok(

@@ -685,7 +685,8 @@ fn coaching_lines(
     let so_far = score(pack, scenario, call, record);
     let (done, expected): (Vec<_>, Vec<_>) = so_far.points.iter().partition(|p| p.earned > 0);
     let done = done.into_iter().map(|p| {
-        view! { <li><strong>"Done: "</strong>{p.said.clone()} " (" {p.criterion} ")"</li> }.into_any()
+        view! { <li><strong>"Done: "</strong>{p.said.clone()} " (" {p.criterion} ")"</li> }
+            .into_any()
     });
     let expected = expected.into_iter().map(|p| {
         let wording = p.wording.clone().map(|w| view! { " Words to use: " <q>{w}</q> });
