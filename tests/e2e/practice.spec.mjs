@@ -62,9 +62,14 @@ test('a scenario taken by keyboard: the caller answers, PRACTICE on the call, sc
   await expect(transcript).toContainText("Yes, they're right under the swings");
   await desk.press(1);
   await expect(desk.decision()).toContainText('SC-NDL-01');
+  // Advice given on the call screen is said to the caller, in its words, once.
+  await desk.region.getByRole('button', { name: /^Given: Please leave the needles where they are/ }).first().focus();
+  await page.keyboard.press('Enter');
+  await expect(transcript).toContainText('You: Please leave the needles where they are and keep children and pets away from them.');
   // Each question is put to the caller once, however the call changes after it.
   await desk.type('Hazards', 'Five or six used needles under the swings, two without caps');
   await expect(transcript.getByText('Are they somewhere children play or go', { exact: false })).toHaveCount(1);
+  await expect(transcript.getByText('Please leave the needles where they are', { exact: false })).toHaveCount(1);
   await screen(page, '19-practice-call');
 
   // A question in the trainee's own words the script does not cover: "I don't know", noted.

@@ -399,6 +399,29 @@ fn call_view(
             say("Caller", reply);
         });
     }
+    // Advice given on the call screen is said to the caller, in its words, once each.
+    let advice = memo(move || {
+        practice.call.with(|c| {
+            c.as_ref().map_or_else(Vec::new, |c| {
+                c.log()
+                    .iter()
+                    .filter_map(|e| match &e.what {
+                        incident_engine::call::Event::AdviceGiven { text, .. } => Some(text.clone()),
+                        _ => None,
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let advice_said = StoredValue::new(0usize);
+    effect(move || {
+        let given = advice.get();
+        let from = advice_said.get_value();
+        for text in given.iter().skip(from) {
+            say("You", text.clone());
+        }
+        advice_said.set_value(given.len().max(from));
+    });
     // What happens during the call, when it is due.
     let due = StoredValue::new(0usize);
     let events_scenario = scenario.clone();
