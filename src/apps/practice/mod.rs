@@ -406,7 +406,9 @@ fn call_view(
                 c.log()
                     .iter()
                     .filter_map(|e| match &e.what {
-                        incident_engine::call::Event::AdviceGiven { text, .. } => Some(text.clone()),
+                        incident_engine::call::Event::AdviceGiven { text, .. } => {
+                            Some(text.clone())
+                        }
                         _ => None,
                     })
                     .collect::<Vec<_>>()
