@@ -1458,3 +1458,23 @@ mod voices {
         }
     }
 }
+
+mod texts {
+    use incident_engine::kernel::{counted, minutes_and_seconds};
+    use incident_engine::practice::evidence::Mode;
+
+    #[test]
+    fn counts_lengths_and_modes_read_as_people_write_them() {
+        assert_eq!(counted(1, "attempt", "attempts"), "1 attempt");
+        assert_eq!(counted(0, "attempt", "attempts"), "0 attempts");
+        assert_eq!(
+            counted(2, "knowledge check", "knowledge checks"),
+            "2 knowledge checks"
+        );
+        assert_eq!(minutes_and_seconds(0), "0 min 00 s");
+        assert_eq!(minutes_and_seconds(245_999), "4 min 05 s");
+        assert_eq!(minutes_and_seconds(3_600_000), "60 min 00 s");
+        assert_eq!(Mode::Coaching.label(), "Coaching");
+        assert_eq!(Mode::Assessment.label(), "Assessment");
+    }
+}

@@ -17,7 +17,9 @@ mod time;
 pub use case::{is_word_char, lower_char, lowercase};
 pub use decimal::read_decimal;
 pub use hash::{FxHasher, HashMap};
-pub use problem::{counted, human_bytes, list_problems, number_text, parse_number, Problem};
+pub use problem::{
+    counted, human_bytes, list_problems, minutes_and_seconds, number_text, parse_number, Problem,
+};
 pub use random::{Random, SplitMix64};
 pub use role::Role;
 pub use sorted_map::{SortedMap, SortedSet};

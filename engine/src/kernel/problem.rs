@@ -38,6 +38,12 @@ pub fn counted(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A length of time in whole minutes and seconds: "4 min 05 s".
+pub fn minutes_and_seconds(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{} min {:02} s", s / 60, s % 60)
+}
+
 /// A number as the handler and the pack's author read it: a whole number without a decimal point
 /// ("45", not "45.0"), else the shortest text that reads back as the same number ("12.5"); not a
 /// number or an infinity in words. (serde_json's formatter, already in the widget for the log

@@ -96,6 +96,12 @@ pub enum PackLoadError {
 }
 
 impl PackLoadError {
+    /// The problem in one sentence naming the pack's address, for a page with no room for the
+    /// pack error panel: "The procedure pack at URL: TITLE: what is wrong".
+    pub fn at(&self, url: &str) -> String {
+        format!("The procedure pack at {url}: {}: {self}", self.title())
+    }
+
     /// A short title for the problem, for a heading.
     pub fn title(&self) -> &'static str {
         match self {

@@ -43,6 +43,16 @@ pub enum Mode {
     Assessment,
 }
 
+impl Mode {
+    /// As the trainee reads it, capitalised ("Coaching", "Assessment").
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Coaching => "Coaching",
+            Mode::Assessment => "Assessment",
+        }
+    }
+}
+
 /// One practice call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

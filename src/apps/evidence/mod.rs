@@ -7,7 +7,7 @@
 //! areas, the assessor's observation and sign-off (final), the knowledge checks; printable, and
 //! downloadable as the JSON file it is.
 
-use incident_engine::kernel::counted;
+use incident_engine::kernel::{counted, minutes_and_seconds};
 use incident_engine::practice::evidence::{read_evidence, Attempt, EvidenceFile, Mode};
 use leptos::prelude::*;
 
@@ -74,6 +74,22 @@ impl Page {
         self.refused.set(None);
         self.source.set(key);
         self.reload(true);
+    }
+
+    /// Removes the record under `key` and shows this browser's own record, saying `done`; or
+    /// says `failed` and why.
+    fn remove(self, key: Source, done: &'static str, failed: &'static str) {
+        leptos::task::spawn_local(async move {
+            match evidence::remove(key).await {
+                Err(why) => {
+                    self.said.try_set(Some(Err(format!("{failed}: {why}"))));
+                }
+                Ok(()) => {
+                    self.said.try_set(Some(Ok(done.to_owned())));
+                    self.show(EVIDENCE_KEY);
+                }
+            }
+        });
     }
 
     /// Makes `change` to the record shown, kept at once; says `done` and moves focus to `focus`
@@ -215,22 +231,11 @@ fn open_view(page: Page) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let close = move || {
         confirming.set(false);
-        leptos::task::spawn_local(async move {
-            match evidence::remove(OPENED_KEY).await {
-                Err(why) => {
-                    page.said.try_set(Some(Err(format!(
-                        "The opened record could not be closed: {why}"
-                    ))));
-                }
-                Ok(()) => {
-                    page.said.try_set(Some(Ok(
-                        "The opened record is closed: this browser's own record is shown."
-                            .to_owned(),
-                    )));
-                    page.show(EVIDENCE_KEY);
-                }
-            }
-        });
+        page.remove(
+            OPENED_KEY,
+            "The opened record is closed: this browser's own record is shown.",
+            "The opened record could not be closed",
+        );
     };
     view! {
         <section class="idk-card idk-evidence-open" aria-labelledby="idk-evidence-open-heading">
@@ -265,19 +270,6 @@ fn open_view(page: Page) -> impl IntoView {
             )}
         </section>
     }
-}
-
-fn mode_text(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Coaching => "Coaching",
-        Mode::Assessment => "Assessment",
-    }
-}
-
-/// `4 min 05 s`.
-fn duration_text(from: u64, to: u64) -> String {
-    let s = to.saturating_sub(from) / 1000;
-    format!("{} min {:02} s", s / 60, s % 60)
 }
 
 /// The record: whose, the chart and its table, the criteria, each attempt, the knowledge checks.
@@ -406,21 +398,11 @@ fn remove_view(page: Page) -> impl IntoView {
     let asking = RwSignal::new(false);
     let remove = move || {
         asking.set(false);
-        leptos::task::spawn_local(async move {
-            match evidence::remove(EVIDENCE_KEY).await {
-                Err(why) => {
-                    page.said.try_set(Some(Err(format!(
-                        "Your record could not be removed: {why}"
-                    ))));
-                }
-                Ok(()) => {
-                    page.said.try_set(Some(Ok(
-                        "Your practice record is removed from this browser.".to_owned(),
-                    )));
-                    page.show(EVIDENCE_KEY);
-                }
-            }
-        });
+        page.remove(
+            EVIDENCE_KEY,
+            "Your practice record is removed from this browser.",
+            "Your record could not be removed",
+        );
     };
     view! {
         <p class="idk-evidence-name">
@@ -511,7 +493,7 @@ fn chart_view(attempts: &[Attempt]) -> impl IntoView {
                 i + 1,
                 date_and_time(a.finished_at, None),
                 a.title,
-                mode_text(a.mode).to_lowercase(),
+                a.mode.label().to_lowercase(),
                 a.percent()
             );
             let shown = label.clone();
@@ -538,7 +520,7 @@ fn chart_view(attempts: &[Attempt]) -> impl IntoView {
                     <td>{(i + 1).to_string()}</td>
                     <td>{date_and_time(a.finished_at, None)}</td>
                     <th scope="row">{a.title.clone()}</th>
-                    <td>{mode_text(a.mode)}</td>
+                    <td>{a.mode.label()}</td>
                     <td>{format!("{}%", a.percent())}</td>
                 </tr>
             }
@@ -726,13 +708,13 @@ fn attempt_view(page: Page, index: usize, attempt: Attempt) -> AnyView {
         <li class="idk-evidence-attempt">
             <article aria-labelledby=labelled>
                 <h3 id=heading_id>
-                    {format!("Attempt {n}: {} · {}", attempt.title, mode_text(attempt.mode))}
+                    {format!("Attempt {n}: {} · {}", attempt.title, attempt.mode.label())}
                 </h3>
                 <p>
                     {format!(
                         "{} · took {} · score {} of {} ({}%)",
                         date_and_time(attempt.finished_at, None),
-                        duration_text(attempt.started_at, attempt.finished_at),
+                        minutes_and_seconds(attempt.finished_at.saturating_sub(attempt.started_at)),
                         attempt.earned,
                         attempt.possible,
                         attempt.percent()

@@ -38,7 +38,7 @@ pub fn App(
         let pack = fetch_pack(&url)
             .await
             .map(|(pack, _)| Arc::new(pack))
-            .map_err(|e| format!("The procedure pack at {url}: {}: {e}", e.title()));
+            .map_err(|e| e.at(&url));
         mark_settled(if pack.is_ok() {
             Settled::Ready
         } else {

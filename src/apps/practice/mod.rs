@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use incident_engine::call::{Call, PriorCall};
-use incident_engine::kernel::counted;
+use incident_engine::kernel::{counted, minutes_and_seconds};
 use incident_engine::pack::{ControlKind, LogField};
 use incident_engine::practice::caller::{voice as caller_voice, Reply, ScriptedCaller};
 use incident_engine::practice::evidence::{Attempt, EvidenceFile, Mode};
@@ -110,9 +110,7 @@ fn fetch_text(error: FetchError) -> String {
 
 /// The pack at `pack_url` and its scenarios, or why not.
 async fn load(pack_url: &str) -> Result<Library, String> {
-    let (pack, _) = fetch_pack(pack_url)
-        .await
-        .map_err(|e| format!("The procedure pack at {pack_url}: {}: {e}", e.title()))?;
+    let (pack, _) = fetch_pack(pack_url).await.map_err(|e| e.at(pack_url))?;
     let org = pack.file().organisation.id.clone();
     let list_url = format!("packs/scenarios/{org}.json");
     let list = fetch_bytes(&list_url, None, MAX_BYTES)
@@ -736,10 +734,7 @@ fn result_view(
         score.possible(),
         score.percent()
     );
-    let mode_text = match mode {
-        Mode::Coaching => "Coaching",
-        Mode::Assessment => "Assessment",
-    };
+    let mode_text = mode.label();
     let areas = score
         .by_area()
         .into_iter()
@@ -778,10 +773,9 @@ fn result_view(
             <h2 id="idk-practice-score" class="idk-card-title" tabindex="-1">{heading}</h2>
             <p>
                 {format!(
-                    "{} · {mode_text} · the call took {} min {:02} s",
+                    "{} · {mode_text} · the call took {}",
                     scenario.title,
-                    took_ms / 60_000,
-                    (took_ms / 1000) % 60
+                    minutes_and_seconds(took_ms)
                 )}
             </p>
             {live(move || match record.saved.get() {
