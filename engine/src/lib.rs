@@ -17,6 +17,7 @@
 // The layers, lowest first; a layer imports only those before it (tests/layers.rs checks).
 pub mod call;
 pub mod delivery;
+pub mod incident;
 pub mod kernel;
 pub mod pack;
 pub mod practice;

@@ -8,9 +8,9 @@
 use std::path::{Path, PathBuf};
 
 /// The engine's layers, lowest first. `lib.rs` and `bin/` sit above them all.
-/// The coming capabilities (incident, practice, review) go above `delivery`, beside `protocol`.
+/// The capabilities (incident, practice, and review to come) go above `delivery`, below `protocol`.
 const ENGINE: &[&str] = &[
-    "kernel", "pack", "call", "delivery", "practice", "protocol", "schema",
+    "kernel", "pack", "call", "delivery", "incident", "practice", "protocol", "schema",
 ];
 
 /// The widget's layers (the root crate's `src/`), lowest first: the browser adapters, the shared

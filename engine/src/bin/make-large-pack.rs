@@ -836,6 +836,7 @@ fn codes(rng: &mut Rng, count: usize, set_count: usize) -> (Vec<IncidentCode>, V
                         },
                         capacity: None,
                         alternatives: Vec::new(),
+                        skills: Vec::new(),
                     })
                     .collect(),
                 advice_set: if rng.chance(85) {

@@ -70,12 +70,28 @@ pub struct ChannelProposal {
 /// M/ETHANE channels are proposed only once a major incident is declared. `None` when nothing is
 /// offered.
 pub fn propose_channel(pack: &Pack, call: &Call, offered: &[String]) -> Option<ChannelProposal> {
+    propose_channel_for(
+        pack,
+        call.decision().map(|d| d.priority.as_str()),
+        call.major_incident().is_some(),
+        offered,
+    )
+}
+
+/// [`propose_channel`]'s rule for a message about something of `priority` (when known), with
+/// or without a major incident declared: for a call's handoff, and for tasking a unit from the
+/// supervisor's console (`incident::tasking`).
+pub fn propose_channel_for(
+    pack: &Pack,
+    priority: Option<&str>,
+    major: bool,
+    offered: &[String],
+) -> Option<ChannelProposal> {
     let usable: Vec<&Channel> = offered
         .iter()
         .filter_map(|id| pack.channel(id))
-        .filter(|c| c.structure != MessageStructure::Methane || call.major_incident().is_some())
+        .filter(|c| c.structure != MessageStructure::Methane || major)
         .collect();
-    let priority = call.decision().map(|d| d.priority.as_str());
     let most_urgent = priority.and_then(|p| pack.priority_rank(p)) == Some(0);
     let spoken = |c: &&&Channel| matches!(c.medium, Medium::Radio | Medium::Phone | Medium::Voice);
     let (channel, why) = if let Some(c) = priority.and_then(|p| {
@@ -437,7 +453,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
 }
 
 /// `label: value` for each item with a value, in order.
-fn parts_of(items: &[(&str, &str)]) -> Vec<String> {
+pub(crate) fn parts_of(items: &[(&str, &str)]) -> Vec<String> {
     items
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -556,7 +572,7 @@ impl serde::Serialize for Fields<'_> {
 }
 
 /// Replaces whole-word banned abbreviations with the pack's wording; returns those replaced.
-fn replace_banned(text: &str, banned: &[BannedAbbreviation]) -> (String, Vec<String>) {
+pub(crate) fn replace_banned(text: &str, banned: &[BannedAbbreviation]) -> (String, Vec<String>) {
     let mut out = text.to_owned();
     let mut replaced = Vec::new();
     for rule in banned {
@@ -589,7 +605,7 @@ fn replace_banned(text: &str, banned: &[BannedAbbreviation]) -> (String, Vec<Str
 }
 
 /// Shortens `text` to `limit` characters, ending in "…", when it is longer.
-fn fit(text: String, limit: Option<u32>) -> (String, bool) {
+pub(crate) fn fit(text: String, limit: Option<u32>) -> (String, bool) {
     let Some(limit) = limit.map(|l| l as usize) else {
         return (text, false);
     };

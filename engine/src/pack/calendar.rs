@@ -75,6 +75,26 @@ fn to_utc(zone: &str, local: u64) -> u64 {
     }
 }
 
+/// The organisation's time zone: its calendar's, else `Europe/London`.
+pub fn zone_of(calendar: Option<&Calendar>) -> &str {
+    calendar.map_or("Europe/London", |c| c.time_zone.as_str())
+}
+
+/// Where `at` falls in the organisation's week, in minutes from Monday 00:00 local time (as
+/// units' `hours` are written).
+pub fn week_minute(at: Millis, zone: &str) -> u32 {
+    let local = to_local(zone, at / MINUTE);
+    let day = weekday(local / DAY).index() as u64;
+    // Below 7 * 1440.
+    (day * DAY + local % DAY) as u32
+}
+
+/// `at` as the organisation's clock reads it, "HH:MM".
+pub fn clock_text(at: Millis, zone: &str) -> String {
+    let local = to_local(zone, at / MINUTE) % DAY;
+    format!("{:02}:{:02}", local / 60, local % 60)
+}
+
 /// When `deadline` falls for a call answered at `from`, under `calendar` (needed for working
 /// time: without one, working time is counted as calendar time).
 ///
@@ -177,6 +197,20 @@ mod tests {
             within: n,
             unit,
         }
+    }
+
+    #[test]
+    fn the_week_and_the_clock_are_local() {
+        // Monday 7 December 2026, 09:30 UTC: GMT, so 09:30 on Monday.
+        let winter = utc(2026, 12, 7, 9, 30);
+        assert_eq!(week_minute(winter, "Europe/London"), 9 * 60 + 30);
+        assert_eq!(clock_text(winter, "Europe/London"), "09:30");
+        // Sunday 5 July 2026, 23:30 UTC is 00:30 on Monday in London (BST), still Sunday in UTC.
+        let summer = utc(2026, 7, 5, 23, 30);
+        assert_eq!(week_minute(summer, "Europe/London"), 30);
+        assert_eq!(clock_text(summer, "Europe/London"), "00:30");
+        assert_eq!(week_minute(summer, "UTC"), 6 * 1440 + 23 * 60 + 30);
+        assert_eq!(zone_of(None), "Europe/London");
     }
 
     #[test]

@@ -52,6 +52,17 @@ fn day_start(day: Weekday) -> u32 {
     day.index() as u32 * MINUTES_PER_DAY
 }
 
+/// Whether a unit with these `hours` (`None`: any time) can be sent at `minute` of the week.
+pub fn on_hours(hours: Option<&[HoursWindow]>, minute: u32) -> bool {
+    let Some(windows) = hours else {
+        return true;
+    };
+    windows
+        .iter()
+        .flat_map(spans)
+        .any(|(start, length)| (minute + MINUTES_PER_WEEK - start) % MINUTES_PER_WEEK < length)
+}
+
 /// A stretch of the week: where it starts, in minutes from Monday 00:00, and how long it is. It may
 /// run past Sunday midnight into Monday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

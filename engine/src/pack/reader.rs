@@ -223,6 +223,7 @@ fn read_plan_item(node: &Node) -> Result<ResponsePlanItem, TreeError> {
             count: required(read_serde),
             capacity: default(read_serde),
             alternatives: default(|v| read_list(v, read_alternative)),
+            skills: default(read_serde),
         }
     )
 }

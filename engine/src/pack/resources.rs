@@ -8,10 +8,10 @@ use crate::kernel::sort::sort_by_key;
 use crate::pack::Pack;
 use crate::pack::{ResourceUnit, UnitStatus};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One unit's live status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitUpdate {
     /// The unit's id in the pack.
@@ -37,7 +37,7 @@ pub struct UnitNow {
 }
 
 /// How soon a unit of this status can go: lower is sooner.
-fn readiness(status: UnitStatus) -> u8 {
+pub(crate) fn readiness(status: UnitStatus) -> u8 {
     match status {
         UnitStatus::Available => 0,
         UnitStatus::OnCall => 1,

@@ -769,6 +769,20 @@ impl<'a> Checker<'a> {
             for (k, item) in code.response_plan.iter().enumerate() {
                 let here = format!("{at}.response_plan[{k}]");
                 self.plan_item(&here, &item.resource_type, item.count, item.capacity);
+                for (s, skill) in item.skills.iter().enumerate() {
+                    let held =
+                        pack.resources.units.iter().any(|u| {
+                            u.resource_type == item.resource_type && u.skills.contains(skill)
+                        });
+                    if skill.trim().is_empty() {
+                        self.text(format_args!("{here}.skills[{s}]"), skill);
+                    } else if !held {
+                        self.problem(
+                            format_args!("{here}.skills[{s}]"),
+                            format!("no unit of type \"{}\" has the skill \"{skill}\": give it to one in resources.units, or leave it out", item.resource_type),
+                        );
+                    }
+                }
                 for (a, alternative) in item.alternatives.iter().enumerate() {
                     let there = format!("{here}.alternatives[{a}]");
                     if alternative.resource_type == item.resource_type {

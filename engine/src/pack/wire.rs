@@ -465,6 +465,10 @@ pub struct ResponsePlanItem {
     /// tanker.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<PlanAlternative>,
+    /// Skills the units sent for this item should have (issue 17), each one some unit of the
+    /// item's type has: the supervisor's console proposes units with all of them first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
 }
 
 /// What may be sent instead of a response plan's item.

@@ -1,0 +1,357 @@
+//! The supervisor's board (F10, F12; L3 1.2, 1.5; NOS P4, P8): every incident, open and closed,
+//! and the units' live status, so that a unit out on one incident is not sent to another without
+//! a reason, and an incident's response plan is met from the units best placed to meet it.
+//!
+//! Whether a unit should be sent, first reason that applies: it is out on another open incident;
+//! its live status is committed or off duty; its `hours` do not cover the time now (the
+//! organisation's local time, from the pack's calendar). Such a unit can still be sent with a
+//! reason, which is logged. The proposal for each item of the code's response plan lists the
+//! units of its type and of its alternatives' types: those that may be sent first; among them
+//! those with every skill the item asks for (a crew that cannot do the job is no match), then the
+//! readiest (available before on call), then those in the incident's zone (the nearest), then
+//! the item's own type before an alternative, then in the pack's order; each with why.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::incident::machine::{Command, Incident, Opening, Refusal};
+use crate::kernel::sort::sort_by_key;
+use crate::kernel::Millis;
+use crate::pack::calendar::{week_minute, zone_of};
+use crate::pack::hours::on_hours;
+use crate::pack::resources::{readiness, Availability, UnitUpdate};
+use crate::pack::{Pack, ResourceUnit, UnitStatus};
+
+/// Every incident the supervisor can see, and the units' status.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Board {
+    /// The incidents, in the order they were opened.
+    pub incidents: Vec<Incident>,
+    /// Units whose status was set since the pack was loaded (by the host or by hand), by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<UnitUpdate>,
+}
+
+/// What the supervisor asks of the board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BoardCommand {
+    /// Open an incident.
+    Open(Opening),
+    /// Apply a command to an open incident, by its reference.
+    To {
+        /// The incident's reference.
+        incident: String,
+        /// The command.
+        command: Command,
+    },
+    /// Set units' status (the host's `resources.update`, or the supervisor by hand).
+    Statuses(Vec<UnitUpdate>),
+}
+
+/// A unit as the board proposes it for a response plan's item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The unit.
+    pub unit: ResourceUnit,
+    /// Its status now.
+    pub status: UnitStatus,
+    /// Why it should not be sent (without a reason to override), if it should not.
+    pub unavailable: Option<String>,
+    /// Whether it works in the incident's zone.
+    pub in_zone: bool,
+    /// The item's skills it lacks.
+    pub lacks: Vec<String>,
+    /// Whether it is of an alternative's type rather than the item's own.
+    pub alternative: bool,
+    /// Why it is where it is in the list, in the supervisor's words.
+    pub why: String,
+}
+
+/// One item of the response plan: what is needed, what is already sent, and who could go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanNeed {
+    /// The resource type's id.
+    pub resource_type: String,
+    /// Its name.
+    pub name: String,
+    /// How many the plan asks for.
+    pub count: u32,
+    /// The capacity the plan asks for, with its unit, if it does.
+    pub capacity: Option<(u32, String)>,
+    /// How many of the item's types are out on the incident now (not cleared or stood down).
+    pub sent: u32,
+    /// The capacity of those out.
+    pub sent_capacity: u32,
+    /// The units that could go, best first; those already out on this incident are left out.
+    pub candidates: Vec<Candidate>,
+}
+
+impl PlanNeed {
+    /// Whether enough are out: the count, and the capacity where the plan asks for one.
+    pub fn met(&self) -> bool {
+        self.sent >= self.count
+            && self
+                .capacity
+                .as_ref()
+                .is_none_or(|(c, _)| self.sent_capacity >= *c)
+    }
+}
+
+impl Board {
+    /// An incident by its reference.
+    pub fn incident(&self, reference: &str) -> Option<&Incident> {
+        self.incidents.iter().find(|i| i.reference == reference)
+    }
+
+    /// The open incidents, in the order they were opened.
+    pub fn open(&self) -> impl Iterator<Item = &Incident> {
+        self.incidents.iter().filter(|i| i.is_open())
+    }
+
+    /// Each unit's status now: the pack's, then the updates.
+    pub fn availability(&self, pack: &Pack) -> Availability {
+        let mut availability = Availability::of(pack);
+        availability.update(&self.statuses);
+        availability
+    }
+
+    /// The open incident `unit` is out on, other than `except`, if any.
+    fn out_on(&self, unit: &str, except: &str) -> Option<&Incident> {
+        self.open()
+            .filter(|i| i.reference != except)
+            .find(|i| i.active().any(|d| d.unit == unit))
+    }
+
+    /// Why `unit` should not be sent to `incident` at `now`, if it should not.
+    pub fn unavailable(
+        &self,
+        pack: &Pack,
+        availability: &Availability,
+        unit: &ResourceUnit,
+        incident: &str,
+        now: Millis,
+    ) -> Option<String> {
+        if let Some(other) = self.out_on(&unit.id, incident) {
+            return Some(format!("out on incident {}", other.reference));
+        }
+        match availability.status(&unit.id).unwrap_or(unit.status) {
+            UnitStatus::Committed => return Some("committed elsewhere".to_owned()),
+            UnitStatus::OffDuty => return Some("off duty".to_owned()),
+            UnitStatus::Available | UnitStatus::OnCall => {}
+        }
+        let zone = zone_of(pack.file().calendar.as_ref());
+        (!on_hours(unit.hours.as_deref(), week_minute(now, zone)))
+            .then(|| "outside its hours".to_owned())
+    }
+
+    /// Applies `command` at `now`, given by `by`; returns what the timeline says happened.
+    pub fn apply(
+        &mut self,
+        pack: &Pack,
+        now: Millis,
+        by: &str,
+        command: BoardCommand,
+    ) -> Result<String, Refusal> {
+        match command {
+            BoardCommand::Open(opening) => {
+                if pack.code(&opening.code).is_none() {
+                    return Err(Refusal::Unknown {
+                        what: "incident code",
+                        id: opening.code,
+                    });
+                }
+                if pack.priority(&opening.priority).is_none() {
+                    return Err(Refusal::Unknown {
+                        what: "priority",
+                        id: opening.priority,
+                    });
+                }
+                if self.incident(opening.reference.trim()).is_some() {
+                    return Err(Refusal::AlreadyOpen(opening.reference.trim().to_owned()));
+                }
+                let incident = Incident::open(opening, now, by)?;
+                let what = incident.timeline[0].what.clone();
+                self.incidents.push(incident);
+                Ok(what)
+            }
+            BoardCommand::Statuses(updates) => {
+                let mut said = Vec::new();
+                for update in updates {
+                    let Some(unit) = pack.unit(&update.id) else {
+                        return Err(Refusal::Unknown {
+                            what: "unit",
+                            id: update.id,
+                        });
+                    };
+                    said.push(format!(
+                        "{} {}",
+                        unit.call_sign,
+                        status_label(update.status)
+                    ));
+                    self.statuses.retain(|s| s.id != update.id);
+                    self.statuses.push(update);
+                }
+                Ok(said.join("; "))
+            }
+            BoardCommand::To { incident, command } => {
+                let mut command = command;
+                match &command {
+                    Command::Task { channel, .. } | Command::Notify { channel, .. }
+                        if pack.channel(channel).is_none() =>
+                    {
+                        return Err(Refusal::Unknown {
+                            what: "channel",
+                            id: channel.clone(),
+                        });
+                    }
+                    _ => {}
+                }
+                if let Command::Notify { organisation, .. } = &command {
+                    if pack.external_organisation(organisation).is_none() {
+                        return Err(Refusal::Unknown {
+                            what: "external organisation",
+                            id: organisation.clone(),
+                        });
+                    }
+                }
+                if let Command::Deploy {
+                    unit,
+                    call_sign,
+                    override_reason,
+                } = &mut command
+                {
+                    let found = pack.unit(unit).ok_or_else(|| Refusal::Unknown {
+                        what: "unit",
+                        id: unit.clone(),
+                    })?;
+                    *call_sign = found.call_sign.clone();
+                    let availability = self.availability(pack);
+                    let why = self.unavailable(pack, &availability, found, &incident, now);
+                    match (why, &override_reason) {
+                        (Some(why), None) => {
+                            return Err(Refusal::Unavailable {
+                                unit: found.call_sign.clone(),
+                                why,
+                            })
+                        }
+                        // Nothing to override: the reason would be noise in the log.
+                        (None, Some(_)) => *override_reason = None,
+                        _ => {}
+                    }
+                }
+                let target = self
+                    .incidents
+                    .iter_mut()
+                    .find(|i| i.reference == incident)
+                    .ok_or(Refusal::NoSuchIncident(incident))?;
+                target.apply(now, by, command)
+            }
+        }
+    }
+
+    /// What `incident`'s response plan needs at `now`, item by item, with the units that could
+    /// meet it.
+    pub fn plan(&self, pack: &Pack, incident: &Incident, now: Millis) -> Vec<PlanNeed> {
+        let Some(code) = pack.code(&incident.code) else {
+            return Vec::new();
+        };
+        let availability = self.availability(pack);
+        let units = &pack.file().resources.units;
+        code.response_plan
+            .iter()
+            .map(|item| {
+                let types: Vec<&str> = item.types().collect();
+                let out: Vec<&ResourceUnit> = incident
+                    .active()
+                    .filter_map(|d| pack.unit(&d.unit))
+                    .filter(|u| types.contains(&u.resource_type.as_str()))
+                    .collect();
+                let mut candidates: Vec<Candidate> = units
+                    .iter()
+                    .filter(|u| types.contains(&u.resource_type.as_str()))
+                    .filter(|u| !incident.active().any(|d| d.unit == u.id))
+                    .map(|u| {
+                        let status = availability.status(&u.id).unwrap_or(u.status);
+                        let unavailable =
+                            self.unavailable(pack, &availability, u, &incident.reference, now);
+                        let in_zone = incident.zone.as_deref() == Some(u.zone.as_str());
+                        let lacks: Vec<String> = item
+                            .skills
+                            .iter()
+                            .filter(|s| !u.skills.contains(s))
+                            .cloned()
+                            .collect();
+                        let alternative = u.resource_type != item.resource_type;
+                        let mut why = vec![match &unavailable {
+                            Some(why) => why.clone(),
+                            None => status_label(status).to_owned(),
+                        }];
+                        why.push(if in_zone {
+                            format!("in zone {}", u.zone)
+                        } else {
+                            format!("zone {}", u.zone)
+                        });
+                        if !item.skills.is_empty() {
+                            why.push(if lacks.is_empty() {
+                                "has every skill asked for".to_owned()
+                            } else {
+                                format!("lacks {}", lacks.join(", "))
+                            });
+                        }
+                        if alternative {
+                            why.push("an alternative to the plan's own type".to_owned());
+                        }
+                        Candidate {
+                            unit: u.clone(),
+                            status,
+                            unavailable,
+                            in_zone,
+                            lacks,
+                            alternative,
+                            why: why.join(", "),
+                        }
+                    })
+                    .collect();
+                sort_by_key(&mut candidates, |c| {
+                    (
+                        c.unavailable.is_some(),
+                        c.lacks.len(),
+                        readiness(c.status),
+                        !c.in_zone,
+                        c.alternative,
+                    )
+                });
+                let (capacity_unit, name) = pack
+                    .file()
+                    .resources
+                    .types
+                    .iter()
+                    .find(|t| t.id == item.resource_type)
+                    .map_or((None, item.resource_type.clone()), |t| {
+                        (t.capacity_unit.clone(), t.name.clone())
+                    });
+                PlanNeed {
+                    resource_type: item.resource_type.clone(),
+                    name,
+                    count: item.count,
+                    capacity: item
+                        .capacity
+                        .map(|c| (c, capacity_unit.unwrap_or_default())),
+                    sent: out.len() as u32,
+                    sent_capacity: out.iter().filter_map(|u| u.capacity).sum(),
+                    candidates,
+                }
+            })
+            .collect()
+    }
+}
+
+/// A status as the board says it.
+pub fn status_label(status: UnitStatus) -> &'static str {
+    match status {
+        UnitStatus::Available => "available",
+        UnitStatus::OnCall => "on call",
+        UnitStatus::Committed => "committed",
+        UnitStatus::OffDuty => "off duty",
+    }
+}

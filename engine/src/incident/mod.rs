@@ -1,0 +1,18 @@
+//! Incidents beyond the call (F10–F13; L3 1.2–1.7, 3.2–3.4; NOS P4–P8; K6, K7): an incident as a
+//! state machine from opening to closing (`machine`), its clocks and overdue alerts from the
+//! pack's targets (`clocks`), the supervisor's board of incidents and units with the units
+//! proposed for a response plan (`board`), and the tasking message for a unit (`tasking`). Above
+//! `delivery`, below `practice` and `protocol`: it reads packs and calls, and nothing of the host.
+
+pub mod board;
+pub mod clocks;
+pub mod machine;
+pub mod tasking;
+
+pub use board::{Board, BoardCommand, Candidate, PlanNeed};
+pub use clocks::{alerts, countdowns, Alert, AlertAction, Clock, Countdown};
+pub use machine::{
+    Closure, Command, Deployment, Incident, LinkedCall, Notification, Opening, Refusal, Stage,
+    Tasked, TimelineEntry,
+};
+pub use tasking::{compose_tasking, propose_tasking_channel, TaskingMessage};
