@@ -7,6 +7,7 @@
 //! link or by HTTP). Everything here
 //! turns browser values into engine values at the boundary.
 
+pub mod board;
 pub mod bridge;
 pub mod clock;
 pub mod delivery;

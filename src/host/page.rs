@@ -176,9 +176,14 @@ pub fn agent_name() -> Option<String> {
 
 /// The handler's id from `?agent=`, until the host configures one.
 pub fn agent_id() -> String {
+    agent_id_or("handler")
+}
+
+/// The user's id from `?agent=`, or `otherwise` (the supervisor's console says "supervisor").
+pub fn agent_id_or(otherwise: &str) -> String {
     query_param("agent")
         .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "handler".to_owned())
+        .unwrap_or_else(|| otherwise.to_owned())
 }
 
 /// Moves keyboard focus to the element with `id` in `root` once the next render has happened

@@ -1,12 +1,16 @@
 // Every class the widget's code names in a `class="…"` attribute (or a `class:name=` toggle) has a
-// rule in style/main.css (issue 13: "every class has its styles"). Prints the ones without and
+// rule in style/main.css or a page's own stylesheet beside it in style/ (issue 13: "every class has
+// its styles"). Prints the ones without and
 // exits 1 if there are any. Run by ./scripts/test.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const css = readFileSync(join(root, 'style/main.css'), 'utf8');
+const css = readdirSync(join(root, 'style'))
+  .filter((name) => name.endsWith('.css'))
+  .map((name) => readFileSync(join(root, 'style', name), 'utf8'))
+  .join('\n');
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
@@ -27,6 +31,6 @@ for (const file of files) {
 }
 const styled = (name) => new RegExp(`\\.${name.replace(/[-]/g, '\\-')}(?![a-z0-9-])`).test(css);
 const missing = [...used].filter(([name]) => !styled(name));
-for (const [name, file] of missing) console.log(`${name} (used in ${file}) has no rule in style/main.css`);
+for (const [name, file] of missing) console.log(`${name} (used in ${file}) has no rule in style/`);
 console.log(`${used.size} classes used, ${used.size - missing.length} styled`);
 process.exit(missing.length ? 1 : 0);

@@ -98,6 +98,20 @@ impl PlanNeed {
 }
 
 impl Board {
+    /// The board as JSON, to keep (IndexedDB) or pass on (another tab, the host).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// A board read back from [`Board::to_json`]'s JSON, or what is wrong with it and where
+    /// (its JSON path, line and column).
+    pub fn read(bytes: &[u8]) -> Result<Board, String> {
+        crate::kernel::json_tree::read::<Board>(bytes).map_err(|failure| {
+            let (path, line, column, message) = failure.into_parts();
+            format!("at {path} (line {line}, column {column}): {message}")
+        })
+    }
+
     /// An incident by its reference.
     pub fn incident(&self, reference: &str) -> Option<&Incident> {
         self.incidents.iter().find(|i| i.reference == reference)

@@ -1,22 +1,487 @@
-//! The supervisor's console (issue 17): deploy, task and monitor incidents until they are closed.
-//! For now the page says what is coming.
+//! The supervisor's console (issue 17; F10–F12; L3 1.2–1.5, 3.4; NOS P4–P8; K6, K7): incidents
+//! that outlive their calls, deployed, tasked and monitored until they are closed. Its own page
+//! (console.html, `?pack=` as the other pages) and wasm, so nothing of it weighs on the call
+//! screen.
+//!
+//! Standalone (no host CRM), the incidents are the board kept in this browser (`host::board`),
+//! shared live with the other tabs of it. The page, top to bottom: the alerts (each overdue
+//! clock, `role="alert"`, never dismissed by time, with what can be done about it); the open
+//! incidents with their next clock; the incident chosen (its clocks, the units its response plan
+//! asks for with the best first and why, its deployments from tasking to clearing, the
+//! organisations told, escalation, notes, the timeline, closing with its outcome); opening an
+//! incident by hand; the units and their status. Every rule is the engine's (`incident`); this
+//! shows its board and sends it the supervisor's commands.
 
+mod detail;
+mod units;
+
+use std::sync::Arc;
+
+use incident_engine::incident::{alerts, countdowns, AlertAction, Board, BoardCommand, Opening};
+use incident_engine::Pack;
 use leptos::prelude::*;
 
-use crate::ui::Coming;
+use crate::host::board;
+use crate::host::clock::{clock_text, every_second, hours_minutes, now_ms};
+use crate::host::instance::Instance;
+use crate::host::pack_source::fetch_pack;
+use crate::host::page::{agent_id_or, mark_settled, Settled};
+use crate::ui::live::{handler, keyed, live, CollectAny};
 
-/// The supervisor's console app.
+/// What the last command said, and where: shown beside the controls of that part of the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Said {
+    /// The part of the page: an incident's reference and its section, or a section of the page.
+    place: String,
+    /// What happened, or why it was refused.
+    result: Result<String, String>,
+}
+
+/// The console's state, shared by its parts.
+#[derive(Clone, Copy)]
+struct Console {
+    pack: StoredValue<Arc<Pack>>,
+    board: RwSignal<Board>,
+    /// The board cannot be read from this browser: why (nothing is changed until it can).
+    unreadable: RwSignal<Option<String>>,
+    now: RwSignal<u64>,
+    selected: RwSignal<Option<String>>,
+    said: RwSignal<Option<Said>>,
+    /// The supervisor's id, as the timeline records it.
+    by: StoredValue<String>,
+}
+
+impl Console {
+    /// Sends `command` to the board kept in this browser; what it says (or why not) is shown at
+    /// `place`; on success, focus goes to `focus` if given.
+    fn dispatch(self, place: String, command: BoardCommand, focus: Option<String>) {
+        let pack = self.pack.get_value();
+        let by = self.by.get_value();
+        leptos::task::spawn_local(async move {
+            let result = board::update(move |b| {
+                b.apply(&pack, now_ms(), &by, command)
+                    .map_err(|r| format!("Not done: {r}."))
+            })
+            .await;
+            let result = match result {
+                Ok((kept, said)) => {
+                    self.board.try_set(kept);
+                    if let Some(id) = focus {
+                        Instance::current().focus_soon(id);
+                    }
+                    Ok(said)
+                }
+                Err(why) => Err(why),
+            };
+            self.said.try_set(Some(Said { place, result }));
+        });
+    }
+
+    /// Reads the board again (another tab changed it).
+    fn reload(self) {
+        leptos::task::spawn_local(async move {
+            match board::load().await {
+                Ok(kept) => {
+                    self.board.try_set(kept);
+                    self.unreadable.try_set(None);
+                }
+                Err(why) => {
+                    self.unreadable.try_set(Some(why));
+                }
+            }
+        });
+    }
+
+    /// What was said at `place`, as a status line or an alert, if anything was.
+    fn said_at(self, place: impl Into<String>) -> impl IntoView {
+        let place = place.into();
+        live(move || {
+            self.said
+                .get()
+                .filter(|s| s.place == place)
+                .map(|s| match s.result {
+                    Ok(text) => {
+                        view! { <p class="idk-confirmation" role="status">{text}</p> }.into_any()
+                    }
+                    Err(why) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
+                })
+        })
+    }
+
+    /// Chooses `reference` and moves focus to its heading.
+    fn choose(self, reference: String) {
+        self.selected.set(Some(reference));
+        Instance::current().focus_soon("idk-incident-heading");
+    }
+}
+
+/// The console page: the pack at `pack_url`, then the board.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// Where to fetch the procedure pack from, relative to the page.
+    pack_url: String,
+) -> impl IntoView {
+    let loaded = RwSignal::new(None::<Result<Arc<Pack>, String>>);
+    let url = pack_url.clone();
+    leptos::task::spawn_local(async move {
+        let pack = fetch_pack(&url)
+            .await
+            .map(|(pack, _)| Arc::new(pack))
+            .map_err(|e| e.at(&url));
+        loaded.try_set(Some(pack));
+    });
     view! {
-        <Coming
-            title="Supervisor's console"
-            summary="Supervisors will deploy, task and monitor resources here, for incidents that outlive their calls."
-            will=&[
-                "A resource board: units by type, skills, zone and live status, the best matches for an incident first, with why.",
-                "Tasking each unit over its best channel, stating what is expected and by when.",
-                "A monitoring board with countdowns from the pack's targets, and alerts when an acknowledgement or update is overdue.",
-            ]
-        />
+        <div class="idk idk-console">
+            <header class="idk-header">
+                <h1 class="idk-title">"Supervisor's console"</h1>
+                <p class="idk-subtitle">
+                    "Incident Desk · deploy, task and monitor until closed · "
+                    <a href="index.html">"call screen"</a>
+                </p>
+            </header>
+            <main class="idk-main">
+                {move || match loaded.get() {
+                    None => view! { <p class="idk-muted" role="status">"Loading the procedures…"</p> }.into_any(),
+                    Some(Err(why)) => {
+                        mark_settled(Settled::PackError);
+                        view! { <p class="idk-notice" role="alert">{why}</p> }.into_any()
+                    }
+                    Some(Ok(pack)) => console_view(pack).into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+fn console_view(pack: Arc<Pack>) -> impl IntoView {
+    let console = Console {
+        pack: StoredValue::new(pack.clone()),
+        board: RwSignal::new(Board::default()),
+        unreadable: RwSignal::new(None),
+        now: RwSignal::new(now_ms()),
+        selected: RwSignal::new(None),
+        said: RwSignal::new(None),
+        by: StoredValue::new(agent_id_or("supervisor")),
+    };
+    // Read once, then again whenever another tab changes it.
+    leptos::task::spawn_local(async move {
+        match board::load().await {
+            Ok(kept) => {
+                if console.selected.get_untracked().is_none() {
+                    console
+                        .selected
+                        .set(kept.open().next().map(|i| i.reference.clone()));
+                }
+                console.board.set(kept);
+            }
+            Err(why) => console.unreadable.set(Some(why)),
+        }
+        mark_settled(Settled::Ready);
+    });
+    // Dropped (the channel closed) when the console is; only ever touched on the page's thread.
+    let listener = send_wrapper::SendWrapper::new(board::on_change(move || console.reload()));
+    let ticking = every_second(move || console.now.set(now_ms()));
+    on_cleanup(move || {
+        drop(listener);
+        if let Some(t) = ticking {
+            t.clear();
+        }
+    });
+    let organisation = format!(
+        "{} · procedures version {}",
+        pack.file().organisation.name,
+        pack.file().version
+    );
+    view! {
+        <p class="idk-muted">{organisation}</p>
+        {live(move || console.unreadable.get().map(|why| view! {
+            <p class="idk-notice" role="alert">{why}</p>
+        }))}
+        {alerts_view(console)}
+        <div class="idk-console-grid">
+            {open_incidents_view(console)}
+            {detail::incident_view(console)}
+        </div>
+        {open_form(console)}
+        {units::units_view(console)}
+    }
+}
+
+/// Every overdue clock of every open incident, most overdue first: each its own `role="alert"`,
+/// drawn when it appears (so it is announced once) and gone only when what it waits for happens.
+fn alerts_view(console: Console) -> impl IntoView {
+    let items = move || {
+        let pack = console.pack.get_value();
+        let now = console.now.get();
+        console.board.with(|b| {
+            b.open()
+                .flat_map(|i| {
+                    alerts(&pack, i, now)
+                        .into_iter()
+                        .map(|a| (i.reference.clone(), a))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let count = move || items().len();
+    view! {
+        <section class="idk-card idk-alerts" aria-labelledby="idk-alerts-title">
+            <h2 class="idk-card-title" id="idk-alerts-title">
+                {live(move || match count() {
+                    0 => "Alerts: none".to_owned(),
+                    1 => "Alerts: 1 overdue".to_owned(),
+                    n => format!("Alerts: {n} overdue"),
+                })}
+            </h2>
+            <ul class="idk-alert-list">
+                {keyed(
+                    items,
+                    |(reference, alert)| format!("{reference}/{:?}", alert.countdown.clock),
+                    move |(reference, alert)| {
+                        let due = hours_minutes(alert.countdown.due, None);
+                        let text = format!("{reference}: {} (due {due})", alert.text);
+                        let actions = alert
+                            .actions
+                            .iter()
+                            .map(|action| alert_button(console, &reference, &alert.countdown.clock, *action))
+                            .collect_any();
+                        view! {
+                            <li class="idk-alert">
+                                <p role="alert" class="idk-alert-text">{text}</p>
+                                <div class="idk-practice-actions">{actions}</div>
+                            </li>
+                        }
+                        .into_any()
+                    },
+                )}
+            </ul>
+        </section>
+    }
+}
+
+/// A button that acts on an alert: a chase is recorded at once; the others take the supervisor
+/// to the incident's part where it is done.
+fn alert_button(
+    console: Console,
+    reference: &str,
+    clock: &incident_engine::incident::Clock,
+    action: AlertAction,
+) -> AnyView {
+    use incident_engine::incident::{Clock, Command};
+    let reference = reference.to_owned();
+    let deployment = match clock {
+        Clock::AcknowledgeBy(n) | Clock::UpdateBy(n) => Some(*n),
+        _ => None,
+    };
+    let organisation = match clock {
+        Clock::OrganisationBy(o) => Some(o.clone()),
+        _ => None,
+    };
+    let label = format!("{} ({reference})", action.label());
+    let go = move |_| {
+        let here = reference.clone();
+        match (action, deployment) {
+            (AlertAction::Chase, Some(n)) => console.dispatch(
+                "alerts".to_owned(),
+                BoardCommand::To {
+                    incident: here,
+                    command: Command::Chase { deployment: n },
+                },
+                None,
+            ),
+            (AlertAction::Chase, None) => {
+                // An organisation is chased by telephone: the note says so.
+                let name = organisation.clone().unwrap_or_default();
+                console.dispatch(
+                    "alerts".to_owned(),
+                    BoardCommand::To {
+                        incident: here,
+                        command: Command::Note {
+                            text: format!("Chased {name} for an acknowledgement"),
+                        },
+                    },
+                    None,
+                )
+            }
+            (AlertAction::Redeploy, Some(n)) => {
+                console.selected.set(Some(here));
+                Instance::current().focus_soon(format!("idk-standdown-{n}"));
+            }
+            (AlertAction::Escalate, _) => {
+                console.selected.set(Some(here));
+                Instance::current().focus_soon("idk-escalate-level");
+            }
+            _ => {
+                console.selected.set(Some(here));
+                Instance::current().focus_soon("idk-plan-title");
+            }
+        }
+    };
+    view! {
+        <button type="button" class="idk-button idk-button-secondary" on:click=handler(go)>{label}</button>
+    }
+    .into_any()
+}
+
+/// The open incidents, each with its priority, code and next clock; choosing one shows it.
+fn open_incidents_view(console: Console) -> impl IntoView {
+    let rows = move || {
+        let pack = console.pack.get_value();
+        let now = console.now.get();
+        console.board.with(|b| {
+            b.open()
+                .map(|i| {
+                    let title = pack.code(&i.code).map_or("", |c| c.title.as_str());
+                    let next = countdowns(&pack, i)
+                        .into_iter()
+                        .filter(|c| c.met_at.is_none())
+                        .min_by_key(|c| c.due)
+                        .map(|c| countdown_text(&c.label, c.due, now))
+                        .unwrap_or_else(|| "nothing waited on".to_owned());
+                    let out = i.active().count();
+                    (
+                        i.reference.clone(),
+                        format!("{} · {} {} · {}", i.priority, i.code, title, i.location),
+                        format!("{out} deployed · next: {next}"),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="idk-card idk-incidents" aria-labelledby="idk-incidents-title">
+            <h2 class="idk-card-title" id="idk-incidents-title">"Open incidents"</h2>
+            {live(move || console.board.with(|b| b.open().next().is_none()).then(|| view! {
+                <p class="idk-muted">"No open incidents. Open one below, or from a handler's call."</p>
+            }))}
+            <ul class="idk-incident-list">
+                {live(move || rows().into_iter().map(|(reference, what, state)| {
+                    let current = console.selected.get().as_deref() == Some(reference.as_str());
+                    let label = reference.clone();
+                    let choose = move |_| console.choose(reference.clone());
+                    view! {
+                        <li>
+                            <button type="button" class="idk-incident-choice" aria-current=current.then_some("true") on:click=handler(choose)>
+                                <strong>{label}</strong>
+                                <span>{what}</span>
+                                <span class="idk-muted">{state}</span>
+                            </button>
+                        </li>
+                    }
+                }).collect_any())}
+            </ul>
+        </section>
+    }
+}
+
+/// A labelled text box bound to `value`; `class` is `idk-field` or `idk-field idk-field-wide`.
+fn text_field(
+    value: RwSignal<String>,
+    id: impl Into<String>,
+    label: impl Into<String>,
+    class: &'static str,
+) -> AnyView {
+    let id = id.into();
+    view! {
+        <div class=class>
+            <label for=id.clone()>{label.into()}</label>
+            <input id=id type="text" prop:value=move || value.get() on:input=handler(move |ev| value.set(event_target_value(&ev))) />
+        </div>
+    }
+    .into_any()
+}
+
+/// "a unit to be tasked: in 4:10", or "overdue by 3:00".
+fn countdown_text(label: &str, due: u64, now: u64) -> String {
+    if now > due {
+        format!("{label}: overdue by {}", clock_text(now - due))
+    } else {
+        format!("{label}: in {}", clock_text(due - now))
+    }
+}
+
+/// Opening an incident by hand (one reported other than by a call, or found by a patrol).
+fn open_form(console: Console) -> impl IntoView {
+    let pack = console.pack.get_value();
+    let reference = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let priority = RwSignal::new(String::new());
+    let location = RwSignal::new(String::new());
+    let summary = RwSignal::new(String::new());
+    let codes = pack
+        .file()
+        .codes
+        .iter()
+        .map(|c| {
+            let text = format!("{} {}", c.code, c.title);
+            view! { <option value=c.code.clone()>{text}</option> }
+        })
+        .collect_any();
+    let priorities = pack
+        .file()
+        .priorities
+        .iter()
+        .map(|p| {
+            let text = format!("{} {}", p.id, p.name);
+            view! { <option value=p.id.clone()>{text}</option> }
+        })
+        .collect_any();
+    let defaults = pack.clone();
+    let on_code = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        if let Some(c) = defaults.code(&value) {
+            priority.set(c.default_priority.clone());
+        }
+        code.set(value);
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = reference.get_untracked().trim().to_owned();
+        let reference_now = if typed.is_empty() {
+            let n = console.board.with_untracked(|b| b.incidents.len()) + 1;
+            format!("INC-{n:04}")
+        } else {
+            typed
+        };
+        console.selected.set(Some(reference_now.clone()));
+        console.dispatch(
+            "open".to_owned(),
+            BoardCommand::Open(Opening {
+                reference: reference_now,
+                code: code.get_untracked(),
+                priority: priority.get_untracked(),
+                location: location.get_untracked(),
+                summary: summary.get_untracked(),
+                ..Opening::default()
+            }),
+            Some("idk-incident-heading".to_owned()),
+        );
+    };
+    view! {
+        <details class="idk-card idk-section">
+            <summary class="idk-card-title">"Open an incident by hand"</summary>
+            <form class="idk-inline-form" on:submit=handler(submit)>
+                {text_field(reference, "idk-open-reference", "Reference (left blank: the next INC number)", "idk-field")}
+                <div class="idk-field">
+                    <label for="idk-open-code">"Incident code"</label>
+                    <select id="idk-open-code" required on:change=handler(on_code)>
+                        <option value="">"Choose a code"</option>
+                        {codes}
+                    </select>
+                </div>
+                <div class="idk-field">
+                    <label for="idk-open-priority">"Priority"</label>
+                    <select id="idk-open-priority" required prop:value=move || priority.get() on:change=handler(move |ev| priority.set(event_target_value(&ev)))>
+                        <option value="">"Choose a priority"</option>
+                        {priorities}
+                    </select>
+                </div>
+                {text_field(location, "idk-open-location", "Location", "idk-field")}
+                {text_field(summary, "idk-open-summary", "What is happening (no personal data)", "idk-field idk-field-wide")}
+                <button type="submit" class="idk-button">"Open the incident"</button>
+            </form>
+            {console.said_at("open")}
+        </details>
     }
 }
