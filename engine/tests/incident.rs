@@ -776,3 +776,114 @@ fn an_incident_opened_without_a_call_starts_now() {
     assert_eq!(incident.timeline[0].what, "Opened by the supervisor");
     assert!(incident.calls.is_empty());
 }
+
+/// A council call coded `code` by override at `location`, with a narrative.
+fn coded_call(pack: &Pack, code: &str, location: &str) -> incident_engine::call::Call {
+    use incident_engine::call::Command as CallCommand;
+    use incident_engine::pack::LogField;
+    let mut call = incident_engine::call::Call::open(pack, "h1", MONDAY_10AM);
+    for (field, value) in [
+        (LogField::Location, location),
+        (
+            LogField::Narrative,
+            "Water over both lanes\nCaller is Mrs Smith",
+        ),
+        (LogField::CallerName, "Mrs Smith"),
+    ] {
+        call.apply(
+            pack,
+            MONDAY_10AM,
+            CallCommand::SetField {
+                field,
+                value: value.into(),
+            },
+        )
+        .unwrap();
+    }
+    let priority = pack.code(code).unwrap().default_priority.clone();
+    call.apply(
+        pack,
+        MONDAY_10AM,
+        CallCommand::OverrideCode {
+            code: code.into(),
+            priority,
+            reason: "test".into(),
+        },
+    )
+    .unwrap();
+    call
+}
+
+#[test]
+fn a_call_hands_the_supervisor_its_incident_without_the_callers_details() {
+    let pack = council();
+    let call = coded_call(&pack, "HW-FLD-01", "B1234 at Mill Lane");
+    let opening = Opening::from_call(&pack, &call).unwrap();
+    assert_eq!(
+        (opening.code.as_str(), opening.priority.as_str()),
+        ("HW-FLD-01", "P2")
+    );
+    assert_eq!(opening.location, "B1234 at Mill Lane");
+    // The narrative's first line only: the second names the caller.
+    assert_eq!(opening.summary, "Water over both lanes");
+    assert!(!opening.to_json().contains("Smith"));
+    let linked = opening.call.clone().unwrap();
+    assert_eq!(linked.handler, "h1");
+    assert_eq!(linked.reference, "answered 2026-12-07T10:00:00.000Z");
+    assert_eq!(
+        Opening::read(opening.to_json().as_bytes()),
+        Ok(opening.clone())
+    );
+    assert!(Opening::read(b"{\"code\": 3}")
+        .unwrap_err()
+        .contains("line 1"));
+
+    // The first call opens INC-0001; the same incident reported again is linked to it; another
+    // place opens INC-0002.
+    let mut board = Board::default();
+    assert_eq!(
+        board.apply(
+            &pack,
+            MONDAY_10AM,
+            "h1",
+            BoardCommand::FromCall(opening.clone())
+        ),
+        Ok("Opened from call answered 2026-12-07T10:00:00.000Z taken by h1".into())
+    );
+    let again = Opening::from_call(
+        &pack,
+        &coded_call(&pack, "HW-FLD-01", "  b1234 at mill   lane "),
+    )
+    .unwrap();
+    let said = board
+        .apply(
+            &pack,
+            MONDAY_10AM + MINUTE,
+            "h2",
+            BoardCommand::FromCall(again),
+        )
+        .unwrap();
+    assert!(said.starts_with("Call answered"), "{said}");
+    assert_eq!(board.incidents.len(), 1);
+    assert_eq!(board.incidents[0].calls.len(), 2);
+    let elsewhere =
+        Opening::from_call(&pack, &coded_call(&pack, "HW-FLD-01", "A40 at Kestle")).unwrap();
+    board
+        .apply(&pack, MONDAY_10AM, "h1", BoardCommand::FromCall(elsewhere))
+        .unwrap();
+    assert_eq!(board.incidents[1].reference, "INC-0002");
+    assert_eq!(board.next_reference(), "INC-0003");
+}
+
+#[test]
+fn a_call_whose_code_sends_no_one_and_tells_no_one_is_not_handed_over() {
+    let pack = council();
+    let code = pack
+        .file()
+        .codes
+        .iter()
+        .find(|c| c.response_plan.is_empty() && c.notify.is_empty())
+        .expect("the council has an advice-only code");
+    let call = coded_call(&pack, &code.code.clone(), "Somewhere");
+    assert_eq!(Opening::from_call(&pack, &call), None);
+}

@@ -6,10 +6,12 @@
 //! read the board again. A board that cannot be read is never written over: the change is
 //! refused with what is wrong.
 
-use incident_engine::incident::Board;
+use incident_engine::incident::{Board, BoardCommand, Opening};
+use incident_engine::Pack;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use super::clock::now_ms;
 use super::locks;
 use super::store::{self, Change};
 
@@ -19,6 +21,82 @@ pub const BOARD_KEY: &str = "console:board";
 const LOCK: &str = "incident-desk:board";
 /// The channel changes are announced on.
 const CHANNEL: &str = "incident-desk:board";
+
+/// What the keys of calls handed over start with: each a closed call's `incident::Opening`,
+/// written by the call screen with its entry (standalone), taken into the board by the console.
+pub const INBOX_PREFIX: &str = "console:inbox:";
+
+/// The key a call closed at `at` in the widget with draft key `draft_key` is handed over under.
+pub fn inbox_key(at: u64, draft_key: &str) -> String {
+    format!("{INBOX_PREFIX}{at}:{draft_key}")
+}
+
+/// Tells every tab of this browser that the board (or what is handed to it) has changed.
+pub fn announce() {
+    if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
+        let _ = channel.post_message(&wasm_bindgen::JsValue::from_str("changed"));
+        channel.close();
+    }
+}
+
+/// Takes the calls handed over into the board, under the lock: each is opened as an incident or
+/// linked to the one it is about (`BoardCommand::FromCall`), and removed in the same write as the
+/// board. Gives the board as kept when any was taken, and why any could not be (left where they
+/// are, to be taken once they can: nothing is lost).
+pub async fn take_handed_over(
+    pack: std::sync::Arc<Pack>,
+    by: String,
+) -> Result<(Option<Board>, Vec<String>), String> {
+    let result = locks::holding(LOCK, async move {
+        let store = store::shared().await.map_err(|e| e.to_string())?;
+        let keys: Vec<String> = store
+            .keys()
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|k| k.starts_with(INBOX_PREFIX))
+            .collect();
+        if keys.is_empty() {
+            return Ok((None, Vec::new()));
+        }
+        let mut board = load().await?;
+        let mut changes = Vec::new();
+        let mut problems = Vec::new();
+        for key in keys {
+            let Some(text) = store.get(&key).await.map_err(|e| e.to_string())? else {
+                continue;
+            };
+            let taken = Opening::read(text.as_bytes()).and_then(|opening| {
+                board
+                    .apply(&pack, now_ms(), &by, BoardCommand::FromCall(opening))
+                    .map_err(|r| r.to_string())
+            });
+            match taken {
+                Ok(_) => changes.push(Change::Delete(key)),
+                Err(why) => problems.push(format!(
+                    "A call handed over could not be opened as an incident ({why}); it is kept."
+                )),
+            }
+        }
+        if changes.is_empty() {
+            return Ok((None, problems));
+        }
+        changes.push(Change::Put {
+            key: BOARD_KEY.to_owned(),
+            value: board.to_json(),
+        });
+        store.write(&changes).await.map_err(|e| e.to_string())?;
+        Ok((Some(board), problems))
+    })
+    .await
+    .unwrap_or_else(|| {
+        Err("the browser refused to let this page change the incidents (Web Locks)".to_owned())
+    });
+    if matches!(result, Ok((Some(_), _))) {
+        announce();
+    }
+    result
+}
 
 /// The board kept in this browser (an empty one if there is none yet).
 pub async fn load() -> Result<Board, String> {
@@ -58,10 +136,7 @@ pub async fn update<T: 'static>(
         Err("the browser refused to let this page change the incidents (Web Locks)".to_owned())
     });
     if result.is_ok() {
-        if let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) {
-            let _ = channel.post_message(&wasm_bindgen::JsValue::from_str("changed"));
-            channel.close();
-        }
+        announce();
     }
     result
 }

@@ -512,20 +512,33 @@ impl Lane {
 }
 
 /// A call closed: its entry joins the outbox with a new idempotency key and the route the courier
-/// gives it (kept whatever is configured later), and its draft is removed, in one transaction.
-/// Returns the key.
+/// gives it (kept whatever is configured later), and its draft is removed, in one transaction;
+/// with it, the incident it hands the supervisor's console in this browser, if any
+/// (`handover`: standalone only, `host::board`). Returns the key.
 pub async fn enqueue_closed(
     lane: &Lane,
     entry_json: String,
     draft_key: String,
+    handover: Option<String>,
 ) -> Result<IdempotencyKey, StoreError> {
     let payload = entry_json.clone();
     let endpoint = with_lane(lane, |l| l.courier.closing_route().map(str::to_owned));
     let route = endpoint.clone();
-    let key = change_outbox(lane, vec![Change::Delete(draft_key)], move |outbox| {
+    let mut changes = vec![Change::Delete(draft_key.clone())];
+    let handed = handover.is_some();
+    if let Some(value) = handover {
+        changes.push(Change::Put {
+            key: super::board::inbox_key(now_ms(), &draft_key),
+            value,
+        });
+    }
+    let key = change_outbox(lane, changes, move |outbox| {
         outbox.enqueue(payload, route, now_ms(), &mut BrowserRandom)
     })
     .await?;
+    if handed {
+        super::board::announce();
+    }
     feed(
         lane,
         Input::EntryQueued {

@@ -193,6 +193,13 @@ impl Instance {
         }
     }
 
+    /// Whether the widget is on its own page with no host (no CRM: the standalone page), so the
+    /// supervisor's console in this browser is where its incidents go (`host::board`).
+    pub fn is_standalone(self) -> bool {
+        self.place()
+            .is_some_and(|p| matches!(p.link, HostLink::None))
+    }
+
     /// Whether the widget is mounted in a host's page (its host is always there).
     pub fn is_element(self) -> bool {
         self.place()

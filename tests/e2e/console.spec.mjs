@@ -5,7 +5,7 @@
 // reload and another tab of the browser sees each change. Its own wasm only; axe clean; reflows
 // at 320 px. With IDK_SCREENS=<dir>, the screens are saved there.
 import { test, expect } from '@playwright/test';
-import { expectNoAxeViolations } from './pages.mjs';
+import { CallDesk, StandalonePage, expectNoAxeViolations } from './pages.mjs';
 
 /** Monday 7 December 2026, 10:00 GMT: within every unit's hours. */
 const START = new Date('2026-12-07T10:00:00Z');
@@ -202,5 +202,68 @@ test('the console reflows at 320 px, axe clean, and units can be set by hand', a
   await expect(page.getByLabel('Status of HIGHWAYS 1')).toHaveValue('off_duty');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
   await expectNoAxeViolations(page);
+  expect(errors).toEqual([]);
+});
+
+test('a call closed on the call screen in this browser becomes an incident on the console at once, without the caller\'s details', async ({ page, context }) => {
+  const errors = errorsOf(page);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/console.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await expect(page.getByText('No open incidents.')).toBeVisible();
+
+  // A handler in another tab takes a flooding call on the standalone call screen and closes it.
+  const handler = await context.newPage();
+  await new StandalonePage(handler).open();
+  const desk = new CallDesk(handler);
+  await desk.answer();
+  await desk.safetyNet(['elderly, disabled']);
+  await desk.type('What is happening', 'The road is flooding outside the school');
+  await desk.startSuggested('Flooding');
+  await desk.press(1);
+  await desk.typeAnswer('45');
+  await expect(desk.decision()).toContainText('HW-FLD-01');
+  await desk.type('Vulnerability', 'Elderly man at number 4, uses a walking frame');
+  await desk.type("Caller's name", 'Alex Morgan');
+  await desk.type('Callback number', '01632 960001');
+  await desk.type('Location', 'Station Road by the primary school');
+  await desk.type('Hazards', 'Deep moving water; children walking to school');
+  await desk.declineProposals('Supervisor is listening in');
+  await desk.close({ reason: 'Caller rang off to move the children' });
+  await expect(desk.region).toContainText('Call closed.');
+
+  // The console shows it at once, opened from the call, with who is vulnerable left out.
+  const choice = page.getByRole('button', { name: /^INC-0001 P1 · HW-FLD-01 Flooding on the highway · Station Road by the primary school/ });
+  await expect(choice).toBeVisible();
+  await choice.press('Enter');
+  const heading = page.locator('#idk-incident-heading');
+  await expect(heading).toBeFocused();
+  await expect(heading).toHaveText('INC-0001 · HW-FLD-01 Flooding on the highway · P1');
+  await expect(page.getByRole('definition').filter({ hasText: 'yes: details in the call\'s log' })).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: 'The road is flooding outside the school' })).toBeVisible();
+  await expect(page.getByRole('list').filter({ hasText: /Opened from call answered .* taken by handler/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: /Highways crew: 0 of 1 out/ })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Kept on the board without the caller's details; the hand-over itself is gone from the store.
+  const stored = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('incident-desk');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result.transaction('kv').objectStore('kv');
+          const keys = store.getAllKeys();
+          keys.onsuccess = () => {
+            const get = store.get('console:board');
+            get.onsuccess = () => resolve({ keys: keys.result, board: get.result });
+          };
+        };
+      }),
+  );
+  expect(stored.keys.filter((k) => k.startsWith('console:inbox:'))).toEqual([]);
+  expect(stored.board).not.toContain('Alex Morgan');
+  expect(stored.board).not.toContain('01632');
+  expect(stored.board).not.toContain('walking frame');
   expect(errors).toEqual([]);
 });

@@ -46,6 +46,10 @@ pub enum BoardCommand {
     },
     /// Set units' status (the host's `resources.update`, or the supervisor by hand).
     Statuses(Vec<UnitUpdate>),
+    /// A handler's call handed over ([`Opening::from_call`]): linked to the open incident with
+    /// the same code at the same location (the same incident reported twice), else opened as a
+    /// new incident with the next reference.
+    FromCall(Opening),
 }
 
 /// A unit as the board proposes it for a response plan's item.
@@ -110,6 +114,28 @@ impl Board {
             let (path, line, column, message) = failure.into_parts();
             format!("at {path} (line {line}, column {column}): {message}")
         })
+    }
+
+    /// The next free reference for an incident opened without one: `INC-0001`, `INC-0002`, ...
+    pub fn next_reference(&self) -> String {
+        (self.incidents.len() + 1..)
+            .map(|n| format!("INC-{n:04}"))
+            .find(|r| self.incident(r).is_none())
+            .unwrap_or_default()
+    }
+
+    /// The open incident a call with `code` at `location` is about, if one is (the same code at
+    /// the same place, ignoring case and spacing; never a blank location).
+    pub fn same_incident(&self, code: &str, location: &str) -> Option<&Incident> {
+        let place = |text: &str| {
+            crate::kernel::lowercase(&text.split_whitespace().collect::<Vec<_>>().join(" "))
+        };
+        let wanted = place(location);
+        if wanted.is_empty() {
+            return None;
+        }
+        self.open()
+            .find(|i| i.code == code && place(&i.location) == wanted)
     }
 
     /// An incident by its reference.
@@ -187,6 +213,33 @@ impl Board {
                 let what = incident.timeline[0].what.clone();
                 self.incidents.push(incident);
                 Ok(what)
+            }
+            BoardCommand::FromCall(opening) => {
+                let Some(call) = opening.call.clone() else {
+                    return Err(Refusal::Incomplete("the call it came from"));
+                };
+                if let Some(same) = self.same_incident(&opening.code, &opening.location) {
+                    let reference = same.reference.clone();
+                    let incident = self
+                        .incidents
+                        .iter_mut()
+                        .find(|i| i.reference == reference)
+                        .ok_or(Refusal::NoSuchIncident(reference))?;
+                    let said = incident.apply(now, by, Command::LinkCall(call))?;
+                    // What the new caller adds about danger is kept: never less than before.
+                    for label in opening.safety {
+                        if !incident.safety.contains(&label) {
+                            incident.safety.push(label);
+                        }
+                    }
+                    incident.vulnerable |= opening.vulnerable;
+                    return Ok(said);
+                }
+                let opening = Opening {
+                    reference: self.next_reference(),
+                    ..opening
+                };
+                self.apply(pack, now, by, BoardCommand::Open(opening))
             }
             BoardCommand::Statuses(updates) => {
                 let mut said = Vec::new();

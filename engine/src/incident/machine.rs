@@ -19,7 +19,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::call::Call;
 use crate::kernel::Millis;
+use crate::pack::{LogField, Pack};
 
 /// Where a deployment has got to.
 #[derive(
@@ -245,8 +247,10 @@ pub struct Incident {
     pub closed: Option<Closure>,
 }
 
-/// What is known about an incident when it is opened.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What is known about an incident when it is opened: from a handler's call
+/// ([`Opening::from_call`]) or typed by the supervisor. No personal data: the caller's details stay
+/// in the call's log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Opening {
     /// Its reference.
     pub reference: String,
@@ -266,6 +270,68 @@ pub struct Opening {
     pub notify: Vec<String>,
     /// The call it was opened from, if any.
     pub call: Option<LinkedCall>,
+}
+
+/// The longest "what is happening" line taken from a call's narrative.
+const SUMMARY_CHARS: usize = 200;
+
+impl Opening {
+    /// What a closed call hands the supervisor: its code, priority, location, the first line of
+    /// its narrative, the safety answers' labels, whether someone is vulnerable, and the
+    /// organisations to notify; `None` when the call has no code, or its code sends no unit and
+    /// notifies no one (nothing for a supervisor to do). The reference is left for the board to
+    /// give (`Board::next_reference`); the call is known by its CRM call id if the host gave one,
+    /// else by when it was answered.
+    pub fn from_call(pack: &Pack, call: &Call) -> Option<Opening> {
+        let decision = call.decision()?;
+        let code = pack.code(&decision.code)?;
+        let notify = call.to_notify(pack);
+        if code.response_plan.is_empty() && notify.is_empty() {
+            return None;
+        }
+        let field = |f: LogField| call.field(f).unwrap_or("").trim().to_owned();
+        let narrative = field(LogField::Narrative);
+        let first = narrative.lines().next().unwrap_or("");
+        let summary = if first.chars().count() > SUMMARY_CHARS {
+            let kept: String = first.chars().take(SUMMARY_CHARS - 1).collect();
+            format!("{kept}…")
+        } else {
+            first.to_owned()
+        };
+        let flags = call.safety_flags(pack);
+        let reference = match call.crm_link() {
+            Some((Some(id), _)) => id.to_owned(),
+            _ => format!("answered {}", crate::call::entry::iso8601(call.opened_at())),
+        };
+        Some(Opening {
+            reference: String::new(),
+            code: decision.code.clone(),
+            priority: decision.priority.clone(),
+            location: field(LogField::Location),
+            summary,
+            safety: flags.situation().map(|y| y.label.clone()).collect(),
+            vulnerable: flags.vulnerable,
+            notify,
+            call: Some(LinkedCall {
+                reference,
+                handler: call.handler().to_owned(),
+                at: call.opened_at(),
+            }),
+        })
+    }
+
+    /// As JSON, to hand to the console (the browser's store, another tab).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// One read back from [`Opening::to_json`]'s JSON, or what is wrong with it and where.
+    pub fn read(bytes: &[u8]) -> Result<Opening, String> {
+        crate::kernel::json_tree::read::<Opening>(bytes).map_err(|failure| {
+            let (path, line, column, message) = failure.into_parts();
+            format!("at {path} (line {line}, column {column}): {message}")
+        })
+    }
 }
 
 /// What the supervisor (or a unit, through the host) asks of an incident.

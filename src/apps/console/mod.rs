@@ -44,6 +44,8 @@ struct Console {
     board: RwSignal<Board>,
     /// The board cannot be read from this browser: why (nothing is changed until it can).
     unreadable: RwSignal<Option<String>>,
+    /// Calls handed over that could not be opened as incidents: why (they are kept).
+    handed: RwSignal<Vec<String>>,
     now: RwSignal<u64>,
     selected: RwSignal<Option<String>>,
     said: RwSignal<Option<Said>>,
@@ -77,11 +79,24 @@ impl Console {
         });
     }
 
-    /// Reads the board again (another tab changed it).
+    /// Takes in the calls handed over by the call screen in this browser, then reads the board
+    /// again (on opening, and whenever another tab changes it); chooses the first open incident
+    /// if none is chosen.
     fn reload(self) {
+        let pack = self.pack.get_value();
+        let by = self.by.get_value();
         leptos::task::spawn_local(async move {
+            let handed = match board::take_handed_over(pack, by).await {
+                Ok((_, problems)) => problems,
+                Err(why) => vec![why],
+            };
+            self.handed.try_set(handed);
             match board::load().await {
                 Ok(kept) => {
+                    if self.selected.try_get_untracked().flatten().is_none() {
+                        self.selected
+                            .try_set(kept.open().next().map(|i| i.reference.clone()));
+                    }
                     self.board.try_set(kept);
                     self.unreadable.try_set(None);
                 }
@@ -89,6 +104,7 @@ impl Console {
                     self.unreadable.try_set(Some(why));
                 }
             }
+            mark_settled(Settled::Ready);
         });
     }
 
@@ -158,26 +174,14 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
         pack: StoredValue::new(pack.clone()),
         board: RwSignal::new(Board::default()),
         unreadable: RwSignal::new(None),
+        handed: RwSignal::new(Vec::new()),
         now: RwSignal::new(now_ms()),
         selected: RwSignal::new(None),
         said: RwSignal::new(None),
         by: StoredValue::new(agent_id_or("supervisor")),
     };
-    // Read once, then again whenever another tab changes it.
-    leptos::task::spawn_local(async move {
-        match board::load().await {
-            Ok(kept) => {
-                if console.selected.get_untracked().is_none() {
-                    console
-                        .selected
-                        .set(kept.open().next().map(|i| i.reference.clone()));
-                }
-                console.board.set(kept);
-            }
-            Err(why) => console.unreadable.set(Some(why)),
-        }
-        mark_settled(Settled::Ready);
-    });
+    // Read once, then again whenever another tab changes it (a handler closing a call here).
+    console.reload();
     // Dropped (the channel closed) when the console is; only ever touched on the page's thread.
     let listener = send_wrapper::SendWrapper::new(board::on_change(move || console.reload()));
     let ticking = every_second(move || console.now.set(now_ms()));
@@ -197,6 +201,9 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
         {live(move || console.unreadable.get().map(|why| view! {
             <p class="idk-notice" role="alert">{why}</p>
         }))}
+        {live(move || console.handed.get().into_iter().map(|why| view! {
+            <p class="idk-notice" role="alert">{why}</p>
+        }).collect_any())}
         {alerts_view(console)}
         <div class="idk-console-grid">
             {open_incidents_view(console)}

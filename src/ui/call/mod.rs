@@ -29,6 +29,7 @@ use incident_engine::call::keys::{call_key, CallKey, KeyPlace, KeyState};
 use incident_engine::call::{
     fill_pack_placeholders, Call, Command, Effect, Event, Missing, PriorCall, Refusal,
 };
+use incident_engine::incident::Opening;
 use incident_engine::kernel::Role;
 use incident_engine::pack::{ChecklistItem, DecisionTree, LogField};
 use incident_engine::protocol::ContextSet;
@@ -275,9 +276,15 @@ impl Desk {
         let prior = closed.as_prior();
         let draft_key = self.instance.draft_key();
         let lane = self.lane.get_value();
+        // Standalone, an incident for the supervisor's console in this browser goes with it.
+        let handover = self
+            .instance
+            .is_standalone()
+            .then(|| Opening::from_call(&pack, &closed).map(|o| o.to_json()))
+            .flatten();
         leptos::task::spawn_local(async move {
             let queued = match lane {
-                Some(lane) => delivery::enqueue_closed(&lane, entry.clone(), draft_key)
+                Some(lane) => delivery::enqueue_closed(&lane, entry.clone(), draft_key, handover)
                     .await
                     .map(|_| ()),
                 None => Err(crate::host::store::StoreError(
