@@ -8,6 +8,7 @@ import {
   DemoHostPage,
   StandalonePage,
   chooseCode,
+  completeFloodingCall,
   cspViolations,
   expectInlineScriptRefused,
   expectNoAxeViolations,
@@ -257,14 +258,7 @@ test('a flooding call: number answers follow their branches, and the log closes 
   // A vulnerable person (the safety answer): who and how, though the code does not require it.
   await expect(desk.stillNeeded()).toContainText('Vulnerability');
   await desk.keepOpen();
-  await desk.type('Vulnerability', 'Elderly man at number 4, uses a walking frame');
-  await desk.type("Caller's name", 'Alex Morgan');
-  await desk.type('Callback number', '01632 960001');
-  await desk.type('Location', 'Station Road by the primary school');
-  await desk.type('Hazards', 'Deep moving water; children walking to school');
-  await desk.declineProposals('Supervisor is listening in');
-  await desk.close({ reason: 'Caller rang off to move the children' });
-  await expect(desk.region).toContainText('Call closed.');
+  await completeFloodingCall(desk);
 });
 
 test('the same flow on the second pack: a leak, with a question asked only when it applies', async ({ page }) => {

@@ -5,7 +5,7 @@
 // reload and another tab of the browser sees each change. Its own wasm only; axe clean; reflows
 // at 320 px. With IDK_SCREENS=<dir>, the screens are saved there.
 import { test, expect } from '@playwright/test';
-import { CallDesk, StandalonePage, expectNoAxeViolations } from './pages.mjs';
+import { CallDesk, StandalonePage, completeFloodingCall, expectNoAxeViolations } from './pages.mjs';
 
 /** Monday 7 December 2026, 10:00 GMT: within every unit's hours. */
 const START = new Date('2026-12-07T10:00:00Z');
@@ -223,14 +223,7 @@ test('a call closed on the call screen in this browser becomes an incident on th
   await desk.press(1);
   await desk.typeAnswer('45');
   await expect(desk.decision()).toContainText('HW-FLD-01');
-  await desk.type('Vulnerability', 'Elderly man at number 4, uses a walking frame');
-  await desk.type("Caller's name", 'Alex Morgan');
-  await desk.type('Callback number', '01632 960001');
-  await desk.type('Location', 'Station Road by the primary school');
-  await desk.type('Hazards', 'Deep moving water; children walking to school');
-  await desk.declineProposals('Supervisor is listening in');
-  await desk.close({ reason: 'Caller rang off to move the children' });
-  await expect(desk.region).toContainText('Call closed.');
+  await completeFloodingCall(desk);
 
   // The console shows it at once, opened from the call, with who is vulnerable left out.
   const choice = page.getByRole('button', { name: /^INC-0001 P1 · HW-FLD-01 Flooding on the highway · Station Road by the primary school/ });

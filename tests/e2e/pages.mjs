@@ -442,6 +442,22 @@ export async function quickCallToCode(page, desk, name) {
   await page.keyboard.press('Tab');
 }
 
+/**
+ * Completes the log of the flooding call (HW-FLD-01, a vulnerable person) on `desk` and closes
+ * it: the caller's name and number, the location, the hazards, who is vulnerable, proposals
+ * declined with a reason.
+ */
+export async function completeFloodingCall(desk) {
+  await desk.type('Vulnerability', 'Elderly man at number 4, uses a walking frame');
+  await desk.type("Caller's name", 'Alex Morgan');
+  await desk.type('Callback number', '01632 960001');
+  await desk.type('Location', 'Station Road by the primary school');
+  await desk.type('Hazards', 'Deep moving water; children walking to school');
+  await desk.declineProposals('Supervisor is listening in');
+  await desk.close({ reason: 'Caller rang off to move the children' });
+  await expect(desk.region).toContainText('Call closed.');
+}
+
 /** Chooses `code` in the code combobox by keyboard and uses it with `reason`. */
 export async function chooseCode(desk, code, reason) {
   const summary = desk.region.getByText('Choose or override the code', { exact: true });
