@@ -21,6 +21,7 @@ const REQUIRED = [
   'practice.html',
   'boot.js',
   'main.css',
+  'practice.css',
   'favicon.svg',
   'incident-desk-practice.js',
   'incident-desk-practice_bg.wasm',

@@ -426,7 +426,7 @@ fn stage_actions(console: Console, reference: &str, n: u32, stage: Stage) -> Vec
         quick.push(button("Chase".into(), Command::Chase { deployment: n }));
     }
     if !quick.is_empty() {
-        out.push(view! { <div class="idk-practice-actions">{quick}</div> }.into_any());
+        out.push(view! { <div class="idk-actions">{quick}</div> }.into_any());
     }
     if stage >= Stage::Tasked {
         out.push(words_form(

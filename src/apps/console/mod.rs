@@ -256,7 +256,7 @@ fn alerts_view(console: Console) -> impl IntoView {
                         view! {
                             <li class="idk-alert">
                                 <p role="alert" class="idk-alert-text">{text}</p>
-                                <div class="idk-practice-actions">{actions}</div>
+                                <div class="idk-actions">{actions}</div>
                             </li>
                         }
                         .into_any()
