@@ -26,7 +26,7 @@ use crate::host::clock::{clock_text, every_second, hours_minutes, now_ms};
 use crate::host::instance::Instance;
 use crate::host::pack_source::fetch_pack;
 use crate::host::page::{agent_id_or, mark_settled, Settled};
-use crate::ui::live::{handler, keyed, live, CollectAny};
+use crate::ui::live::{handler, keyed, live, memo, CollectAny};
 
 /// What the last command said, and where: shown beside the controls of that part of the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +217,8 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
 /// Every overdue clock of every open incident, most overdue first: each its own `role="alert"`,
 /// drawn when it appears (so it is announced once) and gone only when what it waits for happens.
 fn alerts_view(console: Console) -> impl IntoView {
-    let items = move || {
+    // A memo: the list and its count change only when an alert comes or goes, not every second.
+    let all = memo(move || {
         let pack = console.pack.get_value();
         let now = console.now.get();
         console.board.with(|b| {
@@ -230,8 +231,9 @@ fn alerts_view(console: Console) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         })
-    };
-    let count = move || items().len();
+    });
+    let items = move || all.get();
+    let count = move || all.with(Vec::len);
     view! {
         <section class="idk-card idk-alerts" aria-labelledby="idk-alerts-title">
             <h2 class="idk-card-title" id="idk-alerts-title">
@@ -333,53 +335,67 @@ fn alert_button(
 
 /// The open incidents, each with its priority, code and next clock; choosing one shows it.
 fn open_incidents_view(console: Console) -> impl IntoView {
-    let rows = move || {
-        let pack = console.pack.get_value();
-        let now = console.now.get();
-        console.board.with(|b| {
-            b.open()
-                .map(|i| {
-                    let title = pack.code(&i.code).map_or("", |c| c.title.as_str());
-                    let next = countdowns(&pack, i)
-                        .into_iter()
-                        .filter(|c| c.met_at.is_none())
-                        .min_by_key(|c| c.due)
-                        .map(|c| countdown_text(&c.label, c.due, now))
-                        .unwrap_or_else(|| "nothing waited on".to_owned());
-                    let out = i.active().count();
-                    (
-                        i.reference.clone(),
-                        format!("{} · {} {} · {}", i.priority, i.code, title, i.location),
-                        format!("{out} deployed · next: {next}"),
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    };
+    // Keyed by reference: a row is drawn once while its incident is open (a button the
+    // supervisor is on keeps its focus), and only its texts follow the board and the clock.
+    let references = memo(move || {
+        console
+            .board
+            .with(|b| b.open().map(|i| i.reference.clone()).collect::<Vec<_>>())
+    });
     view! {
         <section class="idk-card idk-incidents" aria-labelledby="idk-incidents-title">
             <h2 class="idk-card-title" id="idk-incidents-title">"Open incidents"</h2>
-            {live(move || console.board.with(|b| b.open().next().is_none()).then(|| view! {
+            {live(move || references.with(Vec::is_empty).then(|| view! {
                 <p class="idk-muted">"No open incidents. Open one below, or from a handler's call."</p>
             }))}
             <ul class="idk-incident-list">
-                {live(move || rows().into_iter().map(|(reference, what, state)| {
-                    let current = console.selected.get().as_deref() == Some(reference.as_str());
-                    let label = reference.clone();
-                    let choose = move |_| console.choose(reference.clone());
-                    view! {
-                        <li>
-                            <button type="button" class="idk-incident-choice" aria-current=current.then_some("true") on:click=handler(choose)>
-                                <strong>{label}</strong>
-                                <span>{what}</span>
-                                <span class="idk-muted">{state}</span>
-                            </button>
-                        </li>
-                    }
-                }).collect_any())}
+                {keyed(move || references.get(), Clone::clone, move |reference| incident_choice(console, reference))}
             </ul>
         </section>
     }
+}
+
+/// An open incident on the list: its reference, what and where, and its next clock.
+fn incident_choice(console: Console, reference: String) -> AnyView {
+    let pack = console.pack.get_value();
+    let (r1, r2, r3) = (reference.clone(), reference.clone(), reference.clone());
+    let what = move || {
+        console.board.with(|b| {
+            b.incident(&r1).map(|i| {
+                let title = pack.code(&i.code).map_or("", |c| c.title.as_str());
+                format!("{} · {} {} · {}", i.priority, i.code, title, i.location)
+            })
+        })
+    };
+    let pack = console.pack.get_value();
+    let state = move || {
+        let now = console.now.get();
+        console.board.with(|b| {
+            b.incident(&r2).map(|i| {
+                let next = countdowns(&pack, i)
+                    .into_iter()
+                    .filter(|c| c.met_at.is_none())
+                    .min_by_key(|c| c.due)
+                    .map(|c| countdown_text(&c.label, c.due, now))
+                    .unwrap_or_else(|| "nothing waited on".to_owned());
+                format!("{} deployed · next: {next}", i.active().count())
+            })
+        })
+    };
+    let current =
+        move || (console.selected.get().as_deref() == Some(r3.as_str())).then_some("true");
+    let label = reference.clone();
+    let choose = move |_| console.choose(reference.clone());
+    view! {
+        <li>
+            <button type="button" class="idk-incident-choice" aria-current=current on:click=handler(choose)>
+                <strong>{label}</strong>
+                <span>{live(what)}</span>
+                <span class="idk-muted">{live(state)}</span>
+            </button>
+        </li>
+    }
+    .into_any()
 }
 
 /// A labelled text box bound to `value`; `class` is `idk-field` or `idk-field idk-field-wide`.
