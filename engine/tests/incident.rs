@@ -54,6 +54,7 @@ fn flooding() -> Opening {
             handler: "h1".into(),
             at: MONDAY_10AM,
         }),
+        zone: None,
     }
 }
 
@@ -252,10 +253,11 @@ fn every_refusal_says_why() {
     );
     assert_eq!(
         apply(Command::OrganisationAcknowledged {
-            organisation: "ea".into(),
-            reference: String::new()
+            organisation: "environment-agency".into(),
+            reference: String::new(),
+            name: String::new(),
         }),
-        Err(Refusal::NotNotified("ea".into()))
+        Err(Refusal::NotNotified("Environment Agency".into()))
     );
     assert_eq!(
         board.apply(
@@ -667,11 +669,14 @@ fn any_command() -> impl Strategy<Value = Command> {
         }),
         Just(Command::Notify {
             organisation: "police".into(),
-            channel: "phone".into()
+            channel: "phone".into(),
+            address: "101".into(),
+            names: Default::default(),
         }),
         Just(Command::OrganisationAcknowledged {
             organisation: "police".into(),
-            reference: "P/1".into()
+            reference: "P/1".into(),
+            name: String::new(),
         }),
         Just(Command::Close {
             outcome: "done".into()
@@ -829,7 +834,7 @@ fn a_call_hands_the_supervisor_its_incident_without_the_callers_details() {
     assert!(!opening.to_json().contains("Smith"));
     let linked = opening.call.clone().unwrap();
     assert_eq!(linked.handler, "h1");
-    assert_eq!(linked.reference, "answered 2026-12-07T10:00:00.000Z");
+    assert_eq!(linked.reference, "answered 2026-12-07T10:00:00Z");
     assert_eq!(
         Opening::read(opening.to_json().as_bytes()),
         Ok(opening.clone())
@@ -848,7 +853,7 @@ fn a_call_hands_the_supervisor_its_incident_without_the_callers_details() {
             "h1",
             BoardCommand::FromCall(opening.clone())
         ),
-        Ok("Opened from call answered 2026-12-07T10:00:00.000Z taken by h1".into())
+        Ok("Opened from call answered 2026-12-07T10:00:00Z taken by h1".into())
     );
     let again = Opening::from_call(
         &pack,
@@ -886,4 +891,65 @@ fn a_call_whose_code_sends_no_one_and_tells_no_one_is_not_handed_over() {
         .expect("the council has an advice-only code");
     let call = coded_call(&pack, &code.code.clone(), "Somewhere");
     assert_eq!(Opening::from_call(&pack, &call), None);
+}
+
+#[test]
+fn an_incident_opened_by_hand_has_its_codes_organisations_and_the_timeline_names_them() {
+    let pack = council();
+    let mut board = Board::default();
+    board
+        .apply(
+            &pack,
+            MONDAY_10AM,
+            "sup",
+            BoardCommand::Open(Opening {
+                reference: "R-1".into(),
+                code: "HW-RTC-01".into(),
+                priority: "P1".into(),
+                zone: Some("North".into()),
+                ..Opening::default()
+            }),
+        )
+        .unwrap();
+    assert_eq!(board.incident("R-1").unwrap().notify, ["police"]);
+    assert_eq!(
+        board.incident("R-1").unwrap().zone.as_deref(),
+        Some("North")
+    );
+    let said = board
+        .apply(
+            &pack,
+            MONDAY_10AM,
+            "sup",
+            to(
+                "R-1",
+                Command::Notify {
+                    organisation: "police".into(),
+                    channel: "phone".into(),
+                    address: "101".into(),
+                    names: Default::default(),
+                },
+            ),
+        )
+        .unwrap();
+    assert_eq!(said, "Northshire Police told by Telephone: 101");
+    let said = board
+        .apply(
+            &pack,
+            MONDAY_10AM,
+            "sup",
+            to(
+                "R-1",
+                Command::OrganisationAcknowledged {
+                    organisation: "police".into(),
+                    reference: " NP-77 ".into(),
+                    name: String::new(),
+                },
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        said,
+        "Northshire Police acknowledged, their reference NP-77"
+    );
 }

@@ -61,6 +61,9 @@ test('an incident from opening to closed: deploy two units, task them, an overdu
   const heading = page.locator('#idk-incident-heading');
   await expect(heading).toHaveText('INC-0001 · HW-FLD-01 Flooding on the highway · P2');
   await expect(heading).toBeFocused();
+  // Opened, the form is empty again: the same incident is not one Enter from opening twice.
+  await expect(page.getByLabel('Location')).toHaveValue('');
+  await expect(page.getByLabel('Incident code')).toHaveValue('');
   await expect(page.getByRole('button', { name: /^INC-0001/ })).toHaveAttribute('aria-current', 'true');
   // The clocks come from the priority: a unit tasked within 30 minutes, on scene within 120.
   const clocks = page.getByRole('table', { name: "Clocks, from the procedures' targets" });
@@ -70,7 +73,7 @@ test('an incident from opening to closed: deploy two units, task them, an overdu
   await page.getByLabel('Zone (units there are proposed first)').selectOption('North');
   await page.getByRole('button', { name: 'Set the zone' }).press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Zone set to North' })).toBeVisible();
-  const plan = page.getByRole('table', { name: /Highways crew: 0 of 1 out/ });
+  const plan = page.getByRole('table', { name: /Highways crew: the plan asks for 1, 0 out/ });
   await expect(plan.getByRole('row').nth(1)).toContainText('HIGHWAYS 1');
   await expect(plan.getByRole('row').nth(1)).toContainText('available, in zone North');
   await expect(plan.getByRole('row', { name: /HIGHWAYS 3/ })).toContainText('committed elsewhere');
@@ -97,7 +100,7 @@ test('an incident from opening to closed: deploy two units, task them, an overdu
   await expect(page.getByRole('listitem').filter({ has: page.locator('#idk-deployment-1') })).toContainText('tasked 10:00 by radio');
 
   // A second unit, sent anyway with a reason: HIGHWAYS 3 is committed elsewhere.
-  const more = page.getByRole('table', { name: /Highways crew: 1 of 1 out \(enough\)/ });
+  const more = page.getByRole('table', { name: /Highways crew: the plan asks for 1, 1 out \(enough\)/ });
   await more.getByLabel('Reason to send HIGHWAYS 3 anyway').fill('Second crew for the diversion');
   await more.getByRole('button', { name: 'Deploy HIGHWAYS 3 anyway' }).press('Enter');
   await expect(page.locator('#idk-compose-2')).toBeFocused();
@@ -128,9 +131,13 @@ test('an incident from opening to closed: deploy two units, task them, an overdu
   await expectNoAxeViolations(page);
 
   // Chase from the alert, by keyboard: recorded, and the alert stays until the unit answers.
-  const chase = page.getByRole('button', { name: 'Chase (INC-0001)' });
+  // Each action names what it acts on.
+  const chase = page.getByRole('button', { name: 'Chase HIGHWAYS 1 (INC-0001)' });
+  await expect(page.getByRole('button', { name: 'Redeploy HIGHWAYS 1 (INC-0001)' })).toBeVisible();
   await chase.focus();
   await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'HIGHWAYS 1 chased for an acknowledgement' })).toBeVisible();
+  await expect(page.locator('.idk-alert').getByText(/^Chased at 10:0\d$/)).toBeVisible();
   await expect(page.getByRole('listitem').filter({ hasText: 'HIGHWAYS 1 chased for an acknowledgement' })).toBeVisible();
   await page.clock.runFor(10 * 60_000);
   await expect(alert).toBeVisible();
@@ -235,7 +242,7 @@ test('a call closed on the call screen in this browser becomes an incident on th
   await expect(page.getByRole('definition').filter({ hasText: 'yes: details in the call\'s log' })).toBeVisible();
   await expect(page.getByRole('definition').filter({ hasText: 'The road is flooding outside the school' })).toBeVisible();
   await expect(page.getByRole('list').filter({ hasText: /Opened from call answered .* taken by handler/ })).toBeVisible();
-  await expect(page.getByRole('table', { name: /Highways crew: 0 of 1 out/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: /Highways crew: the plan asks for 1, 0 out/ })).toBeVisible();
   await expectNoAxeViolations(page);
 
   // Kept on the board without the caller's details; the hand-over itself is gone from the store.
@@ -258,5 +265,34 @@ test('a call closed on the call screen in this browser becomes an incident on th
   expect(stored.board).not.toContain('Alex Morgan');
   expect(stored.board).not.toContain('01632');
   expect(stored.board).not.toContain('walking frame');
+  expect(errors).toEqual([]);
+});
+
+test('opened by hand, an incident has its code\'s organisations: told by a named contact, acknowledged with their reference, focus kept on the organisation', async ({ page }) => {
+  const errors = errorsOf(page);
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/console.html');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await page.locator('summary', { hasText: 'Open an incident by hand' }).press('Enter');
+  await page.getByLabel('Incident code').selectOption('HW-RTC-01');
+  await expect(page.getByLabel('Priority')).toHaveValue('P1');
+  await page.getByLabel('Zone, if known').selectOption('South');
+  await page.getByLabel('Location').fill('A40 at the Kestle roundabout');
+  await page.getByLabel('Location').press('Enter');
+  await expect(page.locator('#idk-incident-heading')).toBeFocused();
+  const plan = page.getByRole('table', { name: /Highways crew/ });
+  await expect(plan.getByRole('row').nth(1)).toContainText('available, in zone South');
+  const police = page.getByRole('listitem').filter({ has: page.locator('#idk-org-police') });
+  await expect(police).toContainText('Northshire Police · not told yet');
+  await police.getByLabel('Tell Northshire Police by').selectOption({ label: 'Telephone: 101' });
+  await police.getByRole('button', { name: 'Record as told' }).press('Enter');
+  await expect(page.locator('#idk-org-police')).toBeFocused();
+  await expect(police).toContainText('by Telephone: 101, waiting to acknowledge');
+  await police.getByLabel('Their reference, if given').fill('NP-77');
+  await police.getByRole('button', { name: 'Acknowledged' }).press('Enter');
+  await expect(page.locator('#idk-org-police')).toBeFocused();
+  await expect(police).toContainText('their reference NP-77');
+  await expect(page.getByRole('list').filter({ hasText: 'Northshire Police told by Telephone: 101' })).toBeVisible();
+  await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });

@@ -209,6 +209,14 @@ impl Board {
                 if self.incident(opening.reference.trim()).is_some() {
                     return Err(Refusal::AlreadyOpen(opening.reference.trim().to_owned()));
                 }
+                let mut opening = opening;
+                // Opened by hand, it still has the organisations its code names.
+                if opening.notify.is_empty() {
+                    opening.notify = pack
+                        .code(&opening.code)
+                        .map(|c| c.notify.clone())
+                        .unwrap_or_default();
+                }
                 let incident = Incident::open(opening, now, by)?;
                 let what = incident.timeline[0].what.clone();
                 self.incidents.push(incident);
@@ -273,13 +281,34 @@ impl Board {
                     }
                     _ => {}
                 }
-                if let Command::Notify { organisation, .. } = &command {
-                    if pack.external_organisation(organisation).is_none() {
-                        return Err(Refusal::Unknown {
-                            what: "external organisation",
-                            id: organisation.clone(),
-                        });
+                // The timeline says the organisation's and the channel's names.
+                match &mut command {
+                    Command::Notify {
+                        organisation,
+                        channel,
+                        names,
+                        ..
+                    } => {
+                        let found = pack.external_organisation(organisation).ok_or_else(|| {
+                            Refusal::Unknown {
+                                what: "external organisation",
+                                id: organisation.clone(),
+                            }
+                        })?;
+                        *names = (
+                            found.name.clone(),
+                            pack.channel(channel)
+                                .map_or(String::new(), |c| c.name.clone()),
+                        );
                     }
+                    Command::OrganisationAcknowledged {
+                        organisation, name, ..
+                    } => {
+                        if let Some(found) = pack.external_organisation(organisation) {
+                            *name = found.name.clone();
+                        }
+                    }
+                    _ => {}
                 }
                 if let Command::Deploy {
                     unit,

@@ -172,6 +172,9 @@ pub struct Notification {
     pub organisation: String,
     /// The channel used.
     pub channel: String,
+    /// The contact's address on it ("101"), if known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
     /// When it was told.
     pub at: Millis,
     /// When it acknowledged, if it has.
@@ -266,10 +269,13 @@ pub struct Opening {
     pub safety: Vec<String>,
     /// Whether someone is vulnerable.
     pub vulnerable: bool,
-    /// The organisations to notify, by id.
+    /// The organisations to notify, by id (left empty: the code's `notify`).
     pub notify: Vec<String>,
     /// The call it was opened from, if any.
     pub call: Option<LinkedCall>,
+    /// The zone its units are sent to, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 /// The longest "what is happening" line taken from a call's narrative.
@@ -301,7 +307,13 @@ impl Opening {
         let flags = call.safety_flags(pack);
         let reference = match call.crm_link() {
             Some((Some(id), _)) => id.to_owned(),
-            _ => format!("answered {}", crate::call::entry::iso8601(call.opened_at())),
+            // To the second: the entry's own time, without its milliseconds.
+            _ => format!(
+                "answered {}Z",
+                crate::call::entry::iso8601(call.opened_at())
+                    .get(..19)
+                    .unwrap_or_default()
+            ),
         };
         Some(Opening {
             reference: String::new(),
@@ -317,6 +329,7 @@ impl Opening {
                 handler: call.handler().to_owned(),
                 at: call.opened_at(),
             }),
+            zone: None,
         })
     }
 
@@ -398,12 +411,17 @@ pub enum Command {
     },
     /// Another call about the same incident.
     LinkCall(LinkedCall),
-    /// An external organisation was told.
+    /// An external organisation was told, by one of its contacts.
     Notify {
         /// The organisation's id.
         organisation: String,
         /// The channel used.
         channel: String,
+        /// The contact's address on that channel ("101"): which number was rung.
+        address: String,
+        /// The organisation's name and the channel's, as the timeline says them (the board fills
+        /// them in from the pack): "Northshire Police", "Telephone".
+        names: (String, String),
     },
     /// An external organisation acknowledged, with its reference if it gave one.
     OrganisationAcknowledged {
@@ -411,6 +429,8 @@ pub enum Command {
         organisation: String,
         /// Its reference.
         reference: String,
+        /// The organisation's name, as the timeline says it (the board fills it in).
+        name: String,
     },
     /// Choose the zone units are sent to.
     SetZone {
@@ -536,7 +556,7 @@ impl Incident {
             code: opening.code,
             priority: opening.priority,
             location: opening.location,
-            zone: None,
+            zone: opening.zone.filter(|z| !z.trim().is_empty()),
             summary: opening.summary,
             safety: opening.safety,
             vulnerable: opening.vulnerable,
@@ -720,18 +740,35 @@ impl Incident {
             Command::Notify {
                 organisation,
                 channel,
+                address,
+                names: (name, channel_name),
             } => {
+                let name = if name.is_empty() {
+                    organisation.clone()
+                } else {
+                    name
+                };
                 if self
                     .notifications
                     .iter()
                     .any(|n| n.organisation == organisation)
                 {
-                    return Err(Refusal::AlreadyNotified(organisation));
+                    return Err(Refusal::AlreadyNotified(name));
                 }
-                let what = format!("{organisation} told by {channel}");
+                let via = if channel_name.is_empty() {
+                    channel.clone()
+                } else {
+                    channel_name
+                };
+                let what = if address.is_empty() {
+                    format!("{name} told by {via}")
+                } else {
+                    format!("{name} told by {via}: {address}")
+                };
                 self.notifications.push(Notification {
                     organisation,
                     channel,
+                    address,
                     at,
                     acknowledged_at: None,
                     reference: String::new(),
@@ -741,27 +778,30 @@ impl Incident {
             Command::OrganisationAcknowledged {
                 organisation,
                 reference,
+                name,
             } => {
+                let name = if name.is_empty() {
+                    organisation.clone()
+                } else {
+                    name
+                };
                 let n = self
                     .notifications
                     .iter_mut()
                     .find(|n| n.organisation == organisation)
-                    .ok_or_else(|| Refusal::NotNotified(organisation.clone()))?;
+                    .ok_or_else(|| Refusal::NotNotified(name.clone()))?;
                 if n.acknowledged_at.is_some() {
                     return Err(Refusal::Backwards {
-                        unit: organisation,
+                        unit: name,
                         stage: "acknowledged",
                     });
                 }
                 n.acknowledged_at = Some(at);
                 n.reference = reference.trim().to_owned();
                 if n.reference.is_empty() {
-                    format!("{organisation} acknowledged")
+                    format!("{name} acknowledged")
                 } else {
-                    format!(
-                        "{organisation} acknowledged, their reference {}",
-                        n.reference
-                    )
+                    format!("{name} acknowledged, their reference {}", n.reference)
                 }
             }
             Command::SetZone { zone } => {

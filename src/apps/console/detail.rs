@@ -10,7 +10,7 @@ use incident_engine::incident::{
 };
 use leptos::prelude::*;
 
-use super::{countdown_text, text_field, Console};
+use super::{countdown_text, text_field, After, Console};
 use crate::host::clock::{hours_minutes, now_ms};
 use crate::ui::live::{handler, keyed, live, memo, CollectAny};
 
@@ -39,6 +39,18 @@ impl Console {
                 command,
             },
             focus,
+        );
+    }
+
+    /// As [`Console::to`], with what to do after (`After`).
+    fn to_with(self, reference: &str, section: &str, command: Command, after: After) {
+        self.run(
+            format!("{reference}/{section}"),
+            BoardCommand::To {
+                incident: reference.to_owned(),
+                command,
+            },
+            after,
         );
     }
 
@@ -191,10 +203,13 @@ fn plan_view(
             .map(|(k, need)| {
                 let wanted = match &need.capacity {
                     Some((c, unit)) => format!(
-                        "{}: {} of {} out, carrying {} of {c} {unit}",
-                        need.name, need.sent, need.count, need.sent_capacity
+                        "{}: the plan asks for {}, {} out, carrying {} of {c} {unit}",
+                        need.name, need.count, need.sent, need.sent_capacity
                     ),
-                    None => format!("{}: {} of {} out", need.name, need.sent, need.count),
+                    None => format!(
+                        "{}: the plan asks for {}, {} out",
+                        need.name, need.count, need.sent
+                    ),
                 };
                 let status = if need.met() { " (enough)" } else { "" };
                 let reference = i.reference.clone();
@@ -267,9 +282,10 @@ fn candidate_row(
             let id = format!("idk-override-{item}-{}", c.unit.id);
             let label = format!("Reason to send {} anyway", c.unit.call_sign);
             let button = format!("Deploy {} anyway", c.unit.call_sign);
+            let refused = id.clone();
             let submit = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
-                console.to(
+                console.to_with(
                     &reference,
                     "plan",
                     Command::Deploy {
@@ -277,7 +293,11 @@ fn candidate_row(
                         call_sign: String::new(),
                         override_reason: Some(reason.get_untracked()),
                     },
-                    focus_after.clone(),
+                    After {
+                        focus: focus_after.clone(),
+                        refused: Some(refused.clone()),
+                        done: None,
+                    },
                 )
             };
             view! {
@@ -286,8 +306,10 @@ fn candidate_row(
                     <td>{c.why}</td>
                     <td>
                         <form class="idk-inline-form" on:submit=handler(submit)>
-                            <label for=id.clone() class="idk-visually-hidden">{label}</label>
-                            <input id=id type="text" placeholder="Reason" prop:value=move || reason.get() on:input=handler(move |ev| reason.set(event_target_value(&ev))) />
+                            <div class="idk-field">
+                                <label for=id.clone()>{label}</label>
+                                <input id=id type="text" prop:value=move || reason.get() on:input=handler(move |ev| reason.set(event_target_value(&ev))) />
+                            </div>
                             <button type="submit" class="idk-button idk-button-secondary">{button}</button>
                         </form>
                     </td>
@@ -334,7 +356,11 @@ fn deployment_item(
     let stage = memo(move || deployment.get().map(|d| d.stage()));
     let summary = move || {
         deployment.get().map(|d| {
-            let mut parts = vec![d.stage().label().to_owned()];
+            let mut parts = Vec::new();
+            // "tasked 10:00 by radio" says the stage itself.
+            if d.stage() != Stage::Tasked {
+                parts.push(d.stage().label().to_owned());
+            }
             if let Some(t) = &d.tasked {
                 parts.push(format!(
                     "tasked {} by {}",
@@ -470,13 +496,18 @@ fn words_form(
     let words = RwSignal::new(String::new());
     let id = format!("idk-{what}-{n}");
     let reference = reference.to_owned();
+    let refused = id.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        console.to(
+        console.to_with(
             &reference,
             "deployments",
             command(words.get_untracked()),
-            Some(format!("idk-deployment-{n}")),
+            After {
+                focus: Some(format!("idk-deployment-{n}")),
+                refused: Some(refused.clone()),
+                done: Some(Box::new(move || words.set(String::new()))),
+            },
         );
     };
     view! {
@@ -671,60 +702,81 @@ fn organisation_item(
                 .cloned()
         })
     });
-    let name = org.name.clone();
-    let state = move || match told.get() {
-        None => "not told yet".to_owned(),
-        Some(n) => match n.acknowledged_at {
-            None => format!(
-                "told {} by {}, waiting",
-                hours_minutes(n.at, None),
-                n.channel
-            ),
-            Some(at) if n.reference.is_empty() => {
-                format!("acknowledged {}", hours_minutes(at, None))
-            }
-            Some(at) => format!(
-                "acknowledged {}, their reference {}",
-                hours_minutes(at, None),
-                n.reference
-            ),
-        },
-    };
-    let channel = RwSignal::new(
-        org.contacts
-            .first()
-            .map(|c| c.channel.clone())
-            .unwrap_or_default(),
-    );
-    let their_reference = RwSignal::new(String::new());
-    let contacts: Vec<(String, String)> = org
+    // Each contact by what it is and where: two telephone numbers are two choices.
+    let contacts: Vec<(String, String, String)> = org
         .contacts
         .iter()
         .map(|c| {
             let channel_name = pack
                 .channel(&c.channel)
                 .map_or(c.channel.as_str(), |ch| ch.name.as_str());
-            (c.channel.clone(), format!("{channel_name}: {}", c.address))
+            (
+                c.channel.clone(),
+                c.address.clone(),
+                format!("{channel_name}: {}", c.address),
+            )
         })
         .collect();
-    let options = move || {
-        contacts
-            .iter()
-            .map(|(id, text)| view! { <option value=id.clone()>{text.clone()}</option> })
-            .collect_any()
+    let contact_text = {
+        let contacts = contacts.clone();
+        move |channel: &str, address: &str| {
+            contacts
+                .iter()
+                .find(|(c, a, _)| c == channel && a == address)
+                .map_or_else(|| channel.to_owned(), |(_, _, text)| text.clone())
+        }
     };
+    let state = move || match told.get() {
+        None => "not told yet".to_owned(),
+        Some(n) => {
+            let how = contact_text(&n.channel, &n.address);
+            match n.acknowledged_at {
+                None => format!(
+                    "told {} by {how}, waiting to acknowledge",
+                    hours_minutes(n.at, None)
+                ),
+                Some(at) if n.reference.is_empty() => {
+                    format!("told by {how}; acknowledged {}", hours_minutes(at, None))
+                }
+                Some(at) => format!(
+                    "told by {how}; acknowledged {}, their reference {}",
+                    hours_minutes(at, None),
+                    n.reference
+                ),
+            }
+        }
+    };
+    let chosen = RwSignal::new(0usize);
+    let their_reference = RwSignal::new(String::new());
+    let options = {
+        let contacts = contacts.clone();
+        move || {
+            contacts
+                .iter()
+                .enumerate()
+                .map(|(k, (_, _, text))| view! { <option value=k.to_string()>{text.clone()}</option> })
+                .collect_any()
+        }
+    };
+    let name_id = format!("idk-org-{id}");
     let (r1, r2) = (reference.clone(), reference);
     let (id1, id2) = (id.clone(), id.clone());
+    let (back1, back2) = (name_id.clone(), name_id.clone());
     let tell = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Some((channel, address, _)) = contacts.get(chosen.get_untracked()).cloned() else {
+            return;
+        };
         console.to(
             &r1,
             "organisations",
             Command::Notify {
                 organisation: id1.clone(),
-                channel: channel.get_untracked(),
+                channel,
+                address,
+                names: Default::default(),
             },
-            None,
+            Some(back1.clone()),
         );
     };
     let acknowledged = move |ev: leptos::ev::SubmitEvent| {
@@ -735,19 +787,21 @@ fn organisation_item(
             Command::OrganisationAcknowledged {
                 organisation: id2.clone(),
                 reference: their_reference.get_untracked(),
+                name: String::new(),
             },
-            None,
+            Some(back2.clone()),
         );
     };
     let channel_id = format!("idk-tell-{id}");
     let reference_id = format!("idk-their-reference-{id}");
+    let name = org.name.clone();
     let forms = move || {
         match told.get() {
         None => view! {
             <form class="idk-inline-form" on:submit=handler(tell.clone())>
                 <div class="idk-field">
-                    <label for=channel_id.clone()>{format!("Tell {} by", name)}</label>
-                    <select id=channel_id.clone() on:change=handler(move |ev| channel.set(event_target_value(&ev)))>{options()}</select>
+                    <label for=channel_id.clone()>{format!("Tell {name} by")}</label>
+                    <select id=channel_id.clone() on:change=handler(move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0)))>{options()}</select>
                 </div>
                 <button type="submit" class="idk-button idk-button-secondary">"Record as told"</button>
             </form>
@@ -765,7 +819,7 @@ fn organisation_item(
     };
     view! {
         <li>
-            <strong>{org.name.clone()}</strong>" · "{live(state)}
+            <strong id=name_id tabindex="-1">{org.name.clone()}</strong>" · "{live(state)}
             {live(forms)}
         </li>
     }
@@ -825,19 +879,24 @@ fn actions_view(
             Command::SetZone {
                 zone: zone.get_untracked(),
             },
-            None,
+            // The units are proposed again for the zone: the supervisor goes to them.
+            Some("idk-plan-title".to_owned()),
         );
     };
     let escalate = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        console.to(
+        console.to_with(
             &r2,
             "actions",
             Command::Escalate {
                 level: level.get_untracked(),
                 why: why.get_untracked(),
             },
-            None,
+            After {
+                refused: Some("idk-escalate-why".to_owned()),
+                done: Some(Box::new(move || why.set(String::new()))),
+                ..After::default()
+            },
         );
     };
     let add_note = move |ev: leptos::ev::SubmitEvent| {

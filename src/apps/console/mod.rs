@@ -17,7 +17,9 @@ mod units;
 
 use std::sync::Arc;
 
-use incident_engine::incident::{alerts, countdowns, AlertAction, Board, BoardCommand, Opening};
+use incident_engine::incident::{
+    alerts, countdowns, AlertAction, Board, BoardCommand, Clock, Opening,
+};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
@@ -35,6 +37,26 @@ struct Said {
     place: String,
     /// What happened, or why it was refused.
     result: Result<String, String>,
+}
+
+/// What to do once a command has been applied or refused.
+#[derive(Default)]
+struct After {
+    /// Where focus goes when it is applied.
+    focus: Option<String>,
+    /// Where focus goes when it is refused (the field that needs the supervisor's words).
+    refused: Option<String>,
+    /// What to do when it is applied (clear the form that sent it).
+    done: Option<Box<dyn FnOnce()>>,
+}
+
+impl After {
+    fn focus(focus: Option<String>) -> After {
+        After {
+            focus,
+            ..After::default()
+        }
+    }
 }
 
 /// The console's state, shared by its parts.
@@ -57,6 +79,12 @@ impl Console {
     /// Sends `command` to the board kept in this browser; what it says (or why not) is shown at
     /// `place`; on success, focus goes to `focus` if given.
     fn dispatch(self, place: String, command: BoardCommand, focus: Option<String>) {
+        self.run(place, command, After::focus(focus));
+    }
+
+    /// As [`Console::dispatch`], with what to do after: focus on success or on a refusal, and
+    /// `done` (clearing the form that sent it) on success only.
+    fn run(self, place: String, command: BoardCommand, after: After) {
         let pack = self.pack.get_value();
         let by = self.by.get_value();
         leptos::task::spawn_local(async move {
@@ -65,17 +93,24 @@ impl Console {
                     .map_err(|r| format!("Not done: {r}."))
             })
             .await;
+            let target = match &result {
+                Ok(_) => after.focus,
+                Err(_) => after.refused,
+            };
             let result = match result {
                 Ok((kept, said)) => {
                     self.board.try_set(kept);
-                    if let Some(id) = focus {
-                        Instance::current().focus_soon(id);
+                    if let Some(done) = after.done {
+                        done();
                     }
                     Ok(said)
                 }
                 Err(why) => Err(why),
             };
             self.said.try_set(Some(Said { place, result }));
+            if let Some(id) = target {
+                Instance::current().focus_soon(id);
+            }
         });
     }
 
@@ -243,6 +278,7 @@ fn alerts_view(console: Console) -> impl IntoView {
                     n => format!("Alerts: {n} overdue"),
                 })}
             </h2>
+            {console.said_at("alerts")}
             <ul class="idk-alert-list">
                 {keyed(
                     items,
@@ -255,9 +291,25 @@ fn alerts_view(console: Console) -> impl IntoView {
                             .iter()
                             .map(|action| alert_button(console, &reference, &alert.countdown.clock, *action))
                             .collect_any();
+                        // Chased already: said under the alert (outside it: not announced again).
+                        let chased = {
+                            let clock = alert.countdown.clock.clone();
+                            let reference = reference.clone();
+                            move || match clock {
+                                Clock::AcknowledgeBy(n) | Clock::UpdateBy(n) => console.board.with(|b| {
+                                    b.incident(&reference)
+                                        .and_then(|i| i.deployment(n))
+                                        .and_then(|d| d.chased.last().copied())
+                                        .filter(|at| *at >= alert.countdown.due)
+                                        .map(|at| format!("Chased at {}", hours_minutes(at, None)))
+                                }),
+                                _ => None,
+                            }
+                        };
                         view! {
                             <li class="idk-alert">
                                 <p role="alert" class="idk-alert-text">{text}</p>
+                                <p class="idk-muted">{live(chased)}</p>
                                 <div class="idk-actions">{actions}</div>
                             </li>
                         }
@@ -277,7 +329,7 @@ fn alert_button(
     clock: &incident_engine::incident::Clock,
     action: AlertAction,
 ) -> AnyView {
-    use incident_engine::incident::{Clock, Command};
+    use incident_engine::incident::Command;
     let reference = reference.to_owned();
     let deployment = match clock {
         Clock::AcknowledgeBy(n) | Clock::UpdateBy(n) => Some(*n),
@@ -287,7 +339,26 @@ fn alert_button(
         Clock::OrganisationBy(o) => Some(o.clone()),
         _ => None,
     };
-    let label = format!("{} ({reference})", action.label());
+    // Named for what it acts on: two units overdue on one incident are two sets of buttons.
+    let subject = match (deployment, &organisation) {
+        (Some(n), _) => console.board.with_untracked(|b| {
+            b.incident(&reference)
+                .and_then(|i| i.deployment(n))
+                .map(|d| d.call_sign.clone())
+        }),
+        (None, Some(o)) => console
+            .pack
+            .get_value()
+            .external_organisation(o)
+            .map(|x| x.name.clone()),
+        _ => None,
+    };
+    let label = match (action, subject) {
+        (AlertAction::Chase | AlertAction::Redeploy, Some(subject)) => {
+            format!("{} {subject} ({reference})", action.label())
+        }
+        _ => format!("{} ({reference})", action.label()),
+    };
     let go = move |_| {
         let here = reference.clone();
         match (action, deployment) {
@@ -432,6 +503,21 @@ fn open_form(console: Console) -> impl IntoView {
     let priority = RwSignal::new(String::new());
     let location = RwSignal::new(String::new());
     let summary = RwSignal::new(String::new());
+    let zone = RwSignal::new(String::new());
+    let vulnerable = RwSignal::new(false);
+    let mut zones: Vec<String> = pack
+        .file()
+        .resources
+        .units
+        .iter()
+        .map(|u| u.zone.clone())
+        .collect();
+    zones.sort();
+    zones.dedup();
+    let zone_options = zones
+        .into_iter()
+        .map(|z| view! { <option value=z.clone()>{z.clone()}</option> })
+        .collect_any();
     let codes = pack
         .file()
         .codes
@@ -462,13 +548,12 @@ fn open_form(console: Console) -> impl IntoView {
         ev.prevent_default();
         let typed = reference.get_untracked().trim().to_owned();
         let reference_now = if typed.is_empty() {
-            let n = console.board.with_untracked(|b| b.incidents.len()) + 1;
-            format!("INC-{n:04}")
+            console.board.with_untracked(Board::next_reference)
         } else {
             typed
         };
         console.selected.set(Some(reference_now.clone()));
-        console.dispatch(
+        console.run(
             "open".to_owned(),
             BoardCommand::Open(Opening {
                 reference: reference_now,
@@ -476,9 +561,21 @@ fn open_form(console: Console) -> impl IntoView {
                 priority: priority.get_untracked(),
                 location: location.get_untracked(),
                 summary: summary.get_untracked(),
+                vulnerable: vulnerable.get_untracked(),
+                zone: Some(zone.get_untracked()),
                 ..Opening::default()
             }),
-            Some("idk-incident-heading".to_owned()),
+            After {
+                focus: Some("idk-incident-heading".to_owned()),
+                refused: None,
+                // Opened: the form is empty again, so the same incident is not opened twice.
+                done: Some(Box::new(move || {
+                    for field in [reference, code, priority, location, summary, zone] {
+                        field.set(String::new());
+                    }
+                    vulnerable.set(false);
+                })),
+            },
         );
     };
     view! {
@@ -488,7 +585,7 @@ fn open_form(console: Console) -> impl IntoView {
                 {text_field(reference, "idk-open-reference", "Reference (left blank: the next INC number)", "idk-field")}
                 <div class="idk-field">
                     <label for="idk-open-code">"Incident code"</label>
-                    <select id="idk-open-code" required on:change=handler(on_code)>
+                    <select id="idk-open-code" required prop:value=move || code.get() on:change=handler(on_code)>
                         <option value="">"Choose a code"</option>
                         {codes}
                     </select>
@@ -501,7 +598,18 @@ fn open_form(console: Console) -> impl IntoView {
                     </select>
                 </div>
                 {text_field(location, "idk-open-location", "Location", "idk-field")}
+                <div class="idk-field">
+                    <label for="idk-open-zone">"Zone, if known"</label>
+                    <select id="idk-open-zone" prop:value=move || zone.get() on:change=handler(move |ev| zone.set(event_target_value(&ev)))>
+                        <option value="">"Not known yet"</option>
+                        {zone_options}
+                    </select>
+                </div>
                 {text_field(summary, "idk-open-summary", "What is happening (no personal data)", "idk-field idk-field-wide")}
+                <label class="idk-check">
+                    <input type="checkbox" prop:checked=move || vulnerable.get() on:change=handler(move |ev| vulnerable.set(event_target_checked(&ev))) />
+                    " Someone involved is vulnerable (the details stay in the call's log)"
+                </label>
                 <button type="submit" class="idk-button">"Open the incident"</button>
             </form>
             {console.said_at("open")}
