@@ -10,7 +10,7 @@ use incident_engine::incident::{
 };
 use leptos::prelude::*;
 
-use super::{countdown_text, text_field, After, Console};
+use super::{countdown_text, text_field, zone_options, After, Console};
 use crate::host::clock::{hours_minutes, now_ms};
 use crate::ui::live::{handler, keyed, live, memo, CollectAny};
 
@@ -834,25 +834,13 @@ fn actions_view(
 ) -> impl IntoView {
     let pack = console.pack.get_value();
     let place = format!("{reference}/actions");
-    let mut zones: Vec<String> = pack
-        .file()
-        .resources
-        .units
-        .iter()
-        .map(|u| u.zone.clone())
-        .collect();
-    zones.sort();
-    zones.dedup();
     let zone = RwSignal::new(
         incident
             .get_untracked()
             .and_then(|i| i.zone)
             .unwrap_or_default(),
     );
-    let zone_options = zones
-        .into_iter()
-        .map(|z| view! { <option value=z.clone()>{z.clone()}</option> })
-        .collect_any();
+    let zone_options = zone_options(&pack);
     let levels = pack.file().escalation.levels.clone();
     let level = RwSignal::new(levels.first().map(|l| l.name.clone()).unwrap_or_default());
     let level_options = levels

@@ -469,6 +469,23 @@ fn incident_choice(console: Console, reference: String) -> AnyView {
     .into_any()
 }
 
+/// Every zone the pack's units work in, once each and in order, as a select's options.
+fn zone_options(pack: &Pack) -> Vec<AnyView> {
+    let mut zones: Vec<String> = pack
+        .file()
+        .resources
+        .units
+        .iter()
+        .map(|u| u.zone.clone())
+        .collect();
+    zones.sort();
+    zones.dedup();
+    zones
+        .into_iter()
+        .map(|z| view! { <option value=z.clone()>{z.clone()}</option> })
+        .collect_any()
+}
+
 /// A labelled text box bound to `value`; `class` is `idk-field` or `idk-field idk-field-wide`.
 fn text_field(
     value: RwSignal<String>,
@@ -505,19 +522,8 @@ fn open_form(console: Console) -> impl IntoView {
     let summary = RwSignal::new(String::new());
     let zone = RwSignal::new(String::new());
     let vulnerable = RwSignal::new(false);
-    let mut zones: Vec<String> = pack
-        .file()
-        .resources
-        .units
-        .iter()
-        .map(|u| u.zone.clone())
-        .collect();
-    zones.sort();
-    zones.dedup();
-    let zone_options = zones
-        .into_iter()
-        .map(|z| view! { <option value=z.clone()>{z.clone()}</option> })
-        .collect_any();
+    let zones = zone_options(&pack);
+    let zone_options = zones;
     let codes = pack
         .file()
         .codes
