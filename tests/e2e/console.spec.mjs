@@ -134,7 +134,12 @@ test('an incident from opening to closed: deploy two units, task them, an overdu
   // Each action names what it acts on.
   const chase = page.getByRole('button', { name: 'Chase HIGHWAYS 1 (INC-0001)' });
   await expect(page.getByRole('button', { name: 'Redeploy HIGHWAYS 1 (INC-0001)' })).toBeVisible();
-  await chase.focus();
+  // From down at the deployments, key A goes to the alerts, and Tab to the first action.
+  await expect(page.locator('#idk-deployment-2')).toBeFocused();
+  await page.keyboard.press('a');
+  await expect(page.getByRole('heading', { name: 'Alerts: 1 overdue' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(chase).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'HIGHWAYS 1 chased for an acknowledgement' })).toBeVisible();
   await expect(page.locator('.idk-alert').getByText(/^Chased at 10:0\d$/)).toBeVisible();

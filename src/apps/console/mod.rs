@@ -27,7 +27,7 @@ use crate::host::board;
 use crate::host::clock::{clock_text, every_second, hours_minutes, now_ms};
 use crate::host::instance::Instance;
 use crate::host::pack_source::fetch_pack;
-use crate::host::page::{agent_id_or, mark_settled, Settled};
+use crate::host::page::{agent_id_or, mark_settled, typing_in_a_field, Settled};
 use crate::ui::live::{handler, keyed, live, memo, CollectAny};
 
 /// What the last command said, and where: shown beside the controls of that part of the page.
@@ -166,6 +166,19 @@ impl Console {
     }
 }
 
+/// Key A (no modifier, not while typing in a field) takes focus to the alerts' heading, from
+/// wherever the supervisor is on the page; Tab then reaches the first alert's actions.
+fn to_the_alerts(event: leptos::ev::KeyboardEvent) {
+    if event.key() != "a" && event.key() != "A" {
+        return;
+    }
+    if event.ctrl_key() || event.alt_key() || event.meta_key() || typing_in_a_field(&event) {
+        return;
+    }
+    event.prevent_default();
+    Instance::current().focus_soon("idk-alerts-title");
+}
+
 /// The console page: the pack at `pack_url`, then the board.
 #[component]
 pub fn App(
@@ -182,7 +195,7 @@ pub fn App(
         loaded.try_set(Some(pack));
     });
     view! {
-        <div class="idk idk-console">
+        <div class="idk idk-console" on:keydown=handler(to_the_alerts)>
             <header class="idk-header">
                 <h1 class="idk-title">"Supervisor's console"</h1>
                 <p class="idk-subtitle">
@@ -271,13 +284,16 @@ fn alerts_view(console: Console) -> impl IntoView {
     let count = move || all.with(Vec::len);
     view! {
         <section class="idk-card idk-alerts" aria-labelledby="idk-alerts-title">
-            <h2 class="idk-card-title" id="idk-alerts-title">
+            <h2 class="idk-card-title" id="idk-alerts-title" tabindex="-1">
                 {live(move || match count() {
                     0 => "Alerts: none".to_owned(),
                     1 => "Alerts: 1 overdue".to_owned(),
                     n => format!("Alerts: {n} overdue"),
                 })}
             </h2>
+            {live(move || (count() > 0).then(|| view! {
+                <p class="idk-muted">"Press A (anywhere but in a box you type in) to come back here."</p>
+            }))}
             {console.said_at("alerts")}
             <ul class="idk-alert-list">
                 {keyed(
