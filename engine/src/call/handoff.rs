@@ -281,13 +281,7 @@ pub fn compose(pack: &Pack, call: &Call, channel: &Channel, call_sign: Option<&s
     .chain(situation.iter_mut())
     .chain(f.extra.iter_mut().map(|e| &mut e.value))
     {
-        let (text, hits) = replace_banned(value, &channel.banned_abbreviations);
-        *value = text;
-        for hit in hits {
-            if !replaced.contains(&hit) {
-                replaced.push(hit);
-            }
-        }
+        *value = replace_banned(value, &channel.banned_abbreviations, &mut replaced);
     }
     let safety = situation.join("; ");
     let mut vulnerable = if !flags.vulnerable {
@@ -571,10 +565,14 @@ impl serde::Serialize for Fields<'_> {
     }
 }
 
-/// Replaces whole-word banned abbreviations with the pack's wording; returns those replaced.
-pub(crate) fn replace_banned(text: &str, banned: &[BannedAbbreviation]) -> (String, Vec<String>) {
+/// Replaces whole-word banned abbreviations with the pack's wording; adds those replaced to
+/// `replaced`, each once however many texts of a message it is replaced in.
+pub(crate) fn replace_banned(
+    text: &str,
+    banned: &[BannedAbbreviation],
+    replaced: &mut Vec<String>,
+) -> String {
     let mut out = text.to_owned();
-    let mut replaced = Vec::new();
     for rule in banned {
         let mut result = String::with_capacity(out.len());
         let mut hit = false;
@@ -597,11 +595,11 @@ pub(crate) fn replace_banned(text: &str, banned: &[BannedAbbreviation]) -> (Stri
         }
         result.push_str(rest);
         out = result;
-        if hit {
+        if hit && !replaced.contains(&rule.abbreviation) {
             replaced.push(rule.abbreviation.clone());
         }
     }
-    (out, replaced)
+    out
 }
 
 /// Shortens `text` to `limit` characters, ending in "…", when it is longer.
@@ -635,8 +633,12 @@ mod tests {
             abbreviation: "ETA".into(),
             say_instead: "expected arrival time".into(),
         }];
-        let (text, replaced) = replace_banned("ETA 10 min, not BETA", &banned);
+        let mut replaced = Vec::new();
+        let text = replace_banned("ETA 10 min, not BETA", &banned, &mut replaced);
         assert_eq!(text, "expected arrival time 10 min, not BETA");
+        assert_eq!(replaced, ["ETA"]);
+        // Replaced again in another text of the message: listed once.
+        replace_banned("ETA at 10", &banned, &mut replaced);
         assert_eq!(replaced, ["ETA"]);
     }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::incident::machine::{Command, Incident, Opening, Refusal};
 use crate::kernel::sort::sort_by_key;
-use crate::kernel::Millis;
+use crate::kernel::{lowercase, Millis};
 use crate::pack::calendar::{week_minute, zone_of};
 use crate::pack::hours::on_hours;
 use crate::pack::resources::{readiness, Availability, UnitUpdate};
@@ -110,10 +110,7 @@ impl Board {
     /// A board read back from [`Board::to_json`]'s JSON, or what is wrong with it and where
     /// (its JSON path, line and column).
     pub fn read(bytes: &[u8]) -> Result<Board, String> {
-        crate::kernel::json_tree::read::<Board>(bytes).map_err(|failure| {
-            let (path, line, column, message) = failure.into_parts();
-            format!("at {path} (line {line}, column {column}): {message}")
-        })
+        super::read_json(bytes)
     }
 
     /// The next free reference for an incident opened without one: `INC-0001`, `INC-0002`, ...
@@ -127,9 +124,7 @@ impl Board {
     /// The open incident a call with `code` at `location` is about, if one is (the same code at
     /// the same place, ignoring case and spacing; never a blank location).
     pub fn same_incident(&self, code: &str, location: &str) -> Option<&Incident> {
-        let place = |text: &str| {
-            crate::kernel::lowercase(&text.split_whitespace().collect::<Vec<_>>().join(" "))
-        };
+        let place = |text: &str| lowercase(&text.split_whitespace().collect::<Vec<_>>().join(" "));
         let wanted = place(location);
         if wanted.is_empty() {
             return None;
@@ -261,7 +256,7 @@ impl Board {
                     said.push(format!(
                         "{} {}",
                         unit.call_sign,
-                        status_label(update.status)
+                        lowercase(update.status.label())
                     ));
                     self.statuses.retain(|s| s.id != update.id);
                     self.statuses.push(update);
@@ -380,7 +375,7 @@ impl Board {
                         let alternative = u.resource_type != item.resource_type;
                         let mut why = vec![match &unavailable {
                             Some(why) => why.clone(),
-                            None => status_label(status).to_owned(),
+                            None => lowercase(status.label()),
                         }];
                         why.push(if in_zone {
                             format!("in zone {}", u.zone)
@@ -439,15 +434,5 @@ impl Board {
                 }
             })
             .collect()
-    }
-}
-
-/// A status as the board says it.
-pub fn status_label(status: UnitStatus) -> &'static str {
-    match status {
-        UnitStatus::Available => "available",
-        UnitStatus::OnCall => "on call",
-        UnitStatus::Committed => "committed",
-        UnitStatus::OffDuty => "off duty",
     }
 }

@@ -340,10 +340,7 @@ impl Opening {
 
     /// One read back from [`Opening::to_json`]'s JSON, or what is wrong with it and where.
     pub fn read(bytes: &[u8]) -> Result<Opening, String> {
-        crate::kernel::json_tree::read::<Opening>(bytes).map_err(|failure| {
-            let (path, line, column, message) = failure.into_parts();
-            format!("at {path} (line {line}, column {column}): {message}")
-        })
+        super::read_json(bytes)
     }
 }
 

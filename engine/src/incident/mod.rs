@@ -16,3 +16,12 @@ pub use machine::{
     Tasked, TimelineEntry,
 };
 pub use tasking::{compose_tasking, propose_tasking_channel, TaskingMessage};
+
+/// A value read from the JSON this layer writes (a board, a call handed over), or what is wrong
+/// with it and where: "at .incidents[0].opened_at (line 1, column 52): ...".
+fn read_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    crate::kernel::json_tree::read::<T>(bytes).map_err(|failure| {
+        let (path, line, column, message) = failure.into_parts();
+        format!("at {path} (line {line}, column {column}): {message}")
+    })
+}

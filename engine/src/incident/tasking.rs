@@ -80,15 +80,7 @@ pub fn compose_tasking(
     channel: &Channel,
 ) -> TaskingMessage {
     let mut replaced = Vec::new();
-    let mut clean = |text: &str| {
-        let (text, hits) = replace_banned(text, &channel.banned_abbreviations);
-        for hit in hits {
-            if !replaced.contains(&hit) {
-                replaced.push(hit);
-            }
-        }
-        text
-    };
+    let mut clean = |text: &str| replace_banned(text, &channel.banned_abbreviations, &mut replaced);
     let title = clean(
         &pack
             .code(&incident.code)

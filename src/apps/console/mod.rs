@@ -116,8 +116,8 @@ impl Console {
 
     /// Takes in the calls handed over by the call screen in this browser, then reads the board
     /// again (on opening, and whenever another tab changes it); chooses the first open incident
-    /// if none is chosen.
-    fn reload(self) {
+    /// if none is chosen. `opening`: the first read, after which the page is marked settled.
+    fn reload(self, opening: bool) {
         let pack = self.pack.get_value();
         let by = self.by.get_value();
         leptos::task::spawn_local(async move {
@@ -139,7 +139,9 @@ impl Console {
                     self.unreadable.try_set(Some(why));
                 }
             }
-            mark_settled(Settled::Ready);
+            if opening {
+                mark_settled(Settled::Ready);
+            }
         });
     }
 
@@ -192,6 +194,9 @@ pub fn App(
             .await
             .map(|(pack, _)| Arc::new(pack))
             .map_err(|e| e.at(&url));
+        if pack.is_err() {
+            mark_settled(Settled::PackError);
+        }
         loaded.try_set(Some(pack));
     });
     view! {
@@ -206,10 +211,7 @@ pub fn App(
             <main class="idk-main">
                 {move || match loaded.get() {
                     None => view! { <p class="idk-muted" role="status">"Loading the procedures…"</p> }.into_any(),
-                    Some(Err(why)) => {
-                        mark_settled(Settled::PackError);
-                        view! { <p class="idk-notice" role="alert">{why}</p> }.into_any()
-                    }
+                    Some(Err(why)) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
                     Some(Ok(pack)) => console_view(pack).into_any(),
                 }}
             </main>
@@ -229,9 +231,9 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
         by: StoredValue::new(agent_id_or("supervisor")),
     };
     // Read once, then again whenever another tab changes it (a handler closing a call here).
-    console.reload();
+    console.reload(true);
     // Dropped (the channel closed) when the console is; only ever touched on the page's thread.
-    let listener = send_wrapper::SendWrapper::new(board::on_change(move || console.reload()));
+    let listener = send_wrapper::SendWrapper::new(board::on_change(move || console.reload(false)));
     let ticking = every_second(move || console.now.set(now_ms()));
     on_cleanup(move || {
         drop(listener);
@@ -539,7 +541,6 @@ fn open_form(console: Console) -> impl IntoView {
     let zone = RwSignal::new(String::new());
     let vulnerable = RwSignal::new(false);
     let zones = zone_options(&pack);
-    let zone_options = zones;
     let codes = pack
         .file()
         .codes
@@ -624,7 +625,7 @@ fn open_form(console: Console) -> impl IntoView {
                     <label for="idk-open-zone">"Zone, if known"</label>
                     <select id="idk-open-zone" prop:value=move || zone.get() on:change=handler(move |ev| zone.set(event_target_value(&ev)))>
                         <option value="">"Not known yet"</option>
-                        {zone_options}
+                        {zones}
                     </select>
                 </div>
                 {text_field(summary, "idk-open-summary", "What is happening (no personal data)", "idk-field idk-field-wide")}

@@ -2,7 +2,6 @@
 //! skills and live status, where it is out, and its status set by hand when the host does not
 //! push it (`resources.update`).
 
-use incident_engine::incident::board::status_label;
 use incident_engine::incident::BoardCommand;
 use incident_engine::pack::resources::UnitUpdate;
 use incident_engine::pack::UnitStatus;
@@ -10,22 +9,6 @@ use leptos::prelude::*;
 
 use super::Console;
 use crate::ui::live::{handler, keyed, live, CollectAny};
-
-const STATUSES: [UnitStatus; 4] = [
-    UnitStatus::Available,
-    UnitStatus::OnCall,
-    UnitStatus::Committed,
-    UnitStatus::OffDuty,
-];
-
-fn status_id(status: UnitStatus) -> &'static str {
-    match status {
-        UnitStatus::Available => "available",
-        UnitStatus::OnCall => "on_call",
-        UnitStatus::Committed => "committed",
-        UnitStatus::OffDuty => "off_duty",
-    }
-}
 
 /// The units table.
 pub(super) fn units_view(console: Console) -> impl IntoView {
@@ -94,20 +77,19 @@ fn unit_row(console: Console, id: String) -> AnyView {
     };
     let select_id = format!("idk-status-{id}");
     let label = format!("Status of {}", unit.call_sign);
-    let options = STATUSES
+    let options = UnitStatus::ALL
         .iter()
-        .map(|s| view! { <option value=status_id(*s)>{status_label(*s)}</option> })
+        .map(|s| view! { <option value=s.name()>{s.label()}</option> })
         .collect_any();
     let change = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let Some(chosen) = STATUSES.iter().find(|s| status_id(**s) == value) else {
+        let Some(chosen) = UnitStatus::from_name(&event_target_value(&ev)) else {
             return;
         };
         console.dispatch(
             "units".to_owned(),
             BoardCommand::Statuses(vec![UnitUpdate {
                 id: id.clone(),
-                status: *chosen,
+                status: chosen,
             }]),
             None,
         );
@@ -121,7 +103,7 @@ fn unit_row(console: Console, id: String) -> AnyView {
             <td>{live(out_on)}</td>
             <td>
                 <label for=select_id.clone() class="idk-visually-hidden">{label}</label>
-                <select id=select_id prop:value=move || status_id(status()) on:change=handler(change)>{options}</select>
+                <select id=select_id prop:value=move || status().name() on:change=handler(change)>{options}</select>
             </td>
         </tr>
     }
