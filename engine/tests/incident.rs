@@ -690,7 +690,8 @@ proptest! {
     /// Whatever is sent, in whatever order, with the clock jittering backwards and forwards: the
     /// timeline stays in time order and only grows; a refused command changes nothing; every
     /// stage a deployment reached is stamped no earlier than the one before; and every alert is a
-    /// target missed: its clock is due before now and not met.
+    /// target missed: its clock is due before now and not met; every entry is one event for the
+    /// host.
     #[test]
     fn the_timeline_is_ordered_and_every_alert_is_a_missed_target(
         steps in prop::collection::vec((any_command(), -120_000i64..600_000), 1..60),
@@ -701,8 +702,13 @@ proptest! {
         for (command, jump) in steps {
             now = now.saturating_add_signed(jump);
             let before = board.clone();
-            let result = board.apply(&pack, now, "sup", to("INC-100", command));
+            let result = board.apply_recorded(&pack, now, "sup", to("INC-100", command));
             let incident = board.incident("INC-100").unwrap();
+            // Every entry after the opening is one event for the host, keyed by its place.
+            prop_assert_eq!(board.outbox.len() + 1, incident.timeline.len());
+            if let Some(last) = board.outbox.last() {
+                prop_assert_eq!(last.key(), format!("INC-100#{}", incident.timeline.len()));
+            }
             if result.is_err() {
                 prop_assert_eq!(&before, &board);
             } else {
@@ -951,5 +957,209 @@ fn an_incident_opened_by_hand_has_its_codes_organisations_and_the_timeline_names
     assert_eq!(
         said,
         "Northshire Police acknowledged, their reference NP-77"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The host CRM as the system of record: events out, incidents and reports in
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn each_change_the_supervisor_makes_is_one_keyed_event_until_the_host_stores_it() {
+    use incident_engine::incident::IncidentEvent;
+    use incident_engine::protocol::HostEvent;
+    let pack = council();
+    let mut board = Board::default();
+    let mut t = MONDAY_10AM;
+    let mut step = |board: &mut Board, command| {
+        t += MINUTE;
+        board.apply_recorded(&pack, t, "sup", command).unwrap()
+    };
+    step(&mut board, BoardCommand::Open(flooding()));
+    step(&mut board, to("INC-100", deploy("hw-1")));
+    step(&mut board, to("INC-100", task(1)));
+    step(
+        &mut board,
+        to(
+            "INC-100",
+            Command::Acknowledge {
+                deployment: 1,
+                eta_minutes: None,
+            },
+        ),
+    );
+    step(&mut board, to("INC-100", Command::Clear { deployment: 1 }));
+    step(
+        &mut board,
+        to(
+            "INC-100",
+            Command::Close {
+                outcome: "Road reopened".into(),
+            },
+        ),
+    );
+    // A refused command adds nothing.
+    assert!(board
+        .apply_recorded(
+            &pack,
+            t,
+            "sup",
+            to("INC-100", Command::Note { text: "x".into() })
+        )
+        .is_err());
+    let kinds: Vec<(&str, String)> = board
+        .outbox
+        .iter()
+        .map(|e| {
+            let kind = match e {
+                IncidentEvent::Opened(_) => "opened",
+                IncidentEvent::Tasked(_) => "tasked",
+                IncidentEvent::Changed(_) => "changed",
+                IncidentEvent::Closed(_) => "closed",
+            };
+            (kind, e.key().to_owned())
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("opened", "INC-100#1".to_owned()),
+            ("changed", "INC-100#2".to_owned()),
+            ("tasked", "INC-100#3".to_owned()),
+            ("changed", "INC-100#4".to_owned()),
+            ("changed", "INC-100#5".to_owned()),
+            ("closed", "INC-100#6".to_owned()),
+        ]
+    );
+    // The tasking carries what the host relays; a deployment's change its stage.
+    let tasked = serde_json::to_value(HostEvent::incident(board.outbox[2].clone())).unwrap();
+    assert_eq!(tasked["type"], "incident.tasked");
+    let payload = &tasked["payload"];
+    assert_eq!(payload["key"], "INC-100#3");
+    assert_eq!(payload["reference"], "INC-100");
+    assert_eq!(payload["unit"], "hw-1");
+    assert_eq!(payload["call_sign"], "HIGHWAYS 1");
+    assert_eq!(payload["channel"], "radio");
+    assert_eq!(payload["message"], "Go to Mill Lane");
+    assert_eq!(payload["deployment"], 1);
+    assert_eq!(payload["by"], "sup");
+    assert_eq!(payload["at"], MONDAY_10AM + 3 * MINUTE);
+    let acked = serde_json::to_value(HostEvent::incident(board.outbox[3].clone())).unwrap();
+    assert_eq!(acked["payload"]["stage"], "acknowledged");
+    assert_eq!(acked["payload"]["what"], "HIGHWAYS 1 acknowledged");
+    let closed = serde_json::to_value(HostEvent::incident(board.outbox[5].clone())).unwrap();
+    assert_eq!(closed["payload"]["outcome"], "Road reopened");
+    // Stored: gone from the outbox, once; a repeated or unknown key changes nothing.
+    assert!(board.stored("INC-100#3"));
+    assert!(!board.stored("INC-100#3"));
+    assert!(!board.stored("INC-999#1"));
+    assert_eq!(board.outbox.len(), 5);
+    // The outbox is kept with the board.
+    assert_eq!(Board::read(board.to_json().as_bytes()).unwrap(), board);
+}
+
+#[test]
+fn an_incident_the_host_sends_again_changes_nothing_and_a_relayed_report_is_applied_once() {
+    use incident_engine::incident::UnitReport;
+    let pack = council();
+    let mut board = Board::default();
+    let t = MONDAY_10AM;
+    board
+        .apply(&pack, t, "crm", BoardCommand::Known(flooding()))
+        .unwrap();
+    let again = board
+        .apply(&pack, t + MINUTE, "crm", BoardCommand::Known(flooding()))
+        .unwrap();
+    assert_eq!(again, "Incident INC-100 is already on the board");
+    assert_eq!(board.incidents.len(), 1);
+    assert_eq!(board.incidents[0].timeline.len(), 1);
+    // Without a reference the host's incident cannot be matched later: refused.
+    let blank = Opening {
+        reference: " ".into(),
+        ..flooding()
+    };
+    assert_eq!(
+        board.apply(&pack, t, "crm", BoardCommand::Known(blank)),
+        Err(Refusal::Incomplete("a reference"))
+    );
+    board
+        .apply(&pack, t + MINUTE, "sup", to("INC-100", deploy("hw-1")))
+        .unwrap();
+    let report = |r: UnitReport| BoardCommand::Report {
+        incident: "INC-100".into(),
+        unit: "hw-1".into(),
+        report: r,
+    };
+    // Heard from before its tasking: refused as the supervisor would be.
+    assert_eq!(
+        board.apply(&pack, t + 2 * MINUTE, "crm", report(UnitReport::OnScene)),
+        Err(Refusal::NotTasked("HIGHWAYS 1".into()))
+    );
+    board
+        .apply(&pack, t + 2 * MINUTE, "sup", to("INC-100", task(1)))
+        .unwrap();
+    let said = board
+        .apply(
+            &pack,
+            t + 9 * MINUTE,
+            "crm",
+            report(UnitReport::Acknowledged {
+                eta_minutes: Some(15),
+            }),
+        )
+        .unwrap();
+    assert_eq!(said, "HIGHWAYS 1 acknowledged, arriving in 15 minutes");
+    let length = board.incidents[0].timeline.len();
+    // Relayed twice: the second changes nothing.
+    let twice = board
+        .apply(
+            &pack,
+            t + 10 * MINUTE,
+            "crm",
+            report(UnitReport::Acknowledged { eta_minutes: None }),
+        )
+        .unwrap();
+    assert_eq!(twice, "HIGHWAYS 1 is already acknowledged");
+    assert_eq!(board.incidents[0].timeline.len(), length);
+    board
+        .apply(
+            &pack,
+            t + 11 * MINUTE,
+            "crm",
+            report(UnitReport::Update {
+                note: "Pumping".into(),
+            }),
+        )
+        .unwrap();
+    board
+        .apply(&pack, t + 12 * MINUTE, "crm", report(UnitReport::Cleared))
+        .unwrap();
+    assert_eq!(board.incidents[0].deployments[0].stage(), Stage::Cleared);
+    // A unit never sent to it, an incident not on the board.
+    assert!(matches!(
+        board.apply(
+            &pack,
+            t,
+            "crm",
+            BoardCommand::Report {
+                incident: "INC-100".into(),
+                unit: "hw-2".into(),
+                report: UnitReport::EnRoute
+            }
+        ),
+        Err(Refusal::Unknown { .. })
+    ));
+    assert_eq!(
+        board.apply(
+            &pack,
+            t,
+            "crm",
+            BoardCommand::Report {
+                incident: "INC-9".into(),
+                unit: "hw-1".into(),
+                report: UnitReport::EnRoute
+            }
+        ),
+        Err(Refusal::NoSuchIncident("INC-9".into()))
     );
 }

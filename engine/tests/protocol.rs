@@ -136,6 +136,27 @@ fn examples() -> Vec<(&'static str, Value)> {
             "entry.nack",
             json!({ "key": KEY, "reason": "CRM validation: case number missing", "permanent": true }),
         ),
+        (
+            "incident.open",
+            json!({
+                "reference": "CRM-INC-2027-0042", "code": "HW-FLD-01", "priority": "P2",
+                "location": "B1234 at Mill Lane", "summary": "Road flooded across both lanes",
+                "zone": "north", "vulnerable": true, "safety": ["Cars trying to drive through"],
+                "call": { "reference": "INT-2027-000123", "handler": "agent-0042" }
+            }),
+        ),
+        (
+            "incident.report",
+            json!({ "reference": "CRM-INC-2027-0042", "unit": "hw-1", "report": "acknowledged", "eta_minutes": 25 }),
+        ),
+        ("incident.ack", json!({ "key": "CRM-INC-2027-0042#3" })),
+        (
+            "history.set",
+            json!({ "calls": [
+                { "at": 1796637600000u64, "callback": "07700 900123", "location": "12 Mill Lane" },
+                { "at": 1796641200000u64, "callback": "", "location": "" }
+            ]}),
+        ),
         ("teardown", json!({})),
     ]
 }
@@ -521,6 +542,7 @@ fn hello_then_welcome_opens_the_session() {
                 "widget_version": "1.4.0",
                 "commands": ["welcome", "configure", "context.set", "pack.load",
                              "resources.update", "notices.set", "entry.ack", "entry.nack",
+                             "incident.open", "incident.report", "incident.ack", "history.set",
                              "teardown"]
             }
         })
@@ -634,6 +656,29 @@ fn every_command_is_read_from_a_realistic_example() {
                     }
                 );
                 assert!(n.failure().is_permanent());
+            }
+            HostCommand::IncidentOpen(o) => {
+                assert_eq!(o.reference, "CRM-INC-2027-0042");
+                assert_eq!((o.code.as_str(), o.priority.as_str()), ("HW-FLD-01", "P2"));
+                assert_eq!(o.zone.as_deref(), Some("north"));
+                assert!(o.vulnerable);
+                assert_eq!(o.safety, vec!["Cars trying to drive through".to_owned()]);
+                assert!(o.notify.is_empty());
+                assert_eq!(o.call.unwrap().handler, "agent-0042");
+            }
+            HostCommand::IncidentReport(r) => {
+                assert_eq!(
+                    (r.unit.as_str(), r.report.as_str()),
+                    ("hw-1", "acknowledged")
+                );
+                assert_eq!((r.eta_minutes, r.note), (Some(25), None));
+            }
+            HostCommand::IncidentAck(a) => assert_eq!(a.key, "CRM-INC-2027-0042#3"),
+            HostCommand::HistorySet(h) => {
+                assert_eq!(h.calls.len(), 2);
+                assert_eq!(h.calls[0].at, 1_796_637_600_000);
+                assert_eq!(h.calls[0].callback, "07700 900123");
+                assert_eq!(h.calls[1].location, "");
             }
             HostCommand::Teardown(_) => assert_eq!(session.handshake(), Handshake::Ended),
             HostCommand::Welcome(_) => unreachable!(),
@@ -826,6 +871,55 @@ fn every_event_has_its_type_and_payload_fields() {
         let seq = sent["seq"].as_u64().unwrap();
         assert!(seq > last_seq, "the widget's own counter increases");
         last_seq = seq;
+    }
+}
+
+#[test]
+fn incident_commands_are_refused_at_the_path_of_each_mistake() {
+    let cases = [
+        (
+            "incident.report",
+            json!({ "reference": "I-1", "unit": "hw-1", "report": "update" }),
+            vec!["$.note"],
+        ),
+        (
+            "incident.report",
+            json!({ "reference": "I-1", "unit": "hw-1", "report": "on_scene", "eta_minutes": 5, "note": "x" }),
+            vec!["$.eta_minutes", "$.note"],
+        ),
+        (
+            "incident.report",
+            json!({ "reference": "I-1", "unit": "hw-1", "report": "arrived", "eta_minutes": 2000 }),
+            vec!["$.report", "$.eta_minutes"],
+        ),
+        (
+            "incident.open",
+            json!({ "reference": "", "code": 7, "priority": "P2", "location": "x", "vulnerable": "yes", "safety": "fire", "call": { "reference": "c" } }),
+            vec![
+                "$.reference",
+                "$.code",
+                "$.vulnerable",
+                "$.safety",
+                "$.call.handler",
+            ],
+        ),
+        (
+            "history.set",
+            json!({ "calls": [ { "at": -1, "callback": "0770\u{0007}", "location": "x" }, { "at": 1 } ] }),
+            vec![
+                "$.calls[0].at",
+                "$.calls[0].callback",
+                "$.calls[1].callback",
+                "$.calls[1].location",
+            ],
+        ),
+        ("incident.ack", json!({ "key": 12 }), vec!["$.key"]),
+    ];
+    for (kind, payload, paths) in cases {
+        let rejection = read_bare_command(kind, &payload.to_string()).unwrap_err();
+        assert_eq!(paths_of(&rejection), paths, "{kind} {payload}");
+        // Never what it held.
+        assert!(!rejection.to_string().contains("arrived"), "{rejection}");
     }
 }
 
@@ -1452,6 +1546,10 @@ fn the_schema_describes_both_directions() {
             "notices.set",
             "entry.ack",
             "entry.nack",
+            "incident.open",
+            "incident.report",
+            "incident.ack",
+            "history.set",
             "teardown"
         ]
     );
@@ -1471,6 +1569,10 @@ fn the_schema_describes_both_directions() {
             "outbox.status",
             "resize",
             "error",
+            "incident.opened",
+            "incident.tasked",
+            "incident.changed",
+            "incident.closed",
             "teardown.done"
         ]
     );

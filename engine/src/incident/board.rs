@@ -14,7 +14,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::incident::machine::{Command, Incident, Opening, Refusal};
+use crate::call::PriorCall;
+use crate::incident::events::{changes, IncidentEvent};
+use crate::incident::machine::{Command, Incident, Opening, Refusal, Stage};
 use crate::kernel::sort::sort_by_key;
 use crate::kernel::{lowercase, Millis};
 use crate::pack::calendar::{week_minute, zone_of};
@@ -30,6 +32,15 @@ pub struct Board {
     /// Units whose status was set since the pack was loaded (by the host or by hand), by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statuses: Vec<UnitUpdate>,
+    /// Changes made here that the host CRM has not yet said it stored (embedded only: see
+    /// [`Board::apply_recorded`]), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outbox: Vec<IncidentEvent>,
+}
+
+/// A location as it is compared: lower case, its spacing made single.
+fn place(text: &str) -> String {
+    lowercase(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// What the supervisor asks of the board.
@@ -50,6 +61,76 @@ pub enum BoardCommand {
     /// the same code at the same location (the same incident reported twice), else opened as a
     /// new incident with the next reference.
     FromCall(Opening),
+    /// An incident the host CRM holds (`incident.open`): opened with its reference if it is not on
+    /// the board, else nothing changes (the host sends its open incidents again on every
+    /// connection).
+    Known(Opening),
+    /// What a unit reported, relayed by the host (`incident.report`): applied to the unit's
+    /// latest deployment on the incident; a stage it has already reached changes nothing (the
+    /// host may relay a report twice, or the supervisor entered it first).
+    Report {
+        /// The incident's reference.
+        incident: String,
+        /// The unit's id.
+        unit: String,
+        /// What it reported.
+        report: UnitReport,
+    },
+}
+
+/// What a unit reports, through the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitReport {
+    /// It acknowledged its tasking, with its estimate of arrival in minutes if it gave one.
+    Acknowledged {
+        /// Minutes until it expects to arrive.
+        eta_minutes: Option<u32>,
+    },
+    /// It set off.
+    EnRoute,
+    /// It arrived.
+    OnScene,
+    /// It sent an update.
+    Update {
+        /// What it said.
+        note: String,
+    },
+    /// It finished.
+    Cleared,
+}
+
+impl UnitReport {
+    /// Every report with its name on the wire.
+    pub const NAMES: [&'static str; 5] =
+        ["acknowledged", "en_route", "on_scene", "update", "cleared"];
+
+    /// The stage the report puts the unit at (an update: none).
+    fn stage(&self) -> Option<Stage> {
+        match self {
+            UnitReport::Acknowledged { .. } => Some(Stage::Acknowledged),
+            UnitReport::EnRoute => Some(Stage::EnRoute),
+            UnitReport::OnScene => Some(Stage::OnScene),
+            UnitReport::Update { .. } => None,
+            UnitReport::Cleared => Some(Stage::Cleared),
+        }
+    }
+
+    /// The incident's command for deployment `number`.
+    fn command(self, number: u32) -> Command {
+        match self {
+            UnitReport::Acknowledged { eta_minutes } => Command::Acknowledge {
+                deployment: number,
+                eta_minutes,
+            },
+            UnitReport::EnRoute => Command::EnRoute { deployment: number },
+            UnitReport::OnScene => Command::OnScene { deployment: number },
+            UnitReport::Update { note } => Command::Update {
+                deployment: number,
+                note,
+            },
+            UnitReport::Cleared => Command::Clear { deployment: number },
+        }
+    }
 }
 
 /// A unit as the board proposes it for a response plan's item.
@@ -124,13 +205,27 @@ impl Board {
     /// The open incident a call with `code` at `location` is about, if one is (the same code at
     /// the same place, ignoring case and spacing; never a blank location).
     pub fn same_incident(&self, code: &str, location: &str) -> Option<&Incident> {
-        let place = |text: &str| lowercase(&text.split_whitespace().collect::<Vec<_>>().join(" "));
         let wanted = place(location);
         if wanted.is_empty() {
             return None;
         }
         self.open()
             .find(|i| i.code == code && place(&i.location) == wanted)
+    }
+
+    /// The calls among `calls` (the centre's recent calls, from the host's `history.set`) given
+    /// the same location as `incident`, ignoring case and spacing, latest first.
+    pub fn calls_about<'c>(incident: &Incident, calls: &'c [PriorCall]) -> Vec<&'c PriorCall> {
+        let wanted = place(&incident.location);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<&PriorCall> = calls
+            .iter()
+            .filter(|c| place(&c.location) == wanted)
+            .collect();
+        sort_by_key(&mut found, |c| std::cmp::Reverse(c.at));
+        found
     }
 
     /// An incident by its reference.
@@ -179,6 +274,30 @@ impl Board {
             .then(|| "outside its hours".to_owned())
     }
 
+    /// As [`Board::apply`], and each timeline entry it adds goes into the outbox as an event for
+    /// the host CRM (the console embedded in one).
+    pub fn apply_recorded(
+        &mut self,
+        pack: &Pack,
+        now: Millis,
+        by: &str,
+        command: BoardCommand,
+    ) -> Result<String, Refusal> {
+        let before = self.incidents.clone();
+        let said = self.apply(pack, now, by, command)?;
+        let events = changes(&before, &self.incidents);
+        self.outbox.extend(events);
+        Ok(said)
+    }
+
+    /// The host stored the event with `key`: it leaves the outbox. False if it was not there (a
+    /// repeated or unknown acknowledgement, which changes nothing).
+    pub fn stored(&mut self, key: &str) -> bool {
+        let before = self.outbox.len();
+        self.outbox.retain(|e| e.key() != key);
+        self.outbox.len() != before
+    }
+
     /// Applies `command` at `now`, given by `by`; returns what the timeline says happened.
     pub fn apply(
         &mut self,
@@ -216,6 +335,49 @@ impl Board {
                 let what = incident.timeline[0].what.clone();
                 self.incidents.push(incident);
                 Ok(what)
+            }
+            BoardCommand::Known(opening) => {
+                if let Some(known) = self.incident(opening.reference.trim()) {
+                    return Ok(format!(
+                        "Incident {} is already on the board",
+                        known.reference
+                    ));
+                }
+                if opening.reference.trim().is_empty() {
+                    return Err(Refusal::Incomplete("a reference"));
+                }
+                self.apply(pack, now, by, BoardCommand::Open(opening))
+            }
+            BoardCommand::Report {
+                incident,
+                unit,
+                report,
+            } => {
+                let target = self
+                    .incidents
+                    .iter()
+                    .find(|i| i.reference == incident)
+                    .ok_or_else(|| Refusal::NoSuchIncident(incident.clone()))?;
+                let deployment = target
+                    .deployments
+                    .iter()
+                    .rev()
+                    .find(|d| d.unit == unit)
+                    .ok_or_else(|| Refusal::Unknown {
+                        what: "unit deployed to this incident",
+                        id: unit.clone(),
+                    })?;
+                if let Some(stage) = report.stage() {
+                    if deployment.stage() >= stage && deployment.stage() != Stage::StoodDown {
+                        return Ok(format!(
+                            "{} is already {}",
+                            deployment.call_sign,
+                            deployment.stage().label()
+                        ));
+                    }
+                }
+                let command = report.command(deployment.number);
+                self.apply(pack, now, by, BoardCommand::To { incident, command })
             }
             BoardCommand::FromCall(opening) => {
                 let Some(call) = opening.call.clone() else {

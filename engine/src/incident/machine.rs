@@ -526,6 +526,43 @@ pub enum Refusal {
     StillDeployed(String),
 }
 
+impl Refusal {
+    /// The rule broken, without the ids, names or words given: for the host CRM's `error` event,
+    /// which never repeats what the host sent.
+    pub fn rule(&self) -> String {
+        match self {
+            Refusal::Closed(_) => "the incident is closed".to_owned(),
+            Refusal::NoSuchIncident(_) => {
+                "there is no open incident with that reference".to_owned()
+            }
+            Refusal::AlreadyOpen(_) => {
+                "an incident with that reference is already on the board".to_owned()
+            }
+            Refusal::Incomplete(what) => format!("an incident needs {what}"),
+            Refusal::Unknown { what, .. } => format!("the procedures have no such {what}"),
+            Refusal::NoSuchDeployment(_) => {
+                "there is no such deployment on the incident".to_owned()
+            }
+            Refusal::AlreadyDeployed(_) => {
+                "the unit is already deployed to the incident".to_owned()
+            }
+            Refusal::Unavailable { .. } => {
+                "the unit should not be sent without a reason".to_owned()
+            }
+            Refusal::NotTasked(_) => "the unit has not been tasked yet".to_owned(),
+            Refusal::AlreadyTasked(_) => "the unit has already been tasked".to_owned(),
+            Refusal::Backwards { stage, .. } => format!("the unit is already {stage}"),
+            Refusal::Finished { stage, .. } => {
+                format!("the unit is {stage}: nothing more is recorded for it")
+            }
+            Refusal::Blank(what) => format!("{what} is required"),
+            Refusal::AlreadyNotified(_) => "the organisation has already been told".to_owned(),
+            Refusal::NotNotified(_) => "the organisation has not been told yet".to_owned(),
+            Refusal::StillDeployed(_) => "units are still deployed".to_owned(),
+        }
+    }
+}
+
 fn required(text: &str, what: &'static str) -> Result<String, Refusal> {
     let text = text.trim();
     if text.is_empty() {

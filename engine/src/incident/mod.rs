@@ -6,11 +6,13 @@
 
 pub mod board;
 pub mod clocks;
+pub mod events;
 pub mod machine;
 pub mod tasking;
 
-pub use board::{Board, BoardCommand, Candidate, PlanNeed};
+pub use board::{Board, BoardCommand, Candidate, PlanNeed, UnitReport};
 pub use clocks::{alerts, countdowns, Alert, AlertAction, Clock, Countdown};
+pub use events::{changes, IncidentEvent};
 pub use machine::{
     Closure, Command, Deployment, Incident, LinkedCall, Notification, Opening, Refusal, Stage,
     Tasked, TimelineEntry,

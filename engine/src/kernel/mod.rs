@@ -21,6 +21,6 @@ pub use problem::{
     counted, human_bytes, list_problems, minutes_and_seconds, number_text, parse_number, Problem,
 };
 pub use random::{Random, SplitMix64};
-pub use role::Role;
+pub use role::{Page, Role};
 pub use sorted_map::{SortedMap, SortedSet};
 pub use time::{civil_from_days, days_from_civil, Millis};

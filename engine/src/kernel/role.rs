@@ -43,3 +43,61 @@ impl Role {
             .map_or("handler", |(n, _)| n)
     }
 }
+
+/// A page of the product that a host can put in front of someone (each is its own app).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The call screen (index.html, or the widget in the host's page).
+    CallScreen,
+    /// The supervisor's console (console.html).
+    Console,
+}
+
+impl Page {
+    /// What it is called on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            Page::CallScreen => "the call screen",
+            Page::Console => "the supervisor's console",
+        }
+    }
+
+    /// Who may open it, as a phrase: "handlers, supervisors and trainees".
+    pub fn for_whom(self) -> &'static str {
+        match self {
+            Page::CallScreen => "handlers, supervisors and trainees taking live calls",
+            Page::Console => "supervisors",
+        }
+    }
+}
+
+impl Role {
+    /// Whether someone signed in with this role (the host's `configure`) may use `page`: the
+    /// call screen is for those who take live calls (a supervisor may, in a surge; an assessor
+    /// does not), the console for supervisors only. Standalone, with no host to say who is
+    /// signed in, every page opens.
+    pub fn may_open(self, page: Page) -> bool {
+        match page {
+            Page::CallScreen => !matches!(self, Role::Assessor),
+            Page::Console => matches!(self, Role::Supervisor),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_console_is_the_supervisors_and_the_call_screen_is_not_the_assessors() {
+        let may = |page| {
+            Role::NAMES
+                .iter()
+                .filter(|(_, r)| r.may_open(page))
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(may(Page::Console), ["supervisor"]);
+        assert_eq!(may(Page::CallScreen), ["handler", "supervisor", "trainee"]);
+    }
+}

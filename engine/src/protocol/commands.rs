@@ -34,6 +34,20 @@ pub enum HostCommand {
     /// The host could not store the entry with this key.
     #[serde(rename = "entry.nack")]
     EntryNack(EntryNack),
+    /// An incident the CRM holds, for the supervisor's console: put on its board if it is not
+    /// there yet, else nothing changes (send every open incident again on each connection).
+    #[serde(rename = "incident.open")]
+    IncidentOpen(IncidentOpen),
+    /// What a unit reported about its deployment to an incident, relayed to the console.
+    #[serde(rename = "incident.report")]
+    IncidentReport(IncidentReport),
+    /// The CRM stored the console's incident event with this key.
+    #[serde(rename = "incident.ack")]
+    IncidentAck(IncidentAck),
+    /// The centre's recent calls, taken by anyone, for repeat-caller triggers: replaces the list
+    /// sent before; an empty list clears it.
+    #[serde(rename = "history.set")]
+    HistorySet(HistorySet),
     /// Clear local data and end the session (logout on a shared PC).
     #[serde(rename = "teardown")]
     Teardown(Teardown),
@@ -132,6 +146,170 @@ pub struct NoticesSet {
     pub notices: Vec<Notice>,
 }
 
+/// A call linked to an incident the CRM opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentCall {
+    /// The call's reference in the CRM.
+    #[schemars(length(min = 1, max = 128))]
+    pub reference: String,
+    /// Who took it: the handler's id.
+    #[schemars(length(min = 1, max = 128))]
+    pub handler: String,
+}
+
+/// The `incident.open` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentOpen {
+    /// The incident's reference in the CRM: the console's for it too.
+    #[schemars(length(min = 1, max = 64))]
+    pub reference: String,
+    /// The incident code (one of the pack's).
+    #[schemars(length(min = 1, max = 128))]
+    pub code: String,
+    /// The priority's id (one of the pack's).
+    #[schemars(length(min = 1, max = 128))]
+    pub priority: String,
+    /// Where.
+    #[schemars(length(min = 1, max = 1000))]
+    pub location: String,
+    /// What is happening, in a line (keep personal data out of it); may be empty.
+    #[serde(default)]
+    #[schemars(length(max = 1000))]
+    pub summary: String,
+    /// The zone units are sent to, if known (one of the units' zones).
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 128))]
+    pub zone: Option<String>,
+    /// Whether someone involved is vulnerable (who stays in the CRM).
+    #[serde(default)]
+    pub vulnerable: bool,
+    /// The dangers known (the pack's safety flags' labels).
+    #[serde(default)]
+    #[schemars(length(max = 50))]
+    pub safety: Vec<String>,
+    /// The external organisations to tell, by id; absent or empty: the code's.
+    #[serde(default)]
+    #[schemars(length(max = 50))]
+    pub notify: Vec<String>,
+    /// The call it was opened from, if any.
+    #[serde(default)]
+    pub call: Option<IncidentCall>,
+}
+
+/// The `incident.report` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentReport {
+    /// The incident's reference.
+    #[schemars(length(min = 1, max = 64))]
+    pub reference: String,
+    /// The unit's id in the pack.
+    #[schemars(length(min = 1, max = 128))]
+    pub unit: String,
+    /// What it reported: `acknowledged`, `en_route`, `on_scene`, `update` or `cleared`.
+    #[schemars(regex(pattern = r"^(acknowledged|en_route|on_scene|update|cleared)$"))]
+    pub report: String,
+    /// With `acknowledged`: its estimate of arrival, in minutes (0 to 1440).
+    #[serde(default)]
+    #[schemars(range(min = 0, max = 1440))]
+    pub eta_minutes: Option<u32>,
+    /// With `update` (required there): what it said.
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 1000))]
+    pub note: Option<String>,
+}
+
+impl IncidentOpen {
+    /// The board's opening for it, the call linked at `at` (when it arrived).
+    pub fn opening(&self, at: crate::kernel::Millis) -> crate::incident::Opening {
+        crate::incident::Opening {
+            reference: self.reference.clone(),
+            code: self.code.clone(),
+            priority: self.priority.clone(),
+            location: self.location.clone(),
+            summary: self.summary.clone(),
+            safety: self.safety.clone(),
+            vulnerable: self.vulnerable,
+            notify: self.notify.clone(),
+            call: self.call.as_ref().map(|c| crate::incident::LinkedCall {
+                reference: c.reference.clone(),
+                handler: c.handler.clone(),
+                at,
+            }),
+            zone: self.zone.clone(),
+        }
+    }
+}
+
+impl IncidentReport {
+    /// The board's command for it.
+    pub fn command(&self) -> crate::incident::BoardCommand {
+        use crate::incident::UnitReport;
+        let report = match self.report.as_str() {
+            "acknowledged" => UnitReport::Acknowledged {
+                eta_minutes: self.eta_minutes,
+            },
+            "en_route" => UnitReport::EnRoute,
+            "on_scene" => UnitReport::OnScene,
+            "update" => UnitReport::Update {
+                note: self.note.clone().unwrap_or_default(),
+            },
+            _ => UnitReport::Cleared,
+        };
+        crate::incident::BoardCommand::Report {
+            incident: self.reference.clone(),
+            unit: self.unit.clone(),
+            report,
+        }
+    }
+}
+
+impl HistoryCall {
+    /// As the call screen's repeat-caller triggers read an earlier call.
+    pub fn prior(&self) -> crate::call::PriorCall {
+        crate::call::PriorCall {
+            at: self.at,
+            callback: self.callback.clone(),
+            location: self.location.clone(),
+        }
+    }
+}
+
+/// The `incident.ack` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentAck {
+    /// The event's key, from its payload (`<reference>#<n>`).
+    #[schemars(length(min = 1, max = 128))]
+    pub key: String,
+}
+
+/// A call in `history.set`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryCall {
+    /// When it was answered, in milliseconds since 1970 (UTC).
+    pub at: u64,
+    /// The callback number given (may be empty when none was).
+    #[schemars(length(max = 32))]
+    pub callback: String,
+    /// The location given (may be empty).
+    #[schemars(length(max = 1000))]
+    pub location: String,
+}
+
+/// The `history.set` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySet {
+    /// The recent calls (at most 1,000; the widget looks back as far as the pack's repeat-caller
+    /// triggers do).
+    #[schemars(length(max = 1000))]
+    pub calls: Vec<HistoryCall>,
+}
+
 /// The `entry.ack` payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -177,7 +355,7 @@ impl EntryNack {
 }
 
 /// The command types, for `hello` and for refusals of unknown ones.
-pub(super) const COMMAND_TYPES: [&str; 9] = [
+pub(super) const COMMAND_TYPES: [&str; 13] = [
     "welcome",
     "configure",
     "context.set",
@@ -186,6 +364,10 @@ pub(super) const COMMAND_TYPES: [&str; 9] = [
     "notices.set",
     "entry.ack",
     "entry.nack",
+    "incident.open",
+    "incident.report",
+    "incident.ack",
+    "history.set",
     "teardown",
 ];
 
@@ -201,6 +383,10 @@ impl HostCommand {
             HostCommand::NoticesSet(_) => "notices.set",
             HostCommand::EntryAck(_) => "entry.ack",
             HostCommand::EntryNack(_) => "entry.nack",
+            HostCommand::IncidentOpen(_) => "incident.open",
+            HostCommand::IncidentReport(_) => "incident.report",
+            HostCommand::IncidentAck(_) => "incident.ack",
+            HostCommand::HistorySet(_) => "history.set",
             HostCommand::Teardown(_) => "teardown",
         }
     }

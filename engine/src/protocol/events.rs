@@ -53,6 +53,20 @@ pub enum HostEvent {
     /// `teardown.done`).
     #[serde(rename = "error")]
     Error(ErrorReport),
+    /// The supervisor's console opened an incident. Like every `incident.*` event it has a
+    /// `key`: answer `incident.ack` with it once stored; until then it is sent again each time the
+    /// console opens, and the host keeps the first copy of a key.
+    #[serde(rename = "incident.opened")]
+    IncidentOpened(crate::incident::events::Opened),
+    /// A unit's tasking message: relay it to the unit over the channel named.
+    #[serde(rename = "incident.tasked")]
+    IncidentTasked(crate::incident::events::TaskedUnit),
+    /// Anything else the supervisor recorded on an incident's timeline.
+    #[serde(rename = "incident.changed")]
+    IncidentChanged(crate::incident::events::Changed),
+    /// The supervisor closed an incident with its outcome.
+    #[serde(rename = "incident.closed")]
+    IncidentClosed(crate::incident::events::Closed),
     /// The host's teardown is finished: every call draft and delivered key was erased; entries
     /// not yet delivered are kept (nothing is ever dropped) and counted.
     #[serde(rename = "teardown.done")]
@@ -418,6 +432,16 @@ impl HostEvent {
         })
     }
 
+    /// The event for an incident's change, from the board's outbox.
+    pub fn incident(event: IncidentEvent) -> HostEvent {
+        match event {
+            IncidentEvent::Opened(e) => HostEvent::IncidentOpened(e),
+            IncidentEvent::Tasked(e) => HostEvent::IncidentTasked(e),
+            IncidentEvent::Changed(e) => HostEvent::IncidentChanged(e),
+            IncidentEvent::Closed(e) => HostEvent::IncidentClosed(e),
+        }
+    }
+
     /// `resize` to this height.
     pub fn resize(height_px: u32) -> HostEvent {
         HostEvent::Resize(Resize { height_px })
@@ -465,6 +489,10 @@ impl HostEvent {
             HostEvent::Resize(_) => "resize",
             HostEvent::Error(_) => "error",
             HostEvent::TeardownDone(_) => "teardown.done",
+            HostEvent::IncidentOpened(_) => "incident.opened",
+            HostEvent::IncidentTasked(_) => "incident.tasked",
+            HostEvent::IncidentChanged(_) => "incident.changed",
+            HostEvent::IncidentClosed(_) => "incident.closed",
         }
     }
 }

@@ -93,6 +93,7 @@ pub mod deployment;
 
 use crate::call::entry::LogEntry;
 use crate::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
+use crate::incident::{IncidentEvent, UnitReport};
 use crate::kernel::{human_bytes, list_problems, Random, Role, SplitMix64};
 use crate::pack::notices::Notice;
 use crate::pack::resources::UnitUpdate;
@@ -138,6 +139,8 @@ const MAX_THEME_VALUE_CHARS: usize = 200;
 const MAX_UNITS: usize = 1_000;
 /// Notices in one `notices.set`.
 const MAX_NOTICES: usize = 200;
+/// The most calls `history.set` may list.
+const MAX_HISTORY: usize = 1_000;
 /// Areas of one notice.
 const MAX_AREAS: usize = 500;
 /// Locale tags (BCP 47; 35 characters covers every registered tag).

@@ -278,11 +278,15 @@ pub(super) enum CommandKind {
     NoticesSet,
     EntryAck,
     EntryNack,
+    IncidentOpen,
+    IncidentReport,
+    IncidentAck,
+    HistorySet,
     Teardown,
 }
 
 impl CommandKind {
-    pub(super) const ALL: [CommandKind; 9] = [
+    pub(super) const ALL: [CommandKind; 13] = [
         CommandKind::Welcome,
         CommandKind::Configure,
         CommandKind::ContextSet,
@@ -291,6 +295,10 @@ impl CommandKind {
         CommandKind::NoticesSet,
         CommandKind::EntryAck,
         CommandKind::EntryNack,
+        CommandKind::IncidentOpen,
+        CommandKind::IncidentReport,
+        CommandKind::IncidentAck,
+        CommandKind::HistorySet,
         CommandKind::Teardown,
     ];
 
@@ -477,6 +485,15 @@ pub(super) fn read_command_at(
                 .map(|key| HostCommand::EntryAck(EntryAck { key }))
         }
         CommandKind::EntryNack => read_nack(&mut r, payload, path),
+        CommandKind::IncidentOpen => read_incident_open(&mut r, payload, path),
+        CommandKind::IncidentReport => read_incident_report(&mut r, payload, path),
+        CommandKind::IncidentAck => {
+            let p = r.object(payload, path, &["key"]);
+            p.and_then(|p| r.required(p, path, "key"))
+                .and_then(|v| r.label(v, &child(path, "key"), MAX_LABEL_CHARS))
+                .map(|key| HostCommand::IncidentAck(IncidentAck { key }))
+        }
+        CommandKind::HistorySet => read_history(&mut r, payload, path),
     };
     match command {
         Some(command) if r.problems.is_empty() => Ok(command),
@@ -795,6 +812,194 @@ pub(super) fn read_resources(r: &mut Reader, payload: &Node, path: &str) -> Opti
         }
     }
     Some(HostCommand::ResourcesUpdate(ResourcesUpdate { units }))
+}
+
+/// A list of at most `max` labels at `path` (absent: empty).
+fn labels(r: &mut Reader, value: Option<&Node>, path: &str, max: usize) -> Option<Vec<String>> {
+    let Some(value) = value else {
+        return Some(Vec::new());
+    };
+    let Value::Array(items) = &value.value else {
+        r.report(path, format!("must be a list, not {}", value.kind()));
+        return None;
+    };
+    if items.len() > max {
+        r.report(path, format!("may list at most {max}"));
+        return None;
+    }
+    let read: Vec<Option<String>> = items
+        .iter()
+        .enumerate()
+        .map(|(k, v)| r.label(v, &format!("{path}[{k}]"), MAX_LABEL_CHARS))
+        .collect();
+    read.into_iter().collect()
+}
+
+/// `incident.open`: an incident the CRM holds.
+pub(super) fn read_incident_open(
+    r: &mut Reader,
+    payload: &Node,
+    path: &str,
+) -> Option<HostCommand> {
+    let p = r.object(
+        payload,
+        path,
+        &[
+            "reference",
+            "code",
+            "priority",
+            "location",
+            "summary",
+            "zone",
+            "vulnerable",
+            "safety",
+            "notify",
+            "call",
+        ],
+    )?;
+    let label = |r: &mut Reader, name: &str, max: usize| {
+        r.required(p, path, name)
+            .and_then(|v| r.label(v, &child(path, name), max))
+    };
+    let reference = label(r, "reference", MAX_ID_CHARS);
+    let code = label(r, "code", MAX_LABEL_CHARS);
+    let priority = label(r, "priority", MAX_LABEL_CHARS);
+    let location = r
+        .required(p, path, "location")
+        .and_then(|v| r.paragraph(v, &child(path, "location"), MAX_REASON_CHARS));
+    let summary = match field(p, "summary") {
+        Some(v) if matches!(&v.value, Value::String(s) if s.is_empty()) => Some(String::new()),
+        Some(v) => r.paragraph(v, &child(path, "summary"), MAX_REASON_CHARS),
+        None => Some(String::new()),
+    };
+    let zone = optional(field(p, "zone"), |v| {
+        r.label(v, &child(path, "zone"), MAX_LABEL_CHARS)
+    });
+    let vulnerable = optional(field(p, "vulnerable"), |v| {
+        r.boolean(v, &child(path, "vulnerable"))
+    })
+    .map(|v| v.unwrap_or(false));
+    let safety = labels(r, field(p, "safety"), &child(path, "safety"), 50);
+    let notify = labels(r, field(p, "notify"), &child(path, "notify"), 50);
+    let call_path = child(path, "call");
+    let call = optional(field(p, "call"), |v| {
+        let c = r.object(v, &call_path, &["reference", "handler"])?;
+        let reference = r
+            .required(c, &call_path, "reference")
+            .and_then(|v| r.label(v, &child(&call_path, "reference"), MAX_LABEL_CHARS));
+        let handler = r
+            .required(c, &call_path, "handler")
+            .and_then(|v| r.label(v, &child(&call_path, "handler"), MAX_LABEL_CHARS));
+        Some(IncidentCall {
+            reference: reference?,
+            handler: handler?,
+        })
+    });
+    Some(HostCommand::IncidentOpen(IncidentOpen {
+        reference: reference?,
+        code: code?,
+        priority: priority?,
+        location: location?,
+        summary: summary?,
+        zone: zone?,
+        vulnerable: vulnerable?,
+        safety: safety?,
+        notify: notify?,
+        call: call?,
+    }))
+}
+
+/// `incident.report`: a unit's report, with `eta_minutes` only on `acknowledged` and `note`
+/// required on (and only on) `update`.
+pub(super) fn read_incident_report(
+    r: &mut Reader,
+    payload: &Node,
+    path: &str,
+) -> Option<HostCommand> {
+    let p = r.object(
+        payload,
+        path,
+        &["reference", "unit", "report", "eta_minutes", "note"],
+    )?;
+    let reference = r
+        .required(p, path, "reference")
+        .and_then(|v| r.label(v, &child(path, "reference"), MAX_ID_CHARS));
+    let unit = r
+        .required(p, path, "unit")
+        .and_then(|v| r.label(v, &child(path, "unit"), MAX_LABEL_CHARS));
+    let report_path = child(path, "report");
+    let report = r
+        .required(p, path, "report")
+        .and_then(|v| r.string(v, &report_path))
+        .and_then(|name| {
+            let known = UnitReport::NAMES.contains(&name);
+            if !known {
+                r.report(
+                    &report_path,
+                    format!("must be one of {}", UnitReport::NAMES.join(", ")),
+                );
+            }
+            known.then(|| name.to_owned())
+        });
+    let eta_path = child(path, "eta_minutes");
+    let eta = optional(field(p, "eta_minutes"), |v| {
+        r.whole(v, &eta_path, 0, 1440).map(|n| n as u32)
+    });
+    let note_path = child(path, "note");
+    let note = optional(field(p, "note"), |v| {
+        r.paragraph(v, &note_path, MAX_REASON_CHARS)
+    });
+    let report = report?;
+    if matches!(eta, Some(Some(_))) && report != "acknowledged" {
+        r.report(&eta_path, "is given only with the report acknowledged");
+    }
+    match (&note, report.as_str()) {
+        (Some(None), "update") => r.report(&note_path, "is required with the report update"),
+        (Some(Some(_)), other) if other != "update" => {
+            r.report(&note_path, "is given only with the report update")
+        }
+        _ => {}
+    }
+    Some(HostCommand::IncidentReport(IncidentReport {
+        reference: reference?,
+        unit: unit?,
+        report,
+        eta_minutes: eta?,
+        note: note?,
+    }))
+}
+
+/// `history.set`: the centre's recent calls.
+pub(super) fn read_history(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
+    let (list_path, items) = payload_list(r, payload, path, "calls", MAX_HISTORY)?;
+    let mut calls = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at_path = format!("{list_path}[{i}]");
+        let Some(call) = r.object(item, &at_path, &["at", "callback", "location"]) else {
+            continue;
+        };
+        let at = r
+            .required(call, &at_path, "at")
+            .and_then(|v| r.whole(v, &child(&at_path, "at"), 0, MAX_SEQ));
+        // Either may be empty (no number given, no place yet): text without control characters.
+        let mut text = |name: &str, max: usize| {
+            let v = r.required(call, &at_path, name)?;
+            if matches!(&v.value, Value::String(s) if s.is_empty()) {
+                return Some(String::new());
+            }
+            r.label(v, &child(&at_path, name), max)
+        };
+        let callback = text("callback", MAX_PHONE_CHARS);
+        let location = text("location", MAX_REASON_CHARS);
+        if let (Some(at), Some(callback), Some(location)) = (at, callback, location) {
+            calls.push(HistoryCall {
+                at,
+                callback,
+                location,
+            });
+        }
+    }
+    Some(HostCommand::HistorySet(HistorySet { calls }))
 }
 
 pub(super) fn read_nack(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {

@@ -101,6 +101,26 @@ pub enum RejectReason {
     /// page has no handshake to answer.
     #[error("The \"welcome\" command answers the iframe handshake; a widget mounted in the page takes commands without one.")]
     NoHandshake,
+    /// A command another page takes: `incident.*` sent to the call screen, `context.set` to the
+    /// console.
+    #[error(
+        "The \"{command}\" command is for {page}; this is another page, so it was not acted on."
+    )]
+    NotForThisPage {
+        /// The command's type.
+        command: &'static str,
+        /// The page that takes it.
+        page: &'static str,
+    },
+    /// A command read well but refused by the rules: a report from a unit not yet tasked, an
+    /// incident with a code the procedures do not have. The rule only, never the values sent.
+    #[error("The \"{command}\" command was not acted on: {rule}.")]
+    NotApplied {
+        /// The command's type.
+        command: &'static str,
+        /// The rule it broke, without the values it held.
+        rule: String,
+    },
 }
 
 /// A refused message: why, and the id of the message when it could be read (the `error` event's
@@ -115,6 +135,16 @@ pub struct Rejection {
 }
 
 impl Rejection {
+    /// `command` is for another page, `page` ([`RejectReason::NotForThisPage`]).
+    pub fn not_for_this_page(command: &'static str, page: &'static str) -> Self {
+        Rejection::new(RejectReason::NotForThisPage { command, page }, None)
+    }
+
+    /// `command` broke `rule` ([`RejectReason::NotApplied`]): say the rule without the values.
+    pub fn not_applied(command: &'static str, rule: String) -> Self {
+        Rejection::new(RejectReason::NotApplied { command, rule }, None)
+    }
+
     pub(super) fn new(reason: RejectReason, correlation: Option<MessageId>) -> Self {
         Rejection {
             reason,
@@ -142,6 +172,8 @@ impl Rejection {
             RejectReason::EndpointNotAllowed { .. } => "endpoint_not_allowed",
             RejectReason::SessionEnded => "session_ended",
             RejectReason::NoHandshake => "no_handshake",
+            RejectReason::NotForThisPage { .. } => "not_for_this_page",
+            RejectReason::NotApplied { .. } => "not_applied",
         }
     }
 

@@ -6,7 +6,7 @@
 
 use incident_engine::incident::machine::Stage;
 use incident_engine::incident::{
-    compose_tasking, countdowns, propose_tasking_channel, BoardCommand, Command, Incident,
+    compose_tasking, countdowns, propose_tasking_channel, Board, BoardCommand, Command, Incident,
 };
 use leptos::prelude::*;
 
@@ -89,6 +89,17 @@ fn panel(console: Console, reference: String) -> impl IntoView {
                 .map(|c| format!("{} ({})", c.reference, c.handler))
                 .collect::<Vec<_>>()
                 .join(", ");
+            // From the CRM's recent calls (`history.set`): taken by anyone, at the same location.
+            let recent = console.history.with(|h| {
+                let about = Board::calls_about(&i, h);
+                match (about.len(), about.first()) {
+                    (0, _) | (_, None) => String::new(),
+                    (n, Some(latest)) => format!(
+                        "{n} in the CRM's recent calls, the latest answered at {}",
+                        hours_minutes(latest.at, None)
+                    ),
+                }
+            });
             let rows = [
                 ("Location", i.location.clone()),
                 ("Zone", i.zone.clone().unwrap_or_else(|| "not set".into())),
@@ -104,6 +115,7 @@ fn panel(console: Console, reference: String) -> impl IntoView {
                     .to_owned(),
                 ),
                 ("Calls", calls),
+                ("Recent calls about this place", recent),
                 ("Opened", hours_minutes(i.opened_at, None)),
             ];
             rows.into_iter()

@@ -17,18 +17,29 @@ mod units;
 
 use std::sync::Arc;
 
+use incident_engine::call::PriorCall;
 use incident_engine::incident::{
     alerts, countdowns, AlertAction, Board, BoardCommand, Clock, Opening,
 };
+use incident_engine::kernel::{Page, Role};
+use incident_engine::protocol::{HostCommand, HostEvent, Rejection};
 use incident_engine::Pack;
 use leptos::prelude::*;
 
+/// Who the timeline says made a change the host CRM sent (an incident it opened, a unit's report
+/// it relayed).
+const HOST: &str = "CRM";
+
+/// A change to the board kept in this browser, and what it says (or the rule it broke).
+type BoardChange = Box<dyn FnOnce(&mut Board) -> Result<String, String>>;
+
 use crate::host::board;
 use crate::host::clock::{clock_text, every_second, hours_minutes, now_ms};
-use crate::host::instance::Instance;
+use crate::host::instance::{Instance, Reply};
 use crate::host::pack_source::fetch_pack;
-use crate::host::page::{agent_id_or, mark_settled, typing_in_a_field, Settled};
+use crate::host::page::{agent_id_or, mark_settled, theme_own_page, typing_in_a_field, Settled};
 use crate::ui::live::{handler, keyed, live, memo, CollectAny};
+use crate::ui::NotYourPage;
 
 /// What the last command said, and where: shown beside the controls of that part of the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +82,16 @@ struct Console {
     now: RwSignal<u64>,
     selected: RwSignal<Option<String>>,
     said: RwSignal<Option<Said>>,
-    /// The supervisor's id, as the timeline records it.
+    /// The supervisor's id, as the timeline records it (`configure`'s agent id when embedded).
     by: StoredValue<String>,
+    /// Whether a host CRM is around the console (an iframe): then every change made here goes
+    /// into the board's outbox as an event for it, until it says it stored it.
+    embedded: StoredValue<bool>,
+    /// The keys of the outbox's events already sent from this page (each is sent once per page
+    /// life; those the host has not stored are sent again when the console next opens).
+    sent: StoredValue<Vec<String>>,
+    /// The centre's recent calls, from the host's `history.set`.
+    history: RwSignal<Vec<PriorCall>>,
 }
 
 impl Console {
@@ -87,12 +106,20 @@ impl Console {
     fn run(self, place: String, command: BoardCommand, after: After) {
         let pack = self.pack.get_value();
         let by = self.by.get_value();
+        let embedded = self.embedded.get_value();
         leptos::task::spawn_local(async move {
             let result = board::update(move |b| {
-                b.apply(&pack, now_ms(), &by, command)
-                    .map_err(|r| format!("Not done: {r}."))
+                if embedded {
+                    b.apply_recorded(&pack, now_ms(), &by, command)
+                } else {
+                    b.apply(&pack, now_ms(), &by, command)
+                }
+                .map_err(|r| format!("Not done: {r}."))
             })
             .await;
+            if let Ok((kept, _)) = &result {
+                self.flush(kept);
+            }
             let target = match &result {
                 Ok(_) => after.focus,
                 Err(_) => after.refused,
@@ -128,6 +155,7 @@ impl Console {
             self.handed.try_set(handed);
             match board::load().await {
                 Ok(kept) => {
+                    self.flush(&kept);
                     if self.selected.try_get_untracked().flatten().is_none() {
                         self.selected
                             .try_set(kept.open().next().map(|i| i.reference.clone()));
@@ -141,6 +169,86 @@ impl Console {
             }
             if opening {
                 mark_settled(Settled::Ready);
+            }
+        });
+    }
+
+    /// Sends the host each event in `board`'s outbox not yet sent from this page (embedded only).
+    fn flush(self, board: &Board) {
+        if !self.embedded.try_get_value().unwrap_or(false) {
+            return;
+        }
+        let instance = Instance::current();
+        for event in &board.outbox {
+            let key = event.key().to_owned();
+            let fresh = self
+                .sent
+                .try_update_value(|sent| {
+                    let fresh = !sent.contains(&key);
+                    if fresh {
+                        sent.push(key);
+                    }
+                    fresh
+                })
+                .unwrap_or(false);
+            if fresh {
+                instance.send(HostEvent::incident(event.clone()));
+            }
+        }
+    }
+
+    /// Carries out a command from the host CRM on the board: an incident it holds, a unit's
+    /// report, units' statuses, an event stored. What it changes is shown under "From the CRM";
+    /// what the board refuses is answered with an `error` naming the rule, never the values.
+    fn take_from_host(self, command: HostCommand, reply: Reply) {
+        let pack = self.pack.get_value();
+        let kind = command.type_name();
+        let now = now_ms();
+        let change: BoardChange = match command {
+            HostCommand::IncidentAck(ack) => Box::new(move |b: &mut Board| {
+                b.stored(&ack.key);
+                Ok(String::new())
+            }),
+            HostCommand::IncidentOpen(open) => {
+                let command = BoardCommand::Known(open.opening(now));
+                Box::new(move |b: &mut Board| {
+                    b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
+                })
+            }
+            HostCommand::IncidentReport(report) => {
+                let command = report.command();
+                Box::new(move |b: &mut Board| {
+                    b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
+                })
+            }
+            HostCommand::ResourcesUpdate(update) => Box::new(move |b: &mut Board| {
+                // Units these procedures do not have are left out, and counted.
+                let (known, unknown): (Vec<_>, Vec<_>) = update
+                    .units
+                    .into_iter()
+                    .partition(|u| pack.unit(&u.id).is_some());
+                let said = b
+                    .apply(&pack, now, HOST, BoardCommand::Statuses(known))
+                    .map_err(|r| r.rule())?;
+                Ok(match unknown.len() {
+                    0 => said,
+                    n => format!("{said} ({n} unit(s) these procedures do not have were ignored)"),
+                })
+            }),
+            _ => return,
+        };
+        leptos::task::spawn_local(async move {
+            match board::update(change).await {
+                Ok((kept, said)) => {
+                    self.board.try_set(kept);
+                    if !said.is_empty() {
+                        self.said.try_set(Some(Said {
+                            place: "host".to_owned(),
+                            result: Ok(format!("From the CRM: {said}.")),
+                        }));
+                    }
+                }
+                Err(rule) => reply.refused(Rejection::not_applied(kind, rule)),
             }
         });
     }
@@ -188,6 +296,54 @@ pub fn App(
     pack_url: String,
 ) -> impl IntoView {
     let loaded = RwSignal::new(None::<Result<Arc<Pack>, String>>);
+    let role = RwSignal::new(None::<Role>);
+    let by = StoredValue::new(agent_id_or("supervisor"));
+    let history = RwSignal::new(Vec::<PriorCall>::new());
+    // The console once its pack is loaded; the host's commands before then wait for it.
+    let ready = StoredValue::new_local(None::<Console>);
+    let waiting = StoredValue::new_local(Vec::<(HostCommand, Reply)>::new());
+    let instance = Instance::connect(move |command, reply| match command {
+        HostCommand::Configure(configure) => {
+            theme_own_page(&configure.theme);
+            by.set_value(configure.agent_id);
+            role.set(Some(configure.role));
+        }
+        HostCommand::HistorySet(set) => history.set(set.calls.iter().map(|c| c.prior()).collect()),
+        HostCommand::Teardown(_) => {
+            role.set(None);
+            by.set_value(agent_id_or("supervisor"));
+            history.set(Vec::new());
+            leptos::task::spawn_local(async move {
+                match board::sign_out().await {
+                    Ok((kept, unsent)) => {
+                        if let Some(console) = ready.try_get_value().flatten() {
+                            console.board.try_set(kept);
+                            console.selected.try_set(None);
+                            console.said.try_set(None);
+                        }
+                        reply.torn_down(unsent);
+                    }
+                    Err(why) => reply.teardown_failed(&why),
+                }
+            });
+        }
+        HostCommand::IncidentOpen(_)
+        | HostCommand::IncidentReport(_)
+        | HostCommand::IncidentAck(_)
+        | HostCommand::ResourcesUpdate(_) => match ready.try_get_value().flatten() {
+            Some(console) => console.take_from_host(command, reply),
+            None => waiting.update_value(|w| w.push((command, reply))),
+        },
+        HostCommand::Welcome(_) => {}
+        // The call screen's.
+        _ => reply.refused(Rejection::not_for_this_page(
+            command.type_name(),
+            Page::CallScreen.name(),
+        )),
+    });
+    let embedded = !instance.is_standalone();
+    // Drawn again only when whether the console is for them changes, not on every configure.
+    let allowed = memo(move || role.get().is_none_or(|r| r.may_open(Page::Console)));
     let url = pack_url.clone();
     leptos::task::spawn_local(async move {
         let pack = fetch_pack(&url)
@@ -212,14 +368,31 @@ pub fn App(
                 {move || match loaded.get() {
                     None => view! { <p class="idk-muted" role="status">"Loading the procedures…"</p> }.into_any(),
                     Some(Err(why)) => view! { <p class="idk-notice" role="alert">{why}</p> }.into_any(),
-                    Some(Ok(pack)) => console_view(pack).into_any(),
+                    // Signed in by the host as someone the console is not for: none of it is shown.
+                    Some(Ok(_)) if !allowed.get() => {
+                        view! { <NotYourPage page=Page::Console role=role /> }.into_any()
+                    }
+                    Some(Ok(pack)) => {
+                        let console = console_view(pack, by, embedded, history);
+                        ready.set_value(Some(console.0));
+                        for (command, reply) in waiting.try_update_value(std::mem::take).unwrap_or_default() {
+                            console.0.take_from_host(command, reply);
+                        }
+                        console.1.into_any()
+                    }
                 }}
             </main>
         </div>
     }
 }
 
-fn console_view(pack: Arc<Pack>) -> impl IntoView {
+/// The console for `pack`, and its view.
+fn console_view(
+    pack: Arc<Pack>,
+    by: StoredValue<String>,
+    embedded: bool,
+    history: RwSignal<Vec<PriorCall>>,
+) -> (Console, impl IntoView) {
     let console = Console {
         pack: StoredValue::new(pack.clone()),
         board: RwSignal::new(Board::default()),
@@ -228,7 +401,10 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
         now: RwSignal::new(now_ms()),
         selected: RwSignal::new(None),
         said: RwSignal::new(None),
-        by: StoredValue::new(agent_id_or("supervisor")),
+        by,
+        embedded: StoredValue::new(embedded),
+        sent: StoredValue::new(Vec::new()),
+        history,
     };
     // Read once, then again whenever another tab changes it (a handler closing a call here).
     console.reload(true);
@@ -246,8 +422,15 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
         pack.file().organisation.name,
         pack.file().version
     );
-    view! {
+    let view = view! {
         <p class="idk-muted">{organisation}</p>
+        {console.said_at("host")}
+        {live(move || {
+            let waiting = console.board.with(|b| b.outbox.len());
+            (console.embedded.get_value() && waiting > 0).then(|| view! {
+                <p class="idk-muted" role="status">{format!("{waiting} change(s) not yet stored by the CRM: they are sent again until it says it has them.")}</p>
+            })
+        })}
         {live(move || console.unreadable.get().map(|why| view! {
             <p class="idk-notice" role="alert">{why}</p>
         }))}
@@ -261,7 +444,8 @@ fn console_view(pack: Arc<Pack>) -> impl IntoView {
         </div>
         {open_form(console)}
         {units::units_view(console)}
-    }
+    };
+    (console, view)
 }
 
 /// Every overdue clock of every open incident, most overdue first: each its own `role="alert"`,

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use incident_engine::call::Call;
-use incident_engine::kernel::Role;
+use incident_engine::call::{Call, PriorCall};
+use incident_engine::kernel::{Page, Role};
 use incident_engine::pack::resources::{Availability, UnitUpdate};
 use incident_engine::protocol::deployment::Deployment;
-use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale};
+use incident_engine::protocol::{ContextSet, HostCommand, HostEvent, Locale, Rejection};
 use incident_engine::{Pack, PackLoadError};
 use leptos::prelude::*;
 
@@ -25,7 +25,9 @@ use crate::host::{
     page::{self, Settled},
 };
 use crate::ui::context::{AgentName, LiveNotices, LiveUnits, PackSource};
-use crate::ui::{CallScreen, Greeting, OutboxPanel, OverdueAlert, PackErrorPanel, Procedures};
+use crate::ui::{
+    CallScreen, Greeting, NotYourPage, OutboxPanel, OverdueAlert, PackErrorPanel, Procedures,
+};
 
 /// The whole widget.
 #[component]
@@ -120,6 +122,10 @@ pub fn App(
     // Live notices: the host's latest list replaces the one before.
     let notices = RwSignal::new(Vec::new());
     provide_context(LiveNotices(notices));
+    // Earlier calls for repeat-caller triggers: those handled here, and the centre's recent calls
+    // the host sends (`history.set`; the last list sent replaces the one before it).
+    let history = RwSignal::new(Vec::<PriorCall>::new());
+    let host_history = StoredValue::new(Vec::<PriorCall>::new());
     let with_lane = move |f: &dyn Fn(&delivery::Lane)| lane.with_value(|l| l.as_ref().map(f));
     // Signed out (here, or in another tab of this origin): the call on screen goes, and with it
     // who was signed in and the CRM's context; the next handler starts from the page's defaults.
@@ -130,6 +136,8 @@ pub fn App(
         agent_name.try_set(page::agent_name());
         role.try_set(None);
         crm_context.try_set(None);
+        history.try_set(Vec::new());
+        host_history.try_set_value(Vec::new());
     };
     let instance = Instance::connect(move |command, reply| match command {
         HostCommand::Configure(configure) => {
@@ -205,6 +213,29 @@ pub fn App(
         }
         HostCommand::ContextSet(context) => crm_context.set(Some(context)),
         HostCommand::NoticesSet(set) => notices.set(set.notices),
+        HostCommand::HistorySet(set) => {
+            let sent: Vec<PriorCall> = set.calls.iter().map(|c| c.prior()).collect();
+            let before = host_history.get_value();
+            history.update(|all| {
+                all.retain(|c| !before.contains(c));
+                // A call taken here that the host lists too is counted once.
+                for call in &sent {
+                    if !all.contains(call) {
+                        all.push(call.clone());
+                    }
+                }
+            });
+            host_history.set_value(sent);
+        }
+        // The console's: not acted on here, and said so.
+        HostCommand::IncidentOpen(_)
+        | HostCommand::IncidentReport(_)
+        | HostCommand::IncidentAck(_) => {
+            reply.refused(Rejection::not_for_this_page(
+                command.type_name(),
+                Page::Console.name(),
+            ));
+        }
         HostCommand::ResourcesUpdate(update) => {
             let unknown = units.with_untracked(|live| live.clone().update(&update.units));
             unit_updates.update(|all| {
@@ -370,11 +401,16 @@ pub fn App(
             <OverdueAlert outbox=outbox />
             {live(move || match pack.get() {
                 None => view! { <p class="idk-loading" role="status">"Loading procedures…"</p> }.into_any(),
+                // Signed in by the host as someone this page is not for (an assessor): nothing of
+                // it is shown, and nothing of a call can start.
+                Some(Ok(_)) if role.get().is_some_and(|r| !r.may_open(Page::CallScreen)) => {
+                    view! { <NotYourPage page=Page::CallScreen role=role /> }.into_any()
+                }
                 Some(Ok(pack)) => {
                     signed_in.track();
                     let resume_saved = !left_behind.get_untracked();
                     view! {
-                        <HandlerScreen pack=pack agent=agent role=role crm_context=crm_context in_progress=in_progress resume_saved=resume_saved />
+                        <HandlerScreen pack=pack agent=agent role=role crm_context=crm_context in_progress=in_progress resume_saved=resume_saved history=history />
                         <OutboxPanel outbox=outbox storage=storage agent=agent />
                     }
                         .into_any()
@@ -410,6 +446,9 @@ fn HandlerScreen(
     /// Whether to look for a saved call to resume: not after a sign-out that could not erase,
     /// whose last handler's call would otherwise come back on the next handler's screen.
     resume_saved: bool,
+    /// Earlier calls, for repeat-caller triggers: handled here, and the host's; a call joins them
+    /// when it closes.
+    history: RwSignal<Vec<PriorCall>>,
 ) -> impl IntoView {
     let file = pack.file();
     let (version, organisation) = (file.version.clone(), file.organisation.name.clone());
@@ -418,8 +457,6 @@ fn HandlerScreen(
     // Each answered call gets a fresh `Call`, opened when the handler answers.
     let (calls_answered, set_calls_answered) = signal(0u32);
     let call_pack = pack.clone();
-    // Calls handled here this session, for repeat-caller triggers.
-    let history = RwSignal::new(Vec::new());
     // A call in progress saved before a reload or a crash: resumed at once, field for field.
     let restored = StoredValue::new(None::<Call>);
     let draft_problem = RwSignal::new(None::<String>);
