@@ -11,8 +11,9 @@
 // the endpoint share one loopback origin (the widget's Content Security Policy is
 // `default-src 'self'`). Routes, status codes and the state's shape: examples/host-crm/README.md.
 //
-// Test use only: it keeps everything in memory, answers loopback clients only, and refuses a
-// Host header that does not name this machine (a DNS-rebinding page would send its own name).
+// Test use only: it keeps everything in memory (or, with `dataFile`, in one JSON file that
+// outlives a restart), answers loopback clients only, and refuses a Host header that does not
+// name this machine (a DNS-rebinding page would send its own name).
 // Faults come from a seeded generator (mulberry32), so a failing run can be replayed: every
 // request to /crm/entries that gets past the offline switch draws exactly two numbers, one for
 // "fail" and one for "drop", in arrival order, whatever becomes of the request.
@@ -21,7 +22,12 @@
 // resends a request by itself, up to twice, when a reused keep-alive connection closes before
 // any answer (it takes that for a server closing an idle connection), so a dropped answer would
 // mostly never reach the widget. static-server.mjs does the same for its files when --crm is on.
+//
+// The incidents (issue 17: the CRM as the incidents' system of record) are crm-incidents.mjs's:
+// /crm/incidents, /crm/incidents/events, /crm/incidents/feed and /crm/history are answered there,
+// behind the same checks; each new entry is handed to it, and it keeps the data file.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createIncidentDesk } from './crm-incidents.mjs';
 
 export const ENTRY_FORMAT = 'incident-desk/log-entry@1';
 export const MAX_ENTRY_BYTES = 1024 * 1024;
@@ -84,7 +90,7 @@ export function parseIdempotencyKey(header) {
 }
 
 /** JSON with object keys sorted, so two bodies that differ only in key order compare equal. */
-function canonical(value) {
+export function canonical(value) {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     return `{${Object.keys(value)
@@ -95,7 +101,8 @@ function canonical(value) {
   return JSON.stringify(value);
 }
 
-function mediaType(header) {
+/** A Content-Type header's media type, lower case, without its parameters. */
+export function mediaType(header) {
   return String(header ?? '')
     .split(';')[0]
     .trim()
@@ -120,11 +127,13 @@ const PROBLEMS = {
   'bad-control': [400, 'The control settings do not fit'],
   unauthorised: [401, 'Sign in: a bearer token is needed'],
   rejected: [422, 'The CRM refuses this entry (injected permanent rejection)'],
+  'bad-event': [422, 'The body is not an incident event {type, payload} the CRM can keep'],
+  'bad-query': [400, 'The query does not fit'],
   internal: [500, 'Internal error'],
 };
 
 /** Answers JSON (or a problem), with no caching; `headers` adds to or overrides the defaults. */
-function sendJson(res, status, body, headers = {}) {
+export function sendJson(res, status, body, headers = {}) {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -137,7 +146,8 @@ function sendJson(res, status, body, headers = {}) {
   res.end(text);
 }
 
-function sendProblem(res, type, detail, headers = {}, extra = {}) {
+/** Answers the problem `type` (one of PROBLEMS) as RFC 9457 JSON, with `detail` and `extra`. */
+export function sendProblem(res, type, detail, headers = {}, extra = {}) {
   const [status, title] = PROBLEMS[type];
   sendJson(res, status, { type: `/crm/problems/${type}`, title, status, detail, ...extra }, headers);
 }
@@ -146,7 +156,7 @@ function sendProblem(res, type, detail, headers = {}, extra = {}) {
  * Reads a request body up to `limit` bytes. Past the limit it keeps reading (and discarding) so
  * the client gets a clean answer, up to MAX_DRAIN_BYTES; beyond that it says `cut`.
  */
-function readBody(req, limit) {
+export function readBody(req, limit) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
@@ -222,7 +232,13 @@ function readControl(body) {
  * own origin is always allowed), `maxEntryBytes`, `closeConnections` (default true: every
  * answer says `Connection: close`), `now` (a clock in ms, for tests).
  *
- * The handler also carries `state()` and `control(settings)` for in-process use.
+ * The incidents' options (crm-incidents.mjs): `dataFile` (a path: entries, incidents, events and
+ * the feed are kept in that JSON file and read back from it; none: memory only), `pack` (the
+ * procedure pack incidents are opened under; default packs/council-out-of-hours.json; `false`:
+ * none are), `unitDelayMs` (default 1500), `unitSeed` (default 1).
+ *
+ * The handler also carries `state()`, `control(settings)`, `incidents({open})` and `close()` (stops
+ * the simulated units' timers) for in-process use.
  */
 export function createCrmHandler(options = {}) {
   const initial = {};
@@ -241,7 +257,7 @@ export function createCrmHandler(options = {}) {
 
   let config;
   let random;
-  let store; // key -> { key, body, canonical, at }
+  let store; // key -> { key, body, canonical, at, route }
   let log;
   let counters;
   const inProgress = new Map(); // key -> Set of request records being answered now
@@ -255,11 +271,25 @@ export function createCrmHandler(options = {}) {
     counters = { requests: 0, outcomes: {}, overlaps: 0, duplicatesRefused: 0, logDropped: 0 };
   }
   reset();
+  // Reads the data file if there is one (its entries come back into the store): after reset, which
+  // starts the store empty; `/crm/control` reset clears both.
+  const desk = createIncidentDesk({
+    dataFile: options.dataFile,
+    pack: options.pack,
+    unitDelayMs: options.unitDelayMs,
+    unitSeed: options.unitSeed,
+    now,
+    entries: () => store.values(),
+  });
+  for (const { key, body, at, route } of desk.loaded) store.set(key, { key, body, canonical: canonical(body), at, route });
 
   function control(settings) {
     const { problems } = readControl(settings);
     if (problems.length) return { problems };
-    if (settings.reset) reset();
+    if (settings.reset) {
+      reset();
+      desk.reset();
+    }
     for (const key of ['failRate', 'dropRate', 'offline', 'latencyMs', 'redirect', 'token', 'reject']) {
       if (key in settings) config[key] = settings[key];
     }
@@ -278,6 +308,7 @@ export function createCrmHandler(options = {}) {
       overlaps: counters.overlaps,
       duplicatesRefused: counters.duplicatesRefused,
       config: { ...config },
+      ...desk.state(),
       ...(summary ? {} : { log: log.map((r) => ({ ...r })), logDropped: counters.logDropped }),
     };
   }
@@ -465,6 +496,8 @@ export function createCrmHandler(options = {}) {
     let answer;
     if (!stored) {
       store.set(entry.key, { key: entry.key, body: parsed, canonical: text, at: new Date(now()).toISOString(), route: entry.route });
+      // The first copy only: may open an incident (or link to one), and writes the data file.
+      desk.entryStored(store.get(entry.key));
       [outcome, status, answer] = ['stored', 201, { stored: true, key: entry.key }];
     } else if (stored.canonical === text) {
       counters.duplicatesRefused += 1;
@@ -525,7 +558,13 @@ export function createCrmHandler(options = {}) {
     }
     if (rest === 'state') return stateRoute(req, res, url);
     if (rest === 'control') return controlRoute(req, res);
-    return sendProblem(res, 'not-found', 'the routes are /crm/entries, /crm/entries-b, /crm/login, /crm/state and /crm/control');
+    if (desk.handles(rest)) return desk.route(req, res, url, rest);
+    return sendProblem(
+      res,
+      'not-found',
+      'the routes are /crm/entries, /crm/entries-b, /crm/login, /crm/state, /crm/control, /crm/incidents, ' +
+        '/crm/incidents/events, /crm/incidents/feed and /crm/history',
+    );
   }
 
   function handler(req, res) {
@@ -546,5 +585,7 @@ export function createCrmHandler(options = {}) {
   }
   handler.state = state;
   handler.control = control;
+  handler.incidents = desk.view;
+  handler.close = desk.close;
   return handler;
 }

@@ -3,7 +3,9 @@
 // welcome (correlated to the hello's id), the MessageChannel port comes with ready, and entries
 // are acknowledged with entry.ack over the port. On top of that it sends `configure` (with an
 // HTTP `endpoint` for the widget to POST entries to), lists every message it receives, and shows
-// the test CRM endpoint's state (GET /crm/state, every second).
+// the test CRM endpoint's state (GET /crm/state, every second). It sends the centre's recent calls
+// (`history.set`, from GET /crm/history) once the widget is ready, and again after each entry:
+// when one is completed or delivered, and when the number the CRM has stored changes.
 //
 // Query: ?pack= and ?agent= go on to the widget; ?endpoint=1 sends configure with this origin's
 // /crm/entries as soon as the widget is ready; ?ack=0 never acknowledges over the port, so the
@@ -96,6 +98,9 @@ function onPortMessage(event) {
   if (message.type === 'entry.completed') {
     showEntry(message.payload?.key, message.payload?.entry);
     if (ackBox.checked) link.port.postMessage(envelope('entry.ack', { key: message.payload.key }, message.id));
+    sendHistory();
+  } else if (message.type === 'entry.delivered') {
+    sendHistory();
   } else if (message.type === 'error' && message.payload?.code === 'teardown_failed') {
     // Signed out, but this browser may still hold the last handler's data: never taken for done.
     // The widget starts a new session all the same (its hello is answered below); sending
@@ -142,6 +147,22 @@ function onWindowMessage(event) {
     // For the end-to-end tests, as in demo/host.js: the port and the envelope maker.
     window.__incidentDeskLink = { port: link.port, envelope };
     if (query.get('endpoint') === '1') sendConfigure();
+    sendHistory();
+  }
+}
+
+/**
+ * Sends `history.set` with the calls the test CRM holds from the last 24 hours (GET
+ * /crm/history), for the widget's repeat-caller checks. Without the CRM (no --crm), nothing.
+ */
+async function sendHistory() {
+  try {
+    const response = await fetch('/crm/history', { cache: 'no-store' });
+    if (!response.ok) return;
+    const { calls } = await response.json();
+    if (link?.port) link.port.postMessage(envelope('history.set', { calls }));
+  } catch {
+    // The state view already says when the CRM does not answer.
   }
 }
 
@@ -202,7 +223,11 @@ function fact(term, value) {
   return [dt, dd];
 }
 
+let entriesStored = null;
+
 function showState(state) {
+  if (entriesStored !== null && state.entries.length !== entriesStored) sendHistory();
+  entriesStored = state.entries.length;
   const outcomes = Object.entries(state.outcomes)
     .map(([name, n]) => `${name} ${n}`)
     .join(', ');

@@ -77,6 +77,8 @@ struct Link {
     /// Events waiting for the port (none once closed).
     queued: Vec<Outbound>,
     on_command: Rc<dyn Fn(HostCommand, FrameReply)>,
+    /// What the app does when a session's port opens (the call screen: its outbox delivers).
+    on_open: Rc<dyn Fn()>,
     /// The widget's height, watched while a session's port is open: one watcher at a time, so
     /// each change is told once whatever the number of sessions before.
     height: Option<HeightWatch>,
@@ -243,9 +245,10 @@ fn open_port(link: &Rc<RefCell<Link>>) {
         post_to_port(&port, &queued);
     }
     state.port = Some(port);
+    let on_open = state.on_open.clone();
     drop(state);
-    // Entries waiting are due now, and this tab offers to deliver them.
-    super::delivery::own_page().host_ready();
+    // The call screen's entries waiting are due now, and this tab offers to deliver them.
+    on_open();
     watch_height(link);
 }
 
@@ -283,9 +286,12 @@ fn watch_height(link: &Rc<RefCell<Link>>) {
 
 /// Starts the link when the widget runs in an iframe: returns it at once, and says `hello` once
 /// the deployment settings are read and allow the parent's origin (then waits for `welcome`).
-/// Host commands go to `on_command`. Returns `None` outside an iframe, or when the parent's
-/// origin cannot be known.
-pub fn start(on_command: impl Fn(HostCommand, FrameReply) + 'static) -> Option<FrameLink> {
+/// Host commands go to `on_command`; `on_open` runs each time a session's port opens. Returns
+/// `None` outside an iframe, or when the parent's origin cannot be known.
+pub fn start(
+    on_command: impl Fn(HostCommand, FrameReply) + 'static,
+    on_open: impl Fn() + 'static,
+) -> Option<FrameLink> {
     let window = web_sys::window()?;
     let parent = window.parent().ok()??;
     if parent == window {
@@ -304,6 +310,7 @@ pub fn start(on_command: impl Fn(HostCommand, FrameReply) + 'static) -> Option<F
         closed: false,
         queued: Vec::new(),
         on_command: Rc::new(on_command),
+        on_open: Rc::new(on_open),
         height: None,
     }));
     let waiting = link.clone();

@@ -141,7 +141,12 @@ impl Instance {
     /// the iframe link when there is a parent page around it ([`bridge::start`]: the handshake
     /// waits for the settings, and happens only with an allowed host) and provides the instance
     /// to the tree.
-    pub fn connect(on_command: impl Fn(HostCommand, Reply) + 'static) -> Instance {
+    /// `on_open` runs each time an iframe session's port opens (the call screen's outbox delivers
+    /// then); the console, which delivers no entries, passes nothing that pulls the outbox in.
+    pub fn connect(
+        on_command: impl Fn(HostCommand, Reply) + 'static,
+        on_open: impl Fn() + 'static,
+    ) -> Instance {
         deployment::preload();
         if let Some(instance) = use_context::<Instance>() {
             if let Some(place) = instance.place() {
@@ -151,8 +156,11 @@ impl Instance {
             }
             return instance;
         }
-        let link = bridge::start(move |command, reply| on_command(command, Reply::Frame(reply)))
-            .map_or(HostLink::None, HostLink::Frame);
+        let link = bridge::start(
+            move |command, reply| on_command(command, Reply::Frame(reply)),
+            on_open,
+        )
+        .map_or(HostLink::None, HostLink::Frame);
         let instance = Instance::own_page(link);
         provide_context(instance);
         instance

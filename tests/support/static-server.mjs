@@ -23,6 +23,9 @@
 // --crm-origin ORIGIN (repeatable) lets a page on another origin POST entries (CORS allow-list),
 // --crm-seed N seeds its fault injection. With --crm every answer closes its connection (see
 // crm-endpoint.mjs: a reused connection lets Chromium resend a POST whose answer was dropped).
+// The incidents (crm-incidents.mjs): --crm-data FILE keeps entries, incidents, events and the
+// feed in FILE across restarts; --crm-pack FILE opens incidents under that procedure pack;
+// --crm-unit-delay MS and --crm-unit-seed N set the simulated units' pace and seed.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -207,6 +210,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let crm = false;
   const crmOrigins = [];
   let crmSeed;
+  const crmDesk = {};
   let deployment = null;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--port') port = Number(args[++i]);
@@ -218,16 +222,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     else if (args[i] === '--deployment') deployment = args[++i];
     else if (args[i] === '--crm-origin') crmOrigins.push(args[++i]);
     else if (args[i] === '--crm-seed') crmSeed = Number(args[++i]);
+    else if (args[i] === '--crm-data') crmDesk.dataFile = args[++i];
+    else if (args[i] === '--crm-pack') crmDesk.pack = args[++i];
+    else if (args[i] === '--crm-unit-delay') crmDesk.unitDelayMs = Number(args[++i]);
+    else if (args[i] === '--crm-unit-seed') crmDesk.unitSeed = Number(args[++i]);
     else throw new Error(`unknown argument ${args[i]}`);
   }
   if ((crmOrigins.length || crmSeed !== undefined) && !crm) throw new Error('--crm-origin and --crm-seed need --crm');
+  if (Object.keys(crmDesk).length && !crm) throw new Error('--crm-data, --crm-pack, --crm-unit-delay and --crm-unit-seed need --crm');
   const server = await startServer({
     port,
     mounts,
     precompressed,
     deployment,
-    crm: crm && { allowedOrigins: crmOrigins, ...(crmSeed !== undefined ? { seed: crmSeed } : {}) },
+    crm: crm && { allowedOrigins: crmOrigins, ...(crmSeed !== undefined ? { seed: crmSeed } : {}), ...crmDesk },
   });
   console.log(`serving on http://127.0.0.1:${server.address().port}/`);
   if (crm) console.log(`test CRM endpoint on http://127.0.0.1:${server.address().port}/crm/entries`);
+  if (crmDesk.dataFile) console.log(`test CRM data kept in ${server.crm.state().desk.dataFile}`);
 }

@@ -302,45 +302,51 @@ pub fn App(
     // The console once its pack is loaded; the host's commands before then wait for it.
     let ready = StoredValue::new_local(None::<Console>);
     let waiting = StoredValue::new_local(Vec::<(HostCommand, Reply)>::new());
-    let instance = Instance::connect(move |command, reply| match command {
-        HostCommand::Configure(configure) => {
-            theme_own_page(&configure.theme);
-            by.set_value(configure.agent_id);
-            role.set(Some(configure.role));
-        }
-        HostCommand::HistorySet(set) => history.set(set.calls.iter().map(|c| c.prior()).collect()),
-        HostCommand::Teardown(_) => {
-            role.set(None);
-            by.set_value(agent_id_or("supervisor"));
-            history.set(Vec::new());
-            leptos::task::spawn_local(async move {
-                match board::sign_out().await {
-                    Ok((kept, unsent)) => {
-                        if let Some(console) = ready.try_get_value().flatten() {
-                            console.board.try_set(kept);
-                            console.selected.try_set(None);
-                            console.said.try_set(None);
+    let instance = Instance::connect(
+        move |command, reply| match command {
+            HostCommand::Configure(configure) => {
+                theme_own_page(&configure.theme);
+                by.set_value(configure.agent_id);
+                role.set(Some(configure.role));
+            }
+            HostCommand::HistorySet(set) => {
+                history.set(set.calls.iter().map(|c| c.prior()).collect())
+            }
+            HostCommand::Teardown(_) => {
+                role.set(None);
+                by.set_value(agent_id_or("supervisor"));
+                history.set(Vec::new());
+                leptos::task::spawn_local(async move {
+                    match board::sign_out().await {
+                        Ok((kept, unsent)) => {
+                            if let Some(console) = ready.try_get_value().flatten() {
+                                console.board.try_set(kept);
+                                console.selected.try_set(None);
+                                console.said.try_set(None);
+                            }
+                            reply.torn_down(unsent);
                         }
-                        reply.torn_down(unsent);
+                        Err(why) => reply.teardown_failed(&why),
                     }
-                    Err(why) => reply.teardown_failed(&why),
-                }
-            });
-        }
-        HostCommand::IncidentOpen(_)
-        | HostCommand::IncidentReport(_)
-        | HostCommand::IncidentAck(_)
-        | HostCommand::ResourcesUpdate(_) => match ready.try_get_value().flatten() {
-            Some(console) => console.take_from_host(command, reply),
-            None => waiting.update_value(|w| w.push((command, reply))),
+                });
+            }
+            HostCommand::IncidentOpen(_)
+            | HostCommand::IncidentReport(_)
+            | HostCommand::IncidentAck(_)
+            | HostCommand::ResourcesUpdate(_) => match ready.try_get_value().flatten() {
+                Some(console) => console.take_from_host(command, reply),
+                None => waiting.update_value(|w| w.push((command, reply))),
+            },
+            HostCommand::Welcome(_) => {}
+            // The call screen's.
+            _ => reply.refused(Rejection::not_for_this_page(
+                command.type_name(),
+                Page::CallScreen.name(),
+            )),
         },
-        HostCommand::Welcome(_) => {}
-        // The call screen's.
-        _ => reply.refused(Rejection::not_for_this_page(
-            command.type_name(),
-            Page::CallScreen.name(),
-        )),
-    });
+        // Nothing else waits for the port here: the bridge holds the events made before it opens.
+        || {},
+    );
     let embedded = !instance.is_standalone();
     // Drawn again only when whether the console is for them changes, not on every configure.
     let allowed = memo(move || role.get().is_none_or(|r| r.may_open(Page::Console)));

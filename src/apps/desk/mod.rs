@@ -139,186 +139,194 @@ pub fn App(
         history.try_set(Vec::new());
         host_history.try_set_value(Vec::new());
     };
-    let instance = Instance::connect(move |command, reply| match command {
-        HostCommand::Configure(configure) => {
-            if !me
-                .try_get_value()
-                .flatten()
-                .is_some_and(Instance::is_element)
-            {
-                // In a host's page the element has set it on its `:host` already.
-                page::theme_own_page(&configure.theme);
-            }
-            agent.set(configure.agent_id);
-            agent_name.set(configure.agent_name);
-            role.set(Some(configure.role));
-            match configure.locale {
-                Some(tag) if !locale_is_known(&tag) => {
-                    host_status.set(Some(format!(
+    let instance = Instance::connect(
+        move |command, reply| match command {
+            HostCommand::Configure(configure) => {
+                if !me
+                    .try_get_value()
+                    .flatten()
+                    .is_some_and(Instance::is_element)
+                {
+                    // In a host's page the element has set it on its `:host` already.
+                    page::theme_own_page(&configure.theme);
+                }
+                agent.set(configure.agent_id);
+                agent_name.set(configure.agent_name);
+                role.set(Some(configure.role));
+                match configure.locale {
+                    Some(tag) if !locale_is_known(&tag) => {
+                        host_status.set(Some(format!(
                         "This browser does not know the locale {}; times are shown its own way.",
                         tag.as_str()
                     )));
-                    locale.set(None);
+                        locale.set(None);
+                    }
+                    given => locale.set(given),
                 }
-                given => locale.set(given),
-            }
-            // The storage key (encryption at rest): once it is in, what was locked is read again:
-            // the outbox, and a saved call when none is on screen.
-            if let Some(key) = configure.storage_key.clone() {
-                leptos::task::spawn_local(async move {
-                    match crate::host::store::set_key(Some(key.bytes())).await {
-                        Ok(true) => {
-                            if let Some(lane) = lane.try_get_value().flatten() {
-                                lane.storage_unlocked();
+                // The storage key (encryption at rest): once it is in, what was locked is read again:
+                // the outbox, and a saved call when none is on screen.
+                if let Some(key) = configure.storage_key.clone() {
+                    leptos::task::spawn_local(async move {
+                        match crate::host::store::set_key(Some(key.bytes())).await {
+                            Ok(true) => {
+                                if let Some(lane) = lane.try_get_value().flatten() {
+                                    lane.storage_unlocked();
+                                }
+                                if !in_progress.get_untracked() {
+                                    signed_in.try_update(|n| *n += 1);
+                                }
                             }
-                            if !in_progress.get_untracked() {
-                                signed_in.try_update(|n| *n += 1);
-                            }
-                        }
-                        Ok(false) => {}
-                        Err(e) => {
-                            host_status.try_set(Some(format!(
+                            Ok(false) => {}
+                            Err(e) => {
+                                host_status.try_set(Some(format!(
                                 "The CRM's storage key could not be used, so call data is kept unencrypted: {e}"
                             )));
+                            }
+                        }
+                    });
+                }
+                // The endpoint only where the deployment lists it: the page may not send entries
+                // anywhere the organisation has not (a refused one changes nothing, and is said, in
+                // answer to this configure: where and why, never the address).
+                let (endpoint, token) = (configure.endpoint.clone(), configure.token.clone());
+                let at = reply.payload_root();
+                leptos::task::spawn_local(async move {
+                    let refused = match (&endpoint, crate::host::deployment::loaded().await) {
+                        (None, _) => None,
+                        (Some(_), Ok(deployment)) => {
+                            deployment.refuse_endpoint(endpoint.as_ref(), at)
+                        }
+                        (Some(e), Err(_)) => Deployment::default().refuse_endpoint(Some(e), at),
+                    };
+                    match refused {
+                        Some(rejection) => {
+                            host_status.try_set(Some(
+                            "The CRM asked to send closed calls to an address this deployment does not allow; they go where they went."
+                                .to_owned(),
+                        ));
+                            reply.refused(rejection);
+                        }
+                        None => {
+                            if let Some(lane) = lane.try_get_value().flatten() {
+                                lane.set_endpoint(endpoint, token);
+                            }
                         }
                     }
                 });
             }
-            // The endpoint only where the deployment lists it: the page may not send entries
-            // anywhere the organisation has not (a refused one changes nothing, and is said, in
-            // answer to this configure: where and why, never the address).
-            let (endpoint, token) = (configure.endpoint.clone(), configure.token.clone());
-            let at = reply.payload_root();
-            leptos::task::spawn_local(async move {
-                let refused = match (&endpoint, crate::host::deployment::loaded().await) {
-                    (None, _) => None,
-                    (Some(_), Ok(deployment)) => deployment.refuse_endpoint(endpoint.as_ref(), at),
-                    (Some(e), Err(_)) => Deployment::default().refuse_endpoint(Some(e), at),
-                };
-                match refused {
-                    Some(rejection) => {
-                        host_status.try_set(Some(
-                            "The CRM asked to send closed calls to an address this deployment does not allow; they go where they went."
-                                .to_owned(),
-                        ));
-                        reply.refused(rejection);
-                    }
-                    None => {
-                        if let Some(lane) = lane.try_get_value().flatten() {
-                            lane.set_endpoint(endpoint, token);
+            HostCommand::ContextSet(context) => crm_context.set(Some(context)),
+            HostCommand::NoticesSet(set) => notices.set(set.notices),
+            HostCommand::HistorySet(set) => {
+                let sent: Vec<PriorCall> = set.calls.iter().map(|c| c.prior()).collect();
+                let before = host_history.get_value();
+                history.update(|all| {
+                    all.retain(|c| !before.contains(c));
+                    // A call taken here that the host lists too is counted once.
+                    for call in &sent {
+                        if !all.contains(call) {
+                            all.push(call.clone());
                         }
                     }
-                }
-            });
-        }
-        HostCommand::ContextSet(context) => crm_context.set(Some(context)),
-        HostCommand::NoticesSet(set) => notices.set(set.notices),
-        HostCommand::HistorySet(set) => {
-            let sent: Vec<PriorCall> = set.calls.iter().map(|c| c.prior()).collect();
-            let before = host_history.get_value();
-            history.update(|all| {
-                all.retain(|c| !before.contains(c));
-                // A call taken here that the host lists too is counted once.
-                for call in &sent {
-                    if !all.contains(call) {
-                        all.push(call.clone());
-                    }
-                }
-            });
-            host_history.set_value(sent);
-        }
-        // The console's: not acted on here, and said so.
-        HostCommand::IncidentOpen(_)
-        | HostCommand::IncidentReport(_)
-        | HostCommand::IncidentAck(_) => {
-            reply.refused(Rejection::not_for_this_page(
-                command.type_name(),
-                Page::Console.name(),
-            ));
-        }
-        HostCommand::ResourcesUpdate(update) => {
-            let unknown = units.with_untracked(|live| live.clone().update(&update.units));
-            unit_updates.update(|all| {
-                // The latest status of each unit the host has named.
-                all.retain(|old| update.units.iter().all(|new| new.id != old.id));
-                all.extend(update.units.iter().cloned());
-            });
-            if !unknown.is_empty() && pack.get_untracked().is_some() {
-                host_status.set(Some(format!(
+                });
+                host_history.set_value(sent);
+            }
+            // The console's: not acted on here, and said so.
+            HostCommand::IncidentOpen(_)
+            | HostCommand::IncidentReport(_)
+            | HostCommand::IncidentAck(_) => {
+                reply.refused(Rejection::not_for_this_page(
+                    command.type_name(),
+                    Page::Console.name(),
+                ));
+            }
+            HostCommand::ResourcesUpdate(update) => {
+                let unknown = units.with_untracked(|live| live.clone().update(&update.units));
+                unit_updates.update(|all| {
+                    // The latest status of each unit the host has named.
+                    all.retain(|old| update.units.iter().all(|new| new.id != old.id));
+                    all.extend(update.units.iter().cloned());
+                });
+                if !unknown.is_empty() && pack.get_untracked().is_some() {
+                    host_status.set(Some(format!(
                     "{} unit status(es) from the CRM are for units these procedures do not have; they were ignored.",
                     unknown.len()
                 )));
-            }
-        }
-        HostCommand::PackLoad(load) => {
-            let Some(me) = me.try_get_value().flatten() else {
-                return;
-            };
-            let sites = me.pack_sites(&mounted_pack);
-            if sites.allows(&load.url) {
-                if in_progress.get_untracked() {
-                    host_status.set(Some(
-                        "New procedures will load when this call closes.".to_owned(),
-                    ));
                 }
-                pending_pack.set(Some(load.url.as_str().to_owned()));
-            } else {
-                me.send(HostEvent::pack_refused(&sites));
             }
-        }
-        HostCommand::EntryAck(ack) => {
-            host_status.set(Some("The CRM has stored the log entry.".to_owned()));
-            with_lane(&|l| l.host_acked(ack.key.clone()));
-        }
-        HostCommand::EntryNack(nack) => {
-            host_status.set(Some(format!(
-                "The CRM did not store the log entry: {}",
-                nack.reason
-            )));
-            with_lane(&|l| l.host_nacked(nack.clone()));
-        }
-        HostCommand::Teardown(_) => {
-            leptos::task::spawn_local(async move {
-                let (Some(lane), Some(me)) =
-                    (lane.try_get_value().flatten(), me.try_get_value().flatten())
-                else {
-                    // Gone before it started: never said to be done.
-                    reply
-                        .teardown_failed("the widget was taken off the page before it could erase");
+            HostCommand::PackLoad(load) => {
+                let Some(me) = me.try_get_value().flatten() else {
                     return;
                 };
-                let cleared = lane.teardown(me.name().as_deref()).await;
-                // The sign-in held in memory goes whatever the store did: the erasing forgets the
-                // endpoint, the token and the storage key only once it has committed, and one
-                // that failed must not leave them for the next handler.
-                lane.set_endpoint(None, None);
-                if me.is_element() {
-                    // The host's script is still there: entries for the host page go to it (an
-                    // iframe's host is ready again only with the next handshake).
-                    lane.host_ready();
+                let sites = me.pack_sites(&mounted_pack);
+                if sites.allows(&load.url) {
+                    if in_progress.get_untracked() {
+                        host_status.set(Some(
+                            "New procedures will load when this call closes.".to_owned(),
+                        ));
+                    }
+                    pending_pack.set(Some(load.url.as_str().to_owned()));
+                } else {
+                    me.send(HostEvent::pack_refused(&sites));
                 }
-                let _ = crate::host::store::set_key(None).await;
-                // A fresh screen for the next handler: nothing of the last one's is left on it.
-                left_behind.try_set(cleared.is_err());
-                signed_out();
-                host_status.try_set(Some(match &cleared {
+            }
+            HostCommand::EntryAck(ack) => {
+                host_status.set(Some("The CRM has stored the log entry.".to_owned()));
+                with_lane(&|l| l.host_acked(ack.key.clone()));
+            }
+            HostCommand::EntryNack(nack) => {
+                host_status.set(Some(format!(
+                    "The CRM did not store the log entry: {}",
+                    nack.reason
+                )));
+                with_lane(&|l| l.host_nacked(nack.clone()));
+            }
+            HostCommand::Teardown(_) => {
+                leptos::task::spawn_local(async move {
+                    let (Some(lane), Some(me)) =
+                        (lane.try_get_value().flatten(), me.try_get_value().flatten())
+                    else {
+                        // Gone before it started: never said to be done.
+                        reply.teardown_failed(
+                            "the widget was taken off the page before it could erase",
+                        );
+                        return;
+                    };
+                    let cleared = lane.teardown(me.name().as_deref()).await;
+                    // The sign-in held in memory goes whatever the store did: the erasing forgets the
+                    // endpoint, the token and the storage key only once it has committed, and one
+                    // that failed must not leave them for the next handler.
+                    lane.set_endpoint(None, None);
+                    if me.is_element() {
+                        // The host's script is still there: entries for the host page go to it (an
+                        // iframe's host is ready again only with the next handshake).
+                        lane.host_ready();
+                    }
+                    let _ = crate::host::store::set_key(None).await;
+                    // A fresh screen for the next handler: nothing of the last one's is left on it.
+                    left_behind.try_set(cleared.is_err());
+                    signed_out();
+                    host_status.try_set(Some(match &cleared {
                     Ok(0) => "Signed out: this browser holds no call data.".to_owned(),
                     Ok(kept) => format!(
                         "Signed out. {kept} closed call(s) not yet delivered are kept until the CRM has them; everything else is cleared."
                     ),
                     Err(e) => format!("Signed out, but local data could not be cleared: {e}"),
                 }));
-                // Said only now, once the erasing has committed (or has failed: then never said
-                // done); then a new session starts.
-                match cleared {
-                    Ok(kept) => reply.torn_down(kept),
-                    Err(e) => reply.teardown_failed(&e.to_string()),
-                }
-            });
-        }
-        // The handshake is the bridge's; nothing else is left.
-        HostCommand::Welcome(_) => {}
-    });
+                    // Said only now, once the erasing has committed (or has failed: then never said
+                    // done); then a new session starts.
+                    match cleared {
+                        Ok(kept) => reply.torn_down(kept),
+                        Err(e) => reply.teardown_failed(&e.to_string()),
+                    }
+                });
+            }
+            // The handshake is the bridge's; nothing else is left.
+            HostCommand::Welcome(_) => {}
+        },
+        // Each time the host's port opens, entries waiting are due, and this tab offers to
+        // deliver them.
+        || delivery::own_page().host_ready(),
+    );
 
     me.set_value(Some(instance));
     // Another tab signed this widget out: its call is dropped here too, never written back.
