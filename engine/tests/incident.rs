@@ -707,7 +707,7 @@ proptest! {
             // Every entry after the opening is one event for the host, keyed by its place.
             prop_assert_eq!(board.outbox.len() + 1, incident.timeline.len());
             if let Some(last) = board.outbox.last() {
-                prop_assert_eq!(last.key(), format!("INC-100#{}", incident.timeline.len()));
+                prop_assert_eq!(&last.key, &format!("INC-100#{}", incident.timeline.len()));
             }
             if result.is_err() {
                 prop_assert_eq!(&before, &board);
@@ -966,7 +966,6 @@ fn an_incident_opened_by_hand_has_its_codes_organisations_and_the_timeline_names
 
 #[test]
 fn each_change_the_supervisor_makes_is_one_keyed_event_until_the_host_stores_it() {
-    use incident_engine::incident::IncidentEvent;
     use incident_engine::protocol::HostEvent;
     let pack = council();
     let mut board = Board::default();
@@ -1007,32 +1006,26 @@ fn each_change_the_supervisor_makes_is_one_keyed_event_until_the_host_stores_it(
             to("INC-100", Command::Note { text: "x".into() })
         )
         .is_err());
-    let kinds: Vec<(&str, String)> = board
+    let kinds: Vec<(&str, &str)> = board
         .outbox
         .iter()
-        .map(|e| {
-            let kind = match e {
-                IncidentEvent::Opened(_) => "opened",
-                IncidentEvent::Tasked(_) => "tasked",
-                IncidentEvent::Changed(_) => "changed",
-                IncidentEvent::Closed(_) => "closed",
-            };
-            (kind, e.key().to_owned())
-        })
+        .map(|e| (e.kind.as_str(), e.key.as_str()))
         .collect();
     assert_eq!(
         kinds,
         vec![
-            ("opened", "INC-100#1".to_owned()),
-            ("changed", "INC-100#2".to_owned()),
-            ("tasked", "INC-100#3".to_owned()),
-            ("changed", "INC-100#4".to_owned()),
-            ("changed", "INC-100#5".to_owned()),
-            ("closed", "INC-100#6".to_owned()),
+            ("incident.opened", "INC-100#1"),
+            ("incident.changed", "INC-100#2"),
+            ("incident.tasked", "INC-100#3"),
+            ("incident.changed", "INC-100#4"),
+            ("incident.changed", "INC-100#5"),
+            ("incident.closed", "INC-100#6"),
         ]
     );
+    let sent =
+        |n: usize| serde_json::to_value(HostEvent::incident(&board.outbox[n]).unwrap()).unwrap();
     // The tasking carries what the host relays; a deployment's change its stage.
-    let tasked = serde_json::to_value(HostEvent::incident(board.outbox[2].clone())).unwrap();
+    let tasked = sent(2);
     assert_eq!(tasked["type"], "incident.tasked");
     let payload = &tasked["payload"];
     assert_eq!(payload["key"], "INC-100#3");
@@ -1044,10 +1037,21 @@ fn each_change_the_supervisor_makes_is_one_keyed_event_until_the_host_stores_it(
     assert_eq!(payload["deployment"], 1);
     assert_eq!(payload["by"], "sup");
     assert_eq!(payload["at"], MONDAY_10AM + 3 * MINUTE);
-    let acked = serde_json::to_value(HostEvent::incident(board.outbox[3].clone())).unwrap();
+    let acked = sent(3);
     assert_eq!(acked["payload"]["stage"], "acknowledged");
     assert_eq!(acked["payload"]["what"], "HIGHWAYS 1 acknowledged");
-    let closed = serde_json::to_value(HostEvent::incident(board.outbox[5].clone())).unwrap();
+    let closed = sent(5);
+    assert_eq!(closed["type"], "incident.closed");
+    let opened = sent(0);
+    assert_eq!(opened["payload"]["code"], "HW-FLD-01");
+    assert_eq!(opened["payload"]["vulnerable"], true);
+    // Something not an incident event's is never sent.
+    let mut odd = board.outbox[0].clone();
+    odd.kind = "entry.completed".into();
+    assert!(HostEvent::incident(&odd).is_none());
+    odd.kind = "incident.opened".into();
+    odd.payload = "{not json".into();
+    assert!(HostEvent::incident(&odd).is_none());
     assert_eq!(closed["payload"]["outcome"], "Road reopened");
     // Stored: gone from the outbox, once; a repeated or unknown key changes nothing.
     assert!(board.stored("INC-100#3"));

@@ -129,9 +129,31 @@ pub async fn sign_out() -> Result<(Board, usize), String> {
 pub async fn update<T: 'static>(
     change: impl FnOnce(&mut Board) -> Result<T, String> + 'static,
 ) -> Result<(Board, T), String> {
+    // What the change gives comes back through this slot, so the read-change-write under the
+    // lock is compiled once, not once per caller's closure (issue 14, size).
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let filled = slot.clone();
+    let board = change_kept(Box::new(move |b| {
+        filled.set(Some(change(b)?));
+        Ok(())
+    }))
+    .await?;
+    let said = slot
+        .take()
+        .ok_or_else(|| "the change to the incidents did not run".to_owned())?;
+    Ok((board, said))
+}
+
+/// A change to make to the board, once.
+type ChangeOnce = Box<dyn FnOnce(&mut Board) -> Result<(), String>>;
+
+/// [`update`]'s work: the board read, changed and written under the lock, then announced.
+async fn change_kept(
+    change: ChangeOnce,
+) -> Result<Board, String> {
     let result = locks::holding(LOCK, async move {
         let mut board = load().await?;
-        let said = change(&mut board)?;
+        change(&mut board)?;
         let value = board.to_json();
         let store = store::shared().await.map_err(|e| e.to_string())?;
         store
@@ -141,7 +163,7 @@ pub async fn update<T: 'static>(
             }])
             .await
             .map_err(|e| e.to_string())?;
-        Ok((board, said))
+        Ok(board)
     })
     .await
     .unwrap_or_else(|| {

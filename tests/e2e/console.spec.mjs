@@ -5,7 +5,7 @@
 // reload and another tab of the browser sees each change. Its own wasm only; axe clean; reflows
 // at 320 px. With IDK_SCREENS=<dir>, the screens are saved there.
 import { test, expect } from '@playwright/test';
-import { CallDesk, StandalonePage, completeFloodingCall, expectNoAxeViolations } from './pages.mjs';
+import { CallDesk, StandalonePage, completeFloodingCall, expectNoAxeViolations, floodingCallToCode } from './pages.mjs';
 
 /** Monday 7 December 2026, 10:00 GMT: within every unit's hours. */
 const START = new Date('2026-12-07T10:00:00Z');
@@ -228,13 +228,7 @@ test('a call closed on the call screen in this browser becomes an incident on th
   const handler = await context.newPage();
   await new StandalonePage(handler).open();
   const desk = new CallDesk(handler);
-  await desk.answer();
-  await desk.safetyNet(['elderly, disabled']);
-  await desk.type('What is happening', 'The road is flooding outside the school');
-  await desk.startSuggested('Flooding');
-  await desk.press(1);
-  await desk.typeAnswer('45');
-  await expect(desk.decision()).toContainText('HW-FLD-01');
+  await floodingCallToCode(desk);
   await completeFloodingCall(desk);
 
   // The console shows it at once, opened from the call, with who is vulnerable left out.

@@ -8,6 +8,8 @@ import {
   CrmEndpoint,
   CrmHostPage,
   ElementHostPage,
+  completeFloodingCall,
+  floodingCallToCode,
   cspViolations,
   expectInlineScriptRefused,
   expectNoAxeViolations,
@@ -845,4 +847,164 @@ test('a teardown whose erasing fails is never said done: the host hears teardown
   expect(outbox.entries.map((entry) => entry.endpoint ?? null)).toEqual([null]);
   await page.waitForTimeout(1_000);
   expect(await crm.keys()).toEqual([]);
+});
+
+// Issue 17: the CRM as the incidents' system of record, with a handler and a supervisor in two
+// browsers. The handler's flooding call reaches the CRM, which opens an incident; the supervisor's
+// console (in the CRM's supervisor page) deploys two units by keyboard and tasks them; the CRM
+// relays each tasking to its simulated unit, one of which (on the seed) acknowledges only when
+// chased: the alert, the chase, the acknowledgement; both clear and the incident closes with its
+// outcome. The CRM has every event once per key, and every tasking exactly once.
+test('a flooding incident from a handler\'s call in one browser, deployed and closed from the supervisor\'s console in another, through the CRM: every tasking reaches the CRM once', async ({ browser, request, baseURL }) => {
+  const START = new Date('2026-12-07T10:00:00Z');
+  const viewport = { width: 1366, height: 768 };
+  const crm = new CrmEndpoint(request);
+  await crm.reset();
+
+  // The console's page may be framed only by the deployment's hosts.
+  const framed = await request.get('/console.html');
+  expect(framed.headers()['content-security-policy']).toContain(`frame-ancestors 'self' ${new URL(baseURL).origin}`);
+
+  // The handler's browser: a flooding call, its entry POSTed to the CRM.
+  const handlerContext = await browser.newContext({ viewport });
+  const handlerPage = await handlerContext.newPage();
+  const handlerHost = new CrmHostPage(handlerPage);
+  const w = (await handlerHost.open('?endpoint=1')).root;
+  await handlerHost.connected();
+  const desk = new CallDesk(handlerPage, w);
+  await floodingCallToCode(desk);
+  await completeFloodingCall(desk);
+  await expect.poll(async () => (await crm.state({ summary: true })).incidents.open).toBe(1);
+
+  // The supervisor's browser, its clock under the test's control.
+  const supervisorContext = await browser.newContext({ viewport });
+  const page = await supervisorContext.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.clock.install({ time: START });
+  await page.goto('/examples/host-crm/console.html');
+  await expect(page.locator('#crm-link')).toHaveText(/Connected/);
+  const console_ = page.frameLocator('iframe[title="Incident Desk supervisor\'s console"]');
+  const choice = console_.getByRole('button', { name: /^CRM-INC-0001 P1 · HW-FLD-01 Flooding on the highway · Station Road by the primary school/ });
+  await expect(choice).toBeVisible();
+  await choice.press('Enter');
+  const heading = console_.locator('#idk-incident-heading');
+  await expect(heading).toBeFocused();
+  await expect(heading).toHaveText('CRM-INC-0001 · HW-FLD-01 Flooding on the highway · P1');
+  // Opened by the CRM from the handler's call; no caller's details came with it.
+  await expect(console_.getByRole('list').filter({ hasText: /Opened from call .* taken by / })).toBeVisible();
+  await expect(console_.getByRole('definition').filter({ hasText: "yes: details in the call's log" })).toBeVisible();
+  // The CRM's recent calls: the handler's call gave this location.
+  await expect(console_.getByRole('definition').filter({ hasText: /^1 in the CRM's recent calls, the latest answered at \d\d:\d\d$/ })).toBeVisible();
+  await expect(console_.locator('body')).not.toContainText('Alex Morgan');
+  await expect(console_.locator('body')).not.toContainText('walking frame');
+  await expectNoAxeViolations(page);
+
+  // Deploy and task two units, by keyboard.
+  await console_.getByLabel('Zone (units there are proposed first)').selectOption('North');
+  await console_.getByRole('button', { name: 'Set the zone' }).press('Enter');
+  const plan = console_.getByRole('table', { name: /Highways crew: the plan asks for 1, 0 out/ });
+  await plan.getByRole('button', { name: 'Deploy HIGHWAYS 1' }).press('Enter');
+  await expect(console_.locator('#idk-compose-1')).toBeFocused();
+  await console_.getByRole('button', { name: 'Record the tasking as sent' }).press('Enter');
+  await expect(console_.locator('#idk-deployment-1')).toBeFocused();
+  const more = console_.getByRole('table', { name: /Highways crew: the plan asks for 1, 1 out \(enough\)/ });
+  await more.getByLabel('Reason to send HIGHWAYS 3 anyway').fill('Second crew for the diversion');
+  await more.getByRole('button', { name: 'Deploy HIGHWAYS 3 anyway' }).press('Enter');
+  await expect(console_.locator('#idk-compose-2')).toBeFocused();
+  await console_.getByRole('button', { name: 'Record the tasking as sent' }).press('Enter');
+  await expect(console_.locator('#idk-deployment-2')).toBeFocused();
+
+  // The CRM relays both taskings; the unit that is late on the seed says nothing, the other
+  // acknowledges, sets off and arrives, each report relayed back to the console.
+  await expect.poll(async () => (await crm.state({ summary: true })).late[0]?.call_sign).toBe('HIGHWAYS 1');
+  const item = (n) => console_.getByRole('listitem').filter({ has: console_.locator(`#idk-deployment-${n}`) });
+  await expect(item(2)).toContainText('on scene');
+  await expect(item(1)).not.toContainText('acknowledged');
+
+  // Past its acknowledgement time: the alert, and the chase from it (key A, Tab, Enter).
+  await page.clock.fastForward('06:00');
+  const alert = console_.getByRole('alert').filter({ hasText: 'CRM-INC-0001: HIGHWAYS 1 has not acknowledged (due 10:05)' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toBeInViewport();
+  await expectNoAxeViolations(page);
+  await console_.locator('#idk-deployment-2').focus();
+  await page.keyboard.press('a');
+  await expect(console_.getByRole('heading', { name: 'Alerts: 1 overdue' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(console_.getByRole('button', { name: 'Chase HIGHWAYS 1 (CRM-INC-0001)' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  // The CRM relays the chase; the unit answers, and the alert goes.
+  await expect(alert).toHaveCount(0);
+  await expect(console_.getByRole('heading', { name: 'Alerts: none' })).toBeVisible();
+  await expect(item(1)).toContainText('on scene');
+
+  // Both clear; the incident closes with its outcome.
+  for (const n of [1, 2]) {
+    await item(n).getByRole('button', { name: 'Cleared' }).press('Enter');
+    await expect(item(n)).toContainText('cleared');
+  }
+  await console_.getByLabel('Outcome').fill('Road reopened, gullies cleared');
+  await console_.getByLabel('Outcome').press('Enter');
+  await expect(heading).toHaveText('CRM-INC-0001 · HW-FLD-01 Flooding on the highway · P1 (closed)');
+  await expect(heading).toBeFocused();
+
+  // The CRM holds it closed, with every event once per key and each tasking exactly once; the
+  // console's outbox is empty (every event acknowledged).
+  await expect
+    .poll(async () => (await (await request.get('/crm/incidents')).json()).incidents[0]?.state)
+    .toBe('closed');
+  const held = (await (await request.get('/crm/incidents')).json()).incidents[0];
+  expect(held.outcome).toBe('Road reopened, gullies cleared');
+  const { incidentEvents } = await crm.state({ summary: true });
+  expect(incidentEvents.duplicates).toBe(0);
+  const tasked = held.events.filter((e) => e.type === 'incident.tasked');
+  expect(tasked.map((e) => [e.what, e.received, incidentEvents.byKey[e.key]])).toEqual([
+    ['HIGHWAYS 1 tasked by radio', 1, 1],
+    ['HIGHWAYS 3 tasked by radio', 1, 1],
+  ]);
+  expect(held.deployments.map((d) => [d.call_sign, d.stage])).toEqual([
+    ['HIGHWAYS 1', 'cleared'],
+    ['HIGHWAYS 3', 'cleared'],
+  ]);
+  await expect(console_.getByText(/not yet stored by the CRM/)).toHaveCount(0);
+  expect(errors).toEqual([]);
+  await handlerContext.close();
+  await supervisorContext.close();
+});
+
+test('the console is the supervisor\'s: signed in as a handler it shows only "Not your page", and the call screen refuses the console\'s commands', async ({ page, request }) => {
+  await new CrmEndpoint(request).reset();
+  await page.goto('/examples/host-crm/console.html');
+  await expect(page.locator('#crm-link')).toHaveText(/Connected/);
+  const console_ = page.frameLocator('iframe[title="Incident Desk supervisor\'s console"]');
+  await expect(console_.getByRole('heading', { name: 'Open incidents' })).toBeVisible();
+  await page.getByLabel('Role').selectOption('handler');
+  await page.getByRole('button', { name: 'Send configure' }).click();
+  await expect(console_.getByRole('heading', { name: 'Not your page' })).toBeVisible();
+  await expect(console_.getByRole('alert')).toHaveText(
+    "This is the supervisor's console, which is for supervisors. The CRM has signed you in as handler: open your own page from the CRM.",
+  );
+  await expect(console_.getByRole('heading', { name: 'Open incidents' })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await page.getByLabel('Role').selectOption('supervisor');
+  await page.getByRole('button', { name: 'Send configure' }).click();
+  await expect(console_.getByRole('heading', { name: 'Open incidents' })).toBeVisible();
+
+  // The call screen: an incident command is refused as another page's, by name, after the fact.
+  const handlerPage = await page.context().newPage();
+  const host = new CrmHostPage(handlerPage);
+  await host.open();
+  await host.connected();
+  await host.send('incident.ack', { key: 'CRM-INC-0001#1' });
+  const errors = host.messagesOf('port', 'error');
+  await expect(errors).toHaveCount(1);
+  await errors.locator('summary').click();
+  const error = JSON.parse(await errors.locator('pre').textContent());
+  expect(error.payload.code).toBe('not_for_this_page');
+  expect(error.payload.message).toContain("for the supervisor's console");
+  // An assessor has no call screen.
+  await host.configure({ role: 'assessor' });
+  await expect(host.widget.root.getByRole('heading', { name: 'Not your page' })).toBeVisible();
+  await expect(host.widget.root.getByRole('button', { name: 'Answer call' })).toHaveCount(0);
 });

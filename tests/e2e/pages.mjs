@@ -443,6 +443,20 @@ export async function quickCallToCode(page, desk, name) {
 }
 
 /**
+ * Answers a flooding call on `desk` up to its code, HW-FLD-01 (a vulnerable person, 45 cm of
+ * water), by keyboard.
+ */
+export async function floodingCallToCode(desk) {
+  await desk.answer();
+  await desk.safetyNet(['elderly, disabled']);
+  await desk.type('What is happening', 'The road is flooding outside the school');
+  await desk.startSuggested('Flooding');
+  await desk.press(1);
+  await desk.typeAnswer('45');
+  await expect(desk.decision()).toContainText('HW-FLD-01');
+}
+
+/**
  * Completes the log of the flooding call (HW-FLD-01, a vulnerable person) on `desk` and closes
  * it: the caller's name and number, the location, the hazards, who is vulnerable, proposals
  * declined with a reason.

@@ -10,8 +10,9 @@
 // encoding (the benchmark measures what a production server would send). Paths are resolved inside
 // their mount and never escape it.
 //
-// The widget's pages (`/` and `/index.html` of the `/` mount) are sent with a Content-Security-Policy
-// header: index.html's own meta policy plus `frame-ancestors` from the deployment settings served
+// The pages a CRM frames (`/` and `/index.html`, the call screen, and `/console.html`, the
+// supervisor's console, of the `/` mount) are sent with a Content-Security-Policy
+// header: the page's own meta policy plus `frame-ancestors` from the deployment settings served
 // beside it (deployment.json: `'self'` and each host origin; only `'self'` when the file is missing
 // or not usable). A meta policy cannot say frame-ancestors, so without the header any site could
 // frame the widget (docs/deployment.md). Both files are read once, at start-up. --deployment FILE
@@ -92,10 +93,10 @@ export function deploymentHosts(text) {
  * `frame-ancestors 'self'` and the deployment's host origins. `null` when the directory has no
  * widget page with a meta policy. `warning` says why the deployment's hosts were left out.
  */
-export function widgetPagePolicy(dir, deploymentFile = path.join(dir, 'deployment.json')) {
+export function widgetPagePolicy(dir, deploymentFile = path.join(dir, 'deployment.json'), name = 'index.html') {
   let page;
   try {
-    page = readFileSync(path.join(dir, 'index.html'), 'utf8');
+    page = readFileSync(path.join(dir, name), 'utf8');
   } catch {
     return null;
   }
@@ -133,6 +134,11 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
   const deploymentFile = deployment ? path.resolve(deployment) : null;
   const widgetPage = mounts['/'] ? widgetPagePolicy(path.resolve(mounts['/']), deploymentFile ?? undefined) : null;
   if (widgetPage?.warning) console.warn(`static-server: ${widgetPage.warning}`);
+  const consolePage = mounts['/'] ? widgetPagePolicy(path.resolve(mounts['/']), deploymentFile ?? undefined, 'console.html') : null;
+  // The pages a CRM frames, by path, with the header each is sent with.
+  const framed = new Map();
+  if (widgetPage) for (const p of ['/', '/index.html']) framed.set(p, widgetPage.policy);
+  if (consolePage) framed.set('/console.html', consolePage.policy);
 
   const server = createServer(async (req, res) => {
     if (crmHandler?.(req, res)) return;
@@ -146,9 +152,7 @@ export async function startServer({ port = 0, mounts, precompressed = false, hea
       if (!mount) return notFound(res);
       const [prefix, dir] = mount;
       const policy =
-        widgetPage && prefix === '/' && (pathname === '/' || pathname === '/index.html')
-          ? { 'content-security-policy': widgetPage.policy }
-          : {};
+        prefix === '/' && framed.has(pathname) ? { 'content-security-policy': framed.get(pathname) } : {};
       let file = path.resolve(dir, '.' + path.posix.normalize('/' + pathname.slice(prefix.length)));
       if (!file.startsWith(dir)) return notFound(res);
       const overridden = deploymentFile && prefix === '/' && pathname === '/deployment.json';

@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::call::PriorCall;
-use crate::incident::events::{changes, IncidentEvent};
+use crate::incident::events::{changes, IncidentEvent, Pending};
 use crate::incident::machine::{Command, Incident, Opening, Refusal, Stage};
 use crate::kernel::sort::sort_by_key;
 use crate::kernel::{lowercase, Millis};
@@ -35,7 +35,7 @@ pub struct Board {
     /// Changes made here that the host CRM has not yet said it stored (embedded only: see
     /// [`Board::apply_recorded`]), oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub outbox: Vec<IncidentEvent>,
+    pub outbox: Vec<Pending>,
 }
 
 /// A location as it is compared: lower case, its spacing made single.
@@ -286,7 +286,8 @@ impl Board {
         let before = self.incidents.clone();
         let said = self.apply(pack, now, by, command)?;
         let events = changes(&before, &self.incidents);
-        self.outbox.extend(events);
+        self.outbox
+            .extend(events.iter().map(IncidentEvent::pending));
         Ok(said)
     }
 
@@ -294,7 +295,7 @@ impl Board {
     /// repeated or unknown acknowledgement, which changes nothing).
     pub fn stored(&mut self, key: &str) -> bool {
         let before = self.outbox.len();
-        self.outbox.retain(|e| e.key() != key);
+        self.outbox.retain(|e| e.key != key);
         self.outbox.len() != before
     }
 

@@ -16,7 +16,9 @@
 //! Each event has a `key`, `<reference>#<n>` where n counts the incident's timeline from 1: the
 //! same change always has the same key, so the host keeps the first copy of a key it is sent
 //! again. The board keeps each event in its outbox until the host answers `incident.ack` with its
-//! key ([`Board::stored`](super::Board::stored)).
+//! key ([`Board::stored`](super::Board::stored)). The outbox holds each as a [`Pending`]: its
+//! type, key and payload as JSON text, made once when the change is made and sent as it is (so the
+//! widget never reads an event back into its types).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -26,7 +28,7 @@ use crate::kernel::Millis;
 
 /// What every event says: which change, of which incident, when and by whom, in the timeline's
 /// words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Change {
     /// `<reference>#<n>`, n counting the incident's timeline from 1: the same for every send of
     /// this change.
@@ -42,7 +44,7 @@ pub struct Change {
 }
 
 /// The `incident.opened` payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Opened {
     /// The change.
     #[serde(flatten)]
@@ -62,7 +64,7 @@ pub struct Opened {
 }
 
 /// The `incident.tasked` payload: a unit's tasking, for the host to relay.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct TaskedUnit {
     /// The change.
     #[serde(flatten)]
@@ -80,7 +82,7 @@ pub struct TaskedUnit {
 }
 
 /// The `incident.changed` payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Changed {
     /// The change.
     #[serde(flatten)]
@@ -94,7 +96,7 @@ pub struct Changed {
 }
 
 /// The `incident.closed` payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Closed {
     /// The change.
     #[serde(flatten)]
@@ -104,7 +106,7 @@ pub struct Closed {
 }
 
 /// An event for the host about an incident.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(tag = "type", content = "payload")]
 pub enum IncidentEvent {
     /// An incident was opened.
@@ -121,7 +123,44 @@ pub enum IncidentEvent {
     Closed(Closed),
 }
 
+/// An event kept until the host stores it: as it will be sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Pending {
+    /// Its `type`: `incident.opened`, `incident.tasked`, `incident.changed` or `incident.closed`.
+    pub kind: String,
+    /// Its key, as in its payload.
+    pub key: String,
+    /// Its payload, as JSON text.
+    pub payload: String,
+}
+
 impl IncidentEvent {
+    /// Its `type` on the wire.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            IncidentEvent::Opened(_) => "incident.opened",
+            IncidentEvent::Tasked(_) => "incident.tasked",
+            IncidentEvent::Changed(_) => "incident.changed",
+            IncidentEvent::Closed(_) => "incident.closed",
+        }
+    }
+
+    /// As the outbox keeps it.
+    pub fn pending(&self) -> Pending {
+        // Texts and numbers only: serialising cannot fail; `{}` rather than a panic if it did.
+        let payload = match self {
+            IncidentEvent::Opened(e) => serde_json::to_string(e),
+            IncidentEvent::Tasked(e) => serde_json::to_string(e),
+            IncidentEvent::Changed(e) => serde_json::to_string(e),
+            IncidentEvent::Closed(e) => serde_json::to_string(e),
+        };
+        Pending {
+            kind: self.type_name().to_owned(),
+            key: self.key().to_owned(),
+            payload: payload.unwrap_or_else(|_| "{}".to_owned()),
+        }
+    }
+
     /// The change it reports.
     pub fn change(&self) -> &Change {
         match self {

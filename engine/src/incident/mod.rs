@@ -12,7 +12,7 @@ pub mod tasking;
 
 pub use board::{Board, BoardCommand, Candidate, PlanNeed, UnitReport};
 pub use clocks::{alerts, countdowns, Alert, AlertAction, Clock, Countdown};
-pub use events::{changes, IncidentEvent};
+pub use events::{changes, IncidentEvent, Pending};
 pub use machine::{
     Closure, Command, Deployment, Incident, LinkedCall, Notification, Opening, Refusal, Stage,
     Tasked, TimelineEntry,

@@ -57,16 +57,16 @@ pub enum HostEvent {
     /// `key`: answer `incident.ack` with it once stored; until then it is sent again each time the
     /// console opens, and the host keeps the first copy of a key.
     #[serde(rename = "incident.opened")]
-    IncidentOpened(crate::incident::events::Opened),
+    IncidentOpened(#[schemars(with = "crate::incident::events::Opened")] IncidentJson),
     /// A unit's tasking message: relay it to the unit over the channel named.
     #[serde(rename = "incident.tasked")]
-    IncidentTasked(crate::incident::events::TaskedUnit),
+    IncidentTasked(#[schemars(with = "crate::incident::events::TaskedUnit")] IncidentJson),
     /// Anything else the supervisor recorded on an incident's timeline.
     #[serde(rename = "incident.changed")]
-    IncidentChanged(crate::incident::events::Changed),
+    IncidentChanged(#[schemars(with = "crate::incident::events::Changed")] IncidentJson),
     /// The supervisor closed an incident with its outcome.
     #[serde(rename = "incident.closed")]
-    IncidentClosed(crate::incident::events::Closed),
+    IncidentClosed(#[schemars(with = "crate::incident::events::Closed")] IncidentJson),
     /// The host's teardown is finished: every call draft and delivered key was erased; entries
     /// not yet delivered are kept (nothing is ever dropped) and counted.
     #[serde(rename = "teardown.done")]
@@ -173,6 +173,18 @@ impl EntryJson {
 impl PartialEq for EntryJson {
     fn eq(&self, other: &Self) -> bool {
         self.get() == other.get()
+    }
+}
+
+/// An incident event's payload as the board's outbox keeps it, JSON text put into the message as
+/// it is.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct IncidentJson(Box<serde_json::value::RawValue>);
+
+impl PartialEq for IncidentJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
     }
 }
 
@@ -432,14 +444,20 @@ impl HostEvent {
         })
     }
 
-    /// The event for an incident's change, from the board's outbox.
-    pub fn incident(event: IncidentEvent) -> HostEvent {
-        match event {
-            IncidentEvent::Opened(e) => HostEvent::IncidentOpened(e),
-            IncidentEvent::Tasked(e) => HostEvent::IncidentTasked(e),
-            IncidentEvent::Changed(e) => HostEvent::IncidentChanged(e),
-            IncidentEvent::Closed(e) => HostEvent::IncidentClosed(e),
-        }
+    /// The event for an incident's change kept in the board's outbox; `None` for one whose type
+    /// or payload is not an incident event's (a board written by something else).
+    pub fn incident(pending: &Pending) -> Option<HostEvent> {
+        let payload =
+            serde_json::from_slice::<Box<serde_json::value::RawValue>>(pending.payload.as_bytes())
+                .ok()
+                .map(IncidentJson)?;
+        Some(match pending.kind.as_str() {
+            "incident.opened" => HostEvent::IncidentOpened(payload),
+            "incident.tasked" => HostEvent::IncidentTasked(payload),
+            "incident.changed" => HostEvent::IncidentChanged(payload),
+            "incident.closed" => HostEvent::IncidentClosed(payload),
+            _ => return None,
+        })
     }
 
     /// `resize` to this height.

@@ -93,7 +93,7 @@ pub mod deployment;
 
 use crate::call::entry::LogEntry;
 use crate::delivery::outbox::{Failure, IdempotencyKey, OutboxStatus};
-use crate::incident::{IncidentEvent, UnitReport};
+use crate::incident::{Pending, UnitReport};
 use crate::kernel::{human_bytes, list_problems, Random, Role, SplitMix64};
 use crate::pack::notices::Notice;
 use crate::pack::resources::UnitUpdate;

@@ -92,6 +92,9 @@ struct Console {
     sent: StoredValue<Vec<String>>,
     /// The centre's recent calls, from the host's `history.set`.
     history: RwSignal<Vec<PriorCall>>,
+    /// The page's link to its host, taken while the console is built (context is not there in
+    /// the tasks that send).
+    instance: Instance,
 }
 
 impl Console {
@@ -136,7 +139,7 @@ impl Console {
             };
             self.said.try_set(Some(Said { place, result }));
             if let Some(id) = target {
-                Instance::current().focus_soon(id);
+                self.instance.focus_soon(id);
             }
         });
     }
@@ -178,9 +181,9 @@ impl Console {
         if !self.embedded.try_get_value().unwrap_or(false) {
             return;
         }
-        let instance = Instance::current();
+        let instance = self.instance;
         for event in &board.outbox {
-            let key = event.key().to_owned();
+            let key = event.key.clone();
             let fresh = self
                 .sent
                 .try_update_value(|sent| {
@@ -191,8 +194,8 @@ impl Console {
                     fresh
                 })
                 .unwrap_or(false);
-            if fresh {
-                instance.send(HostEvent::incident(event.clone()));
+            if let (true, Some(event)) = (fresh, HostEvent::incident(event)) {
+                instance.send(event);
             }
         }
     }
@@ -272,7 +275,7 @@ impl Console {
     /// Chooses `reference` and moves focus to its heading.
     fn choose(self, reference: String) {
         self.selected.set(Some(reference));
-        Instance::current().focus_soon("idk-incident-heading");
+        self.instance.focus_soon("idk-incident-heading");
     }
 }
 
@@ -411,6 +414,7 @@ fn console_view(
         embedded: StoredValue::new(embedded),
         sent: StoredValue::new(Vec::new()),
         history,
+        instance: Instance::current(),
     };
     // Read once, then again whenever another tab changes it (a handler closing a call here).
     console.reload(true);
@@ -594,15 +598,15 @@ fn alert_button(
             }
             (AlertAction::Redeploy, Some(n)) => {
                 console.selected.set(Some(here));
-                Instance::current().focus_soon(format!("idk-standdown-{n}"));
+                console.instance.focus_soon(format!("idk-standdown-{n}"));
             }
             (AlertAction::Escalate, _) => {
                 console.selected.set(Some(here));
-                Instance::current().focus_soon("idk-escalate-level");
+                console.instance.focus_soon("idk-escalate-level");
             }
             _ => {
                 console.selected.set(Some(here));
-                Instance::current().focus_soon("idk-plan-title");
+                console.instance.focus_soon("idk-plan-title");
             }
         }
     };
