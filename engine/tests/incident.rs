@@ -1167,3 +1167,101 @@ fn an_incident_the_host_sends_again_changes_nothing_and_a_relayed_report_is_appl
         Err(Refusal::NoSuchIncident("INC-9".into()))
     );
 }
+
+#[test]
+fn the_codes_named_deadlines_are_clocks_counted_from_the_call_in_working_time_and_met_by_hand() {
+    let pack = water();
+    let code = pack.code("WQ-ILL-01").unwrap();
+    let mut board = Board::default();
+    let opening = Opening {
+        reference: "INC-7".into(),
+        code: "WQ-ILL-01".into(),
+        priority: code.default_priority.clone(),
+        location: "4 Weir Road".into(),
+        call: Some(LinkedCall {
+            reference: "CALL-9".into(),
+            handler: "h1".into(),
+            // The call came in five minutes before the incident was opened.
+            at: MONDAY_10AM - 5 * MINUTE,
+        }),
+        ..Opening::default()
+    };
+    board
+        .apply(&pack, MONDAY_10AM, "sup", BoardCommand::Open(opening))
+        .unwrap();
+    let incident = board.incident("INC-7").unwrap();
+    let clocks = countdowns(&pack, incident);
+    let deadline = |id: &str| {
+        clocks
+            .iter()
+            .find(|c| c.clock == Clock::Deadline(id.into()))
+            .cloned()
+            .unwrap()
+    };
+    // 30 minutes from the call, not from the opening.
+    let told = deadline("scientist-told");
+    assert_eq!(told.due, MONDAY_10AM + 25 * MINUTE);
+    assert_eq!(told.label, code.deadlines[0].name);
+    // Three working days after a Monday call: close of business on Thursday (the pack's calendar).
+    let interim = deadline("dwi-interim");
+    let calendar = pack.file().calendar.as_ref().unwrap();
+    assert_eq!(
+        interim.due,
+        incident_engine::pack::calendar::due(
+            &code.deadlines[1],
+            MONDAY_10AM - 5 * MINUTE,
+            Some(calendar)
+        )
+    );
+    assert!(interim.due > MONDAY_10AM + 3 * 24 * 60 * MINUTE);
+    // Past it: an alert whose action is to escalate.
+    let late = MONDAY_10AM + 26 * MINUTE;
+    let alert = alerts(&pack, incident, late)
+        .into_iter()
+        .find(|a| a.countdown.clock == Clock::Deadline("scientist-told".into()))
+        .unwrap();
+    assert_eq!(
+        alert.text,
+        format!("Deadline passed: {}", code.deadlines[0].name)
+    );
+    assert_eq!(
+        alert.actions,
+        vec![incident_engine::incident::AlertAction::Escalate]
+    );
+    // Recorded as met, once: the alert goes.
+    let met = |board: &mut Board, id: &str| {
+        board.apply(
+            &pack,
+            late + MINUTE,
+            "sup",
+            to(
+                "INC-7",
+                Command::DeadlineMet {
+                    deadline: id.into(),
+                    name: String::new(),
+                },
+            ),
+        )
+    };
+    assert_eq!(
+        met(&mut board, "scientist-told").unwrap(),
+        format!("Deadline met: {}", code.deadlines[0].name)
+    );
+    assert_eq!(
+        met(&mut board, "scientist-told"),
+        Err(Refusal::AlreadyMet(code.deadlines[0].name.clone()))
+    );
+    assert!(matches!(
+        met(&mut board, "restore-supply"),
+        Err(Refusal::Unknown { .. })
+    ));
+    let incident = board.incident("INC-7").unwrap();
+    assert!(alerts(&pack, incident, late + 2 * MINUTE)
+        .iter()
+        .all(|a| a.countdown.clock != Clock::Deadline("scientist-told".into())));
+    let told = countdowns(&pack, incident)
+        .into_iter()
+        .find(|c| c.clock == Clock::Deadline("scientist-told".into()))
+        .unwrap();
+    assert!(told.met_late());
+}

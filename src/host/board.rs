@@ -148,9 +148,7 @@ pub async fn update<T: 'static>(
 type ChangeOnce = Box<dyn FnOnce(&mut Board) -> Result<(), String>>;
 
 /// [`update`]'s work: the board read, changed and written under the lock, then announced.
-async fn change_kept(
-    change: ChangeOnce,
-) -> Result<Board, String> {
+async fn change_kept(change: ChangeOnce) -> Result<Board, String> {
     let result = locks::holding(LOCK, async move {
         let mut board = load().await?;
         change(&mut board)?;

@@ -466,6 +466,16 @@ impl Board {
                             *name = found.name.clone();
                         }
                     }
+                    Command::DeadlineMet { deadline, name } => {
+                        let code = self.incident(&incident).and_then(|i| pack.code(&i.code));
+                        let found = code
+                            .and_then(|c| c.deadlines.iter().find(|d| d.id == *deadline))
+                            .ok_or_else(|| Refusal::Unknown {
+                                what: "deadline for this code",
+                                id: deadline.clone(),
+                            })?;
+                        *name = found.name.clone();
+                    }
                     _ => {}
                 }
                 if let Command::Deploy {

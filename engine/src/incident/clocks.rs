@@ -12,6 +12,7 @@
 //! | acknowledge by | a unit's tasking | `targets.acknowledge_minutes` | the unit acknowledges (or reports any later stage) |
 //! | next update by | the last time the unit was heard from | `targets.update_interval_minutes` | never: it rolls on with each update until the unit clears |
 //! | organisation acknowledges by | the organisation told | `targets.acknowledge_minutes` | it acknowledges |
+//! | each named deadline of the code | the first call linked (else the incident opened) | the code's `deadlines`, in calendar or working time under the pack's `calendar` | the supervisor records it met |
 //!
 //! A clock whose target the pack does not set is not kept. A stood-down unit's clocks stop. An
 //! alert is a clock not met and past its time on an open incident; it stays until what it waits
@@ -19,6 +20,7 @@
 
 use crate::incident::machine::{Incident, Stage};
 use crate::kernel::Millis;
+use crate::pack::calendar::due;
 use crate::pack::Pack;
 
 const MINUTE: Millis = 60_000;
@@ -36,6 +38,8 @@ pub enum Clock {
     UpdateBy(u32),
     /// An external organisation's acknowledgement (by its id).
     OrganisationBy(String),
+    /// One of the code's named deadlines (by its id).
+    Deadline(String),
 }
 
 /// A clock: when it is due, and when (if) it was met.
@@ -136,6 +140,25 @@ pub fn countdowns(pack: &Pack, incident: &Incident) -> Vec<Countdown> {
                 .min(),
         });
     }
+    if let Some(code) = pack.code(&incident.code) {
+        // Counted from the call, as the call's own entry counts them.
+        let from = incident
+            .calls
+            .first()
+            .map_or(incident.opened_at, |c| c.at.min(incident.opened_at));
+        for deadline in &code.deadlines {
+            clocks.push(Countdown {
+                clock: Clock::Deadline(deadline.id.clone()),
+                label: deadline.name.clone(),
+                due: due(deadline, from, pack.file().calendar.as_ref()),
+                met_at: incident
+                    .deadlines_met
+                    .iter()
+                    .find(|m| m.id == deadline.id)
+                    .map(|m| m.at),
+            });
+        }
+    }
     for d in &incident.deployments {
         let Some(tasked) = &d.tasked else {
             continue;
@@ -220,6 +243,10 @@ pub fn alerts(pack: &Pack, incident: &Incident, now: Millis) -> Vec<Alert> {
                         AlertAction::SendMore,
                         AlertAction::Escalate,
                     ],
+                ),
+                Clock::Deadline(_) => (
+                    format!("Deadline passed: {}", countdown.label),
+                    vec![AlertAction::Escalate],
                 ),
                 Clock::OrganisationBy(_) => (
                     format!(

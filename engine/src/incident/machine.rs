@@ -248,6 +248,19 @@ pub struct Incident {
     /// How it ended, once closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<Closure>,
+    /// The code's named deadlines recorded as met (the pack's `deadlines`: "Restore supply"),
+    /// each once, with when.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlines_met: Vec<DeadlineMet>,
+}
+
+/// A named deadline of the incident's code, recorded as met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeadlineMet {
+    /// The deadline's id within the code.
+    pub id: String,
+    /// When it was recorded as met.
+    pub at: Millis,
 }
 
 /// What is known about an incident when it is opened: from a handler's call
@@ -441,6 +454,13 @@ pub enum Command {
         /// Why.
         why: String,
     },
+    /// One of the code's named deadlines was met ("Restore supply").
+    DeadlineMet {
+        /// The deadline's id within the code.
+        deadline: String,
+        /// Its name, as the timeline says it (the board fills it in from the pack).
+        name: String,
+    },
     /// A note for the timeline.
     Note {
         /// The words.
@@ -521,6 +541,9 @@ pub enum Refusal {
     /// An acknowledgement from an organisation not told.
     #[error("{0} has not been told yet")]
     NotNotified(String),
+    /// A deadline already recorded as met.
+    #[error("\"{0}\" has already been recorded as met")]
+    AlreadyMet(String),
     /// Closing with units still out.
     #[error("units are still deployed ({0}): clear or stand them down first")]
     StillDeployed(String),
@@ -559,6 +582,7 @@ impl Refusal {
             Refusal::AlreadyNotified(_) => "the organisation has already been told".to_owned(),
             Refusal::NotNotified(_) => "the organisation has not been told yet".to_owned(),
             Refusal::StillDeployed(_) => "units are still deployed".to_owned(),
+            Refusal::AlreadyMet(_) => "the deadline has already been recorded as met".to_owned(),
         }
     }
 }
@@ -601,6 +625,7 @@ impl Incident {
             notifications: Vec::new(),
             timeline: Vec::new(),
             closed: None,
+            deadlines_met: Vec::new(),
         };
         let what = match &opening.call {
             Some(call) => format!(
@@ -848,6 +873,13 @@ impl Incident {
                 format!("Escalated to {level}: {why}")
             }
             Command::Note { text } => required(&text, "the note")?,
+            Command::DeadlineMet { deadline, name } => {
+                if self.deadlines_met.iter().any(|m| m.id == deadline) {
+                    return Err(Refusal::AlreadyMet(name));
+                }
+                self.deadlines_met.push(DeadlineMet { id: deadline, at });
+                format!("Deadline met: {name}")
+            }
             Command::Close { outcome } => {
                 let outcome = required(&outcome, "the outcome")?;
                 let out: Vec<&str> = self.active().map(|d| d.call_sign.as_str()).collect();

@@ -6,12 +6,13 @@
 
 use incident_engine::incident::machine::Stage;
 use incident_engine::incident::{
-    compose_tasking, countdowns, propose_tasking_channel, Board, BoardCommand, Command, Incident,
+    compose_tasking, countdowns, propose_tasking_channel, Board, BoardCommand, Clock, Command,
+    Incident,
 };
 use leptos::prelude::*;
 
 use super::{countdown_text, text_field, zone_options, After, Console};
-use crate::host::clock::{hours_minutes, now_ms};
+use crate::host::clock::{date_and_time, hours_minutes, now_ms};
 use crate::ui::live::{handler, keyed, live, memo, CollectAny};
 
 /// The chosen incident, or a line saying none is.
@@ -130,11 +131,35 @@ fn panel(console: Console, reference: String) -> impl IntoView {
         <h2 class="idk-card-title" id="idk-incident-heading" tabindex="-1">{live(heading)}</h2>
         <dl class="idk-facts">{live(facts)}</dl>
         {clocks_view(console, incident)}
+        {deadlines_view(console, reference.clone(), incident)}
         {plan_view(console, reference.clone(), incident)}
         {deployments_view(console, reference.clone(), incident)}
         {organisations_view(console, reference.clone(), incident)}
         {actions_view(console, reference.clone(), incident)}
         {timeline_view(incident)}
+    }
+}
+
+/// A time on a clock: the hour and minute within half a day of now, else with its date too (a
+/// deadline of 20 working days).
+fn moment(at: u64, now: u64) -> String {
+    const HALF_DAY: u64 = 12 * 60 * 60 * 1000;
+    if at.abs_diff(now) < HALF_DAY {
+        hours_minutes(at, None)
+    } else {
+        date_and_time(at, None)
+    }
+}
+
+/// How a clock stands at `now`: met (late), not met on a closed incident, or how long to go.
+fn clock_state(c: &incident_engine::incident::Countdown, open: bool, now: u64) -> String {
+    match c.met_at {
+        Some(at) if at > c.due => format!("met late at {}", moment(at, now)),
+        Some(at) => format!("met at {}", moment(at, now)),
+        None if !open => "not met".to_owned(),
+        None => countdown_text("", c.due, now)
+            .trim_start_matches(": ")
+            .to_owned(),
     }
 }
 
@@ -149,17 +174,8 @@ fn clocks_view(console: Console, incident: Memo<Option<Incident>>) -> impl IntoV
                 countdowns(&pack, &i)
                     .into_iter()
                     .map(|c| {
-                        let due = hours_minutes(c.due, None);
-                        let state = match c.met_at {
-                            Some(at) if at > c.due => {
-                                format!("met late at {}", hours_minutes(at, None))
-                            }
-                            Some(at) => format!("met at {}", hours_minutes(at, None)),
-                            None if !i.is_open() => "not met".to_owned(),
-                            None => countdown_text("", c.due, now)
-                                .trim_start_matches(": ")
-                                .to_owned(),
-                        };
+                        let due = moment(c.due, now);
+                        let state = clock_state(&c, i.is_open(), now);
                         let overdue = c.overdue(now) && i.is_open();
                         view! {
                             <tr class:idk-overdue=overdue>
@@ -182,6 +198,95 @@ fn clocks_view(console: Console, incident: Memo<Option<Incident>>) -> impl IntoV
             </table>
         </div>
     }
+}
+
+/// The code's named deadlines (the pack's `deadlines`: "Restore supply within 12 hours"), each
+/// with when it falls and a button to record it met; keyed by id, so the second's tick never
+/// takes the button from under the supervisor's focus.
+fn deadlines_view(
+    console: Console,
+    reference: String,
+    incident: Memo<Option<Incident>>,
+) -> impl IntoView {
+    let pack = console.pack.get_value();
+    let ids = memo(move || {
+        incident
+            .get()
+            .and_then(|i| console.pack.get_value().code(&i.code).cloned())
+            .map(|c| c.deadlines.iter().map(|d| d.id.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    });
+    let place = format!("{reference}/deadlines");
+    let item = move |id: String| {
+        let clock = Clock::Deadline(id.clone());
+        let text = {
+            let clock = clock.clone();
+            let pack = pack.clone();
+            move || {
+                let now = console.now.get();
+                incident
+                    .get()
+                    .and_then(|i| {
+                        countdowns(&pack, &i)
+                            .into_iter()
+                            .find(|c| c.clock == clock)
+                            .map(|c| format!("{}: {}", c.label, clock_state(&c, i.is_open(), now)))
+                    })
+                    .unwrap_or_default()
+            }
+        };
+        let open_and_unmet = {
+            let id = id.clone();
+            move || {
+                incident
+                    .get()
+                    .is_some_and(|i| i.is_open() && i.deadlines_met.iter().all(|m| m.id != id))
+            }
+        };
+        let name = console
+            .pack
+            .get_value()
+            .code(&incident.get_untracked().map(|i| i.code).unwrap_or_default())
+            .and_then(|c| {
+                c.deadlines
+                    .iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.name.clone())
+            })
+            .unwrap_or_default();
+        let (r, d) = (reference.clone(), id.clone());
+        let met = move |_| {
+            console.to(
+                &r,
+                "deadlines",
+                Command::DeadlineMet {
+                    deadline: d.clone(),
+                    name: String::new(),
+                },
+                Some(format!("idk-deadline-{d}")),
+            )
+        };
+        let label = format!("Record as met: {name}");
+        view! {
+            <li id=format!("idk-deadline-{id}") tabindex="-1">
+                <span>{live(text)}</span>
+                {live(move || open_and_unmet().then(|| view! {
+                    " "
+                    <button type="button" class="idk-button idk-button-secondary" on:click=handler(met.clone())>{label.clone()}</button>
+                }))}
+            </li>
+        }
+        .into_any()
+    };
+    live(move || {
+        (!ids.with(Vec::is_empty)).then(|| view! {
+            <h3 class="idk-subsection-title" id="idk-deadlines-title">"Deadlines, from the procedures"</h3>
+            <ul class="idk-deadline-list" aria-labelledby="idk-deadlines-title">
+                {keyed(move || ids.get(), Clone::clone, item.clone())}
+            </ul>
+            {console.said_at(place.clone())}
+        })
+    })
 }
 
 /// The response plan: each item, how many are out, and the units that could go, best first,
