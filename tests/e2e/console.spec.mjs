@@ -295,3 +295,43 @@ test('opened by hand, an incident has its code\'s organisations: told by a named
   await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });
+
+test('a code\'s named deadlines are clocks: an alert when one passes, recorded as met by keyboard, dated when days away', async ({ page }) => {
+  const errors = errorsOf(page);
+  await page.clock.install({ time: START });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto('/console.html?pack=packs/water-incident-line.json');
+  await expect(page.locator('html')).toHaveAttribute('data-incident-desk', 'ready');
+  await page.locator('summary', { hasText: 'Open an incident by hand' }).press('Enter');
+  await page.getByLabel('Incident code').selectOption('WQ-ILL-01');
+  await page.getByLabel('Location').fill('4 Weir Road, Alderbury');
+  await page.getByLabel('Location').press('Enter');
+  await expect(page.locator('#idk-incident-heading')).toBeFocused();
+  const deadlines = page.getByRole('list', { name: 'Deadlines, from the procedures' });
+  await expect(deadlines.getByRole('listitem')).toHaveCount(3);
+  await expect(deadlines.getByRole('listitem').first()).toContainText(/^Water quality scientist told: in (30:00|29:\d\d)/);
+  const clocks = page.getByRole('table', { name: "Clocks, from the procedures' targets" });
+  await expect(clocks.getByRole('row', { name: /^Water quality scientist told/ })).toContainText('10:30');
+  // Three working days after a Monday: its date is shown, not only its time.
+  await expect(clocks.getByRole('row', { name: /^Interim report of a notified event/ })).toContainText(/10 Dec/);
+
+  // Past it: the alert, whose action is to escalate.
+  await page.clock.fastForward('31:00');
+  const alert = page.getByRole('alert').filter({ hasText: 'INC-0001: Deadline passed: Water quality scientist told (due 10:30)' });
+  await expect(alert).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Escalate (INC-0001): Deadline passed: Water quality scientist told' })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Recorded as met, by keyboard: the alert goes, the clock says it was met late.
+  const met = page.getByRole('button', { name: 'Record as met: Water quality scientist told' });
+  await tabTo(page, met);
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#idk-deadline-scientist-told')).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: 'Deadline met: Water quality scientist told' })).toBeVisible();
+  await expect(alert).toHaveCount(0);
+  await expect(met).toHaveCount(0);
+  await expect(deadlines.getByRole('listitem').first()).toContainText(/^Water quality scientist told: met late at 10:3\d$/);
+  await expect(page.getByRole('list').filter({ hasText: 'Deadline met: Water quality scientist told' }).last()).toBeVisible();
+  await screen(page, '27-console-deadlines');
+  expect(errors).toEqual([]);
+});

@@ -501,7 +501,7 @@ fn alerts_view(console: Console) -> impl IntoView {
                         let actions = alert
                             .actions
                             .iter()
-                            .map(|action| alert_button(console, &reference, &alert.countdown.clock, *action))
+                            .map(|action| alert_button(console, &reference, &alert, *action))
                             .collect_any();
                         // Chased already: said under the alert (outside it: not announced again).
                         let chased = {
@@ -538,10 +538,11 @@ fn alerts_view(console: Console) -> impl IntoView {
 fn alert_button(
     console: Console,
     reference: &str,
-    clock: &incident_engine::incident::Clock,
+    alert: &incident_engine::incident::Alert,
     action: AlertAction,
 ) -> AnyView {
     use incident_engine::incident::Command;
+    let clock = &alert.countdown.clock;
     let reference = reference.to_owned();
     let deployment = match clock {
         Clock::AcknowledgeBy(n) | Clock::UpdateBy(n) => Some(*n),
@@ -565,11 +566,19 @@ fn alert_button(
             .map(|x| x.name.clone()),
         _ => None,
     };
-    let label = match (action, subject) {
+    // Named for what it acts on: a unit or organisation in its text; otherwise the alert it
+    // answers is said after the visible words (two overdue clocks on one incident both offer
+    // Escalate).
+    let (label, name) = match (action, subject) {
         (AlertAction::Chase | AlertAction::Redeploy, Some(subject)) => {
-            format!("{} {subject} ({reference})", action.label())
+            let label = format!("{} {subject} ({reference})", action.label());
+            (label.clone(), label)
         }
-        _ => format!("{} ({reference})", action.label()),
+        _ => {
+            let label = format!("{} ({reference})", action.label());
+            let name = format!("{label}: {}", alert.text);
+            (label, name)
+        }
     };
     let go = move |_| {
         let here = reference.clone();
@@ -611,7 +620,7 @@ fn alert_button(
         }
     };
     view! {
-        <button type="button" class="idk-button idk-button-secondary" on:click=handler(go)>{label}</button>
+        <button type="button" class="idk-button idk-button-secondary" aria-label=name on:click=handler(go)>{label}</button>
     }
     .into_any()
 }
