@@ -1265,3 +1265,158 @@ fn the_codes_named_deadlines_are_clocks_counted_from_the_call_in_working_time_an
         .unwrap();
     assert!(told.met_late());
 }
+
+/// `call` closed, whatever it lacks: every safety question answered no, fields filled, proposed
+/// escalations declined and deviations explained, each with a reason.
+fn closed(pack: &Pack, mut call: incident_engine::call::Call) -> incident_engine::call::Call {
+    use incident_engine::call::{Command as CallCommand, Missing, Refusal as CallRefusal};
+    for _ in 0..40 {
+        match call.apply(
+            pack,
+            MONDAY_10AM + MINUTE,
+            CallCommand::Close { prior: vec![] },
+        ) {
+            Ok(_) => return call,
+            Err(CallRefusal::MissingFields(missing)) => {
+                for m in missing {
+                    let command = match m {
+                        Missing::SafetyNet(question) => CallCommand::SafetyNet {
+                            question,
+                            yes: false,
+                        },
+                        Missing::Field(field) => CallCommand::SetField {
+                            field,
+                            value: "01632 960001".into(),
+                        },
+                        Missing::Decision(level) => CallCommand::DeclineEscalation {
+                            level,
+                            why: "Supervisor listening in".into(),
+                        },
+                        Missing::Explanation(deviation) => CallCommand::ExplainDeviation {
+                            deviation,
+                            reason: "Caller rang off".into(),
+                        },
+                        other => panic!("{other:?}"),
+                    };
+                    call.apply(pack, MONDAY_10AM, command).unwrap();
+                }
+            }
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+    panic!("the call never closed");
+}
+
+#[test]
+fn a_closed_calls_deviations_queue_for_the_procedure_check_once_each_and_are_decided_once() {
+    use incident_engine::incident::{review_items, ReviewOutcome};
+    use incident_engine::protocol::HostEvent;
+    let pack = council();
+    let call = closed(&pack, coded_call(&pack, "HW-FLD-01", "B1234 at Mill Lane"));
+    let items = review_items(&pack, &call);
+    let keys: Vec<&str> = items.iter().map(|i| i.deviation.as_str()).collect();
+    assert!(keys.contains(&"overridden"), "{keys:?}");
+    let overridden = items.iter().find(|i| i.deviation == "overridden").unwrap();
+    assert_eq!(overridden.what, "the tree's code was overridden");
+    assert_eq!(overridden.reason, "test");
+    assert_eq!(overridden.handler, "h1");
+    assert_eq!(overridden.code.as_deref(), Some("HW-FLD-01"));
+    assert!(overridden.call.starts_with("answered 2026-12-07T10:00:00Z"));
+    assert_eq!(overridden.key, format!("{}#overridden", overridden.call));
+    // Not the caller's details.
+    let json = serde_json::to_string(&items).unwrap();
+    assert!(
+        !json.contains("Mrs Smith") && !json.contains("01632"),
+        "{json}"
+    );
+    // An open call has none.
+    assert!(review_items(&pack, &coded_call(&pack, "HW-FLD-01", "x")).is_empty());
+
+    let mut board = Board::default();
+    let said = board
+        .apply_recorded(
+            &pack,
+            MONDAY_10AM,
+            "sup",
+            BoardCommand::Reviews(items.clone()),
+        )
+        .unwrap();
+    assert_eq!(said, format!("{} deviations to review", items.len()));
+    // The same again changes nothing; nothing is sent for what arrived.
+    assert_eq!(
+        board
+            .apply_recorded(
+                &pack,
+                MONDAY_10AM,
+                "sup",
+                BoardCommand::Reviews(items.clone())
+            )
+            .unwrap(),
+        "No new deviations to review"
+    );
+    assert_eq!(board.reviews.len(), items.len());
+    assert!(board.outbox.is_empty());
+    let decide = |board: &mut Board, outcome, note: &str| {
+        board.apply_recorded(
+            &pack,
+            MONDAY_10AM + MINUTE,
+            "sup",
+            BoardCommand::Decide {
+                key: overridden.key.clone(),
+                outcome,
+                note: note.into(),
+            },
+        )
+    };
+    // Coaching needs what to coach on.
+    assert_eq!(
+        decide(&mut board, ReviewOutcome::Coaching, "  "),
+        Err(Refusal::Blank("what to coach on"))
+    );
+    let said = decide(
+        &mut board,
+        ReviewOutcome::Coaching,
+        "Finish the tree before overriding",
+    )
+    .unwrap();
+    assert!(said.ends_with(": raised for coaching"), "{said}");
+    assert_eq!(
+        decide(&mut board, ReviewOutcome::SignedOff, ""),
+        Err(Refusal::AlreadyReviewed("raised for coaching"))
+    );
+    let decision = board
+        .reviews
+        .iter()
+        .find(|r| r.key == overridden.key)
+        .unwrap()
+        .decision
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (decision.outcome, decision.by.as_str(), decision.at),
+        (ReviewOutcome::Coaching, "sup", MONDAY_10AM + MINUTE)
+    );
+    // One event for the host, keyed review:<key>.
+    assert_eq!(board.outbox.len(), 1);
+    let sent = serde_json::to_value(HostEvent::incident(&board.outbox[0]).unwrap()).unwrap();
+    assert_eq!(sent["type"], "review.decided");
+    assert_eq!(sent["payload"]["key"], format!("review:{}", overridden.key));
+    assert_eq!(sent["payload"]["outcome"], "coaching");
+    assert_eq!(sent["payload"]["note"], "Finish the tree before overriding");
+    assert_eq!(sent["payload"]["deviation"], "overridden");
+    // Unknown keys are refused; the queue reads back from JSON the same.
+    assert!(matches!(
+        board.apply(
+            &pack,
+            MONDAY_10AM,
+            "sup",
+            BoardCommand::Decide {
+                key: "nope".into(),
+                outcome: ReviewOutcome::SignedOff,
+                note: String::new()
+            }
+        ),
+        Err(Refusal::Unknown { .. })
+    ));
+    assert_eq!(Board::read(board.to_json().as_bytes()).unwrap(), board);
+}

@@ -151,6 +151,14 @@ fn examples() -> Vec<(&'static str, Value)> {
         ),
         ("incident.ack", json!({ "key": "CRM-INC-2027-0042#3" })),
         (
+            "review.add",
+            json!({ "items": [
+                { "call": "INT-2027-000123", "handler": "agent-0042", "code": "HW-FLD-01",
+                  "closed_at": 1796637600000u64, "deviation": "overridden",
+                  "what": "The tree's code was overridden", "reason": "Caller described a different hazard" }
+            ]}),
+        ),
+        (
             "history.set",
             json!({ "calls": [
                 { "at": 1796637600000u64, "callback": "07700 900123", "location": "12 Mill Lane" },
@@ -542,7 +550,8 @@ fn hello_then_welcome_opens_the_session() {
                 "widget_version": "1.4.0",
                 "commands": ["welcome", "configure", "context.set", "pack.load",
                              "resources.update", "notices.set", "entry.ack", "entry.nack",
-                             "incident.open", "incident.report", "incident.ack", "history.set",
+                             "incident.open", "incident.report", "incident.ack", "review.add",
+                             "history.set",
                              "teardown"]
             }
         })
@@ -674,6 +683,14 @@ fn every_command_is_read_from_a_realistic_example() {
                 assert_eq!((r.eta_minutes, r.note), (Some(25), None));
             }
             HostCommand::IncidentAck(a) => assert_eq!(a.key, "CRM-INC-2027-0042#3"),
+            HostCommand::ReviewAdd(r) => {
+                let items = r.items(&council());
+                assert_eq!(items.len(), 1);
+                assert_eq!(items[0].key, "INT-2027-000123#overridden");
+                // Said in the pack's words for a key it knows.
+                assert_eq!(items[0].what, "the tree's code was overridden");
+                assert_eq!(items[0].reason, "Caller described a different hazard");
+            }
             HostCommand::HistorySet(h) => {
                 assert_eq!(h.calls.len(), 2);
                 assert_eq!(h.calls[0].at, 1_796_637_600_000);
@@ -914,6 +931,15 @@ fn incident_commands_are_refused_at_the_path_of_each_mistake() {
             ],
         ),
         ("incident.ack", json!({ "key": 12 }), vec!["$.key"]),
+        (
+            "review.add",
+            json!({ "items": [ { "call": "c", "handler": "h", "closed_at": "x", "deviation": "", "what": "w" } ] }),
+            vec![
+                "$.items[0].deviation",
+                "$.items[0].closed_at",
+                "$.items[0].reason",
+            ],
+        ),
     ];
     for (kind, payload, paths) in cases {
         let rejection = read_bare_command(kind, &payload.to_string()).unwrap_err();
@@ -1549,6 +1575,7 @@ fn the_schema_describes_both_directions() {
             "incident.open",
             "incident.report",
             "incident.ack",
+            "review.add",
             "history.set",
             "teardown"
         ]
@@ -1573,6 +1600,7 @@ fn the_schema_describes_both_directions() {
             "incident.tasked",
             "incident.changed",
             "incident.closed",
+            "review.decided",
             "teardown.done"
         ]
     );

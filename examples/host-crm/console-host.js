@@ -4,22 +4,28 @@
 // MessageChannel port comes with ready, everything after goes over the port. Then:
 //
 // - on ready: `configure` (agent id and role from the form; "Send configure" sends it again),
-//   `history.set` with the centre's recent calls (GET /crm/history), and `incident.open` for each
-//   open incident (GET /crm/incidents?open=1; the console takes an incident it has as a no-op);
+//   `history.set` with the centre's recent calls (GET /crm/history), `review.add` with the stored
+//   entries' deviations for the procedure check (GET /crm/reviews's `items`, 500 a command, none
+//   when there are none; the console adds each once by call and deviation), and `incident.open`
+//   for each open incident (GET /crm/incidents?open=1; the console takes an incident it has as a
+//   no-op);
 // - every 500 ms, GET /crm/incidents/feed?after=<cursor>, passing each item on as it is
 //   (`incident.open` for an incident the CRM opened from an entry, `incident.report` for a unit's
-//   report), leaving out the incidents closed since; `history.set` again whenever the number of
-//   entries stored changes. The cursor starts at the feed's beginning when the page loads (the
-//   console's board, kept in this browser, catches up with the reports relayed while no page was
-//   open: a stage already reached changes nothing), goes on from where it was when the console
-//   reloads, and skips to the feed's end after a teardown (the board was erased: the incidents
-//   are sent again, but the old deployments' reports would be refused);
-// - each `incident.opened`, `incident.tasked`, `incident.changed` and `incident.closed` from the
-//   console is POSTed to /crm/incidents/events, one at a time in the order received, and
-//   acknowledged over the port (`incident.ack` {key}) once the CRM answers 2xx. A 5xx or a network
-//   error is tried again a second later; a 4xx is shown and left unacknowledged (the console sends
-//   it again when it next opens). A key already stored in this page is acknowledged again
-//   without a second POST.
+//   report), leaving out the incidents closed since; `history.set` and `review.add` again
+//   whenever the number of entries stored changes. The cursor starts at the feed's beginning when
+//   the page loads (the console's board, kept in this browser, catches up with the reports
+//   relayed while no page was open: a stage already reached changes nothing), goes on from where
+//   it was when the console reloads, and skips to the feed's end after a teardown (the board was
+//   erased: the incidents are sent again, but the old deployments' reports would be refused);
+// - each `incident.opened`, `incident.tasked`, `incident.changed` and `incident.closed`, and each
+//   `review.decided` (a deviation signed off or raised for coaching), from the console is POSTed
+//   to /crm/incidents/events, one at a time in the order received, and acknowledged over the
+//   port (`incident.ack` {key}) once the CRM answers 2xx. A 5xx or a network error is tried again
+//   a second later; a 4xx is shown and left unacknowledged (the console sends it again when it
+//   next opens). A key already stored in this page is acknowledged again without a second POST;
+// - every second, the incidents as the CRM holds them (GET /crm/incidents) and the decisions on
+//   deviations it has stored (GET /crm/reviews), in "Incidents in the CRM" and "Procedure check in
+//   the CRM" (a section this script adds to the page, #crm-reviews-section).
 //
 // Query: ?pack= goes on to the console.
 //
@@ -35,7 +41,11 @@ const MAX_MESSAGES_SHOWN = 500;
 const FEED_EVERY_MS = 500;
 const INCIDENTS_EVERY_MS = 1000;
 const RETRY_MS = 1000;
-const EVENT_TYPES = ['incident.opened', 'incident.tasked', 'incident.changed', 'incident.closed'];
+const REVIEWS_EVERY_MS = 1000;
+/** review.add's most items in one command (the protocol's maximum). */
+const REVIEW_CHUNK = 500;
+/** The console's events the CRM stores (POST /crm/incidents/events), acknowledged with incident.ack. */
+const EVENT_TYPES = ['incident.opened', 'incident.tasked', 'incident.changed', 'incident.closed', 'review.decided'];
 
 const linkStatus = document.getElementById('crm-link');
 const configureForm = document.getElementById('crm-configure');
@@ -47,6 +57,37 @@ const relayFacts = document.getElementById('crm-relay');
 const relayStatus = document.getElementById('crm-relay-status');
 const incidentList = document.getElementById('crm-incidents');
 const incidentsEmpty = document.getElementById('crm-incidents-empty');
+const { reviewList, reviewsEmpty, reviewsSummary } = addReviewsSection();
+
+/**
+ * Adds "Procedure check in the CRM" after "Incidents in the CRM": the decisions on deviations the
+ * CRM has stored (review.decided), one line of text each.
+ */
+function addReviewsSection() {
+  const section = document.createElement('section');
+  section.id = 'crm-reviews-section';
+  section.className = 'crm-received';
+  section.setAttribute('aria-labelledby', 'crm-reviews-heading');
+  const heading = document.createElement('h2');
+  heading.id = 'crm-reviews-heading';
+  heading.textContent = 'Procedure check in the CRM';
+  const hint = document.createElement('p');
+  hint.className = 'crm-hint';
+  hint.textContent =
+    'The closed calls\' deviations sent to the console (review.add, from GET /crm/reviews), and each decision the ' +
+    'console sent back (review.decided), stored once per key: call, deviation, outcome, note, by.';
+  const summary = document.createElement('p');
+  summary.id = 'crm-reviews-summary';
+  const empty = document.createElement('p');
+  empty.id = 'crm-reviews-empty';
+  empty.textContent = 'No decisions yet: sign off a deviation, or raise it for coaching, in the console.';
+  const list = document.createElement('ol');
+  list.id = 'crm-reviews';
+  list.setAttribute('aria-labelledby', 'crm-reviews-heading');
+  section.append(heading, hint, summary, empty, list);
+  incidentList.closest('section').after(section);
+  return { reviewList: list, reviewsEmpty: empty, reviewsSummary: summary };
+}
 
 let seq = 0;
 let link = null; // { session, instance, port, synced }
@@ -54,7 +95,7 @@ let link = null; // { session, instance, port, synced }
 let feed = { epoch: null, cursor: 0 };
 let feedFromEnd = false;
 let entriesSeen = null;
-const counts = { sent: 0, eventsStored: 0, eventsDuplicate: 0, eventsRefused: 0, acks: 0, history: 0 };
+const counts = { sent: 0, eventsStored: 0, eventsDuplicate: 0, eventsRefused: 0, acks: 0, history: 0, reviewAdds: 0, reviewItems: 0 };
 /** Events waiting to be POSTed, in order; the keys stored by the CRM while this page is open. */
 const outbox = [];
 const stored = new Set();
@@ -177,9 +218,30 @@ async function sendHistory() {
   }
 }
 
-/** On ready: the history and every open incident; then the feed is passed on from its cursor. */
+/**
+ * The stored entries' deviations for the procedure check: GET /crm/reviews's `items` as they are,
+ * 500 to a `review.add` (none when there are none). The console adds each once by call and
+ * deviation, so sending them all again is harmless.
+ */
+async function sendReviews() {
+  try {
+    const { items } = await getJson('/crm/reviews');
+    for (let start = 0; start < items.length; start += REVIEW_CHUNK) {
+      const chunk = items.slice(start, start + REVIEW_CHUNK);
+      if (!send('review.add', { items: chunk })) break;
+      counts.reviewAdds += 1;
+      counts.reviewItems += chunk.length;
+    }
+  } catch (error) {
+    relayStatus.textContent = `The deviations were not sent (${error.message}): start the server with --crm.`;
+  }
+}
+
+/** On ready: the history, the deviations and every open incident; then the feed from its cursor. */
 async function sync(current) {
   await sendHistory();
+  if (link !== current) return;
+  await sendReviews();
   try {
     const { open } = await getJson('/crm/incidents?open=1');
     if (link !== current) return;
@@ -220,6 +282,7 @@ async function pollFeed() {
         if (page.entries !== entriesSeen) {
           entriesSeen = page.entries;
           await sendHistory();
+          await sendReviews();
         }
       }
     }
@@ -244,6 +307,7 @@ function showRelay() {
     ...fact('Feed cursor', String(feed.cursor)),
     ...fact('Commands sent', String(counts.sent)),
     ...fact('Recent calls sent (history.set)', String(counts.history)),
+    ...fact('Deviations sent (review.add)', `${counts.reviewItems} in ${counts.reviewAdds} commands`),
     ...fact('Events stored', String(counts.eventsStored)),
     ...fact('Events already stored', String(counts.eventsDuplicate)),
     ...fact('Events refused', String(counts.eventsRefused)),
@@ -300,6 +364,46 @@ async function pollIncidents() {
     relayStatus.textContent = `The CRM's incidents did not answer (${error.message}).`;
   } finally {
     setTimeout(pollIncidents, INCIDENTS_EVERY_MS);
+  }
+}
+
+// ---- The procedure check as the CRM holds it -------------------------------------------------
+
+/** One decision as a line of text: call, deviation, outcome, note, by (and when). */
+function describeDecision(d) {
+  const when = Number.isFinite(d.at) ? new Date(d.at).toISOString() : String(d.at);
+  return [
+    `call ${d.call}`,
+    `deviation ${d.deviation}`,
+    `outcome ${d.outcome}`,
+    `note: ${d.note === '' ? '(none)' : d.note}`,
+    `by ${d.by}`,
+    `at ${when}`,
+  ].join(' · ');
+}
+
+function showReviews({ reviews, decided }) {
+  const list = Object.values(decided);
+  reviewList.replaceChildren(
+    ...list.map((d) => {
+      const item = document.createElement('li');
+      item.dataset.key = String(d.key);
+      item.textContent = describeDecision(d);
+      return item;
+    }),
+  );
+  reviewsEmpty.hidden = list.length > 0;
+  const open = reviews.filter((r) => !r.decided).length;
+  reviewsSummary.textContent = `${reviews.length} deviations in the CRM's entries, ${open} not decided; ${list.length} decisions stored.`;
+}
+
+async function pollReviews() {
+  try {
+    showReviews(await getJson('/crm/reviews'));
+  } catch (error) {
+    relayStatus.textContent = `The CRM's procedure check did not answer (${error.message}).`;
+  } finally {
+    setTimeout(pollReviews, REVIEWS_EVERY_MS);
   }
 }
 
@@ -387,5 +491,6 @@ teardownButton.addEventListener('click', () => {
 showRelay();
 pollFeed();
 pollIncidents();
+pollReviews();
 // Listen from the start: the console repeats its hello until answered, but the first one is best.
 window.addEventListener('message', onWindowMessage);

@@ -1,22 +1,26 @@
 // The test CRM as the incidents' system of record (issue 17): the supervisor's console sends its
 // incidents' events here (through the host page, console.html), the CRM opens incidents from the
-// handlers' log entries, keeps the centre's recent calls for `history.set`, and plays the units
-// tasked: each acknowledges, goes en route and arrives, and one per incident acknowledges only
-// when chased. Everything it holds can be kept in a JSON file, so it outlives a restart.
+// handlers' log entries, keeps the centre's recent calls for `history.set`, lists the entries'
+// deviations from the procedure for `review.add` and keeps the supervisor's decisions on them
+// (`review.decided`, F13), and plays the units tasked: each acknowledges, goes en route and
+// arrives, and one per incident acknowledges only when chased. Everything it holds can be kept in
+// a JSON file, so it outlives a restart.
 //
 //   const desk = createIncidentDesk({ dataFile, pack, unitDelayMs, unitSeed, now, entries });
 //   desk.entryStored(record);                   // after /crm/entries stores a new key
 //   if (desk.handles(rest)) desk.route(req, res, url, rest);
 //
-// createCrmHandler (crm-endpoint.mjs) makes one and mounts it under /crm/incidents... and
-// /crm/history, behind the same loopback and Host-header checks; `/crm/control` reset clears it.
+// createCrmHandler (crm-endpoint.mjs) makes one and mounts it under /crm/incidents...,
+// /crm/history and /crm/reviews, behind the same loopback and Host-header checks; `/crm/control`
+// reset clears it.
 // Routes and shapes: examples/host-crm/README.md ("Incidents").
 //
 // Test use only. What it promises, and the tests check (crm-incidents.test.mjs):
 //
-// - Events are kept once per key (`<reference>#<n>`, the console's): the first copy is stored and
-//   applied, a later one only counted. The console resends every event not yet acknowledged each
-//   time it opens, so one key can arrive many times.
+// - Events are kept once per key (`<reference>#<n>`, the console's; `review:<call>#<deviation>`
+//   for a decision in the procedure check): the first copy is stored and applied (a decision
+//   touches no incident), a later one only counted. The console resends every event not yet
+//   acknowledged each time it opens, so one key can arrive many times.
 // - With `dataFile`, every change is written to that file before the answer goes (a temporary
 //   file, flushed, then renamed over it: a crash leaves the old file or the new one, never half of
 //   one), and read back when the desk is made. A file that is not this desk's JSON stops the
@@ -45,7 +49,14 @@ export const DATA_FORMAT = 'incident-desk/test-crm-data@1';
 export const DEFAULT_PACK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../packs/council-out-of-hours.json');
 /** The CRM's incident references: CRM-INC-0001, CRM-INC-0002, … */
 export const REFERENCE_PREFIX = 'CRM-INC-';
-export const EVENT_TYPES = ['incident.opened', 'incident.tasked', 'incident.changed', 'incident.closed'];
+/** The console's events about incidents, applied to them. */
+export const INCIDENT_EVENT_TYPES = ['incident.opened', 'incident.tasked', 'incident.changed', 'incident.closed'];
+/** The console's decision on a deviation in the procedure check (F13): stored, touches no incident. */
+export const REVIEW_EVENT_TYPE = 'review.decided';
+/** Every event POST /crm/incidents/events takes; each is stored once per key. */
+export const EVENT_TYPES = [...INCIDENT_EVENT_TYPES, REVIEW_EVENT_TYPE];
+/** `review.decided`'s outcomes. */
+export const REVIEW_OUTCOMES = ['signed_off', 'coaching'];
 /** A deployment's stages, in the order a unit goes through them (stood_down ends one early). */
 export const STAGES = ['selected', 'tasked', 'acknowledged', 'en_route', 'on_scene', 'cleared', 'stood_down'];
 export const DEFAULT_UNIT_DELAY_MS = 1500;
@@ -159,8 +170,6 @@ export function openingFromEntry(pack, key, body) {
     if (yes && !pack.safety.some((q) => q.id === id)) safety.push(clip(oneLine(asked.get(id) ?? id), 200));
   }
   const location = clip(text('location'), 1000);
-  const callId = typeof body.crm?.call_id === 'string' && body.crm.call_id.trim() !== '' ? body.crm.call_id.trim() : key;
-  const handler = typeof body.handler === 'string' && body.handler.trim() !== '' ? body.handler.trim() : 'unknown';
   const priority = typeof body.decision.priority === 'string' && body.decision.priority !== '' ? body.decision.priority : known.priority;
   return {
     code,
@@ -171,8 +180,20 @@ export function openingFromEntry(pack, key, body) {
     vulnerable,
     safety: safety.slice(0, 50),
     notify: entryNotify.slice(0, 50),
-    call: { reference: clip(callId, 128), handler: clip(handler, 128) },
+    call: callOf(key, body),
   };
+}
+
+/**
+ * The call a stored entry is, as the CRM names it everywhere: `reference` its `crm.call_id`
+ * (trimmed), else the entry's key; `handler` its `handler` (trimmed), else "unknown"; each at most
+ * 128 characters. `incident.open`'s `call` and `review.add`'s `call` and `handler` are both this,
+ * so a deviation and the incident opened from the same entry name the same call.
+ */
+export function callOf(key, body) {
+  const callId = typeof body?.crm?.call_id === 'string' && body.crm.call_id.trim() !== '' ? body.crm.call_id.trim() : key;
+  const handler = typeof body?.handler === 'string' && body.handler.trim() !== '' ? body.handler.trim() : 'unknown';
+  return { reference: clip(String(callId), 128), handler: clip(handler, 128) };
 }
 
 /**
@@ -194,6 +215,108 @@ export function historyFrom(entries, now) {
   return calls.slice(0, HISTORY_LIMIT);
 }
 
+/** What the protocol's reader refuses in a label: control characters (line breaks and tabs too) and text-direction marks. */
+const NOT_TEXT = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const NOT_TEXT_ALL = new RegExp(NOT_TEXT.source, 'gu');
+const LINE_BREAKS = /[\n\r\t]/u;
+
+/** Whether the protocol takes `text` as a label (1–128 characters, not blank, one line, no control). */
+function isLabel(text) {
+  return typeof text === 'string' && text.trim() !== '' && [...text].length <= 128 && !NOT_TEXT.test(text);
+}
+
+/**
+ * `text` as the protocol takes words (review.add's `what` and `reason`): the control and
+ * text-direction characters taken out (line breaks and tabs kept), at most 1000 characters; null
+ * when nothing is left.
+ */
+function words(text) {
+  if (typeof text !== 'string') return null;
+  const kept = clip(text.replace(NOT_TEXT_ALL, (c) => (LINE_BREAKS.test(c) ? c : '')), 1000);
+  return kept.trim() === '' ? null : kept;
+}
+
+/**
+ * What a deviation is, in words, from its `issue` (schema/log-entry.schema.json ComplianceIssue)
+ * and its key, as the engine's deviation_label says it without a pack: "must-say advice not given:
+ * <id>", "checklist not done: <id>", "escalation to <level> declined", "the tree's code was
+ * overridden", "the decision tree was not completed"; another or a missing issue, by its key.
+ */
+export function deviationWhat(issue, key) {
+  const after = (prefix) => (typeof key === 'string' && key.startsWith(prefix) ? key.slice(prefix.length) : key);
+  const detail = (fallback) => (typeof issue?.detail === 'string' && issue.detail.trim() !== '' ? issue.detail : fallback);
+  switch (issue?.type) {
+    case 'mandatory_advice_missing':
+      return `must-say advice not given: ${detail(after('advice:'))}`;
+    case 'checklist_not_done':
+      return `checklist not done: ${detail(after('checklist:'))}`;
+    case 'escalation_declined': {
+      const level = typeof issue.detail?.level === 'string' && issue.detail.level.trim() !== '' ? issue.detail.level : after('declined:');
+      return `escalation to ${level} declined`;
+    }
+    case 'overridden':
+      return "the tree's code was overridden";
+    case 'tree_not_completed':
+      return 'the decision tree was not completed';
+    default:
+      return `deviation from the procedure: ${key}`;
+  }
+}
+
+/** The key the console gives a deviation's decision (`review.decided`'s `key`). */
+export function reviewKey(call, deviation) {
+  return `review:${call}#${deviation}`;
+}
+
+/**
+ * `review.add`'s items for the stored entries' deviations (schema/protocol.schema.json
+ * ReviewAddItem), oldest closed first (the order stored when two closed at once), each deviation
+ * in the entry's order, and once per call and deviation (the first). `call` and `handler` are
+ * callOf's (the incident's `call`); `code` the entry's `decision.code` (left out when none);
+ * `closed_at` the entry's `closed_at` in ms (else `opened_at`, else when it was stored); `what`
+ * from the issue (deviationWhat); `reason` the handler's, or "No reason recorded". Returns
+ * `{items, keys}` (each item's reviewKey, in the same order) and `leftOut`: the deviations the
+ * protocol would refuse (a key, call or handler that is blank, over 128 characters or with control
+ * characters), with why, so one bad entry does not stop the others being sent.
+ */
+export function reviewsFrom(records) {
+  const found = [];
+  let order = 0;
+  const leftOut = [];
+  for (const record of records) {
+    const body = record?.body;
+    if (!Array.isArray(body?.deviations) || body.deviations.length === 0) continue;
+    const call = callOf(record.key, body);
+    const closedAt = [body.closed_at, body.opened_at, record.at].map((t) => (typeof t === 'string' ? Date.parse(t) : NaN)).find(Number.isFinite);
+    const code = isLabel(body.decision?.code) ? body.decision.code : null;
+    for (const deviation of body.deviations) {
+      const key = deviation?.key;
+      const why = !isLabel(key)
+        ? 'its key is not 1 to 128 characters of text on one line'
+        : !isLabel(call.reference)
+          ? 'its call reference is not 1 to 128 characters of text on one line'
+          : !isLabel(call.handler)
+            ? 'its handler is not 1 to 128 characters of text on one line'
+            : null;
+      if (why) {
+        leftOut.push({ entry: record.key, deviation: typeof key === 'string' ? clip(key, 128) : null, why });
+        continue;
+      }
+      const item = { call: call.reference, handler: call.handler };
+      if (code) item.code = code;
+      item.closed_at = Math.max(0, Math.floor(closedAt ?? 0));
+      item.deviation = key;
+      item.what = words(deviationWhat(deviation.issue, key)) ?? words(`deviation from the procedure: ${key}`);
+      item.reason = words(deviation.reason) ?? 'No reason recorded';
+      found.push({ item, key: reviewKey(item.call, item.deviation), order: order++ });
+    }
+  }
+  found.sort((a, b) => a.item.closed_at - b.item.closed_at || a.order - b.order);
+  const seen = new Set();
+  const kept = found.filter(({ key }) => !seen.has(key) && seen.add(key));
+  return { items: kept.map((f) => f.item), keys: kept.map((f) => f.key), leftOut };
+}
+
 /** What is wrong with an event sent to POST /crm/incidents/events, as a list (empty: nothing). */
 export function eventProblems(body) {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return ['the body must be a JSON object {type, payload}'];
@@ -204,6 +327,7 @@ export function eventProblems(body) {
   if (!EVENT_TYPES.includes(body.type)) problems.push(`type must be one of ${EVENT_TYPES.join(', ')}`);
   const p = body.payload;
   if (p === null || typeof p !== 'object' || Array.isArray(p)) return [...problems, 'payload must be an object'];
+  if (body.type === REVIEW_EVENT_TYPE) return [...problems, ...decidedProblems(p)];
   const string = (name) => typeof p[name] === 'string' || problems.push(`payload.${name} must be a string`);
   const optional = (name, ok, what) => p[name] === undefined || p[name] === null || ok(p[name]) || problems.push(`payload.${name} must be ${what} or null`);
   const match = typeof p.key === 'string' && p.key.length <= 128 ? KEY.exec(p.key) : null;
@@ -227,6 +351,26 @@ export function eventProblems(body) {
   } else if (body.type === 'incident.closed') {
     string('outcome');
   }
+  return problems;
+}
+
+/**
+ * What is wrong with a `review.decided` payload (schema/protocol.schema.json Decided): `key`
+ * `review:<call>#<deviation>` (at most 300 characters), `call`, `handler`, `deviation` and `by`
+ * strings, `outcome` signed_off or coaching, `note` a string (may be empty), `at` whole ms.
+ */
+function decidedProblems(p) {
+  const problems = [];
+  for (const name of ['call', 'handler', 'deviation', 'by', 'note']) {
+    if (typeof p[name] !== 'string') problems.push(`payload.${name} must be a string`);
+  }
+  if (typeof p.key !== 'string' || !p.key.startsWith('review:') || [...p.key].length > 300) {
+    problems.push('payload.key must be "review:<call>#<deviation>", at most 300 characters');
+  } else if (typeof p.call === 'string' && typeof p.deviation === 'string' && p.key !== reviewKey(p.call, p.deviation)) {
+    problems.push('payload.key must be "review:" and payload.call, "#" and payload.deviation');
+  }
+  if (!REVIEW_OUTCOMES.includes(p.outcome)) problems.push(`payload.outcome must be one of ${REVIEW_OUTCOMES.join(', ')}`);
+  if (!(Number.isSafeInteger(p.at) && p.at >= 0)) problems.push('payload.at must be milliseconds since 1970 (a whole number)');
   return problems;
 }
 
@@ -321,7 +465,8 @@ function writeAtomically(file, text) {
  *
  * Returns the desk: `loaded` (the entries read from the data file, for the caller's store),
  * `entryStored(record)`, `save()`, `reset()`, `close()`, `handles(rest)`, `route(req, res, url,
- * rest)`, `view({open})` (GET /crm/incidents's answer) and `state()` (what /crm/state adds).
+ * rest)`, `view({open})` (GET /crm/incidents's answer), `reviews()` (GET /crm/reviews's) and
+ * `state()` (what /crm/state adds).
  */
 export function createIncidentDesk(options = {}) {
   const now = options.now ?? Date.now;
@@ -716,9 +861,38 @@ export function createIncidentDesk(options = {}) {
     };
   }
 
+  /** The `review.decided` events stored, by key: each as the console sent it (the first copy). */
+  function decisions() {
+    const byKey = {};
+    for (const e of events.values()) if (e.type === REVIEW_EVENT_TYPE) byKey[e.key] = e.payload;
+    return byKey;
+  }
+
+  /**
+   * GET /crm/reviews's answer: `items`, review.add's items for every stored entry's deviations
+   * (only the protocol's fields: send them as they are, at most 500 a command); `reviews`, the same
+   * in the same order with each one's `key` and `decided` (null, or {outcome, note, by, at}), for
+   * a page; `decided`, every review.decided stored, by key (one the console decided on a call
+   * that is not among the entries too); `left_out`, deviations the protocol would refuse.
+   */
+  function reviewsView() {
+    const { items, keys, leftOut } = reviewsFrom(entries());
+    const decided = decisions();
+    return {
+      items,
+      reviews: items.map((item, i) => {
+        const d = decided[keys[i]];
+        return { key: keys[i], ...item, decided: d ? { outcome: d.outcome, note: d.note, by: d.by, at: d.at } : null };
+      }),
+      decided,
+      left_out: leftOut,
+    };
+  }
+
   /** What GET /crm/state adds about incidents. */
   function state() {
     const list = [...events.values()];
+    const reviews = reviewsView();
     const all = [...incidents.values()];
     return {
       incidents: {
@@ -733,6 +907,7 @@ export function createIncidentDesk(options = {}) {
         byKey: Object.fromEntries(list.map((e) => [e.key, e.received])),
       },
       feed: { epoch: feed.epoch, items: feed.items.length, last: feed.items.at(-1)?.cursor ?? 0 },
+      reviews: { items: reviews.items.length, decided: Object.keys(reviews.decided).length, leftOut: reviews.left_out.length },
       late: all.map(lateView),
       units: [...units.values()].map(unitView),
       desk: { dataFile, pack: pack?.file ?? null, unitDelayMs, unitSeed, draws, saveError },
@@ -742,7 +917,7 @@ export function createIncidentDesk(options = {}) {
   // ---- Routes ---------------------------------------------------------------------------------
 
   function handles(rest) {
-    return rest === 'incidents' || rest === 'incidents/events' || rest === 'incidents/feed' || rest === 'history';
+    return rest === 'incidents' || rest === 'incidents/events' || rest === 'incidents/feed' || rest === 'history' || rest === 'reviews';
   }
 
   function reading(req, res) {
@@ -775,7 +950,8 @@ export function createIncidentDesk(options = {}) {
       return sendJson(res, 200, { stored: false, duplicate: true, key: payload.key, received: known.received });
     }
     events.set(payload.key, { key: payload.key, type, payload, at: new Date(now()).toISOString(), received: 1 });
-    applyEvent(type, payload);
+    // A decision on a deviation is kept (GET /crm/reviews), and touches no incident.
+    if (INCIDENT_EVENT_TYPES.includes(type)) applyEvent(type, payload);
     save();
     sendJson(res, 201, { stored: true, key: payload.key });
   }
@@ -807,6 +983,7 @@ export function createIncidentDesk(options = {}) {
     if (rest === 'incidents/feed') return feedRoute(req, res, url);
     if (!reading(req, res)) return;
     if (rest === 'history') return sendJson(res, 200, { calls: historyFrom(entries(), now()) });
+    if (rest === 'reviews') return sendJson(res, 200, reviewsView());
     return sendJson(res, 200, view({ open: url.searchParams.get('open') === '1' }));
   }
 
@@ -828,5 +1005,5 @@ export function createIncidentDesk(options = {}) {
     timers.clear();
   }
 
-  return { loaded, entryStored, save, reset, close, handles, route, view, state };
+  return { loaded, entryStored, save, reset, close, handles, route, view, reviews: reviewsView, state };
 }

@@ -15,11 +15,14 @@ import {
   DEFAULT_PACK,
   HISTORY_LIMIT,
   HISTORY_WINDOW_MS,
+  callOf,
+  deviationWhat,
   eventProblems,
   historyFrom,
   loadPack,
   openingFromEntry,
   place,
+  reviewsFrom,
 } from './crm-incidents.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,6 +42,8 @@ function entry({
   safety = [],
   notify = [],
   decision = true,
+  deviations = [],
+  closedAt = openedAt,
 } = {}) {
   const fields = { narrative };
   if (location !== null) fields.location = location;
@@ -50,7 +55,7 @@ function entry({
     handler,
     handler_role: 'handler',
     opened_at: openedAt,
-    closed_at: openedAt,
+    closed_at: closedAt,
     crm: callId ? { call_id: callId, contact_ref: null } : null,
     decision: decision ? { code, title: code, priority, reason: 'tree outcome', overridden: false } : null,
     fields,
@@ -65,7 +70,7 @@ function entry({
       n: i,
     })),
     compliance: [],
-    deviations: [],
+    deviations,
     personal_fields: ['callback_number'],
     custom_fields: {},
     personal_custom_fields: [],
@@ -569,6 +574,166 @@ describe('GET /crm/history', () => {
   });
 });
 
+/** Deviations as a closed call's entry has them (schema/log-entry.schema.json EntryDeviation). */
+const DEVIATIONS = [
+  { key: 'advice:flood-no-drive', issue: { type: 'mandatory_advice_missing', detail: 'flood-no-drive' }, reason: 'The caller rang off first' },
+  { key: 'checklist:ha-s150', issue: { type: 'checklist_not_done', detail: 'ha-s150' }, reason: null },
+  { key: 'declined:duty-manager', issue: { type: 'escalation_declined', detail: { level: 'duty-manager', why: 'Handled locally' } }, reason: 'Handled locally' },
+  { key: 'overridden', issue: { type: 'overridden', detail: { reason: 'Caller knows the road' } }, reason: 'Caller knows the road' },
+  { key: 'tree_not_completed', issue: { type: 'tree_not_completed' }, reason: 'Line\nbroken' },
+];
+
+/** A review.decided payload, as the console sends it. */
+const decision = (call, deviation, fields = {}) => ({
+  key: `review:${call}#${deviation}`,
+  call,
+  handler: 'agent-1',
+  deviation,
+  outcome: 'coaching',
+  note: 'Go over the flood advice',
+  by: 'crm-supervisor-1',
+  at: 1_760_000_100_000,
+  ...fields,
+});
+
+const reviews = (base) => getJson(base, '/crm/reviews');
+
+describe('GET /crm/reviews and review.decided', () => {
+  let crm;
+  before(async () => (crm = await startCrm({ unitDelayMs: 60_000 })));
+  after(() => crm.close());
+  beforeEach(async () => assert.equal((await control(crm.base, { reset: true })).status, 200));
+
+  test("review.add's items for each stored entry's deviations, oldest closed first; none for an entry without", async () => {
+    const early = '2025-10-09T08:00:00.000Z';
+    const late = '2025-10-09T09:30:00.000Z';
+    // The later call is stored first: the list goes by when each closed.
+    await postEntry(crm.base, entry({ callId: 'CALL-2', handler: 'agent-2', code: 'HW-ABV-01', closedAt: late, deviations: [DEVIATIONS[3]] }));
+    await postEntry(crm.base, entry({ callId: 'CALL-9', location: 'Elsewhere' })); // no deviations
+    await postEntry(crm.base, entry({ callId: 'CALL-1', closedAt: early, deviations: DEVIATIONS }));
+    const answer = await reviews(crm.base);
+    const first = { call: 'CALL-1', handler: 'agent-1', code: 'HW-FLD-01', closed_at: Date.parse(early) };
+    assert.deepEqual(answer.items, [
+      { ...first, deviation: 'advice:flood-no-drive', what: 'must-say advice not given: flood-no-drive', reason: 'The caller rang off first' },
+      { ...first, deviation: 'checklist:ha-s150', what: 'checklist not done: ha-s150', reason: 'No reason recorded' },
+      { ...first, deviation: 'declined:duty-manager', what: 'escalation to duty-manager declined', reason: 'Handled locally' },
+      { ...first, deviation: 'overridden', what: "the tree's code was overridden", reason: 'Caller knows the road' },
+      { ...first, deviation: 'tree_not_completed', what: 'the decision tree was not completed', reason: 'Line\nbroken' },
+      {
+        call: 'CALL-2',
+        handler: 'agent-2',
+        code: 'HW-ABV-01',
+        closed_at: Date.parse(late),
+        deviation: 'overridden',
+        what: "the tree's code was overridden",
+        reason: 'Caller knows the road',
+      },
+    ]);
+    assert.ok(!answer.items.some((i) => i.call === 'CALL-9'), 'an entry without deviations gives none');
+    // Only the protocol's fields: a page sends the items as they are.
+    const fields = ['call', 'handler', 'code', 'closed_at', 'deviation', 'what', 'reason'];
+    for (const item of answer.items) assert.deepEqual(Object.keys(item).filter((k) => !fields.includes(k)), []);
+    // The page's view: the same, with each one's key and decision (none yet).
+    assert.deepEqual(
+      answer.reviews.map(({ key, decided, ...item }) => [key, item, decided]),
+      answer.items.map((item) => [`review:${item.call}#${item.deviation}`, item, null]),
+    );
+    assert.deepEqual(answer.decided, {});
+    assert.deepEqual(answer.left_out, []);
+    // The same entry sent again is a duplicate: no second copy of its deviations.
+    const key = crypto.randomUUID();
+    await postEntry(crm.base, entry({ closedAt: late, deviations: [DEVIATIONS[0]] }), key);
+    await postEntry(crm.base, entry({ closedAt: late, deviations: [DEVIATIONS[0]] }), key);
+    assert.equal((await reviews(crm.base)).items.filter((i) => i.call === key).length, 1);
+    // An entry with no code leaves `code` out; GET only.
+    await postEntry(crm.base, entry({ callId: 'CALL-3', decision: false, closedAt: late, deviations: [DEVIATIONS[4]] }));
+    const noCode = (await reviews(crm.base)).items.find((i) => i.call === 'CALL-3');
+    assert.equal('code' in noCode, false);
+    const refused = await fetch(`${crm.base}/crm/reviews`, { method: 'POST' });
+    assert.equal(refused.status, 405);
+    await refused.body?.cancel();
+  });
+
+  test("a deviation's call is the call reference of the incident opened from the same entry", async () => {
+    const withId = crypto.randomUUID();
+    const withoutId = crypto.randomUUID();
+    await postEntry(crm.base, entry({ callId: '  CALL-77 ', handler: ' agent-7 ', deviations: [DEVIATIONS[0]] }), withId);
+    await postEntry(crm.base, entry({ location: 'Station Road', deviations: [DEVIATIONS[1]] }), withoutId);
+    const list = (await incidents(crm.base)).incidents;
+    assert.equal(list.length, 2);
+    const { items } = await reviews(crm.base);
+    assert.deepEqual(
+      items.map((i) => ({ reference: i.call, handler: i.handler })),
+      list.map((i) => i.call),
+    );
+    assert.deepEqual(list.map((i) => i.call), [
+      { reference: 'CALL-77', handler: 'agent-7' },
+      { reference: withoutId, handler: 'agent-1' },
+    ]);
+    const { open } = await incidents(crm.base, '?open=1');
+    assert.deepEqual(open.map((p) => p.call.reference), items.map((i) => i.call));
+  });
+
+  test('review.decided is stored once per key, counted as the incident events are, and touches no incident', async () => {
+    await postEntry(crm.base, entry({ callId: 'CALL-1', code: 'HW-ABV-01', deviations: DEVIATIONS.slice(0, 2) }));
+    const d = decision('CALL-1', 'advice:flood-no-drive');
+    assert.deepEqual(await postEvent(crm.base, 'review.decided', d), { status: 201, body: { stored: true, key: d.key } });
+    for (let i = 2; i <= 3; i++) {
+      assert.deepEqual(await postEvent(crm.base, 'review.decided', d), {
+        status: 200,
+        body: { stored: false, duplicate: true, key: d.key, received: i },
+      });
+    }
+    // A copy that says otherwise is still the first copy's key: the first is kept.
+    assert.equal((await postEvent(crm.base, 'review.decided', { ...d, outcome: 'signed_off', note: '' })).body.received, 4);
+    // A decision on a call the CRM has no entry for (the console's own hand-over) is kept too.
+    const other = decision('answered 1760000000000', 'overridden', { outcome: 'signed_off', note: '' });
+    assert.equal((await postEvent(crm.base, 'review.decided', other)).status, 201);
+    const s = await state(crm.base);
+    assert.deepEqual(s.incidentEvents, { stored: 2, received: 5, duplicates: 3, byKey: { [d.key]: 4, [other.key]: 1 } });
+    assert.deepEqual(s.incidents, { total: 0, open: 0, closed: 0 });
+    assert.deepEqual(s.reviews, { items: 2, decided: 2, leftOut: 0 });
+    assert.deepEqual((await incidents(crm.base)).incidents, []);
+    const answer = await reviews(crm.base);
+    assert.deepEqual(answer.decided, { [d.key]: d, [other.key]: other });
+    assert.deepEqual(
+      answer.reviews.map((r) => [r.deviation, r.decided]),
+      [
+        ['advice:flood-no-drive', { outcome: 'coaching', note: 'Go over the flood advice', by: 'crm-supervisor-1', at: 1_760_000_100_000 }],
+        ['checklist:ha-s150', null],
+      ],
+    );
+    // The items stay review.add's: no decision in them.
+    assert.ok(answer.items.every((i) => !('decided' in i) && !('key' in i)));
+  });
+
+  test('a bad review.decided is refused 422, and nothing is stored', async () => {
+    const good = decision('CALL-1', 'overridden');
+    for (const [payload, fragment] of [
+      [{ ...good, key: 'CALL-1#overridden' }, 'payload.key'],
+      [{ ...good, key: 'review:CALL-2#overridden' }, 'payload.key'],
+      [{ ...good, outcome: 'approved' }, 'payload.outcome'],
+      [{ ...good, outcome: undefined }, 'payload.outcome'],
+      [{ ...good, note: undefined }, 'payload.note'],
+      [{ ...good, note: 7 }, 'payload.note'],
+      [{ ...good, by: null }, 'payload.by'],
+      [{ ...good, at: 1.5 }, 'payload.at'],
+      [{ ...good, key: `review:${'x'.repeat(300)}` }, 'payload.key'],
+    ]) {
+      const { status, body } = await postEvent(crm.base, 'review.decided', payload);
+      assert.equal(status, 422, fragment);
+      assert.equal(body.type, '/crm/problems/bad-event');
+      assert.ok(body.problems.some((p) => p.includes(fragment)), `${fragment}: ${body.problems}`);
+    }
+    // A decision is not an incident event, nor the other way round.
+    assert.equal((await postEvent(crm.base, 'review.decided', consoleEvents('CRM-INC-0001').closed('Done'))).status, 422);
+    assert.equal((await postEvent(crm.base, 'incident.closed', good)).status, 422);
+    assert.equal((await state(crm.base)).incidentEvents.stored, 0);
+    assert.deepEqual((await reviews(crm.base)).decided, {});
+    assert.equal((await postEvent(crm.base, 'review.decided', good)).status, 201);
+  });
+});
+
 describe('the data file', () => {
   let dir;
   before(() => (dir = mkdtempSync(path.join(tmpdir(), 'crm-data-'))));
@@ -614,6 +779,44 @@ describe('the data file', () => {
       assert.equal(existsSync(file), false);
     } finally {
       await second.close();
+    }
+  });
+
+  test('the deviations and the decisions on them survive a restart on the same file', async () => {
+    const file = path.join(dir, 'reviews.json');
+    const d = decision('CALL-1', 'advice:flood-no-drive');
+    let before;
+    const first = await startCrm({ dataFile: file, unitDelayMs: 60_000 });
+    try {
+      await postEntry(first.base, entry({ callId: 'CALL-1', deviations: DEVIATIONS }));
+      assert.equal((await postEvent(first.base, 'review.decided', d)).status, 201);
+      assert.equal((await postEvent(first.base, 'review.decided', d)).status, 200);
+      before = { reviews: await reviews(first.base), state: await state(first.base) };
+      const saved = JSON.parse(readFileSync(file, 'utf8'));
+      assert.deepEqual(saved.events.map((e) => [e.key, e.type, e.received]), [[d.key, 'review.decided', 2]]);
+    } finally {
+      await first.close();
+    }
+    const second = await startCrm({ dataFile: file, unitDelayMs: 60_000 });
+    try {
+      const after = await reviews(second.base);
+      assert.deepEqual(after, before.reviews);
+      assert.equal(after.items.length, DEVIATIONS.length);
+      assert.equal(after.reviews[0].decided.outcome, 'coaching');
+      assert.deepEqual((await state(second.base)).incidentEvents, before.state.incidentEvents);
+      // Still once per key: the count goes on.
+      assert.deepEqual((await postEvent(second.base, 'review.decided', d)).body, { stored: false, duplicate: true, key: d.key, received: 3 });
+      const second2 = decision('CALL-1', 'overridden', { outcome: 'signed_off', note: '' });
+      assert.equal((await postEvent(second.base, 'review.decided', second2)).status, 201);
+    } finally {
+      await second.close();
+    }
+    const third = await startCrm({ dataFile: file, unitDelayMs: 60_000 });
+    try {
+      assert.deepEqual(Object.keys((await reviews(third.base)).decided), [d.key, 'review:CALL-1#overridden']);
+      assert.equal((await state(third.base)).incidentEvents.byKey[d.key], 3);
+    } finally {
+      await third.close();
     }
   });
 
@@ -708,7 +911,7 @@ describe('the data file', () => {
   });
 });
 
-test('pure helpers: place, openingFromEntry, eventProblems', () => {
+test('pure helpers: place, openingFromEntry, callOf, deviationWhat, reviewsFrom, eventProblems', () => {
   assert.equal(place('  12 MILL\tLane \n'), '12 mill lane');
   assert.equal(place(undefined), '');
   const pack = loadPack(DEFAULT_PACK);
@@ -717,5 +920,21 @@ test('pure helpers: place, openingFromEntry, eventProblems', () => {
   assert.equal(opening.priority, 'P2', "the code's default priority when the entry has none");
   assert.deepEqual(opening.call, { reference: 'k', handler: 'agent-1' });
   assert.deepEqual(eventProblems([]), ['the body must be a JSON object {type, payload}']);
+  assert.deepEqual(callOf('k', entry({ callId: 'CALL-5', handler: '' })), { reference: 'CALL-5', handler: 'unknown' });
+  assert.deepEqual(opening.call, callOf('k', entry({ priority: '' })));
+  assert.equal(deviationWhat({ type: 'escalation_declined', detail: { level: 'police', why: 'x' } }, 'declined:police'), 'escalation to police declined');
+  assert.equal(deviationWhat(undefined, 'advice:x'), 'deviation from the procedure: advice:x');
+  assert.equal(deviationWhat({ type: 'mandatory_advice_missing' }, 'advice:x'), 'must-say advice not given: x');
+  // What the protocol would refuse is left out, and said; words are cleaned and cut to 1000.
+  const records = [
+    { key: 'e1', body: entry({ deviations: [{ key: 'bad\nkey', issue: { type: 'overridden' }, reason: 'r' }] }) },
+    { key: 'e2', body: entry({ deviations: [{ key: 'overridden', issue: { type: 'overridden' }, reason: `\u202e${'y'.repeat(1200)}` }] }) },
+    { key: 'e3', body: entry({ deviations: [{ key: 'overridden', issue: { type: 'overridden' }, reason: ' \u0007 ' }] }) },
+  ];
+  const { items, keys, leftOut } = reviewsFrom(records);
+  assert.deepEqual(leftOut, [{ entry: 'e1', deviation: 'bad\nkey', why: 'its key is not 1 to 128 characters of text on one line' }]);
+  assert.deepEqual(keys, ['review:e2#overridden', 'review:e3#overridden']);
+  assert.equal(items[0].reason, 'y'.repeat(1000));
+  assert.equal(items[1].reason, 'No reason recorded');
   assert.throws(() => loadPack(path.join(ROOT, 'no-such-pack.json')), /no-such-pack\.json/);
 });

@@ -6,7 +6,7 @@
 //! read the board again. A board that cannot be read is never written over: the change is
 //! refused with what is wrong.
 
-use incident_engine::incident::{Board, BoardCommand, Opening};
+use incident_engine::incident::{Board, BoardCommand, HandOver};
 use incident_engine::Pack;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -66,9 +66,9 @@ pub async fn take_handed_over(
             let Some(text) = store.get(&key).await.map_err(|e| e.to_string())? else {
                 continue;
             };
-            let taken = Opening::read(text.as_bytes()).and_then(|opening| {
+            let taken = HandOver::read(text.as_bytes()).and_then(|hand| {
                 board
-                    .apply(&pack, now_ms(), &by, BoardCommand::FromCall(opening))
+                    .apply(&pack, now_ms(), &by, BoardCommand::HandedOver(hand))
                     .map_err(|r| r.to_string())
             });
             match taken {

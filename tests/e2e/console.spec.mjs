@@ -264,6 +264,40 @@ test('a call closed on the call screen in this browser becomes an incident on th
   expect(stored.board).not.toContain('Alex Morgan');
   expect(stored.board).not.toContain('01632');
   expect(stored.board).not.toContain('walking frame');
+
+  // The procedure check (F13): the call's deviations, each with the handler's reason.
+  const check = page.getByRole('region', { name: /^Procedure check: \d+ deviations? to review$/ });
+  await expect(check).toBeVisible();
+  const declined = check.getByRole('listitem').filter({ hasText: /escalation to .* declined/ }).first();
+  await expect(declined).toContainText('Reason given: Supervisor is listening in');
+  await expect(declined).toContainText(/Call answered 2026-\d\d-\d\dT\d\d:\d\d:\d\dZ · taken by handler · HW-FLD-01/);
+  const waiting = await check.getByRole('button', { name: /^Sign off: / }).count();
+  // Raised for coaching without a note: refused, focus on the note.
+  const coach = declined.getByRole('button', { name: /^Raise for coaching: escalation to .* declined/ });
+  await coach.press('Enter');
+  await expect(check.getByRole('alert')).toHaveText('Not done: what to coach on is required.');
+  const note = declined.getByLabel('Note (what to coach on: required to raise it for coaching)');
+  await expect(note).toBeFocused();
+  await page.keyboard.type('Escalate as proposed; the supervisor listening in is not a reason to decline');
+  await coach.press('Enter');
+  await expect(check.getByRole('status')).toContainText(': raised for coaching');
+  const decided = page.getByRole('list', { name: 'Decided (the latest 10)' });
+  await expect(decided.getByRole('listitem').first()).toContainText(/raised for coaching by supervisor at \d\d:\d\d: Escalate as proposed/);
+  await expect(check.getByRole('button', { name: /^Sign off: / })).toHaveCount(waiting - 1);
+  // Focus goes on to the next one waiting (or the heading when none is left).
+  if (waiting > 1) {
+    await expect(check.getByRole('button', { name: /^Sign off: / }).first()).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(check.getByRole('button', { name: /^Sign off: / })).toHaveCount(waiting - 2);
+    await expect(decided.getByRole('listitem').first()).toContainText(/signed off by supervisor/);
+  } else {
+    await expect(page.locator('#idk-review-title')).toBeFocused();
+  }
+  await expectNoAxeViolations(page);
+  await screen(page, '28-console-procedure-check');
+  // Decided is kept: after a reload it is still decided.
+  await page.reload();
+  await expect(page.getByRole('list', { name: 'Decided (the latest 10)' }).getByRole('listitem').filter({ hasText: 'raised for coaching' })).toHaveCount(1);
   expect(errors).toEqual([]);
 });
 

@@ -18,6 +18,12 @@ import {
   storedData,
 } from './pages.mjs';
 
+/** With IDK_SCREENS=<dir>, saves the page there (README's screens). */
+async function screen(page, name) {
+  const dir = process.env.IDK_SCREENS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png` });
+}
+
 // One endpoint per server, shared by every test that uses it: these run one after another.
 test.describe.configure({ mode: 'default' });
 
@@ -919,7 +925,8 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
   // acknowledges, sets off and arrives, each report relayed back to the console.
   await expect.poll(async () => (await crm.state({ summary: true })).late[0]?.call_sign).toBe('HIGHWAYS 1');
   const item = (n) => console_.getByRole('listitem').filter({ has: console_.locator(`#idk-deployment-${n}`) });
-  await expect(item(2)).toContainText('on scene');
+  // Relayed at the CRM's pace (a step every --crm-unit-delay, 500 ms here) and its feed's (500 ms).
+  await expect(item(2)).toContainText('on scene', { timeout: 20_000 });
   await expect(item(1)).not.toContainText('acknowledged');
 
   // Past its acknowledgement time: the alert, and the chase from it (key A, Tab, Enter).
@@ -935,9 +942,9 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
   await expect(console_.getByRole('button', { name: 'Chase HIGHWAYS 1 (CRM-INC-0001)' })).toBeFocused();
   await page.keyboard.press('Enter');
   // The CRM relays the chase; the unit answers, and the alert goes.
-  await expect(alert).toHaveCount(0);
+  await expect(alert).toHaveCount(0, { timeout: 20_000 });
   await expect(console_.getByRole('heading', { name: 'Alerts: none' })).toBeVisible();
-  await expect(item(1)).toContainText('on scene');
+  await expect(item(1)).toContainText('on scene', { timeout: 20_000 });
 
   // Both clear; the incident closes with its outcome.
   for (const n of [1, 2]) {
@@ -968,6 +975,21 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
     ['HIGHWAYS 3', 'cleared'],
   ]);
   await expect(console_.getByText(/not yet stored by the CRM/)).toHaveCount(0);
+
+  // The procedure check through the CRM: the handler's call's deviations came with review.add;
+  // one signed off is stored by the CRM once, and acknowledged.
+  const check = console_.getByRole('region', { name: /^Procedure check: \d+ deviations? to review$/ });
+  await expect(check.getByRole('listitem').filter({ hasText: 'Reason given: Supervisor is listening in' }).first()).toBeVisible();
+  await check.getByRole('button', { name: /^Sign off: / }).first().press('Enter');
+  await expect(console_.getByRole('list', { name: 'Decided (the latest 10)' }).getByRole('listitem')).toHaveCount(1);
+  await expect
+    .poll(async () => Object.entries((await crm.state({ summary: true })).incidentEvents.byKey).filter(([k]) => k.startsWith('review:')))
+    .toEqual([[expect.stringMatching(/^review:.+#.+/), 1]]);
+  await expect(page.locator('#crm-reviews li')).toHaveCount(1);
+  await expect(page.locator('#crm-reviews li')).toContainText('outcome signed_off');
+  await expect(console_.getByText(/not yet stored by the CRM/)).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  await screen(page, '29-console-in-the-crm');
   expect(errors).toEqual([]);
   await handlerContext.close();
   await supervisorContext.close();

@@ -26,7 +26,7 @@ export default defineConfig({
     // The widget, the demo host pages (from the source tree: the build holds none), the test
     // fixtures, the example host pages, and the test CRM endpoint (/crm/) on the same loopback
     // origin: the widget's Content Security Policy allows only its own origin.
-    command: `node ../support/static-server.mjs --port ${PORT} --mount /=../../dist --mount /demo/=../../demo --mount /fixtures/=../fixtures --mount /examples/=../../examples --crm --deployment ../../deployment.dev.json`,
+    command: `node ../support/static-server.mjs --port ${PORT} --mount /=../../dist --mount /demo/=../../demo --mount /fixtures/=../fixtures --mount /examples/=../../examples --crm --crm-unit-delay 500 --deployment ../../deployment.dev.json`,
     url: `http://127.0.0.1:${PORT}/index.html`,
     reuseExistingServer: false,
     cwd: new URL('.', import.meta.url).pathname,

@@ -648,6 +648,33 @@ impl ComplianceIssue {
     }
 }
 
+/// A deviation from the procedure in words, as the handler and the supervisor read it, from its
+/// key (`ComplianceIssue::key`): "must-say advice not given: “…”", "checklist not done: …",
+/// "escalation to … declined", "the tree's code was overridden", "the decision tree was not
+/// completed"; a key of another kind as it is.
+pub fn deviation_label(pack: &Pack, key: &str) -> String {
+    match key.split_once(':') {
+        Some(("advice", item)) => format!(
+            "must-say advice not given: \u{201c}{}\u{201d}",
+            pack.advice_item(item).map_or_else(
+                || item.to_owned(),
+                |a| fill_pack_placeholders(pack, &a.text)
+            )
+        ),
+        Some(("checklist", item)) => format!(
+            "checklist not done: {}",
+            pack.checklist_item(item).map_or(item, |c| c.text.as_str())
+        ),
+        Some(("declined", level)) => format!(
+            "escalation to {} declined",
+            pack.level(level).map_or(level, |l| l.name.as_str())
+        ),
+        _ if key == "overridden" => "the tree's code was overridden".to_owned(),
+        _ if key == "tree_not_completed" => "the decision tree was not completed".to_owned(),
+        _ => key.to_owned(),
+    }
+}
+
 /// A deviation from the procedure and the reason recorded for it (F13; L3 1.6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Deviation {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::call::PriorCall;
 use crate::incident::events::{changes, IncidentEvent, Pending};
 use crate::incident::machine::{Command, Incident, Opening, Refusal, Stage};
+use crate::incident::review::{HandOver, ReviewDecision, ReviewItem, ReviewOutcome};
 use crate::kernel::sort::sort_by_key;
 use crate::kernel::{lowercase, Millis};
 use crate::pack::calendar::{week_minute, zone_of};
@@ -36,6 +37,10 @@ pub struct Board {
     /// [`Board::apply_recorded`]), oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outbox: Vec<Pending>,
+    /// The procedure check: closed calls' deviations, oldest first, each once, with the
+    /// supervisor's decision once made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<ReviewItem>,
 }
 
 /// A location as it is compared: lower case, its spacing made single.
@@ -65,6 +70,22 @@ pub enum BoardCommand {
     /// the board, else nothing changes (the host sends its open incidents again on every
     /// connection).
     Known(Opening),
+    /// What a closed call on the standalone call screen handed over: its incident (as
+    /// `FromCall`) and its deviations (as `Reviews`), both or neither.
+    HandedOver(HandOver),
+    /// Closed calls' deviations for the procedure check: those whose key the queue does not
+    /// hold yet are added (a copy sent again changes nothing).
+    Reviews(Vec<ReviewItem>),
+    /// The supervisor's decision on a deviation in the queue: signed off, or raised for coaching
+    /// with what to coach on; once.
+    Decide {
+        /// The deviation's key.
+        key: String,
+        /// Signed off or coaching.
+        outcome: ReviewOutcome,
+        /// The note: required for coaching.
+        note: String,
+    },
     /// What a unit reported, relayed by the host (`incident.report`): applied to the unit's
     /// latest deployment on the incident; a stage it has already reached changes nothing (the
     /// host may relay a report twice, or the supervisor entered it first).
@@ -284,10 +305,17 @@ impl Board {
         command: BoardCommand,
     ) -> Result<String, Refusal> {
         let before = self.incidents.clone();
+        let decided = match &command {
+            BoardCommand::Decide { key, .. } => Some(key.clone()),
+            _ => None,
+        };
         let said = self.apply(pack, now, by, command)?;
         let events = changes(&before, &self.incidents);
         self.outbox
             .extend(events.iter().map(IncidentEvent::pending));
+        if let Some(item) = decided.and_then(|key| self.reviews.iter().find(|r| r.key == key)) {
+            self.outbox.push(item.decided());
+        }
         Ok(said)
     }
 
@@ -336,6 +364,62 @@ impl Board {
                 let what = incident.timeline[0].what.clone();
                 self.incidents.push(incident);
                 Ok(what)
+            }
+            BoardCommand::HandedOver(hand) => {
+                let mut next = self.clone();
+                let mut said = Vec::new();
+                if let Some(opening) = hand.opening {
+                    said.push(next.apply(pack, now, by, BoardCommand::FromCall(opening))?);
+                }
+                if !hand.review.is_empty() {
+                    said.push(next.apply(pack, now, by, BoardCommand::Reviews(hand.review))?);
+                }
+                *self = next;
+                Ok(said.join("; "))
+            }
+            BoardCommand::Reviews(items) => {
+                let mut added = 0;
+                for item in items {
+                    if self.reviews.iter().all(|r| r.key != item.key) {
+                        self.reviews.push(item);
+                        added += 1;
+                    }
+                }
+                Ok(match added {
+                    0 => "No new deviations to review".to_owned(),
+                    1 => "1 deviation to review".to_owned(),
+                    n => format!("{n} deviations to review"),
+                })
+            }
+            BoardCommand::Decide { key, outcome, note } => {
+                let item = self
+                    .reviews
+                    .iter_mut()
+                    .find(|r| r.key == key)
+                    .ok_or_else(|| Refusal::Unknown {
+                        what: "deviation to review",
+                        id: key.clone(),
+                    })?;
+                if let Some(done) = &item.decision {
+                    return Err(Refusal::AlreadyReviewed(done.outcome.label()));
+                }
+                let note = note.trim().to_owned();
+                if outcome == ReviewOutcome::Coaching && note.is_empty() {
+                    return Err(Refusal::Blank("what to coach on"));
+                }
+                item.decision = Some(ReviewDecision {
+                    outcome,
+                    by: by.to_owned(),
+                    at: now,
+                    note,
+                });
+                Ok(format!(
+                    "{} on call {} ({}): {}",
+                    item.what,
+                    item.call,
+                    item.handler,
+                    outcome.label()
+                ))
             }
             BoardCommand::Known(opening) => {
                 if let Some(known) = self.incident(opening.reference.trim()) {

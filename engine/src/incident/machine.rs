@@ -294,6 +294,21 @@ pub struct Opening {
 /// The longest "what is happening" line taken from a call's narrative.
 const SUMMARY_CHARS: usize = 200;
 
+/// How the supervisor's board names a call: the CRM's call id if the host gave one, else
+/// "answered" and its answer time in ISO 8601 UTC, to the second.
+pub fn call_reference(call: &Call) -> String {
+    match call.crm_link() {
+        Some((Some(id), _)) => id.to_owned(),
+        // To the second: the entry's own time, without its milliseconds.
+        _ => format!(
+            "answered {}Z",
+            crate::call::entry::iso8601(call.opened_at())
+                .get(..19)
+                .unwrap_or_default()
+        ),
+    }
+}
+
 impl Opening {
     /// What a closed call hands the supervisor: its code, priority, location, the first line of
     /// its narrative, the safety answers' labels, whether someone is vulnerable, and the
@@ -318,16 +333,7 @@ impl Opening {
             first.to_owned()
         };
         let flags = call.safety_flags(pack);
-        let reference = match call.crm_link() {
-            Some((Some(id), _)) => id.to_owned(),
-            // To the second: the entry's own time, without its milliseconds.
-            _ => format!(
-                "answered {}Z",
-                crate::call::entry::iso8601(call.opened_at())
-                    .get(..19)
-                    .unwrap_or_default()
-            ),
-        };
+        let reference = call_reference(call);
         Some(Opening {
             reference: String::new(),
             code: decision.code.clone(),
@@ -541,6 +547,9 @@ pub enum Refusal {
     /// An acknowledgement from an organisation not told.
     #[error("{0} has not been told yet")]
     NotNotified(String),
+    /// A deviation already decided.
+    #[error("that deviation has already been {0}")]
+    AlreadyReviewed(&'static str),
     /// A deadline already recorded as met.
     #[error("\"{0}\" has already been recorded as met")]
     AlreadyMet(String),
@@ -583,6 +592,7 @@ impl Refusal {
             Refusal::NotNotified(_) => "the organisation has not been told yet".to_owned(),
             Refusal::StillDeployed(_) => "units are still deployed".to_owned(),
             Refusal::AlreadyMet(_) => "the deadline has already been recorded as met".to_owned(),
+            Refusal::AlreadyReviewed(done) => format!("the deviation has already been {done}"),
         }
     }
 }

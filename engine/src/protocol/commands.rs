@@ -44,6 +44,10 @@ pub enum HostCommand {
     /// The CRM stored the console's incident event with this key.
     #[serde(rename = "incident.ack")]
     IncidentAck(IncidentAck),
+    /// Closed calls' deviations from the procedure, for the console's procedure check (F13): each
+    /// added to its queue once (by call and deviation).
+    #[serde(rename = "review.add")]
+    ReviewAdd(ReviewAdd),
     /// The centre's recent calls, taken by anyone, for repeat-caller triggers: replaces the list
     /// sent before; an empty list clears it.
     #[serde(rename = "history.set")]
@@ -310,6 +314,71 @@ pub struct HistorySet {
     pub calls: Vec<HistoryCall>,
 }
 
+/// A deviation in `review.add`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewAddItem {
+    /// The call's reference (the CRM's call id).
+    #[schemars(length(min = 1, max = 128))]
+    pub call: String,
+    /// Who took it: the handler's id.
+    #[schemars(length(min = 1, max = 128))]
+    pub handler: String,
+    /// The call's code, if one was decided.
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 128))]
+    pub code: Option<String>,
+    /// When the call closed, in milliseconds since 1970 (UTC).
+    pub closed_at: u64,
+    /// The deviation's key within the call, from the entry's `deviations[].key`.
+    #[schemars(length(min = 1, max = 128))]
+    pub deviation: String,
+    /// What it is, in words (the console says it in the pack's words itself when it knows the
+    /// key's kind).
+    #[schemars(length(min = 1, max = 1000))]
+    pub what: String,
+    /// The handler's reason, from the entry's `deviations[].reason`.
+    #[schemars(length(min = 1, max = 1000))]
+    pub reason: String,
+}
+
+/// The `review.add` payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewAdd {
+    /// The deviations (at most 500).
+    #[schemars(length(max = 500))]
+    pub items: Vec<ReviewAddItem>,
+}
+
+impl ReviewAdd {
+    /// The board's queue items for them: what each is said in `pack`'s words where its key is of
+    /// a kind the pack names, else the host's words.
+    pub fn items(&self, pack: &Pack) -> Vec<crate::incident::ReviewItem> {
+        self.items
+            .iter()
+            .map(|i| {
+                let said = crate::call::deviation_label(pack, &i.deviation);
+                crate::incident::ReviewItem {
+                    key: crate::incident::review::review_key(&i.call, &i.deviation),
+                    call: i.call.clone(),
+                    handler: i.handler.clone(),
+                    code: i.code.clone(),
+                    closed_at: i.closed_at,
+                    what: if said == i.deviation {
+                        i.what.clone()
+                    } else {
+                        said
+                    },
+                    deviation: i.deviation.clone(),
+                    reason: i.reason.clone(),
+                    decision: None,
+                }
+            })
+            .collect()
+    }
+}
+
 /// The `entry.ack` payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -355,7 +424,7 @@ impl EntryNack {
 }
 
 /// The command types, for `hello` and for refusals of unknown ones.
-pub(super) const COMMAND_TYPES: [&str; 13] = [
+pub(super) const COMMAND_TYPES: [&str; 14] = [
     "welcome",
     "configure",
     "context.set",
@@ -367,6 +436,7 @@ pub(super) const COMMAND_TYPES: [&str; 13] = [
     "incident.open",
     "incident.report",
     "incident.ack",
+    "review.add",
     "history.set",
     "teardown",
 ];
@@ -386,6 +456,7 @@ impl HostCommand {
             HostCommand::IncidentOpen(_) => "incident.open",
             HostCommand::IncidentReport(_) => "incident.report",
             HostCommand::IncidentAck(_) => "incident.ack",
+            HostCommand::ReviewAdd(_) => "review.add",
             HostCommand::HistorySet(_) => "history.set",
             HostCommand::Teardown(_) => "teardown",
         }

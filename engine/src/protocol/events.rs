@@ -67,6 +67,10 @@ pub enum HostEvent {
     /// The supervisor closed an incident with its outcome.
     #[serde(rename = "incident.closed")]
     IncidentClosed(#[schemars(with = "crate::incident::events::Closed")] IncidentJson),
+    /// The supervisor decided on a deviation in the procedure check (F13): signed off, or raised
+    /// for coaching. Answer `incident.ack` with its key, as for the `incident.*` events.
+    #[serde(rename = "review.decided")]
+    ReviewDecided(#[schemars(with = "crate::incident::review::Decided")] IncidentJson),
     /// The host's teardown is finished: every call draft and delivered key was erased; entries
     /// not yet delivered are kept (nothing is ever dropped) and counted.
     #[serde(rename = "teardown.done")]
@@ -456,6 +460,7 @@ impl HostEvent {
             "incident.tasked" => HostEvent::IncidentTasked(payload),
             "incident.changed" => HostEvent::IncidentChanged(payload),
             "incident.closed" => HostEvent::IncidentClosed(payload),
+            "review.decided" => HostEvent::ReviewDecided(payload),
             _ => return None,
         })
     }
@@ -511,6 +516,7 @@ impl HostEvent {
             HostEvent::IncidentTasked(_) => "incident.tasked",
             HostEvent::IncidentChanged(_) => "incident.changed",
             HostEvent::IncidentClosed(_) => "incident.closed",
+            HostEvent::ReviewDecided(_) => "review.decided",
         }
     }
 }

@@ -139,6 +139,8 @@ const MAX_THEME_VALUE_CHARS: usize = 200;
 const MAX_UNITS: usize = 1_000;
 /// Notices in one `notices.set`.
 const MAX_NOTICES: usize = 200;
+/// The most deviations one `review.add` may list.
+const MAX_REVIEW_ITEMS: usize = 500;
 /// The most calls `history.set` may list.
 const MAX_HISTORY: usize = 1_000;
 /// Areas of one notice.

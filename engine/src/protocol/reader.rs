@@ -281,12 +281,13 @@ pub(super) enum CommandKind {
     IncidentOpen,
     IncidentReport,
     IncidentAck,
+    ReviewAdd,
     HistorySet,
     Teardown,
 }
 
 impl CommandKind {
-    pub(super) const ALL: [CommandKind; 13] = [
+    pub(super) const ALL: [CommandKind; 14] = [
         CommandKind::Welcome,
         CommandKind::Configure,
         CommandKind::ContextSet,
@@ -298,6 +299,7 @@ impl CommandKind {
         CommandKind::IncidentOpen,
         CommandKind::IncidentReport,
         CommandKind::IncidentAck,
+        CommandKind::ReviewAdd,
         CommandKind::HistorySet,
         CommandKind::Teardown,
     ];
@@ -494,6 +496,7 @@ pub(super) fn read_command_at(
                 .map(|key| HostCommand::IncidentAck(IncidentAck { key }))
         }
         CommandKind::HistorySet => read_history(&mut r, payload, path),
+        CommandKind::ReviewAdd => read_review_add(&mut r, payload, path),
     };
     match command {
         Some(command) if r.problems.is_empty() => Ok(command),
@@ -967,6 +970,64 @@ pub(super) fn read_incident_report(
         eta_minutes: eta?,
         note: note?,
     }))
+}
+
+/// `review.add`: closed calls' deviations for the procedure check.
+pub(super) fn read_review_add(r: &mut Reader, payload: &Node, path: &str) -> Option<HostCommand> {
+    let (list_path, list) = payload_list(r, payload, path, "items", MAX_REVIEW_ITEMS)?;
+    let mut items = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        let at = format!("{list_path}[{i}]");
+        let fields = [
+            "call",
+            "handler",
+            "code",
+            "closed_at",
+            "deviation",
+            "what",
+            "reason",
+        ];
+        let Some(item) = r.object(item, &at, &fields) else {
+            continue;
+        };
+        let mut label = |name: &str| {
+            r.required(item, &at, name)
+                .and_then(|v| r.label(v, &child(&at, name), MAX_LABEL_CHARS))
+        };
+        let (call, handler, deviation) = (label("call"), label("handler"), label("deviation"));
+        let code = optional(field(item, "code"), |v| {
+            r.label(v, &child(&at, "code"), MAX_LABEL_CHARS)
+        });
+        let closed_at = r
+            .required(item, &at, "closed_at")
+            .and_then(|v| r.whole(v, &child(&at, "closed_at"), 0, MAX_SEQ));
+        let mut words = |name: &str| {
+            r.required(item, &at, name)
+                .and_then(|v| r.paragraph(v, &child(&at, name), MAX_REASON_CHARS))
+        };
+        let (what, reason) = (words("what"), words("reason"));
+        if let (
+            Some(call),
+            Some(handler),
+            Some(code),
+            Some(closed_at),
+            Some(deviation),
+            Some(what),
+            Some(reason),
+        ) = (call, handler, code, closed_at, deviation, what, reason)
+        {
+            items.push(ReviewAddItem {
+                call,
+                handler,
+                code,
+                closed_at,
+                deviation,
+                what,
+                reason,
+            });
+        }
+    }
+    Some(HostCommand::ReviewAdd(ReviewAdd { items }))
 }
 
 /// `history.set`: the centre's recent calls.

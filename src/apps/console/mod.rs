@@ -13,6 +13,7 @@
 //! shows its board and sends it the supervisor's commands.
 
 mod detail;
+mod review;
 mod units;
 
 use std::sync::Arc;
@@ -218,6 +219,12 @@ impl Console {
                     b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
                 })
             }
+            HostCommand::ReviewAdd(add) => {
+                let command = BoardCommand::Reviews(add.items(&pack));
+                Box::new(move |b: &mut Board| {
+                    b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
+                })
+            }
             HostCommand::IncidentReport(report) => {
                 let command = report.command();
                 Box::new(move |b: &mut Board| {
@@ -336,6 +343,7 @@ pub fn App(
             HostCommand::IncidentOpen(_)
             | HostCommand::IncidentReport(_)
             | HostCommand::IncidentAck(_)
+            | HostCommand::ReviewAdd(_)
             | HostCommand::ResourcesUpdate(_) => match ready.try_get_value().flatten() {
                 Some(console) => console.take_from_host(command, reply),
                 None => waiting.update_value(|w| w.push((command, reply))),
@@ -454,6 +462,7 @@ fn console_view(
         </div>
         {open_form(console)}
         {units::units_view(console)}
+        {review::review_view(console)}
     };
     (console, view)
 }

@@ -233,7 +233,8 @@ pub fn App(
             // The console's: not acted on here, and said so.
             HostCommand::IncidentOpen(_)
             | HostCommand::IncidentReport(_)
-            | HostCommand::IncidentAck(_) => {
+            | HostCommand::IncidentAck(_)
+            | HostCommand::ReviewAdd(_) => {
                 reply.refused(Rejection::not_for_this_page(
                     command.type_name(),
                     Page::Console.name(),

@@ -3,7 +3,7 @@
 //! call and hands its entry to the host.
 
 use incident_engine::call::entry::iso8601;
-use incident_engine::call::{AnswerValue, Command, Event, Missing};
+use incident_engine::call::{deviation_label, AnswerValue, Command, Event, Missing};
 use incident_engine::pack::fields::shown;
 use incident_engine::pack::{Answer, DecisionTree, LogField};
 use incident_engine::Pack;
@@ -14,8 +14,7 @@ use crate::ui::live::handler;
 use crate::ui::live::{live, memo, show_when, CollectAny};
 
 use super::{
-    checklist_item, deviation_label, feedback, level_name, missing_label, notice_view, Desk, Place,
-    MISSING_TITLE,
+    checklist_item, feedback, level_name, missing_label, notice_view, Desk, Place, MISSING_TITLE,
 };
 
 /// The "call closed" line, where focus goes once the call is closed.

@@ -27,9 +27,10 @@ use std::sync::Arc;
 
 use incident_engine::call::keys::{call_key, CallKey, KeyPlace, KeyState};
 use incident_engine::call::{
-    fill_pack_placeholders, Call, Command, Effect, Event, Missing, PriorCall, Refusal,
+    deviation_label, fill_pack_placeholders, Call, Command, Effect, Event, Missing, PriorCall,
+    Refusal,
 };
-use incident_engine::incident::Opening;
+use incident_engine::incident::HandOver;
 use incident_engine::kernel::Role;
 use incident_engine::pack::{ChecklistItem, DecisionTree, LogField};
 use incident_engine::protocol::ContextSet;
@@ -280,7 +281,7 @@ impl Desk {
         let handover = self
             .instance
             .is_standalone()
-            .then(|| Opening::from_call(&pack, &closed).map(|o| o.to_json()))
+            .then(|| HandOver::from_call(&pack, &closed).map(|h| h.to_json()))
             .flatten();
         leptos::task::spawn_local(async move {
             let queued = match lane {
@@ -527,32 +528,6 @@ fn level_name(pack: &Pack, level: &str) -> String {
 /// A legislation checklist item of the pack, by id.
 fn checklist_item<'p>(pack: &'p Pack, id: &str) -> Option<&'p ChecklistItem> {
     pack.checklist_item(id)
-}
-
-/// A deviation from the procedure, as the handler reads it (its key is `ComplianceIssue::key`).
-fn deviation_label(pack: &Pack, key: &str) -> String {
-    match key.split_once(':') {
-        Some(("advice", item)) => {
-            let text = pack.advice_item(item);
-            format!(
-                "must-say advice not given: \u{201c}{}\u{201d}",
-                text.map_or_else(
-                    || item.to_owned(),
-                    |a| fill_pack_placeholders(pack, &a.text)
-                )
-            )
-        }
-        Some(("checklist", item)) => format!(
-            "checklist not done: {}",
-            checklist_item(pack, item).map_or(item, |c| c.text.as_str())
-        ),
-        Some(("declined", level)) => {
-            format!("escalation to {} declined", level_name(pack, level))
-        }
-        _ if key == "overridden" => "the tree's code was overridden".to_owned(),
-        _ if key == "tree_not_completed" => "the decision tree was not completed".to_owned(),
-        _ => key.to_owned(),
-    }
 }
 
 /// Where a key was pressed, for `keys::call_key`.
