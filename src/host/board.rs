@@ -111,21 +111,23 @@ pub async fn load() -> Result<Board, String> {
     }
 }
 
-/// Reads the board, makes `change` to it and keeps it, all under the lock, then tells the other
-/// tabs; gives the board as kept and what `change` said. Nothing is written when the board cannot
-/// be read or `change` refuses (its words).
-/// Signing out on a shared PC (the host's `teardown`): every incident and unit status goes from
-/// this browser; the events the host has not yet said it stored stay (nothing is dropped), and
+/// Signing out on a shared PC (the host's `teardown`): every incident, unit status and
+/// deviation in the procedure check goes from this browser (the CRM sends them again to whoever
+/// signs in next); the events the host has not yet said it stored stay (nothing is dropped), and
 /// are counted. Returns the board as it is left and that count.
 pub async fn sign_out() -> Result<(Board, usize), String> {
     update(|b| {
         b.incidents.clear();
         b.statuses.clear();
+        b.reviews.clear();
         Ok(b.outbox.len())
     })
     .await
 }
 
+/// Reads the board, makes `change` to it and keeps it, all under the lock, then tells the other
+/// tabs; gives the board as kept and what `change` said. Nothing is written when the board cannot
+/// be read or `change` refuses (its words).
 pub async fn update<T: 'static>(
     change: impl FnOnce(&mut Board) -> Result<T, String> + 'static,
 ) -> Result<(Board, T), String> {
