@@ -1030,3 +1030,36 @@ test('the console is the supervisor\'s: signed in as a handler it shows only "No
   await expect(host.widget.root.getByRole('heading', { name: 'Not your page' })).toBeVisible();
   await expect(host.widget.root.getByRole('button', { name: 'Answer call' })).toHaveCount(0);
 });
+
+test('history.set: calls other handlers took count for the repeat-caller trigger, and the next list replaces it', async ({ page }) => {
+  const host = new CrmHostPage(page);
+  const w = (await host.open()).root;
+  await host.connected();
+  const hour = 60 * 60 * 1000;
+  const now = Date.now();
+  await host.send('history.set', {
+    calls: [
+      { at: now - 2 * hour, callback: '01632 960777', location: '3 Elm Court' },
+      { at: now - hour, callback: '01632-960-777', location: '' },
+      // Outside the pack's 24 hours: not counted.
+      { at: now - 30 * hour, callback: '01632 960777', location: '3 Elm Court' },
+    ],
+  });
+  const desk = new CallDesk(page, w);
+  await desk.answer();
+  await desk.type('Callback number', '01632 960777');
+  await expect(desk.escalation()).toContainText('Third call about the same thing or place within 24 hours');
+  // The CRM's next list replaces the last: with one earlier call, this is only the second.
+  await host.send('history.set', { calls: [{ at: now - hour, callback: '01632 960777', location: '' }] });
+  await expect(desk.escalation()).toHaveCount(0);
+  // A malformed list is refused at its path and changes nothing.
+  await host.send('history.set', { calls: [{ at: -1, callback: '01632 960777', location: '' }] });
+  const errors = host.messagesOf('port', 'error');
+  await expect(errors).toHaveCount(1);
+  await errors.locator('summary').click();
+  const error = JSON.parse(await errors.locator('pre').textContent());
+  expect(error.payload.code).toBe('invalid_payload');
+  expect(error.payload.problems.map((p) => p.path)).toEqual(['$.payload.calls[0].at']);
+  expect(error.payload.message).not.toContain('960777');
+  await expect(desk.escalation()).toHaveCount(0);
+});
