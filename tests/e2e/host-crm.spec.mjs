@@ -880,7 +880,7 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
   const desk = new CallDesk(handlerPage, w);
   await floodingCallToCode(desk);
   await completeFloodingCall(desk);
-  await expect.poll(async () => (await crm.state({ summary: true })).incidents.open).toBe(1);
+  await expect.poll(async () => (await crm.state({ summary: true })).incidents.open, { timeout: 20_000 }).toBe(1);
 
   // The supervisor's browser, its clock under the test's control.
   const supervisorContext = await browser.newContext({ viewport });
@@ -923,7 +923,7 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
 
   // The CRM relays both taskings; the unit that is late on the seed says nothing, the other
   // acknowledges, sets off and arrives, each report relayed back to the console.
-  await expect.poll(async () => (await crm.state({ summary: true })).late[0]?.call_sign).toBe('HIGHWAYS 1');
+  await expect.poll(async () => (await crm.state({ summary: true })).late[0]?.call_sign, { timeout: 20_000 }).toBe('HIGHWAYS 1');
   const item = (n) => console_.getByRole('listitem').filter({ has: console_.locator(`#idk-deployment-${n}`) });
   // Relayed at the CRM's pace (a step every --crm-unit-delay, 500 ms here) and its feed's (500 ms).
   await expect(item(2)).toContainText('on scene', { timeout: 20_000 });
@@ -959,7 +959,7 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
   // The CRM holds it closed, with every event once per key and each tasking exactly once; the
   // console's outbox is empty (every event acknowledged).
   await expect
-    .poll(async () => (await (await request.get('/crm/incidents')).json()).incidents[0]?.state)
+    .poll(async () => (await (await request.get('/crm/incidents')).json()).incidents[0]?.state, { timeout: 20_000 })
     .toBe('closed');
   const held = (await (await request.get('/crm/incidents')).json()).incidents[0];
   expect(held.outcome).toBe('Road reopened, gullies cleared');
@@ -983,7 +983,7 @@ test('a flooding incident from a handler\'s call in one browser, deployed and cl
   await check.getByRole('button', { name: /^Sign off: / }).first().press('Enter');
   await expect(console_.getByRole('list', { name: 'Decided (the latest 10)' }).getByRole('listitem')).toHaveCount(1);
   await expect
-    .poll(async () => Object.entries((await crm.state({ summary: true })).incidentEvents.byKey).filter(([k]) => k.startsWith('review:')))
+    .poll(async () => Object.entries((await crm.state({ summary: true })).incidentEvents.byKey).filter(([k]) => k.startsWith('review:')), { timeout: 20_000 })
     .toEqual([[expect.stringMatching(/^review:.+#.+/), 1]]);
   await expect(page.locator('#crm-reviews li')).toHaveCount(1);
   await expect(page.locator('#crm-reviews li')).toContainText('outcome signed_off');
