@@ -642,6 +642,7 @@ fn the_packs_retention_purges_at_once_and_applies_at_every_change() {
         draft_hours: 24,
         delivered_days: 3,
         undelivered_alert_hours: 6,
+        ..Retention::default()
     };
     let stored = RetryPolicy {
         max_in_flight: 1,
@@ -1163,6 +1164,7 @@ impl Browser {
                     draft_hours: 1,
                     delivered_days: 1,
                     undelivered_alert_hours: 1,
+                    ..Retention::default()
                 }))?;
                 prop_assert_eq!(actions, vec![Action::Purge]);
             }

@@ -1420,3 +1420,55 @@ fn a_closed_calls_deviations_queue_for_the_procedure_check_once_each_and_are_dec
     ));
     assert_eq!(Board::read(board.to_json().as_bytes()).unwrap(), board);
 }
+
+#[test]
+fn closed_incidents_and_decided_deviations_go_after_the_packs_retention_and_open_ones_stay() {
+    const DAY: u64 = 24 * 60 * MINUTE;
+    let pack = council();
+    assert_eq!(pack.file().retention.closed_days, 30);
+    let mut board = board_with(&pack, flooding());
+    let second = Opening {
+        reference: "INC-101".into(),
+        ..flooding()
+    };
+    board
+        .apply(&pack, MONDAY_10AM, "sup", BoardCommand::Open(second))
+        .unwrap();
+    board
+        .apply(
+            &pack,
+            MONDAY_10AM + MINUTE,
+            "sup",
+            to(
+                "INC-100",
+                Command::Close {
+                    outcome: "Done".into(),
+                },
+            ),
+        )
+        .unwrap();
+    board.outbox.push(incident_engine::incident::Pending {
+        kind: "incident.closed".into(),
+        key: "INC-100#2".into(),
+        payload: "{}".into(),
+    });
+    // Within the days kept: nothing goes.
+    assert_eq!(board.prune(MONDAY_10AM + 30 * DAY, 30), 0);
+    // After them: the closed one goes; the open one and the unsent event stay.
+    assert_eq!(board.prune(MONDAY_10AM + 31 * DAY, 30), 1);
+    assert_eq!(board.incidents.len(), 1);
+    assert_eq!(board.incidents[0].reference, "INC-101");
+    assert_eq!(board.outbox.len(), 1);
+}
+
+#[test]
+fn a_retention_outside_its_range_is_a_problem_at_its_path() {
+    let mut json: serde_json::Value =
+        serde_json::from_slice(include_bytes!("../../packs/council-out-of-hours.json")).unwrap();
+    json["retention"]["closed_days"] = serde_json::json!(0);
+    let error = parse_pack(&serde_json::to_vec(&json).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("retention.closed_days"), "{error}");
+    assert!(error.contains("0 days is outside 1 to 365"), "{error}");
+}

@@ -198,6 +198,16 @@ test('an incident from opening to closed: deploy two units, task them, an overdu
   expect(kept.incidents).toHaveLength(1);
   expect(kept.incidents[0].closed.outcome).toBe('Road reopened, gullies cleared');
   expect(kept.incidents[0].deployments.map((d) => d.override_reason ?? null)).toEqual([null, 'Second crew for the diversion']);
+
+  // After the pack's retention (30 days by default), the closed incident goes from this browser
+  // when the console next opens, and the console says so.
+  const later = await context.newPage();
+  await later.clock.install({ time: new Date(START.getTime() + 31 * 24 * 60 * 60 * 1000) });
+  await later.goto('/console.html');
+  await expect(
+    later.getByRole('status').filter({ hasText: '1 closed incident(s) or decided deviation(s) older than 30 days were removed from this browser' }),
+  ).toBeVisible();
+  await expect(later.getByRole('button', { name: /^INC-0001/ })).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -319,6 +319,19 @@ impl Board {
         Ok(said)
     }
 
+    /// Removes what the pack's retention says is no longer kept at `now`: closed incidents closed
+    /// more than `days` days ago, and deviations decided more than `days` days ago. The outbox is
+    /// left alone (an event not yet stored by the host is never dropped). Returns how many went.
+    pub fn prune(&mut self, now: Millis, days: u32) -> usize {
+        let keep_from = now.saturating_sub(u64::from(days) * 24 * 60 * 60 * 1000);
+        let before = self.incidents.len() + self.reviews.len();
+        self.incidents
+            .retain(|i| i.closed.as_ref().is_none_or(|c| c.at >= keep_from));
+        self.reviews
+            .retain(|r| r.decision.as_ref().is_none_or(|d| d.at >= keep_from));
+        before - self.incidents.len() - self.reviews.len()
+    }
+
     /// The host stored the event with `key`: it leaves the outbox. False if it was not there (a
     /// repeated or unknown acknowledgement, which changes nothing).
     pub fn stored(&mut self, key: &str) -> bool {

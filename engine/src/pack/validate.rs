@@ -685,6 +685,15 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+        if !(1..=365).contains(&retention.closed_days) {
+            self.problem(
+                "retention.closed_days",
+                format!(
+                    "{} days is outside 1 to 365: closed incidents must stay long enough to review, and not for ever",
+                    retention.closed_days
+                ),
+            );
+        }
         if !(1..=720).contains(&retention.undelivered_alert_hours) {
             self.problem(
                 "retention.undelivered_alert_hours",

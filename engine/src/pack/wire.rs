@@ -284,11 +284,22 @@ pub struct Retention {
     #[serde(default = "Retention::default_undelivered_alert_hours")]
     #[schemars(range(min = 1, max = 720))]
     pub undelivered_alert_hours: u32,
+    /// Days a closed incident, and a deviation decided in the procedure check, are kept in the
+    /// supervisor's console in this browser after they were closed or decided; older ones are
+    /// removed when the console next opens (embedded, the CRM keeps the record). 1 to 365; 30 if
+    /// left out.
+    #[serde(default = "Retention::default_closed_days")]
+    #[schemars(range(min = 1, max = 365))]
+    pub closed_days: u32,
 }
 
 impl Retention {
     fn default_draft_hours() -> u32 {
         24
+    }
+
+    fn default_closed_days() -> u32 {
+        30
     }
 
     fn default_delivered_days() -> u32 {
@@ -321,6 +332,7 @@ impl Default for Retention {
             draft_hours: Retention::default_draft_hours(),
             delivered_days: Retention::default_delivered_days(),
             undelivered_alert_hours: Retention::default_undelivered_alert_hours(),
+            closed_days: Retention::default_closed_days(),
         }
     }
 }

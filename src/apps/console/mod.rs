@@ -150,6 +150,7 @@ impl Console {
     /// if none is chosen. `opening`: the first read, after which the page is marked settled.
     fn reload(self, opening: bool) {
         let pack = self.pack.get_value();
+        let pack_kept = pack.clone();
         let by = self.by.get_value();
         leptos::task::spawn_local(async move {
             let handed = match board::take_handed_over(pack, by).await {
@@ -157,6 +158,20 @@ impl Console {
                 Err(why) => vec![why],
             };
             self.handed.try_set(handed);
+            if opening {
+                // What the pack's retention no longer keeps goes when the console opens.
+                let days = pack_kept.file().retention.closed_days;
+                if let Ok((_, gone)) = board::update(move |b| Ok(b.prune(now_ms(), days))).await {
+                    if gone > 0 {
+                        self.said.try_set(Some(Said {
+                            place: "host".to_owned(),
+                            result: Ok(format!(
+                                "{gone} closed incident(s) or decided deviation(s) older than {days} days were removed from this browser (the procedures' retention)."
+                            )),
+                        }));
+                    }
+                }
+            }
             match board::load().await {
                 Ok(kept) => {
                     self.flush(&kept);
