@@ -735,14 +735,7 @@ pub(super) fn read_notices(r: &mut Reader, payload: &Node, path: &str) -> Option
                 r.report(&areas_path, format!("must list 1 to {MAX_AREAS} areas"));
                 None
             }
-            Some(Value::Array(list)) => {
-                let read: Vec<Option<String>> = list
-                    .iter()
-                    .enumerate()
-                    .map(|(k, v)| r.label(v, &format!("{areas_path}[{k}]"), MAX_LABEL_CHARS))
-                    .collect();
-                read.into_iter().collect::<Option<Vec<String>>>()
-            }
+            Some(Value::Array(list)) => label_items(r, list, &areas_path),
             Some(_) => {
                 let found = field(notice, "areas").map_or("nothing", Node::kind);
                 r.report(&areas_path, format!("must be a list, not {found}"));
@@ -830,6 +823,11 @@ fn labels(r: &mut Reader, value: Option<&Node>, path: &str, max: usize) -> Optio
         r.report(path, format!("may list at most {max}"));
         return None;
     }
+    label_items(r, items, path)
+}
+
+/// Each of `items` (a list at `path`) as a label, every bad one reported at its index.
+fn label_items(r: &mut Reader, items: &[Node], path: &str) -> Option<Vec<String>> {
     let read: Vec<Option<String>> = items
         .iter()
         .enumerate()

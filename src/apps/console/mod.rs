@@ -158,22 +158,25 @@ impl Console {
                 Err(why) => vec![why],
             };
             self.handed.try_set(handed);
-            if opening {
-                // What the pack's retention no longer keeps goes when the console opens.
-                let days = pack_kept.file().retention.closed_days;
-                if let Ok((_, gone)) = board::update(move |b| Ok(b.prune(now_ms(), days))).await {
-                    if gone > 0 {
-                        self.said.try_set(Some(Said {
-                            place: "host".to_owned(),
-                            result: Ok(format!(
-                                "{gone} closed incident(s) or decided deviation(s) older than {days} days were removed from this browser (the procedures' retention)."
-                            )),
-                        }));
-                    }
-                }
-            }
             match board::load().await {
-                Ok(kept) => {
+                Ok(mut kept) => {
+                    // What the pack's retention no longer keeps goes when the console opens: a
+                    // write under the lock (told to the other tabs) only when something is due.
+                    let days = pack_kept.file().retention.closed_days;
+                    let now = now_ms();
+                    if opening && kept.clone().prune(now, days) > 0 {
+                        if let Ok((pruned, gone)) =
+                            board::update(move |b| Ok(b.prune(now, days))).await
+                        {
+                            kept = pruned;
+                            self.said.try_set(Some(Said {
+                                place: "host".to_owned(),
+                                result: Ok(format!(
+                                    "{gone} closed incident(s) or decided deviation(s) older than {days} days were removed from this browser (the procedures' retention)."
+                                )),
+                            }));
+                        }
+                    }
                     self.flush(&kept);
                     if self.selected.try_get_untracked().flatten().is_none() {
                         self.selected
@@ -228,20 +231,15 @@ impl Console {
                 b.stored(&ack.key);
                 Ok(String::new())
             }),
-            HostCommand::IncidentOpen(open) => {
-                let command = BoardCommand::Known(open.opening(now));
-                Box::new(move |b: &mut Board| {
-                    b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
-                })
-            }
-            HostCommand::ReviewAdd(add) => {
-                let command = BoardCommand::Reviews(add.items(&pack));
-                Box::new(move |b: &mut Board| {
-                    b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
-                })
-            }
-            HostCommand::IncidentReport(report) => {
-                let command = report.command();
+            HostCommand::IncidentOpen(_)
+            | HostCommand::ReviewAdd(_)
+            | HostCommand::IncidentReport(_) => {
+                let command = match command {
+                    HostCommand::IncidentOpen(open) => BoardCommand::Known(open.opening(now)),
+                    HostCommand::ReviewAdd(add) => BoardCommand::Reviews(add.items(&pack)),
+                    HostCommand::IncidentReport(report) => report.command(),
+                    _ => return,
+                };
                 Box::new(move |b: &mut Board| {
                     b.apply(&pack, now, HOST, command).map_err(|r| r.rule())
                 })
