@@ -57,37 +57,9 @@ const relayFacts = document.getElementById('crm-relay');
 const relayStatus = document.getElementById('crm-relay-status');
 const incidentList = document.getElementById('crm-incidents');
 const incidentsEmpty = document.getElementById('crm-incidents-empty');
-const { reviewList, reviewsEmpty, reviewsSummary } = addReviewsSection();
-
-/**
- * Adds "Procedure check in the CRM" after "Incidents in the CRM": the decisions on deviations the
- * CRM has stored (review.decided), one line of text each.
- */
-function addReviewsSection() {
-  const section = document.createElement('section');
-  section.id = 'crm-reviews-section';
-  section.className = 'crm-received';
-  section.setAttribute('aria-labelledby', 'crm-reviews-heading');
-  const heading = document.createElement('h2');
-  heading.id = 'crm-reviews-heading';
-  heading.textContent = 'Procedure check in the CRM';
-  const hint = document.createElement('p');
-  hint.className = 'crm-hint';
-  hint.textContent =
-    'The closed calls\' deviations sent to the console (review.add, from GET /crm/reviews), and each decision the ' +
-    'console sent back (review.decided), stored once per key: call, deviation, outcome, note, by.';
-  const summary = document.createElement('p');
-  summary.id = 'crm-reviews-summary';
-  const empty = document.createElement('p');
-  empty.id = 'crm-reviews-empty';
-  empty.textContent = 'No decisions yet: sign off a deviation, or raise it for coaching, in the console.';
-  const list = document.createElement('ol');
-  list.id = 'crm-reviews';
-  list.setAttribute('aria-labelledby', 'crm-reviews-heading');
-  section.append(heading, hint, summary, empty, list);
-  incidentList.closest('section').after(section);
-  return { reviewList: list, reviewsEmpty: empty, reviewsSummary: summary };
-}
+const reviewList = document.getElementById('crm-reviews');
+const reviewsEmpty = document.getElementById('crm-reviews-empty');
+const reviewsSummary = document.getElementById('crm-reviews-summary');
 
 let seq = 0;
 let link = null; // { session, instance, port, synced }
